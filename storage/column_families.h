@@ -1,0 +1,18 @@
+// Handles of the store's column families, owned by RocksDbStore.
+#pragma once
+
+#include "rocksdb/db.h"
+
+namespace sx::storage {
+
+struct ColumnFamilies {
+  rocksdb::ColumnFamilyHandle* meta = nullptr;  // the default family
+  rocksdb::ColumnFamilyHandle* referrals = nullptr;
+  rocksdb::ColumnFamilyHandle* leads = nullptr;
+  rocksdb::ColumnFamilyHandle* party_index = nullptr;
+  rocksdb::ColumnFamilyHandle* inbox = nullptr;
+  rocksdb::ColumnFamilyHandle* requests = nullptr;
+  rocksdb::ColumnFamilyHandle* events = nullptr;
+};
+
+}  // namespace sx::storage

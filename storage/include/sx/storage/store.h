@@ -1,0 +1,146 @@
+// The hub's storage interface: durable referrals, per-agency inboxes, request
+// records for retries and the append-only event chain, changed only through
+// atomic, fsynced transactions.
+//
+// The domain core talks to storage only through these two classes, so that a
+// replicated backend (e.g. PostgreSQL) can later stand behind the same calls.
+//
+//   store->Apply(
+//       [&](Transaction& txn) -> absl::Status {
+//         SX_ASSIGN_OR_RETURN(auto referral, txn.GetReferral(id));
+//         ...
+//         return txn.UpdateReferral(*referral);
+//       },
+//       [](absl::Status durable) { /* reply to the client */ });
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "supervision/v1/records.pb.h"
+#include "supervision/v1/referral.pb.h"
+
+namespace sx::storage {
+
+namespace v1 = ::supervision::v1;
+
+// Which side of a referral an agency is on, for listing.
+enum class Side { kSender, kRecipient };
+
+// The writes and reads of one atomic change. Reads see everything committed
+// plus the writes of transactions applied before this one, even those not yet
+// fsynced: transactions are applied one at a time, in order.
+//
+// Not thread-safe; valid only during the body passed to Store::Apply.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // The referral without its lead, or nullopt if there is none with that id.
+  virtual absl::StatusOr<std::optional<v1::Referral>> GetReferral(
+      absl::string_view referral_id) = 0;
+  // The lead of an existing referral.
+  virtual absl::StatusOr<v1::Lead> GetLead(absl::string_view referral_id) = 0;
+
+  // A new, never used referral id.
+  virtual absl::StatusOr<std::string> NewReferralId() = 0;
+  // Stores a new referral and its lead and indexes it for both parties.
+  // `referral.lead` must be empty: the lead is stored once, apart.
+  virtual absl::Status CreateReferral(const v1::Referral& referral,
+                                      const v1::Lead& lead) = 0;
+  // Replaces an existing referral's record (not its lead).
+  virtual absl::Status UpdateReferral(const v1::Referral& referral) = 0;
+
+  // What a completed call with this request id did, if any.
+  virtual absl::StatusOr<std::optional<v1::RequestRecord>> GetRequest(
+      absl::string_view caller, absl::string_view request_id) = 0;
+  virtual absl::Status PutRequest(absl::string_view caller,
+                                  absl::string_view request_id,
+                                  const v1::RequestRecord& record) = 0;
+
+  // Appends to the event chain: fills sequence and previous_event_sha256 and
+  // returns the event as stored.
+  virtual absl::StatusOr<v1::Event> AppendEvent(v1::Event event) = 0;
+
+  // Appends an entry for `event` to the agency's inbox; returns its sequence.
+  virtual absl::StatusOr<uint64_t> AppendInbox(absl::string_view agency_id,
+                                               const v1::Event& event) = 0;
+  // Removes an entry from the agency's inbox and returns it, or nullopt if it
+  // was already acknowledged or never existed.
+  virtual absl::StatusOr<std::optional<v1::InboxEntry>> TakeInboxEntry(
+      absl::string_view agency_id, uint64_t sequence) = 0;
+};
+
+using TransactionBody = std::function<absl::Status(Transaction&)>;
+using DurableCallback = std::function<void(absl::Status)>;
+
+// One page of referral ids, newest first.
+struct ReferralIdPage {
+  std::vector<std::string> referral_ids;
+  // Pass back as `before_id` for the next page; empty at the end.
+  std::string next_before_id;
+};
+
+// Durable storage of the hub. Thread-safe.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `body` in a transaction and makes its writes durable (fsynced)
+  // together with those of concurrent callers. `done` is called exactly once:
+  // with OK only after the writes are on disk; with body's error if the body
+  // failed (none of its writes happen); with UNAVAILABLE if the write failed.
+  // `done` runs on the store's writer thread and must not block.
+  virtual void Apply(TransactionBody body, DurableCallback done) = 0;
+
+  // Apply that waits for the result. Not for gRPC callback threads.
+  absl::Status ApplyAndWait(TransactionBody body);
+
+  // Committed state, outside any transaction.
+  virtual absl::StatusOr<std::optional<v1::Referral>> GetReferral(
+      absl::string_view referral_id) = 0;
+  virtual absl::StatusOr<v1::Lead> GetLead(absl::string_view referral_id) = 0;
+  // Referral ids where `agency_id` is on `side`, newest first, starting below
+  // `before_id` (empty: from the newest), at most `limit`.
+  virtual absl::StatusOr<ReferralIdPage> ListReferralIds(
+      absl::string_view agency_id, Side side, absl::string_view before_id,
+      size_t limit) = 0;
+  // Unacknowledged inbox entries with sequence > after_sequence, in order,
+  // at most `limit`. Entries carry the event, not the referral.
+  virtual absl::StatusOr<std::vector<v1::InboxEntry>> ReadInbox(
+      absl::string_view agency_id, uint64_t after_sequence, size_t limit) = 0;
+  // Events with sequence >= from_sequence, in order, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::Event>> ReadEvents(
+      uint64_t from_sequence, size_t limit) = 0;
+  // Checks the whole event chain: every event's previous_event_sha256 matches
+  // the stored bytes of the one before, sequences have no gaps.
+  virtual absl::Status VerifyEventChain() = 0;
+
+  // Called after each durable commit with the agencies whose inbox grew.
+  // Set once, before the first Apply. Runs on the writer thread; must not block.
+  virtual void SetInboxListener(
+      std::function<void(const std::vector<std::string>&)> listener) = 0;
+};
+
+struct RocksDbStoreOptions {
+  // Directory of the database; created if missing.
+  std::string path;
+  // Referral ids are "<id_prefix>-<10-digit number>", e.g. the hub id.
+  std::string id_prefix = "sx";
+  // Most transactions gathered into one fsynced write.
+  size_t max_group_size = 512;
+};
+
+// Opens (or creates) the RocksDB-backed store. Fails with a clear message if
+// the write-ahead log is corrupted anywhere but at its tail.
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
+    const RocksDbStoreOptions& options);
+
+}  // namespace sx::storage

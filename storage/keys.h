@@ -1,0 +1,45 @@
+// Key layout of the RocksDB store. Big-endian sequence numbers keep RocksDB's
+// byte order equal to numeric order, so scans return entries in sequence.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "sx/storage/store.h"
+
+namespace sx::storage::keys {
+
+// Column family names.
+inline constexpr char kReferrals[] = "referrals";
+inline constexpr char kLeads[] = "leads";
+inline constexpr char kPartyIndex[] = "party_index";
+inline constexpr char kInbox[] = "inbox";
+inline constexpr char kRequests[] = "requests";
+inline constexpr char kEvents[] = "events";
+
+// Keys in the default column family.
+inline constexpr char kFormatVersionKey[] = "meta/format_version";
+inline constexpr char kReferralCounterKey[] = "meta/referral_counter";
+// be64 sequence of the last event followed by the SHA-256 of its bytes.
+inline constexpr char kEventHeadKey[] = "meta/event_head";
+inline constexpr char kFormatVersion[] = "1";
+
+std::string EncodeUint64(uint64_t value);
+// Returns false if `bytes` is not exactly 8 bytes.
+bool DecodeUint64(absl::string_view bytes, uint64_t* value);
+
+// "inbox_seq/<agency>": the last sequence given out in an agency's inbox.
+// Kept apart from the entries because acknowledged entries are deleted.
+std::string InboxCounterKey(absl::string_view agency_id);
+// <agency> \0 <be64 sequence>
+std::string InboxKey(absl::string_view agency_id, uint64_t sequence);
+std::string InboxPrefix(absl::string_view agency_id);
+// <agency> \0 <'S'|'R'> \0 <referral id>
+std::string PartyIndexKey(absl::string_view agency_id, Side side,
+                          absl::string_view referral_id);
+std::string PartyIndexPrefix(absl::string_view agency_id, Side side);
+// <caller> \0 <request id>
+std::string RequestKey(absl::string_view caller, absl::string_view request_id);
+
+}  // namespace sx::storage::keys

@@ -1,0 +1,402 @@
+// RocksDB-backed Store. One writer thread applies transactions in arrival
+// order and gathers all that are waiting into one WriteBatch written with
+// sync=true, so concurrent callers share each fsync (group commit) while the
+// domain logic sees a strictly serial order of changes.
+#include <deque>
+#include <memory>
+#include <thread>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "column_families.h"
+#include "keys.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+#include "rocksdb_status.h"
+#include "rocksdb_transaction.h"
+#include "sx/base/sha256.h"
+#include "sx/base/status_macros.h"
+#include "sx/storage/store.h"
+
+namespace sx::storage {
+namespace {
+
+rocksdb::Slice ToSlice(absl::string_view view) {
+  return rocksdb::Slice(view.data(), view.size());
+}
+
+absl::string_view ToView(const rocksdb::Slice& slice) {
+  return absl::string_view(slice.data(), slice.size());
+}
+
+struct PendingTransaction {
+  TransactionBody body;
+  DurableCallback done;
+};
+
+// Thread-safe: reads go straight to RocksDB; writes are queued for the
+// writer thread.
+class RocksDbStore final : public Store {
+ public:
+  RocksDbStore(RocksDbStoreOptions options, std::unique_ptr<rocksdb::DB> db,
+               std::vector<rocksdb::ColumnFamilyHandle*> handles,
+               ColumnFamilies cfs)
+      : options_(std::move(options)),
+        db_(std::move(db)),
+        handles_(std::move(handles)),
+        cfs_(cfs),
+        writer_([this] { WriterLoop(); }) {}
+
+  ~RocksDbStore() override {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    writer_.join();
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      db_->DestroyColumnFamilyHandle(handle);
+    }
+    db_->Close().PermitUncheckedError();
+  }
+
+  void Apply(TransactionBody body, DurableCallback done) override {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!stopping_) {
+        queue_.push_back({std::move(body), std::move(done)});
+        return;
+      }
+    }
+    done(absl::UnavailableError("storage: the store is shutting down"));
+  }
+
+  absl::StatusOr<std::optional<v1::Referral>> GetReferral(
+      absl::string_view referral_id) override {
+    std::string bytes;
+    rocksdb::Status status =
+        db_->Get(rocksdb::ReadOptions(), cfs_.referrals, ToSlice(referral_id), &bytes);
+    if (status.IsNotFound()) return std::nullopt;
+    SX_RETURN_IF_ERROR(FromRocksDb(status, "read referral"));
+    v1::Referral referral;
+    if (!referral.ParseFromString(bytes)) {
+      return absl::DataLossError(
+          absl::StrCat("storage: referral ", referral_id, " does not parse"));
+    }
+    return referral;
+  }
+
+  absl::StatusOr<v1::Lead> GetLead(absl::string_view referral_id) override {
+    std::string bytes;
+    SX_RETURN_IF_ERROR(FromRocksDb(
+        db_->Get(rocksdb::ReadOptions(), cfs_.leads, ToSlice(referral_id), &bytes),
+        absl::StrCat("read lead of ", referral_id)));
+    v1::Lead lead;
+    if (!lead.ParseFromString(bytes)) {
+      return absl::DataLossError(absl::StrCat(
+          "storage: lead of referral ", referral_id, " does not parse"));
+    }
+    return lead;
+  }
+
+  absl::StatusOr<ReferralIdPage> ListReferralIds(absl::string_view agency_id,
+                                                 Side side,
+                                                 absl::string_view before_id,
+                                                 size_t limit) override {
+    const std::string prefix = keys::PartyIndexPrefix(agency_id, side);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.party_index));
+    if (before_id.empty()) {
+      // Every referral id sorts below 0xff, so this lands on the newest.
+      it->SeekForPrev(absl::StrCat(prefix, "\xff"));
+    } else {
+      const std::string start = absl::StrCat(prefix, before_id);
+      it->SeekForPrev(start);
+      if (it->Valid() && it->key() == start) it->Prev();
+    }
+    ReferralIdPage page;
+    for (; it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+      if (page.referral_ids.size() == limit) {
+        page.next_before_id = page.referral_ids.back();
+        break;
+      }
+      page.referral_ids.push_back(
+          it->key().ToString().substr(prefix.size()));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "list referrals"));
+    return page;
+  }
+
+  absl::StatusOr<std::vector<v1::InboxEntry>> ReadInbox(
+      absl::string_view agency_id, uint64_t after_sequence,
+      size_t limit) override {
+    const std::string prefix = keys::InboxPrefix(agency_id);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.inbox));
+    std::vector<v1::InboxEntry> entries;
+    for (it->Seek(keys::InboxKey(agency_id, after_sequence + 1));
+         it->Valid() && it->key().starts_with(prefix) && entries.size() < limit;
+         it->Next()) {
+      v1::InboxEntry entry;
+      if (!entry.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(absl::StrCat(
+            "storage: inbox entry of ", agency_id, " does not parse"));
+      }
+      entries.push_back(std::move(entry));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "read inbox"));
+    return entries;
+  }
+
+  absl::StatusOr<std::vector<v1::Event>> ReadEvents(uint64_t from_sequence,
+                                                    size_t limit) override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.events));
+    std::vector<v1::Event> events;
+    for (it->Seek(keys::EncodeUint64(from_sequence));
+         it->Valid() && events.size() < limit; it->Next()) {
+      v1::Event event;
+      if (!event.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("storage: stored event does not parse");
+      }
+      events.push_back(std::move(event));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "read events"));
+    return events;
+  }
+
+  absl::Status VerifyEventChain() override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.events));
+    std::string previous_digest(kSha256Bytes, '\0');
+    uint64_t expected_sequence = 1;
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected_sequence) {
+      v1::Event event;
+      uint64_t key_sequence = 0;
+      if (!keys::DecodeUint64(ToView(it->key()), &key_sequence) ||
+          !event.ParseFromArray(it->value().data(),
+                                static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(absl::StrCat(
+            "audit chain: event ", expected_sequence, " is unreadable"));
+      }
+      if (key_sequence != expected_sequence ||
+          event.sequence() != expected_sequence) {
+        return absl::DataLossError(absl::StrCat(
+            "audit chain: expected event ", expected_sequence, ", found ",
+            key_sequence, " (events missing or reordered)"));
+      }
+      if (event.previous_event_sha256() != previous_digest) {
+        return absl::DataLossError(absl::StrCat(
+            "audit chain: event ", expected_sequence,
+            " does not follow the one before (altered or removed event)"));
+      }
+      previous_digest = Sha256(ToView(it->value()));
+    }
+    return FromRocksDb(it->status(), "verify event chain");
+  }
+
+  void SetInboxListener(
+      std::function<void(const std::vector<std::string>&)> listener) override {
+    absl::MutexLock lock(&mu_);
+    inbox_listener_ = std::move(listener);
+  }
+
+ private:
+  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !queue_.empty() || stopping_;
+  }
+
+  void WriterLoop() {
+    for (;;) {
+      std::vector<PendingTransaction> group;
+      std::function<void(const std::vector<std::string>&)> listener;
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(this, &RocksDbStore::HasWorkOrStopping));
+        if (queue_.empty()) return;  // stopping, and everything is done
+        const size_t count = std::min(queue_.size(), options_.max_group_size);
+        for (size_t i = 0; i < count; ++i) {
+          group.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        listener = inbox_listener_;
+      }
+      CommitGroup(group, listener);
+    }
+  }
+
+  // Runs each body against one shared batch, rolling back those that fail,
+  // then writes the batch with one fsync and reports to every caller.
+  void CommitGroup(
+      std::vector<PendingTransaction>& group,
+      const std::function<void(const std::vector<std::string>&)>& listener) {
+    rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0,
+                                       /*overwrite_key=*/true);
+    std::vector<absl::Status> results;
+    results.reserve(group.size());
+    std::vector<std::string> grown_inboxes;
+    for (PendingTransaction& pending : group) {
+      batch.SetSavePoint();
+      RocksDbTransaction txn(*db_, cfs_, batch, options_.id_prefix);
+      absl::Status status = pending.body(txn);
+      if (status.ok()) {
+        batch.PopSavePoint().PermitUncheckedError();
+        grown_inboxes.insert(grown_inboxes.end(), txn.grown_inboxes().begin(),
+                             txn.grown_inboxes().end());
+      } else {
+        rocksdb::Status rollback = batch.RollbackToSavePoint();
+        if (!rollback.ok()) {
+          // Cannot separate this body's writes from the others': fail the
+          // whole group rather than commit half a transaction.
+          FailGroup(group, FromRocksDb(rollback, "roll back a transaction"));
+          return;
+        }
+      }
+      results.push_back(std::move(status));
+    }
+
+    if (batch.GetWriteBatch()->Count() > 0) {
+      rocksdb::WriteOptions write_options;
+      write_options.sync = true;
+      absl::Status written = FromRocksDb(
+          db_->Write(write_options, batch.GetWriteBatch()), "synced write");
+      if (!written.ok()) {
+        FailGroup(group, written);
+        return;
+      }
+    }
+    if (listener && !grown_inboxes.empty()) {
+      absl::flat_hash_set<std::string> seen;
+      std::vector<std::string> unique;
+      for (std::string& agency : grown_inboxes) {
+        if (seen.insert(agency).second) unique.push_back(std::move(agency));
+      }
+      listener(unique);
+    }
+    for (size_t i = 0; i < group.size(); ++i) {
+      group[i].done(std::move(results[i]));
+    }
+  }
+
+  static void FailGroup(std::vector<PendingTransaction>& group,
+                        const absl::Status& cause) {
+    // Nothing of this group reached the disk: every caller may retry.
+    for (PendingTransaction& pending : group) pending.done(cause);
+  }
+
+  const RocksDbStoreOptions options_;
+  const std::unique_ptr<rocksdb::DB> db_;
+  const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  const ColumnFamilies cfs_;
+
+  absl::Mutex mu_;
+  std::deque<PendingTransaction> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::function<void(const std::vector<std::string>&)> inbox_listener_
+      ABSL_GUARDED_BY(mu_);
+
+  // Last member: starts after everything above is initialized.
+  std::thread writer_;
+};
+
+rocksdb::Options DatabaseOptions() {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  // A torn tail can only hold writes that were never acknowledged (they were
+  // not fsynced); corruption before the tail means acknowledged data is
+  // damaged, and RocksDB must refuse to open rather than silently drop the
+  // rest of the log as the default point-in-time mode would.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  options.track_and_verify_wals_in_manifest = true;
+  options.paranoid_checks = true;
+  options.IncreaseParallelism(2);
+  return options;
+}
+
+absl::Status CheckFormatVersion(rocksdb::DB& db, const std::string& path) {
+  std::string version;
+  rocksdb::Status status =
+      db.Get(rocksdb::ReadOptions(), keys::kFormatVersionKey, &version);
+  if (status.IsNotFound()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    return FromRocksDb(
+        db.Put(write_options, keys::kFormatVersionKey, keys::kFormatVersion),
+        "write format version");
+  }
+  SX_RETURN_IF_ERROR(FromRocksDb(status, "read format version"));
+  if (version != keys::kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "storage: ", path, " holds format version ", version,
+        " but this hub reads version ", keys::kFormatVersion));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Store::ApplyAndWait(TransactionBody body) {
+  absl::Mutex mu;
+  bool finished = false;
+  absl::Status result;
+  Apply(std::move(body), [&](absl::Status status) {
+    absl::MutexLock lock(&mu);
+    result = std::move(status);
+    finished = true;
+  });
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(&finished));
+  return result;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
+    const RocksDbStoreOptions& options) {
+  if (options.path.empty()) {
+    return absl::InvalidArgumentError("storage: no data directory given");
+  }
+  const rocksdb::Options db_options = DatabaseOptions();
+  const std::vector<std::string> names = {
+      rocksdb::kDefaultColumnFamilyName, keys::kReferrals, keys::kLeads,
+      keys::kPartyIndex, keys::kInbox, keys::kRequests, keys::kEvents};
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) {
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(db_options));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw_db = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(
+      rocksdb::DBOptions(db_options), options.path, descriptors, &handles,
+      &raw_db);
+  if (!status.ok()) {
+    std::string hint;
+    if (status.IsCorruption()) {
+      hint =
+          " The database is damaged before the end of its write-ahead log; "
+          "the hub will not start on a partial database. Restore the data "
+          "directory from a backup (checkpoint) or investigate the disk.";
+    }
+    return absl::Status(
+        FromRocksDb(status, absl::StrCat("open ", options.path)).code(),
+        absl::StrCat("storage: cannot open ", options.path, ": ",
+                     status.ToString(), hint));
+  }
+  std::unique_ptr<rocksdb::DB> db(raw_db);
+  ColumnFamilies cfs{handles[0], handles[1], handles[2], handles[3],
+                     handles[4], handles[5], handles[6]};
+  absl::Status version_status = CheckFormatVersion(*db, options.path);
+  if (!version_status.ok()) {
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      db->DestroyColumnFamilyHandle(handle);
+    }
+    return version_status;
+  }
+  return std::unique_ptr<Store>(
+      new RocksDbStore(options, std::move(db), std::move(handles), cfs));
+}
+
+}  // namespace sx::storage

@@ -1,0 +1,198 @@
+#include "rocksdb_transaction.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "keys.h"
+#include "rocksdb_status.h"
+#include "sx/base/sha256.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::storage {
+namespace {
+
+template <typename Message>
+absl::StatusOr<Message> Parse(const std::string& bytes, absl::string_view what) {
+  Message message;
+  if (!message.ParseFromString(bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("storage: stored ", what, " does not parse"));
+  }
+  return message;
+}
+
+}  // namespace
+
+RocksDbTransaction::RocksDbTransaction(rocksdb::DB& db,
+                                       const ColumnFamilies& cfs,
+                                       rocksdb::WriteBatchWithIndex& batch,
+                                       absl::string_view id_prefix)
+    : db_(db), cfs_(cfs), batch_(batch), id_prefix_(id_prefix) {}
+
+absl::StatusOr<std::optional<std::string>> RocksDbTransaction::Read(
+    rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
+  std::string value;
+  rocksdb::Status status = batch_.GetFromBatchAndDB(
+      &db_, rocksdb::ReadOptions(), cf, rocksdb::Slice(key.data(), key.size()),
+      &value);
+  if (status.IsNotFound()) return std::nullopt;
+  SX_RETURN_IF_ERROR(FromRocksDb(status, "read"));
+  return value;
+}
+
+absl::Status RocksDbTransaction::Write(rocksdb::ColumnFamilyHandle* cf,
+                                       absl::string_view key,
+                                       absl::string_view value) {
+  return FromRocksDb(
+      batch_.Put(cf, rocksdb::Slice(key.data(), key.size()),
+                 rocksdb::Slice(value.data(), value.size())),
+      "batch put");
+}
+
+absl::StatusOr<uint64_t> RocksDbTransaction::NextCounterValue(
+    absl::string_view key) {
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                      Read(cfs_.meta, key));
+  uint64_t value = 0;
+  if (stored.has_value() && !keys::DecodeUint64(*stored, &value)) {
+    return absl::DataLossError(
+        absl::StrCat("storage: counter ", key, " is malformed"));
+  }
+  ++value;
+  SX_RETURN_IF_ERROR(Write(cfs_.meta, key, keys::EncodeUint64(value)));
+  return value;
+}
+
+absl::StatusOr<std::optional<v1::Referral>> RocksDbTransaction::GetReferral(
+    absl::string_view referral_id) {
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                      Read(cfs_.referrals, referral_id));
+  if (!bytes.has_value()) return std::nullopt;
+  SX_ASSIGN_OR_RETURN(v1::Referral referral,
+                      Parse<v1::Referral>(*bytes, "referral"));
+  return referral;
+}
+
+absl::StatusOr<v1::Lead> RocksDbTransaction::GetLead(
+    absl::string_view referral_id) {
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                      Read(cfs_.leads, referral_id));
+  if (!bytes.has_value()) {
+    return absl::DataLossError(
+        absl::StrCat("storage: lead of referral ", referral_id, " is missing"));
+  }
+  return Parse<v1::Lead>(*bytes, "lead");
+}
+
+absl::StatusOr<std::string> RocksDbTransaction::NewReferralId() {
+  SX_ASSIGN_OR_RETURN(uint64_t number,
+                      NextCounterValue(keys::kReferralCounterKey));
+  return absl::StrFormat("%s-%010d", id_prefix_, number);
+}
+
+absl::Status RocksDbTransaction::CreateReferral(const v1::Referral& referral,
+                                               const v1::Lead& lead) {
+  if (referral.has_lead()) {
+    return absl::InternalError("storage: referral record must not embed its lead");
+  }
+  const std::string& id = referral.referral_id();
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                      Read(cfs_.referrals, id));
+  if (existing.has_value()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("storage: referral ", id, " already exists"));
+  }
+  SX_RETURN_IF_ERROR(Write(cfs_.referrals, id, referral.SerializeAsString()));
+  SX_RETURN_IF_ERROR(Write(cfs_.leads, id, lead.SerializeAsString()));
+  SX_RETURN_IF_ERROR(Write(
+      cfs_.party_index,
+      keys::PartyIndexKey(referral.sender_agency_id(), Side::kSender, id), ""));
+  return Write(
+      cfs_.party_index,
+      keys::PartyIndexKey(referral.recipient_agency_id(), Side::kRecipient, id),
+      "");
+}
+
+absl::Status RocksDbTransaction::UpdateReferral(const v1::Referral& referral) {
+  if (referral.has_lead()) {
+    return absl::InternalError("storage: referral record must not embed its lead");
+  }
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                      Read(cfs_.referrals, referral.referral_id()));
+  if (!existing.has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "storage: referral ", referral.referral_id(), " does not exist"));
+  }
+  return Write(cfs_.referrals, referral.referral_id(),
+               referral.SerializeAsString());
+}
+
+absl::StatusOr<std::optional<v1::RequestRecord>>
+RocksDbTransaction::GetRequest(absl::string_view caller,
+                               absl::string_view request_id) {
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                      Read(cfs_.requests, keys::RequestKey(caller, request_id)));
+  if (!bytes.has_value()) return std::nullopt;
+  SX_ASSIGN_OR_RETURN(v1::RequestRecord record,
+                      Parse<v1::RequestRecord>(*bytes, "request record"));
+  return record;
+}
+
+absl::Status RocksDbTransaction::PutRequest(absl::string_view caller,
+                                            absl::string_view request_id,
+                                            const v1::RequestRecord& record) {
+  return Write(cfs_.requests, keys::RequestKey(caller, request_id),
+               record.SerializeAsString());
+}
+
+absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(v1::Event event) {
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> head,
+                      Read(cfs_.meta, keys::kEventHeadKey));
+  uint64_t last_sequence = 0;
+  std::string last_digest(kSha256Bytes, '\0');
+  if (head.has_value()) {
+    if (head->size() != 8 + kSha256Bytes ||
+        !keys::DecodeUint64(absl::string_view(*head).substr(0, 8),
+                            &last_sequence)) {
+      return absl::DataLossError("storage: event chain head is malformed");
+    }
+    last_digest = head->substr(8);
+  }
+  event.set_sequence(last_sequence + 1);
+  event.set_previous_event_sha256(last_digest);
+  const std::string bytes = event.SerializeAsString();
+  SX_RETURN_IF_ERROR(
+      Write(cfs_.events, keys::EncodeUint64(event.sequence()), bytes));
+  SX_RETURN_IF_ERROR(Write(
+      cfs_.meta, keys::kEventHeadKey,
+      absl::StrCat(keys::EncodeUint64(event.sequence()), Sha256(bytes))));
+  return event;
+}
+
+absl::StatusOr<uint64_t> RocksDbTransaction::AppendInbox(
+    absl::string_view agency_id, const v1::Event& event) {
+  SX_ASSIGN_OR_RETURN(uint64_t sequence,
+                      NextCounterValue(keys::InboxCounterKey(agency_id)));
+  v1::InboxEntry entry;
+  entry.set_sequence(sequence);
+  *entry.mutable_event() = event;
+  SX_RETURN_IF_ERROR(Write(cfs_.inbox, keys::InboxKey(agency_id, sequence),
+                           entry.SerializeAsString()));
+  grown_inboxes_.emplace_back(agency_id);
+  return sequence;
+}
+
+absl::StatusOr<std::optional<v1::InboxEntry>>
+RocksDbTransaction::TakeInboxEntry(absl::string_view agency_id,
+                                   uint64_t sequence) {
+  const std::string key = keys::InboxKey(agency_id, sequence);
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes, Read(cfs_.inbox, key));
+  if (!bytes.has_value()) return std::nullopt;
+  SX_ASSIGN_OR_RETURN(v1::InboxEntry entry,
+                      Parse<v1::InboxEntry>(*bytes, "inbox entry"));
+  SX_RETURN_IF_ERROR(FromRocksDb(batch_.Delete(cfs_.inbox, key), "batch delete"));
+  return entry;
+}
+
+}  // namespace sx::storage
