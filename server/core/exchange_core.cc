@@ -1,0 +1,525 @@
+#include "exchange_core.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "access_policy.h"
+#include "request_validation.h"
+#include "sx/base/sha256.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::core {
+namespace {
+
+using storage::Transaction;
+
+constexpr uint32_t kDefaultPageSize = 50;
+constexpr uint32_t kMaxPageSize = 500;
+constexpr size_t kMaxAcksPerCall = 1000;
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  google::protobuf::Timestamp timestamp;
+  const int64_t nanos = absl::ToUnixNanos(time);
+  timestamp.set_seconds(nanos / 1000000000);
+  timestamp.set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  return timestamp;
+}
+
+void StripAttachmentContent(
+    google::protobuf::RepeatedPtrField<v1::Attachment>& attachments) {
+  for (v1::Attachment& attachment : attachments) attachment.clear_content();
+}
+
+void StripFeedbackAttachments(v1::Referral& referral) {
+  for (v1::Feedback& feedback : *referral.mutable_feedback()) {
+    StripAttachmentContent(*feedback.mutable_attachments());
+  }
+}
+
+// A request id already used by this caller: the same request replays the
+// first call's result; a different one is refused.
+absl::StatusOr<std::optional<v1::Referral>> FindReplay(
+    Transaction& txn, const Identity& caller, absl::string_view method,
+    absl::string_view request_id, absl::string_view fingerprint) {
+  SX_ASSIGN_OR_RETURN(std::optional<v1::RequestRecord> record,
+                      txn.GetRequest(caller.name, request_id));
+  if (!record.has_value()) return std::nullopt;
+  if (record->method() != method || record->request_sha256() != fingerprint) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request_id: \"", request_id,
+        "\" was already used for a different request (", record->method(),
+        "); use a new request id for a new request"));
+  }
+  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                      txn.GetReferral(record->referral_id()));
+  if (!referral.has_value()) {
+    return absl::DataLossError(absl::StrCat(
+        "storage: referral ", record->referral_id(), " of a request is gone"));
+  }
+  return referral;
+}
+
+absl::Status RememberRequest(Transaction& txn, const Identity& caller,
+                             absl::string_view method,
+                             absl::string_view request_id,
+                             absl::string_view fingerprint,
+                             absl::string_view referral_id) {
+  v1::RequestRecord record;
+  record.set_method(std::string(method));
+  record.set_request_sha256(std::string(fingerprint));
+  record.set_referral_id(std::string(referral_id));
+  return txn.PutRequest(caller.name, request_id, record);
+}
+
+// Records the event of a step and tells the party the step names.
+absl::Status RecordAndNotify(Transaction& txn, v1::Event event,
+                             const v1::Referral& referral, Notify notify) {
+  SX_ASSIGN_OR_RETURN(v1::Event stored, txn.AppendEvent(std::move(event)));
+  switch (notify) {
+    case Notify::kNobody:
+      return absl::OkStatus();
+    case Notify::kSender:
+      return txn.AppendInbox(referral.sender_agency_id(), stored).status();
+    case Notify::kRecipient:
+      return txn.AppendInbox(referral.recipient_agency_id(), stored).status();
+  }
+  return absl::InternalError("unknown notify target");
+}
+
+v1::Event NewEvent(v1::EventType type, const v1::Referral& referral,
+                   absl::string_view actor, v1::ReferralState from,
+                   absl::string_view request_id, absl::Time now) {
+  v1::Event event;
+  event.set_type(type);
+  event.set_referral_id(referral.referral_id());
+  event.set_actor(std::string(actor));
+  *event.mutable_time() = ToTimestamp(now);
+  event.set_from_state(from);
+  event.set_to_state(referral.state());
+  event.set_request_id(std::string(request_id));
+  return event;
+}
+
+struct NewReferralParams {
+  std::string sender;
+  std::string recipient;
+  v1::ReferralKind kind;
+  std::string parent_referral_id;
+  std::vector<std::string> observers;
+  std::string request_id;
+};
+
+// Creates a referral in SUBMITTED, its event, and the recipient's inbox entry.
+absl::StatusOr<v1::Referral> CreateAndDeliver(Transaction& txn,
+                                              const HubConfig& config,
+                                              const NewReferralParams& params,
+                                              const v1::Lead& lead,
+                                              absl::Time now) {
+  SX_ASSIGN_OR_RETURN(std::string id, txn.NewReferralId());
+  const v1::Deadlines& deadlines = config.deadlines();
+  const bool fast = lead.urgency() == v1::URGENCY_FAST_TRACK;
+  const absl::Duration accept_within = absl::Hours(
+      fast ? deadlines.fast_track_accept_within_hours()
+           : deadlines.accept_within_hours());
+  const absl::Duration feedback_within =
+      absl::Hours(24) * (fast ? deadlines.fast_track_feedback_within_days()
+                              : deadlines.feedback_within_days());
+
+  v1::Referral referral;
+  referral.set_referral_id(id);
+  referral.set_kind(params.kind);
+  referral.set_sender_agency_id(params.sender);
+  referral.set_recipient_agency_id(params.recipient);
+  referral.set_state(v1::REFERRAL_STATE_SUBMITTED);
+  referral.set_urgency(lead.urgency());
+  *referral.mutable_created_at() = ToTimestamp(now);
+  *referral.mutable_updated_at() = ToTimestamp(now);
+  *referral.mutable_accept_due_at() = ToTimestamp(now + accept_within);
+  *referral.mutable_feedback_due_at() = ToTimestamp(now + feedback_within);
+  referral.set_parent_referral_id(params.parent_referral_id);
+  for (const std::string& observer : params.observers) {
+    referral.add_observer_agency_ids(observer);
+  }
+  referral.set_version(1);
+  SX_RETURN_IF_ERROR(txn.CreateReferral(referral, lead));
+
+  v1::Event event =
+      NewEvent(v1::EVENT_TYPE_SUBMITTED, referral, params.sender,
+               v1::REFERRAL_STATE_UNSPECIFIED, params.request_id, now);
+  event.set_related_referral_id(params.parent_referral_id);
+  event.set_content_sha256(Sha256(lead.SerializeAsString()));
+  SX_RETURN_IF_ERROR(
+      RecordAndNotify(txn, std::move(event), referral, Notify::kRecipient));
+  return referral;
+}
+
+absl::Status ValidateStep(const StepRequest& step, const v1::Limits& limits) {
+  SX_RETURN_IF_ERROR(ValidateId("request_id", step.request_id));
+  SX_RETURN_IF_ERROR(ValidateId("referral_id", step.referral_id));
+  switch (step.action) {
+    case Action::kReturn:
+    case Action::kWithdraw:
+      return ValidateText("reason", step.text, limits);
+    case Action::kReroute:
+      SX_RETURN_IF_ERROR(ValidateId("target_agency_id", step.target_agency_id));
+      return ValidateText("reason", step.text, limits);
+    case Action::kRemind:
+      return ValidateText("text", step.text, limits);
+    case Action::kDispose:
+      if (step.disposition == v1::DISPOSITION_METHOD_TRANSFER) {
+        return absl::InvalidArgumentError(
+            "method: 转办 (TRANSFER) is recorded by RerouteReferral, which "
+            "names the competent agency");
+      }
+      if (step.disposition == v1::DISPOSITION_METHOD_UNSPECIFIED ||
+          !v1::DispositionMethod_IsValid(step.disposition)) {
+        return absl::InvalidArgumentError("method: required");
+      }
+      return absl::OkStatus();
+    default:
+      return absl::OkStatus();
+  }
+}
+
+}  // namespace
+
+ExchangeCore::ExchangeCore(storage::Store& store, const Clock& clock,
+                           std::shared_ptr<const HubConfig> config)
+    : store_(store), clock_(clock), config_(std::move(config)) {}
+
+void ExchangeCore::UpdateConfig(std::shared_ptr<const HubConfig> config) {
+  absl::MutexLock lock(&config_mu_);
+  config_ = std::move(config);
+}
+
+std::shared_ptr<const HubConfig> ExchangeCore::config() const {
+  absl::MutexLock lock(&config_mu_);
+  return config_;
+}
+
+void ExchangeCore::Submit(const Identity& caller,
+                          v1::SubmitReferralRequest request,
+                          std::string request_fingerprint,
+                          ReferralCallback done) {
+  std::shared_ptr<const HubConfig> config = this->config();
+  absl::Status valid = [&]() -> absl::Status {
+    SX_RETURN_IF_ERROR(ValidateId("request_id", request.request_id()));
+    SX_RETURN_IF_ERROR(
+        ValidateId("recipient_agency_id", request.recipient_agency_id()));
+    if (request.kind() == v1::REFERRAL_KIND_UNSPECIFIED ||
+        !v1::ReferralKind_IsValid(request.kind())) {
+      return absl::InvalidArgumentError("kind: required");
+    }
+    if (!request.has_lead()) return absl::InvalidArgumentError("lead: required");
+    SX_RETURN_IF_ERROR(SealLead(*request.mutable_lead(), config->limits()));
+    return CheckRoute(*config, caller.name, request.recipient_agency_id(),
+                      request.kind());
+  }();
+  if (!valid.ok()) {
+    done(valid);
+    return;
+  }
+  auto result = std::make_shared<v1::Referral>();
+  auto shared_request =
+      std::make_shared<v1::SubmitReferralRequest>(std::move(request));
+  const absl::Time now = clock_.Now();
+  store_.Apply(
+      [=](Transaction& txn) -> absl::Status {
+        const std::string& request_id = shared_request->request_id();
+        SX_ASSIGN_OR_RETURN(
+            std::optional<v1::Referral> replay,
+            FindReplay(txn, caller, "SubmitReferral", request_id,
+                       request_fingerprint));
+        if (replay.has_value()) {
+          *result = std::move(*replay);
+          return absl::OkStatus();
+        }
+        NewReferralParams params{caller.name,
+                                 shared_request->recipient_agency_id(),
+                                 shared_request->kind(),
+                                 /*parent_referral_id=*/"",
+                                 /*observers=*/{},
+                                 request_id};
+        SX_ASSIGN_OR_RETURN(*result, CreateAndDeliver(txn, *config, params,
+                                                      shared_request->lead(),
+                                                      now));
+        return RememberRequest(txn, caller, "SubmitReferral", request_id,
+                               request_fingerprint, result->referral_id());
+      },
+      [result, done = std::move(done)](absl::Status status) {
+        if (!status.ok()) {
+          done(status);
+          return;
+        }
+        StripFeedbackAttachments(*result);
+        done(std::move(*result));
+      });
+}
+
+void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
+                            ReferralCallback done) {
+  std::shared_ptr<const HubConfig> config = this->config();
+  if (step.action == Action::kInterimFeedback ||
+      step.action == Action::kFinalFeedback) {
+    absl::Status valid = SealFeedback(step.feedback, config->limits());
+    if (!valid.ok()) {
+      done(valid);
+      return;
+    }
+  }
+  absl::Status valid = ValidateStep(step, config->limits());
+  if (!valid.ok()) {
+    done(valid);
+    return;
+  }
+  auto result = std::make_shared<v1::Referral>();
+  auto request = std::make_shared<StepRequest>(std::move(step));
+  const absl::Time now = clock_.Now();
+  store_.Apply(
+      [=](Transaction& txn) -> absl::Status {
+        SX_ASSIGN_OR_RETURN(
+            std::optional<v1::Referral> replay,
+            FindReplay(txn, caller, request->method, request->request_id,
+                       request->request_fingerprint));
+        if (replay.has_value()) {
+          *result = std::move(*replay);
+          return absl::OkStatus();
+        }
+        SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> found,
+                            txn.GetReferral(request->referral_id));
+        if (!found.has_value()) {
+          return absl::NotFoundError(
+              absl::StrCat("no referral ", request->referral_id));
+        }
+        v1::Referral& referral = *found;
+        SX_ASSIGN_OR_RETURN(Step decided,
+                            AuthorizeStep(*config, caller.name, referral,
+                                          request->action));
+        const v1::ReferralState from = referral.state();
+        referral.set_state(decided.to);
+        referral.set_version(referral.version() + 1);
+        *referral.mutable_updated_at() = ToTimestamp(now);
+        v1::Event event = NewEvent(decided.event, referral, caller.name, from,
+                                   request->request_id, now);
+
+        switch (request->action) {
+          case Action::kReturn:
+          case Action::kWithdraw:
+            referral.set_state_reason(request->text);
+            event.set_reason(request->text);
+            break;
+          case Action::kDispose:
+            referral.set_disposition(request->disposition);
+            event.set_disposition(request->disposition);
+            break;
+          case Action::kInterimFeedback:
+          case Action::kFinalFeedback: {
+            v1::Feedback& feedback = *referral.add_feedback();
+            feedback = request->feedback;
+            *feedback.mutable_sent_at() = ToTimestamp(now);
+            event.set_content_sha256(Sha256(feedback.SerializeAsString()));
+            break;
+          }
+          case Action::kRemind: {
+            v1::Reminder& reminder = *referral.add_reminders();
+            reminder.set_from_agency_id(caller.name);
+            reminder.set_text(request->text);
+            *reminder.mutable_sent_at() = ToTimestamp(now);
+            event.set_content_sha256(Sha256(reminder.SerializeAsString()));
+            break;
+          }
+          case Action::kReroute: {
+            if (request->target_agency_id == referral.sender_agency_id()) {
+              return absl::InvalidArgumentError(
+                  "target_agency_id: that is the original sender; use "
+                  "ReturnReferral (退回) instead");
+            }
+            SX_RETURN_IF_ERROR(CheckRoute(*config, caller.name,
+                                          request->target_agency_id,
+                                          referral.kind()));
+            SX_ASSIGN_OR_RETURN(v1::Lead lead,
+                                txn.GetLead(referral.referral_id()));
+            NewReferralParams params{caller.name,
+                                     request->target_agency_id,
+                                     referral.kind(),
+                                     referral.referral_id(),
+                                     {referral.observer_agency_ids().begin(),
+                                      referral.observer_agency_ids().end()},
+                                     request->request_id};
+            params.observers.push_back(referral.sender_agency_id());
+            SX_ASSIGN_OR_RETURN(
+                v1::Referral child,
+                CreateAndDeliver(txn, *config, params, lead, now));
+            referral.set_child_referral_id(child.referral_id());
+            referral.set_disposition(v1::DISPOSITION_METHOD_TRANSFER);
+            referral.set_state_reason(request->text);
+            event.set_disposition(v1::DISPOSITION_METHOD_TRANSFER);
+            event.set_reason(request->text);
+            event.set_related_referral_id(child.referral_id());
+            break;
+          }
+          default:
+            break;
+        }
+        SX_RETURN_IF_ERROR(txn.UpdateReferral(referral));
+        SX_RETURN_IF_ERROR(
+            RecordAndNotify(txn, std::move(event), referral, decided.notify));
+        SX_RETURN_IF_ERROR(RememberRequest(
+            txn, caller, request->method, request->request_id,
+            request->request_fingerprint, referral.referral_id()));
+        *result = std::move(referral);
+        return absl::OkStatus();
+      },
+      [result, done = std::move(done)](absl::Status status) {
+        if (!status.ok()) {
+          done(status);
+          return;
+        }
+        StripFeedbackAttachments(*result);
+        done(std::move(*result));
+      });
+}
+
+void ExchangeCore::Acknowledge(const Identity& caller,
+                               std::vector<uint64_t> sequences,
+                               AckCallback done) {
+  if (sequences.empty() || sequences.size() > kMaxAcksPerCall) {
+    done(absl::InvalidArgumentError(absl::StrCat(
+        "sequences: between 1 and ", kMaxAcksPerCall, " entries")));
+    return;
+  }
+  std::shared_ptr<const HubConfig> config = this->config();
+  auto acknowledged = std::make_shared<uint32_t>(0);
+  const absl::Time now = clock_.Now();
+  store_.Apply(
+      [=](Transaction& txn) -> absl::Status {
+        for (uint64_t sequence : sequences) {
+          SX_ASSIGN_OR_RETURN(std::optional<v1::InboxEntry> entry,
+                              txn.TakeInboxEntry(caller.name, sequence));
+          if (!entry.has_value()) continue;  // acknowledged before
+          ++*acknowledged;
+          if (entry->event().type() != v1::EVENT_TYPE_SUBMITTED) continue;
+          // The recipient's system now holds the new referral: DELIVERED.
+          SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                              txn.GetReferral(entry->event().referral_id()));
+          if (!referral.has_value() ||
+              referral->state() != v1::REFERRAL_STATE_SUBMITTED) {
+            continue;  // already accepted, withdrawn, ... meanwhile
+          }
+          SX_ASSIGN_OR_RETURN(Step step, AuthorizeStep(*config, caller.name,
+                                                       *referral,
+                                                       Action::kDeliver));
+          const v1::ReferralState from = referral->state();
+          referral->set_state(step.to);
+          referral->set_version(referral->version() + 1);
+          *referral->mutable_updated_at() = ToTimestamp(now);
+          SX_RETURN_IF_ERROR(txn.UpdateReferral(*referral));
+          SX_RETURN_IF_ERROR(RecordAndNotify(
+              txn, NewEvent(step.event, *referral, caller.name, from, "", now),
+              *referral, step.notify));
+        }
+        return absl::OkStatus();
+      },
+      [acknowledged, done = std::move(done)](absl::Status status) {
+        if (!status.ok()) {
+          done(status);
+          return;
+        }
+        done(*acknowledged);
+      });
+}
+
+absl::StatusOr<v1::Referral> ExchangeCore::Get(
+    const Identity& caller, absl::string_view referral_id,
+    bool include_attachment_content) {
+  SX_RETURN_IF_ERROR(ValidateId("referral_id", referral_id));
+  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                      store_.GetReferral(referral_id));
+  if (!referral.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no referral ", referral_id));
+  }
+  SX_RETURN_IF_ERROR(CheckCanRead(*config(), caller.name, *referral));
+  SX_ASSIGN_OR_RETURN(*referral->mutable_lead(), store_.GetLead(referral_id));
+  if (!include_attachment_content) {
+    StripAttachmentContent(*referral->mutable_lead()->mutable_attachments());
+    StripFeedbackAttachments(*referral);
+  }
+  return *std::move(referral);
+}
+
+absl::StatusOr<v1::ListReferralsResponse> ExchangeCore::List(
+    const Identity& caller, const v1::ListReferralsRequest& request) {
+  if (request.role() != v1::PARTY_ROLE_SENDER &&
+      request.role() != v1::PARTY_ROLE_RECIPIENT) {
+    return absl::InvalidArgumentError("role: SENDER or RECIPIENT");
+  }
+  if (request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: at most ", kMaxPageSize));
+  }
+  if (!request.page_token().empty()) {
+    SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
+  }
+  const size_t page_size =
+      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  const storage::Side side = request.role() == v1::PARTY_ROLE_SENDER
+                                 ? storage::Side::kSender
+                                 : storage::Side::kRecipient;
+  auto wanted = [&](v1::ReferralState state) {
+    if (request.states().empty()) return true;
+    for (int s : request.states()) {
+      if (s == state) return true;
+    }
+    return false;
+  };
+
+  v1::ListReferralsResponse response;
+  std::string before = request.page_token();
+  // The index holds every referral of the party; a state filter may skip
+  // some, so read index pages until this page is full or the index ends.
+  for (;;) {
+    SX_ASSIGN_OR_RETURN(
+        storage::ReferralIdPage ids,
+        store_.ListReferralIds(caller.name, side, before, page_size));
+    for (const std::string& id : ids.referral_ids) {
+      SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                          store_.GetReferral(id));
+      if (!referral.has_value()) {
+        return absl::DataLossError(
+            absl::StrCat("storage: indexed referral ", id, " is missing"));
+      }
+      before = id;
+      if (!wanted(referral->state())) continue;
+      StripFeedbackAttachments(*referral);
+      *response.add_referrals() = std::move(*referral);
+      if (static_cast<size_t>(response.referrals_size()) == page_size) {
+        response.set_next_page_token(id);
+        return response;
+      }
+    }
+    if (ids.next_before_id.empty()) return response;
+  }
+}
+
+absl::StatusOr<std::vector<v1::InboxEntry>> ExchangeCore::ReadInbox(
+    const Identity& caller, uint64_t after_sequence, size_t limit) {
+  SX_ASSIGN_OR_RETURN(std::vector<v1::InboxEntry> entries,
+                      store_.ReadInbox(caller.name, after_sequence, limit));
+  for (v1::InboxEntry& entry : entries) {
+    const std::string& id = entry.event().referral_id();
+    SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                        store_.GetReferral(id));
+    if (!referral.has_value()) {
+      return absl::DataLossError(
+          absl::StrCat("storage: referral ", id, " of an inbox entry is gone"));
+    }
+    if (entry.event().type() == v1::EVENT_TYPE_SUBMITTED &&
+        referral->recipient_agency_id() == caller.name) {
+      SX_ASSIGN_OR_RETURN(*referral->mutable_lead(), store_.GetLead(id));
+    }
+    *entry.mutable_referral() = std::move(*referral);
+  }
+  return entries;
+}
+
+}  // namespace sx::core

@@ -1,0 +1,274 @@
+#include "hub_config.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace sx::core {
+namespace {
+
+constexpr uint32_t kKiB = 1024;
+constexpr uint32_t kMiB = 1024 * kKiB;
+
+// Collects text-format parse errors with their line and column.
+class ParseErrorCollector final : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (!first_.empty()) return;
+    first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ",
+                          message);
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+};
+
+// Zero means "not set" in the schema; these are the documented defaults.
+void FillDefaults(v1::HubConfig& config) {
+  auto fill = [](uint32_t value, uint32_t fallback) {
+    return value == 0 ? fallback : value;
+  };
+  v1::TlsConfig& tls = *config.mutable_tls();
+  tls.set_refresh_interval_seconds(fill(tls.refresh_interval_seconds(), 60));
+  v1::Limits& limits = *config.mutable_limits();
+  limits.set_max_message_bytes(fill(limits.max_message_bytes(), 16 * kMiB));
+  limits.set_max_metadata_bytes(fill(limits.max_metadata_bytes(), 16 * kKiB));
+  limits.set_max_attachment_bytes(
+      fill(limits.max_attachment_bytes(), 8 * kMiB));
+  limits.set_max_attachments(fill(limits.max_attachments(), 20));
+  limits.set_max_text_bytes(fill(limits.max_text_bytes(), 64 * kKiB));
+  limits.set_max_inbox_streams_per_agency(
+      fill(limits.max_inbox_streams_per_agency(), 4));
+  v1::Deadlines& deadlines = *config.mutable_deadlines();
+  deadlines.set_accept_within_hours(fill(deadlines.accept_within_hours(), 72));
+  deadlines.set_feedback_within_days(
+      fill(deadlines.feedback_within_days(), 30));
+  deadlines.set_fast_track_accept_within_hours(
+      fill(deadlines.fast_track_accept_within_hours(), 24));
+  deadlines.set_fast_track_feedback_within_days(
+      fill(deadlines.fast_track_feedback_within_days(), 7));
+  for (v1::Agency& agency : *config.mutable_agencies()) {
+    if (agency.certificate_identity().empty()) {
+      agency.set_certificate_identity(absl::StrCat(
+          "spiffe://", config.trust_domain(), "/agency/", agency.id()));
+    }
+  }
+  for (v1::Operator& op : *config.mutable_operators()) {
+    if (op.certificate_identity().empty()) {
+      const char* kind =
+          op.role() == v1::Operator::ROLE_AUDITOR ? "auditor" : "admin";
+      op.set_certificate_identity(absl::StrCat(
+          "spiffe://", config.trust_domain(), "/", kind, "/", op.name()));
+    }
+  }
+}
+
+bool IsIdChar(char c, char separator) {
+  return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == separator;
+}
+
+// Ids are lower-case letters, digits and one separator, not at either end.
+bool IsValidId(absl::string_view id, char separator) {
+  if (id.empty() || id.size() > 64) return false;
+  if (id.front() == separator || id.back() == separator) return false;
+  for (char c : id) {
+    if (!IsIdChar(c, separator)) return false;
+  }
+  return true;
+}
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("config: ", field, ": ", problem));
+}
+
+std::string RouteKey(absl::string_view from, absl::string_view to,
+                     v1::ReferralKind kind) {
+  return absl::StrCat(from, std::string(1, '\0'), to, std::string(1, '\0'),
+                      static_cast<int>(kind));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
+    const std::string& path) {
+  std::ifstream file(path);
+  if (!file) {
+    return absl::NotFoundError(
+        absl::StrCat("config: cannot read ", path));
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  return Parse(text.str(), path);
+}
+
+absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::Parse(
+    absl::string_view text, absl::string_view origin) {
+  v1::HubConfig proto;
+  google::protobuf::TextFormat::Parser parser;
+  ParseErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(std::string(text), &proto)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: ", origin, ": ", errors.first()));
+  }
+  auto config = FromProto(std::move(proto));
+  if (!config.ok()) {
+    return absl::Status(config.status().code(),
+                        absl::StrCat(origin, ": ", config.status().message()));
+  }
+  return config;
+}
+
+absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
+    v1::HubConfig proto) {
+  if (!IsValidId(proto.hub_id(), '-')) {
+    return Invalid("hub_id",
+                   "required; lower-case letters, digits and '-' (e.g. \"city-hub\")");
+  }
+  if (proto.listen_address().empty()) {
+    return Invalid("listen_address", "required (e.g. \"127.0.0.1:7443\")");
+  }
+  if (proto.data_dir().empty()) return Invalid("data_dir", "required");
+  if (proto.trust_domain().empty() ||
+      proto.trust_domain().find('/') != std::string::npos) {
+    return Invalid("trust_domain",
+                   "required; a DNS-like name without '/' (e.g. \"supervision.example\")");
+  }
+  if (proto.tls().ca_file().empty() || proto.tls().cert_file().empty() ||
+      proto.tls().key_file().empty()) {
+    return Invalid("tls", "ca_file, cert_file and key_file are required");
+  }
+  if (proto.agencies_size() < 2) {
+    return Invalid("agencies", "at least two agencies are needed to exchange anything");
+  }
+  FillDefaults(proto);
+
+  absl::flat_hash_set<std::string> types;
+  absl::flat_hash_set<std::string> seen_ids;
+  absl::flat_hash_set<std::string> seen_uris;
+  for (int i = 0; i < proto.agencies_size(); ++i) {
+    const v1::Agency& agency = proto.agencies(i);
+    const std::string field = absl::StrCat("agencies[", i, "]");
+    if (!IsValidId(agency.id(), '-')) {
+      return Invalid(absl::StrCat(field, ".id"),
+                     absl::StrCat("\"", agency.id(),
+                                  "\" must be lower-case letters, digits and '-'"));
+    }
+    if (!IsValidId(agency.type(), '_')) {
+      return Invalid(absl::StrCat(field, ".type"),
+                     "required; lower-case letters, digits and '_'");
+    }
+    if (agency.display_name().empty()) {
+      return Invalid(absl::StrCat(field, ".display_name"), "required");
+    }
+    if (!seen_ids.insert(agency.id()).second) {
+      return Invalid(absl::StrCat(field, ".id"),
+                     absl::StrCat("\"", agency.id(), "\" is used twice"));
+    }
+    if (!seen_uris.insert(agency.certificate_identity()).second) {
+      return Invalid(absl::StrCat(field, ".certificate_identity"),
+                     "used by another identity");
+    }
+    types.insert(agency.type());
+  }
+  absl::flat_hash_set<std::string> seen_operators;
+  for (int i = 0; i < proto.operators_size(); ++i) {
+    const v1::Operator& op = proto.operators(i);
+    const std::string field = absl::StrCat("operators[", i, "]");
+    if (!IsValidId(op.name(), '-')) {
+      return Invalid(absl::StrCat(field, ".name"),
+                     "required; lower-case letters, digits and '-'");
+    }
+    if (op.role() == v1::Operator::ROLE_UNSPECIFIED) {
+      return Invalid(absl::StrCat(field, ".role"), "ROLE_ADMIN or ROLE_AUDITOR");
+    }
+    if (!seen_operators.insert(op.name()).second) {
+      return Invalid(absl::StrCat(field, ".name"), "used twice");
+    }
+    if (!seen_uris.insert(op.certificate_identity()).second) {
+      return Invalid(absl::StrCat(field, ".certificate_identity"),
+                     "used by another identity");
+    }
+  }
+  for (int i = 0; i < proto.routes_size(); ++i) {
+    const v1::Route& route = proto.routes(i);
+    const std::string field = absl::StrCat("routes[", i, "]");
+    if (!types.contains(route.from_type())) {
+      return Invalid(absl::StrCat(field, ".from_type"),
+                     absl::StrCat("no agency has type \"", route.from_type(), "\""));
+    }
+    if (route.to_types().empty()) {
+      return Invalid(absl::StrCat(field, ".to_types"), "at least one");
+    }
+    for (const std::string& to : route.to_types()) {
+      if (!types.contains(to)) {
+        return Invalid(absl::StrCat(field, ".to_types"),
+                       absl::StrCat("no agency has type \"", to, "\""));
+      }
+    }
+    if (route.kinds().empty()) {
+      return Invalid(absl::StrCat(field, ".kinds"), "at least one");
+    }
+    for (int kind : route.kinds()) {
+      if (kind == v1::REFERRAL_KIND_UNSPECIFIED) {
+        return Invalid(absl::StrCat(field, ".kinds"),
+                       "REFERRAL_KIND_UNSPECIFIED is not a kind");
+      }
+    }
+  }
+  const v1::Limits& limits = proto.limits();
+  if (limits.max_attachment_bytes() >= limits.max_message_bytes()) {
+    return Invalid("limits.max_attachment_bytes",
+                   "must be below limits.max_message_bytes");
+  }
+  return std::shared_ptr<const HubConfig>(new HubConfig(std::move(proto)));
+}
+
+HubConfig::HubConfig(v1::HubConfig proto) : proto_(std::move(proto)) {
+  for (const v1::Agency& agency : proto_.agencies()) {
+    agencies_[agency.id()] = &agency;
+    identities_[agency.certificate_identity()] =
+        Identity{Identity::Kind::kAgency, agency.id()};
+  }
+  for (const v1::Operator& op : proto_.operators()) {
+    identities_[op.certificate_identity()] =
+        Identity{op.role() == v1::Operator::ROLE_AUDITOR
+                     ? Identity::Kind::kAuditor
+                     : Identity::Kind::kAdmin,
+                 op.name()};
+  }
+  for (const v1::Route& route : proto_.routes()) {
+    for (const std::string& to : route.to_types()) {
+      for (int kind : route.kinds()) {
+        routes_.insert(RouteKey(route.from_type(), to,
+                                static_cast<v1::ReferralKind>(kind)));
+      }
+    }
+  }
+}
+
+const v1::Agency* HubConfig::FindAgency(absl::string_view agency_id) const {
+  auto it = agencies_.find(agency_id);
+  return it == agencies_.end() ? nullptr : it->second;
+}
+
+std::optional<Identity> HubConfig::IdentityForUri(absl::string_view uri) const {
+  auto it = identities_.find(uri);
+  if (it == identities_.end()) return std::nullopt;
+  return it->second;
+}
+
+bool HubConfig::RouteAllowed(absl::string_view from_type,
+                             absl::string_view to_type,
+                             v1::ReferralKind kind) const {
+  return routes_.contains(RouteKey(from_type, to_type, kind));
+}
+
+}  // namespace sx::core

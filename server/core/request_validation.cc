@@ -1,0 +1,117 @@
+#include "request_validation.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "sx/base/sha256.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::core {
+namespace {
+
+absl::Status Missing(absl::string_view field) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+}
+
+absl::Status SealAttachments(
+    absl::string_view field,
+    google::protobuf::RepeatedPtrField<v1::Attachment>& attachments,
+    const v1::Limits& limits) {
+  if (static_cast<uint32_t>(attachments.size()) > limits.max_attachments()) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(field, ": ", attachments.size(),
+                     " attachments exceed the limit of ",
+                     limits.max_attachments()));
+  }
+  for (int i = 0; i < attachments.size(); ++i) {
+    v1::Attachment& attachment = attachments[i];
+    const std::string where = absl::StrCat(field, "[", i, "]");
+    if (absl::StripAsciiWhitespace(attachment.name()).empty()) {
+      return Missing(absl::StrCat(where, ".name"));
+    }
+    if (attachment.content().size() > limits.max_attachment_bytes()) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          where, ".content: ", attachment.content().size(),
+          " bytes exceed the limit of ", limits.max_attachment_bytes()));
+    }
+    const std::string digest = Sha256Hex(attachment.content());
+    if (!attachment.sha256_hex().empty() &&
+        absl::AsciiStrToLower(attachment.sha256_hex()) != digest) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ".sha256_hex: does not match the content (corrupted in "
+                 "transit, or the wrong file)"));
+    }
+    attachment.set_sha256_hex(digest);
+    attachment.set_size_bytes(static_cast<int64_t>(attachment.content().size()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateId(absl::string_view field, absl::string_view id) {
+  if (id.empty()) return Missing(field);
+  if (id.size() > kMaxIdBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": longer than ", kMaxIdBytes, " characters"));
+  }
+  for (char c : id) {
+    if (!absl::ascii_isgraph(c)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": only printable ASCII without spaces is allowed"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateText(absl::string_view field, absl::string_view text,
+                          const v1::Limits& limits) {
+  if (absl::StripAsciiWhitespace(text).empty()) return Missing(field);
+  if (text.size() > limits.max_text_bytes()) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(field, ": ", text.size(), " bytes exceed the limit of ",
+                     limits.max_text_bytes()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SealLead(v1::Lead& lead, const v1::Limits& limits) {
+  SX_RETURN_IF_ERROR(ValidateText("lead.subject", lead.subject(), limits));
+  SX_RETURN_IF_ERROR(ValidateText("lead.category", lead.category(), limits));
+  SX_RETURN_IF_ERROR(ValidateText("lead.summary", lead.summary(), limits));
+  SX_RETURN_IF_ERROR(ValidateText("lead.source", lead.source(), limits));
+  for (const auto& [field, text] :
+       {std::pair<absl::string_view, const std::string&>{
+            "lead.subject_organization", lead.subject_organization()},
+        {"lead.subject_position", lead.subject_position()}}) {
+    if (text.size() > limits.max_text_bytes()) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(field, ": exceeds the limit of ", limits.max_text_bytes(),
+                       " bytes"));
+    }
+  }
+  if (lead.sensitivity() == v1::SENSITIVITY_UNSPECIFIED ||
+      !v1::Sensitivity_IsValid(lead.sensitivity())) {
+    return absl::InvalidArgumentError(
+        "lead.sensitivity: required (ORDINARY, SENSITIVE or HIGHLY_SENSITIVE)");
+  }
+  if (lead.urgency() == v1::URGENCY_UNSPECIFIED ||
+      !v1::Urgency_IsValid(lead.urgency())) {
+    return absl::InvalidArgumentError(
+        "lead.urgency: required (NORMAL or FAST_TRACK)");
+  }
+  return SealAttachments("lead.attachments", *lead.mutable_attachments(),
+                         limits);
+}
+
+absl::Status SealFeedback(v1::Feedback& feedback, const v1::Limits& limits) {
+  if (feedback.kind() != v1::FEEDBACK_KIND_INTERIM &&
+      feedback.kind() != v1::FEEDBACK_KIND_FINAL) {
+    return absl::InvalidArgumentError(
+        "feedback.kind: required (INTERIM or FINAL)");
+  }
+  SX_RETURN_IF_ERROR(ValidateText("feedback.text", feedback.text(), limits));
+  return SealAttachments("feedback.attachments",
+                         *feedback.mutable_attachments(), limits);
+}
+
+}  // namespace sx::core
