@@ -1,5 +1,6 @@
 #include "hub_config.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "sx/base/status_macros.h"
 
 namespace sx::core {
 namespace {
@@ -94,6 +96,28 @@ std::string RouteKey(absl::string_view from, absl::string_view to,
                       static_cast<int>(kind));
 }
 
+absl::StatusOr<v1::HubConfig> ParseProto(absl::string_view text,
+                                         absl::string_view origin) {
+  v1::HubConfig proto;
+  google::protobuf::TextFormat::Parser parser;
+  ParseErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(std::string(text), &proto)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config: ", origin, ": ", errors.first()));
+  }
+  return proto;
+}
+
+// Prefixes a validation error with the file it came from.
+absl::StatusOr<std::shared_ptr<const HubConfig>> WithOrigin(
+    absl::StatusOr<std::shared_ptr<const HubConfig>> config,
+    absl::string_view origin) {
+  if (config.ok()) return config;
+  return absl::Status(config.status().code(),
+                      absl::StrCat(origin, ": ", config.status().message()));
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
@@ -105,25 +129,28 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
   }
   std::stringstream text;
   text << file.rdbuf();
-  return Parse(text.str(), path);
+  SX_ASSIGN_OR_RETURN(v1::HubConfig proto, ParseProto(text.str(), path));
+  // Relative paths mean "next to the config file", whatever the working
+  // directory of the hub.
+  const std::filesystem::path base =
+      std::filesystem::path(path).parent_path();
+  auto resolve = [&base](std::string* file) {
+    if (!file->empty() && std::filesystem::path(*file).is_relative()) {
+      *file = (base / *file).lexically_normal().string();
+    }
+  };
+  resolve(proto.mutable_data_dir());
+  resolve(proto.mutable_tls()->mutable_ca_file());
+  resolve(proto.mutable_tls()->mutable_cert_file());
+  resolve(proto.mutable_tls()->mutable_key_file());
+  resolve(proto.mutable_tls()->mutable_crl_directory());
+  return WithOrigin(FromProto(std::move(proto)), path);
 }
 
 absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::Parse(
     absl::string_view text, absl::string_view origin) {
-  v1::HubConfig proto;
-  google::protobuf::TextFormat::Parser parser;
-  ParseErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(std::string(text), &proto)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config: ", origin, ": ", errors.first()));
-  }
-  auto config = FromProto(std::move(proto));
-  if (!config.ok()) {
-    return absl::Status(config.status().code(),
-                        absl::StrCat(origin, ": ", config.status().message()));
-  }
-  return config;
+  SX_ASSIGN_OR_RETURN(v1::HubConfig proto, ParseProto(text, origin));
+  return WithOrigin(FromProto(std::move(proto)), origin);
 }
 
 absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(

@@ -1,1 +1,384 @@
+#include "hub_config.h"
+
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "temp_dir.h"
+#include "test_config.h"
+
+namespace sx::core {
+namespace {
+
+constexpr uint32_t kKiB = 1024;
+constexpr uint32_t kMiB = 1024 * kKiB;
+
+TEST(HubConfigTest, ValidConfigParsesWithDefaultsFilled) {
+  auto config = HubConfig::Parse(kTestHubConfigText, "hub.textproto");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const v1::HubConfig& proto = (*config)->proto();
+  EXPECT_EQ(proto.hub_id(), "test-hub");
+  EXPECT_EQ(proto.agencies_size(), 5);
+  EXPECT_EQ(proto.tls().refresh_interval_seconds(), 60u);
+
+  const v1::Limits& limits = (*config)->limits();
+  EXPECT_EQ(limits.max_message_bytes(), 16 * kMiB);
+  EXPECT_EQ(limits.max_metadata_bytes(), 16 * kKiB);
+  EXPECT_EQ(limits.max_attachment_bytes(), 8 * kMiB);
+  EXPECT_EQ(limits.max_attachments(), 20u);
+  EXPECT_EQ(limits.max_text_bytes(), 64 * kKiB);
+  EXPECT_EQ(limits.max_inbox_streams_per_agency(), 4u);
+
+  const v1::Deadlines& deadlines = (*config)->deadlines();
+  EXPECT_EQ(deadlines.accept_within_hours(), 72u);
+  EXPECT_EQ(deadlines.feedback_within_days(), 30u);
+  EXPECT_EQ(deadlines.fast_track_accept_within_hours(), 24u);
+  EXPECT_EQ(deadlines.fast_track_feedback_within_days(), 7u);
+
+  const v1::Agency* commission = (*config)->FindAgency(kDisciplineCommission);
+  ASSERT_NE(commission, nullptr);
+  EXPECT_EQ(commission->certificate_identity(),
+            "spiffe://supervision.test/agency/discipline-commission");
+  EXPECT_TRUE(commission->supervisor());
+  EXPECT_EQ(commission->display_name(), "市纪委监委");
+  const v1::Agency* office = (*config)->FindAgency(kInspectionOffice);
+  ASSERT_NE(office, nullptr);
+  EXPECT_EQ(office->certificate_identity(),
+            "spiffe://supervision.test/agency/inspection-office");
+  EXPECT_FALSE(office->supervisor());
+  EXPECT_EQ((*config)->FindAgency("petition-bureau"), nullptr);
+
+  ASSERT_EQ(proto.operators_size(), 2);
+  EXPECT_EQ(proto.operators(0).certificate_identity(),
+            "spiffe://supervision.test/admin/ops");
+  EXPECT_EQ(proto.operators(1).certificate_identity(),
+            "spiffe://supervision.test/auditor/chain-auditor");
+}
+
+TEST(HubConfigTest, ExplicitValuesAreKept) {
+  v1::HubConfig proto = TestHubConfigProto();
+  proto.mutable_limits()->set_max_attachments(5);
+  proto.mutable_limits()->set_max_text_bytes(1000);
+  proto.mutable_deadlines()->set_accept_within_hours(48);
+  proto.mutable_deadlines()->set_fast_track_feedback_within_days(3);
+  proto.mutable_tls()->set_refresh_interval_seconds(5);
+  proto.mutable_agencies(1)->set_certificate_identity(
+      "spiffe://supervision.test/agency/city-inspection");
+  auto config = HubConfig::FromProto(proto);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ((*config)->limits().max_attachments(), 5u);
+  EXPECT_EQ((*config)->limits().max_text_bytes(), 1000u);
+  EXPECT_EQ((*config)->limits().max_message_bytes(), 16 * kMiB);
+  EXPECT_EQ((*config)->deadlines().accept_within_hours(), 48u);
+  EXPECT_EQ((*config)->deadlines().feedback_within_days(), 30u);
+  EXPECT_EQ((*config)->deadlines().fast_track_feedback_within_days(), 3u);
+  EXPECT_EQ((*config)->proto().tls().refresh_interval_seconds(), 5u);
+  EXPECT_EQ((*config)->FindAgency(kInspectionOffice)->certificate_identity(),
+            "spiffe://supervision.test/agency/city-inspection");
+}
+
+TEST(HubConfigTest, LoadFileReadsTextFormat) {
+  sx::testing::TempDir dir;
+  const std::string path = dir.Sub("hub.textproto");
+  {
+    std::ofstream file(path);
+    file << kTestHubConfigText;
+  }
+  auto config = HubConfig::LoadFile(path);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_NE((*config)->FindAgency(kAuditBureau), nullptr);
+
+  auto missing = HubConfig::LoadFile(dir.Sub("absent.textproto"));
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(missing.status().message(), "absent.textproto"))
+      << missing.status();
+}
+
+// One broken config and the field its error must name.
+struct InvalidCase {
+  std::string name;
+  std::function<void(v1::HubConfig&)> breakit;
+  std::string field;
+};
+
+std::vector<InvalidCase> InvalidCases() {
+  return {
+      {"duplicate agency id",
+       [](v1::HubConfig& c) { c.mutable_agencies(3)->set_id(kInspectionOffice); },
+       "agencies[3].id"},
+      {"upper-case agency id",
+       [](v1::HubConfig& c) { c.mutable_agencies(1)->set_id("Inspection-Office"); },
+       "agencies[1].id"},
+      {"agency id with '_'",
+       [](v1::HubConfig& c) { c.mutable_agencies(1)->set_id("inspection_office"); },
+       "agencies[1].id"},
+      {"agency id in Chinese",
+       [](v1::HubConfig& c) { c.mutable_agencies(1)->set_id("巡察办"); },
+       "agencies[1].id"},
+      {"agency id ending in '-'",
+       [](v1::HubConfig& c) { c.mutable_agencies(1)->set_id("inspection-"); },
+       "agencies[1].id"},
+      {"empty agency id",
+       [](v1::HubConfig& c) { c.mutable_agencies(0)->clear_id(); },
+       "agencies[0].id"},
+      {"agency type with '-'",
+       [](v1::HubConfig& c) { c.mutable_agencies(2)->set_type("organization-department"); },
+       "agencies[2].type"},
+      {"agency without display name",
+       [](v1::HubConfig& c) { c.mutable_agencies(4)->clear_display_name(); },
+       "agencies[4].display_name"},
+      {"route to unknown type",
+       [](v1::HubConfig& c) { c.mutable_routes(0)->add_to_types("petition_bureau"); },
+       "routes[0].to_types"},
+      {"route from unknown type",
+       [](v1::HubConfig& c) { c.mutable_routes(2)->set_from_type("petition_bureau"); },
+       "routes[2].from_type"},
+      {"route without destination",
+       [](v1::HubConfig& c) { c.mutable_routes(1)->clear_to_types(); },
+       "routes[1].to_types"},
+      {"route without kinds",
+       [](v1::HubConfig& c) { c.mutable_routes(1)->clear_kinds(); },
+       "routes[1].kinds"},
+      {"route with unspecified kind",
+       [](v1::HubConfig& c) {
+         c.mutable_routes(1)->add_kinds(v1::REFERRAL_KIND_UNSPECIFIED);
+       },
+       "routes[1].kinds"},
+      {"missing tls ca_file",
+       [](v1::HubConfig& c) { c.mutable_tls()->clear_ca_file(); }, "tls"},
+      {"missing tls cert_file",
+       [](v1::HubConfig& c) { c.mutable_tls()->clear_cert_file(); }, "tls"},
+      {"missing tls key_file",
+       [](v1::HubConfig& c) { c.mutable_tls()->clear_key_file(); }, "tls"},
+      {"no tls section", [](v1::HubConfig& c) { c.clear_tls(); }, "tls"},
+      {"one agency",
+       [](v1::HubConfig& c) {
+         c.mutable_agencies()->DeleteSubrange(1, c.agencies_size() - 1);
+         c.clear_routes();
+       },
+       "agencies"},
+      {"no agencies",
+       [](v1::HubConfig& c) {
+         c.clear_agencies();
+         c.clear_routes();
+       },
+       "agencies"},
+      {"operator without role",
+       [](v1::HubConfig& c) {
+         c.mutable_operators(0)->set_role(v1::Operator::ROLE_UNSPECIFIED);
+       },
+       "operators[0].role"},
+      {"operator without name",
+       [](v1::HubConfig& c) { c.mutable_operators(1)->clear_name(); },
+       "operators[1].name"},
+      {"duplicate operator name",
+       [](v1::HubConfig& c) { c.mutable_operators(1)->set_name("ops"); },
+       "operators[1].name"},
+      {"two agencies with one certificate identity",
+       [](v1::HubConfig& c) {
+         c.mutable_agencies(2)->set_certificate_identity(
+             "spiffe://supervision.test/agency/inspection-office");
+       },
+       // agencies[1] derives this URI; agencies[2] claims it explicitly.
+       "agencies[2].certificate_identity"},
+      {"operator with an agency's certificate identity",
+       [](v1::HubConfig& c) {
+         c.mutable_operators(0)->set_certificate_identity(
+             "spiffe://supervision.test/agency/audit-bureau");
+       },
+       "operators[0].certificate_identity"},
+      {"missing hub_id", [](v1::HubConfig& c) { c.clear_hub_id(); }, "hub_id"},
+      {"hub_id with spaces",
+       [](v1::HubConfig& c) { c.set_hub_id("city hub"); }, "hub_id"},
+      {"missing listen_address",
+       [](v1::HubConfig& c) { c.clear_listen_address(); }, "listen_address"},
+      {"missing data_dir", [](v1::HubConfig& c) { c.clear_data_dir(); },
+       "data_dir"},
+      {"missing trust_domain",
+       [](v1::HubConfig& c) { c.clear_trust_domain(); }, "trust_domain"},
+      {"trust_domain with '/'",
+       [](v1::HubConfig& c) { c.set_trust_domain("supervision.test/agency"); },
+       "trust_domain"},
+      {"attachment limit not below message limit",
+       [](v1::HubConfig& c) {
+         // The default attachment limit (8 MiB) no longer fits.
+         c.mutable_limits()->set_max_message_bytes(4 * kMiB);
+       },
+       "limits.max_attachment_bytes"},
+  };
+}
+
+TEST(HubConfigTest, TheUnbrokenProtoIsValid) {
+  auto config = HubConfig::FromProto(TestHubConfigProto());
+  EXPECT_TRUE(config.ok()) << config.status();
+}
+
+TEST(HubConfigTest, EachInvalidConfigIsRejectedNamingTheField) {
+  for (const InvalidCase& c : InvalidCases()) {
+    SCOPED_TRACE(c.name);
+    v1::HubConfig proto = TestHubConfigProto();
+    c.breakit(proto);
+    auto config = HubConfig::FromProto(proto);
+    ASSERT_FALSE(config.ok());
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument)
+        << config.status();
+    EXPECT_TRUE(absl::StrContains(config.status().message(),
+                                  absl::StrCat("config: ", c.field, ":")))
+        << config.status();
+  }
+}
+
+TEST(HubConfigTest, ParseErrorsNameTheOriginAndTheField) {
+  v1::HubConfig proto = TestHubConfigProto();
+  proto.mutable_agencies(3)->set_id(kInspectionOffice);
+  std::string text;
+  ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(proto, &text));
+  auto config = HubConfig::Parse(text, "/etc/sxhub/hub.textproto");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(config.status().message(),
+                                "/etc/sxhub/hub.textproto"))
+      << config.status();
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "agencies[3].id"))
+      << config.status();
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "used twice"))
+      << config.status();
+}
+
+TEST(HubConfigTest, SyntaxErrorReportsTheLine) {
+  // Line 3 lacks the ':' a scalar field needs.
+  const char kText[] =
+      "hub_id: \"test-hub\"\n"
+      "listen_address: \"127.0.0.1:0\"\n"
+      "data_dir \"/var/lib/sxhub\"\n"
+      "trust_domain: \"supervision.test\"\n";
+  auto config = HubConfig::Parse(kText, "hub.textproto");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "hub.textproto"))
+      << config.status();
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "line 3,"))
+      << config.status();
+}
+
+TEST(HubConfigTest, UnknownFieldReportsTheLineAndTheName) {
+  const char kText[] =
+      "hub_id: \"test-hub\"\n"
+      "listen_adress: \"127.0.0.1:0\"\n";
+  auto config = HubConfig::Parse(kText, "hub.textproto");
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "line 2,"))
+      << config.status();
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "listen_adress"))
+      << config.status();
+}
+
+TEST(HubConfigTest, IdentityForUri) {
+  std::shared_ptr<const HubConfig> config = TestHubConfig();
+  for (const char* agency :
+       {kDisciplineCommission, kInspectionOffice, kOrganizationDept,
+        kAuditBureau, kStationedEducation}) {
+    std::optional<Identity> identity = config->IdentityForUri(
+        absl::StrCat("spiffe://supervision.test/agency/", agency));
+    ASSERT_TRUE(identity.has_value()) << agency;
+    EXPECT_EQ(identity->kind, Identity::Kind::kAgency);
+    EXPECT_EQ(identity->name, agency);
+    EXPECT_TRUE(identity->is_agency());
+  }
+  std::optional<Identity> admin =
+      config->IdentityForUri("spiffe://supervision.test/admin/ops");
+  ASSERT_TRUE(admin.has_value());
+  EXPECT_EQ(admin->kind, Identity::Kind::kAdmin);
+  EXPECT_EQ(admin->name, "ops");
+  EXPECT_FALSE(admin->is_agency());
+  std::optional<Identity> auditor =
+      config->IdentityForUri("spiffe://supervision.test/auditor/chain-auditor");
+  ASSERT_TRUE(auditor.has_value());
+  EXPECT_EQ(auditor->kind, Identity::Kind::kAuditor);
+  EXPECT_EQ(auditor->name, "chain-auditor");
+
+  // Unknown names, another trust domain, a wrong role path, no URI at all.
+  for (const char* uri :
+       {"spiffe://supervision.test/agency/petition-bureau",
+        "spiffe://other.example/agency/inspection-office",
+        "spiffe://supervision.test/auditor/ops",
+        "spiffe://supervision.test/admin/chain-auditor",
+        "spiffe://supervision.test/agency/inspection-office/",
+        "SPIFFE://supervision.test/agency/inspection-office", ""}) {
+    EXPECT_FALSE(config->IdentityForUri(uri).has_value()) << uri;
+  }
+}
+
+TEST(HubConfigTest, ExplicitCertificateIdentityReplacesTheDerivedOne) {
+  v1::HubConfig proto = TestHubConfigProto();
+  proto.mutable_agencies(1)->set_certificate_identity(
+      "spiffe://supervision.test/agency/city-inspection");
+  auto config = HubConfig::FromProto(proto);
+  ASSERT_TRUE(config.ok()) << config.status();
+  std::optional<Identity> identity = (*config)->IdentityForUri(
+      "spiffe://supervision.test/agency/city-inspection");
+  ASSERT_TRUE(identity.has_value());
+  EXPECT_EQ(identity->name, kInspectionOffice);
+  EXPECT_FALSE((*config)
+                   ->IdentityForUri(
+                       "spiffe://supervision.test/agency/inspection-office")
+                   .has_value());
+}
+
+TEST(HubConfigTest, RouteAllowed) {
+  std::shared_ptr<const HubConfig> config = TestHubConfig();
+  struct Case {
+    const char* from;
+    const char* to;
+    v1::ReferralKind kind;
+    bool allowed;
+  };
+  const Case cases[] = {
+      {"inspection_office", "discipline_commission", v1::REFERRAL_KIND_LEAD,
+       true},
+      {"inspection_office", "discipline_commission",
+       v1::REFERRAL_KIND_PROBLEM_LIST, true},
+      {"inspection_office", "discipline_commission",
+       v1::REFERRAL_KIND_AUDIT_FINDING, false},
+      {"inspection_office", "organization_department",
+       v1::REFERRAL_KIND_PROBLEM_LIST, true},
+      {"inspection_office", "organization_department", v1::REFERRAL_KIND_LEAD,
+       false},
+      {"audit_bureau", "discipline_commission",
+       v1::REFERRAL_KIND_AUDIT_FINDING, true},
+      {"audit_bureau", "organization_department",
+       v1::REFERRAL_KIND_AUDIT_FINDING, false},
+      {"stationed_group", "discipline_commission", v1::REFERRAL_KIND_LEAD,
+       true},
+      {"discipline_commission", "organization_department",
+       v1::REFERRAL_KIND_LEAD, true},
+      {"discipline_commission", "stationed_group",
+       v1::REFERRAL_KIND_PROBLEM_LIST, true},
+      // Routes are directed.
+      {"discipline_commission", "inspection_office", v1::REFERRAL_KIND_LEAD,
+       false},
+      {"organization_department", "discipline_commission",
+       v1::REFERRAL_KIND_LEAD, false},
+      {"discipline_commission", "audit_bureau", v1::REFERRAL_KIND_LEAD, false},
+      {"petition_bureau", "discipline_commission", v1::REFERRAL_KIND_LEAD,
+       false},
+      {"inspection_office", "discipline_commission",
+       v1::REFERRAL_KIND_UNSPECIFIED, false},
+      // Agency ids are not types.
+      {"inspection-office", "discipline-commission", v1::REFERRAL_KIND_LEAD,
+       false},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(config->RouteAllowed(c.from, c.to, c.kind), c.allowed)
+        << c.from << " → " << c.to << " " << v1::ReferralKind_Name(c.kind);
+  }
+}
+
+}  // namespace
+}  // namespace sx::core

@@ -1,0 +1,289 @@
+#include "exchange_service.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "access_policy.h"
+#include "grpc_status.h"
+#include "hub_log.h"
+#include "inbox_stream.h"
+#include "peer_identity.h"
+#include "sx/base/sha256.h"
+
+namespace sx::server {
+namespace {
+
+// Logs one line when a call ends: method, caller, referral, status, time.
+// Never the request's content.
+class CallRecord {
+ public:
+  CallRecord(const char* method, std::string caller)
+      : method_(method), caller_(std::move(caller)), start_(absl::Now()) {}
+
+  void Log(const absl::Status& status, absl::string_view referral_id) const {
+    LogLine(absl::StrCat(
+        method_, " caller=", caller_.empty() ? "-" : caller_,
+        " referral=", referral_id.empty() ? "-" : referral_id,
+        " status=", absl::StatusCodeToString(status.code()), " ms=",
+        absl::ToDoubleMilliseconds(absl::Now() - start_),
+        status.ok() ? "" : absl::StrCat(" error=\"", status.message(), "\"")));
+  }
+
+ private:
+  const char* method_;
+  const std::string caller_;
+  const absl::Time start_;
+};
+
+std::string Fingerprint(const google::protobuf::Message& request) {
+  return Sha256(request.SerializeAsString());
+}
+
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const CallRecord& record,
+                                    const absl::Status& status) {
+  record.Log(status, "");
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// Completes a unary call with a referral result.
+core::ReferralCallback ReplyWithReferral(grpc::ServerUnaryReactor* reactor,
+                                         v1::Referral* response,
+                                         std::shared_ptr<CallRecord> record) {
+  return [reactor, response, record](absl::StatusOr<v1::Referral> result) {
+    if (result.ok()) *response = std::move(*result);
+    record->Log(result.status(), result.ok() ? response->referral_id() : "");
+    reactor->Finish(ToGrpcStatus(result.status()));
+  };
+}
+
+}  // namespace
+
+ExchangeService::ExchangeService(core::ExchangeCore& core,
+                                 InboxNotifier& notifier)
+    : core_(core), notifier_(notifier) {}
+
+absl::StatusOr<core::Identity> ExchangeService::Authenticate(
+    grpc::CallbackServerContext* context) const {
+  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
+  if (auth == nullptr) {
+    return absl::UnauthenticatedError("no TLS peer");
+  }
+  absl::StatusOr<core::Identity> caller =
+      IdentityOfPeer(*auth, *core_.config());
+  if (!caller.ok()) return caller.status();
+  absl::Status access =
+      core::CheckServiceAccess(*caller, core::Service::kExchange);
+  if (!access.ok()) return access;
+  return caller;
+}
+
+grpc::ServerUnaryReactor* ExchangeService::RunStep(
+    grpc::CallbackServerContext* context, const char* method,
+    const google::protobuf::Message& request, core::StepRequest step,
+    v1::Referral* response) {
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(method, ""), caller.status());
+  }
+  auto record = std::make_shared<CallRecord>(method, caller->name);
+  step.method = method;
+  step.request_fingerprint = Fingerprint(request);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_.TakeStep(*caller, std::move(step),
+                 ReplyWithReferral(reactor, response, record));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ExchangeService::SubmitReferral(
+    grpc::CallbackServerContext* context,
+    const v1::SubmitReferralRequest* request, v1::Referral* response) {
+  constexpr char kMethod[] = "SubmitReferral";
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+  }
+  auto record = std::make_shared<CallRecord>(kMethod, caller->name);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_.Submit(*caller, *request, Fingerprint(*request),
+               ReplyWithReferral(reactor, response, record));
+  return reactor;
+}
+
+grpc::ServerWriteReactor<v1::InboxEntry>* ExchangeService::StreamInbox(
+    grpc::CallbackServerContext* context,
+    const v1::StreamInboxRequest* request) {
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  CallRecord record("StreamInbox", caller.ok() ? caller->name : "");
+  if (!caller.ok()) {
+    record.Log(caller.status(), "");
+    // A reactor that refuses at once.
+    class Refusal final : public grpc::ServerWriteReactor<v1::InboxEntry> {
+     public:
+      explicit Refusal(const absl::Status& status) {
+        Finish(ToGrpcStatus(status));
+      }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal(caller.status());
+  }
+  record.Log(absl::OkStatus(), "");
+  return new InboxStream(
+      core_, notifier_, *caller, request->after_sequence(),
+      core_.config()->limits().max_inbox_streams_per_agency());
+}
+
+grpc::ServerUnaryReactor* ExchangeService::AckInbox(
+    grpc::CallbackServerContext* context, const v1::AckInboxRequest* request,
+    v1::AckInboxResponse* response) {
+  constexpr char kMethod[] = "AckInbox";
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+  }
+  auto record = std::make_shared<CallRecord>(kMethod, caller->name);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_.Acknowledge(
+      *caller, {request->sequences().begin(), request->sequences().end()},
+      [reactor, response, record](absl::StatusOr<uint32_t> acknowledged) {
+        if (acknowledged.ok()) response->set_acknowledged(*acknowledged);
+        record->Log(acknowledged.status(), "");
+        reactor->Finish(ToGrpcStatus(acknowledged.status()));
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ExchangeService::GetReferral(
+    grpc::CallbackServerContext* context,
+    const v1::GetReferralRequest* request, v1::Referral* response) {
+  constexpr char kMethod[] = "GetReferral";
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+  }
+  absl::StatusOr<v1::Referral> referral =
+      core_.Get(*caller, request->referral_id(),
+                request->include_attachment_content());
+  if (referral.ok()) *response = std::move(*referral);
+  CallRecord(kMethod, caller->name)
+      .Log(referral.status(), request->referral_id());
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(referral.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ExchangeService::ListReferrals(
+    grpc::CallbackServerContext* context,
+    const v1::ListReferralsRequest* request,
+    v1::ListReferralsResponse* response) {
+  constexpr char kMethod[] = "ListReferrals";
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+  }
+  absl::StatusOr<v1::ListReferralsResponse> page =
+      core_.List(*caller, *request);
+  if (page.ok()) *response = std::move(*page);
+  return FinishNow(context, CallRecord(kMethod, caller->name), page.status());
+}
+
+grpc::ServerUnaryReactor* ExchangeService::AcceptReferral(
+    grpc::CallbackServerContext* context,
+    const v1::AcceptReferralRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kAccept;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  return RunStep(context, "AcceptReferral", *request, std::move(step),
+                 response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::ReturnReferral(
+    grpc::CallbackServerContext* context,
+    const v1::ReturnReferralRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kReturn;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.text = request->reason();
+  return RunStep(context, "ReturnReferral", *request, std::move(step),
+                 response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::RerouteReferral(
+    grpc::CallbackServerContext* context,
+    const v1::RerouteReferralRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kReroute;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.target_agency_id = request->target_agency_id();
+  step.text = request->reason();
+  return RunStep(context, "RerouteReferral", *request, std::move(step),
+                 response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::RecordDisposition(
+    grpc::CallbackServerContext* context,
+    const v1::RecordDispositionRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kDispose;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.disposition = request->method();
+  return RunStep(context, "RecordDisposition", *request, std::move(step),
+                 response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::SendFeedback(
+    grpc::CallbackServerContext* context,
+    const v1::SendFeedbackRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = request->feedback().kind() == v1::FEEDBACK_KIND_INTERIM
+                    ? core::Action::kInterimFeedback
+                    : core::Action::kFinalFeedback;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.feedback = request->feedback();
+  return RunStep(context, "SendFeedback", *request, std::move(step), response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::CloseReferral(
+    grpc::CallbackServerContext* context,
+    const v1::CloseReferralRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kClose;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  return RunStep(context, "CloseReferral", *request, std::move(step),
+                 response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::WithdrawReferral(
+    grpc::CallbackServerContext* context,
+    const v1::WithdrawReferralRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kWithdraw;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.text = request->reason();
+  return RunStep(context, "WithdrawReferral", *request, std::move(step),
+                 response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::RemindReferral(
+    grpc::CallbackServerContext* context,
+    const v1::RemindReferralRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kRemind;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.text = request->text();
+  return RunStep(context, "RemindReferral", *request, std::move(step),
+                 response);
+}
+
+}  // namespace sx::server

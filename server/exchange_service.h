@@ -1,0 +1,85 @@
+// The gRPC face of the exchange: authenticates the caller from its
+// certificate, translates requests into core calls and core results into
+// replies. All steps on a referral share one path (RunStep).
+#pragma once
+
+#include "exchange_core.h"
+#include "inbox_notifier.h"
+#include "supervision/v1/exchange.grpc.pb.h"
+
+namespace sx::server {
+
+namespace v1 = ::supervision::v1;
+
+// Thread-safe; handlers never block (mutations finish from the store's
+// writer thread once durable).
+class ExchangeService final : public v1::ExchangeService::CallbackService {
+ public:
+  ExchangeService(core::ExchangeCore& core, InboxNotifier& notifier);
+
+  grpc::ServerUnaryReactor* SubmitReferral(
+      grpc::CallbackServerContext* context,
+      const v1::SubmitReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerWriteReactor<v1::InboxEntry>* StreamInbox(
+      grpc::CallbackServerContext* context,
+      const v1::StreamInboxRequest* request) override;
+  grpc::ServerUnaryReactor* AckInbox(grpc::CallbackServerContext* context,
+                                     const v1::AckInboxRequest* request,
+                                     v1::AckInboxResponse* response) override;
+  grpc::ServerUnaryReactor* GetReferral(
+      grpc::CallbackServerContext* context,
+      const v1::GetReferralRequest* request, v1::Referral* response) override;
+  grpc::ServerUnaryReactor* ListReferrals(
+      grpc::CallbackServerContext* context,
+      const v1::ListReferralsRequest* request,
+      v1::ListReferralsResponse* response) override;
+  grpc::ServerUnaryReactor* AcceptReferral(
+      grpc::CallbackServerContext* context,
+      const v1::AcceptReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* ReturnReferral(
+      grpc::CallbackServerContext* context,
+      const v1::ReturnReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* RerouteReferral(
+      grpc::CallbackServerContext* context,
+      const v1::RerouteReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* RecordDisposition(
+      grpc::CallbackServerContext* context,
+      const v1::RecordDispositionRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* SendFeedback(
+      grpc::CallbackServerContext* context,
+      const v1::SendFeedbackRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* CloseReferral(
+      grpc::CallbackServerContext* context,
+      const v1::CloseReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* WithdrawReferral(
+      grpc::CallbackServerContext* context,
+      const v1::WithdrawReferralRequest* request,
+      v1::Referral* response) override;
+  grpc::ServerUnaryReactor* RemindReferral(
+      grpc::CallbackServerContext* context,
+      const v1::RemindReferralRequest* request,
+      v1::Referral* response) override;
+
+ private:
+  // The calling agency, or an error status for the reply.
+  absl::StatusOr<core::Identity> Authenticate(
+      grpc::CallbackServerContext* context) const;
+  // Authenticates, fills method and fingerprint, takes the step, replies.
+  grpc::ServerUnaryReactor* RunStep(grpc::CallbackServerContext* context,
+                                    const char* method,
+                                    const google::protobuf::Message& request,
+                                    core::StepRequest step,
+                                    v1::Referral* response);
+
+  core::ExchangeCore& core_;
+  InboxNotifier& notifier_;
+};
+
+}  // namespace sx::server

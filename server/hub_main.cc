@@ -1,0 +1,161 @@
+// sxhub: the supervision exchange hub.
+//
+//   sxhub --config=/etc/sxhub/hub.textproto
+//
+// Loads and checks the config, opens the RocksDB data directory, serves
+// ExchangeService (plus gRPC health and reflection) over mutual TLS, and
+// prints "sxhub: listening on HOST:PORT" once ready. SIGHUP reloads the config
+// (agencies, routes, operators, limits on later calls); SIGTERM or SIGINT
+// stops it gracefully.
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "exchange_core.h"
+#include "exchange_service.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "hub_config.h"
+#include "hub_log.h"
+#include "inbox_notifier.h"
+#include "server_credentials.h"
+#include "sx/storage/store.h"
+
+namespace sx::server {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: sxhub --config=FILE [--check-config]\n"
+    "  --config=FILE    hub config in protobuf text format "
+    "(see deploy/hub.example.textproto)\n"
+    "  --check-config   validate the config and exit\n";
+
+// How long in-flight calls get to finish on shutdown.
+constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "sxhub: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+int Run(const std::string& config_path, bool check_only) {
+  absl::StatusOr<std::shared_ptr<const core::HubConfig>> config =
+      core::HubConfig::LoadFile(config_path);
+  if (!config.ok()) return Fail(config.status());
+  if (check_only) {
+    std::printf("sxhub: %s is valid\n", config_path.c_str());
+    return 0;
+  }
+  const supervision::v1::HubConfig& settings = (*config)->proto();
+
+  // Signals go to the sigwait loop below, not to whichever thread they hit.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  storage::RocksDbStoreOptions store_options;
+  store_options.path = settings.data_dir();
+  store_options.id_prefix = settings.hub_id();
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenRocksDbStore(store_options);
+  if (!store.ok()) return Fail(store.status());
+
+  core::SystemClock clock;
+  core::ExchangeCore core(**store, clock, *config);
+  InboxNotifier notifier;
+  (*store)->SetInboxListener(
+      [&notifier](const std::vector<std::string>& agencies) {
+        notifier.Notify(agencies);
+      });
+  ExchangeService exchange(core, notifier);
+
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(settings.tls(), [&core] { return core.config(); });
+  if (!credentials.ok()) return Fail(credentials.status());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(settings.listen_address(), *credentials, &port);
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(settings.limits().max_message_bytes()));
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_METADATA_SIZE,
+      static_cast<int>(settings.limits().max_metadata_bytes()));
+  builder.RegisterService(&exchange);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return Fail(absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", settings.listen_address(),
+        " (address in use, or not a local address?)")));
+  }
+  const std::string host = settings.listen_address().substr(
+      0, settings.listen_address().rfind(':'));
+  std::printf("sxhub: listening on %s:%d\n", host.c_str(), port);
+  std::fflush(stdout);
+  LogLine(absl::StrCat("started hub ", settings.hub_id(), " on ", host, ":",
+                       port, " data_dir=", settings.data_dir()));
+
+  for (;;) {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    absl::StatusOr<std::shared_ptr<const core::HubConfig>> reloaded =
+        core::HubConfig::LoadFile(config_path);
+    if (!reloaded.ok()) {
+      LogLine(absl::StrCat("config reload refused, keeping the old one: ",
+                           reloaded.status().message()));
+      continue;
+    }
+    if ((*reloaded)->proto().data_dir() != settings.data_dir() ||
+        (*reloaded)->proto().listen_address() != settings.listen_address() ||
+        (*reloaded)->proto().hub_id() != settings.hub_id()) {
+      LogLine("config reload: hub_id, data_dir and listen_address changes "
+              "take effect only after a restart");
+    }
+    core.UpdateConfig(*reloaded);
+    LogLine("config reloaded");
+  }
+  LogLine("stopping");
+  server->Shutdown(std::chrono::system_clock::now() +
+                   absl::ToChronoSeconds(kShutdownGrace));
+  server->Wait();
+  return 0;
+}
+
+}  // namespace
+}  // namespace sx::server
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (absl::StartsWith(arg, "--config=")) {
+      config_path = arg.substr(sizeof("--config=") - 1);
+    } else if (arg == "--check-config") {
+      check_only = true;
+    } else if (arg == "--help" || arg == "-h") {
+      std::fputs(sx::server::kUsage, stdout);
+      return 0;
+    } else {
+      std::fprintf(stderr, "sxhub: unknown argument %s\n%s", arg.c_str(),
+                   sx::server::kUsage);
+      return 2;
+    }
+  }
+  if (config_path.empty()) {
+    std::fputs(sx::server::kUsage, stderr);
+    return 2;
+  }
+  return sx::server::Run(config_path, check_only);
+}

@@ -1,0 +1,89 @@
+#include "inbox_stream.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpc_status.h"
+#include "hub_log.h"
+
+namespace sx::server {
+namespace {
+
+// Entries read from storage at a time; bounds memory per stream.
+constexpr size_t kReadBatch = 64;
+
+}  // namespace
+
+InboxStream::InboxStream(core::ExchangeCore& core, InboxNotifier& notifier,
+                         core::Identity caller, uint64_t after_sequence,
+                         size_t max_streams)
+    : core_(core),
+      notifier_(notifier),
+      caller_(std::move(caller)),
+      last_sequence_(after_sequence) {
+  subscribed_ = notifier_.Subscribe(caller_.name, this, max_streams);
+  if (!subscribed_) {
+    absl::MutexLock lock(&mu_);
+    FinishOnce(grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("agency \"", caller_.name, "\" already holds ",
+                     max_streams,
+                     " open inbox streams; close one or raise "
+                     "limits.max_inbox_streams_per_agency")));
+    return;
+  }
+  Pump();
+}
+
+void InboxStream::Pump() {
+  absl::MutexLock lock(&mu_);
+  if (writing_ || finished_) return;
+  if (pending_.empty()) {
+    absl::StatusOr<std::vector<supervision::v1::InboxEntry>> entries =
+        core_.ReadInbox(caller_, last_sequence_, kReadBatch);
+    if (!entries.ok()) {
+      FinishOnce(ToGrpcStatus(entries.status()));
+      return;
+    }
+    for (auto& entry : *entries) pending_.push_back(std::move(entry));
+    if (pending_.empty()) return;  // Wake() calls again when more arrive
+  }
+  in_flight_ = std::move(pending_.front());
+  pending_.pop_front();
+  last_sequence_ = in_flight_.sequence();
+  writing_ = true;
+  StartWrite(&in_flight_);
+}
+
+void InboxStream::OnWriteDone(bool ok) {
+  {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    if (!ok || finished_) {
+      // The client went away; unacknowledged entries wait for its return.
+      FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
+      return;
+    }
+  }
+  Pump();
+}
+
+void InboxStream::Wake() { Pump(); }
+
+void InboxStream::OnCancel() {
+  absl::MutexLock lock(&mu_);
+  FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled"));
+}
+
+void InboxStream::FinishOnce(const grpc::Status& status) {
+  finished_ = true;
+  // With a write in flight, OnWriteDone comes back here once it returns.
+  if (finish_called_ || writing_) return;
+  finish_called_ = true;
+  Finish(status);
+}
+
+void InboxStream::OnDone() {
+  if (subscribed_) notifier_.Unsubscribe(caller_.name, this);
+  delete this;
+}
+
+}  // namespace sx::server

@@ -1,0 +1,52 @@
+// One open StreamInbox call: sends the agency's unacknowledged entries in
+// order, then waits for the notifier to say more arrived. Never blocks a gRPC
+// callback thread: reads are short RocksDB scans, waits are callbacks.
+#pragma once
+
+#include <deque>
+
+#include "absl/synchronization/mutex.h"
+#include "exchange_core.h"
+#include "grpcpp/support/server_callback.h"
+#include "inbox_notifier.h"
+#include "supervision/v1/referral.pb.h"
+
+namespace sx::server {
+
+// Deletes itself when gRPC is done with the call. Thread-safe.
+class InboxStream final
+    : public grpc::ServerWriteReactor<supervision::v1::InboxEntry>,
+      public InboxWaiter {
+ public:
+  // Finishes at once with RESOURCE_EXHAUSTED if the agency already holds
+  // `max_streams` open streams.
+  InboxStream(core::ExchangeCore& core, InboxNotifier& notifier,
+              core::Identity caller, uint64_t after_sequence,
+              size_t max_streams);
+
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+  void Wake() override;
+
+ private:
+  // Starts the next write if none is in flight and an entry is available.
+  void Pump() ABSL_LOCKS_EXCLUDED(mu_);
+  void FinishOnce(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  core::ExchangeCore& core_;
+  InboxNotifier& notifier_;
+  const core::Identity caller_;
+  bool subscribed_ = false;
+
+  absl::Mutex mu_;
+  uint64_t last_sequence_ ABSL_GUARDED_BY(mu_);
+  std::deque<supervision::v1::InboxEntry> pending_ ABSL_GUARDED_BY(mu_);
+  supervision::v1::InboxEntry in_flight_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  // No more writes start once set.
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool finish_called_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace sx::server
