@@ -21,8 +21,7 @@ InboxStream::InboxStream(core::ExchangeCore& core, InboxNotifier& notifier,
       last_sequence_(after_sequence) {
   subscribed_ = notifier_.Subscribe(caller_.name, this, max_streams);
   if (!subscribed_) {
-    absl::MutexLock lock(&mu_);
-    FinishOnce(grpc::Status(
+    Finish(grpc::Status(
         grpc::StatusCode::RESOURCE_EXHAUSTED,
         absl::StrCat("agency \"", caller_.name, "\" already holds ",
                      max_streams,
@@ -33,35 +32,51 @@ InboxStream::InboxStream(core::ExchangeCore& core, InboxNotifier& notifier,
   Pump();
 }
 
+// gRPC may run reactions inline, so StartWrite and Finish are called only
+// after mu_ is released.
 void InboxStream::Pump() {
-  absl::MutexLock lock(&mu_);
-  if (writing_ || finished_) return;
-  if (pending_.empty()) {
-    absl::StatusOr<std::vector<supervision::v1::InboxEntry>> entries =
-        core_.ReadInbox(caller_, last_sequence_, kReadBatch);
-    if (!entries.ok()) {
-      FinishOnce(ToGrpcStatus(entries.status()));
-      return;
+  std::optional<grpc::Status> finish;
+  {
+    absl::MutexLock lock(&mu_);
+    if (writing_ || finished_) return;
+    if (pending_.empty()) {
+      absl::StatusOr<std::vector<supervision::v1::InboxEntry>> entries =
+          core_.ReadInbox(caller_, last_sequence_, kReadBatch);
+      if (!entries.ok()) {
+        finish = FinishOnce(ToGrpcStatus(entries.status()));
+      } else {
+        for (auto& entry : *entries) pending_.push_back(std::move(entry));
+      }
     }
-    for (auto& entry : *entries) pending_.push_back(std::move(entry));
-    if (pending_.empty()) return;  // Wake() calls again when more arrive
+    if (!finish.has_value()) {
+      if (pending_.empty()) return;  // Wake() calls again when more arrive
+      in_flight_ = std::move(pending_.front());
+      pending_.pop_front();
+      last_sequence_ = in_flight_.sequence();
+      writing_ = true;
+    }
   }
-  in_flight_ = std::move(pending_.front());
-  pending_.pop_front();
-  last_sequence_ = in_flight_.sequence();
-  writing_ = true;
-  StartWrite(&in_flight_);
+  if (finish.has_value()) {
+    Finish(*finish);
+  } else {
+    StartWrite(&in_flight_);
+  }
 }
 
 void InboxStream::OnWriteDone(bool ok) {
+  std::optional<grpc::Status> finish;
   {
     absl::MutexLock lock(&mu_);
     writing_ = false;
     if (!ok || finished_) {
       // The client went away; unacknowledged entries wait for its return.
-      FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
-      return;
+      finish = FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED,
+                                       "stream closed"));
     }
+  }
+  if (finish.has_value()) {
+    Finish(*finish);
+    return;
   }
   Pump();
 }
@@ -69,16 +84,21 @@ void InboxStream::OnWriteDone(bool ok) {
 void InboxStream::Wake() { Pump(); }
 
 void InboxStream::OnCancel() {
-  absl::MutexLock lock(&mu_);
-  FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled"));
+  std::optional<grpc::Status> finish;
+  {
+    absl::MutexLock lock(&mu_);
+    finish = FinishOnce(
+        grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled"));
+  }
+  if (finish.has_value()) Finish(*finish);
 }
 
-void InboxStream::FinishOnce(const grpc::Status& status) {
+std::optional<grpc::Status> InboxStream::FinishOnce(grpc::Status status) {
   finished_ = true;
   // With a write in flight, OnWriteDone comes back here once it returns.
-  if (finish_called_ || writing_) return;
+  if (finish_called_ || writing_) return std::nullopt;
   finish_called_ = true;
-  Finish(status);
+  return status;
 }
 
 void InboxStream::OnDone() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 
 #include "absl/synchronization/mutex.h"
 #include "exchange_core.h"
@@ -32,7 +33,10 @@ class InboxStream final
  private:
   // Starts the next write if none is in flight and an entry is available.
   void Pump() ABSL_LOCKS_EXCLUDED(mu_);
-  void FinishOnce(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Marks the stream finished; returns the status to pass to Finish() (after
+  // releasing mu_) unless a write is in flight or Finish was already called.
+  std::optional<grpc::Status> FinishOnce(grpc::Status status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   core::ExchangeCore& core_;
   InboxNotifier& notifier_;

@@ -1,0 +1,146 @@
+#include "hub_process.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace sx::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+DevPki::DevPki() {
+  const std::string command = absl::StrCat(
+      SX_SOURCE_DIR, "/deploy/dev-pki.sh ", dir_.path(), "/pki >/dev/null");
+  if (std::system(command.c_str()) != 0) {
+    std::fprintf(stderr, "dev-pki.sh failed\n");
+    std::abort();
+  }
+}
+
+std::string DevPki::Cert(const std::string& name) const {
+  return absl::StrCat(dir_.path(), "/pki/", name, ".crt");
+}
+
+std::string DevPki::Key(const std::string& name) const {
+  return absl::StrCat(dir_.path(), "/pki/", name, ".key");
+}
+
+HubProcess::HubProcess(const DevPki& pki,
+                       std::function<void(std::string&)> edit_config)
+    : pki_(pki) {
+  std::string config =
+      ReadFile(absl::StrCat(SX_SOURCE_DIR, "/deploy/hub.example.textproto"));
+  config = absl::StrReplaceAll(
+      config, {{"127.0.0.1:7443", "127.0.0.1:0"},
+               {"\"pki/", absl::StrCat("\"", pki.dir(), "/pki/")}});
+  if (edit_config) edit_config(config);
+  config_path_ = work_.Sub("hub.textproto");
+  data_dir_ = work_.Sub("data");
+  std::ofstream(config_path_) << config;
+}
+
+HubProcess::~HubProcess() { Kill(); }
+
+std::string HubProcess::ReadLog() const { return ReadFile(work_.Sub("hub.log")); }
+
+absl::Status HubProcess::Start() {
+  if (running()) return absl::FailedPreconditionError("already running");
+  int out[2];
+  if (pipe(out) != 0) return absl::InternalError("pipe failed");
+  const std::string log_path = work_.Sub("hub.log");
+  // Written by the child only; opened for appending so restarts keep history.
+  pid_t pid = fork();
+  if (pid < 0) return absl::InternalError("fork failed");
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    FILE* log = std::fopen(log_path.c_str(), "a");
+    if (log != nullptr) dup2(fileno(log), STDERR_FILENO);
+    close(out[0]);
+    close(out[1]);
+    const std::string config_arg = absl::StrCat("--config=", config_path_);
+    execl(SX_HUB_BINARY, SX_HUB_BINARY, config_arg.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  pid_ = pid;
+  // The hub prints "sxhub: listening on HOST:PORT" once it serves.
+  FILE* stream = fdopen(out[0], "r");
+  char line[256];
+  std::string first_line;
+  if (std::fgets(line, sizeof(line), stream) != nullptr) first_line = line;
+  std::fclose(stream);
+  const std::string marker = "listening on 127.0.0.1:";
+  const size_t at = first_line.find(marker);
+  int port = 0;
+  if (at == std::string::npos ||
+      !absl::SimpleAtoi(
+          absl::StripAsciiWhitespace(first_line.substr(at + marker.size())),
+          &port)) {
+    Kill();
+    return absl::UnavailableError(absl::StrCat(
+        "sxhub did not start; its log:\n", ReadFile(log_path)));
+  }
+  port_ = port;
+  return absl::OkStatus();
+}
+
+void HubProcess::Stop() {
+  if (!running()) return;
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void HubProcess::Kill() {
+  if (!running()) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+std::shared_ptr<grpc::Channel> HubProcess::Channel(
+    const std::string& name) const {
+  if (name.empty()) return ChannelWith("", "");
+  return ChannelWith(pki_.Cert(name), pki_.Key(name));
+}
+
+std::shared_ptr<grpc::Channel> HubProcess::ChannelWith(
+    const std::string& cert_file, const std::string& key_file) const {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ReadFile(pki_.Cert("ca"));
+  if (!cert_file.empty()) {
+    options.pem_cert_chain = ReadFile(cert_file);
+    options.pem_private_key = ReadFile(key_file);
+  }
+  grpc::ChannelArguments args;
+  // The hub's certificate names localhost; we dial the IP to stay on IPv4.
+  args.SetSslTargetNameOverride("localhost");
+  // Each test channel gets its own connection, so that one identity's
+  // handshake never serves another's calls.
+  args.SetInt("grpc.use_local_subchannel_pool", 1);
+  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port_),
+                                   grpc::SslCredentials(options), args);
+}
+
+}  // namespace sx::testing
