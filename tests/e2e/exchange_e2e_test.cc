@@ -468,6 +468,14 @@ TEST_F(ExchangeE2eTest, OversizeRequestIsResourceExhaustedAndChangesNothing) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << status.error_message();
 
+  // Metadata beyond limits.max_metadata_bytes (16 KiB in the example).
+  request.mutable_lead()->mutable_attachments(0)->set_content("small");
+  auto context = Context();
+  context->AddMetadata("x-padding", std::string(32 * 1024, 'm'));
+  status = inspection->stub().SubmitReferral(context.get(), request, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << status.error_message();
+
   v1::ListReferralsResponse sent;
   ASSERT_TRUE(inspection->List(v1::PARTY_ROLE_SENDER, &sent).ok());
   EXPECT_EQ(sent.referrals_size(), 0);
