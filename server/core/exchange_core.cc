@@ -1,5 +1,6 @@
 #include "exchange_core.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -261,7 +262,14 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
   std::shared_ptr<const HubConfig> config = this->config();
   if (step.action == Action::kInterimFeedback ||
       step.action == Action::kFinalFeedback) {
+    const v1::FeedbackKind expected = step.action == Action::kInterimFeedback
+                                          ? v1::FEEDBACK_KIND_INTERIM
+                                          : v1::FEEDBACK_KIND_FINAL;
     absl::Status valid = SealFeedback(step.feedback, config->limits());
+    if (valid.ok() && step.feedback.kind() != expected) {
+      valid = absl::InvalidArgumentError(
+          "feedback.kind: does not match the requested step");
+    }
     if (!valid.ok()) {
       done(valid);
       return;
@@ -329,10 +337,13 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
             break;
           }
           case Action::kReroute: {
-            if (request->target_agency_id == referral.sender_agency_id()) {
+            const auto& observers = referral.observer_agency_ids();
+            if (request->target_agency_id == referral.sender_agency_id() ||
+                std::find(observers.begin(), observers.end(),
+                          request->target_agency_id) != observers.end()) {
               return absl::InvalidArgumentError(
-                  "target_agency_id: that is the original sender; use "
-                  "ReturnReferral (退回) instead");
+                  "target_agency_id: that agency sent this lead on its way; "
+                  "use ReturnReferral (退回) to send it back");
             }
             SX_RETURN_IF_ERROR(CheckRoute(*config, caller.name,
                                           request->target_agency_id,
@@ -476,11 +487,12 @@ absl::StatusOr<v1::ListReferralsResponse> ExchangeCore::List(
   v1::ListReferralsResponse response;
   std::string before = request.page_token();
   // The index holds every referral of the party; a state filter may skip
-  // some, so read index pages until this page is full or the index ends.
+  // some. Look for one match beyond the page, so that the token is set only
+  // when there really is more.
   for (;;) {
     SX_ASSIGN_OR_RETURN(
         storage::ReferralIdPage ids,
-        store_.ListReferralIds(caller.name, side, before, page_size));
+        store_.ListReferralIds(caller.name, side, before, page_size + 1));
     for (const std::string& id : ids.referral_ids) {
       SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                           store_.GetReferral(id));
@@ -490,12 +502,13 @@ absl::StatusOr<v1::ListReferralsResponse> ExchangeCore::List(
       }
       before = id;
       if (!wanted(referral->state())) continue;
-      StripFeedbackAttachments(*referral);
-      *response.add_referrals() = std::move(*referral);
       if (static_cast<size_t>(response.referrals_size()) == page_size) {
-        response.set_next_page_token(id);
+        response.set_next_page_token(
+            response.referrals(response.referrals_size() - 1).referral_id());
         return response;
       }
+      StripFeedbackAttachments(*referral);
+      *response.add_referrals() = std::move(*referral);
     }
     if (ids.next_before_id.empty()) return response;
   }
@@ -517,6 +530,9 @@ absl::StatusOr<std::vector<v1::InboxEntry>> ExchangeCore::ReadInbox(
         referral->recipient_agency_id() == caller.name) {
       SX_ASSIGN_OR_RETURN(*referral->mutable_lead(), store_.GetLead(id));
     }
+    // Every entry of a referral would otherwise repeat all its feedback
+    // files; GetReferral fetches them when wanted.
+    StripFeedbackAttachments(*referral);
     *entry.mutable_referral() = std::move(*referral);
   }
   return entries;

@@ -35,6 +35,10 @@ class HubConfig {
   static absl::StatusOr<std::shared_ptr<const HubConfig>> FromProto(
       v1::HubConfig proto);
 
+  // Lookup maps point into proto_: copying would leave them dangling.
+  HubConfig(const HubConfig&) = delete;
+  HubConfig& operator=(const HubConfig&) = delete;
+
   // With defaults filled in.
   const v1::HubConfig& proto() const { return proto_; }
   const v1::Limits& limits() const { return proto_.limits(); }

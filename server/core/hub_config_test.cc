@@ -1,5 +1,6 @@
 #include "hub_config.h"
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -99,6 +100,70 @@ TEST(HubConfigTest, LoadFileReadsTextFormat) {
       << missing.status();
 }
 
+// Relative file names in a config file mean "next to the config file";
+// absolute ones are kept. Parse has no file, so it keeps them as written.
+TEST(HubConfigTest, LoadFileResolvesRelativePathsNextToTheFile) {
+  sx::testing::TempDir dir;
+  std::filesystem::create_directories(dir.Sub("etc"));
+  const std::string path = dir.Sub("etc/hub.textproto");
+  v1::HubConfig proto = TestHubConfigProto();
+  proto.set_data_dir("data");
+  proto.mutable_tls()->set_ca_file("../pki/ca.pem");
+  proto.mutable_tls()->set_cert_file("/etc/sxhub/pki/hub.pem");
+  proto.mutable_tls()->set_crl_directory("crl");
+  std::string text;
+  ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(proto, &text));
+  {
+    std::ofstream file(path);
+    file << text;
+  }
+  auto config = HubConfig::LoadFile(path);
+  ASSERT_TRUE(config.ok()) << config.status();
+  const v1::HubConfig& loaded = (*config)->proto();
+  EXPECT_EQ(loaded.data_dir(), dir.Sub("etc/data"));
+  EXPECT_EQ(loaded.tls().ca_file(), dir.Sub("pki/ca.pem"));
+  EXPECT_EQ(loaded.tls().cert_file(), "/etc/sxhub/pki/hub.pem");
+  EXPECT_EQ(loaded.tls().key_file(), dir.Sub("etc/hub.key"));
+  EXPECT_EQ(loaded.tls().crl_directory(), dir.Sub("etc/crl"));
+
+  auto parsed = HubConfig::Parse(text, "inline");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ((*parsed)->proto().data_dir(), "data");
+  EXPECT_EQ((*parsed)->proto().tls().key_file(), "hub.key");
+}
+
+TEST(HubConfigTest, LoadFileErrorsNameTheFile) {
+  sx::testing::TempDir dir;
+  const std::string path = dir.Sub("hub.textproto");
+  v1::HubConfig proto = TestHubConfigProto();
+  proto.mutable_operators(0)->set_role(v1::Operator::ROLE_UNSPECIFIED);
+  std::string text;
+  ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(proto, &text));
+  {
+    std::ofstream file(path);
+    file << text;
+  }
+  auto config = HubConfig::LoadFile(path);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(config.status().message(), path))
+      << config.status();
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "operators[0].role"))
+      << config.status();
+
+  {
+    std::ofstream file(path);
+    file << "hub_id: \"test-hub\"\nagencies {\n  id: \"x\"\n  bogus: 1\n}\n";
+  }
+  config = HubConfig::LoadFile(path);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(config.status().message(), "line 4,"))
+      << config.status();
+  EXPECT_TRUE(absl::StrContains(config.status().message(), path))
+      << config.status();
+}
+
 // One broken config and the field its error must name.
 struct InvalidCase {
   std::string name;
@@ -109,13 +174,19 @@ struct InvalidCase {
 std::vector<InvalidCase> InvalidCases() {
   return {
       {"duplicate agency id",
-       [](v1::HubConfig& c) { c.mutable_agencies(3)->set_id(kInspectionOffice); },
+       [](v1::HubConfig& c) {
+         c.mutable_agencies(3)->set_id(kInspectionOffice);
+       },
        "agencies[3].id"},
       {"upper-case agency id",
-       [](v1::HubConfig& c) { c.mutable_agencies(1)->set_id("Inspection-Office"); },
+       [](v1::HubConfig& c) {
+         c.mutable_agencies(1)->set_id("Inspection-Office");
+       },
        "agencies[1].id"},
       {"agency id with '_'",
-       [](v1::HubConfig& c) { c.mutable_agencies(1)->set_id("inspection_office"); },
+       [](v1::HubConfig& c) {
+         c.mutable_agencies(1)->set_id("inspection_office");
+       },
        "agencies[1].id"},
       {"agency id in Chinese",
        [](v1::HubConfig& c) { c.mutable_agencies(1)->set_id("巡察办"); },
@@ -127,16 +198,22 @@ std::vector<InvalidCase> InvalidCases() {
        [](v1::HubConfig& c) { c.mutable_agencies(0)->clear_id(); },
        "agencies[0].id"},
       {"agency type with '-'",
-       [](v1::HubConfig& c) { c.mutable_agencies(2)->set_type("organization-department"); },
+       [](v1::HubConfig& c) {
+         c.mutable_agencies(2)->set_type("organization-department");
+       },
        "agencies[2].type"},
       {"agency without display name",
        [](v1::HubConfig& c) { c.mutable_agencies(4)->clear_display_name(); },
        "agencies[4].display_name"},
       {"route to unknown type",
-       [](v1::HubConfig& c) { c.mutable_routes(0)->add_to_types("petition_bureau"); },
+       [](v1::HubConfig& c) {
+         c.mutable_routes(0)->add_to_types("petition_bureau");
+       },
        "routes[0].to_types"},
       {"route from unknown type",
-       [](v1::HubConfig& c) { c.mutable_routes(2)->set_from_type("petition_bureau"); },
+       [](v1::HubConfig& c) {
+         c.mutable_routes(2)->set_from_type("petition_bureau");
+       },
        "routes[2].from_type"},
       {"route without destination",
        [](v1::HubConfig& c) { c.mutable_routes(1)->clear_to_types(); },
@@ -193,14 +270,14 @@ std::vector<InvalidCase> InvalidCases() {
        },
        "operators[0].certificate_identity"},
       {"missing hub_id", [](v1::HubConfig& c) { c.clear_hub_id(); }, "hub_id"},
-      {"hub_id with spaces",
-       [](v1::HubConfig& c) { c.set_hub_id("city hub"); }, "hub_id"},
+      {"hub_id with spaces", [](v1::HubConfig& c) { c.set_hub_id("city hub"); },
+       "hub_id"},
       {"missing listen_address",
        [](v1::HubConfig& c) { c.clear_listen_address(); }, "listen_address"},
       {"missing data_dir", [](v1::HubConfig& c) { c.clear_data_dir(); },
        "data_dir"},
-      {"missing trust_domain",
-       [](v1::HubConfig& c) { c.clear_trust_domain(); }, "trust_domain"},
+      {"missing trust_domain", [](v1::HubConfig& c) { c.clear_trust_domain(); },
+       "trust_domain"},
       {"trust_domain with '/'",
        [](v1::HubConfig& c) { c.set_trust_domain("supervision.test/agency"); },
        "trust_domain"},
@@ -241,8 +318,8 @@ TEST(HubConfigTest, ParseErrorsNameTheOriginAndTheField) {
   auto config = HubConfig::Parse(text, "/etc/sxhub/hub.textproto");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StrContains(config.status().message(),
-                                "/etc/sxhub/hub.textproto"))
+  EXPECT_TRUE(
+      absl::StrContains(config.status().message(), "/etc/sxhub/hub.textproto"))
       << config.status();
   EXPECT_TRUE(absl::StrContains(config.status().message(), "agencies[3].id"))
       << config.status();
@@ -325,10 +402,10 @@ TEST(HubConfigTest, ExplicitCertificateIdentityReplacesTheDerivedOne) {
       "spiffe://supervision.test/agency/city-inspection");
   ASSERT_TRUE(identity.has_value());
   EXPECT_EQ(identity->name, kInspectionOffice);
-  EXPECT_FALSE((*config)
-                   ->IdentityForUri(
-                       "spiffe://supervision.test/agency/inspection-office")
-                   .has_value());
+  EXPECT_FALSE(
+      (*config)
+          ->IdentityForUri("spiffe://supervision.test/agency/inspection-office")
+          .has_value());
 }
 
 TEST(HubConfigTest, RouteAllowed) {
@@ -350,8 +427,8 @@ TEST(HubConfigTest, RouteAllowed) {
        v1::REFERRAL_KIND_PROBLEM_LIST, true},
       {"inspection_office", "organization_department", v1::REFERRAL_KIND_LEAD,
        false},
-      {"audit_bureau", "discipline_commission",
-       v1::REFERRAL_KIND_AUDIT_FINDING, true},
+      {"audit_bureau", "discipline_commission", v1::REFERRAL_KIND_AUDIT_FINDING,
+       true},
       {"audit_bureau", "organization_department",
        v1::REFERRAL_KIND_AUDIT_FINDING, false},
       {"stationed_group", "discipline_commission", v1::REFERRAL_KIND_LEAD,

@@ -26,13 +26,13 @@ constexpr State kRerouted = v1::REFERRAL_STATE_REROUTED;
 constexpr State kWithdrawn = v1::REFERRAL_STATE_WITHDRAWN;
 
 const std::vector<State> kAllStates = {
-    kUnspecified, kSubmitted, kDelivered, kAccepted, kDisposing,
-    kFeedbackSent, kClosed, kReturned, kRerouted, kWithdrawn};
+    kUnspecified,  kSubmitted, kDelivered, kAccepted, kDisposing,
+    kFeedbackSent, kClosed,    kReturned,  kRerouted, kWithdrawn};
 
 const std::vector<Action> kAllActions = {
-    Action::kDeliver,         Action::kAccept,        Action::kReturn,
-    Action::kReroute,         Action::kDispose,       Action::kInterimFeedback,
-    Action::kFinalFeedback,   Action::kClose,         Action::kWithdraw,
+    Action::kDeliver,       Action::kAccept,  Action::kReturn,
+    Action::kReroute,       Action::kDispose, Action::kInterimFeedback,
+    Action::kFinalFeedback, Action::kClose,   Action::kWithdraw,
     Action::kRemind};
 
 const std::vector<Party> kAllParties = {Party::kSender, Party::kRecipient,
@@ -52,27 +52,66 @@ struct Expected {
 };
 
 const std::vector<Expected> kContract = {
-    {Action::kDeliver, {Party::kRecipient}, {kSubmitted}, kDelivered,
-     v1::EVENT_TYPE_DELIVERED, Notify::kNobody},
-    {Action::kAccept, {Party::kRecipient}, {kSubmitted, kDelivered}, kAccepted,
-     v1::EVENT_TYPE_ACCEPTED, Notify::kSender},
-    {Action::kReturn, {Party::kRecipient}, {kSubmitted, kDelivered, kAccepted},
-     kReturned, v1::EVENT_TYPE_RETURNED, Notify::kSender},
-    {Action::kReroute, {Party::kRecipient}, {kAccepted, kDisposing}, kRerouted,
-     v1::EVENT_TYPE_REROUTED, Notify::kSender},
-    {Action::kDispose, {Party::kRecipient}, {kAccepted, kDisposing}, kDisposing,
-     v1::EVENT_TYPE_DISPOSITION_RECORDED, Notify::kSender},
-    {Action::kInterimFeedback, {Party::kRecipient}, {kDisposing}, kUnspecified,
-     v1::EVENT_TYPE_INTERIM_FEEDBACK, Notify::kSender},
-    {Action::kFinalFeedback, {Party::kRecipient}, {kDisposing}, kFeedbackSent,
-     v1::EVENT_TYPE_FINAL_FEEDBACK, Notify::kSender},
-    {Action::kClose, {Party::kSender}, {kFeedbackSent}, kClosed,
-     v1::EVENT_TYPE_CLOSED, Notify::kRecipient},
-    {Action::kWithdraw, {Party::kSender}, {kSubmitted, kDelivered}, kWithdrawn,
-     v1::EVENT_TYPE_WITHDRAWN, Notify::kRecipient},
-    {Action::kRemind, {Party::kSender, Party::kSupervisor},
-     {kSubmitted, kDelivered, kAccepted, kDisposing}, kUnspecified,
-     v1::EVENT_TYPE_REMINDED, Notify::kRecipient},
+    {Action::kDeliver,
+     {Party::kRecipient},
+     {kSubmitted},
+     kDelivered,
+     v1::EVENT_TYPE_DELIVERED,
+     Notify::kNobody},
+    {Action::kAccept,
+     {Party::kRecipient},
+     {kSubmitted, kDelivered},
+     kAccepted,
+     v1::EVENT_TYPE_ACCEPTED,
+     Notify::kSender},
+    {Action::kReturn,
+     {Party::kRecipient},
+     {kSubmitted, kDelivered, kAccepted},
+     kReturned,
+     v1::EVENT_TYPE_RETURNED,
+     Notify::kSender},
+    {Action::kReroute,
+     {Party::kRecipient},
+     {kAccepted, kDisposing},
+     kRerouted,
+     v1::EVENT_TYPE_REROUTED,
+     Notify::kSender},
+    {Action::kDispose,
+     {Party::kRecipient},
+     {kAccepted, kDisposing},
+     kDisposing,
+     v1::EVENT_TYPE_DISPOSITION_RECORDED,
+     Notify::kSender},
+    {Action::kInterimFeedback,
+     {Party::kRecipient},
+     {kDisposing},
+     kUnspecified,
+     v1::EVENT_TYPE_INTERIM_FEEDBACK,
+     Notify::kSender},
+    {Action::kFinalFeedback,
+     {Party::kRecipient},
+     {kDisposing},
+     kFeedbackSent,
+     v1::EVENT_TYPE_FINAL_FEEDBACK,
+     Notify::kSender},
+    {Action::kClose,
+     {Party::kSender},
+     {kFeedbackSent},
+     kClosed,
+     v1::EVENT_TYPE_CLOSED,
+     Notify::kRecipient},
+    {Action::kWithdraw,
+     {Party::kSender},
+     {kSubmitted, kDelivered},
+     kWithdrawn,
+     v1::EVENT_TYPE_WITHDRAWN,
+     Notify::kRecipient},
+    {Action::kRemind,
+     {Party::kSender, Party::kSupervisor},
+     {kSubmitted, kDelivered, kAccepted, kDisposing},
+     kUnspecified,
+     v1::EVENT_TYPE_REMINDED,
+     Notify::kRecipient},
 };
 
 const Expected& ContractFor(Action action) {
@@ -85,18 +124,24 @@ const Expected& ContractFor(Action action) {
 
 std::string PartyLabel(Party party) {
   switch (party) {
-    case Party::kSender: return "sender";
-    case Party::kRecipient: return "recipient";
-    case Party::kSupervisor: return "supervisor";
-    case Party::kObserver: return "observer";
-    case Party::kStranger: return "stranger";
+    case Party::kSender:
+      return "sender";
+    case Party::kRecipient:
+      return "recipient";
+    case Party::kSupervisor:
+      return "supervisor";
+    case Party::kObserver:
+      return "observer";
+    case Party::kStranger:
+      return "stranger";
   }
   return "?";
 }
 
 TEST(ReferralStateMachineTest, ContractCoversEveryAction) {
   EXPECT_EQ(kContract.size(), kAllActions.size());
-  for (Action action : kAllActions) EXPECT_EQ(ContractFor(action).action, action);
+  for (Action action : kAllActions)
+    EXPECT_EQ(ContractFor(action).action, action);
 }
 
 // Every (state × action × party): exactly the contract's combinations succeed,
@@ -109,7 +154,8 @@ TEST(ReferralStateMachineTest, EveryCombinationMatchesTheContract) {
       for (Party party : kAllParties) {
         const Expected& expected = ContractFor(action);
         SCOPED_TRACE(absl::StrCat(v1::ReferralState_Name(state), " × ",
-                                  ActionName(action), " × ", PartyLabel(party)));
+                                  ActionName(action), " × ",
+                                  PartyLabel(party)));
         absl::StatusOr<Step> step = DecideStep(state, action, party);
         if (!expected.who.count(party)) {
           // The party is checked before the state.
@@ -118,8 +164,7 @@ TEST(ReferralStateMachineTest, EveryCombinationMatchesTheContract) {
           continue;
         }
         if (!expected.from.count(state)) {
-          EXPECT_EQ(step.status().code(),
-                    absl::StatusCode::kFailedPrecondition)
+          EXPECT_EQ(step.status().code(), absl::StatusCode::kFailedPrecondition)
               << step.status();
           continue;
         }
@@ -142,14 +187,13 @@ TEST(ReferralStateMachineTest, TerminalStatesAllowNothing) {
     for (Action action : kAllActions) {
       for (Party party : kAllParties) {
         EXPECT_FALSE(DecideStep(state, action, party).ok())
-            << v1::ReferralState_Name(state) << " " << ActionName(action)
-            << " " << PartyLabel(party);
+            << v1::ReferralState_Name(state) << " " << ActionName(action) << " "
+            << PartyLabel(party);
       }
     }
   }
-  for (State state :
-       {kUnspecified, kSubmitted, kDelivered, kAccepted, kDisposing,
-        kFeedbackSent}) {
+  for (State state : {kUnspecified, kSubmitted, kDelivered, kAccepted,
+                      kDisposing, kFeedbackSent}) {
     EXPECT_FALSE(IsTerminal(state)) << v1::ReferralState_Name(state);
   }
 }
@@ -182,12 +226,14 @@ TEST(ReferralStateMachineTest, ErrorsNameTheActionAndTheState) {
   EXPECT_EQ(step.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(absl::StrContains(step.status().message(), "签收"))
       << step.status().message();
-  EXPECT_TRUE(absl::StrContains(step.status().message(), "REFERRAL_STATE_CLOSED"))
+  EXPECT_TRUE(
+      absl::StrContains(step.status().message(), "REFERRAL_STATE_CLOSED"))
       << step.status().message();
 
   step = DecideStep(kDisposing, Action::kRemind, Party::kStranger);
   EXPECT_EQ(step.status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(absl::StrContains(step.status().message(), "the sender or a supervising agency"))
+  EXPECT_TRUE(absl::StrContains(step.status().message(),
+                                "the sender or a supervising agency"))
       << step.status().message();
 }
 

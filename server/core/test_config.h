@@ -25,11 +25,7 @@ inline constexpr char kTestHubConfigText[] = R"pb(
   listen_address: "127.0.0.1:0"
   data_dir: "/nonexistent/sxhub-test"
   trust_domain: "supervision.test"
-  tls {
-    ca_file: "ca.pem"
-    cert_file: "hub.pem"
-    key_file: "hub.key"
-  }
+  tls { ca_file: "ca.pem" cert_file: "hub.pem" key_file: "hub.key" }
   agencies {
     id: "discipline-commission"
     type: "discipline_commission"
@@ -46,11 +42,7 @@ inline constexpr char kTestHubConfigText[] = R"pb(
     type: "organization_department"
     display_name: "市委组织部"
   }
-  agencies {
-    id: "audit-bureau"
-    type: "audit_bureau"
-    display_name: "市审计局"
-  }
+  agencies { id: "audit-bureau" type: "audit_bureau" display_name: "市审计局" }
   agencies {
     id: "stationed-education"
     type: "stationed_group"
@@ -79,6 +71,7 @@ inline constexpr char kTestHubConfigText[] = R"pb(
     from_type: "stationed_group"
     to_types: "discipline_commission"
     to_types: "inspection_office"
+    to_types: "organization_department"
     kinds: REFERRAL_KIND_LEAD
   }
   routes {

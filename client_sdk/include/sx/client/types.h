@@ -1,0 +1,192 @@
+// Value types of the supervision exchange SDK: what agencies send and receive.
+// They mirror proto/supervision/v1/referral.proto field by field, without
+// exposing generated code, so that agency programs depend only on this SDK.
+//
+//   sx::client::Lead lead;
+//   lead.subject = "县土地储备中心";
+//   lead.category = "进一步了解关注类";
+//   lead.summary = "通过个人账户收取土地出让金";
+//   lead.source = "巡察个别谈话";
+//   lead.sensitivity = sx::client::Sensitivity::kSensitive;
+//   lead.urgency = sx::client::Urgency::kFastTrack;
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace sx::client {
+
+enum class ReferralKind { kUnspecified, kLead, kProblemList, kAuditFinding };
+
+enum class ReferralState {
+  kUnspecified,
+  kSubmitted,     // 已移送
+  kDelivered,     // 已送达
+  kAccepted,      // 已签收
+  kDisposing,     // 处置中
+  kFeedbackSent,  // 已反馈
+  kClosed,        // 已销号
+  kReturned,      // 已退回
+  kRerouted,      // 已转办
+  kWithdrawn,     // 已撤回
+};
+
+enum class DispositionMethod {
+  kUnspecified,
+  kTalkOrInquiry,            // 谈话函询
+  kPreliminaryVerification,  // 初步核实
+  kKeptPending,              // 暂存待查
+  kClosedWithoutAction,      // 予以了结
+  kCaseFiled,                // 立案审查调查
+  kTransfer,                 // 转办 (recorded by Reroute)
+};
+
+enum class Sensitivity { kUnspecified, kOrdinary, kSensitive, kHighlySensitive };
+
+enum class Urgency { kUnspecified, kNormal, kFastTrack };
+
+enum class FeedbackKind { kUnspecified, kInterim, kFinal };
+
+enum class EventType {
+  kUnspecified,
+  kSubmitted,
+  kDelivered,
+  kAccepted,
+  kReturned,
+  kRerouted,
+  kDispositionRecorded,
+  kInterimFeedback,
+  kFinalFeedback,
+  kClosed,
+  kWithdrawn,
+  kReminded,
+};
+
+// Which side of referrals to list.
+enum class PartyRole { kSender, kRecipient };
+
+// Stable lower-case names ("submitted", "fast_track", "preliminary_verification")
+// for output and command lines, and the way back. Parse* return false for an
+// unknown name.
+std::string ToString(ReferralKind value);
+std::string ToString(ReferralState value);
+std::string ToString(DispositionMethod value);
+std::string ToString(Sensitivity value);
+std::string ToString(Urgency value);
+std::string ToString(FeedbackKind value);
+std::string ToString(EventType value);
+bool ParseReferralKind(absl::string_view name, ReferralKind* value);
+bool ParseReferralState(absl::string_view name, ReferralState* value);
+bool ParseDispositionMethod(absl::string_view name, DispositionMethod* value);
+bool ParseSensitivity(absl::string_view name, Sensitivity* value);
+bool ParseUrgency(absl::string_view name, Urgency* value);
+bool ParseFeedbackKind(absl::string_view name, FeedbackKind* value);
+
+// A file with its SHA-256 digest (lower-case hex). Leave sha256_hex empty to
+// let the hub compute it, or fill it to have the hub check it.
+struct Attachment {
+  std::string name;
+  std::string media_type;
+  std::string content;  // empty in replies unless content was asked for
+  std::string sha256_hex;
+  int64_t size_bytes = 0;
+};
+
+// A problem lead (问题线索). subject, category, summary, source, sensitivity
+// and urgency are required.
+struct Lead {
+  std::string subject;
+  std::string subject_organization;
+  std::string subject_position;
+  std::string category;
+  std::string summary;
+  std::string source;
+  std::vector<Attachment> attachments;
+  Sensitivity sensitivity = Sensitivity::kUnspecified;
+  Urgency urgency = Urgency::kUnspecified;
+};
+
+struct Feedback {
+  FeedbackKind kind = FeedbackKind::kUnspecified;
+  std::string text;
+  std::vector<Attachment> attachments;
+  absl::Time sent_at = absl::InfinitePast();  // set by the hub
+};
+
+struct Reminder {
+  std::string from_agency_id;
+  std::string text;
+  absl::Time sent_at = absl::InfinitePast();
+};
+
+// A referral (移送) as the hub reports it. `has_lead` tells whether `lead` was
+// included (GetReferral and new-referral inbox entries include it).
+struct Referral {
+  std::string referral_id;
+  ReferralKind kind = ReferralKind::kUnspecified;
+  std::string sender_agency_id;
+  std::string recipient_agency_id;
+  ReferralState state = ReferralState::kUnspecified;
+  bool has_lead = false;
+  Lead lead;
+  Urgency urgency = Urgency::kUnspecified;
+  absl::Time created_at = absl::InfinitePast();
+  absl::Time updated_at = absl::InfinitePast();
+  absl::Time accept_due_at = absl::InfinitePast();
+  absl::Time feedback_due_at = absl::InfinitePast();
+  DispositionMethod disposition = DispositionMethod::kUnspecified;
+  std::string parent_referral_id;
+  std::string child_referral_id;
+  std::vector<std::string> observer_agency_ids;
+  std::string state_reason;
+  std::vector<Feedback> feedback;
+  std::vector<Reminder> reminders;
+  int64_t version = 0;
+};
+
+// One entry of the hub's event chain, as delivered in inbox entries.
+struct Event {
+  uint64_t sequence = 0;
+  EventType type = EventType::kUnspecified;
+  std::string referral_id;
+  std::string actor;
+  absl::Time time = absl::InfinitePast();
+  ReferralState from_state = ReferralState::kUnspecified;
+  ReferralState to_state = ReferralState::kUnspecified;
+  std::string request_id;
+  DispositionMethod disposition = DispositionMethod::kUnspecified;
+  std::string reason;
+  std::string related_referral_id;
+};
+
+// One inbox entry: what happened, and the referral as it is now.
+struct InboxEntry {
+  uint64_t sequence = 0;
+  Event event;
+  Referral referral;
+};
+
+// What to send with Submit.
+struct NewReferral {
+  std::string recipient_agency_id;
+  ReferralKind kind = ReferralKind::kLead;
+  Lead lead;
+};
+
+struct ListQuery {
+  PartyRole role = PartyRole::kRecipient;
+  std::vector<ReferralState> states;  // empty: all
+  uint32_t page_size = 0;             // 0: the hub's default (50)
+  std::string page_token;
+};
+
+struct ReferralPage {
+  std::vector<Referral> referrals;
+  std::string next_page_token;  // empty at the end
+};
+
+}  // namespace sx::client

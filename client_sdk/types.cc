@@ -1,0 +1,110 @@
+// Names of the SDK's enums, one table per enum so that ToString and Parse can
+// never disagree.
+#include "sx/client/types.h"
+
+#include <utility>
+
+namespace sx::client {
+namespace {
+
+template <typename Enum, size_t N>
+std::string NameOf(const std::pair<Enum, const char*> (&table)[N], Enum value) {
+  for (const auto& [candidate, name] : table) {
+    if (candidate == value) return name;
+  }
+  return "unspecified";
+}
+
+template <typename Enum, size_t N>
+bool ValueOf(const std::pair<Enum, const char*> (&table)[N],
+             absl::string_view name, Enum* value) {
+  for (const auto& [candidate, candidate_name] : table) {
+    if (name == candidate_name) {
+      *value = candidate;
+      return true;
+    }
+  }
+  return false;
+}
+
+const std::pair<ReferralKind, const char*> kKinds[] = {
+    {ReferralKind::kLead, "lead"},
+    {ReferralKind::kProblemList, "problem_list"},
+    {ReferralKind::kAuditFinding, "audit_finding"},
+};
+const std::pair<ReferralState, const char*> kStates[] = {
+    {ReferralState::kSubmitted, "submitted"},
+    {ReferralState::kDelivered, "delivered"},
+    {ReferralState::kAccepted, "accepted"},
+    {ReferralState::kDisposing, "disposing"},
+    {ReferralState::kFeedbackSent, "feedback_sent"},
+    {ReferralState::kClosed, "closed"},
+    {ReferralState::kReturned, "returned"},
+    {ReferralState::kRerouted, "rerouted"},
+    {ReferralState::kWithdrawn, "withdrawn"},
+};
+const std::pair<DispositionMethod, const char*> kMethods[] = {
+    {DispositionMethod::kTalkOrInquiry, "talk_or_inquiry"},
+    {DispositionMethod::kPreliminaryVerification, "preliminary_verification"},
+    {DispositionMethod::kKeptPending, "kept_pending"},
+    {DispositionMethod::kClosedWithoutAction, "closed_without_action"},
+    {DispositionMethod::kCaseFiled, "case_filed"},
+    {DispositionMethod::kTransfer, "transfer"},
+};
+const std::pair<Sensitivity, const char*> kSensitivities[] = {
+    {Sensitivity::kOrdinary, "ordinary"},
+    {Sensitivity::kSensitive, "sensitive"},
+    {Sensitivity::kHighlySensitive, "highly_sensitive"},
+};
+const std::pair<Urgency, const char*> kUrgencies[] = {
+    {Urgency::kNormal, "normal"},
+    {Urgency::kFastTrack, "fast_track"},
+};
+const std::pair<FeedbackKind, const char*> kFeedbackKinds[] = {
+    {FeedbackKind::kInterim, "interim"},
+    {FeedbackKind::kFinal, "final"},
+};
+const std::pair<EventType, const char*> kEventTypes[] = {
+    {EventType::kSubmitted, "submitted"},
+    {EventType::kDelivered, "delivered"},
+    {EventType::kAccepted, "accepted"},
+    {EventType::kReturned, "returned"},
+    {EventType::kRerouted, "rerouted"},
+    {EventType::kDispositionRecorded, "disposition_recorded"},
+    {EventType::kInterimFeedback, "interim_feedback"},
+    {EventType::kFinalFeedback, "final_feedback"},
+    {EventType::kClosed, "closed"},
+    {EventType::kWithdrawn, "withdrawn"},
+    {EventType::kReminded, "reminded"},
+};
+
+}  // namespace
+
+std::string ToString(ReferralKind value) { return NameOf(kKinds, value); }
+std::string ToString(ReferralState value) { return NameOf(kStates, value); }
+std::string ToString(DispositionMethod value) { return NameOf(kMethods, value); }
+std::string ToString(Sensitivity value) { return NameOf(kSensitivities, value); }
+std::string ToString(Urgency value) { return NameOf(kUrgencies, value); }
+std::string ToString(FeedbackKind value) { return NameOf(kFeedbackKinds, value); }
+std::string ToString(EventType value) { return NameOf(kEventTypes, value); }
+
+bool ParseReferralKind(absl::string_view name, ReferralKind* value) {
+  return ValueOf(kKinds, name, value);
+}
+bool ParseReferralState(absl::string_view name, ReferralState* value) {
+  return ValueOf(kStates, name, value);
+}
+bool ParseDispositionMethod(absl::string_view name, DispositionMethod* value) {
+  return ValueOf(kMethods, name, value);
+}
+bool ParseSensitivity(absl::string_view name, Sensitivity* value) {
+  return ValueOf(kSensitivities, name, value);
+}
+bool ParseUrgency(absl::string_view name, Urgency* value) {
+  return ValueOf(kUrgencies, name, value);
+}
+bool ParseFeedbackKind(absl::string_view name, FeedbackKind* value) {
+  return ValueOf(kFeedbackKinds, name, value);
+}
+
+}  // namespace sx::client

@@ -1,0 +1,36 @@
+#include "sx/client/types.h"
+
+#include "gtest/gtest.h"
+
+namespace sx::client {
+namespace {
+
+TEST(TypesTest, NamesRoundTrip) {
+  for (ReferralState state :
+       {ReferralState::kSubmitted, ReferralState::kDelivered,
+        ReferralState::kAccepted, ReferralState::kDisposing,
+        ReferralState::kFeedbackSent, ReferralState::kClosed,
+        ReferralState::kReturned, ReferralState::kRerouted,
+        ReferralState::kWithdrawn}) {
+    ReferralState parsed = ReferralState::kUnspecified;
+    ASSERT_TRUE(ParseReferralState(ToString(state), &parsed)) << ToString(state);
+    EXPECT_EQ(parsed, state);
+  }
+  DispositionMethod method;
+  ASSERT_TRUE(ParseDispositionMethod("preliminary_verification", &method));
+  EXPECT_EQ(method, DispositionMethod::kPreliminaryVerification);
+  Urgency urgency;
+  ASSERT_TRUE(ParseUrgency("fast_track", &urgency));
+  EXPECT_EQ(ToString(urgency), "fast_track");
+}
+
+TEST(TypesTest, UnknownNamesAreRefused) {
+  ReferralState state = ReferralState::kClosed;
+  EXPECT_FALSE(ParseReferralState("SUBMITTED", &state));
+  EXPECT_FALSE(ParseReferralState("", &state));
+  EXPECT_EQ(state, ReferralState::kClosed) << "a failed parse must not write";
+  EXPECT_EQ(ToString(ReferralState::kUnspecified), "unspecified");
+}
+
+}  // namespace
+}  // namespace sx::client
