@@ -56,6 +56,8 @@ class GrpcInboxStream final : public InboxStream {
   GrpcInboxStream(v1::ExchangeService::Stub& stub, uint64_t after_sequence) {
     v1::StreamInboxRequest request;
     request.set_after_sequence(after_sequence);
+    // Wait for the hub rather than fail while it restarts; Cancel() ends it.
+    context_.set_wait_for_ready(true);
     reader_ = stub.StreamInbox(&context_, request);
   }
 
@@ -233,6 +235,10 @@ class GrpcExchangeClient final : public ExchangeClient {
       grpc::ClientContext context;
       context.set_deadline(
           absl::ToChronoTime(absl::Now() + options_.call_timeout));
+      // A retry waits (within its deadline) for the channel to reconnect
+      // instead of failing at once while the channel is between attempts;
+      // waiting calls also drive the reconnection.
+      context.set_wait_for_ready(number > 1);
       grpc::Status status = attempt(&context);
       if (status.ok() || !IsRetryable(status.error_code()) ||
           number >= options_.retry.max_attempts) {
@@ -294,6 +300,14 @@ absl::StatusOr<std::unique_ptr<ExchangeClient>> ConnectExchangeClient(
     args.SetSslTargetNameOverride(options.server_name_override);
   }
   args.SetMaxReceiveMessageSize(kMaxReplyBytes);
+  // Reconnect to a restarted hub as promptly as the retry policy retries,
+  // rather than after gRPC's default backoff of up to two minutes.
+  const int min_backoff_ms =
+      static_cast<int>(absl::ToInt64Milliseconds(options.retry.initial_backoff));
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::max(min_backoff_ms, 1));
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(min_backoff_ms, 1));
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+              static_cast<int>(absl::ToInt64Milliseconds(options.retry.max_backoff)));
   std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
       options.hub_address, grpc::SslCredentials(tls), args);
   return std::unique_ptr<ExchangeClient>(

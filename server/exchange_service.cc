@@ -18,7 +18,7 @@ namespace {
 // Never the request's content.
 class CallRecord {
  public:
-  CallRecord(const char* method, std::string caller)
+  CallRecord(absl::string_view method, std::string caller)
       : method_(method), caller_(std::move(caller)), start_(absl::Now()) {}
 
   void Log(const absl::Status& status, absl::string_view referral_id) const {
@@ -31,7 +31,7 @@ class CallRecord {
   }
 
  private:
-  const char* method_;
+  const std::string method_;
   const std::string caller_;
   const absl::Time start_;
 };

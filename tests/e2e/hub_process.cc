@@ -51,12 +51,11 @@ HubProcess::HubProcess(const DevPki& pki,
   std::string config =
       ReadFile(absl::StrCat(SX_SOURCE_DIR, "/deploy/hub.example.textproto"));
   config = absl::StrReplaceAll(
-      config, {{"127.0.0.1:7443", "127.0.0.1:0"},
-               {"\"pki/", absl::StrCat("\"", pki.dir(), "/pki/")}});
+      config, {{"\"pki/", absl::StrCat("\"", pki.dir(), "/pki/")}});
   if (edit_config) edit_config(config);
+  config_text_ = config;
   config_path_ = work_.Sub("hub.textproto");
   data_dir_ = work_.Sub("data");
-  std::ofstream(config_path_) << config;
 }
 
 HubProcess::~HubProcess() { Kill(); }
@@ -65,6 +64,11 @@ std::string HubProcess::ReadLog() const { return ReadFile(work_.Sub("hub.log"));
 
 absl::Status HubProcess::Start() {
   if (running()) return absl::FailedPreconditionError("already running");
+  // The first start takes a free port; restarts come back on the same one,
+  // so that connected clients find the hub again.
+  std::ofstream(config_path_) << absl::StrReplaceAll(
+      config_text_,
+      {{"127.0.0.1:7443", absl::StrCat("127.0.0.1:", port_)}});
   int out[2];
   if (pipe(out) != 0) return absl::InternalError("pipe failed");
   const std::string log_path = work_.Sub("hub.log");

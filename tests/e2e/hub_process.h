@@ -43,8 +43,8 @@ class HubProcess {
                       std::function<void(std::string&)> edit_config = {});
   ~HubProcess();
 
-  // Starts sxhub and waits until it listens. Keeps the data directory across
-  // restarts.
+  // Starts sxhub and waits until it listens. Restarts keep the data
+  // directory and the port.
   absl::Status Start();
   // SIGTERM and wait: a clean shutdown.
   void Stop();
@@ -66,6 +66,7 @@ class HubProcess {
  private:
   const DevPki& pki_;
   TempDir work_;
+  std::string config_text_;
   std::string config_path_;
   std::string data_dir_;
   pid_t pid_ = -1;
