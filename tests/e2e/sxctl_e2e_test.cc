@@ -1,0 +1,717 @@
+// End-to-end tests of the sxctl command-line tool: the real sxctl binary
+// against the real sxhub over mTLS with dev certificates. JSON output is
+// checked with python3's json module, so that "parses as JSON" means what it
+// says.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "hub_process.h"
+#include "temp_dir.h"
+
+namespace sx::testing {
+namespace {
+
+constexpr char kInspection[] = "inspection-office";
+constexpr char kCommission[] = "discipline-commission";
+constexpr char kOrganization[] = "organization-dept";
+constexpr char kAudit[] = "audit-bureau";
+constexpr char kStationed[] = "stationed-education";
+
+// A hung sxctl fails its test instead of hanging the suite.
+constexpr auto kProcessDeadline = std::chrono::seconds(60);
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::filesystem::create_directories(
+      std::filesystem::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+struct ProcessResult {
+  int exit_code = -1;  // -1: killed by a signal or by the deadline
+  std::string out;
+  std::string err;
+};
+
+// A child process with its stdout and stderr captured in files.
+class ChildProcess {
+ public:
+  // `env` is the whole environment: the test's own SXCTL_* variables and
+  // ~/.config/sxctl/profile must not leak in.
+  ChildProcess(const std::vector<std::string>& argv,
+               const std::vector<std::string>& env, const std::string& input,
+               const TempDir& dir) {
+    static int counter = 0;
+    const std::string base = dir.Sub(absl::StrCat("process-", ++counter));
+    out_path_ = base + ".out";
+    err_path_ = base + ".err";
+    const std::string in_path = base + ".in";
+    WriteFile(in_path, input);
+    std::vector<char*> args;
+    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const std::string& var : env) envp.push_back(const_cast<char*>(var.c_str()));
+    envp.push_back(nullptr);
+    pid_ = fork();
+    if (pid_ == 0) {
+      if (!freopen(in_path.c_str(), "r", stdin) ||
+          !freopen(out_path_.c_str(), "w", stdout) ||
+          !freopen(err_path_.c_str(), "w", stderr)) {
+        _exit(126);
+      }
+      execve(args[0], args.data(), envp.data());
+      _exit(127);
+    }
+  }
+
+  ~ChildProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  std::string out() const { return ReadFile(out_path_); }
+
+  void Signal(int signal_number) { kill(pid_, signal_number); }
+
+  // Polls until stdout contains `text`; false after the deadline.
+  bool WaitForOutput(const std::string& text) const {
+    const auto deadline = std::chrono::steady_clock::now() + kProcessDeadline;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (absl::StrContains(out(), text)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
+  ProcessResult Wait() {
+    ProcessResult result;
+    const auto deadline = std::chrono::steady_clock::now() + kProcessDeadline;
+    int status = 0;
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid_ = -1;
+    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    result.out = ReadFile(out_path_);
+    result.err = ReadFile(err_path_);
+    return result;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::string out_path_;
+  std::string err_path_;
+};
+
+class SxctlE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { pki_ = new DevPki(); }
+  static void TearDownTestSuite() {
+    delete pki_;
+    pki_ = nullptr;
+  }
+
+  void SetUp() override {
+    hub_ = std::make_unique<HubProcess>(*pki_);
+    const absl::Status started = hub_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+    home_ = work_.Sub("home");
+    std::filesystem::create_directories(home_);
+  }
+
+  std::string HubAddress() const {
+    return absl::StrCat("127.0.0.1:", hub_->port());
+  }
+
+  // A clean environment with an empty HOME.
+  std::vector<std::string> BaseEnv() const {
+    return {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home_,
+            "LANG=C.UTF-8", "PYTHONIOENCODING=utf-8"};
+  }
+
+  // Flags that name the hub and `agency`'s identity.
+  std::vector<std::string> ConnectionFlags(const std::string& agency) const {
+    return {"--hub",  HubAddress(),       "--server-name", "localhost",
+            "--ca",   pki_->Cert("ca"),   "--cert",        pki_->Cert(agency),
+            "--key",  pki_->Key(agency)};
+  }
+
+  ProcessResult RunRaw(const std::vector<std::string>& args,
+                       const std::vector<std::string>& extra_env = {}) {
+    std::vector<std::string> argv = {SX_SXCTL_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> env = BaseEnv();
+    env.insert(env.end(), extra_env.begin(), extra_env.end());
+    return ChildProcess(argv, env, "", work_).Wait();
+  }
+
+  // sxctl as `agency`: the connection flags go after the command, which
+  // also shows that global flags may follow it.
+  ProcessResult Run(const std::string& agency, std::vector<std::string> args) {
+    const std::vector<std::string> flags = ConnectionFlags(agency);
+    args.insert(args.end(), flags.begin(), flags.end());
+    return RunRaw(args);
+  }
+
+  std::unique_ptr<ChildProcess> Start(const std::string& agency,
+                                      std::vector<std::string> args) {
+    std::vector<std::string> argv = {SX_SXCTL_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const std::vector<std::string> flags = ConnectionFlags(agency);
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    return std::make_unique<ChildProcess>(argv, BaseEnv(), "", work_);
+  }
+
+  // Evaluates the Python expression `expr` over `json` parsed as `d`;
+  // strings come back raw, other values as JSON. A parse failure or a
+  // missing key comes back as "<python: ...>", which no test expects.
+  // `arg` is sys.argv[2], for comparing with text that is awkward to quote.
+  std::string Json(const std::string& json, const std::string& expr,
+                   const std::string& arg = "") {
+    const std::string program =
+        "import json,sys\n"
+        "d=json.load(sys.stdin)\n"
+        "v=eval(sys.argv[1])\n"
+        "print(v if isinstance(v,str) else json.dumps(v,ensure_ascii=False))\n";
+    ProcessResult result =
+        ChildProcess({"/usr/bin/python3", "-c", program, expr, arg}, BaseEnv(),
+                     json, work_)
+            .Wait();
+    if (result.exit_code != 0) return absl::StrCat("<python: ", result.err, ">");
+    std::string value = result.out;
+    if (absl::EndsWith(value, "\n")) value.pop_back();
+    return value;
+  }
+
+  // Sends case 1 of shared/CASES.md as `from`; returns the referral id.
+  std::string Send(const std::string& from, const std::string& to,
+                   std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {
+        "send",          "--json",
+        "--to",          to,
+        "--subject",     "县土地储备中心",
+        "--subject-org", "县自然资源局",
+        "--category",    "进一步了解关注类",
+        "--summary",     "通过工作人员个人账户、他人账户及现金方式收取大额土地出让金",
+        "--source",      "巡察个别谈话及账目抽查",
+        "--sensitivity", "sensitive",
+        "--urgency",     "fast_track"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ProcessResult sent = Run(from, args);
+    EXPECT_EQ(sent.exit_code, 0) << sent.err;
+    return Json(sent.out, "d['referral_id']");
+  }
+
+  std::string StateOf(const std::string& agency, const std::string& id) {
+    ProcessResult shown = Run(agency, {"show", id, "--json"});
+    EXPECT_EQ(shown.exit_code, 0) << shown.err;
+    return Json(shown.out, "d['state']");
+  }
+
+  static DevPki* pki_;
+  TempDir work_;
+  std::string home_;
+  std::unique_ptr<HubProcess> hub_;
+};
+
+DevPki* SxctlE2eTest::pki_ = nullptr;
+
+const std::vector<std::string> kAllCommands = {
+    "send",   "inbox list", "inbox watch", "inbox ack", "show",
+    "list",   "accept",     "return",      "reroute",   "dispose",
+    "feedback", "close",    "withdraw",    "remind"};
+
+TEST_F(SxctlE2eTest, HelpExplainsEveryCommandAndExitsZero) {
+  ProcessResult general = RunRaw({"--help"});
+  EXPECT_EQ(general.exit_code, 0);
+  EXPECT_TRUE(general.err.empty()) << general.err;
+  for (const std::string& command : kAllCommands) {
+    EXPECT_TRUE(absl::StrContains(general.out, command)) << command;
+  }
+  for (const char* option : {"--hub", "--cert", "--key", "--ca",
+                             "--server-name", "--timeout", "--profile",
+                             "--json", "SXCTL_HUB", "Exit status"}) {
+    EXPECT_TRUE(absl::StrContains(general.out, option)) << option;
+  }
+
+  for (const std::string& command : kAllCommands) {
+    std::vector<std::string> args = absl::StrSplit(command, ' ');
+    args.push_back("--help");
+    ProcessResult help = RunRaw(args);
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_TRUE(absl::StrContains(help.out, "usage: sxctl " + command))
+        << help.out;
+  }
+  ProcessResult send = RunRaw({"help", "send"});
+  EXPECT_EQ(send.exit_code, 0);
+  for (const char* option :
+       {"--to", "--kind", "--subject", "--subject-org", "--subject-position",
+        "--category", "--summary", "--source", "--sensitivity",
+        "highly_sensitive", "--urgency", "fast_track", "--attach",
+        "--request-id"}) {
+    EXPECT_TRUE(absl::StrContains(send.out, option)) << option;
+  }
+  ProcessResult dispose = RunRaw({"dispose", "-h"});
+  EXPECT_TRUE(absl::StrContains(dispose.out, "preliminary_verification"));
+  ProcessResult inbox = RunRaw({"inbox", "--help"});
+  EXPECT_EQ(inbox.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(inbox.out, "inbox watch"));
+}
+
+TEST_F(SxctlE2eTest, UsageErrorsExitTwoWithUsageOnStderr) {
+  const std::vector<std::vector<std::string>> cases = {
+      {},
+      {"frobnicate"},
+      {"inbox"},
+      {"show"},
+      {"show", "a", "b"},
+      {"send", "--to", kCommission, "--subject", "x"},
+      {"list"},
+      {"list", "--role", "sideways"},
+      {"list", "--role", "sent", "--bogus"},
+      {"list", "--role", "sent", "--page-size", "-3"},
+      {"dispose", "R-1", "--method", "transfer"},
+      {"inbox", "ack", "twelve"},
+      {"--timeout", "0", "list", "--role", "sent"},
+      {"--to", kCommission, "send"},
+      {"--json=yes", "list", "--role", "sent"},
+  };
+  for (const std::vector<std::string>& args : cases) {
+    ProcessResult result = Run(kInspection, args);
+    const std::string shown = absl::StrJoin(args, " ");
+    EXPECT_EQ(result.exit_code, 2) << shown;
+    EXPECT_TRUE(result.out.empty()) << shown << ": " << result.out;
+    EXPECT_TRUE(absl::StrContains(result.err, "sxctl: ")) << shown;
+    EXPECT_TRUE(absl::StrContains(result.err, "usage: sxctl") ||
+                absl::StrContains(result.err, "Subcommands"))
+        << shown << ": " << result.err;
+  }
+  ProcessResult missing = Run(kInspection, {"send", "--to", kCommission});
+  EXPECT_TRUE(absl::StrContains(missing.err, "missing required option --"))
+      << missing.err;
+  ProcessResult after_ack = Run(
+      kCommission, {"inbox", "watch", "--ack", "--after", "3"});
+  EXPECT_EQ(after_ack.exit_code, 2) << after_ack.err;
+}
+
+TEST_F(SxctlE2eTest, SendWithAttachmentThenShowAsRecipient) {
+  const std::string csv = "日期,金额,收款账户\n2023-05-06,1200000,个人账户A\n";
+  const std::string file = work_.Sub("upload/转账记录.csv");
+  WriteFile(file, csv);
+  // Quotes, backslashes, control characters and Chinese must survive JSON.
+  const std::string tricky = "他说\"收款\"\\备注\n第二行\t\x01结束";
+
+  ProcessResult sent =
+      Run(kInspection,
+          {"send", "--json", "--to", kCommission, "--kind", "lead",
+           "--subject", "县土地储备中心", "--subject-org", "县自然资源局",
+           "--subject-position", "主任", "--category", "进一步了解关注类",
+           "--summary", tricky, "--source", "巡察个别谈话",
+           "--sensitivity", "highly_sensitive", "--urgency", "fast_track",
+           "--attach", file, "--request-id", "sxctl-e2e-send-1"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_TRUE(sent.err.empty()) << sent.err;
+  const std::string id = Json(sent.out, "d['referral_id']");
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Json(sent.out, "d['state']"), "submitted");
+  EXPECT_EQ(Json(sent.out, "d['sender_agency_id']"), kInspection);
+
+  ProcessResult shown = Run(kCommission, {"show", id, "--json"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  const std::string& json = shown.out;
+  EXPECT_EQ(Json(json, "d['referral_id']"), id);
+  EXPECT_EQ(Json(json, "d['kind']"), "lead");
+  EXPECT_EQ(Json(json, "d['recipient_agency_id']"), kCommission);
+  EXPECT_EQ(Json(json, "d['urgency']"), "fast_track");
+  EXPECT_EQ(Json(json, "d['lead']['subject']"), "县土地储备中心");
+  EXPECT_EQ(Json(json, "d['lead']['subject_organization']"), "县自然资源局");
+  EXPECT_EQ(Json(json, "d['lead']['subject_position']"), "主任");
+  EXPECT_EQ(Json(json, "d['lead']['summary'] == sys.argv[2]", tricky),
+            "true");
+  EXPECT_EQ(Json(json, "d['lead']['sensitivity']"), "highly_sensitive");
+  EXPECT_EQ(Json(json, "len(d['lead']['attachments'])"), "1");
+  EXPECT_EQ(Json(json, "d['lead']['attachments'][0]['name']"), "转账记录.csv");
+  EXPECT_EQ(Json(json, "d['lead']['attachments'][0]['media_type']"),
+            "text/csv");
+  EXPECT_EQ(Json(json, "d['lead']['attachments'][0]['size_bytes']"),
+            absl::StrCat(csv.size()));
+  EXPECT_EQ(Json(json, "len(d['lead']['attachments'][0]['sha256_hex'])"),
+            "64");
+  EXPECT_EQ(Json(json, "d['created_at'].endswith('Z')"), "true");
+  EXPECT_EQ(Json(json, "d['feedback']"), "[]");
+
+  // The recipient saves the attachment; the bytes are the ones sent.
+  const std::string saved_dir = work_.Sub("saved");
+  ProcessResult saved =
+      Run(kCommission, {"show", id, "--attachments-to", saved_dir});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  EXPECT_EQ(ReadFile(saved_dir + "/转账记录.csv"), csv);
+  EXPECT_TRUE(absl::StrContains(saved.out, "县土地储备中心"));
+  EXPECT_TRUE(absl::StrContains(saved.out, "转账记录.csv"));
+  EXPECT_TRUE(absl::StrContains(saved.out, "inspection-office → "
+                                           "discipline-commission"));
+  // The control character is escaped for the terminal, not sent raw.
+  EXPECT_FALSE(absl::StrContains(saved.out, "\x01"));
+  EXPECT_TRUE(absl::StrContains(saved.out, "\\x01"));
+  EXPECT_TRUE(saved.err.empty()) << saved.err;
+}
+
+TEST_F(SxctlE2eTest, ListJsonHasReferralsAndPageToken) {
+  const std::string first = Send(kInspection, kCommission);
+  const std::string second = Send(kInspection, kCommission);
+
+  ProcessResult sent = Run(kInspection, {"list", "--role", "sent", "--json"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_EQ(Json(sent.out, "sorted(r['referral_id'] for r in d['referrals'])"),
+            Json(absl::StrCat("[\"", first, "\",\"", second, "\"]"),
+                 "sorted(d)"));
+  EXPECT_EQ(Json(sent.out, "d['next_page_token']"), "");
+  EXPECT_EQ(Json(sent.out, "d['referrals'][0]['lead']"), "null")
+      << "lists carry no leads";
+
+  // One per page: the token leads to the other one.
+  ProcessResult page1 = Run(
+      kCommission,
+      {"list", "--role", "received", "--state", "submitted", "--state",
+       "delivered", "--page-size", "1", "--json"});
+  ASSERT_EQ(page1.exit_code, 0) << page1.err;
+  EXPECT_EQ(Json(page1.out, "len(d['referrals'])"), "1");
+  const std::string token = Json(page1.out, "d['next_page_token']");
+  ASSERT_FALSE(token.empty());
+  ProcessResult page2 =
+      Run(kCommission, {"list", "--role", "received", "--page-size", "1",
+                        "--page-token", token, "--json"});
+  ASSERT_EQ(page2.exit_code, 0) << page2.err;
+  EXPECT_NE(Json(page1.out, "d['referrals'][0]['referral_id']"),
+            Json(page2.out, "d['referrals'][0]['referral_id']"));
+
+  // Nothing received is closed yet.
+  ProcessResult closed = Run(
+      kCommission, {"list", "--role", "received", "--state", "closed", "--json"});
+  EXPECT_EQ(Json(closed.out, "d['referrals']"), "[]");
+
+  // The table names both referrals and the route.
+  ProcessResult table = Run(kInspection, {"list", "--role", "sent"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_TRUE(absl::StrContains(table.out, first));
+  EXPECT_TRUE(absl::StrContains(table.out, second));
+  EXPECT_TRUE(absl::StrContains(table.out, "FEEDBACK DUE"));
+  EXPECT_TRUE(absl::StrContains(table.out, "fast_track"));
+}
+
+TEST_F(SxctlE2eTest, FullLoopThroughSxctlEndsClosed) {
+  const std::string id = Send(kInspection, kCommission);
+  ProcessResult accepted = Run(kCommission, {"accept", id, "--json"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_EQ(Json(accepted.out, "d['state']"), "accepted");
+
+  ProcessResult disposed =
+      Run(kCommission, {"dispose", id, "--method", "preliminary_verification"});
+  ASSERT_EQ(disposed.exit_code, 0) << disposed.err;
+  EXPECT_TRUE(absl::StrContains(disposed.out, "disposing"));
+  EXPECT_TRUE(absl::StrContains(disposed.out, "preliminary_verification"));
+
+  ProcessResult interim = Run(
+      kCommission, {"feedback", id, "--kind", "interim", "--text",
+                    "已派员提前介入，正在调取账户流水"});
+  ASSERT_EQ(interim.exit_code, 0) << interim.err;
+
+  const std::string report = work_.Sub("结案报告.pdf");
+  WriteFile(report, "%PDF-1.4 final report");
+  ProcessResult final_feedback = Run(
+      kCommission,
+      {"--json", "feedback", id, "--kind", "final", "--text",
+       "已立案审查调查，给予开除党籍、开除公职处分", "--attach", report,
+       "--request-id", "sxctl-e2e-final-1"});
+  ASSERT_EQ(final_feedback.exit_code, 0) << final_feedback.err;
+  EXPECT_EQ(Json(final_feedback.out, "d['state']"), "feedback_sent");
+
+  ProcessResult closed = Run(kInspection, {"close", id, "--json"});
+  ASSERT_EQ(closed.exit_code, 0) << closed.err;
+  EXPECT_EQ(Json(closed.out, "d['state']"), "closed");
+
+  ProcessResult shown = Run(kInspection, {"show", id, "--json"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(Json(shown.out, "d['state']"), "closed");
+  EXPECT_EQ(Json(shown.out, "d['disposition']"), "preliminary_verification");
+  EXPECT_EQ(Json(shown.out, "[f['kind'] for f in d['feedback']]"),
+            "[\"interim\", \"final\"]");
+  EXPECT_EQ(Json(shown.out, "d['feedback'][1]['attachments'][0]['name']"),
+            "结案报告.pdf");
+  EXPECT_EQ(
+      Json(shown.out, "d['feedback'][1]['attachments'][0]['media_type']"),
+      "application/pdf");
+
+  // The text view shows the feedback, and saving puts it under feedback-2.
+  const std::string saved_dir = work_.Sub("loop-saved");
+  ProcessResult text =
+      Run(kInspection, {"show", id, "--attachments-to", saved_dir});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(absl::StrContains(text.out, "Feedback"));
+  EXPECT_TRUE(absl::StrContains(text.out, "给予开除党籍"));
+  EXPECT_EQ(ReadFile(saved_dir + "/feedback-2/结案报告.pdf"),
+            "%PDF-1.4 final report");
+}
+
+TEST_F(SxctlE2eTest, ReturnWithdrawRerouteAndRemind) {
+  const std::string returned = Send(kInspection, kCommission);
+  ProcessResult back = Run(kCommission, {"return", returned, "--reason",
+                                         "不属于本机关管辖", "--json"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_EQ(Json(back.out, "d['state']"), "returned");
+  EXPECT_EQ(Json(back.out, "d['state_reason']"), "不属于本机关管辖");
+
+  const std::string withdrawn = Send(kInspection, kCommission);
+  ProcessResult reminded = Run(kInspection, {"remind", withdrawn, "--text",
+                                             "请于3日内反馈办理进展", "--json"});
+  ASSERT_EQ(reminded.exit_code, 0) << reminded.err;
+  EXPECT_EQ(Json(reminded.out, "d['reminders'][0]['text']"),
+            "请于3日内反馈办理进展");
+  ProcessResult taken = Run(kInspection, {"withdraw", withdrawn, "--reason",
+                                          "线索已由本机关自行核实", "--json"});
+  ASSERT_EQ(taken.exit_code, 0) << taken.err;
+  EXPECT_EQ(Json(taken.out, "d['state']"), "withdrawn");
+
+  const std::string rerouted = Send(kInspection, kCommission);
+  ASSERT_EQ(Run(kCommission, {"accept", rerouted}).exit_code, 0);
+  ProcessResult passed =
+      Run(kCommission, {"reroute", rerouted, "--to", kStationed, "--reason",
+                        "属驻在单位问题，转派驻纪检监察组办理", "--json"});
+  ASSERT_EQ(passed.exit_code, 0) << passed.err;
+  EXPECT_EQ(Json(passed.out, "d['state']"), "rerouted");
+  const std::string child = Json(passed.out, "d['child_referral_id']");
+  ASSERT_FALSE(child.empty());
+  ProcessResult child_view = Run(kStationed, {"show", child, "--json"});
+  ASSERT_EQ(child_view.exit_code, 0) << child_view.err;
+  EXPECT_EQ(Json(child_view.out, "d['parent_referral_id']"), rerouted);
+  EXPECT_EQ(Json(child_view.out, "d['lead']['subject']"), "县土地储备中心");
+}
+
+TEST_F(SxctlE2eTest, ForeignAgencyShowIsPermissionDenied) {
+  const std::string id = Send(kInspection, kCommission);
+  ProcessResult foreign = Run(kAudit, {"show", id});
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_TRUE(foreign.out.empty()) << foreign.out;
+  EXPECT_TRUE(absl::StartsWith(foreign.err, "sxctl: PERMISSION_DENIED: "))
+      << foreign.err;
+  EXPECT_FALSE(absl::StrContains(foreign.err, "县土地储备中心"))
+      << "a lead's content never goes to stderr";
+}
+
+TEST_F(SxctlE2eTest, WrongStepIsFailedPrecondition) {
+  const std::string id = Send(kInspection, kCommission);
+  // 处置 before 签收, and 销号 before any feedback.
+  ProcessResult early = Run(kCommission, {"dispose", id, "--method",
+                                          "case_filed"});
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_TRUE(absl::StartsWith(early.err, "sxctl: FAILED_PRECONDITION: "))
+      << early.err;
+  ProcessResult close = Run(kInspection, {"close", id});
+  EXPECT_EQ(close.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(close.err, "FAILED_PRECONDITION")) << close.err;
+  EXPECT_EQ(StateOf(kInspection, id), "submitted") << "a failed call changes nothing";
+  // The wrong party is refused even where the state would allow the step.
+  ProcessResult wrong_party = Run(kInspection, {"accept", id});
+  EXPECT_EQ(wrong_party.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(wrong_party.err, "PERMISSION_DENIED"))
+      << wrong_party.err;
+}
+
+TEST_F(SxctlE2eTest, UnreachableHubIsUnavailable) {
+  std::vector<std::string> flags = ConnectionFlags(kInspection);
+  flags[1] = "127.0.0.1:1";
+  std::vector<std::string> args = {"--timeout", "1", "list", "--role", "sent"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  ProcessResult result = RunRaw(args);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(absl::StartsWith(result.err, "sxctl: UNAVAILABLE: ") ||
+              absl::StartsWith(result.err, "sxctl: DEADLINE_EXCEEDED: "))
+      << result.err;
+}
+
+TEST_F(SxctlE2eTest, InboxListAckAndWatch) {
+  const std::string first = Send(kInspection, kOrganization,
+                                 {"--kind", "problem_list"});
+  ProcessResult listed =
+      Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  ASSERT_EQ(Json(listed.out, "len(d)"), "1") << listed.out;
+  EXPECT_EQ(Json(listed.out, "d[0]['referral']['referral_id']"), first);
+  EXPECT_EQ(Json(listed.out, "d[0]['event']['type']"), "submitted");
+  EXPECT_EQ(Json(listed.out, "d[0]['referral']['lead']['subject']"),
+            "县土地储备中心");
+  const std::string sequence = Json(listed.out, "d[0]['sequence']");
+
+  // Listing acknowledges nothing: the entry is still there, also as a table.
+  ProcessResult table = Run(kOrganization, {"inbox", "list"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_TRUE(absl::StrContains(table.out, first));
+  EXPECT_TRUE(absl::StrContains(table.out, "SEQ"));
+
+  ProcessResult acked = Run(kOrganization, {"inbox", "ack", sequence, "--json"});
+  ASSERT_EQ(acked.exit_code, 0) << acked.err;
+  EXPECT_EQ(Json(acked.out, "d['acknowledged']"), "1");
+  EXPECT_EQ(StateOf(kInspection, first), "delivered");
+  ProcessResult empty =
+      Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
+  EXPECT_EQ(Json(empty.out, "d"), "[]");
+
+  // watch without --ack prints what arrives and leaves it in the inbox.
+  auto watch = Start(kOrganization, {"inbox", "watch"});
+  const std::string second = Send(kInspection, kOrganization);
+  ASSERT_TRUE(watch->WaitForOutput(second));
+  watch->Signal(SIGINT);
+  ProcessResult watched = watch->Wait();
+  EXPECT_EQ(watched.exit_code, 0) << watched.err;
+  EXPECT_TRUE(absl::StrContains(watched.out, "submitted"));
+  ProcessResult still =
+      Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
+  EXPECT_EQ(Json(still.out, "[e['referral']['referral_id'] for e in d]"),
+            absl::StrCat("[\"", second, "\"]"));
+
+  // watch --ack --json: one JSON object per line, each acknowledged.
+  auto consumer = Start(kOrganization, {"inbox", "watch", "--ack", "--json"});
+  const std::string third = Send(kInspection, kOrganization);
+  ASSERT_TRUE(consumer->WaitForOutput(third));
+  consumer->Signal(SIGINT);
+  ProcessResult consumed = consumer->Wait();
+  EXPECT_EQ(consumed.exit_code, 0) << consumed.err;
+  std::vector<std::string> ids;
+  for (absl::string_view line :
+       absl::StrSplit(consumed.out, '\n', absl::SkipEmpty())) {
+    ids.push_back(Json(std::string(line), "d['referral']['referral_id']"));
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{second, third}));
+  ProcessResult drained =
+      Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
+  EXPECT_EQ(Json(drained.out, "d"), "[]");
+}
+
+TEST_F(SxctlE2eTest, ConnectionSettingsFromEnvironment) {
+  const std::string id = Send(kInspection, kCommission);
+  const std::vector<std::string> env = {
+      "SXCTL_HUB=" + HubAddress(), "SXCTL_CERT=" + pki_->Cert(kInspection),
+      "SXCTL_KEY=" + pki_->Key(kInspection), "SXCTL_CA=" + pki_->Cert("ca"),
+      "SXCTL_SERVER_NAME=localhost"};
+  ProcessResult listed = RunRaw({"list", "--role", "sent", "--json"}, env);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(Json(listed.out, "d['referrals'][0]['referral_id']"), id);
+
+  // Flags win over the environment: the audit bureau may not read it.
+  ProcessResult as_audit =
+      RunRaw({"show", id, "--cert", pki_->Cert(kAudit), "--key",
+              pki_->Key(kAudit)},
+             env);
+  EXPECT_EQ(as_audit.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(as_audit.err, "PERMISSION_DENIED"));
+
+  // Without any identity, sxctl says so before calling.
+  ProcessResult nobody = RunRaw({"list", "--role", "sent"});
+  EXPECT_EQ(nobody.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(nobody.err, "--cert")) << nobody.err;
+}
+
+TEST_F(SxctlE2eTest, ConnectionSettingsFromProfile) {
+  const std::string id = Send(kInspection, kCommission);
+  // A profile next to copies of the certificates, naming them relatively.
+  const std::string dir = work_.Sub("profiles");
+  for (const char* name : {"ca", kInspection, kAudit}) {
+    WriteFile(absl::StrCat(dir, "/pki/", name, ".crt"),
+              ReadFile(pki_->Cert(name)));
+    WriteFile(absl::StrCat(dir, "/pki/", name, ".key"),
+              ReadFile(pki_->Key(name)));
+  }
+  const std::string profile = absl::StrCat(
+      "# inspection office on the test hub\n",
+      "hub = ", HubAddress(), "\n",
+      "cert = pki/inspection-office.crt\n",
+      "key = pki/inspection-office.key   # relative to this file\n",
+      "ca = \"pki/ca.crt\"\n",
+      "server_name = localhost\n",
+      "timeout = 5\n");
+  WriteFile(dir + "/inspection.profile", profile);
+  const std::vector<std::string> show = {"show", id, "--json"};
+
+  // --profile FILE; the working directory is not the profile's.
+  std::vector<std::string> args = {"--profile", dir + "/inspection.profile"};
+  args.insert(args.end(), show.begin(), show.end());
+  ProcessResult flagged = RunRaw(args);
+  ASSERT_EQ(flagged.exit_code, 0) << flagged.err;
+  EXPECT_EQ(Json(flagged.out, "d['referral_id']"), id);
+
+  // $SXCTL_PROFILE.
+  ProcessResult from_env =
+      RunRaw(show, {"SXCTL_PROFILE=" + dir + "/inspection.profile"});
+  EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
+
+  // ~/.config/sxctl/profile, with absolute paths this time.
+  WriteFile(home_ + "/.config/sxctl/profile",
+            absl::StrCat("hub=", HubAddress(), "\ncert=", pki_->Cert(kInspection),
+                         "\nkey=", pki_->Key(kInspection),
+                         "\nca=", pki_->Cert("ca"), "\nserver_name=localhost\n"));
+  ProcessResult from_home = RunRaw(show);
+  EXPECT_EQ(from_home.exit_code, 0) << from_home.err;
+
+  // The environment wins over the profile, flags over both.
+  ProcessResult env_wins = RunRaw(
+      show, {"SXCTL_CERT=" + pki_->Cert(kAudit), "SXCTL_KEY=" + pki_->Key(kAudit)});
+  EXPECT_EQ(env_wins.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(env_wins.err, "PERMISSION_DENIED"))
+      << env_wins.err;
+  WriteFile(home_ + "/.config/sxctl/profile",
+            absl::StrCat("hub = 127.0.0.1:1\ntimeout = 1\ncert = ",
+                         pki_->Cert(kInspection), "\nkey = ",
+                         pki_->Key(kInspection), "\nca = ", pki_->Cert("ca"),
+                         "\nserver_name = localhost\n"));
+  args = {"--hub", HubAddress()};
+  args.insert(args.end(), show.begin(), show.end());
+  ProcessResult flag_wins = RunRaw(args);
+  EXPECT_EQ(flag_wins.exit_code, 0) << flag_wins.err;
+
+  // A broken or missing profile is a usage error naming the file and line.
+  WriteFile(dir + "/broken.profile", "hub = 127.0.0.1:7443\nport = 7443\n");
+  ProcessResult broken = RunRaw({"--profile", dir + "/broken.profile", "list",
+                                 "--role", "sent"});
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(broken.err, "broken.profile:2")) << broken.err;
+  ProcessResult missing = RunRaw({"--profile", dir + "/none.profile", "list",
+                                  "--role", "sent"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(missing.err, "none.profile")) << missing.err;
+}
+
+}  // namespace
+}  // namespace sx::testing
