@@ -5,16 +5,21 @@
 // Loads and checks the config, opens the RocksDB data directory, serves
 // ExchangeService (plus gRPC health and reflection) over mutual TLS, and
 // prints "sxhub: listening on HOST:PORT" once ready. SIGHUP reloads the config
-// (agencies, routes, operators, limits on later calls); SIGTERM or SIGINT
-// stops it gracefully.
+// (agencies, routes, operators, limits on later calls); SIGUSR1 writes a
+// checkpoint of the database under backup_dir; SIGTERM or SIGINT stops it
+// gracefully. With --checkpoint=DIR it writes a checkpoint of a stopped hub's
+// database and exits.
 #include <signal.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "exchange_core.h"
 #include "exchange_service.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -30,10 +35,13 @@ namespace sx::server {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: sxhub --config=FILE [--check-config]\n"
-    "  --config=FILE    hub config in protobuf text format "
+    "usage: sxhub --config=FILE [--check-config | --checkpoint=DIR]\n"
+    "  --config=FILE      hub config in protobuf text format "
     "(see deploy/hub.example.textproto)\n"
-    "  --check-config   validate the config and exit\n";
+    "  --check-config     validate the config and exit\n"
+    "  --checkpoint=DIR   copy the (stopped) hub's database to DIR and exit\n"
+    "signals: SIGHUP reloads the config, SIGUSR1 writes a checkpoint under\n"
+    "  backup_dir, SIGTERM/SIGINT stop gracefully\n";
 
 // How long in-flight calls get to finish on shutdown.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
@@ -43,7 +51,21 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
-int Run(const std::string& config_path, bool check_only) {
+// Writes a checkpoint named after the current time under backup_dir.
+void WriteCheckpoint(storage::Store& store, const std::string& backup_dir) {
+  const std::string directory = absl::StrCat(
+      backup_dir, "/checkpoint-",
+      absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
+  std::error_code error;
+  std::filesystem::create_directories(backup_dir, error);
+  absl::Status written = error ? absl::UnavailableError(error.message())
+                               : store.CreateCheckpoint(directory);
+  LogLine(written.ok() ? absl::StrCat("checkpoint written to ", directory)
+                       : absl::StrCat("checkpoint failed: ", written.message()));
+}
+
+int Run(const std::string& config_path, bool check_only,
+        const std::string& offline_checkpoint) {
   absl::StatusOr<std::shared_ptr<const core::HubConfig>> config =
       core::HubConfig::LoadFile(config_path);
   if (!config.ok()) return Fail(config.status());
@@ -59,6 +81,7 @@ int Run(const std::string& config_path, bool check_only) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   storage::RocksDbStoreOptions store_options;
@@ -67,6 +90,12 @@ int Run(const std::string& config_path, bool check_only) {
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::OpenRocksDbStore(store_options);
   if (!store.ok()) return Fail(store.status());
+  if (!offline_checkpoint.empty()) {
+    absl::Status written = (*store)->CreateCheckpoint(offline_checkpoint);
+    if (!written.ok()) return Fail(written);
+    std::printf("sxhub: checkpoint written to %s\n", offline_checkpoint.c_str());
+    return 0;
+  }
 
   core::SystemClock clock;
   core::ExchangeCore core(**store, clock, *config);
@@ -108,6 +137,10 @@ int Run(const std::string& config_path, bool check_only) {
   for (;;) {
     int signal_number = 0;
     sigwait(&signals, &signal_number);
+    if (signal_number == SIGUSR1) {
+      WriteCheckpoint(**store, settings.backup_dir());
+      continue;
+    }
     if (signal_number != SIGHUP) break;
     absl::StatusOr<std::shared_ptr<const core::HubConfig>> reloaded =
         core::HubConfig::LoadFile(config_path);
@@ -137,11 +170,14 @@ int Run(const std::string& config_path, bool check_only) {
 
 int main(int argc, char** argv) {
   std::string config_path;
+  std::string checkpoint_dir;
   bool check_only = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (absl::StartsWith(arg, "--config=")) {
       config_path = arg.substr(sizeof("--config=") - 1);
+    } else if (absl::StartsWith(arg, "--checkpoint=")) {
+      checkpoint_dir = arg.substr(sizeof("--checkpoint=") - 1);
     } else if (arg == "--check-config") {
       check_only = true;
     } else if (arg == "--help" || arg == "-h") {
@@ -157,5 +193,5 @@ int main(int argc, char** argv) {
     std::fputs(sx::server::kUsage, stderr);
     return 2;
   }
-  return sx::server::Run(config_path, check_only);
+  return sx::server::Run(config_path, check_only, checkpoint_dir);
 }

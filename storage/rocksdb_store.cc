@@ -14,6 +14,7 @@
 #include "keys.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb_status.h"
 #include "rocksdb_transaction.h"
@@ -197,6 +198,15 @@ class RocksDbStore final : public Store {
       previous_digest = Sha256(ToView(it->value()));
     }
     return FromRocksDb(it->status(), "verify event chain");
+  }
+
+  absl::Status CreateCheckpoint(const std::string& directory) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    SX_RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw),
+                                   "prepare checkpoint"));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    return FromRocksDb(checkpoint->CreateCheckpoint(directory),
+                       absl::StrCat("checkpoint to ", directory));
   }
 
   void SetInboxListener(

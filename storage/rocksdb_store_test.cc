@@ -204,6 +204,23 @@ TEST_F(RocksDbStoreTest, ListsNewestFirstWithPaging) {
       store_->ListReferralIds("b", Side::kSender, "", 100)->referral_ids.empty());
 }
 
+TEST_F(RocksDbStoreTest, CheckpointOpensAsACompleteCopy) {
+  const std::string id = Submit("a", "b");
+  ASSERT_TRUE(store_->CreateCheckpoint(dir_.Sub("backup")).ok());
+  Submit("a", "b");  // after the checkpoint: not in it
+  EXPECT_FALSE(store_->CreateCheckpoint(dir_.Sub("backup")).ok())
+      << "an existing directory is never overwritten";
+
+  RocksDbStoreOptions options;
+  options.path = dir_.Sub("backup");
+  options.id_prefix = "test";
+  auto restored = OpenRocksDbStore(options);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_TRUE((*(*restored)->GetReferral(id)).has_value());
+  EXPECT_EQ((*restored)->ReadInbox("b", 0, 10)->size(), 1u);
+  EXPECT_TRUE((*restored)->VerifyEventChain().ok());
+}
+
 TEST_F(RocksDbStoreTest, RequestRecordsAreScopedToTheCaller) {
   ASSERT_TRUE(store_
                   ->ApplyAndWait([](Transaction& txn) {

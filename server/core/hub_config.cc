@@ -33,6 +33,9 @@ class ParseErrorCollector final : public google::protobuf::io::ErrorCollector {
 
 // Zero means "not set" in the schema; these are the documented defaults.
 void FillDefaults(v1::HubConfig& config) {
+  if (config.backup_dir().empty()) {
+    config.set_backup_dir(absl::StrCat(config.data_dir(), "-backups"));
+  }
   auto fill = [](uint32_t value, uint32_t fallback) {
     return value == 0 ? fallback : value;
   };
@@ -140,6 +143,7 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
     }
   };
   resolve(proto.mutable_data_dir());
+  resolve(proto.mutable_backup_dir());
   resolve(proto.mutable_tls()->mutable_ca_file());
   resolve(proto.mutable_tls()->mutable_cert_file());
   resolve(proto.mutable_tls()->mutable_key_file());

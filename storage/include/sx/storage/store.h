@@ -123,6 +123,11 @@ class Store {
   // the stored bytes of the one before, sequences have no gaps.
   virtual absl::Status VerifyEventChain() = 0;
 
+  // Writes a consistent copy of the whole database to `directory`, which
+  // must not exist yet (a RocksDB checkpoint: hard links where the
+  // filesystem allows, so it is quick and may be taken while serving).
+  virtual absl::Status CreateCheckpoint(const std::string& directory) = 0;
+
   // Called after each durable commit with the agencies whose inbox grew.
   // Set once, before the first Apply. Runs on the writer thread; must not block.
   virtual void SetInboxListener(
