@@ -3,50 +3,16 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "access_policy.h"
+#include "call_support.h"
 #include "grpc_status.h"
-#include "hub_log.h"
 #include "inbox_stream.h"
-#include "peer_identity.h"
 #include "sx/base/sha256.h"
 
 namespace sx::server {
 namespace {
 
-// Logs one line when a call ends: method, caller, referral, status, time.
-// Never the request's content.
-class CallRecord {
- public:
-  CallRecord(absl::string_view method, std::string caller)
-      : method_(method), caller_(std::move(caller)), start_(absl::Now()) {}
-
-  void Log(const absl::Status& status, absl::string_view referral_id) const {
-    LogLine(absl::StrCat(
-        method_, " caller=", caller_.empty() ? "-" : caller_,
-        " referral=", referral_id.empty() ? "-" : referral_id,
-        " status=", absl::StatusCodeToString(status.code()), " ms=",
-        absl::ToDoubleMilliseconds(absl::Now() - start_),
-        status.ok() ? "" : absl::StrCat(" error=\"", status.message(), "\"")));
-  }
-
- private:
-  const std::string method_;
-  const std::string caller_;
-  const absl::Time start_;
-};
-
 std::string Fingerprint(const google::protobuf::Message& request) {
   return Sha256(request.SerializeAsString());
-}
-
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const CallRecord& record,
-                                    const absl::Status& status) {
-  record.Log(status, "");
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
 }
 
 // Completes a unary call with a referral result.
@@ -68,17 +34,7 @@ ExchangeService::ExchangeService(core::ExchangeCore& core,
 
 absl::StatusOr<core::Identity> ExchangeService::Authenticate(
     grpc::CallbackServerContext* context) const {
-  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
-  if (auth == nullptr) {
-    return absl::UnauthenticatedError("no TLS peer");
-  }
-  absl::StatusOr<core::Identity> caller =
-      IdentityOfPeer(*auth, *core_.config());
-  if (!caller.ok()) return caller.status();
-  absl::Status access =
-      core::CheckServiceAccess(*caller, core::Service::kExchange);
-  if (!access.ok()) return access;
-  return caller;
+  return AuthenticateCall(context, *core_.config(), core::Service::kExchange);
 }
 
 grpc::ServerUnaryReactor* ExchangeService::RunStep(

@@ -20,13 +20,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "admin_core.h"
+#include "admin_service.h"
+#include "audit_core.h"
+#include "audit_service.h"
+#include "checkpoint_signature.h"
+#include "deadline_watcher.h"
 #include "exchange_core.h"
+#include "merkle_hasher.h"
 #include "exchange_service.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "hub_config.h"
 #include "hub_log.h"
+#include "hub_metrics.h"
 #include "inbox_notifier.h"
 #include "server_credentials.h"
 #include "sx/storage/store.h"
@@ -42,6 +50,8 @@ constexpr char kUsage[] =
     "  --checkpoint=DIR   copy the (stopped) hub's database to DIR and exit\n"
     "signals: SIGHUP reloads the config, SIGUSR1 writes a checkpoint under\n"
     "  backup_dir, SIGTERM/SIGINT stop gracefully\n";
+
+constexpr char kHubVersion[] = "0.1.0";
 
 // How long in-flight calls get to finish on shutdown.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
@@ -84,9 +94,30 @@ int Run(const std::string& config_path, bool check_only,
   sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  const transparency::HashAlgorithm log_hash =
+      settings.audit_log().hash() == supervision::v1::AuditLogConfig::HASH_ALGORITHM_SM3
+          ? transparency::HashAlgorithm::kSm3
+          : transparency::HashAlgorithm::kSha256;
+  absl::StatusOr<transparency::MerkleHasher> hasher =
+      transparency::MerkleHasher::Create(log_hash);
+  if (!hasher.ok()) return Fail(hasher.status());
+  const std::string signing_key_file =
+      settings.audit_log().signing_key_file().empty()
+          ? settings.tls().key_file()
+          : settings.audit_log().signing_key_file();
+  absl::StatusOr<transparency::CheckpointSigner> signer =
+      transparency::CheckpointSigner::FromPemFile(signing_key_file);
+  if (!signer.ok()) {
+    return Fail(absl::Status(
+        signer.status().code(),
+        absl::StrCat("checkpoint signing key ", signing_key_file, ": ",
+                     signer.status().message())));
+  }
+
   storage::RocksDbStoreOptions store_options;
   store_options.path = settings.data_dir();
   store_options.id_prefix = settings.hub_id();
+  store_options.log_hash = std::string(hasher->name());
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::OpenRocksDbStore(store_options);
   if (!store.ok()) return Fail(store.status());
@@ -105,6 +136,27 @@ int Run(const std::string& config_path, bool check_only,
         notifier.Notify(agencies);
       });
   ExchangeService exchange(core, notifier);
+  auto config_source = [&core] { return core.config(); };
+  core::AdminCore admin_core(
+      **store, clock, config_source,
+      [&notifier](absl::string_view agency) {
+        return static_cast<uint32_t>(notifier.OpenStreams(agency));
+      },
+      kHubVersion);
+  AdminService admin(admin_core, config_source);
+  core::AuditCore audit_core(
+      **store, clock, settings.hub_id(), *hasher,
+      std::make_shared<const transparency::CheckpointSigner>(*std::move(signer)));
+  AuditService audit(audit_core, config_source);
+  absl::StatusOr<std::unique_ptr<HubMetrics>> metrics =
+      HubMetrics::Create(**store, admin_core);
+  if (!metrics.ok()) return Fail(metrics.status());
+  core::DeadlineWatcher deadlines(**store, clock);
+  deadlines.Start(absl::Seconds(settings.deadlines().check_interval_seconds()),
+                  [](const absl::Status& status) {
+                    LogLine(absl::StrCat("deadline check failed: ",
+                                         status.message()));
+                  });
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       MakeServerCredentials(settings.tls(), [&core] { return core.config(); });
@@ -121,6 +173,11 @@ int Run(const std::string& config_path, bool check_only,
       GRPC_ARG_MAX_METADATA_SIZE,
       static_cast<int>(settings.limits().max_metadata_bytes()));
   builder.RegisterService(&exchange);
+  builder.RegisterService(&admin);
+  builder.RegisterService(&audit);
+  auto interceptors = (*metrics)->InterceptorCreators();
+  if (!interceptors.ok()) return Fail(interceptors.status());
+  builder.experimental().SetInterceptorCreators(*std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return Fail(absl::UnavailableError(absl::StrCat(
@@ -129,6 +186,13 @@ int Run(const std::string& config_path, bool check_only,
   }
   const std::string host = settings.listen_address().substr(
       0, settings.listen_address().rfind(':'));
+  if (!settings.metrics_address().empty()) {
+    absl::Status serving = (*metrics)->Serve(settings.metrics_address());
+    if (!serving.ok()) return Fail(serving);
+    LogLine(absl::StrCat("metrics on http://", settings.metrics_address().substr(
+                             0, settings.metrics_address().rfind(':')),
+                         ":", (*metrics)->port(), "/metrics"));
+  }
   std::printf("sxhub: listening on %s:%d\n", host.c_str(), port);
   std::fflush(stdout);
   LogLine(absl::StrCat("started hub ", settings.hub_id(), " on ", host, ":",
@@ -159,6 +223,8 @@ int Run(const std::string& config_path, bool check_only,
     LogLine("config reloaded");
   }
   LogLine("stopping");
+  deadlines.Stop();
+  (*metrics)->Stop();
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoSeconds(kShutdownGrace));
   server->Wait();

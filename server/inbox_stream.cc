@@ -9,6 +9,8 @@ namespace {
 
 // Entries read from storage at a time; bounds memory per stream.
 constexpr size_t kReadBatch = 64;
+// Carried sequences remembered per stream for delivery accounting.
+constexpr size_t kMaxCarried = 4096;
 
 }  // namespace
 
@@ -53,6 +55,8 @@ void InboxStream::Pump() {
       in_flight_ = std::move(pending_.front());
       pending_.pop_front();
       last_sequence_ = in_flight_.sequence();
+      carried_.push_back(last_sequence_);
+      if (carried_.size() > kMaxCarried) carried_.pop_front();
       writing_ = true;
     }
   }
@@ -103,6 +107,20 @@ std::optional<grpc::Status> InboxStream::FinishOnce(grpc::Status status) {
 
 void InboxStream::OnDone() {
   if (subscribed_) notifier_.Unsubscribe(caller_.name, this);
+  std::vector<uint64_t> carried;
+  {
+    absl::MutexLock lock(&mu_);
+    carried.assign(carried_.begin(), carried_.end());
+  }
+  if (!carried.empty()) {
+    core_.RecordUnacknowledged(
+        caller_, std::move(carried), [agency = caller_.name](absl::Status status) {
+          if (!status.ok()) {
+            LogLine(absl::StrCat("delivery accounting for ", agency,
+                                 " failed: ", status.message()));
+          }
+        });
+  }
   delete this;
 }
 

@@ -51,6 +51,9 @@ class InboxStream final
   // No more writes start once set.
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   bool finish_called_ ABSL_GUARDED_BY(mu_) = false;
+  // Sequences this stream carried (the most recent ones): when it ends,
+  // those still unacknowledged count a failed delivery.
+  std::deque<uint64_t> carried_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sx::server

@@ -13,6 +13,10 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* inbox = nullptr;
   rocksdb::ColumnFamilyHandle* requests = nullptr;
   rocksdb::ColumnFamilyHandle* events = nullptr;
+  rocksdb::ColumnFamilyHandle* event_index = nullptr;
+  rocksdb::ColumnFamilyHandle* merkle = nullptr;
+  rocksdb::ColumnFamilyHandle* deadlines = nullptr;
+  rocksdb::ColumnFamilyHandle* dead_letters = nullptr;
 };
 
 }  // namespace sx::storage

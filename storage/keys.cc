@@ -1,5 +1,7 @@
 #include "keys.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace sx::storage::keys {
@@ -47,6 +49,50 @@ std::string PartyIndexKey(absl::string_view agency_id, Side side,
 
 std::string RequestKey(absl::string_view caller, absl::string_view request_id) {
   return absl::StrCat(caller, absl::string_view("\0", 1), request_id);
+}
+
+std::string EventIndexPrefix(EventIndex index, absl::string_view key) {
+  switch (index) {
+    case EventIndex::kByReferral:
+      return absl::StrCat("R", key, absl::string_view("\0", 1));
+    case EventIndex::kByAgency:
+      return absl::StrCat("A", key, absl::string_view("\0", 1));
+    case EventIndex::kByType:
+      return absl::StrCat("T", key);
+    case EventIndex::kByTime:
+      return "S";
+  }
+  return "?";
+}
+
+std::string EventTimeKey(absl::Time time) {
+  // Times before 1970 do not occur in events; clamp rather than wrap.
+  const int64_t nanos = std::max<int64_t>(0, absl::ToUnixNanos(time));
+  return absl::StrCat("S", EncodeUint64(static_cast<uint64_t>(nanos)));
+}
+
+std::string MerkleNodeKey(uint64_t level, uint64_t index) {
+  return absl::StrCat(std::string(1, static_cast<char>(level)),
+                      EncodeUint64(index));
+}
+
+std::string DeadlineKey(DeadlineKind kind, absl::Time due,
+                        absl::string_view referral_id) {
+  const int64_t seconds = std::max<int64_t>(0, absl::ToUnixSeconds(due));
+  return absl::StrCat(EncodeUint64(static_cast<uint64_t>(seconds)),
+                      kind == DeadlineKind::kAccept ? "A" : "F", referral_id);
+}
+
+bool ParseDeadlineKey(absl::string_view key, Deadline* deadline) {
+  uint64_t seconds = 0;
+  if (key.size() < 10 || !DecodeUint64(key.substr(0, 8), &seconds)) {
+    return false;
+  }
+  if (key[8] != 'A' && key[8] != 'F') return false;
+  deadline->kind = key[8] == 'A' ? DeadlineKind::kAccept : DeadlineKind::kFeedback;
+  deadline->due = absl::FromUnixSeconds(static_cast<int64_t>(seconds));
+  deadline->referral_id = std::string(key.substr(9));
+  return true;
 }
 
 }  // namespace sx::storage::keys

@@ -17,6 +17,10 @@ inline constexpr char kPartyIndex[] = "party_index";
 inline constexpr char kInbox[] = "inbox";
 inline constexpr char kRequests[] = "requests";
 inline constexpr char kEvents[] = "events";
+inline constexpr char kEventIndex[] = "event_index";
+inline constexpr char kMerkle[] = "merkle";
+inline constexpr char kDeadlines[] = "deadlines";
+inline constexpr char kDeadLetters[] = "dead_letters";
 
 // Keys in the default column family.
 inline constexpr char kFormatVersionKey[] = "meta/format_version";
@@ -24,6 +28,8 @@ inline constexpr char kReferralCounterKey[] = "meta/referral_counter";
 // be64 sequence of the last event followed by the SHA-256 of its bytes.
 inline constexpr char kEventHeadKey[] = "meta/event_head";
 inline constexpr char kFormatVersion[] = "1";
+// The transparency log's hash name; fixed when the database is created.
+inline constexpr char kLogHashKey[] = "meta/log_hash";
 
 std::string EncodeUint64(uint64_t value);
 // Returns false if `bytes` is not exactly 8 bytes.
@@ -41,5 +47,22 @@ std::string PartyIndexKey(absl::string_view agency_id, Side side,
 std::string PartyIndexPrefix(absl::string_view agency_id, Side side);
 // <caller> \0 <request id>
 std::string RequestKey(absl::string_view caller, absl::string_view request_id);
+
+// Event indexes, each ending in the be64 event sequence:
+//   'R' <referral id> \0 seq · 'A' <agency id> \0 seq · 'T' <be64 type> seq ·
+//   'S' <be64 unix nanos> seq
+std::string EventIndexPrefix(EventIndex index, absl::string_view key);
+std::string EventTimeKey(absl::Time time);
+// <u8 level> <be64 index>
+std::string MerkleNodeKey(uint64_t level, uint64_t index);
+// <be64 unix seconds> <'A'|'F'> <referral id>
+std::string DeadlineKey(DeadlineKind kind, absl::Time due,
+                        absl::string_view referral_id);
+bool ParseDeadlineKey(absl::string_view key, Deadline* deadline);
+// Same layout as InboxKey.
+inline std::string DeadLetterKey(absl::string_view agency_id,
+                                 uint64_t sequence) {
+  return InboxKey(agency_id, sequence);
+}
 
 }  // namespace sx::storage::keys

@@ -8,9 +8,14 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "column_families.h"
+#include "merkle_hasher.h"
+#include "supervision/v1/admin.pb.h"
 #include "keys.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
@@ -44,11 +49,12 @@ class RocksDbStore final : public Store {
  public:
   RocksDbStore(RocksDbStoreOptions options, std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               ColumnFamilies cfs)
+               ColumnFamilies cfs, transparency::MerkleHasher hasher)
       : options_(std::move(options)),
         db_(std::move(db)),
         handles_(std::move(handles)),
         cfs_(cfs),
+        hasher_(std::move(hasher)),
         writer_([this] { WriterLoop(); }) {}
 
   ~RocksDbStore() override {
@@ -200,6 +206,194 @@ class RocksDbStore final : public Store {
     return FromRocksDb(it->status(), "verify event chain");
   }
 
+  absl::StatusOr<std::vector<uint64_t>> QueryEventIndex(
+      EventIndex index, absl::string_view key, absl::Time time_from,
+      absl::Time time_to, uint64_t after_sequence, size_t limit) override {
+    std::string prefix;
+    std::string start;
+    std::string end;  // exclusive upper bound, for time ranges
+    if (index == EventIndex::kByTime) {
+      prefix = keys::EventIndexPrefix(index, "");
+      start = keys::EventTimeKey(time_from);
+      end = time_to == absl::InfiniteFuture()
+                ? absl::StrCat(prefix, "\xff")
+                : keys::EventTimeKey(time_to + absl::Nanoseconds(1));
+    } else {
+      std::string index_key(key);
+      if (index == EventIndex::kByType) {
+        uint64_t type = 0;
+        if (!absl::SimpleAtoi(key, &type)) {
+          return absl::InvalidArgumentError("storage: event type is not a number");
+        }
+        index_key = keys::EncodeUint64(type);
+      }
+      prefix = keys::EventIndexPrefix(index, index_key);
+      start = absl::StrCat(prefix, keys::EncodeUint64(after_sequence + 1));
+    }
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.event_index));
+    std::vector<uint64_t> sequences;
+    for (it->Seek(start); it->Valid() && sequences.size() < limit; it->Next()) {
+      const absl::string_view found = ToView(it->key());
+      if (!absl::StartsWith(found, prefix)) break;
+      if (!end.empty() && found >= end) break;
+      uint64_t sequence = 0;
+      if (found.size() < 8 ||
+          !keys::DecodeUint64(found.substr(found.size() - 8), &sequence)) {
+        return absl::DataLossError("storage: malformed event index key");
+      }
+      // The time index is ordered by time first; skip what the page passed.
+      if (sequence <= after_sequence) continue;
+      sequences.push_back(sequence);
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "query event index"));
+    return sequences;
+  }
+
+  absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) override {
+    std::string bytes;
+    SX_RETURN_IF_ERROR(FromRocksDb(
+        db_->Get(rocksdb::ReadOptions(), cfs_.events,
+                 keys::EncodeUint64(sequence), &bytes),
+        absl::StrCat("read event ", sequence)));
+    return bytes;
+  }
+
+  absl::StatusOr<uint64_t> EventCount() override {
+    std::string head;
+    rocksdb::Status status =
+        db_->Get(rocksdb::ReadOptions(), cfs_.meta, keys::kEventHeadKey, &head);
+    if (status.IsNotFound()) return 0;
+    SX_RETURN_IF_ERROR(FromRocksDb(status, "read event head"));
+    uint64_t count = 0;
+    if (head.size() < 8 ||
+        !keys::DecodeUint64(absl::string_view(head).substr(0, 8), &count)) {
+      return absl::DataLossError("storage: event chain head is malformed");
+    }
+    return count;
+  }
+
+  absl::StatusOr<std::string> PerfectSubtreeHash(uint64_t level,
+                                                 uint64_t index) override {
+    std::string hash;
+    SX_RETURN_IF_ERROR(FromRocksDb(
+        db_->Get(rocksdb::ReadOptions(), cfs_.merkle,
+                 keys::MerkleNodeKey(level, index), &hash),
+        absl::StrCat("read transparency log node (", level, ", ", index, ")")));
+    return hash;
+  }
+
+  absl::StatusOr<std::vector<Deadline>> DeadlinesDue(absl::Time now,
+                                                     size_t limit) override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.deadlines));
+    const std::string end = keys::EncodeUint64(
+        static_cast<uint64_t>(std::max<int64_t>(0, absl::ToUnixSeconds(now))) + 1);
+    std::vector<Deadline> due;
+    for (it->SeekToFirst(); it->Valid() && due.size() < limit; it->Next()) {
+      if (ToView(it->key()) >= end) break;
+      Deadline deadline;
+      if (!keys::ParseDeadlineKey(ToView(it->key()), &deadline)) {
+        return absl::DataLossError("storage: malformed deadline key");
+      }
+      due.push_back(std::move(deadline));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "read deadlines"));
+    return due;
+  }
+
+  absl::StatusOr<ReferralIdPage> ScanReferralIds(absl::string_view before_id,
+                                                 size_t limit) override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.referrals));
+    if (before_id.empty()) {
+      it->SeekToLast();
+    } else {
+      it->SeekForPrev(ToSlice(before_id));
+      if (it->Valid() && ToView(it->key()) == before_id) it->Prev();
+    }
+    ReferralIdPage page;
+    for (; it->Valid(); it->Prev()) {
+      if (page.referral_ids.size() == limit) {
+        page.next_before_id = page.referral_ids.back();
+        break;
+      }
+      page.referral_ids.push_back(it->key().ToString());
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "scan referrals"));
+    return page;
+  }
+
+  absl::StatusOr<InboxSummary> SummarizeInbox(
+      absl::string_view agency_id) override {
+    InboxSummary summary;
+    const std::string prefix = keys::InboxPrefix(agency_id);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.inbox));
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      if (summary.depth++ == 0) {
+        v1::InboxEntry entry;
+        if (entry.ParseFromArray(it->value().data(),
+                                 static_cast<int>(it->value().size()))) {
+          summary.oldest = absl::FromUnixSeconds(entry.event().time().seconds()) +
+                           absl::Nanoseconds(entry.event().time().nanos());
+        }
+      }
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "summarize inbox"));
+    std::unique_ptr<rocksdb::Iterator> dead(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.dead_letters));
+    for (dead->Seek(prefix); dead->Valid() && dead->key().starts_with(prefix);
+         dead->Next()) {
+      ++summary.dead_letters;
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(dead->status(), "count dead letters"));
+    std::string counter;
+    rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), cfs_.meta,
+                                      keys::InboxCounterKey(agency_id), &counter);
+    if (!status.IsNotFound()) {
+      SX_RETURN_IF_ERROR(FromRocksDb(status, "read inbox counter"));
+      keys::DecodeUint64(counter, &summary.last_sequence);
+    }
+    return summary;
+  }
+
+  absl::StatusOr<std::vector<DeadLetterRecord>> ListDeadLetters(
+      absl::string_view agency_id, absl::string_view after_key,
+      size_t limit) override {
+    const std::string prefix =
+        agency_id.empty() ? "" : keys::InboxPrefix(agency_id);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cfs_.dead_letters));
+    if (after_key.empty()) {
+      it->Seek(prefix);
+    } else {
+      it->Seek(ToSlice(after_key));
+      if (it->Valid() && ToView(it->key()) == after_key) it->Next();
+    }
+    std::vector<DeadLetterRecord> letters;
+    for (; it->Valid() && it->key().starts_with(prefix) && letters.size() < limit;
+         it->Next()) {
+      v1::DeadLetter letter;
+      if (!letter.ParseFromArray(it->value().data(),
+                                 static_cast<int>(it->value().size()))) {
+        return absl::DataLossError("storage: dead letter does not parse");
+      }
+      DeadLetterRecord record;
+      record.position = it->key().ToString();
+      record.agency_id = letter.agency_id();
+      record.entry.set_sequence(letter.sequence());
+      *record.entry.mutable_event() = letter.event();
+      record.entry.set_delivery_attempts(letter.delivery_attempts());
+      record.dead_lettered_at =
+          absl::FromUnixSeconds(letter.dead_lettered_at().seconds());
+      letters.push_back(std::move(record));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "list dead letters"));
+    return letters;
+  }
+
   absl::Status CreateCheckpoint(const std::string& directory) override {
     rocksdb::Checkpoint* raw = nullptr;
     SX_RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw),
@@ -207,6 +401,12 @@ class RocksDbStore final : public Store {
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     return FromRocksDb(checkpoint->CreateCheckpoint(directory),
                        absl::StrCat("checkpoint to ", directory));
+  }
+
+  void SetWriteObserver(
+      std::function<void(absl::Duration, size_t)> observer) override {
+    absl::MutexLock lock(&mu_);
+    write_observer_ = std::move(observer);
   }
 
   void SetInboxListener(
@@ -224,6 +424,7 @@ class RocksDbStore final : public Store {
     for (;;) {
       std::vector<PendingTransaction> group;
       std::function<void(const std::vector<std::string>&)> listener;
+      std::function<void(absl::Duration, size_t)> observer;
       {
         absl::MutexLock lock(&mu_);
         mu_.Await(absl::Condition(this, &RocksDbStore::HasWorkOrStopping));
@@ -234,8 +435,9 @@ class RocksDbStore final : public Store {
           queue_.pop_front();
         }
         listener = inbox_listener_;
+        observer = write_observer_;
       }
-      CommitGroup(group, listener);
+      CommitGroup(group, listener, observer);
     }
   }
 
@@ -243,7 +445,8 @@ class RocksDbStore final : public Store {
   // then writes the batch with one fsync and reports to every caller.
   void CommitGroup(
       std::vector<PendingTransaction>& group,
-      const std::function<void(const std::vector<std::string>&)>& listener) {
+      const std::function<void(const std::vector<std::string>&)>& listener,
+      const std::function<void(absl::Duration, size_t)>& observer) {
     rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0,
                                        /*overwrite_key=*/true);
     std::vector<absl::Status> results;
@@ -251,7 +454,7 @@ class RocksDbStore final : public Store {
     std::vector<std::string> grown_inboxes;
     for (PendingTransaction& pending : group) {
       batch.SetSavePoint();
-      RocksDbTransaction txn(*db_, cfs_, batch, options_.id_prefix);
+      RocksDbTransaction txn(*db_, cfs_, batch, options_.id_prefix, hasher_);
       absl::Status status = pending.body(txn);
       if (status.ok()) {
         batch.PopSavePoint().PermitUncheckedError();
@@ -272,8 +475,10 @@ class RocksDbStore final : public Store {
     if (batch.GetWriteBatch()->Count() > 0) {
       rocksdb::WriteOptions write_options;
       write_options.sync = true;
+      const absl::Time start = absl::Now();
       absl::Status written = FromRocksDb(
           db_->Write(write_options, batch.GetWriteBatch()), "synced write");
+      if (observer) observer(absl::Now() - start, group.size());
       if (!written.ok()) {
         FailGroup(group, written);
         return;
@@ -302,11 +507,14 @@ class RocksDbStore final : public Store {
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const ColumnFamilies cfs_;
+  const transparency::MerkleHasher hasher_;
 
   absl::Mutex mu_;
   std::deque<PendingTransaction> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::function<void(const std::vector<std::string>&)> inbox_listener_
+      ABSL_GUARDED_BY(mu_);
+  std::function<void(absl::Duration, size_t)> write_observer_
       ABSL_GUARDED_BY(mu_);
 
   // Last member: starts after everything above is initialized.
@@ -348,6 +556,33 @@ absl::Status CheckFormatVersion(rocksdb::DB& db, const std::string& path) {
   return absl::OkStatus();
 }
 
+// The log's hash is chosen when the database is created; a different one
+// later would make every stored node hash meaningless.
+absl::StatusOr<transparency::MerkleHasher> OpenLogHasher(
+    rocksdb::DB& db, const std::string& wanted) {
+  std::string stored;
+  rocksdb::Status status =
+      db.Get(rocksdb::ReadOptions(), keys::kLogHashKey, &stored);
+  if (status.IsNotFound()) {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    SX_RETURN_IF_ERROR(FromRocksDb(
+        db.Put(write_options, keys::kLogHashKey, wanted), "write log hash"));
+    stored = wanted;
+  } else {
+    SX_RETURN_IF_ERROR(FromRocksDb(status, "read log hash"));
+  }
+  if (stored != wanted) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "storage: the transparency log of this database uses ", stored,
+        " but the config asks for ", wanted,
+        "; the log hash cannot change for an existing database"));
+  }
+  SX_ASSIGN_OR_RETURN(transparency::HashAlgorithm algorithm,
+                      transparency::ParseHashAlgorithm(stored));
+  return transparency::MerkleHasher::Create(algorithm);
+}
+
 }  // namespace
 
 absl::Status Store::ApplyAndWait(TransactionBody body) {
@@ -372,7 +607,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   const rocksdb::Options db_options = DatabaseOptions();
   const std::vector<std::string> names = {
       rocksdb::kDefaultColumnFamilyName, keys::kReferrals, keys::kLeads,
-      keys::kPartyIndex, keys::kInbox, keys::kRequests, keys::kEvents};
+      keys::kPartyIndex, keys::kInbox, keys::kRequests, keys::kEvents,
+      keys::kEventIndex, keys::kMerkle, keys::kDeadlines, keys::kDeadLetters};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(db_options));
@@ -397,16 +633,20 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   }
   std::unique_ptr<rocksdb::DB> db(raw_db);
   ColumnFamilies cfs{handles[0], handles[1], handles[2], handles[3],
-                     handles[4], handles[5], handles[6]};
-  absl::Status version_status = CheckFormatVersion(*db, options.path);
+                     handles[4], handles[5], handles[6], handles[7],
+                     handles[8], handles[9], handles[10]};
+  absl::StatusOr<transparency::MerkleHasher> hasher =
+      OpenLogHasher(*db, options.log_hash);
+  absl::Status version_status =
+      hasher.ok() ? CheckFormatVersion(*db, options.path) : hasher.status();
   if (!version_status.ok()) {
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
       db->DestroyColumnFamilyHandle(handle);
     }
     return version_status;
   }
-  return std::unique_ptr<Store>(
-      new RocksDbStore(options, std::move(db), std::move(handles), cfs));
+  return std::unique_ptr<Store>(new RocksDbStore(
+      options, std::move(db), std::move(handles), cfs, *std::move(hasher)));
 }
 
 }  // namespace sx::storage

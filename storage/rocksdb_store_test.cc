@@ -47,7 +47,7 @@ class RocksDbStoreTest : public ::testing::Test {
       v1::Event event;
       event.set_type(v1::EVENT_TYPE_SUBMITTED);
       event.set_referral_id(id);
-      SX_ASSIGN_OR_RETURN(v1::Event stored, txn.AppendEvent(event));
+      SX_ASSIGN_OR_RETURN(v1::Event stored, txn.AppendEvent(event, {sender, recipient}));
       return txn.AppendInbox(recipient, stored).status();
     });
     EXPECT_TRUE(status.ok()) << status;
@@ -81,7 +81,7 @@ TEST_F(RocksDbStoreTest, FailedBodyLeavesNoTrace) {
     referral.set_sender_agency_id("a");
     referral.set_recipient_agency_id("b");
     SX_RETURN_IF_ERROR(txn.CreateReferral(referral, v1::Lead()));
-    SX_RETURN_IF_ERROR(txn.AppendEvent(v1::Event()).status());
+    SX_RETURN_IF_ERROR(txn.AppendEvent(v1::Event(), {}).status());
     SX_RETURN_IF_ERROR(txn.AppendInbox("b", v1::Event()).status());
     return absl::FailedPreconditionError("changed my mind");
   });

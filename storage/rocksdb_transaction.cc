@@ -7,6 +7,7 @@
 #include "keys.h"
 #include "rocksdb_status.h"
 #include "sx/base/sha256.h"
+#include "supervision/v1/admin.pb.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::storage {
@@ -27,8 +28,9 @@ absl::StatusOr<Message> Parse(const std::string& bytes, absl::string_view what) 
 RocksDbTransaction::RocksDbTransaction(rocksdb::DB& db,
                                        const ColumnFamilies& cfs,
                                        rocksdb::WriteBatchWithIndex& batch,
-                                       absl::string_view id_prefix)
-    : db_(db), cfs_(cfs), batch_(batch), id_prefix_(id_prefix) {}
+                                       absl::string_view id_prefix,
+                                       const transparency::MerkleHasher& hasher)
+    : db_(db), cfs_(cfs), batch_(batch), id_prefix_(id_prefix), hasher_(hasher) {}
 
 absl::StatusOr<std::optional<std::string>> RocksDbTransaction::Read(
     rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
@@ -146,7 +148,39 @@ absl::Status RocksDbTransaction::PutRequest(absl::string_view caller,
                record.SerializeAsString());
 }
 
-absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(v1::Event event) {
+absl::Status RocksDbTransaction::Delete(rocksdb::ColumnFamilyHandle* cf,
+                                        absl::string_view key) {
+  return FromRocksDb(batch_.Delete(cf, rocksdb::Slice(key.data(), key.size())),
+                     "batch delete");
+}
+
+absl::Status RocksDbTransaction::AppendLeaf(uint64_t leaf_index,
+                                            absl::string_view leaf_bytes) {
+  std::string hash = hasher_.LeafHash(leaf_bytes);
+  SX_RETURN_IF_ERROR(
+      Write(cfs_.merkle, keys::MerkleNodeKey(0, leaf_index), hash));
+  // Leaf n completes the perfect subtree at level k iff n+1 is a multiple of
+  // 2^k; its left sibling is already stored.
+  uint64_t index = leaf_index;
+  for (uint64_t level = 1; (index & 1) == 1; ++level) {
+    index >>= 1;
+    SX_ASSIGN_OR_RETURN(
+        std::optional<std::string> left,
+        Read(cfs_.merkle, keys::MerkleNodeKey(level - 1, index * 2)));
+    if (!left.has_value()) {
+      return absl::DataLossError(absl::StrCat(
+          "storage: transparency log node (", level - 1, ", ", index * 2,
+          ") is missing"));
+    }
+    hash = hasher_.NodeHash(*left, hash);
+    SX_RETURN_IF_ERROR(
+        Write(cfs_.merkle, keys::MerkleNodeKey(level, index), hash));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(
+    v1::Event event, const std::vector<std::string>& agencies) {
   SX_ASSIGN_OR_RETURN(std::optional<std::string> head,
                       Read(cfs_.meta, keys::kEventHeadKey));
   uint64_t last_sequence = 0;
@@ -167,6 +201,33 @@ absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(v1::Event event) {
   SX_RETURN_IF_ERROR(Write(
       cfs_.meta, keys::kEventHeadKey,
       absl::StrCat(keys::EncodeUint64(event.sequence()), Sha256(bytes))));
+  SX_RETURN_IF_ERROR(AppendLeaf(event.sequence() - 1, bytes));
+
+  const std::string sequence = keys::EncodeUint64(event.sequence());
+  SX_RETURN_IF_ERROR(Write(
+      cfs_.event_index,
+      absl::StrCat(keys::EventIndexPrefix(EventIndex::kByReferral,
+                                          event.referral_id()),
+                   sequence),
+      ""));
+  SX_RETURN_IF_ERROR(Write(
+      cfs_.event_index,
+      absl::StrCat(keys::EventIndexPrefix(
+                       EventIndex::kByType,
+                       keys::EncodeUint64(static_cast<uint64_t>(event.type()))),
+                   sequence),
+      ""));
+  const absl::Time time = absl::FromUnixSeconds(event.time().seconds()) +
+                          absl::Nanoseconds(event.time().nanos());
+  SX_RETURN_IF_ERROR(Write(
+      cfs_.event_index, absl::StrCat(keys::EventTimeKey(time), sequence), ""));
+  for (const std::string& agency : agencies) {
+    SX_RETURN_IF_ERROR(Write(
+        cfs_.event_index,
+        absl::StrCat(keys::EventIndexPrefix(EventIndex::kByAgency, agency),
+                     sequence),
+        ""));
+  }
   return event;
 }
 
@@ -191,8 +252,56 @@ RocksDbTransaction::TakeInboxEntry(absl::string_view agency_id,
   if (!bytes.has_value()) return std::nullopt;
   SX_ASSIGN_OR_RETURN(v1::InboxEntry entry,
                       Parse<v1::InboxEntry>(*bytes, "inbox entry"));
-  SX_RETURN_IF_ERROR(FromRocksDb(batch_.Delete(cfs_.inbox, key), "batch delete"));
+  SX_RETURN_IF_ERROR(Delete(cfs_.inbox, key));
   return entry;
+}
+
+absl::Status RocksDbTransaction::RestoreInboxEntry(absl::string_view agency_id,
+                                                  const v1::InboxEntry& entry) {
+  return Write(cfs_.inbox, keys::InboxKey(agency_id, entry.sequence()),
+               entry.SerializeAsString());
+}
+
+absl::Status RocksDbTransaction::PutDeadLetter(absl::string_view agency_id,
+                                               const v1::InboxEntry& entry,
+                                               absl::Time when) {
+  v1::DeadLetter letter;
+  letter.set_agency_id(std::string(agency_id));
+  letter.set_sequence(entry.sequence());
+  *letter.mutable_event() = entry.event();
+  letter.set_delivery_attempts(entry.delivery_attempts());
+  letter.mutable_dead_lettered_at()->set_seconds(absl::ToUnixSeconds(when));
+  return Write(cfs_.dead_letters,
+               keys::DeadLetterKey(agency_id, entry.sequence()),
+               letter.SerializeAsString());
+}
+
+absl::StatusOr<std::optional<v1::InboxEntry>>
+RocksDbTransaction::TakeDeadLetter(absl::string_view agency_id,
+                                   uint64_t sequence) {
+  const std::string key = keys::DeadLetterKey(agency_id, sequence);
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                      Read(cfs_.dead_letters, key));
+  if (!bytes.has_value()) return std::nullopt;
+  SX_ASSIGN_OR_RETURN(v1::DeadLetter letter,
+                      Parse<v1::DeadLetter>(*bytes, "dead letter"));
+  SX_RETURN_IF_ERROR(Delete(cfs_.dead_letters, key));
+  v1::InboxEntry entry;
+  entry.set_sequence(letter.sequence());
+  *entry.mutable_event() = letter.event();
+  entry.set_delivery_attempts(letter.delivery_attempts());
+  return entry;
+}
+
+absl::Status RocksDbTransaction::PutDeadline(DeadlineKind kind, absl::Time due,
+                                             absl::string_view referral_id) {
+  return Write(cfs_.deadlines, keys::DeadlineKey(kind, due, referral_id), "");
+}
+
+absl::Status RocksDbTransaction::DeleteDeadline(DeadlineKind kind,
+                                                absl::Time due,
+                                                absl::string_view referral_id) {
+  return Delete(cfs_.deadlines, keys::DeadlineKey(kind, due, referral_id));
 }
 
 }  // namespace sx::storage

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "column_families.h"
+#include "merkle_hasher.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "sx/storage/store.h"
 
@@ -18,7 +19,8 @@ class RocksDbTransaction final : public Transaction {
  public:
   RocksDbTransaction(rocksdb::DB& db, const ColumnFamilies& cfs,
                      rocksdb::WriteBatchWithIndex& batch,
-                     absl::string_view id_prefix);
+                     absl::string_view id_prefix,
+                     const transparency::MerkleHasher& hasher);
 
   absl::StatusOr<std::optional<v1::Referral>> GetReferral(
       absl::string_view referral_id) override;
@@ -31,11 +33,23 @@ class RocksDbTransaction final : public Transaction {
       absl::string_view caller, absl::string_view request_id) override;
   absl::Status PutRequest(absl::string_view caller, absl::string_view request_id,
                           const v1::RequestRecord& record) override;
-  absl::StatusOr<v1::Event> AppendEvent(v1::Event event) override;
+  absl::StatusOr<v1::Event> AppendEvent(
+      v1::Event event, const std::vector<std::string>& agencies) override;
   absl::StatusOr<uint64_t> AppendInbox(absl::string_view agency_id,
                                        const v1::Event& event) override;
   absl::StatusOr<std::optional<v1::InboxEntry>> TakeInboxEntry(
       absl::string_view agency_id, uint64_t sequence) override;
+  absl::Status RestoreInboxEntry(absl::string_view agency_id,
+                                const v1::InboxEntry& entry) override;
+  absl::Status PutDeadLetter(absl::string_view agency_id,
+                             const v1::InboxEntry& entry,
+                             absl::Time when) override;
+  absl::StatusOr<std::optional<v1::InboxEntry>> TakeDeadLetter(
+      absl::string_view agency_id, uint64_t sequence) override;
+  absl::Status PutDeadline(DeadlineKind kind, absl::Time due,
+                           absl::string_view referral_id) override;
+  absl::Status DeleteDeadline(DeadlineKind kind, absl::Time due,
+                              absl::string_view referral_id) override;
 
   // Agencies whose inbox this transaction appended to.
   const std::vector<std::string>& grown_inboxes() const {
@@ -50,11 +64,16 @@ class RocksDbTransaction final : public Transaction {
                      absl::string_view value);
   // Increments the counter stored at `key` in the meta family.
   absl::StatusOr<uint64_t> NextCounterValue(absl::string_view key);
+  // Adds leaf `leaf_index` to the transparency log, with every perfect
+  // subtree it completes.
+  absl::Status AppendLeaf(uint64_t leaf_index, absl::string_view leaf_bytes);
+  absl::Status Delete(rocksdb::ColumnFamilyHandle* cf, absl::string_view key);
 
   rocksdb::DB& db_;
   const ColumnFamilies& cfs_;
   rocksdb::WriteBatchWithIndex& batch_;
   const std::string id_prefix_;
+  const transparency::MerkleHasher& hasher_;
   std::vector<std::string> grown_inboxes_;
 };
 

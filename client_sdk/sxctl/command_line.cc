@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +12,8 @@
 
 namespace sx::sxctl {
 namespace {
+
+constexpr char kUsagePayload[] = "type.sxctl/usage-error";
 
 // Returns "" if `value` fits `type`, else what is wrong with it.
 std::string CheckValue(ValueType type, const std::vector<std::string>& choices,
@@ -44,6 +48,30 @@ std::string CheckValue(ValueType type, const std::vector<std::string>& choices,
 }
 
 }  // namespace
+
+OptionSpec ValueOption(std::string name, std::string value_name,
+                       std::string help, ValueType type) {
+  OptionSpec option;
+  option.name = std::move(name);
+  option.value_name = std::move(value_name);
+  option.help = std::move(help);
+  option.type = type;
+  return option;
+}
+
+OptionSpec SwitchOption(std::string name, std::string help) {
+  return ValueOption(std::move(name), "", std::move(help), ValueType::kNone);
+}
+
+absl::Status UsageError(absl::string_view message) {
+  absl::Status status = absl::InvalidArgumentError(message);
+  status.SetPayload(kUsagePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsUsageError(const absl::Status& status) {
+  return status.GetPayload(kUsagePayload).has_value();
+}
 
 bool Invocation::Has(const std::string& option) const {
   return values.count(option) > 0;

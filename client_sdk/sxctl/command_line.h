@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace sx::sxctl {
 
@@ -38,7 +39,14 @@ struct OptionSpec {
   std::vector<std::string> choices;  // for kChoice
 };
 
-// Runs a parsed command; an error status is a failed call (exit status 1).
+// An option that takes a value of `type`.
+OptionSpec ValueOption(std::string name, std::string value_name,
+                       std::string help, ValueType type = ValueType::kText);
+// A switch: --json.
+OptionSpec SwitchOption(std::string name, std::string help);
+
+// Runs a parsed command; an error status is a failed call (exit status 1),
+// unless it was made by UsageError().
 using CommandHandler = absl::Status (*)(const CommandContext& context);
 
 struct CommandSpec {
@@ -97,5 +105,10 @@ class CommandLineParser {
   const std::vector<CommandSpec>& commands_;
   const std::vector<OptionSpec>& global_options_;
 };
+
+// For the rare usage problem only a handler can see (options that exclude
+// each other): reported like a parser error, with exit status 2.
+absl::Status UsageError(absl::string_view message);
+bool IsUsageError(const absl::Status& status);
 
 }  // namespace sx::sxctl

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "access_policy.h"
+#include "referral_steps.h"
 #include "request_validation.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
@@ -17,14 +18,6 @@ using storage::Transaction;
 constexpr uint32_t kDefaultPageSize = 50;
 constexpr uint32_t kMaxPageSize = 500;
 constexpr size_t kMaxAcksPerCall = 1000;
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp timestamp;
-  const int64_t nanos = absl::ToUnixNanos(time);
-  timestamp.set_seconds(nanos / 1000000000);
-  timestamp.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  return timestamp;
-}
 
 void StripAttachmentContent(
     google::protobuf::RepeatedPtrField<v1::Attachment>& attachments) {
@@ -72,35 +65,6 @@ absl::Status RememberRequest(Transaction& txn, const Identity& caller,
   return txn.PutRequest(caller.name, request_id, record);
 }
 
-// Records the event of a step and tells the party the step names.
-absl::Status RecordAndNotify(Transaction& txn, v1::Event event,
-                             const v1::Referral& referral, Notify notify) {
-  SX_ASSIGN_OR_RETURN(v1::Event stored, txn.AppendEvent(std::move(event)));
-  switch (notify) {
-    case Notify::kNobody:
-      return absl::OkStatus();
-    case Notify::kSender:
-      return txn.AppendInbox(referral.sender_agency_id(), stored).status();
-    case Notify::kRecipient:
-      return txn.AppendInbox(referral.recipient_agency_id(), stored).status();
-  }
-  return absl::InternalError("unknown notify target");
-}
-
-v1::Event NewEvent(v1::EventType type, const v1::Referral& referral,
-                   absl::string_view actor, v1::ReferralState from,
-                   absl::string_view request_id, absl::Time now) {
-  v1::Event event;
-  event.set_type(type);
-  event.set_referral_id(referral.referral_id());
-  event.set_actor(std::string(actor));
-  *event.mutable_time() = ToTimestamp(now);
-  event.set_from_state(from);
-  event.set_to_state(referral.state());
-  event.set_request_id(std::string(request_id));
-  return event;
-}
-
 struct NewReferralParams {
   std::string sender;
   std::string recipient;
@@ -143,6 +107,10 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(Transaction& txn,
   }
   referral.set_version(1);
   SX_RETURN_IF_ERROR(txn.CreateReferral(referral, lead));
+  SX_RETURN_IF_ERROR(txn.PutDeadline(storage::DeadlineKind::kAccept,
+                                     now + accept_within, id));
+  SX_RETURN_IF_ERROR(txn.PutDeadline(storage::DeadlineKind::kFeedback,
+                                     now + feedback_within, id));
 
   v1::Event event =
       NewEvent(v1::EVENT_TYPE_SUBMITTED, referral, params.sender,
@@ -372,6 +340,7 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
           default:
             break;
         }
+        SX_RETURN_IF_ERROR(ReleaseDeadlines(txn, referral, from));
         SX_RETURN_IF_ERROR(txn.UpdateReferral(referral));
         SX_RETURN_IF_ERROR(
             RecordAndNotify(txn, std::move(event), referral, decided.notify));
@@ -407,6 +376,12 @@ void ExchangeCore::Acknowledge(const Identity& caller,
         for (uint64_t sequence : sequences) {
           SX_ASSIGN_OR_RETURN(std::optional<v1::InboxEntry> entry,
                               txn.TakeInboxEntry(caller.name, sequence));
+          if (!entry.has_value()) {
+            // A late acknowledgement of an entry already moved aside as a
+            // dead letter still counts: the consumer has it.
+            SX_ASSIGN_OR_RETURN(entry,
+                                txn.TakeDeadLetter(caller.name, sequence));
+          }
           if (!entry.has_value()) continue;  // acknowledged before
           ++*acknowledged;
           if (entry->event().type() != v1::EVENT_TYPE_SUBMITTED) continue;
@@ -438,6 +413,30 @@ void ExchangeCore::Acknowledge(const Identity& caller,
         }
         done(*acknowledged);
       });
+}
+
+void ExchangeCore::RecordUnacknowledged(const Identity& caller,
+                                        std::vector<uint64_t> sequences,
+                                        storage::DurableCallback done) {
+  const uint32_t max_attempts = config()->limits().max_delivery_attempts();
+  const absl::Time now = clock_.Now();
+  store_.Apply(
+      [=](Transaction& txn) -> absl::Status {
+        for (uint64_t sequence : sequences) {
+          SX_ASSIGN_OR_RETURN(std::optional<v1::InboxEntry> entry,
+                              txn.TakeInboxEntry(caller.name, sequence));
+          if (!entry.has_value()) continue;  // acknowledged meanwhile
+          entry->set_delivery_attempts(entry->delivery_attempts() + 1);
+          if (entry->delivery_attempts() >= max_attempts) {
+            SX_RETURN_IF_ERROR(txn.PutDeadLetter(caller.name, *entry, now));
+          } else {
+            // TakeInboxEntry deleted it; put it back with the new count.
+            SX_RETURN_IF_ERROR(txn.RestoreInboxEntry(caller.name, *entry));
+          }
+        }
+        return absl::OkStatus();
+      },
+      std::move(done));
 }
 
 absl::StatusOr<v1::Referral> ExchangeCore::Get(

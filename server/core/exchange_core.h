@@ -65,6 +65,14 @@ class ExchangeCore {
   void Acknowledge(const Identity& caller, std::vector<uint64_t> sequences,
                    AckCallback done);
 
+  // An inbox stream ended before these entries it carried were
+  // acknowledged: each still in the inbox counts one failed delivery, and
+  // those past limits.max_delivery_attempts move to the dead letters.
+  // Fire and forget: failures are logged by the caller through `done`.
+  void RecordUnacknowledged(const Identity& caller,
+                            std::vector<uint64_t> sequences,
+                            storage::DurableCallback done);
+
   absl::StatusOr<v1::Referral> Get(const Identity& caller,
                                    absl::string_view referral_id,
                                    bool include_attachment_content);

@@ -50,6 +50,7 @@ void FillDefaults(v1::HubConfig& config) {
   limits.set_max_text_bytes(fill(limits.max_text_bytes(), 64 * kKiB));
   limits.set_max_inbox_streams_per_agency(
       fill(limits.max_inbox_streams_per_agency(), 4));
+  limits.set_max_delivery_attempts(fill(limits.max_delivery_attempts(), 5));
   v1::Deadlines& deadlines = *config.mutable_deadlines();
   deadlines.set_accept_within_hours(fill(deadlines.accept_within_hours(), 72));
   deadlines.set_feedback_within_days(
@@ -58,6 +59,8 @@ void FillDefaults(v1::HubConfig& config) {
       fill(deadlines.fast_track_accept_within_hours(), 24));
   deadlines.set_fast_track_feedback_within_days(
       fill(deadlines.fast_track_feedback_within_days(), 7));
+  deadlines.set_check_interval_seconds(
+      fill(deadlines.check_interval_seconds(), 60));
   for (v1::Agency& agency : *config.mutable_agencies()) {
     if (agency.certificate_identity().empty()) {
       agency.set_certificate_identity(absl::StrCat(

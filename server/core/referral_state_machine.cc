@@ -50,6 +50,10 @@ const Rule kRules[] = {
     {Action::kRemind, {kSubmitted, kDelivered, kAccepted, kDisposing},
      kUnchanged, {Party::kSender, Party::kSupervisor}, v1::EVENT_TYPE_REMINDED,
      Notify::kRecipient},
+    {Action::kFlagAcceptOverdue, {kSubmitted, kDelivered}, kUnchanged,
+     {Party::kHub}, v1::EVENT_TYPE_OVERDUE, Notify::kBoth},
+    {Action::kFlagFeedbackOverdue, {kSubmitted, kDelivered, kAccepted, kDisposing},
+     kUnchanged, {Party::kHub}, v1::EVENT_TYPE_OVERDUE, Notify::kBoth},
 };
 
 template <typename T>
@@ -67,6 +71,7 @@ absl::string_view PartyName(Party party) {
     case Party::kSupervisor: return "a supervising agency";
     case Party::kObserver: return "an observer";
     case Party::kStranger: return "an agency that is not a party";
+    case Party::kHub: return "the hub";
   }
   return "unknown";
 }
@@ -93,6 +98,8 @@ absl::string_view ActionName(Action action) {
     case Action::kClose: return "close (销号)";
     case Action::kWithdraw: return "withdraw (撤回)";
     case Action::kRemind: return "remind (督办)";
+    case Action::kFlagAcceptOverdue: return "flag a missed acceptance deadline";
+    case Action::kFlagFeedbackOverdue: return "flag a missed feedback deadline";
   }
   return "unknown";
 }
@@ -102,6 +109,14 @@ bool IsTerminal(v1::ReferralState state) {
          state == v1::REFERRAL_STATE_RETURNED ||
          state == v1::REFERRAL_STATE_REROUTED ||
          state == v1::REFERRAL_STATE_WITHDRAWN;
+}
+
+bool OwesAcceptance(v1::ReferralState state) {
+  return state == kSubmitted || state == kDelivered;
+}
+
+bool OwesFeedback(v1::ReferralState state) {
+  return OwesAcceptance(state) || state == kAccepted || state == kDisposing;
 }
 
 absl::StatusOr<Step> DecideStep(v1::ReferralState current, Action action,

@@ -26,6 +26,9 @@ enum class Action {
   kClose,
   kWithdraw,
   kRemind,
+  // The hub's own steps when a deadline passes.
+  kFlagAcceptOverdue,
+  kFlagFeedbackOverdue,
 };
 
 // How the caller relates to a referral.
@@ -37,10 +40,12 @@ enum class Party {
   // A sender of an ancestor referral (转办 chain): may read, not act.
   kObserver,
   kStranger,
+  // The hub itself (deadline checks), never an agency.
+  kHub,
 };
 
 // Whose inbox is told of a step.
-enum class Notify { kNobody, kSender, kRecipient };
+enum class Notify { kNobody, kSender, kRecipient, kBoth };
 
 struct Step {
   v1::ReferralState to;
@@ -59,5 +64,11 @@ absl::StatusOr<Step> DecideStep(v1::ReferralState current, Action action,
 
 // True for CLOSED, RETURNED, REROUTED and WITHDRAWN.
 bool IsTerminal(v1::ReferralState state);
+
+// Whether the recipient still owes acceptance (SUBMITTED, DELIVERED) or
+// final feedback (any state before FEEDBACK_SENT that is not terminal): the
+// states in which the matching deadline stands.
+bool OwesAcceptance(v1::ReferralState state);
+bool OwesFeedback(v1::ReferralState state);
 
 }  // namespace sx::core

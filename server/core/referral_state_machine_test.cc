@@ -33,11 +33,12 @@ const std::vector<Action> kAllActions = {
     Action::kDeliver,       Action::kAccept,  Action::kReturn,
     Action::kReroute,       Action::kDispose, Action::kInterimFeedback,
     Action::kFinalFeedback, Action::kClose,   Action::kWithdraw,
-    Action::kRemind};
+    Action::kRemind,        Action::kFlagAcceptOverdue,
+    Action::kFlagFeedbackOverdue};
 
 const std::vector<Party> kAllParties = {Party::kSender, Party::kRecipient,
                                         Party::kSupervisor, Party::kObserver,
-                                        Party::kStranger};
+                                        Party::kStranger,   Party::kHub};
 
 // The contract of exchange.proto, written out independently of the table in
 // referral_state_machine.cc: who may take each action, from which states, to
@@ -112,6 +113,18 @@ const std::vector<Expected> kContract = {
      kUnspecified,
      v1::EVENT_TYPE_REMINDED,
      Notify::kRecipient},
+    {Action::kFlagAcceptOverdue,
+     {Party::kHub},
+     {kSubmitted, kDelivered},
+     kUnspecified,
+     v1::EVENT_TYPE_OVERDUE,
+     Notify::kBoth},
+    {Action::kFlagFeedbackOverdue,
+     {Party::kHub},
+     {kSubmitted, kDelivered, kAccepted, kDisposing},
+     kUnspecified,
+     v1::EVENT_TYPE_OVERDUE,
+     Notify::kBoth},
 };
 
 const Expected& ContractFor(Action action) {
@@ -134,6 +147,8 @@ std::string PartyLabel(Party party) {
       return "observer";
     case Party::kStranger:
       return "stranger";
+    case Party::kHub:
+      return "hub";
   }
   return "?";
 }
@@ -177,8 +192,8 @@ TEST(ReferralStateMachineTest, EveryCombinationMatchesTheContract) {
     }
   }
   // Deliver 1, accept 2, return 3, reroute 2, dispose 2, interim 1, final 1,
-  // close 1, withdraw 2, remind 4 states × 2 parties.
-  EXPECT_EQ(allowed, 1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8);
+  // close 1, withdraw 2, remind 4 states × 2 parties, overdue flags 2 + 4.
+  EXPECT_EQ(allowed, 1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8 + 2 + 4);
 }
 
 TEST(ReferralStateMachineTest, TerminalStatesAllowNothing) {

@@ -7,18 +7,14 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -35,6 +31,9 @@ constexpr char kCommission[] = "discipline-commission";
 constexpr char kOrganization[] = "organization-dept";
 constexpr char kAudit[] = "audit-bureau";
 constexpr char kStationed[] = "stationed-education";
+
+// Debian's python3; the test's own PATH may point at another one.
+constexpr char kPython[] = "/usr/bin/python3";
 
 // A hung sxctl fails its test instead of hanging the suite.
 constexpr auto kProcessDeadline = std::chrono::seconds(60);
@@ -73,10 +72,12 @@ class ChildProcess {
     const std::string in_path = base + ".in";
     WriteFile(in_path, input);
     std::vector<char*> args;
-    for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    for (const std::string& arg : argv)
+      args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     std::vector<char*> envp;
-    for (const std::string& var : env) envp.push_back(const_cast<char*>(var.c_str()));
+    for (const std::string& var : env)
+      envp.push_back(const_cast<char*>(var.c_str()));
     envp.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
@@ -164,9 +165,9 @@ class SxctlE2eTest : public ::testing::Test {
 
   // Flags that name the hub and `agency`'s identity.
   std::vector<std::string> ConnectionFlags(const std::string& agency) const {
-    return {"--hub",  HubAddress(),       "--server-name", "localhost",
-            "--ca",   pki_->Cert("ca"),   "--cert",        pki_->Cert(agency),
-            "--key",  pki_->Key(agency)};
+    return {"--hub", HubAddress(),     "--server-name", "localhost",
+            "--ca",  pki_->Cert("ca"), "--cert",        pki_->Cert(agency),
+            "--key", pki_->Key(agency)};
   }
 
   ProcessResult RunRaw(const std::vector<std::string>& args,
@@ -206,11 +207,12 @@ class SxctlE2eTest : public ::testing::Test {
         "d=json.load(sys.stdin)\n"
         "v=eval(sys.argv[1])\n"
         "print(v if isinstance(v,str) else json.dumps(v,ensure_ascii=False))\n";
-    ProcessResult result =
-        ChildProcess({"/usr/bin/python3", "-c", program, expr, arg}, BaseEnv(),
-                     json, work_)
-            .Wait();
-    if (result.exit_code != 0) return absl::StrCat("<python: ", result.err, ">");
+    ProcessResult result = ChildProcess({kPython, "-c", program, expr, arg},
+                                        BaseEnv(), json, work_)
+                               .Wait();
+    if (result.exit_code != 0) {
+      return absl::StrCat("<python: ", result.err, ">");
+    }
     std::string value = result.out;
     if (absl::EndsWith(value, "\n")) value.pop_back();
     return value;
@@ -220,15 +222,24 @@ class SxctlE2eTest : public ::testing::Test {
   std::string Send(const std::string& from, const std::string& to,
                    std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {
-        "send",          "--json",
-        "--to",          to,
-        "--subject",     "县土地储备中心",
-        "--subject-org", "县自然资源局",
-        "--category",    "进一步了解关注类",
-        "--summary",     "通过工作人员个人账户、他人账户及现金方式收取大额土地出让金",
-        "--source",      "巡察个别谈话及账目抽查",
-        "--sensitivity", "sensitive",
-        "--urgency",     "fast_track"};
+        "send",
+        "--json",
+        "--to",
+        to,
+        "--subject",
+        "县土地储备中心",
+        "--subject-org",
+        "县自然资源局",
+        "--category",
+        "进一步了解关注类",
+        "--summary",
+        "通过工作人员个人账户、他人账户及现金方式收取大额土地出让金",
+        "--source",
+        "巡察个别谈话及账目抽查",
+        "--sensitivity",
+        "sensitive",
+        "--urgency",
+        "fast_track"};
     args.insert(args.end(), extra.begin(), extra.end());
     ProcessResult sent = Run(from, args);
     EXPECT_EQ(sent.exit_code, 0) << sent.err;
@@ -249,30 +260,31 @@ class SxctlE2eTest : public ::testing::Test {
 
 DevPki* SxctlE2eTest::pki_ = nullptr;
 
-const std::vector<std::string> kAllCommands = {
-    "send",   "inbox list", "inbox watch", "inbox ack", "show",
-    "list",   "accept",     "return",      "reroute",   "dispose",
-    "feedback", "close",    "withdraw",    "remind"};
+constexpr const char* kAllCommands[] = {
+    "send",     "inbox list", "inbox watch", "inbox ack", "show",
+    "list",     "accept",     "return",      "reroute",   "dispose",
+    "feedback", "close",      "withdraw",    "remind"};
 
 TEST_F(SxctlE2eTest, HelpExplainsEveryCommandAndExitsZero) {
   ProcessResult general = RunRaw({"--help"});
   EXPECT_EQ(general.exit_code, 0);
   EXPECT_TRUE(general.err.empty()) << general.err;
-  for (const std::string& command : kAllCommands) {
+  for (const char* command : kAllCommands) {
     EXPECT_TRUE(absl::StrContains(general.out, command)) << command;
   }
-  for (const char* option : {"--hub", "--cert", "--key", "--ca",
-                             "--server-name", "--timeout", "--profile",
-                             "--json", "SXCTL_HUB", "Exit status"}) {
+  for (const char* option :
+       {"--hub", "--cert", "--key", "--ca", "--server-name", "--timeout",
+        "--profile", "--json", "SXCTL_HUB", "Exit status"}) {
     EXPECT_TRUE(absl::StrContains(general.out, option)) << option;
   }
 
-  for (const std::string& command : kAllCommands) {
+  for (const char* command : kAllCommands) {
     std::vector<std::string> args = absl::StrSplit(command, ' ');
     args.push_back("--help");
     ProcessResult help = RunRaw(args);
     EXPECT_EQ(help.exit_code, 0) << command;
-    EXPECT_TRUE(absl::StrContains(help.out, "usage: sxctl " + command))
+    EXPECT_TRUE(
+        absl::StrContains(help.out, absl::StrCat("usage: sxctl ", command)))
         << help.out;
   }
   ProcessResult send = RunRaw({"help", "send"});
@@ -322,8 +334,8 @@ TEST_F(SxctlE2eTest, UsageErrorsExitTwoWithUsageOnStderr) {
   ProcessResult missing = Run(kInspection, {"send", "--to", kCommission});
   EXPECT_TRUE(absl::StrContains(missing.err, "missing required option --"))
       << missing.err;
-  ProcessResult after_ack = Run(
-      kCommission, {"inbox", "watch", "--ack", "--after", "3"});
+  ProcessResult after_ack =
+      Run(kCommission, {"inbox", "watch", "--ack", "--after", "3"});
   EXPECT_EQ(after_ack.exit_code, 2) << after_ack.err;
 }
 
@@ -334,14 +346,32 @@ TEST_F(SxctlE2eTest, SendWithAttachmentThenShowAsRecipient) {
   // Quotes, backslashes, control characters and Chinese must survive JSON.
   const std::string tricky = "他说\"收款\"\\备注\n第二行\t\x01结束";
 
-  ProcessResult sent =
-      Run(kInspection,
-          {"send", "--json", "--to", kCommission, "--kind", "lead",
-           "--subject", "县土地储备中心", "--subject-org", "县自然资源局",
-           "--subject-position", "主任", "--category", "进一步了解关注类",
-           "--summary", tricky, "--source", "巡察个别谈话",
-           "--sensitivity", "highly_sensitive", "--urgency", "fast_track",
-           "--attach", file, "--request-id", "sxctl-e2e-send-1"});
+  ProcessResult sent = Run(kInspection, {"send",
+                                         "--json",
+                                         "--to",
+                                         kCommission,
+                                         "--kind",
+                                         "lead",
+                                         "--subject",
+                                         "县土地储备中心",
+                                         "--subject-org",
+                                         "县自然资源局",
+                                         "--subject-position",
+                                         "主任",
+                                         "--category",
+                                         "进一步了解关注类",
+                                         "--summary",
+                                         tricky,
+                                         "--source",
+                                         "巡察个别谈话",
+                                         "--sensitivity",
+                                         "highly_sensitive",
+                                         "--urgency",
+                                         "fast_track",
+                                         "--attach",
+                                         file,
+                                         "--request-id",
+                                         "sxctl-e2e-send-1"});
   ASSERT_EQ(sent.exit_code, 0) << sent.err;
   EXPECT_TRUE(sent.err.empty()) << sent.err;
   const std::string id = Json(sent.out, "d['referral_id']");
@@ -359,8 +389,7 @@ TEST_F(SxctlE2eTest, SendWithAttachmentThenShowAsRecipient) {
   EXPECT_EQ(Json(json, "d['lead']['subject']"), "县土地储备中心");
   EXPECT_EQ(Json(json, "d['lead']['subject_organization']"), "县自然资源局");
   EXPECT_EQ(Json(json, "d['lead']['subject_position']"), "主任");
-  EXPECT_EQ(Json(json, "d['lead']['summary'] == sys.argv[2]", tricky),
-            "true");
+  EXPECT_EQ(Json(json, "d['lead']['summary'] == sys.argv[2]", tricky), "true");
   EXPECT_EQ(Json(json, "d['lead']['sensitivity']"), "highly_sensitive");
   EXPECT_EQ(Json(json, "len(d['lead']['attachments'])"), "1");
   EXPECT_EQ(Json(json, "d['lead']['attachments'][0]['name']"), "转账记录.csv");
@@ -368,8 +397,7 @@ TEST_F(SxctlE2eTest, SendWithAttachmentThenShowAsRecipient) {
             "text/csv");
   EXPECT_EQ(Json(json, "d['lead']['attachments'][0]['size_bytes']"),
             absl::StrCat(csv.size()));
-  EXPECT_EQ(Json(json, "len(d['lead']['attachments'][0]['sha256_hex'])"),
-            "64");
+  EXPECT_EQ(Json(json, "len(d['lead']['attachments'][0]['sha256_hex'])"), "64");
   EXPECT_EQ(Json(json, "d['created_at'].endswith('Z')"), "true");
   EXPECT_EQ(Json(json, "d['feedback']"), "[]");
 
@@ -381,8 +409,9 @@ TEST_F(SxctlE2eTest, SendWithAttachmentThenShowAsRecipient) {
   EXPECT_EQ(ReadFile(saved_dir + "/转账记录.csv"), csv);
   EXPECT_TRUE(absl::StrContains(saved.out, "县土地储备中心"));
   EXPECT_TRUE(absl::StrContains(saved.out, "转账记录.csv"));
-  EXPECT_TRUE(absl::StrContains(saved.out, "inspection-office → "
-                                           "discipline-commission"));
+  EXPECT_TRUE(absl::StrContains(saved.out,
+                                "inspection-office → "
+                                "discipline-commission"));
   // The control character is escaped for the terminal, not sent raw.
   EXPECT_FALSE(absl::StrContains(saved.out, "\x01"));
   EXPECT_TRUE(absl::StrContains(saved.out, "\\x01"));
@@ -395,18 +424,17 @@ TEST_F(SxctlE2eTest, ListJsonHasReferralsAndPageToken) {
 
   ProcessResult sent = Run(kInspection, {"list", "--role", "sent", "--json"});
   ASSERT_EQ(sent.exit_code, 0) << sent.err;
-  EXPECT_EQ(Json(sent.out, "sorted(r['referral_id'] for r in d['referrals'])"),
-            Json(absl::StrCat("[\"", first, "\",\"", second, "\"]"),
-                 "sorted(d)"));
+  EXPECT_EQ(
+      Json(sent.out, "sorted(r['referral_id'] for r in d['referrals'])"),
+      Json(absl::StrCat("[\"", first, "\",\"", second, "\"]"), "sorted(d)"));
   EXPECT_EQ(Json(sent.out, "d['next_page_token']"), "");
   EXPECT_EQ(Json(sent.out, "d['referrals'][0]['lead']"), "null")
       << "lists carry no leads";
 
   // One per page: the token leads to the other one.
-  ProcessResult page1 = Run(
-      kCommission,
-      {"list", "--role", "received", "--state", "submitted", "--state",
-       "delivered", "--page-size", "1", "--json"});
+  ProcessResult page1 =
+      Run(kCommission, {"list", "--role", "received", "--state", "submitted",
+                        "--state", "delivered", "--page-size", "1", "--json"});
   ASSERT_EQ(page1.exit_code, 0) << page1.err;
   EXPECT_EQ(Json(page1.out, "len(d['referrals'])"), "1");
   const std::string token = Json(page1.out, "d['next_page_token']");
@@ -419,8 +447,8 @@ TEST_F(SxctlE2eTest, ListJsonHasReferralsAndPageToken) {
             Json(page2.out, "d['referrals'][0]['referral_id']"));
 
   // Nothing received is closed yet.
-  ProcessResult closed = Run(
-      kCommission, {"list", "--role", "received", "--state", "closed", "--json"});
+  ProcessResult closed = Run(kCommission, {"list", "--role", "received",
+                                           "--state", "closed", "--json"});
   EXPECT_EQ(Json(closed.out, "d['referrals']"), "[]");
 
   // The table names both referrals and the route.
@@ -444,18 +472,17 @@ TEST_F(SxctlE2eTest, FullLoopThroughSxctlEndsClosed) {
   EXPECT_TRUE(absl::StrContains(disposed.out, "disposing"));
   EXPECT_TRUE(absl::StrContains(disposed.out, "preliminary_verification"));
 
-  ProcessResult interim = Run(
-      kCommission, {"feedback", id, "--kind", "interim", "--text",
-                    "已派员提前介入，正在调取账户流水"});
+  ProcessResult interim =
+      Run(kCommission, {"feedback", id, "--kind", "interim", "--text",
+                        "已派员提前介入，正在调取账户流水"});
   ASSERT_EQ(interim.exit_code, 0) << interim.err;
 
   const std::string report = work_.Sub("结案报告.pdf");
   WriteFile(report, "%PDF-1.4 final report");
   ProcessResult final_feedback = Run(
-      kCommission,
-      {"--json", "feedback", id, "--kind", "final", "--text",
-       "已立案审查调查，给予开除党籍、开除公职处分", "--attach", report,
-       "--request-id", "sxctl-e2e-final-1"});
+      kCommission, {"--json", "feedback", id, "--kind", "final", "--text",
+                    "已立案审查调查，给予开除党籍、开除公职处分", "--attach",
+                    report, "--request-id", "sxctl-e2e-final-1"});
   ASSERT_EQ(final_feedback.exit_code, 0) << final_feedback.err;
   EXPECT_EQ(Json(final_feedback.out, "d['state']"), "feedback_sent");
 
@@ -471,9 +498,8 @@ TEST_F(SxctlE2eTest, FullLoopThroughSxctlEndsClosed) {
             "[\"interim\", \"final\"]");
   EXPECT_EQ(Json(shown.out, "d['feedback'][1]['attachments'][0]['name']"),
             "结案报告.pdf");
-  EXPECT_EQ(
-      Json(shown.out, "d['feedback'][1]['attachments'][0]['media_type']"),
-      "application/pdf");
+  EXPECT_EQ(Json(shown.out, "d['feedback'][1]['attachments'][0]['media_type']"),
+            "application/pdf");
 
   // The text view shows the feedback, and saving puts it under feedback-2.
   const std::string saved_dir = work_.Sub("loop-saved");
@@ -495,8 +521,9 @@ TEST_F(SxctlE2eTest, ReturnWithdrawRerouteAndRemind) {
   EXPECT_EQ(Json(back.out, "d['state_reason']"), "不属于本机关管辖");
 
   const std::string withdrawn = Send(kInspection, kCommission);
-  ProcessResult reminded = Run(kInspection, {"remind", withdrawn, "--text",
-                                             "请于3日内反馈办理进展", "--json"});
+  ProcessResult reminded =
+      Run(kInspection,
+          {"remind", withdrawn, "--text", "请于3日内反馈办理进展", "--json"});
   ASSERT_EQ(reminded.exit_code, 0) << reminded.err;
   EXPECT_EQ(Json(reminded.out, "d['reminders'][0]['text']"),
             "请于3日内反馈办理进展");
@@ -534,15 +561,16 @@ TEST_F(SxctlE2eTest, ForeignAgencyShowIsPermissionDenied) {
 TEST_F(SxctlE2eTest, WrongStepIsFailedPrecondition) {
   const std::string id = Send(kInspection, kCommission);
   // 处置 before 签收, and 销号 before any feedback.
-  ProcessResult early = Run(kCommission, {"dispose", id, "--method",
-                                          "case_filed"});
+  ProcessResult early =
+      Run(kCommission, {"dispose", id, "--method", "case_filed"});
   EXPECT_EQ(early.exit_code, 1);
   EXPECT_TRUE(absl::StartsWith(early.err, "sxctl: FAILED_PRECONDITION: "))
       << early.err;
   ProcessResult close = Run(kInspection, {"close", id});
   EXPECT_EQ(close.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(close.err, "FAILED_PRECONDITION")) << close.err;
-  EXPECT_EQ(StateOf(kInspection, id), "submitted") << "a failed call changes nothing";
+  EXPECT_EQ(StateOf(kInspection, id), "submitted")
+      << "a failed call changes nothing";
   // The wrong party is refused even where the state would allow the step.
   ProcessResult wrong_party = Run(kInspection, {"accept", id});
   EXPECT_EQ(wrong_party.exit_code, 1);
@@ -563,8 +591,8 @@ TEST_F(SxctlE2eTest, UnreachableHubIsUnavailable) {
 }
 
 TEST_F(SxctlE2eTest, InboxListAckAndWatch) {
-  const std::string first = Send(kInspection, kOrganization,
-                                 {"--kind", "problem_list"});
+  const std::string first =
+      Send(kInspection, kOrganization, {"--kind", "problem_list"});
   ProcessResult listed =
       Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
@@ -581,7 +609,8 @@ TEST_F(SxctlE2eTest, InboxListAckAndWatch) {
   EXPECT_TRUE(absl::StrContains(table.out, first));
   EXPECT_TRUE(absl::StrContains(table.out, "SEQ"));
 
-  ProcessResult acked = Run(kOrganization, {"inbox", "ack", sequence, "--json"});
+  ProcessResult acked =
+      Run(kOrganization, {"inbox", "ack", sequence, "--json"});
   ASSERT_EQ(acked.exit_code, 0) << acked.err;
   EXPECT_EQ(Json(acked.out, "d['acknowledged']"), "1");
   EXPECT_EQ(StateOf(kInspection, first), "delivered");
@@ -631,10 +660,9 @@ TEST_F(SxctlE2eTest, ConnectionSettingsFromEnvironment) {
   EXPECT_EQ(Json(listed.out, "d['referrals'][0]['referral_id']"), id);
 
   // Flags win over the environment: the audit bureau may not read it.
-  ProcessResult as_audit =
-      RunRaw({"show", id, "--cert", pki_->Cert(kAudit), "--key",
-              pki_->Key(kAudit)},
-             env);
+  ProcessResult as_audit = RunRaw(
+      {"show", id, "--cert", pki_->Cert(kAudit), "--key", pki_->Key(kAudit)},
+      env);
   EXPECT_EQ(as_audit.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(as_audit.err, "PERMISSION_DENIED"));
 
@@ -655,13 +683,10 @@ TEST_F(SxctlE2eTest, ConnectionSettingsFromProfile) {
               ReadFile(pki_->Key(name)));
   }
   const std::string profile = absl::StrCat(
-      "# inspection office on the test hub\n",
-      "hub = ", HubAddress(), "\n",
+      "# inspection office on the test hub\n", "hub = ", HubAddress(), "\n",
       "cert = pki/inspection-office.crt\n",
       "key = pki/inspection-office.key   # relative to this file\n",
-      "ca = \"pki/ca.crt\"\n",
-      "server_name = localhost\n",
-      "timeout = 5\n");
+      "ca = \"pki/ca.crt\"\n", "server_name = localhost\n", "timeout = 5\n");
   WriteFile(dir + "/inspection.profile", profile);
   const std::vector<std::string> show = {"show", id, "--json"};
 
@@ -678,24 +703,25 @@ TEST_F(SxctlE2eTest, ConnectionSettingsFromProfile) {
   EXPECT_EQ(from_env.exit_code, 0) << from_env.err;
 
   // ~/.config/sxctl/profile, with absolute paths this time.
-  WriteFile(home_ + "/.config/sxctl/profile",
-            absl::StrCat("hub=", HubAddress(), "\ncert=", pki_->Cert(kInspection),
-                         "\nkey=", pki_->Key(kInspection),
-                         "\nca=", pki_->Cert("ca"), "\nserver_name=localhost\n"));
+  WriteFile(
+      home_ + "/.config/sxctl/profile",
+      absl::StrCat("hub=", HubAddress(), "\ncert=", pki_->Cert(kInspection),
+                   "\nkey=", pki_->Key(kInspection), "\nca=", pki_->Cert("ca"),
+                   "\nserver_name=localhost\n"));
   ProcessResult from_home = RunRaw(show);
   EXPECT_EQ(from_home.exit_code, 0) << from_home.err;
 
   // The environment wins over the profile, flags over both.
-  ProcessResult env_wins = RunRaw(
-      show, {"SXCTL_CERT=" + pki_->Cert(kAudit), "SXCTL_KEY=" + pki_->Key(kAudit)});
+  ProcessResult env_wins = RunRaw(show, {"SXCTL_CERT=" + pki_->Cert(kAudit),
+                                         "SXCTL_KEY=" + pki_->Key(kAudit)});
   EXPECT_EQ(env_wins.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(env_wins.err, "PERMISSION_DENIED"))
       << env_wins.err;
-  WriteFile(home_ + "/.config/sxctl/profile",
-            absl::StrCat("hub = 127.0.0.1:1\ntimeout = 1\ncert = ",
-                         pki_->Cert(kInspection), "\nkey = ",
-                         pki_->Key(kInspection), "\nca = ", pki_->Cert("ca"),
-                         "\nserver_name = localhost\n"));
+  WriteFile(
+      home_ + "/.config/sxctl/profile",
+      absl::StrCat("hub = 127.0.0.1:1\ntimeout = 1\ncert = ",
+                   pki_->Cert(kInspection), "\nkey = ", pki_->Key(kInspection),
+                   "\nca = ", pki_->Cert("ca"), "\nserver_name = localhost\n"));
   args = {"--hub", HubAddress()};
   args.insert(args.end(), show.begin(), show.end());
   ProcessResult flag_wins = RunRaw(args);
@@ -703,12 +729,12 @@ TEST_F(SxctlE2eTest, ConnectionSettingsFromProfile) {
 
   // A broken or missing profile is a usage error naming the file and line.
   WriteFile(dir + "/broken.profile", "hub = 127.0.0.1:7443\nport = 7443\n");
-  ProcessResult broken = RunRaw({"--profile", dir + "/broken.profile", "list",
-                                 "--role", "sent"});
+  ProcessResult broken =
+      RunRaw({"--profile", dir + "/broken.profile", "list", "--role", "sent"});
   EXPECT_EQ(broken.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(broken.err, "broken.profile:2")) << broken.err;
-  ProcessResult missing = RunRaw({"--profile", dir + "/none.profile", "list",
-                                  "--role", "sent"});
+  ProcessResult missing =
+      RunRaw({"--profile", dir + "/none.profile", "list", "--role", "sent"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_TRUE(absl::StrContains(missing.err, "none.profile")) << missing.err;
 }

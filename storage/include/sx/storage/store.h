@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include <vector>
 
 #include "absl/status/status.h"
@@ -33,6 +34,36 @@ namespace v1 = ::supervision::v1;
 
 // Which side of a referral an agency is on, for listing.
 enum class Side { kSender, kRecipient };
+
+// Which step a deadline is for.
+enum class DeadlineKind { kAccept, kFeedback };
+
+struct Deadline {
+  DeadlineKind kind;
+  absl::Time due;
+  std::string referral_id;
+};
+
+// One stored dead letter.
+struct DeadLetterRecord {
+  // Opaque position, to pass as `after_key` for the next page.
+  std::string position;
+  std::string agency_id;
+  v1::InboxEntry entry;
+  absl::Time dead_lettered_at;
+};
+
+// Which index answers an event query.
+enum class EventIndex { kByReferral, kByAgency, kByType, kByTime };
+
+// Counts of one agency's inbox.
+struct InboxSummary {
+  uint64_t depth = 0;
+  uint64_t last_sequence = 0;
+  uint64_t dead_letters = 0;
+  // Event time of the oldest unacknowledged entry; nullopt if empty.
+  std::optional<absl::Time> oldest;
+};
 
 // The writes and reads of one atomic change. Reads see everything committed
 // plus the writes of transactions applied before this one, even those not yet
@@ -65,9 +96,11 @@ class Transaction {
                                   absl::string_view request_id,
                                   const v1::RequestRecord& record) = 0;
 
-  // Appends to the event chain: fills sequence and previous_event_sha256 and
-  // returns the event as stored.
-  virtual absl::StatusOr<v1::Event> AppendEvent(v1::Event event) = 0;
+  // Appends to the event chain and the transparency log: fills sequence and
+  // previous_event_sha256, indexes the event by referral, type, time and
+  // each of `agencies` (those it concerns), and returns it as stored.
+  virtual absl::StatusOr<v1::Event> AppendEvent(
+      v1::Event event, const std::vector<std::string>& agencies) = 0;
 
   // Appends an entry for `event` to the agency's inbox; returns its sequence.
   virtual absl::StatusOr<uint64_t> AppendInbox(absl::string_view agency_id,
@@ -76,6 +109,24 @@ class Transaction {
   // was already acknowledged or never existed.
   virtual absl::StatusOr<std::optional<v1::InboxEntry>> TakeInboxEntry(
       absl::string_view agency_id, uint64_t sequence) = 0;
+  // Puts an entry (back) into the agency's inbox under its own sequence,
+  // e.g. after TakeInboxEntry, with a new attempt count.
+  virtual absl::Status RestoreInboxEntry(absl::string_view agency_id,
+                                        const v1::InboxEntry& entry) = 0;
+
+  // Dead letters: entries moved out of an inbox after too many deliveries.
+  virtual absl::Status PutDeadLetter(absl::string_view agency_id,
+                                     const v1::InboxEntry& entry,
+                                     absl::Time when) = 0;
+  // Removes and returns a dead letter, or nullopt if there is none.
+  virtual absl::StatusOr<std::optional<v1::InboxEntry>> TakeDeadLetter(
+      absl::string_view agency_id, uint64_t sequence) = 0;
+
+  // The deadline index: which referral owes which step by when.
+  virtual absl::Status PutDeadline(DeadlineKind kind, absl::Time due,
+                                   absl::string_view referral_id) = 0;
+  virtual absl::Status DeleteDeadline(DeadlineKind kind, absl::Time due,
+                                      absl::string_view referral_id) = 0;
 };
 
 using TransactionBody = std::function<absl::Status(Transaction&)>;
@@ -119,6 +170,36 @@ class Store {
   // Events with sequence >= from_sequence, in order, at most `limit`.
   virtual absl::StatusOr<std::vector<v1::Event>> ReadEvents(
       uint64_t from_sequence, size_t limit) = 0;
+  // Sequences of events from one index, ascending, starting after
+  // `after_sequence`. `key` is the referral id, the agency id, the decimal
+  // event type, or (kByTime) empty with `time_from`/`time_to` bounding the
+  // event time.
+  virtual absl::StatusOr<std::vector<uint64_t>> QueryEventIndex(
+      EventIndex index, absl::string_view key, absl::Time time_from,
+      absl::Time time_to, uint64_t after_sequence, size_t limit) = 0;
+  // The stored bytes of one event (what its leaf hash is computed from).
+  virtual absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) = 0;
+  // How many events there are (the transparency log's size).
+  virtual absl::StatusOr<uint64_t> EventCount() = 0;
+  // The hash of the perfect subtree of 2^level leaves starting at leaf
+  // index * 2^level, as stored when its last leaf was appended.
+  virtual absl::StatusOr<std::string> PerfectSubtreeHash(uint64_t level,
+                                                         uint64_t index) = 0;
+
+  // Deadlines due at or before `now`, earliest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<Deadline>> DeadlinesDue(absl::Time now,
+                                                             size_t limit) = 0;
+  // All referral ids, newest first, below `before_id`, at most `limit`.
+  virtual absl::StatusOr<ReferralIdPage> ScanReferralIds(
+      absl::string_view before_id, size_t limit) = 0;
+  virtual absl::StatusOr<InboxSummary> SummarizeInbox(
+      absl::string_view agency_id) = 0;
+  // Dead letters of one agency (or all, if empty), after `after_key` (an
+  // opaque position from the previous page; empty for the first).
+  virtual absl::StatusOr<std::vector<DeadLetterRecord>> ListDeadLetters(
+      absl::string_view agency_id, absl::string_view after_key,
+      size_t limit) = 0;
+
   // Checks the whole event chain: every event's previous_event_sha256 matches
   // the stored bytes of the one before, sequences have no gaps.
   virtual absl::Status VerifyEventChain() = 0;
@@ -127,6 +208,13 @@ class Store {
   // must not exist yet (a RocksDB checkpoint: hard links where the
   // filesystem allows, so it is quick and may be taken while serving).
   virtual absl::Status CreateCheckpoint(const std::string& directory) = 0;
+
+  // Called after each synced write with how long it took and how many
+  // transactions it carried. Set once, before the first Apply. Runs on the
+  // writer thread; must not block.
+  virtual void SetWriteObserver(
+      std::function<void(absl::Duration write_time, size_t transactions)>
+          observer) = 0;
 
   // Called after each durable commit with the agencies whose inbox grew.
   // Set once, before the first Apply. Runs on the writer thread; must not block.
@@ -141,6 +229,9 @@ struct RocksDbStoreOptions {
   std::string id_prefix = "sx";
   // Most transactions gathered into one fsynced write.
   size_t max_group_size = 512;
+  // Hash of the transparency log: "sha256" or "sm3". Fixed for the life of
+  // a database; opening with another fails.
+  std::string log_hash = "sha256";
 };
 
 // Opens (or creates) the RocksDB-backed store. Fails with a clear message if

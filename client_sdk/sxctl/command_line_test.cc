@@ -1,0 +1,125 @@
+#include "command_line.h"
+
+#include <string>
+#include <vector>
+
+#include "command_table.h"
+#include "gtest/gtest.h"
+
+namespace sx::sxctl {
+namespace {
+
+// The real command table: what users type is what is tested.
+ParseResult Parse(const std::vector<std::string>& args) {
+  return CommandLineParser(Commands(), GlobalOptions()).Parse(args);
+}
+
+TEST(CommandLineTest, GlobalOptionsBeforeOrAfterTheCommand) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--hub", "h:1", "--json", "show", "R-1"},
+           {"show", "R-1", "--json", "--hub", "h:1"},
+           {"show", "--hub=h:1", "R-1", "--json"}}) {
+    ParseResult parsed = Parse(args);
+    ASSERT_EQ(parsed.error, "");
+    ASSERT_NE(parsed.invocation.command, nullptr);
+    EXPECT_EQ(parsed.invocation.command->name, "show");
+    EXPECT_EQ(parsed.invocation.arguments, std::vector<std::string>{"R-1"});
+    EXPECT_EQ(parsed.invocation.Value("hub"), "h:1");
+    EXPECT_TRUE(parsed.invocation.Has("json"));
+  }
+}
+
+TEST(CommandLineTest, TwoWordCommandsAndRepeatedOptions) {
+  ParseResult ack = Parse({"inbox", "ack", "3", "4"});
+  ASSERT_EQ(ack.error, "");
+  EXPECT_EQ(ack.invocation.command->name, "inbox ack");
+  EXPECT_EQ(ack.invocation.arguments, (std::vector<std::string>{"3", "4"}));
+
+  ParseResult list = Parse({"list", "--role", "received", "--state",
+                            "submitted", "--state=accepted"});
+  ASSERT_EQ(list.error, "");
+  EXPECT_EQ(list.invocation.Values("state"),
+            (std::vector<std::string>{"submitted", "accepted"}));
+}
+
+TEST(CommandLineTest, ValuesMayStartWithADashAndDoubleDashEndsOptions) {
+  ParseResult parsed =
+      Parse({"return", "R-1", "--reason", "--不属于本机关管辖"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.invocation.Value("reason"), "--不属于本机关管辖");
+  ParseResult dashed = Parse({"show", "--", "--odd-id"});
+  ASSERT_EQ(dashed.error, "");
+  EXPECT_EQ(dashed.invocation.arguments, std::vector<std::string>{"--odd-id"});
+}
+
+TEST(CommandLineTest, ReportsUsageErrors) {
+  EXPECT_EQ(Parse({}).error, "no command given");
+  EXPECT_EQ(Parse({"frobnicate"}).error, "unknown command 'frobnicate'");
+  EXPECT_EQ(Parse({"inbox"}).error, "'inbox' needs a subcommand");
+  EXPECT_EQ(Parse({"inbox", "peek"}).error, "unknown command 'inbox peek'");
+  EXPECT_EQ(Parse({"show"}).error, "missing ID");
+  EXPECT_EQ(Parse({"show", "a", "b"}).error, "unexpected argument 'b'");
+  EXPECT_EQ(Parse({"show", "a", "--bogus"}).error, "unknown option --bogus");
+  EXPECT_EQ(Parse({"show", "a", "-x"}).error, "unknown option -x");
+  EXPECT_EQ(Parse({"--to", "x", "send"}).error,
+            "option --to must come after the command name");
+  EXPECT_EQ(Parse({"show", "a", "--hub"}).error,
+            "option --hub needs a value (HOST:PORT)");
+  EXPECT_EQ(Parse({"show", "a", "--json=1"}).error,
+            "option --json takes no value");
+  EXPECT_EQ(
+      Parse({"accept", "a", "--request-id", "1", "--request-id", "2"}).error,
+      "option --request-id given more than once");
+  EXPECT_EQ(Parse({"return", "a"}).error,
+            "missing required option --reason TEXT");
+  EXPECT_EQ(Parse({"list", "--role", "both"}).error,
+            "--role 'both' is not one of: sent, received");
+  EXPECT_EQ(Parse({"inbox", "ack", "-1"}).error, "unknown option -1");
+  EXPECT_EQ(Parse({"inbox", "ack", "x1"}).error,
+            "argument 'x1' is not a non-negative integer");
+  EXPECT_EQ(Parse({"show", "a", "--timeout", "0"}).error,
+            "--timeout '0' is not a positive number of seconds");
+  EXPECT_EQ(Parse({"show", "a", "--timeout", "inf"}).error,
+            "--timeout 'inf' is not a positive number of seconds");
+}
+
+TEST(CommandLineTest, HelpWinsOverErrors) {
+  ParseResult general = Parse({"--help"});
+  EXPECT_TRUE(general.invocation.help);
+  EXPECT_EQ(general.invocation.command, nullptr);
+
+  ParseResult command = Parse({"send", "--bogus", "-h"});
+  EXPECT_TRUE(command.invocation.help);
+  ASSERT_NE(command.invocation.command, nullptr);
+  EXPECT_EQ(command.invocation.command->name, "send");
+
+  ParseResult word = Parse({"help", "inbox", "watch"});
+  EXPECT_TRUE(word.invocation.help);
+  ASSERT_NE(word.invocation.command, nullptr);
+  EXPECT_EQ(word.invocation.command->name, "inbox watch");
+
+  ParseResult group = Parse({"inbox", "--help"});
+  EXPECT_TRUE(group.invocation.help);
+  EXPECT_EQ(group.invocation.partial_command, "inbox");
+}
+
+TEST(CommandLineTest, ChoicesAreTheSdkNames) {
+  EXPECT_EQ(Parse({"dispose", "a", "--method", "case_filed"}).error, "");
+  // 转办 has its own command.
+  EXPECT_NE(Parse({"dispose", "a", "--method", "transfer"}).error, "");
+  EXPECT_EQ(Parse({"send", "--to", "x", "--subject", "s", "--category", "c",
+                   "--summary", "m", "--source", "o", "--sensitivity",
+                   "highly_sensitive", "--urgency", "fast_track", "--kind",
+                   "audit_finding"})
+                .error,
+            "");
+}
+
+TEST(UsageErrorTest, IsRecognisedAndDistinctFromCallErrors) {
+  EXPECT_TRUE(IsUsageError(UsageError("x")));
+  EXPECT_FALSE(IsUsageError(absl::InvalidArgumentError("x")));
+  EXPECT_FALSE(IsUsageError(absl::OkStatus()));
+}
+
+}  // namespace
+}  // namespace sx::sxctl

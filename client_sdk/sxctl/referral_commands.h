@@ -1,0 +1,24 @@
+// The referral commands of sxctl: send, show, list, and one command per step
+// of the loop (accept, return, reroute, dispose, feedback, close, withdraw,
+// remind). Each turns its checked options into one SDK call and prints the
+// referral the hub returns.
+#pragma once
+
+#include "absl/status/status.h"
+#include "command_context.h"
+
+namespace sx::sxctl {
+
+absl::Status RunSend(const CommandContext& context);
+absl::Status RunShow(const CommandContext& context);
+absl::Status RunList(const CommandContext& context);
+absl::Status RunAccept(const CommandContext& context);
+absl::Status RunReturn(const CommandContext& context);
+absl::Status RunReroute(const CommandContext& context);
+absl::Status RunDispose(const CommandContext& context);
+absl::Status RunFeedback(const CommandContext& context);
+absl::Status RunClose(const CommandContext& context);
+absl::Status RunWithdraw(const CommandContext& context);
+absl::Status RunRemind(const CommandContext& context);
+
+}  // namespace sx::sxctl

@@ -1,0 +1,162 @@
+#include "referral_json.h"
+
+#include <string>
+#include <vector>
+
+#include "time_format.h"
+
+namespace sx::sxctl {
+namespace {
+
+void WriteTime(absl::Time time, JsonWriter& json) {
+  const std::string text = FormatTimePrecise(time);
+  if (text.empty()) {
+    json.Null();
+  } else {
+    json.String(text);
+  }
+}
+
+// `saved_to` may be null, or parallel to `attachments`.
+void WriteAttachments(const std::vector<client::Attachment>& attachments,
+                      const std::vector<std::string>* saved_to,
+                      JsonWriter& json) {
+  json.BeginArray();
+  for (size_t i = 0; i < attachments.size(); ++i) {
+    const client::Attachment& attachment = attachments[i];
+    json.BeginObject();
+    json.Key("name").String(attachment.name);
+    json.Key("media_type").String(attachment.media_type);
+    json.Key("size_bytes").Int(attachment.size_bytes);
+    json.Key("sha256_hex").String(attachment.sha256_hex);
+    if (saved_to != nullptr && i < saved_to->size()) {
+      json.Key("saved_to").String((*saved_to)[i]);
+    }
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
+void WriteLead(const client::Lead& lead, const SavedAttachments* saved,
+               JsonWriter& json) {
+  json.BeginObject();
+  json.Key("subject").String(lead.subject);
+  json.Key("subject_organization").String(lead.subject_organization);
+  json.Key("subject_position").String(lead.subject_position);
+  json.Key("category").String(lead.category);
+  json.Key("summary").String(lead.summary);
+  json.Key("source").String(lead.source);
+  json.Key("sensitivity").String(client::ToString(lead.sensitivity));
+  json.Key("urgency").String(client::ToString(lead.urgency));
+  json.Key("attachments");
+  WriteAttachments(lead.attachments, saved ? &saved->lead : nullptr, json);
+  json.EndObject();
+}
+
+void WriteStrings(const std::vector<std::string>& values, JsonWriter& json) {
+  json.BeginArray();
+  for (const std::string& value : values) json.String(value);
+  json.EndArray();
+}
+
+void WriteEvent(const client::Event& event, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("sequence").Uint(event.sequence);
+  json.Key("type").String(client::ToString(event.type));
+  json.Key("referral_id").String(event.referral_id);
+  json.Key("actor").String(event.actor);
+  json.Key("time");
+  WriteTime(event.time, json);
+  json.Key("from_state").String(client::ToString(event.from_state));
+  json.Key("to_state").String(client::ToString(event.to_state));
+  json.Key("request_id").String(event.request_id);
+  json.Key("disposition").String(client::ToString(event.disposition));
+  json.Key("reason").String(event.reason);
+  json.Key("related_referral_id").String(event.related_referral_id);
+  json.EndObject();
+}
+
+}  // namespace
+
+void WriteReferralJson(const client::Referral& referral,
+                       const SavedAttachments* saved, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("referral_id").String(referral.referral_id);
+  json.Key("kind").String(client::ToString(referral.kind));
+  json.Key("sender_agency_id").String(referral.sender_agency_id);
+  json.Key("recipient_agency_id").String(referral.recipient_agency_id);
+  json.Key("state").String(client::ToString(referral.state));
+  json.Key("urgency").String(client::ToString(referral.urgency));
+  json.Key("created_at");
+  WriteTime(referral.created_at, json);
+  json.Key("updated_at");
+  WriteTime(referral.updated_at, json);
+  json.Key("accept_due_at");
+  WriteTime(referral.accept_due_at, json);
+  json.Key("feedback_due_at");
+  WriteTime(referral.feedback_due_at, json);
+  json.Key("disposition").String(client::ToString(referral.disposition));
+  json.Key("parent_referral_id").String(referral.parent_referral_id);
+  json.Key("child_referral_id").String(referral.child_referral_id);
+  json.Key("observer_agency_ids");
+  WriteStrings(referral.observer_agency_ids, json);
+  json.Key("state_reason").String(referral.state_reason);
+  json.Key("version").Int(referral.version);
+  json.Key("lead");
+  if (referral.has_lead) {
+    WriteLead(referral.lead, saved, json);
+  } else {
+    json.Null();
+  }
+  json.Key("feedback").BeginArray();
+  for (size_t i = 0; i < referral.feedback.size(); ++i) {
+    const client::Feedback& feedback = referral.feedback[i];
+    json.BeginObject();
+    json.Key("kind").String(client::ToString(feedback.kind));
+    json.Key("text").String(feedback.text);
+    json.Key("sent_at");
+    WriteTime(feedback.sent_at, json);
+    json.Key("attachments");
+    WriteAttachments(feedback.attachments,
+                     saved != nullptr && i < saved->feedback.size()
+                         ? &saved->feedback[i]
+                         : nullptr,
+                     json);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("reminders").BeginArray();
+  for (const client::Reminder& reminder : referral.reminders) {
+    json.BeginObject();
+    json.Key("from_agency_id").String(reminder.from_agency_id);
+    json.Key("text").String(reminder.text);
+    json.Key("sent_at");
+    WriteTime(reminder.sent_at, json);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+}
+
+void WriteReferralPageJson(const client::ReferralPage& page, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("referrals").BeginArray();
+  for (const client::Referral& referral : page.referrals) {
+    WriteReferralJson(referral, nullptr, json);
+  }
+  json.EndArray();
+  json.Key("next_page_token").String(page.next_page_token);
+  json.EndObject();
+}
+
+void WriteInboxEntryJson(const client::InboxEntry& entry, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("sequence").Uint(entry.sequence);
+  json.Key("event");
+  WriteEvent(entry.event, json);
+  json.Key("referral");
+  WriteReferralJson(entry.referral, nullptr, json);
+  json.EndObject();
+}
+
+}  // namespace sx::sxctl

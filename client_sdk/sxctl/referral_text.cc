@@ -1,0 +1,224 @@
+#include "referral_text.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "text_table.h"
+#include "time_format.h"
+#include "utf8.h"
+
+namespace sx::sxctl {
+namespace {
+
+using client::ReferralState;
+
+constexpr char kArrow[] = " → ";
+
+std::string Route(const client::Referral& referral) {
+  return absl::StrCat(referral.sender_agency_id, kArrow,
+                      referral.recipient_agency_id);
+}
+
+// The recipient still owes acceptance.
+bool AwaitsAcceptance(ReferralState state) {
+  return state == ReferralState::kSubmitted ||
+         state == ReferralState::kDelivered;
+}
+
+// The recipient still owes final feedback.
+bool AwaitsFeedback(ReferralState state) {
+  return AwaitsAcceptance(state) || state == ReferralState::kAccepted ||
+         state == ReferralState::kDisposing;
+}
+
+std::string Due(absl::Time due, bool owed, absl::Time now) {
+  std::string text = FormatTimeSeconds(due);
+  if (!text.empty() && owed && now > due) absl::StrAppend(&text, " (overdue)");
+  return text;
+}
+
+std::string Disposition(client::DispositionMethod method) {
+  return method == client::DispositionMethod::kUnspecified
+             ? ""
+             : client::ToString(method);
+}
+
+std::string Indent(const std::string& text, int columns) {
+  const std::string margin(columns, ' ');
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (line.empty()) continue;
+    absl::StrAppend(&out, margin, line, "\n");
+  }
+  return out;
+}
+
+// `saved_to` may be null, or parallel to `attachments`.
+std::string AttachmentTable(const std::vector<client::Attachment>& attachments,
+                            const std::vector<std::string>* saved_to) {
+  std::vector<std::string> header = {"NAME", "MEDIA TYPE", "BYTES", "SHA-256"};
+  if (saved_to != nullptr) header.push_back("SAVED TO");
+  TextTable table(header);
+  for (size_t i = 0; i < attachments.size(); ++i) {
+    const client::Attachment& attachment = attachments[i];
+    std::vector<std::string> row = {attachment.name, attachment.media_type,
+                                    absl::StrCat(attachment.size_bytes),
+                                    attachment.sha256_hex};
+    if (saved_to != nullptr && i < saved_to->size()) {
+      row.push_back((*saved_to)[i]);
+    }
+    table.AddRow(row);
+  }
+  return table.Render();
+}
+
+std::string LeadText(const client::Lead& lead, const SavedAttachments* saved) {
+  KeyValueBlock block(2);
+  block.Add("subject", lead.subject);
+  block.Add("subject organization", lead.subject_organization);
+  block.Add("subject position", lead.subject_position);
+  block.Add("category", lead.category);
+  block.Add("summary", lead.summary);
+  block.Add("source", lead.source);
+  block.Add("sensitivity", client::ToString(lead.sensitivity));
+  block.Add("urgency", client::ToString(lead.urgency));
+  std::string out = absl::StrCat("\nLead\n", block.Render());
+  if (!lead.attachments.empty()) {
+    absl::StrAppend(
+        &out, "\nAttachments\n",
+        Indent(AttachmentTable(lead.attachments,
+                               saved != nullptr ? &saved->lead : nullptr),
+               2));
+  }
+  return out;
+}
+
+std::string FeedbackText(const client::Referral& referral,
+                         const SavedAttachments* saved) {
+  std::string out = "\nFeedback\n";
+  for (size_t i = 0; i < referral.feedback.size(); ++i) {
+    const client::Feedback& feedback = referral.feedback[i];
+    KeyValueBlock block(2);
+    block.Add(absl::StrCat("#", i + 1), client::ToString(feedback.kind));
+    block.Add("sent", FormatTimeSeconds(feedback.sent_at));
+    block.Add("text", feedback.text);
+    absl::StrAppend(&out, block.Render());
+    if (!feedback.attachments.empty()) {
+      const std::vector<std::string>* saved_to =
+          saved != nullptr && i < saved->feedback.size() ? &saved->feedback[i]
+                                                         : nullptr;
+      absl::StrAppend(
+          &out, Indent(AttachmentTable(feedback.attachments, saved_to), 4));
+    }
+  }
+  return out;
+}
+
+std::string RemindersText(const std::vector<client::Reminder>& reminders) {
+  TextTable table({"SENT", "FROM", "TEXT"});
+  for (const client::Reminder& reminder : reminders) {
+    table.AddRow({FormatTimeSeconds(reminder.sent_at), reminder.from_agency_id,
+                  reminder.text});
+  }
+  return absl::StrCat("\nReminders\n", Indent(table.Render(), 2));
+}
+
+// What an inbox event adds beyond its type: a reason, a method, a child.
+std::string EventDetail(const client::Event& event) {
+  std::vector<std::string> parts;
+  if (event.disposition != client::DispositionMethod::kUnspecified) {
+    parts.push_back(client::ToString(event.disposition));
+  }
+  if (!event.related_referral_id.empty()) {
+    parts.push_back(absl::StrCat("related ", event.related_referral_id));
+  }
+  if (!event.reason.empty()) parts.push_back(event.reason);
+  return absl::StrJoin(parts, "; ");
+}
+
+std::vector<std::string> InboxRow(const client::InboxEntry& entry) {
+  // The row describes the event, so it shows the state the event led to;
+  // the referral may have moved on since.
+  const ReferralState state =
+      entry.event.to_state != ReferralState::kUnspecified
+          ? entry.event.to_state
+          : entry.referral.state;
+  return {absl::StrCat(entry.sequence),
+          FormatTimeSeconds(entry.event.time),
+          client::ToString(entry.event.type),
+          entry.referral.referral_id.empty() ? entry.event.referral_id
+                                             : entry.referral.referral_id,
+          client::ToString(state),
+          Route(entry.referral),
+          entry.event.actor,
+          EventDetail(entry.event)};
+}
+
+}  // namespace
+
+std::string ReferralText(const client::Referral& referral,
+                         const SavedAttachments* saved, absl::Time now) {
+  KeyValueBlock block;
+  block.Add("referral", referral.referral_id);
+  block.Add("kind", client::ToString(referral.kind));
+  block.Add("state", client::ToString(referral.state));
+  block.Add("state reason", referral.state_reason);
+  block.Add("from → to", Route(referral));
+  block.Add("urgency", client::ToString(referral.urgency));
+  block.Add("disposition", Disposition(referral.disposition));
+  block.Add("created", FormatTimeSeconds(referral.created_at));
+  block.Add("updated", FormatTimeSeconds(referral.updated_at));
+  block.Add("accept due",
+            Due(referral.accept_due_at, AwaitsAcceptance(referral.state), now));
+  block.Add("feedback due",
+            Due(referral.feedback_due_at, AwaitsFeedback(referral.state), now));
+  block.Add("parent", referral.parent_referral_id);
+  block.Add("child", referral.child_referral_id);
+  block.Add("observers", absl::StrJoin(referral.observer_agency_ids, ", "));
+  block.Add("version", absl::StrCat(referral.version));
+  std::string out = block.Render();
+  if (referral.has_lead) absl::StrAppend(&out, LeadText(referral.lead, saved));
+  if (!referral.feedback.empty()) {
+    absl::StrAppend(&out, FeedbackText(referral, saved));
+  }
+  if (!referral.reminders.empty()) {
+    absl::StrAppend(&out, RemindersText(referral.reminders));
+  }
+  return out;
+}
+
+std::string ReferralTableText(const std::vector<client::Referral>& referrals,
+                              absl::Time now) {
+  TextTable table({"REFERRAL", "KIND", "STATE", "FROM → TO", "URGENCY",
+                   "ACCEPT DUE", "FEEDBACK DUE", "DISPOSITION"});
+  for (const client::Referral& referral : referrals) {
+    table.AddRow(
+        {referral.referral_id, client::ToString(referral.kind),
+         client::ToString(referral.state), Route(referral),
+         client::ToString(referral.urgency),
+         Due(referral.accept_due_at, AwaitsAcceptance(referral.state), now),
+         Due(referral.feedback_due_at, AwaitsFeedback(referral.state), now),
+         Disposition(referral.disposition)});
+  }
+  return table.Render();
+}
+
+std::string InboxTableText(const std::vector<client::InboxEntry>& entries) {
+  TextTable table({"SEQ", "TIME", "EVENT", "REFERRAL", "NEW STATE", "FROM → TO",
+                   "ACTOR", "DETAIL"});
+  for (const client::InboxEntry& entry : entries) table.AddRow(InboxRow(entry));
+  return table.Render();
+}
+
+std::string InboxLineText(const client::InboxEntry& entry) {
+  std::vector<std::string> cells = InboxRow(entry);
+  for (std::string& cell : cells) {
+    cell = absl::StrReplaceAll(TerminalSafe(cell), {{"\n", " "}, {"\t", " "}});
+  }
+  // Drop a blank detail rather than end the line with separators.
+  while (!cells.empty() && cells.back().empty()) cells.pop_back();
+  return absl::StrCat(absl::StrJoin(cells, "  "), "\n");
+}
+
+}  // namespace sx::sxctl

@@ -1,0 +1,31 @@
+// The human-readable shape of sxctl's results: key-value blocks for one
+// referral, aligned tables for lists and inbox entries. Remote text is made
+// terminal-safe (see utf8.h) before it is shown.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "attachment_files.h"
+#include "sx/client/types.h"
+
+namespace sx::sxctl {
+
+// Everything the hub returned about one referral: state and deadlines, the
+// lead (if included), attachments with sizes and digests, feedback and
+// reminders. `saved` may be null.
+std::string ReferralText(const client::Referral& referral,
+                         const SavedAttachments* saved, absl::Time now);
+
+// One row per referral; `now` decides which due dates are overdue.
+std::string ReferralTableText(const std::vector<client::Referral>& referrals,
+                              absl::Time now);
+
+// One row per inbox entry.
+std::string InboxTableText(const std::vector<client::InboxEntry>& entries);
+
+// One line per entry, for streaming where later rows are not known yet.
+std::string InboxLineText(const client::InboxEntry& entry);
+
+}  // namespace sx::sxctl

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Quickstart: the whole loop 移送 → 签收 → 处置 → 反馈 → 销号 on this machine.
+# Installs missing Debian packages, builds, generates dev certificates, starts
+# sxhub on loopback with an embedded RocksDB data directory, and plays a
+# scripted scenario with sxctl acting as each agency (cases from
+# shared/CASES.md). Ends with a summary and exits 0 if every step behaved.
+#
+#   deploy/quickstart.sh                 # demo, then stop the hub
+#   deploy/quickstart.sh --keep-running  # demo, then leave the hub up for sxctl by hand
+# Options for CI: --skip-build, --build-dir=DIR, --workdir=DIR, --port=N (0: any free port).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build"
+work="$root/.sxhub-dev/quickstart"
+port=7443
+keep_running=false
+skip_build=false
+for arg in "$@"; do
+  case "$arg" in
+    --keep-running) keep_running=true ;;
+    --skip-build) skip_build=true ;;
+    --build-dir=*) build="${arg#*=}" ;;
+    --workdir=*) work="${arg#*=}" ;;
+    --port=*) port="${arg#*=}" ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "quickstart: unknown option $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+step() { printf '\033[1m==>\033[0m %s\n' "$*"; }
+fail() { printf 'quickstart: FAILED: %s\n' "$*" >&2; exit 1; }
+
+if ! $skip_build; then
+  step "Installing missing Debian packages (if any)"
+  "$root/deploy/install-deps.sh"
+  step "Building sxhub and sxctl (this takes a few minutes the first time)"
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j2 --target sxhub sxctl >/dev/null
+fi
+sxhub="$build/server/sxhub"
+sxctl_bin="$build/client_sdk/sxctl/sxctl"
+[[ -x "$sxhub" && -x "$sxctl_bin" ]] || fail "sxhub or sxctl not built in $build"
+
+step "Generating development certificates and a fresh hub config in $work"
+rm -rf "$work/data" "$work/data-backups"
+mkdir -p "$work/profiles"
+"$root/deploy/dev-pki.sh" "$work/pki" >/dev/null
+sed "s/127.0.0.1:7443/127.0.0.1:$port/" "$root/deploy/hub.example.textproto" \
+  >"$work/hub.textproto"
+
+step "Starting sxhub"
+"$sxhub" --config="$work/hub.textproto" >"$work/hub.out" 2>"$work/hub.log" &
+hub_pid=$!
+stop_hub() { kill "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null || true; }
+$keep_running || trap stop_hub EXIT
+for _ in $(seq 100); do
+  grep -q "listening on" "$work/hub.out" 2>/dev/null && break
+  kill -0 "$hub_pid" 2>/dev/null || fail "sxhub exited; see $work/hub.log"
+  sleep 0.1
+done
+address=$(sed -n 's/^sxhub: listening on //p' "$work/hub.out")
+[[ -n "$address" ]] || fail "sxhub did not start; see $work/hub.log"
+echo "    sxhub pid $hub_pid on $address, data in $work/data"
+
+# One sxctl profile per identity, so each command below acts as that agency.
+for identity in discipline-commission inspection-office organization-dept \
+                audit-bureau stationed-education stationed-housing; do
+  cat >"$work/profiles/$identity" <<EOF
+hub = $address
+server_name = localhost
+cert = ../pki/$identity.crt
+key = ../pki/$identity.key
+ca = ../pki/ca.crt
+EOF
+done
+as() { local who="$1"; shift; "$sxctl_bin" --profile="$work/profiles/$who" "$@"; }
+id_of() { grep -o '"referral_id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
+child_of() { grep -o '"child_referral_id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
+state_of() { as "$1" show "$2" --json | grep -o '"state": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
+expect_state() {
+  local got; got=$(state_of "$1" "$2")
+  [[ "$got" == "$3" ]] || fail "$2 is $got, expected $3"
+}
+
+step "Case 1: an inspection group finds a lead and hands it over on the fast track (绿色通道)"
+printf '日期,金额,收款账户\n2023-05-06,1200000,工作人员个人账户\n2023-06-12,860000,他人账户\n' \
+  >"$work/转账记录.csv"
+lead=$(as inspection-office send --json --to discipline-commission --kind lead \
+  --subject "县土地储备中心" --subject-org "县自然资源局" \
+  --category "进一步了解关注类" \
+  --summary "土地储备中心通过工作人员个人账户、他人账户及现金收取大额土地出让金" \
+  --source "巡察个别谈话、账目抽查" --sensitivity sensitive --urgency fast_track \
+  --attach "$work/转账记录.csv" | id_of)
+[[ -n "$lead" ]] || fail "submission returned no referral id"
+echo "    巡察办 → 纪委监委: referral $lead (fast track, with 转账记录.csv)"
+
+step "The commission reads its inbox, signs for the lead (签收) and chooses 初步核实"
+as discipline-commission inbox list >/dev/null
+as discipline-commission accept "$lead" >/dev/null
+as discipline-commission dispose "$lead" --method preliminary_verification >/dev/null
+echo "    纪委监委 accepted $lead and started preliminary verification"
+
+step "Interim feedback, then the final result (反馈)"
+as discipline-commission feedback "$lead" --kind interim \
+  --text "已派两名干部提前介入，调取相关账户流水" >/dev/null
+as discipline-commission feedback "$lead" --kind final \
+  --text "已立案审查调查；当事人被开除党籍、开除公职，涉嫌犯罪问题移送司法机关" >/dev/null
+expect_state inspection-office "$lead" feedback_sent
+echo "    巡察办 received interim and final feedback on $lead"
+
+step "The inspection office closes the matter (销号)"
+as inspection-office close "$lead" >/dev/null
+expect_state inspection-office "$lead" closed
+echo "    $lead closed"
+
+step "Case 5: the audit bureau refers an audit finding (审计移送)"
+audit=$(as audit-bureau send --json --to discipline-commission --kind audit_finding \
+  --subject "市属国有企业担保项目" --subject-org "市国有资本投资运营公司" \
+  --category "违规担保" --summary "近三年投资担保记录比对发现超出授权范围的担保" \
+  --source "审计发现" --sensitivity ordinary --urgency normal | id_of)
+[[ -n "$audit" ]] || fail "audit referral returned no id"
+echo "    审计局 → 纪委监委: referral $audit"
+
+step "Case 4/9: a stationed group's lead is passed on to the organization department (转办)"
+stationed=$(as stationed-education send --json --to discipline-commission --kind lead \
+  --subject "市教育局干部科" --category "选人用人问题" \
+  --summary "干部选拔任用中存在程序不规范、考察不严问题" \
+  --source "派驻监督日常了解" --sensitivity sensitive --urgency normal | id_of)
+as discipline-commission accept "$stationed" >/dev/null
+child=$(as discipline-commission reroute "$stationed" --to organization-dept \
+  --reason "属干部选拔任用问题，转组织部门办理" --json | child_of)
+[[ -n "$child" ]] || fail "reroute returned no child referral"
+as organization-dept accept "$child" >/dev/null
+expect_state stationed-education "$child" accepted
+echo "    驻教育局纪检监察组 → 纪委监委 ($stationed) → 转办 → 组织部 ($child), accepted"
+
+step "Case 8: the audit finding is still not signed for; the audit bureau presses (催办/督办)"
+as audit-bureau remind "$audit" --text "请于3日内签收并反馈办理意见" >/dev/null
+echo "    审计局 sent a 督办 reminder on $audit; it is in the commission's inbox"
+
+step "Someone else's referral stays private"
+if as organization-dept show "$lead" 2>"$work/refused.txt" >/dev/null; then
+  fail "组织部 could read $lead"
+fi
+grep -q PERMISSION_DENIED "$work/refused.txt" || fail "expected PERMISSION_DENIED, got: $(cat "$work/refused.txt")"
+echo "    组织部 reading $lead: $(head -n 1 "$work/refused.txt")"
+
+step "Summary: referrals by state"
+printf '    %-16s %s\n' "$lead" "$(state_of inspection-office "$lead")  (巡察办 → 纪委监委, full loop)"
+printf '    %-16s %s\n' "$audit" "$(state_of audit-bureau "$audit")  (审计局 → 纪委监委, reminded)"
+printf '    %-16s %s\n' "$stationed" "$(state_of stationed-education "$stationed")  (驻教育局纪检监察组 → 纪委监委)"
+printf '    %-16s %s\n' "$child" "$(state_of organization-dept "$child")  (纪委监委 → 组织部, child of $stationed)"
+echo
+echo "All steps behaved as expected."
+if $keep_running; then
+  cat <<EOF
+
+The hub keeps running (pid $hub_pid, $address). Try sxctl by hand, e.g.:
+  $sxctl_bin --profile=$work/profiles/discipline-commission inbox list
+  $sxctl_bin --profile=$work/profiles/inspection-office list --role sent
+  $sxctl_bin --profile=$work/profiles/inspection-office show $lead
+  $sxctl_bin --help
+Stop it with: kill $hub_pid
+EOF
+else
+  echo "Run 'deploy/quickstart.sh --keep-running' to leave the hub up and try sxctl by hand."
+fi

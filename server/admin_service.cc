@@ -1,0 +1,88 @@
+#include "admin_service.h"
+
+#include "call_support.h"
+#include "grpc_status.h"
+
+namespace sx::server {
+
+AdminService::AdminService(core::AdminCore& core,
+                           core::AdminCore::ConfigSource config)
+    : core_(core), config_(std::move(config)) {}
+
+template <typename Response>
+grpc::ServerUnaryReactor* AdminService::Answer(
+    grpc::CallbackServerContext* context, const char* method,
+    Response* response,
+    const std::function<absl::StatusOr<Response>()>& answer) {
+  absl::StatusOr<core::Identity> caller =
+      AuthenticateCall(context, *config_(), core::Service::kAdmin);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(method, ""), caller.status());
+  }
+  return FinishWith(context, CallRecord(method, caller->name), answer(),
+                    response);
+}
+
+grpc::ServerUnaryReactor* AdminService::ListTransfers(
+    grpc::CallbackServerContext* context,
+    const v1::ListTransfersRequest* request,
+    v1::ListTransfersResponse* response) {
+  return Answer<v1::ListTransfersResponse>(
+      context, "Admin.ListTransfers", response,
+      [&] { return core_.ListTransfers(*request); });
+}
+
+grpc::ServerUnaryReactor* AdminService::GetInboxStats(
+    grpc::CallbackServerContext* context, const v1::GetInboxStatsRequest*,
+    v1::GetInboxStatsResponse* response) {
+  return Answer<v1::GetInboxStatsResponse>(
+      context, "Admin.GetInboxStats", response,
+      [&] { return core_.InboxStats(); });
+}
+
+grpc::ServerUnaryReactor* AdminService::ListDeadLetters(
+    grpc::CallbackServerContext* context,
+    const v1::ListDeadLettersRequest* request,
+    v1::ListDeadLettersResponse* response) {
+  return Answer<v1::ListDeadLettersResponse>(
+      context, "Admin.ListDeadLetters", response,
+      [&] { return core_.ListDeadLetters(*request); });
+}
+
+grpc::ServerUnaryReactor* AdminService::RedriveDeadLetters(
+    grpc::CallbackServerContext* context,
+    const v1::RedriveDeadLettersRequest* request,
+    v1::RedriveDeadLettersResponse* response) {
+  constexpr char kMethod[] = "Admin.RedriveDeadLetters";
+  absl::StatusOr<core::Identity> caller =
+      AuthenticateCall(context, *config_(), core::Service::kAdmin);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+  }
+  auto record = std::make_shared<CallRecord>(kMethod, caller->name);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  core_.Redrive(*request, [reactor, response,
+                           record](absl::StatusOr<uint32_t> redriven) {
+    if (redriven.ok()) response->set_redriven(*redriven);
+    record->Log(redriven.status());
+    reactor->Finish(ToGrpcStatus(redriven.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminService::GetTransferCounts(
+    grpc::CallbackServerContext* context, const v1::GetTransferCountsRequest*,
+    v1::GetTransferCountsResponse* response) {
+  return Answer<v1::GetTransferCountsResponse>(
+      context, "Admin.GetTransferCounts", response,
+      [&] { return core_.TransferCounts(); });
+}
+
+grpc::ServerUnaryReactor* AdminService::GetHubStatus(
+    grpc::CallbackServerContext* context, const v1::GetHubStatusRequest*,
+    v1::HubStatus* response) {
+  return Answer<v1::HubStatus>(context, "Admin.GetHubStatus", response,
+                               [&] { return core_.Status(); });
+}
+
+}  // namespace sx::server

@@ -1,0 +1,58 @@
+// The gRPC face of AdminService: administrator certificates only; every
+// reply comes from AdminCore, which hands out metadata only.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "admin_core.h"
+#include "hub_config.h"
+#include "supervision/v1/admin.grpc.pb.h"
+
+namespace sx::server {
+
+namespace v1 = ::supervision::v1;
+
+// Thread-safe.
+class AdminService final : public v1::AdminService::CallbackService {
+ public:
+  AdminService(core::AdminCore& core, core::AdminCore::ConfigSource config);
+
+  grpc::ServerUnaryReactor* ListTransfers(
+      grpc::CallbackServerContext* context,
+      const v1::ListTransfersRequest* request,
+      v1::ListTransfersResponse* response) override;
+  grpc::ServerUnaryReactor* GetInboxStats(
+      grpc::CallbackServerContext* context,
+      const v1::GetInboxStatsRequest* request,
+      v1::GetInboxStatsResponse* response) override;
+  grpc::ServerUnaryReactor* ListDeadLetters(
+      grpc::CallbackServerContext* context,
+      const v1::ListDeadLettersRequest* request,
+      v1::ListDeadLettersResponse* response) override;
+  grpc::ServerUnaryReactor* RedriveDeadLetters(
+      grpc::CallbackServerContext* context,
+      const v1::RedriveDeadLettersRequest* request,
+      v1::RedriveDeadLettersResponse* response) override;
+  grpc::ServerUnaryReactor* GetTransferCounts(
+      grpc::CallbackServerContext* context,
+      const v1::GetTransferCountsRequest* request,
+      v1::GetTransferCountsResponse* response) override;
+  grpc::ServerUnaryReactor* GetHubStatus(
+      grpc::CallbackServerContext* context,
+      const v1::GetHubStatusRequest* request,
+      v1::HubStatus* response) override;
+
+ private:
+  // Authenticates as admin, then finishes with `answer()`'s result.
+  template <typename Response>
+  grpc::ServerUnaryReactor* Answer(
+      grpc::CallbackServerContext* context, const char* method,
+      Response* response,
+      const std::function<absl::StatusOr<Response>()>& answer);
+
+  core::AdminCore& core_;
+  const core::AdminCore::ConfigSource config_;
+};
+
+}  // namespace sx::server

@@ -1,0 +1,69 @@
+#include "audit_service.h"
+
+#include "call_support.h"
+
+namespace sx::server {
+
+AuditService::AuditService(core::AuditCore& core,
+                           core::AdminCore::ConfigSource config)
+    : core_(core), config_(std::move(config)) {}
+
+template <typename Response>
+grpc::ServerUnaryReactor* AuditService::Answer(
+    grpc::CallbackServerContext* context, const char* method,
+    Response* response,
+    const std::function<absl::StatusOr<Response>()>& answer) {
+  absl::StatusOr<core::Identity> caller =
+      AuthenticateCall(context, *config_(), core::Service::kAudit);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(method, ""), caller.status());
+  }
+  return FinishWith(context, CallRecord(method, caller->name), answer(),
+                    response);
+}
+
+grpc::ServerUnaryReactor* AuditService::QueryEvents(
+    grpc::CallbackServerContext* context,
+    const v1::QueryEventsRequest* request, v1::QueryEventsResponse* response) {
+  return Answer<v1::QueryEventsResponse>(
+      context, "Audit.QueryEvents", response,
+      [&] { return core_.QueryEvents(*request); });
+}
+
+grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
+    grpc::CallbackServerContext* context, const v1::GetCheckpointRequest*,
+    v1::SignedCheckpoint* response) {
+  return Answer<v1::SignedCheckpoint>(context, "Audit.GetCheckpoint", response,
+                                      [&] { return core_.Checkpoint(); });
+}
+
+grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
+    grpc::CallbackServerContext* context,
+    const v1::GetInclusionProofRequest* request,
+    v1::InclusionProof* response) {
+  return Answer<v1::InclusionProof>(
+      context, "Audit.GetInclusionProof", response, [&] {
+        return core_.Inclusion(request->sequence(), request->tree_size());
+      });
+}
+
+grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
+    grpc::CallbackServerContext* context,
+    const v1::GetConsistencyProofRequest* request,
+    v1::ConsistencyProof* response) {
+  return Answer<v1::ConsistencyProof>(
+      context, "Audit.GetConsistencyProof", response, [&] {
+        return core_.Consistency(request->first_size(), request->second_size());
+      });
+}
+
+grpc::ServerUnaryReactor* AuditService::ExportEvents(
+    grpc::CallbackServerContext* context,
+    const v1::ExportEventsRequest* request, v1::EventExport* response) {
+  return Answer<v1::EventExport>(
+      context, "Audit.ExportEvents", response, [&] {
+        return core_.Export(request->from_sequence(), request->to_sequence());
+      });
+}
+
+}  // namespace sx::server

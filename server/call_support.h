@@ -1,0 +1,51 @@
+// What every RPC handler of the hub shares: authenticating the caller for a
+// service (the one place identity and service access are checked), one log
+// line per call, and finishing a unary call from a status or result.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "access_policy.h"
+#include "grpcpp/support/server_callback.h"
+#include "grpcpp/server_context.h"
+#include "hub_config.h"
+#include "identity.h"
+
+namespace sx::server {
+
+// The caller's identity from its certificate, if it may use `service`.
+absl::StatusOr<core::Identity> AuthenticateCall(
+    grpc::CallbackServerContext* context, const core::HubConfig& config,
+    core::Service service);
+
+// Logs one line when a call ends: method, caller, referral, status, time.
+// Never the request's content.
+class CallRecord {
+ public:
+  CallRecord(absl::string_view method, std::string caller);
+  void Log(const absl::Status& status, absl::string_view referral_id = "") const;
+
+ private:
+  const std::string method_;
+  const std::string caller_;
+  const absl::Time start_;
+};
+
+// Logs and finishes a unary call that completes right away.
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const CallRecord& record,
+                                    const absl::Status& status);
+
+// Moves a ready result into the response, then logs and finishes.
+template <typename Response>
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
+                                     const CallRecord& record,
+                                     absl::StatusOr<Response> result,
+                                     Response* response) {
+  if (result.ok()) *response = *std::move(result);
+  return FinishNow(context, record, result.status());
+}
+
+}  // namespace sx::server

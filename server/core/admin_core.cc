@@ -1,0 +1,277 @@
+#include "admin_core.h"
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "referral_state_machine.h"
+#include "referral_steps.h"
+#include "request_validation.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::core {
+namespace {
+
+constexpr uint32_t kDefaultPageSize = 50;
+constexpr uint32_t kMaxPageSize = 500;
+// Referral ids read from storage per round while filtering.
+constexpr size_t kScanBatch = 256;
+
+absl::StatusOr<size_t> PageSize(uint32_t requested) {
+  if (requested > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: at most ", kMaxPageSize));
+  }
+  return requested == 0 ? kDefaultPageSize : requested;
+}
+
+bool Matches(const v1::ListTransfersRequest& request,
+             const v1::Referral& referral) {
+  if (!request.states().empty()) {
+    bool wanted = false;
+    for (int state : request.states()) wanted |= state == referral.state();
+    if (!wanted) return false;
+  }
+  if (!request.sender_agency_id().empty() &&
+      request.sender_agency_id() != referral.sender_agency_id()) {
+    return false;
+  }
+  if (!request.recipient_agency_id().empty() &&
+      request.recipient_agency_id() != referral.recipient_agency_id()) {
+    return false;
+  }
+  const absl::Time created = FromTimestamp(referral.created_at());
+  if (request.has_created_after() &&
+      created < FromTimestamp(request.created_after())) {
+    return false;
+  }
+  if (request.has_created_before() &&
+      created >= FromTimestamp(request.created_before())) {
+    return false;
+  }
+  if (request.overdue_only() &&
+      !(referral.accept_overdue() || referral.feedback_overdue())) {
+    return false;
+  }
+  return true;
+}
+
+// Calls `visit` for every referral, newest first, until it returns false.
+absl::Status ForEachReferral(
+    storage::Store& store, std::string before,
+    const std::function<bool(const v1::Referral&)>& visit) {
+  for (;;) {
+    SX_ASSIGN_OR_RETURN(storage::ReferralIdPage ids,
+                        store.ScanReferralIds(before, kScanBatch));
+    for (const std::string& id : ids.referral_ids) {
+      SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                          store.GetReferral(id));
+      if (referral.has_value() && !visit(*referral)) return absl::OkStatus();
+    }
+    if (ids.next_before_id.empty()) return absl::OkStatus();
+    before = ids.next_before_id;
+  }
+}
+
+}  // namespace
+
+v1::TransferSummary TransferSummaryOf(const v1::Referral& referral) {
+  v1::TransferSummary summary;
+  summary.set_referral_id(referral.referral_id());
+  summary.set_kind(referral.kind());
+  summary.set_sender_agency_id(referral.sender_agency_id());
+  summary.set_recipient_agency_id(referral.recipient_agency_id());
+  summary.set_state(referral.state());
+  summary.set_urgency(referral.urgency());
+  *summary.mutable_created_at() = referral.created_at();
+  *summary.mutable_updated_at() = referral.updated_at();
+  *summary.mutable_accept_due_at() = referral.accept_due_at();
+  *summary.mutable_feedback_due_at() = referral.feedback_due_at();
+  summary.set_accept_overdue(referral.accept_overdue());
+  summary.set_feedback_overdue(referral.feedback_overdue());
+  summary.set_disposition(referral.disposition());
+  summary.set_parent_referral_id(referral.parent_referral_id());
+  summary.set_child_referral_id(referral.child_referral_id());
+  summary.set_feedback_count(static_cast<uint32_t>(referral.feedback_size()));
+  summary.set_reminder_count(static_cast<uint32_t>(referral.reminders_size()));
+  summary.set_version(referral.version());
+  return summary;
+}
+
+AdminCore::AdminCore(storage::Store& store, const Clock& clock,
+                     ConfigSource config, StreamCounter open_streams,
+                     std::string version)
+    : store_(store),
+      config_(std::move(config)),
+      open_streams_(std::move(open_streams)),
+      version_(std::move(version)),
+      started_(clock.Now()) {}
+
+absl::StatusOr<v1::ListTransfersResponse> AdminCore::ListTransfers(
+    const v1::ListTransfersRequest& request) {
+  SX_ASSIGN_OR_RETURN(size_t page_size, PageSize(request.page_size()));
+  if (!request.page_token().empty()) {
+    SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
+  }
+  v1::ListTransfersResponse response;
+  SX_RETURN_IF_ERROR(ForEachReferral(
+      store_, request.page_token(), [&](const v1::Referral& referral) {
+        if (!Matches(request, referral)) return true;
+        if (static_cast<size_t>(response.transfers_size()) == page_size) {
+          response.set_next_page_token(
+              response.transfers(response.transfers_size() - 1).referral_id());
+          return false;
+        }
+        *response.add_transfers() = TransferSummaryOf(referral);
+        return true;
+      }));
+  return response;
+}
+
+absl::StatusOr<v1::GetInboxStatsResponse> AdminCore::InboxStats() {
+  v1::GetInboxStatsResponse response;
+  for (const v1::Agency& agency : config_()->proto().agencies()) {
+    SX_ASSIGN_OR_RETURN(storage::InboxSummary summary,
+                        store_.SummarizeInbox(agency.id()));
+    v1::InboxStats& stats = *response.add_inboxes();
+    stats.set_agency_id(agency.id());
+    stats.set_depth(summary.depth);
+    if (summary.oldest.has_value()) {
+      *stats.mutable_oldest_unacknowledged_at() = ToTimestamp(*summary.oldest);
+    }
+    stats.set_connected_streams(open_streams_(agency.id()));
+    stats.set_dead_letters(summary.dead_letters);
+    stats.set_last_sequence(summary.last_sequence);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListDeadLettersResponse> AdminCore::ListDeadLetters(
+    const v1::ListDeadLettersRequest& request) {
+  SX_ASSIGN_OR_RETURN(size_t page_size, PageSize(request.page_size()));
+  // The token is the storage position of the last letter, hex-encoded.
+  const std::string after = absl::HexStringToBytes(request.page_token());
+  if (absl::BytesToHexString(after) != request.page_token()) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  SX_ASSIGN_OR_RETURN(
+      std::vector<storage::DeadLetterRecord> letters,
+      store_.ListDeadLetters(request.agency_id(), after, page_size + 1));
+  v1::ListDeadLettersResponse response;
+  for (size_t i = 0; i < letters.size() && i < page_size; ++i) {
+    v1::DeadLetter& letter = *response.add_dead_letters();
+    letter.set_agency_id(letters[i].agency_id);
+    letter.set_sequence(letters[i].entry.sequence());
+    *letter.mutable_event() = letters[i].entry.event();
+    letter.set_delivery_attempts(letters[i].entry.delivery_attempts());
+    *letter.mutable_dead_lettered_at() =
+        ToTimestamp(letters[i].dead_lettered_at);
+  }
+  if (letters.size() > page_size) {
+    response.set_next_page_token(
+        absl::BytesToHexString(letters[page_size - 1].position));
+  }
+  return response;
+}
+
+void AdminCore::Redrive(const v1::RedriveDeadLettersRequest& request,
+                        std::function<void(absl::StatusOr<uint32_t>)> done) {
+  if (config_()->FindAgency(request.agency_id()) == nullptr) {
+    done(absl::NotFoundError(
+        absl::StrCat("agency_id: no agency \"", request.agency_id(), "\"")));
+    return;
+  }
+  std::vector<uint64_t> sequences(request.sequences().begin(),
+                                  request.sequences().end());
+  if (sequences.empty()) {
+    absl::StatusOr<std::vector<storage::DeadLetterRecord>> all =
+        store_.ListDeadLetters(request.agency_id(), "", 100000);
+    if (!all.ok()) {
+      done(all.status());
+      return;
+    }
+    for (const auto& letter : *all) sequences.push_back(letter.entry.sequence());
+  }
+  auto redriven = std::make_shared<uint32_t>(0);
+  const std::string agency = request.agency_id();
+  store_.Apply(
+      [=](storage::Transaction& txn) -> absl::Status {
+        for (uint64_t sequence : sequences) {
+          SX_ASSIGN_OR_RETURN(std::optional<v1::InboxEntry> letter,
+                              txn.TakeDeadLetter(agency, sequence));
+          if (!letter.has_value()) continue;
+          // Back at the end of the inbox, with a fresh attempt count.
+          SX_RETURN_IF_ERROR(txn.AppendInbox(agency, letter->event()).status());
+          ++*redriven;
+        }
+        return absl::OkStatus();
+      },
+      [redriven, done = std::move(done)](absl::Status status) {
+        if (!status.ok()) {
+          done(status);
+          return;
+        }
+        done(*redriven);
+      });
+}
+
+absl::StatusOr<v1::GetTransferCountsResponse> AdminCore::TransferCounts() {
+  std::shared_ptr<const HubConfig> config = config_();
+  std::map<int, uint64_t> by_state;
+  std::map<std::pair<std::string, std::string>, uint64_t> by_route;
+  uint64_t overdue_open = 0;
+  auto type_of = [&config](const std::string& agency_id) {
+    const v1::Agency* agency = config->FindAgency(agency_id);
+    return agency == nullptr ? std::string("unknown") : agency->type();
+  };
+  SX_RETURN_IF_ERROR(
+      ForEachReferral(store_, "", [&](const v1::Referral& referral) {
+        ++by_state[referral.state()];
+        ++by_route[{type_of(referral.sender_agency_id()),
+                    type_of(referral.recipient_agency_id())}];
+        if (!IsTerminal(referral.state()) &&
+            (referral.accept_overdue() || referral.feedback_overdue())) {
+          ++overdue_open;
+        }
+        return true;
+      }));
+  v1::GetTransferCountsResponse response;
+  for (const auto& [state, count] : by_state) {
+    v1::StateCount& entry = *response.add_by_state();
+    entry.set_state(static_cast<v1::ReferralState>(state));
+    entry.set_count(count);
+  }
+  for (const auto& [route, count] : by_route) {
+    v1::RouteCount& entry = *response.add_by_route();
+    entry.set_sender_type(route.first);
+    entry.set_recipient_type(route.second);
+    entry.set_count(count);
+  }
+  response.set_overdue_open(overdue_open);
+  return response;
+}
+
+absl::StatusOr<v1::HubStatus> AdminCore::Status() {
+  std::shared_ptr<const HubConfig> config = config_();
+  v1::HubStatus status;
+  status.set_hub_id(config->proto().hub_id());
+  status.set_version(version_);
+  *status.mutable_started_at() = ToTimestamp(started_);
+  status.set_agencies(static_cast<uint32_t>(config->proto().agencies_size()));
+  absl::StatusOr<uint64_t> events = store_.EventCount();
+  status.set_storage(events.ok() ? "SERVING"
+                                 : std::string(events.status().message()));
+  if (events.ok()) status.set_events(*events);
+  uint64_t referrals = 0;
+  absl::Status counted = ForEachReferral(store_, "", [&](const v1::Referral&) {
+    ++referrals;
+    return true;
+  });
+  if (!counted.ok()) status.set_storage(std::string(counted.message()));
+  status.set_referrals(referrals);
+  return status;
+}
+
+}  // namespace sx::core

@@ -1,0 +1,52 @@
+// What administrators see: transfers, inboxes, dead letters, counts and hub
+// status — metadata only. TransferSummaryOf is the one place that decides
+// which referral fields an administrator may see; lead contents, feedback
+// and reminder texts never pass it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "clock.h"
+#include "hub_config.h"
+#include "supervision/v1/admin.pb.h"
+#include "sx/storage/store.h"
+
+namespace sx::core {
+
+// The administrator's view of a referral: no content.
+v1::TransferSummary TransferSummaryOf(const v1::Referral& referral);
+
+// Thread-safe.
+class AdminCore {
+ public:
+  using ConfigSource = std::function<std::shared_ptr<const HubConfig>()>;
+  // How many inbox streams an agency holds open right now.
+  using StreamCounter = std::function<uint32_t(absl::string_view agency_id)>;
+
+  AdminCore(storage::Store& store, const Clock& clock, ConfigSource config,
+            StreamCounter open_streams, std::string version);
+
+  absl::StatusOr<v1::ListTransfersResponse> ListTransfers(
+      const v1::ListTransfersRequest& request);
+  absl::StatusOr<v1::GetInboxStatsResponse> InboxStats();
+  absl::StatusOr<v1::ListDeadLettersResponse> ListDeadLetters(
+      const v1::ListDeadLettersRequest& request);
+  // Completes on the store's writer thread once durable.
+  void Redrive(const v1::RedriveDeadLettersRequest& request,
+               std::function<void(absl::StatusOr<uint32_t>)> done);
+  absl::StatusOr<v1::GetTransferCountsResponse> TransferCounts();
+  absl::StatusOr<v1::HubStatus> Status();
+
+ private:
+  storage::Store& store_;
+  const ConfigSource config_;
+  const StreamCounter open_streams_;
+  const std::string version_;
+  const absl::Time started_;
+};
+
+}  // namespace sx::core

@@ -1,0 +1,227 @@
+#include "audit_core.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "merkle_proofs.h"
+#include "referral_steps.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::core {
+namespace {
+
+constexpr uint32_t kDefaultPageSize = 100;
+constexpr uint32_t kMaxPageSize = 1000;
+constexpr uint64_t kMaxExport = 10000;
+
+// The store's perfect subtree hashes, as the proof algorithms want them.
+class StoreHashSource final : public transparency::SubtreeHashSource {
+ public:
+  explicit StoreHashSource(storage::Store& store) : store_(store) {}
+  absl::StatusOr<std::string> PerfectSubtreeHash(uint64_t level,
+                                                 uint64_t index) override {
+    return store_.PerfectSubtreeHash(level, index);
+  }
+
+ private:
+  storage::Store& store_;
+};
+
+bool MatchesFilters(const v1::QueryEventsRequest& request,
+                    const v1::Event& event, const v1::Referral* referral) {
+  if (!request.referral_id().empty() &&
+      event.referral_id() != request.referral_id()) {
+    return false;
+  }
+  if (request.type() != v1::EVENT_TYPE_UNSPECIFIED &&
+      event.type() != request.type()) {
+    return false;
+  }
+  const absl::Time time = FromTimestamp(event.time());
+  if (request.has_time_from() && time < FromTimestamp(request.time_from())) {
+    return false;
+  }
+  if (request.has_time_to() && time > FromTimestamp(request.time_to())) {
+    return false;
+  }
+  if (!request.agency_id().empty() && referral != nullptr &&
+      event.actor() != request.agency_id() &&
+      referral->sender_agency_id() != request.agency_id() &&
+      referral->recipient_agency_id() != request.agency_id()) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+AuditCore::AuditCore(
+    storage::Store& store, const Clock& clock, std::string origin,
+    transparency::MerkleHasher hasher,
+    std::shared_ptr<const transparency::CheckpointSigner> signer)
+    : store_(store),
+      clock_(clock),
+      origin_(std::move(origin)),
+      hasher_(std::move(hasher)),
+      signer_(std::move(signer)) {}
+
+absl::StatusOr<v1::QueryEventsResponse> AuditCore::QueryEvents(
+    const v1::QueryEventsRequest& request) {
+  if (request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: at most ", kMaxPageSize));
+  }
+  const size_t page_size =
+      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  uint64_t after = 0;
+  if (!request.page_token().empty() &&
+      !absl::SimpleAtoi(request.page_token(), &after)) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  // The most selective index the filters allow; the rest are checked on
+  // each event.
+  storage::EventIndex index = storage::EventIndex::kByTime;
+  std::string key;
+  if (!request.referral_id().empty()) {
+    index = storage::EventIndex::kByReferral;
+    key = request.referral_id();
+  } else if (!request.agency_id().empty()) {
+    index = storage::EventIndex::kByAgency;
+    key = request.agency_id();
+  } else if (request.type() != v1::EVENT_TYPE_UNSPECIFIED) {
+    index = storage::EventIndex::kByType;
+    key = absl::StrCat(static_cast<int>(request.type()));
+  }
+  const absl::Time from = request.has_time_from()
+                              ? FromTimestamp(request.time_from())
+                              : absl::UnixEpoch();
+  const absl::Time to = request.has_time_to() ? FromTimestamp(request.time_to())
+                                              : absl::InfiniteFuture();
+
+  v1::QueryEventsResponse response;
+  for (;;) {
+    SX_ASSIGN_OR_RETURN(
+        std::vector<uint64_t> sequences,
+        store_.QueryEventIndex(index, key, from, to, after, page_size));
+    for (uint64_t sequence : sequences) {
+      after = sequence;
+      SX_ASSIGN_OR_RETURN(std::vector<v1::Event> events,
+                          store_.ReadEvents(sequence, 1));
+      if (events.empty() || events[0].sequence() != sequence) {
+        return absl::DataLossError(
+            absl::StrCat("storage: indexed event ", sequence, " is missing"));
+      }
+      // The agency index already holds exactly that agency's events.
+      if (!MatchesFilters(request, events[0], nullptr)) continue;
+      *response.add_events() = std::move(events[0]);
+      if (static_cast<size_t>(response.events_size()) == page_size) {
+        response.set_next_page_token(absl::StrCat(sequence));
+        return response;
+      }
+    }
+    if (sequences.size() < page_size) return response;
+  }
+}
+
+absl::StatusOr<uint64_t> AuditCore::TreeSize(uint64_t requested) {
+  SX_ASSIGN_OR_RETURN(uint64_t size, store_.EventCount());
+  if (requested == 0) return size;
+  if (requested > size) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "tree_size: the log holds ", size, " events, not ", requested));
+  }
+  return requested;
+}
+
+absl::StatusOr<v1::SignedCheckpoint> AuditCore::SignedCheckpointAt(
+    uint64_t tree_size) {
+  StoreHashSource source(store_);
+  SX_ASSIGN_OR_RETURN(std::string root,
+                      transparency::RootHash(tree_size, source, hasher_));
+  transparency::Checkpoint checkpoint;
+  checkpoint.origin = origin_;
+  checkpoint.hash_name = std::string(hasher_.name());
+  checkpoint.tree_size = tree_size;
+  checkpoint.root_hash = root;
+  checkpoint.time = clock_.Now();
+  SX_ASSIGN_OR_RETURN(const std::string text,
+                      transparency::FormatCheckpoint(checkpoint));
+  SX_ASSIGN_OR_RETURN(std::string signature, signer_->Sign(text));
+  v1::SignedCheckpoint signed_checkpoint;
+  signed_checkpoint.set_text(text);
+  signed_checkpoint.set_signature_base64(absl::Base64Escape(signature));
+  signed_checkpoint.set_tree_size(tree_size);
+  signed_checkpoint.set_root_hash(root);
+  return signed_checkpoint;
+}
+
+absl::StatusOr<v1::SignedCheckpoint> AuditCore::Checkpoint() {
+  SX_ASSIGN_OR_RETURN(uint64_t size, TreeSize(0));
+  return SignedCheckpointAt(size);
+}
+
+absl::StatusOr<v1::InclusionProof> AuditCore::Inclusion(uint64_t sequence,
+                                                        uint64_t tree_size) {
+  SX_ASSIGN_OR_RETURN(uint64_t size, TreeSize(tree_size));
+  if (sequence == 0 || sequence > size) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "sequence: ", sequence, " is not in a log of ", size, " events"));
+  }
+  StoreHashSource source(store_);
+  SX_ASSIGN_OR_RETURN(
+      std::vector<std::string> hashes,
+      transparency::InclusionProof(sequence - 1, size, source, hasher_));
+  v1::InclusionProof proof;
+  proof.set_leaf_index(sequence - 1);
+  proof.set_tree_size(size);
+  for (std::string& hash : hashes) proof.add_hashes(std::move(hash));
+  return proof;
+}
+
+absl::StatusOr<v1::ConsistencyProof> AuditCore::Consistency(
+    uint64_t first_size, uint64_t second_size) {
+  SX_ASSIGN_OR_RETURN(uint64_t second, TreeSize(second_size));
+  if (first_size > second) {
+    return absl::InvalidArgumentError(
+        "first_size: must not exceed second_size");
+  }
+  StoreHashSource source(store_);
+  SX_ASSIGN_OR_RETURN(
+      std::vector<std::string> hashes,
+      transparency::ConsistencyProof(first_size, second, source, hasher_));
+  v1::ConsistencyProof proof;
+  proof.set_first_size(first_size);
+  proof.set_second_size(second);
+  for (std::string& hash : hashes) proof.add_hashes(std::move(hash));
+  return proof;
+}
+
+absl::StatusOr<v1::EventExport> AuditCore::Export(uint64_t from_sequence,
+                                                  uint64_t to_sequence) {
+  SX_ASSIGN_OR_RETURN(uint64_t size, TreeSize(0));
+  const uint64_t first = std::max<uint64_t>(from_sequence, 1);
+  const uint64_t last = to_sequence == 0 ? size : to_sequence;
+  if (last > size || first > last) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "from_sequence/to_sequence: [", first, ", ", last,
+        "] is not within the log of ", size, " events"));
+  }
+  if (last - first + 1 > kMaxExport) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "to_sequence: at most ", kMaxExport, " events per export"));
+  }
+  v1::EventExport exported;
+  SX_ASSIGN_OR_RETURN(*exported.mutable_checkpoint(), SignedCheckpointAt(size));
+  for (uint64_t sequence = first; sequence <= last; ++sequence) {
+    v1::ExportedEvent& event = *exported.add_events();
+    SX_ASSIGN_OR_RETURN(*event.mutable_event_bytes(),
+                        store_.ReadEventBytes(sequence));
+    SX_ASSIGN_OR_RETURN(*event.mutable_proof(), Inclusion(sequence, size));
+  }
+  return exported;
+}
+
+}  // namespace sx::core

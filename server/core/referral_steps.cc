@@ -1,0 +1,76 @@
+#include "referral_steps.h"
+
+#include <string>
+#include <vector>
+
+#include "sx/base/status_macros.h"
+
+namespace sx::core {
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  google::protobuf::Timestamp timestamp;
+  const int64_t nanos = absl::ToUnixNanos(time);
+  timestamp.set_seconds(nanos / 1000000000);
+  timestamp.set_nanos(static_cast<int32_t>(nanos % 1000000000));
+  return timestamp;
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixSeconds(timestamp.seconds()) +
+         absl::Nanoseconds(timestamp.nanos());
+}
+
+v1::Event NewEvent(v1::EventType type, const v1::Referral& referral,
+                   absl::string_view actor, v1::ReferralState from,
+                   absl::string_view request_id, absl::Time now) {
+  v1::Event event;
+  event.set_type(type);
+  event.set_referral_id(referral.referral_id());
+  event.set_actor(std::string(actor));
+  *event.mutable_time() = ToTimestamp(now);
+  event.set_from_state(from);
+  event.set_to_state(referral.state());
+  event.set_request_id(std::string(request_id));
+  return event;
+}
+
+absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
+                             const v1::Referral& referral, Notify notify) {
+  std::vector<std::string> concerned = {referral.sender_agency_id(),
+                                        referral.recipient_agency_id()};
+  // A supervisor's reminder concerns the supervisor too.
+  if (event.actor() != "hub" && event.actor() != referral.sender_agency_id() &&
+      event.actor() != referral.recipient_agency_id()) {
+    concerned.push_back(event.actor());
+  }
+  SX_ASSIGN_OR_RETURN(v1::Event stored,
+                      txn.AppendEvent(std::move(event), concerned));
+  if (notify == Notify::kSender || notify == Notify::kBoth) {
+    SX_RETURN_IF_ERROR(
+        txn.AppendInbox(referral.sender_agency_id(), stored).status());
+  }
+  if (notify == Notify::kRecipient || notify == Notify::kBoth) {
+    SX_RETURN_IF_ERROR(
+        txn.AppendInbox(referral.recipient_agency_id(), stored).status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReleaseDeadlines(storage::Transaction& txn,
+                              const v1::Referral& referral,
+                              v1::ReferralState from) {
+  const v1::ReferralState to = referral.state();
+  if (OwesAcceptance(from) && !OwesAcceptance(to)) {
+    SX_RETURN_IF_ERROR(txn.DeleteDeadline(storage::DeadlineKind::kAccept,
+                                          FromTimestamp(referral.accept_due_at()),
+                                          referral.referral_id()));
+  }
+  if (OwesFeedback(from) && !OwesFeedback(to)) {
+    SX_RETURN_IF_ERROR(txn.DeleteDeadline(
+        storage::DeadlineKind::kFeedback,
+        FromTimestamp(referral.feedback_due_at()), referral.referral_id()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace sx::core

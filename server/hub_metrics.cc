@@ -1,0 +1,106 @@
+#include "hub_metrics.h"
+
+#include <string>
+#include <utility>
+
+#include "grpc_metrics_interceptor.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::server {
+namespace {
+
+namespace v1 = ::supervision::v1;
+using Samples = std::vector<std::pair<std::vector<std::string>, double>>;
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HubMetrics>> HubMetrics::Create(
+    storage::Store& store, core::AdminCore& admin) {
+  std::unique_ptr<HubMetrics> metrics(new HubMetrics());
+  metrics::MetricsRegistry& registry = metrics->registry_;
+
+  SX_ASSIGN_OR_RETURN(
+      metrics::HistogramFamily * write_seconds,
+      registry.Histogram("sxhub_storage_sync_write_seconds",
+                         "Time of each fsynced RocksDB write (one group commit)",
+                         {}, metrics::LatencyBucketsSeconds()));
+  SX_ASSIGN_OR_RETURN(
+      metrics::HistogramFamily * group_size,
+      registry.Histogram("sxhub_storage_group_commit_transactions",
+                         "Transactions carried by each fsynced write", {},
+                         {1, 2, 4, 8, 16, 32, 64, 128, 256, 512}));
+  store.SetWriteObserver([write_seconds, group_size](absl::Duration time,
+                                                     size_t transactions) {
+    write_seconds->Observe({}, absl::ToDoubleSeconds(time));
+    group_size->Observe({}, static_cast<double>(transactions));
+  });
+
+  // Inbox gauges come from one InboxStats() per scrape per gauge; the
+  // admin core reads them straight from storage.
+  auto inbox_gauge = [&admin](auto field) {
+    return [&admin, field]() {
+      Samples samples;
+      absl::StatusOr<v1::GetInboxStatsResponse> stats = admin.InboxStats();
+      if (!stats.ok()) return samples;
+      for (const v1::InboxStats& inbox : stats->inboxes()) {
+        samples.push_back({{inbox.agency_id()}, field(inbox)});
+      }
+      return samples;
+    };
+  };
+  SX_RETURN_IF_ERROR(registry.GaugeCallback(
+      "sxhub_inbox_depth", "Unacknowledged entries per agency inbox",
+      {"agency"}, inbox_gauge([](const v1::InboxStats& inbox) {
+        return static_cast<double>(inbox.depth());
+      })));
+  SX_RETURN_IF_ERROR(registry.GaugeCallback(
+      "sxhub_inbox_dead_letters", "Dead letters per agency", {"agency"},
+      inbox_gauge([](const v1::InboxStats& inbox) {
+        return static_cast<double>(inbox.dead_letters());
+      })));
+  SX_RETURN_IF_ERROR(registry.GaugeCallback(
+      "sxhub_inbox_streams", "Open inbox streams per agency", {"agency"},
+      inbox_gauge([](const v1::InboxStats& inbox) {
+        return static_cast<double>(inbox.connected_streams());
+      })));
+  SX_RETURN_IF_ERROR(registry.GaugeCallback(
+      "sxhub_referrals_overdue_open",
+      "Open referrals with a flagged missed deadline", {}, [&admin]() {
+        Samples samples;
+        absl::StatusOr<v1::GetTransferCountsResponse> counts =
+            admin.TransferCounts();
+        if (counts.ok()) {
+          samples.push_back({{}, static_cast<double>(counts->overdue_open())});
+        }
+        return samples;
+      }));
+  return metrics;
+}
+
+absl::StatusOr<std::vector<
+    std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>>
+HubMetrics::InterceptorCreators() {
+  SX_ASSIGN_OR_RETURN(
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+          factory,
+      metrics::MakeGrpcMetricsInterceptorFactory(registry_));
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      creators;
+  creators.push_back(std::move(factory));
+  return creators;
+}
+
+absl::Status HubMetrics::Serve(absl::string_view address) {
+  SX_ASSIGN_OR_RETURN(http_, metrics::MetricsHttpServer::Start(
+                                 address, [this] { return registry_.RenderText(); }));
+  return absl::OkStatus();
+}
+
+void HubMetrics::Stop() {
+  if (http_ != nullptr) http_->Stop();
+}
+
+int HubMetrics::port() const { return http_ == nullptr ? 0 : http_->port(); }
+
+}  // namespace sx::server
