@@ -310,6 +310,42 @@ TEST_F(RocksDbStoreTest, EventChainDetectsAlteredAndRemovedEvents) {
   EXPECT_NE(removed.message().find("missing"), std::string::npos) << removed;
 }
 
+TEST_F(RocksDbStoreTest, EventChainDetectsReorderedEvents) {
+  for (int i = 0; i < 4; ++i) Submit("a", "b");
+  const std::string second = *store_->ReadEventBytes(2);
+  const std::string third = *store_->ReadEventBytes(3);
+  store_.reset();
+  TamperWithEvent(dir_.Sub("db"), 2, [&](std::string& bytes) { bytes = third; });
+  TamperWithEvent(dir_.Sub("db"), 3, [&](std::string& bytes) { bytes = second; });
+  Open();
+  absl::Status reordered = store_->VerifyEventChain();
+  EXPECT_EQ(reordered.code(), absl::StatusCode::kDataLoss) << reordered;
+}
+
+TEST_F(RocksDbStoreTest, TransparencyLogNodesAreStoredAsEventsAppend) {
+  for (int i = 0; i < 4; ++i) Submit("a", "b");
+  EXPECT_EQ(*store_->EventCount(), 4u);
+  // Four leaves complete the perfect subtrees (1,0), (1,1) and (2,0).
+  for (auto [level, index] : std::vector<std::pair<uint64_t, uint64_t>>{
+           {0, 0}, {0, 3}, {1, 0}, {1, 1}, {2, 0}}) {
+    auto hash = store_->PerfectSubtreeHash(level, index);
+    ASSERT_TRUE(hash.ok()) << level << "," << index << ": " << hash.status();
+    EXPECT_EQ(hash->size(), 32u);
+  }
+  EXPECT_FALSE(store_->PerfectSubtreeHash(3, 0).ok()) << "not complete yet";
+}
+
+TEST_F(RocksDbStoreTest, TheLogHashCannotChangeForAnExistingDatabase) {
+  Submit("a", "b");
+  store_.reset();
+  RocksDbStoreOptions options;
+  options.path = dir_.Sub("db");
+  options.log_hash = "sm3";
+  auto reopened = OpenRocksDbStore(options);
+  EXPECT_EQ(reopened.status().code(), absl::StatusCode::kFailedPrecondition)
+      << reopened.status();
+}
+
 std::string OnlyWalFile(const std::string& path) {
   std::string found;
   for (const auto& entry : std::filesystem::directory_iterator(path)) {

@@ -20,6 +20,7 @@
 #include "sx/base/sha256.h"
 #include "sx/storage/store.h"
 #include "temp_dir.h"
+#include "core_test_fixtures.h"
 #include "test_config.h"
 
 namespace sx::core {
@@ -38,42 +39,6 @@ Identity Agency(absl::string_view id) {
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixSeconds(timestamp.seconds()) +
          absl::Nanoseconds(timestamp.nanos());
-}
-
-// Runs an asynchronous core call and waits for its callback, which runs on
-// the store's writer thread (or inline, for requests refused up front).
-template <typename T>
-T Await(const std::function<void(std::function<void(T)>)>& start) {
-  absl::Notification done;
-  std::optional<T> result;
-  start([&](T value) {
-    result.emplace(std::move(value));
-    done.Notify();
-  });
-  done.WaitForNotification();
-  return *std::move(result);
-}
-
-// Case 1 of CASES.md: found by a county inspection group, handed over on the
-// fast track (边巡边查绿色通道) to the discipline commission.
-v1::Lead LandReserveLead(v1::Urgency urgency = v1::URGENCY_FAST_TRACK) {
-  v1::Lead lead;
-  lead.set_subject("张某某");
-  lead.set_subject_organization("某县土地储备中心");
-  lead.set_subject_position("主任");
-  lead.set_category("进一步了解关注类");
-  lead.set_summary(
-      "县土地储备中心通过工作人员个人账户、他人账户及现金方式收取大额土地出让金"
-      "，"
-      "未及时缴入国库");
-  lead.set_source("巡察个别谈话");
-  lead.set_sensitivity(v1::SENSITIVITY_HIGHLY_SENSITIVE);
-  lead.set_urgency(urgency);
-  v1::Attachment* attachment = lead.add_attachments();
-  attachment->set_name("转账记录.pdf");
-  attachment->set_media_type("application/pdf");
-  attachment->set_content("%PDF-1.7 个人账户收取土地出让金转账记录");
-  return lead;
 }
 
 // Case 5: an audit finding on guarantees given by city-owned enterprises.
