@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -52,6 +53,10 @@ constexpr char kUsage[] =
     "  backup_dir, SIGTERM/SIGINT stop gracefully\n";
 
 constexpr char kHubVersion[] = "0.1.0";
+
+// Exit status asking the supervisor (systemd) for a restart, after a storage
+// failure that only reopening the database can clear (EX_TEMPFAIL).
+constexpr int kExitRestartMe = 75;
 
 // How long in-flight calls get to finish on shutdown.
 constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
@@ -118,6 +123,13 @@ int Run(const std::string& config_path, bool check_only,
   store_options.path = settings.data_dir();
   store_options.id_prefix = settings.hub_id();
   store_options.log_hash = std::string(hasher->name());
+  store_options.on_unrecoverable_write_error = [](const absl::Status& status) {
+    // Fail-stop: everything acknowledged is synced, so exiting now is as
+    // safe as a crash, and a restart replays the log into a writable store.
+    LogLine(absl::StrCat("storage cannot write any more, exiting for a restart: ",
+                         status.message()));
+    std::_Exit(kExitRestartMe);
+  };
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::OpenRocksDbStore(store_options);
   if (!store.ok()) return Fail(store.status());

@@ -473,6 +473,24 @@ class RocksDbStore final : public Store {
     }
 
     if (batch.GetWriteBatch()->Count() > 0) {
+      if (write_failed_) {
+        // RocksDB stops writing after a failed write until resumed; try
+        // again now that someone wants to write (e.g. the disk has space
+        // again). Resume flushes the memtables, so the failed write's
+        // records in the old log are never replayed.
+        absl::Status resumed = FromRocksDb(db_->Resume(), "resume after a failed write");
+        if (!resumed.ok()) {
+          absl::Status refused = absl::UnavailableError(absl::StrCat(
+              resumed.message(),
+              "; the store refuses writes until the hub restarts"));
+          if (options_.on_unrecoverable_write_error) {
+            options_.on_unrecoverable_write_error(refused);
+          }
+          FailGroup(group, refused);
+          return;
+        }
+        write_failed_ = false;
+      }
       rocksdb::WriteOptions write_options;
       write_options.sync = true;
       const absl::Time start = absl::Now();
@@ -480,6 +498,7 @@ class RocksDbStore final : public Store {
           db_->Write(write_options, batch.GetWriteBatch()), "synced write");
       if (observer) observer(absl::Now() - start, group.size());
       if (!written.ok()) {
+        write_failed_ = true;
         FailGroup(group, written);
         return;
       }
@@ -516,6 +535,10 @@ class RocksDbStore final : public Store {
       ABSL_GUARDED_BY(mu_);
   std::function<void(absl::Duration, size_t)> write_observer_
       ABSL_GUARDED_BY(mu_);
+
+  // Set by the writer thread when a synced write failed; RocksDB then needs
+  // Resume() before it writes again. Only the writer thread touches it.
+  bool write_failed_ = false;
 
   // Last member: starts after everything above is initialized.
   std::thread writer_;
@@ -604,7 +627,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   if (options.path.empty()) {
     return absl::InvalidArgumentError("storage: no data directory given");
   }
-  const rocksdb::Options db_options = DatabaseOptions();
+  rocksdb::Options db_options = DatabaseOptions();
+  if (options.env != nullptr) db_options.env = options.env;
   const std::vector<std::string> names = {
       rocksdb::kDefaultColumnFamilyName, keys::kReferrals, keys::kLeads,
       keys::kPartyIndex, keys::kInbox, keys::kRequests, keys::kEvents,

@@ -28,6 +28,10 @@
 #include "supervision/v1/records.pb.h"
 #include "supervision/v1/referral.pb.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace sx::storage {
 
 namespace v1 = ::supervision::v1;
@@ -232,6 +236,14 @@ struct RocksDbStoreOptions {
   // Hash of the transparency log: "sha256" or "sm3". Fixed for the life of
   // a database; opening with another fails.
   std::string log_hash = "sha256";
+  // Called (on the writer thread) when RocksDB cannot resume writing after a
+  // failed write, e.g. after an fsync error: the store then refuses every
+  // write until it is reopened. The hub exits here so that its supervisor
+  // restarts it; everything acknowledged is on disk already.
+  std::function<void(const absl::Status&)> on_unrecoverable_write_error;
+  // For fault tests: a RocksDB environment to do all file I/O through (e.g.
+  // one that simulates power loss). Not owned; must outlive the store.
+  rocksdb::Env* env = nullptr;
 };
 
 // Opens (or creates) the RocksDB-backed store. Fails with a clear message if
