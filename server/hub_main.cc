@@ -123,6 +123,8 @@ int Run(const std::string& config_path, bool check_only,
   store_options.path = settings.data_dir();
   store_options.id_prefix = settings.hub_id();
   store_options.log_hash = std::string(hasher->name());
+  store_options.min_free_bytes =
+      static_cast<uint64_t>(settings.limits().min_free_disk_megabytes()) << 20;
   store_options.on_unrecoverable_write_error = [](const absl::Status& status) {
     // Fail-stop: everything acknowledged is synced, so exiting now is as
     // safe as a crash, and a restart replays the log into a writable store.

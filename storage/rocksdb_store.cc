@@ -2,6 +2,8 @@
 // order and gathers all that are waiting into one WriteBatch written with
 // sync=true, so concurrent callers share each fsync (group commit) while the
 // domain logic sees a strictly serial order of changes.
+#include <sys/statvfs.h>
+
 #include <deque>
 #include <memory>
 #include <thread>
@@ -473,6 +475,11 @@ class RocksDbStore final : public Store {
     }
 
     if (batch.GetWriteBatch()->Count() > 0) {
+      absl::Status space = CheckFreeSpace(batch.GetWriteBatch()->GetDataSize());
+      if (!space.ok()) {
+        FailGroup(group, space);
+        return;
+      }
       if (write_failed_) {
         // RocksDB stops writing after a failed write until resumed; try
         // again now that someone wants to write (e.g. the disk has space
@@ -514,6 +521,23 @@ class RocksDbStore final : public Store {
     for (size_t i = 0; i < group.size(); ++i) {
       group[i].done(std::move(results[i]));
     }
+  }
+
+  // Refuses a write that would leave less than min_free_bytes free.
+  absl::Status CheckFreeSpace(uint64_t write_bytes) const {
+    if (options_.min_free_bytes == 0) return absl::OkStatus();
+    struct statvfs stats;
+    if (statvfs(options_.path.c_str(), &stats) != 0) return absl::OkStatus();
+    const uint64_t available =
+        static_cast<uint64_t>(stats.f_bavail) * stats.f_frsize;
+    if (available >= options_.min_free_bytes + write_bytes) {
+      return absl::OkStatus();
+    }
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "storage: only ", available >> 20, " MiB free under ", options_.path,
+        ", below the reserve of ", options_.min_free_bytes >> 20,
+        " MiB; free disk space (or lower limits.min_free_disk_megabytes) "
+        "and retry"));
   }
 
   static void FailGroup(std::vector<PendingTransaction>& group,

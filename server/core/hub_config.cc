@@ -51,6 +51,7 @@ void FillDefaults(v1::HubConfig& config) {
   limits.set_max_inbox_streams_per_agency(
       fill(limits.max_inbox_streams_per_agency(), 4));
   limits.set_max_delivery_attempts(fill(limits.max_delivery_attempts(), 5));
+  limits.set_min_free_disk_megabytes(fill(limits.min_free_disk_megabytes(), 64));
   v1::Deadlines& deadlines = *config.mutable_deadlines();
   deadlines.set_accept_within_hours(fill(deadlines.accept_within_hours(), 72));
   deadlines.set_feedback_within_days(

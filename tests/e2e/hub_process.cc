@@ -116,6 +116,14 @@ void HubProcess::Stop() {
   pid_ = -1;
 }
 
+std::optional<int> HubProcess::ExitStatus() {
+  if (!running()) return std::nullopt;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 void HubProcess::Kill() {
   if (!running()) return;
   kill(pid_, SIGKILL);
@@ -143,6 +151,10 @@ std::shared_ptr<grpc::Channel> HubProcess::ChannelWith(
   // Each test channel gets its own connection, so that one identity's
   // handshake never serves another's calls.
   args.SetInt("grpc.use_local_subchannel_pool", 1);
+  // Find a restarted hub quickly.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port_),
                                    grpc::SslCredentials(options), args);
 }

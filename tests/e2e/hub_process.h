@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -51,7 +52,15 @@ class HubProcess {
   // SIGKILL and wait: nothing gets to flush.
   void Kill();
   bool running() const { return pid_ > 0; }
+  // The exit status if the hub has exited by itself (then it is no longer
+  // running), nullopt while it runs.
+  std::optional<int> ExitStatus();
+  // The running hub's process id (-1 when stopped): for /proc and signals.
+  pid_t pid() const { return pid_; }
   int port() const { return port_; }
+  // The config file the hub was started with; edit it and send SIGHUP to
+  // reload. Start() rewrites it from the example plus `edit_config`.
+  const std::string& config_path() const { return config_path_; }
   const std::string& data_dir() const { return data_dir_; }
   // Everything the hub wrote to stderr so far (all runs).
   std::string ReadLog() const;

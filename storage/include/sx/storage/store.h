@@ -236,6 +236,10 @@ struct RocksDbStoreOptions {
   // Hash of the transparency log: "sha256" or "sm3". Fixed for the life of
   // a database; opening with another fails.
   std::string log_hash = "sha256";
+  // Writes are refused (RESOURCE_EXHAUSTED) while the filesystem of `path`
+  // has less free space than this, so that RocksDB never hits a full disk
+  // (its recovery from one is fragile). 0 disables the check.
+  uint64_t min_free_bytes = 64ull << 20;
   // Called (on the writer thread) when RocksDB cannot resume writing after a
   // failed write, e.g. after an fsync error: the store then refuses every
   // write until it is reopened. The hub exits here so that its supervisor
