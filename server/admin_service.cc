@@ -14,13 +14,8 @@ grpc::ServerUnaryReactor* AdminService::Answer(
     grpc::CallbackServerContext* context, const char* method,
     Response* response,
     const std::function<absl::StatusOr<Response>()>& answer) {
-  absl::StatusOr<core::Identity> caller =
-      AuthenticateCall(context, *config_(), core::Service::kAdmin);
-  if (!caller.ok()) {
-    return FinishNow(context, CallRecord(method, ""), caller.status());
-  }
-  return FinishWith(context, CallRecord(method, caller->name), answer(),
-                    response);
+  return AuthenticateAndAnswer(context, *config_(), core::Service::kAdmin,
+                               method, response, answer);
 }
 
 grpc::ServerUnaryReactor* AdminService::ListTransfers(

@@ -13,13 +13,8 @@ grpc::ServerUnaryReactor* AuditService::Answer(
     grpc::CallbackServerContext* context, const char* method,
     Response* response,
     const std::function<absl::StatusOr<Response>()>& answer) {
-  absl::StatusOr<core::Identity> caller =
-      AuthenticateCall(context, *config_(), core::Service::kAudit);
-  if (!caller.ok()) {
-    return FinishNow(context, CallRecord(method, ""), caller.status());
-  }
-  return FinishWith(context, CallRecord(method, caller->name), answer(),
-                    response);
+  return AuthenticateAndAnswer(context, *config_(), core::Service::kAudit,
+                               method, response, answer);
 }
 
 grpc::ServerUnaryReactor* AuditService::QueryEvents(

@@ -3,6 +3,7 @@
 // line per call, and finishing a unary call from a status or result.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -46,6 +47,22 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
                                      Response* response) {
   if (result.ok()) *response = *std::move(result);
   return FinishNow(context, record, result.status());
+}
+
+// Authenticates the caller for `service`, then finishes with what `answer`
+// returns: the whole of a read-only unary handler.
+template <typename Response>
+grpc::ServerUnaryReactor* AuthenticateAndAnswer(
+    grpc::CallbackServerContext* context, const core::HubConfig& config,
+    core::Service service, absl::string_view method, Response* response,
+    const std::function<absl::StatusOr<Response>()>& answer) {
+  absl::StatusOr<core::Identity> caller =
+      AuthenticateCall(context, config, service);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(method, ""), caller.status());
+  }
+  return FinishWith(context, CallRecord(method, caller->name), answer(),
+                    response);
 }
 
 }  // namespace sx::server
