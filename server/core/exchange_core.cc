@@ -24,6 +24,15 @@ void StripAttachmentContent(
   for (v1::Attachment& attachment : attachments) attachment.clear_content();
 }
 
+// Leaves only what an administrator may see of a referral.
+void RedactContent(v1::Referral& referral) {
+  referral.clear_lead();
+  referral.clear_feedback();
+  referral.clear_reminders();
+  referral.clear_state_reason();
+  referral.clear_observer_agency_ids();
+}
+
 void StripFeedbackAttachments(v1::Referral& referral) {
   for (v1::Feedback& feedback : *referral.mutable_feedback()) {
     StripAttachmentContent(*feedback.mutable_attachments());
@@ -350,12 +359,17 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
         *result = std::move(referral);
         return absl::OkStatus();
       },
-      [result, done = std::move(done)](absl::Status status) {
+      [result, config, caller, done = std::move(done)](absl::Status status) {
         if (!status.ok()) {
           done(status);
           return;
         }
         StripFeedbackAttachments(*result);
+        // A supervisor may press a referral it is no party to; it learns
+        // that its reminder landed, not what the parties wrote.
+        if (!CheckCanRead(*config, caller.name, *result).ok()) {
+          RedactContent(*result);
+        }
         done(std::move(*result));
       });
 }

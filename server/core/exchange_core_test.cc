@@ -1229,10 +1229,16 @@ TEST_F(ExchangeCoreTest, SupervisorMayRemindStrangerMayNot) {
   ASSERT_TRUE(reminded.ok()) << reminded.status();
   EXPECT_EQ(reminded->state(), v1::REFERRAL_STATE_SUBMITTED);
   EXPECT_EQ(reminded->version(), 2);
-  ASSERT_EQ(reminded->reminders_size(), 1);
-  EXPECT_EQ(reminded->reminders(0).from_agency_id(), kDisciplineCommission);
-  EXPECT_EQ(reminded->reminders(0).text(), "请于3日内签收并反馈整改进展");
-  EXPECT_EQ(FromTimestamp(reminded->reminders(0).sent_at()),
+  // The supervisor is no party: its reply carries no content, not even the
+  // parties' reminders.
+  EXPECT_EQ(reminded->reminders_size(), 0);
+  EXPECT_FALSE(reminded->has_lead());
+  ReferralOr recorded = core_->Get(Agency(kOrganizationDept), id, false);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_EQ(recorded->reminders_size(), 1);
+  EXPECT_EQ(recorded->reminders(0).from_agency_id(), kDisciplineCommission);
+  EXPECT_EQ(recorded->reminders(0).text(), "请于3日内签收并反馈整改进展");
+  EXPECT_EQ(FromTimestamp(recorded->reminders(0).sent_at()),
             start_ + absl::Hours(80));
   // The supervisor's reminder does not let it read the lead.
   EXPECT_EQ(
