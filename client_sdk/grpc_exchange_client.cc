@@ -4,19 +4,16 @@
 // the hub.
 #include <openssl/rand.h>
 
-#include <fstream>
-#include <functional>
 #include <random>
-#include <sstream>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "grpc_status_convert.h"
 #include "grpcpp/grpcpp.h"
 #include "proto_convert.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "sx/client/exchange_client.h"
+#include "unary_call.h"
 
 namespace sx::client {
 namespace {
@@ -25,35 +22,11 @@ namespace v1 = ::supervision::v1;
 using internal::FromGrpcStatus;
 using internal::FromProto;
 using internal::ToProto;
-
-// Replies may carry attachments up to the hub's limits.
-constexpr int kMaxReplyBytes = 64 * 1024 * 1024;
-
-bool IsRetryable(grpc::StatusCode code) {
-  return code == grpc::StatusCode::UNAVAILABLE ||
-         code == grpc::StatusCode::DEADLINE_EXCEEDED;
-}
-
-absl::StatusOr<std::string> ReadPem(const std::string& pem,
-                                    const std::string& file,
-                                    absl::string_view what) {
-  if (!pem.empty()) return pem;
-  if (file.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("no ", what, " given (file or PEM)"));
-  }
-  std::ifstream in(file);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat("cannot read ", what, " ", file));
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using Stub = v1::ExchangeService::Stub;
 
 class GrpcInboxStream final : public InboxStream {
  public:
-  GrpcInboxStream(v1::ExchangeService::Stub& stub, uint64_t after_sequence) {
+  GrpcInboxStream(Stub& stub, uint64_t after_sequence) {
     v1::StreamInboxRequest request;
     request.set_after_sequence(after_sequence);
     // Wait for the hub rather than fail while it restarts; Cancel() ends it.
@@ -75,12 +48,12 @@ class GrpcInboxStream final : public InboxStream {
   std::unique_ptr<grpc::ClientReader<v1::InboxEntry>> reader_;
 };
 
-// Thread-safe: the stub is, and the rest is immutable.
-class GrpcExchangeClient final : public ExchangeClient {
+// Thread-safe, as ServiceClient is.
+class GrpcExchangeClient final
+    : public ExchangeClient,
+      private internal::ServiceClient<v1::ExchangeService> {
  public:
-  GrpcExchangeClient(const ClientOptions& options,
-                     std::shared_ptr<grpc::Channel> channel)
-      : options_(options), stub_(v1::ExchangeService::NewStub(channel)) {}
+  using ServiceClient::ServiceClient;
 
   absl::StatusOr<Referral> Submit(const NewReferral& referral,
                                   const CallOptions& options) override {
@@ -89,7 +62,7 @@ class GrpcExchangeClient final : public ExchangeClient {
     request.set_recipient_agency_id(referral.recipient_agency_id);
     request.set_kind(static_cast<v1::ReferralKind>(referral.kind));
     *request.mutable_lead() = ToProto(referral.lead);
-    return CallForReferral(&v1::ExchangeService::Stub::SubmitReferral, request);
+    return Call(&Stub::SubmitReferral, request);
   }
 
   absl::StatusOr<Referral> Get(const std::string& referral_id,
@@ -97,17 +70,11 @@ class GrpcExchangeClient final : public ExchangeClient {
     v1::GetReferralRequest request;
     request.set_referral_id(referral_id);
     request.set_include_attachment_content(include_attachment_content);
-    return CallForReferral(&v1::ExchangeService::Stub::GetReferral, request);
+    return Call(&Stub::GetReferral, request);
   }
 
   absl::StatusOr<ReferralPage> List(const ListQuery& query) override {
-    v1::ListReferralsResponse response;
-    absl::Status status = Call(
-        [&](grpc::ClientContext* context) {
-          return stub_->ListReferrals(context, ToProto(query), &response);
-        });
-    if (!status.ok()) return status;
-    return FromProto(response);
+    return Call(&Stub::ListReferrals, ToProto(query));
   }
 
   absl::StatusOr<Referral> Accept(const std::string& referral_id,
@@ -115,7 +82,7 @@ class GrpcExchangeClient final : public ExchangeClient {
     v1::AcceptReferralRequest request;
     request.set_request_id(RequestIdFor(options));
     request.set_referral_id(referral_id);
-    return CallForReferral(&v1::ExchangeService::Stub::AcceptReferral, request);
+    return Call(&Stub::AcceptReferral, request);
   }
 
   absl::StatusOr<Referral> Return(const std::string& referral_id,
@@ -125,7 +92,7 @@ class GrpcExchangeClient final : public ExchangeClient {
     request.set_request_id(RequestIdFor(options));
     request.set_referral_id(referral_id);
     request.set_reason(reason);
-    return CallForReferral(&v1::ExchangeService::Stub::ReturnReferral, request);
+    return Call(&Stub::ReturnReferral, request);
   }
 
   absl::StatusOr<Referral> Reroute(const std::string& referral_id,
@@ -137,8 +104,7 @@ class GrpcExchangeClient final : public ExchangeClient {
     request.set_referral_id(referral_id);
     request.set_target_agency_id(target_agency_id);
     request.set_reason(reason);
-    return CallForReferral(&v1::ExchangeService::Stub::RerouteReferral,
-                           request);
+    return Call(&Stub::RerouteReferral, request);
   }
 
   absl::StatusOr<Referral> Dispose(const std::string& referral_id,
@@ -148,8 +114,7 @@ class GrpcExchangeClient final : public ExchangeClient {
     request.set_request_id(RequestIdFor(options));
     request.set_referral_id(referral_id);
     request.set_method(static_cast<v1::DispositionMethod>(method));
-    return CallForReferral(&v1::ExchangeService::Stub::RecordDisposition,
-                           request);
+    return Call(&Stub::RecordDisposition, request);
   }
 
   absl::StatusOr<Referral> SendFeedback(const std::string& referral_id,
@@ -159,7 +124,7 @@ class GrpcExchangeClient final : public ExchangeClient {
     request.set_request_id(RequestIdFor(options));
     request.set_referral_id(referral_id);
     *request.mutable_feedback() = ToProto(feedback);
-    return CallForReferral(&v1::ExchangeService::Stub::SendFeedback, request);
+    return Call(&Stub::SendFeedback, request);
   }
 
   absl::StatusOr<Referral> Close(const std::string& referral_id,
@@ -167,7 +132,7 @@ class GrpcExchangeClient final : public ExchangeClient {
     v1::CloseReferralRequest request;
     request.set_request_id(RequestIdFor(options));
     request.set_referral_id(referral_id);
-    return CallForReferral(&v1::ExchangeService::Stub::CloseReferral, request);
+    return Call(&Stub::CloseReferral, request);
   }
 
   absl::StatusOr<Referral> Withdraw(const std::string& referral_id,
@@ -177,8 +142,7 @@ class GrpcExchangeClient final : public ExchangeClient {
     request.set_request_id(RequestIdFor(options));
     request.set_referral_id(referral_id);
     request.set_reason(reason);
-    return CallForReferral(&v1::ExchangeService::Stub::WithdrawReferral,
-                           request);
+    return Call(&Stub::WithdrawReferral, request);
   }
 
   absl::StatusOr<Referral> Remind(const std::string& referral_id,
@@ -188,18 +152,13 @@ class GrpcExchangeClient final : public ExchangeClient {
     request.set_request_id(RequestIdFor(options));
     request.set_referral_id(referral_id);
     request.set_text(text);
-    return CallForReferral(&v1::ExchangeService::Stub::RemindReferral, request);
+    return Call(&Stub::RemindReferral, request);
   }
 
   absl::StatusOr<uint32_t> Ack(const std::vector<uint64_t>& sequences) override {
     v1::AckInboxRequest request;
     for (uint64_t sequence : sequences) request.add_sequences(sequence);
-    v1::AckInboxResponse response;
-    absl::Status status = Call([&](grpc::ClientContext* context) {
-      return stub_->AckInbox(context, request, &response);
-    });
-    if (!status.ok()) return status;
-    return response.acknowledged();
+    return Call(&Stub::AckInbox, request);
   }
 
   std::unique_ptr<InboxStream> OpenInbox(uint64_t after_sequence) override {
@@ -210,51 +169,6 @@ class GrpcExchangeClient final : public ExchangeClient {
   static std::string RequestIdFor(const CallOptions& options) {
     return options.request_id.empty() ? NewRequestId() : options.request_id;
   }
-
-  template <typename Request>
-  absl::StatusOr<Referral> CallForReferral(
-      grpc::Status (v1::ExchangeService::Stub::*method)(grpc::ClientContext*,
-                                                        const Request&,
-                                                        v1::Referral*),
-      const Request& request) {
-    v1::Referral response;
-    absl::Status status = Call([&](grpc::ClientContext* context) {
-      return ((*stub_).*method)(context, request, &response);
-    });
-    if (!status.ok()) return status;
-    return FromProto(response);
-  }
-
-  // Runs `attempt` until it succeeds, fails for good, or attempts run out.
-  // The request (and its id) is the same in every attempt.
-  absl::Status Call(
-      const std::function<grpc::Status(grpc::ClientContext*)>& attempt) {
-    absl::Duration backoff = options_.retry.initial_backoff;
-    thread_local std::minstd_rand jitter(std::random_device{}());
-    for (int number = 1;; ++number) {
-      grpc::ClientContext context;
-      context.set_deadline(
-          absl::ToChronoTime(absl::Now() + options_.call_timeout));
-      // A retry waits (within its deadline) for the channel to reconnect
-      // instead of failing at once while the channel is between attempts;
-      // waiting calls also drive the reconnection.
-      context.set_wait_for_ready(number > 1);
-      grpc::Status status = attempt(&context);
-      if (status.ok() || !IsRetryable(status.error_code()) ||
-          number >= options_.retry.max_attempts) {
-        return internal::FromGrpcStatus(status);
-      }
-      // Full jitter keeps many clients from retrying in lockstep after a
-      // hub restart.
-      std::uniform_int_distribution<int64_t> spread(
-          0, absl::ToInt64Microseconds(backoff));
-      absl::SleepFor(absl::Microseconds(spread(jitter)));
-      backoff = std::min(backoff * 2, options_.retry.max_backoff);
-    }
-  }
-
-  const ClientOptions options_;
-  const std::unique_ptr<v1::ExchangeService::Stub> stub_;
 };
 
 }  // namespace
@@ -278,40 +192,7 @@ std::string NewRequestId() {
 
 absl::StatusOr<std::unique_ptr<ExchangeClient>> ConnectExchangeClient(
     const ClientOptions& options) {
-  grpc::SslCredentialsOptions tls;
-  absl::StatusOr<std::string> ca =
-      ReadPem(options.ca_pem, options.ca_file, "CA certificate");
-  if (!ca.ok()) return ca.status();
-  absl::StatusOr<std::string> certificate = ReadPem(
-      options.certificate_pem, options.certificate_file, "client certificate");
-  if (!certificate.ok()) return certificate.status();
-  absl::StatusOr<std::string> key =
-      ReadPem(options.private_key_pem, options.private_key_file, "private key");
-  if (!key.ok()) return key.status();
-  tls.pem_root_certs = *std::move(ca);
-  tls.pem_cert_chain = *std::move(certificate);
-  tls.pem_private_key = *std::move(key);
-  if (options.retry.max_attempts < 1) {
-    return absl::InvalidArgumentError("retry.max_attempts must be at least 1");
-  }
-
-  grpc::ChannelArguments args;
-  if (!options.server_name_override.empty()) {
-    args.SetSslTargetNameOverride(options.server_name_override);
-  }
-  args.SetMaxReceiveMessageSize(kMaxReplyBytes);
-  // Reconnect to a restarted hub as promptly as the retry policy retries,
-  // rather than after gRPC's default backoff of up to two minutes.
-  const int min_backoff_ms =
-      static_cast<int>(absl::ToInt64Milliseconds(options.retry.initial_backoff));
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, std::max(min_backoff_ms, 1));
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(min_backoff_ms, 1));
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
-              static_cast<int>(absl::ToInt64Milliseconds(options.retry.max_backoff)));
-  std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-      options.hub_address, grpc::SslCredentials(tls), args);
-  return std::unique_ptr<ExchangeClient>(
-      new GrpcExchangeClient(options, std::move(channel)));
+  return internal::ConnectClient<ExchangeClient, GrpcExchangeClient>(options);
 }
 
 }  // namespace sx::client

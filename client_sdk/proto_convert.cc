@@ -1,5 +1,9 @@
 #include "proto_convert.h"
 
+#include <string>
+#include <utility>
+
+#include "absl/strings/escaping.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace sx::client::internal {
@@ -11,7 +15,7 @@ static_assert(static_cast<int>(ReferralState::kWithdrawn) ==
               v1::REFERRAL_STATE_WITHDRAWN);
 static_assert(static_cast<int>(DispositionMethod::kTransfer) ==
               v1::DISPOSITION_METHOD_TRANSFER);
-static_assert(static_cast<int>(EventType::kReminded) == v1::EVENT_TYPE_REMINDED);
+static_assert(static_cast<int>(EventType::kOverdue) == v1::EVENT_TYPE_OVERDUE);
 static_assert(static_cast<int>(ReferralKind::kAuditFinding) ==
               v1::REFERRAL_KIND_AUDIT_FINDING);
 static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
@@ -30,6 +34,20 @@ absl::Time FromProto(const google::protobuf::Timestamp& timestamp) {
   }
   return absl::FromUnixSeconds(timestamp.seconds()) +
          absl::Nanoseconds(timestamp.nanos());
+}
+
+google::protobuf::Timestamp ToProto(absl::Time time) {
+  const int64_t seconds = absl::ToUnixSeconds(time);  // rounds down
+  google::protobuf::Timestamp timestamp;
+  timestamp.set_seconds(seconds);
+  timestamp.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
+  return timestamp;
+}
+
+// Query bounds: an infinite time is no bound, and leaves the field unset.
+bool IsBound(absl::Time time) {
+  return time != absl::InfinitePast() && time != absl::InfiniteFuture();
 }
 
 v1::Attachment ToProto(const Attachment& attachment) {
@@ -73,6 +91,8 @@ Feedback FromProto(const v1::Feedback& proto) {
   return feedback;
 }
 
+}  // namespace
+
 Event FromProto(const v1::Event& proto) {
   Event event;
   event.sequence = proto.sequence();
@@ -86,10 +106,10 @@ Event FromProto(const v1::Event& proto) {
   event.disposition = Cast<DispositionMethod>(proto.disposition());
   event.reason = proto.reason();
   event.related_referral_id = proto.related_referral_id();
+  event.content_sha256 = proto.content_sha256();
+  event.previous_event_sha256 = proto.previous_event_sha256();
   return event;
 }
-
-}  // namespace
 
 v1::Lead ToProto(const Lead& lead) {
   v1::Lead proto;
@@ -157,13 +177,15 @@ Referral FromProto(const v1::Referral& proto) {
                                           reminder.text(),
                                           FromProto(reminder.sent_at())});
   }
+  referral.accept_overdue = proto.accept_overdue();
+  referral.feedback_overdue = proto.feedback_overdue();
   referral.version = proto.version();
   return referral;
 }
 
 InboxEntry FromProto(const v1::InboxEntry& proto) {
   return InboxEntry{proto.sequence(), FromProto(proto.event()),
-                    FromProto(proto.referral())};
+                    FromProto(proto.referral()), proto.delivery_attempts()};
 }
 
 ReferralPage FromProto(const v1::ListReferralsResponse& proto) {
@@ -173,6 +195,171 @@ ReferralPage FromProto(const v1::ListReferralsResponse& proto) {
   }
   page.next_page_token = proto.next_page_token();
   return page;
+}
+
+uint32_t FromProto(const v1::AckInboxResponse& response) {
+  return response.acknowledged();
+}
+
+v1::ListTransfersRequest ToProto(const TransferQuery& query) {
+  v1::ListTransfersRequest proto;
+  for (ReferralState state : query.states) {
+    proto.add_states(Cast<v1::ReferralState>(state));
+  }
+  proto.set_sender_agency_id(query.sender_agency_id);
+  proto.set_recipient_agency_id(query.recipient_agency_id);
+  if (IsBound(query.created_after)) {
+    *proto.mutable_created_after() = ToProto(query.created_after);
+  }
+  if (IsBound(query.created_before)) {
+    *proto.mutable_created_before() = ToProto(query.created_before);
+  }
+  proto.set_overdue_only(query.overdue_only);
+  proto.set_page_size(query.page_size);
+  proto.set_page_token(query.page_token);
+  return proto;
+}
+
+v1::ListDeadLettersRequest ToProto(const DeadLetterQuery& query) {
+  v1::ListDeadLettersRequest proto;
+  proto.set_agency_id(query.agency_id);
+  proto.set_page_size(query.page_size);
+  proto.set_page_token(query.page_token);
+  return proto;
+}
+
+v1::QueryEventsRequest ToProto(const EventQuery& query) {
+  v1::QueryEventsRequest proto;
+  proto.set_referral_id(query.referral_id);
+  proto.set_agency_id(query.agency_id);
+  proto.set_type(Cast<v1::EventType>(query.type));
+  if (IsBound(query.time_from)) {
+    *proto.mutable_time_from() = ToProto(query.time_from);
+  }
+  if (IsBound(query.time_to)) *proto.mutable_time_to() = ToProto(query.time_to);
+  proto.set_page_size(query.page_size);
+  proto.set_page_token(query.page_token);
+  return proto;
+}
+
+TransferPage FromProto(const v1::ListTransfersResponse& proto) {
+  TransferPage page;
+  for (const v1::TransferSummary& transfer : proto.transfers()) {
+    TransferSummary summary;
+    summary.referral_id = transfer.referral_id();
+    summary.kind = Cast<ReferralKind>(transfer.kind());
+    summary.sender_agency_id = transfer.sender_agency_id();
+    summary.recipient_agency_id = transfer.recipient_agency_id();
+    summary.state = Cast<ReferralState>(transfer.state());
+    summary.urgency = Cast<Urgency>(transfer.urgency());
+    summary.created_at = FromProto(transfer.created_at());
+    summary.updated_at = FromProto(transfer.updated_at());
+    summary.accept_due_at = FromProto(transfer.accept_due_at());
+    summary.feedback_due_at = FromProto(transfer.feedback_due_at());
+    summary.accept_overdue = transfer.accept_overdue();
+    summary.feedback_overdue = transfer.feedback_overdue();
+    summary.disposition = Cast<DispositionMethod>(transfer.disposition());
+    summary.parent_referral_id = transfer.parent_referral_id();
+    summary.child_referral_id = transfer.child_referral_id();
+    summary.feedback_count = transfer.feedback_count();
+    summary.reminder_count = transfer.reminder_count();
+    summary.version = transfer.version();
+    page.transfers.push_back(std::move(summary));
+  }
+  page.next_page_token = proto.next_page_token();
+  return page;
+}
+
+std::vector<InboxStats> FromProto(const v1::GetInboxStatsResponse& proto) {
+  std::vector<InboxStats> inboxes;
+  for (const v1::InboxStats& inbox : proto.inboxes()) {
+    inboxes.push_back(InboxStats{inbox.agency_id(), inbox.depth(),
+                                 FromProto(inbox.oldest_unacknowledged_at()),
+                                 inbox.connected_streams(),
+                                 inbox.dead_letters(), inbox.last_sequence()});
+  }
+  return inboxes;
+}
+
+DeadLetterPage FromProto(const v1::ListDeadLettersResponse& proto) {
+  DeadLetterPage page;
+  for (const v1::DeadLetter& letter : proto.dead_letters()) {
+    page.dead_letters.push_back(DeadLetter{
+        letter.agency_id(), letter.sequence(), FromProto(letter.event()),
+        letter.delivery_attempts(), FromProto(letter.dead_lettered_at())});
+  }
+  page.next_page_token = proto.next_page_token();
+  return page;
+}
+
+uint32_t FromProto(const v1::RedriveDeadLettersResponse& response) {
+  return response.redriven();
+}
+
+TransferCounts FromProto(const v1::GetTransferCountsResponse& proto) {
+  TransferCounts counts;
+  for (const v1::StateCount& entry : proto.by_state()) {
+    counts.by_state.push_back(
+        StateCount{Cast<ReferralState>(entry.state()), entry.count()});
+  }
+  for (const v1::RouteCount& entry : proto.by_route()) {
+    counts.by_route.push_back(
+        RouteCount{entry.sender_type(), entry.recipient_type(), entry.count()});
+  }
+  counts.overdue_open = proto.overdue_open();
+  return counts;
+}
+
+HubStatus FromProto(const v1::HubStatus& proto) {
+  return HubStatus{
+      proto.hub_id(),  proto.version(),   FromProto(proto.started_at()),
+      proto.storage(), proto.referrals(), proto.events(),
+      proto.agencies()};
+}
+
+EventPage FromProto(const v1::QueryEventsResponse& proto) {
+  EventPage page;
+  for (const v1::Event& event : proto.events()) {
+    page.events.push_back(FromProto(event));
+  }
+  page.next_page_token = proto.next_page_token();
+  return page;
+}
+
+absl::StatusOr<SignedCheckpoint> FromProto(const v1::SignedCheckpoint& proto) {
+  SignedCheckpoint checkpoint;
+  checkpoint.text = proto.text();
+  if (!absl::Base64Unescape(proto.signature_base64(), &checkpoint.signature)) {
+    return absl::DataLossError(
+        "the hub sent a checkpoint signature that is not base64");
+  }
+  checkpoint.tree_size = proto.tree_size();
+  checkpoint.root_hash = proto.root_hash();
+  return checkpoint;
+}
+
+InclusionProof FromProto(const v1::InclusionProof& proto) {
+  return InclusionProof{proto.leaf_index(),
+                        proto.tree_size(),
+                        {proto.hashes().begin(), proto.hashes().end()}};
+}
+
+ConsistencyProof FromProto(const v1::ConsistencyProof& proto) {
+  return ConsistencyProof{proto.first_size(),
+                          proto.second_size(),
+                          {proto.hashes().begin(), proto.hashes().end()}};
+}
+
+absl::StatusOr<EventExport> FromProto(const v1::EventExport& proto) {
+  absl::StatusOr<SignedCheckpoint> checkpoint = FromProto(proto.checkpoint());
+  if (!checkpoint.ok()) return checkpoint.status();
+  EventExport exported;
+  exported.checkpoint = *std::move(checkpoint);
+  for (const v1::ExportedEvent& event : proto.events()) {
+    exported.events.push_back(
+        ExportedEvent{event.event_bytes(), FromProto(event.proof())});
+  }
+  return exported;
 }
 
 }  // namespace sx::client::internal

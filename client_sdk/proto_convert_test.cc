@@ -63,5 +63,56 @@ TEST(ProtoConvertTest, ListQueryMapsRoles) {
   EXPECT_EQ(ToProto(query).role(), v1::PARTY_ROLE_RECIPIENT);
 }
 
+TEST(ProtoConvertTest, InboxEntryCarriesAttemptsOverdueFlagsAndDigests) {
+  v1::InboxEntry proto;
+  proto.set_sequence(7);
+  proto.set_delivery_attempts(3);
+  proto.mutable_event()->set_type(v1::EVENT_TYPE_OVERDUE);
+  proto.mutable_event()->set_previous_event_sha256(std::string(32, '\x01'));
+  proto.mutable_referral()->set_feedback_overdue(true);
+  InboxEntry entry = FromProto(proto);
+  EXPECT_EQ(entry.delivery_attempts, 3u);
+  EXPECT_EQ(entry.event.type, EventType::kOverdue);
+  EXPECT_EQ(ToString(entry.event.type), "overdue");
+  EXPECT_EQ(entry.event.previous_event_sha256, std::string(32, '\x01'));
+  EXPECT_FALSE(entry.referral.accept_overdue);
+  EXPECT_TRUE(entry.referral.feedback_overdue);
+}
+
+TEST(ProtoConvertTest, QueryBoundsAreSetOnlyWhenFinite) {
+  TransferQuery transfers;
+  transfers.states = {ReferralState::kAccepted};
+  transfers.overdue_only = true;
+  v1::ListTransfersRequest request = ToProto(transfers);
+  EXPECT_FALSE(request.has_created_after());
+  EXPECT_FALSE(request.has_created_before());
+  EXPECT_TRUE(request.overdue_only());
+  transfers.created_after = absl::FromUnixMillis(1764115200250);
+  request = ToProto(transfers);
+  EXPECT_EQ(request.created_after().seconds(), 1764115200);
+  EXPECT_EQ(request.created_after().nanos(), 250000000);
+
+  EventQuery events;
+  events.type = EventType::kOverdue;
+  events.time_to = absl::FromUnixSeconds(5);
+  v1::QueryEventsRequest query = ToProto(events);
+  EXPECT_EQ(query.type(), v1::EVENT_TYPE_OVERDUE);
+  EXPECT_FALSE(query.has_time_from());
+  EXPECT_EQ(query.time_to().seconds(), 5);
+}
+
+TEST(ProtoConvertTest, CheckpointSignatureIsDecodedOrRefused) {
+  v1::SignedCheckpoint proto;
+  proto.set_text("sxhub-checkpoint/v1\n");
+  proto.set_signature_base64("AAEC");
+  proto.set_tree_size(3);
+  absl::StatusOr<SignedCheckpoint> checkpoint = FromProto(proto);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  EXPECT_EQ(checkpoint->signature, std::string("\x00\x01\x02", 3));
+  EXPECT_EQ(checkpoint->tree_size, 3u);
+  proto.set_signature_base64("not base64!");
+  EXPECT_EQ(FromProto(proto).status().code(), absl::StatusCode::kDataLoss);
+}
+
 }  // namespace
 }  // namespace sx::client::internal

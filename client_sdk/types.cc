@@ -76,6 +76,7 @@ const std::pair<EventType, const char*> kEventTypes[] = {
     {EventType::kClosed, "closed"},
     {EventType::kWithdrawn, "withdrawn"},
     {EventType::kReminded, "reminded"},
+    {EventType::kOverdue, "overdue"},
 };
 
 }  // namespace
@@ -105,6 +106,9 @@ bool ParseUrgency(absl::string_view name, Urgency* value) {
 }
 bool ParseFeedbackKind(absl::string_view name, FeedbackKind* value) {
   return ValueOf(kFeedbackKinds, name, value);
+}
+bool ParseEventType(absl::string_view name, EventType* value) {
+  return ValueOf(kEventTypes, name, value);
 }
 
 }  // namespace sx::client

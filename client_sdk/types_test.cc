@@ -24,6 +24,17 @@ TEST(TypesTest, NamesRoundTrip) {
   EXPECT_EQ(ToString(urgency), "fast_track");
 }
 
+TEST(TypesTest, EventTypeNamesRoundTrip) {
+  for (int i = static_cast<int>(EventType::kSubmitted);
+       i <= static_cast<int>(EventType::kOverdue); ++i) {
+    const EventType type = static_cast<EventType>(i);
+    EventType parsed = EventType::kUnspecified;
+    ASSERT_TRUE(ParseEventType(ToString(type), &parsed)) << i;
+    EXPECT_EQ(parsed, type);
+  }
+  EXPECT_EQ(ToString(EventType::kOverdue), "overdue");
+}
+
 TEST(TypesTest, UnknownNamesAreRefused) {
   ReferralState state = ReferralState::kClosed;
   EXPECT_FALSE(ParseReferralState("SUBMITTED", &state));

@@ -183,6 +183,9 @@ int Run(const std::string& config_path, bool check_only,
   builder.AddListeningPort(settings.listen_address(), *credentials, &port);
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(settings.limits().max_message_bytes()));
+  // Two hubs on one address would split agencies between two data
+  // directories: refuse to share the port (gRPC allows it by default).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddChannelArgument(
       GRPC_ARG_MAX_METADATA_SIZE,
       static_cast<int>(settings.limits().max_metadata_bytes()));

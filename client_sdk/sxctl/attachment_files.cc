@@ -4,13 +4,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "local_files.h"
 
 namespace sx::sxctl {
 namespace {
@@ -56,12 +56,6 @@ constexpr std::pair<const char*, const char*> kMediaTypes[] = {
 };
 
 constexpr char kDefaultMediaType[] = "application/octet-stream";
-
-absl::Status FileError(const std::string& what, const std::string& path,
-                       int error_number) {
-  return absl::ErrnoToStatus(error_number,
-                             absl::StrCat("cannot ", what, " ", path));
-}
 
 // A remote party chose this name: keep only something that stays inside the
 // target directory.
@@ -130,18 +124,13 @@ absl::StatusOr<std::vector<client::Attachment>> ReadAttachmentFiles(
     const std::vector<std::string>& paths) {
   std::vector<client::Attachment> attachments;
   for (const std::string& path : paths) {
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) {
-      return FileError("attach", path, EISDIR);
-    }
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return FileError("read attachment", path, errno);
+    absl::StatusOr<std::string> content =
+        ReadLocalFile(path, "read attachment");
+    if (!content.ok()) return content.status();
     client::Attachment attachment;
     attachment.name = std::filesystem::path(path).filename().string();
     attachment.media_type = GuessMediaType(attachment.name);
-    attachment.content.assign(std::istreambuf_iterator<char>(file),
-                              std::istreambuf_iterator<char>());
-    if (file.bad()) return FileError("read attachment", path, errno);
+    attachment.content = *std::move(content);
     attachment.size_bytes = static_cast<int64_t>(attachment.content.size());
     attachments.push_back(std::move(attachment));
   }

@@ -1,8 +1,10 @@
-// What every command handler gets: its checked command line, a connected
-// client, and where to print results.
+// What every command handler gets: its checked command line, where to print
+// results, and a client of the hub service its CommandSpec names.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -10,14 +12,20 @@
 #include "absl/strings/string_view.h"
 #include "command_line.h"
 #include "output.h"
+#include "sx/client/admin_client.h"
+#include "sx/client/audit_client.h"
 #include "sx/client/exchange_client.h"
 
 namespace sx::sxctl {
 
 struct CommandContext {
   const Invocation& invocation;
-  client::ExchangeClient& client;
   Output& output;
+  // Only the client of the command's HubService is set; offline commands
+  // (HubService::kNone) get none.
+  client::ExchangeClient* exchange = nullptr;
+  client::AdminClient* admin = nullptr;
+  client::AuditClient* audit = nullptr;
 };
 
 // Converts an option value to an SDK enum with the SDK's own Parse* function.
@@ -31,6 +39,39 @@ absl::StatusOr<Enum> ParseChoice(bool (*parse)(absl::string_view, Enum*),
     return absl::InternalError(absl::StrCat("unexpected value '", text, "'"));
   }
   return value;
+}
+
+// Sets `*value` from option `name` with the SDK's `parse` function if the
+// option was given; leaves it alone otherwise.
+template <typename Enum>
+absl::Status ChoiceOption(const Invocation& invocation, const std::string& name,
+                          bool (*parse)(absl::string_view, Enum*),
+                          Enum* value) {
+  if (!invocation.Has(name)) return absl::OkStatus();
+  absl::StatusOr<Enum> parsed = ParseChoice(parse, invocation.Value(name));
+  if (!parsed.ok()) return parsed.status();
+  *value = *parsed;
+  return absl::OkStatus();
+}
+
+// Every --state value, as SDK states (the parser checked the names).
+absl::StatusOr<std::vector<client::ReferralState>> StateOptions(
+    const Invocation& invocation);
+
+// --page-size, or 0 (the hub's default). Past uint32 is the hub's to refuse.
+uint32_t PageSizeOption(const Invocation& invocation);
+
+// The positional arguments of a command whose argument_type is kCount.
+std::vector<uint64_t> CountArguments(const Invocation& invocation);
+
+// The common tail of a command that makes one call: print its result with
+// `print`, or fail with its status.
+template <typename T>
+absl::Status PrintIfOk(absl::StatusOr<T> result, Output& output,
+                       void (Output::*print)(const T&)) {
+  if (!result.ok()) return result.status();
+  (output.*print)(*result);
+  return absl::OkStatus();
 }
 
 }  // namespace sx::sxctl

@@ -43,6 +43,13 @@ std::string CheckValue(ValueType type, const std::vector<std::string>& choices,
         if (value == choice) return "";
       }
       return absl::StrCat("is not one of: ", absl::StrJoin(choices, ", "));
+    case ValueType::kTime: {
+      absl::Time time;
+      std::string error;
+      if (absl::ParseTime(absl::RFC3339_full, value, &time, &error)) return "";
+      return "is not an RFC 3339 time such as 2024-05-01T08:00:00+08:00 or "
+             "2024-05-01T00:00:00Z";
+    }
   }
   return "";
 }
@@ -85,6 +92,32 @@ std::string Invocation::Value(const std::string& option) const {
 std::vector<std::string> Invocation::Values(const std::string& option) const {
   auto it = values.find(option);
   return it == values.end() ? std::vector<std::string>() : it->second;
+}
+
+// The parser has checked these values against their type, so a conversion
+// cannot fail here.
+uint64_t Invocation::Count(const std::string& option, uint64_t absent) const {
+  uint64_t count = absent;
+  if (Has(option)) (void)absl::SimpleAtoi(Value(option), &count);
+  return count;
+}
+
+absl::Duration Invocation::Seconds(const std::string& option,
+                                   absl::Duration absent) const {
+  double seconds = 0;
+  if (!Has(option) || !absl::SimpleAtod(Value(option), &seconds)) return absent;
+  return absl::Seconds(seconds);
+}
+
+absl::Time Invocation::Time(const std::string& option,
+                            absl::Time absent) const {
+  absl::Time time = absent;
+  std::string error;
+  if (Has(option) &&
+      !absl::ParseTime(absl::RFC3339_full, Value(option), &time, &error)) {
+    return absent;
+  }
+  return time;
 }
 
 CommandLineParser::CommandLineParser(

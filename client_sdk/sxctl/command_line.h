@@ -10,12 +10,14 @@
 // "--" ends option parsing.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace sx::sxctl {
 
@@ -27,6 +29,7 @@ enum class ValueType {
   kCount,    // an unsigned decimal integer
   kSeconds,  // a positive number of seconds, fractions allowed
   kChoice,   // one of OptionSpec::choices
+  kTime,     // an RFC 3339 time with offset: 2024-05-01T08:00:00+08:00
 };
 
 struct OptionSpec {
@@ -49,6 +52,11 @@ OptionSpec SwitchOption(std::string name, std::string help);
 // unless it was made by UsageError().
 using CommandHandler = absl::Status (*)(const CommandContext& context);
 
+// The hub service a command talks to, and so the client main connects for it
+// (with the identity from the connection settings). kNone: the command works
+// offline and needs no connection settings at all.
+enum class HubService { kNone, kExchange, kAdmin, kAudit };
+
 struct CommandSpec {
   std::string name;  // one or two words: "show", "inbox list"
   std::string summary;
@@ -58,6 +66,7 @@ struct CommandSpec {
   int max_arguments = 0;  // -1: unlimited
   ValueType argument_type = ValueType::kText;
   std::vector<OptionSpec> options;
+  HubService service = HubService::kExchange;
   CommandHandler run = nullptr;
 };
 
@@ -76,6 +85,12 @@ struct Invocation {
   // The option's value ("" if absent; the last one if repeated).
   std::string Value(const std::string& option) const;
   std::vector<std::string> Values(const std::string& option) const;
+  // The value of a kCount, kSeconds or kTime option, which the parser has
+  // checked; `absent` if the option was not given.
+  uint64_t Count(const std::string& option, uint64_t absent = 0) const;
+  absl::Duration Seconds(const std::string& option,
+                         absl::Duration absent) const;
+  absl::Time Time(const std::string& option, absl::Time absent) const;
 };
 
 struct ParseResult {

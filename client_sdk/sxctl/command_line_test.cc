@@ -121,5 +121,37 @@ TEST(UsageErrorTest, IsRecognisedAndDistinctFromCallErrors) {
   EXPECT_FALSE(IsUsageError(absl::OkStatus()));
 }
 
+TEST(CommandLineTest, TimesAreRfc3339WithAnOffset) {
+  ParseResult parsed =
+      Parse({"admin", "transfers", "--created-after",
+             "2024-05-01T08:00:00+08:00", "--created-before",
+             "2024-05-02T00:00:00.5Z"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.invocation.Time("created-after", absl::InfinitePast()),
+            absl::FromUnixSeconds(1714521600));
+  EXPECT_EQ(parsed.invocation.Time("created-before", absl::InfinitePast()),
+            absl::FromUnixMillis(1714608000500));
+  EXPECT_EQ(parsed.invocation.Time("absent", absl::InfiniteFuture()),
+            absl::InfiniteFuture());
+  for (const char* bad : {"2024-05-01", "2024-05-01T08:00:00", "yesterday"}) {
+    EXPECT_NE(Parse({"audit", "events", "--from", bad}).error.find(
+                  "is not an RFC 3339 time"),
+              std::string::npos)
+        << bad;
+  }
+}
+
+TEST(CommandLineTest, OfflineCommandsNeedNoHubService) {
+  EXPECT_EQ(Parse({"audit", "verify", "--export", "e", "--hub-cert", "c"})
+                .invocation.command->service,
+            HubService::kNone);
+  EXPECT_EQ(Parse({"audit", "events"}).invocation.command->service,
+            HubService::kAudit);
+  EXPECT_EQ(Parse({"admin", "status"}).invocation.command->service,
+            HubService::kAdmin);
+  EXPECT_EQ(Parse({"list", "--role", "sent"}).invocation.command->service,
+            HubService::kExchange);
+}
+
 }  // namespace
 }  // namespace sx::sxctl

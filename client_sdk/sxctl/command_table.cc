@@ -2,7 +2,12 @@
 
 #include <initializer_list>
 #include <string>
+#include <utility>
 
+#include "absl/strings/str_cat.h"
+
+#include "admin_commands.h"
+#include "audit_commands.h"
 #include "connection_settings.h"
 #include "inbox_commands.h"
 #include "referral_commands.h"
@@ -12,6 +17,7 @@ namespace sx::sxctl {
 namespace {
 
 using client::DispositionMethod;
+using client::EventType;
 using client::FeedbackKind;
 using client::ReferralKind;
 using client::ReferralState;
@@ -59,6 +65,219 @@ OptionSpec RequestId() {
   return Optional("request-id", "ID",
                   "makes a retry of this exact call safe: the hub applies it "
                   "once however often it is sent (default: a new UUID)");
+}
+
+// --state, repeatable: one of the referral states.
+OptionSpec StateFilter(std::string help) {
+  OptionSpec option = Choice(
+      "state", "STATE", std::move(help),
+      Names({ReferralState::kSubmitted, ReferralState::kDelivered,
+             ReferralState::kAccepted, ReferralState::kDisposing,
+             ReferralState::kFeedbackSent, ReferralState::kClosed,
+             ReferralState::kReturned, ReferralState::kRerouted,
+             ReferralState::kWithdrawn}),
+      false);
+  option.repeatable = true;
+  return option;
+}
+
+// --page-size and --page-token of a paged listing.
+std::vector<OptionSpec> Paging(std::string what, std::string hub_limits) {
+  return {ValueOption("page-size", "N",
+                      absl::StrCat("at most N ", what, " (hub default ",
+                                   hub_limits, ")"),
+                      ValueType::kCount),
+          Optional("page-token", "TOKEN", "continue from a previous page")};
+}
+
+// A command of the admin or audit group: `service` says which identity it
+// needs (kNone: it works offline).
+CommandSpec ServiceCommand(std::string name, HubService service,
+                           std::string summary, std::string description,
+                           std::vector<OptionSpec> options,
+                           CommandHandler run) {
+  CommandSpec command;
+  command.name = std::move(name);
+  command.service = service;
+  command.summary = std::move(summary);
+  command.description = std::move(description);
+  command.options = std::move(options);
+  command.run = run;
+  return command;
+}
+
+std::vector<OptionSpec> Concat(std::vector<OptionSpec> options,
+                               std::vector<OptionSpec> more) {
+  for (OptionSpec& option : more) options.push_back(std::move(option));
+  return options;
+}
+
+void AddAdminCommands(std::vector<CommandSpec>& commands) {
+  commands.push_back(ServiceCommand(
+      "admin transfers", HubService::kAdmin,
+      "管理员: list transfers (referrals) by state, route, time or overdue",
+      "Metadata only: who, what kind, where it stands, deadlines and overdue "
+      "flags, never a lead's content. Newest first; every filter given must "
+      "match.",
+      Concat({StateFilter("only transfers in this state"),
+              Optional("from", "AGENCY", "only transfers sent by AGENCY"),
+              Optional("to", "AGENCY", "only transfers sent to AGENCY"),
+              ValueOption("created-after", "TIME",
+                          "only transfers created at or after TIME (RFC "
+                          "3339, e.g. 2024-05-01T00:00:00+08:00)",
+                          ValueType::kTime),
+              ValueOption("created-before", "TIME",
+                          "only transfers created before TIME",
+                          ValueType::kTime),
+              SwitchOption("overdue",
+                           "only transfers with a missed deadline flagged")},
+             Paging("transfers", "50, at most 500")),
+      &RunAdminTransfers));
+  commands.push_back(ServiceCommand(
+      "admin inboxes", HubService::kAdmin,
+      "管理员: every agency's inbox: depth, oldest entry, streams, dead letters",
+      "One row per configured agency: unacknowledged entries, how long the "
+      "oldest has waited, open inbox streams, dead letters and the last "
+      "sequence given out.",
+      {}, &RunAdminInboxes));
+  commands.push_back(ServiceCommand(
+      "admin dead-letters", HubService::kAdmin,
+      "管理员: inbox entries moved aside after too many unacknowledged "
+      "deliveries",
+      "Shows the event each entry told of (metadata only). Put them back "
+      "with `sxctl admin redrive`.",
+      Concat({Optional("agency", "AGENCY", "only AGENCY's dead letters")},
+             Paging("dead letters", "50, at most 500")),
+      &RunAdminDeadLetters));
+  CommandSpec redrive = ServiceCommand(
+      "admin redrive", HubService::kAdmin,
+      "管理员: put dead letters back at the end of an agency's inbox",
+      "Redrives the dead letters with the given sequences, or all of AGENCY's "
+      "when none are given; each gets a new sequence and a fresh delivery "
+      "count. Repeating it is harmless.",
+      {Required("agency", "AGENCY", "whose dead letters")}, &RunAdminRedrive);
+  redrive.arguments = "[SEQ...]";
+  redrive.max_arguments = -1;
+  redrive.argument_type = ValueType::kCount;
+  commands.push_back(std::move(redrive));
+  commands.push_back(ServiceCommand(
+      "admin counts", HubService::kAdmin,
+      "管理员: referral counts by state and by route, and open overdue ones",
+      "Routes are by agency type (sender type → recipient type).", {},
+      &RunAdminCounts));
+  commands.push_back(ServiceCommand(
+      "admin status", HubService::kAdmin,
+      "管理员: the hub's id, version, uptime, storage health and totals", "",
+      {}, &RunAdminStatus));
+  commands.push_back(ServiceCommand(
+      "admin top", HubService::kAdmin,
+      "管理员: a live view of inboxes, states, overdue items and throughput",
+      "Refreshes every --interval seconds until Ctrl-C: per inbox the depth, "
+      "the age of the oldest entry, open streams and dead letters; referral "
+      "counts by state; open overdue referrals; and throughput, the events "
+      "the hub recorded per second since the previous frame. On a terminal "
+      "each frame replaces the last; otherwise frames follow each other, a "
+      "blank line apart. With --json, one JSON object per frame and line.",
+      {ValueOption("interval", "SECONDS",
+                   "time between frames (default 2)", ValueType::kSeconds),
+       ValueOption("iterations", "N", "stop after N frames",
+                   ValueType::kCount)},
+      &RunAdminTop));
+}
+
+void AddAuditCommands(std::vector<CommandSpec>& commands) {
+  commands.push_back(ServiceCommand(
+      "audit events", HubService::kAudit,
+      "审计员: read the hub's event history, oldest first",
+      "Every filter given must match. --agency selects the events of "
+      "referrals AGENCY is a party to or acted in.",
+      Concat({Optional("referral", "ID", "only events of this referral"),
+              Optional("agency", "AGENCY", "only events concerning AGENCY"),
+              Choice("type", "TYPE", "only events of this type",
+                     Names({EventType::kSubmitted, EventType::kDelivered,
+                            EventType::kAccepted, EventType::kReturned,
+                            EventType::kRerouted,
+                            EventType::kDispositionRecorded,
+                            EventType::kInterimFeedback,
+                            EventType::kFinalFeedback, EventType::kClosed,
+                            EventType::kWithdrawn, EventType::kReminded,
+                            EventType::kOverdue}),
+                     false),
+              ValueOption("from", "TIME", "only events at or after TIME (RFC "
+                          "3339)", ValueType::kTime),
+              ValueOption("to", "TIME", "only events at or before TIME",
+                          ValueType::kTime)},
+             Paging("events", "100, at most 1000")),
+      &RunAuditEvents));
+  commands.push_back(ServiceCommand(
+      "audit checkpoint", HubService::kAudit,
+      "审计员: get the hub's signed checkpoint of its event log, and keep it",
+      "A checkpoint is the hub's signed statement of the log's size and root "
+      "hash. Keep the file (--out): a later checkpoint must extend it (`sxctl "
+      "audit consistency`). The file is the signed checkpoint text, then a "
+      "line \"— signature <base64>\" (em dash, space): the form of a "
+      "signed note.",
+      {Optional("out", "FILE", "save the signed checkpoint in FILE")},
+      &RunAuditCheckpoint));
+  CommandSpec proof = ServiceCommand(
+      "audit proof", HubService::kAudit,
+      "审计员: get the inclusion proof of one event",
+      "The sibling hashes that lead from event SEQ's leaf to the root of the "
+      "log of --tree-size events (default: the log as it is now).",
+      {ValueOption("tree-size", "N", "the size of the log to prove against",
+                   ValueType::kCount)},
+      &RunAuditProof);
+  proof.arguments = "SEQ";
+  proof.min_arguments = 1;
+  proof.max_arguments = 1;
+  proof.argument_type = ValueType::kCount;
+  commands.push_back(std::move(proof));
+  commands.push_back(ServiceCommand(
+      "audit export", HubService::kAudit,
+      "审计员: export events with their proofs for offline verification",
+      "Writes events --from to --to (at most 10000), each as stored with its "
+      "inclusion proof, and the signed checkpoint they are proved against, "
+      "to FILE. Format, one item per line: \"sxctl-event-export/v1\", "
+      "\"range FIRST LAST\", the checkpoint as `audit checkpoint` saves it, "
+      "then \"event LEAF_INDEX TREE_SIZE BYTES HASH...\" per event (base64 "
+      "bytes of the stored supervision.v1.Event and base64 proof hashes). "
+      "Check it with `sxctl audit verify`.",
+      {ValueOption("from", "SEQ", "the first event (from 1)",
+                   ValueType::kCount),
+       ValueOption("to", "SEQ", "the last event (default: the newest)",
+                   ValueType::kCount),
+       Required("out", "FILE", "where to write the export")},
+      &RunAuditExport));
+  commands.back().options[0].required = true;
+  commands.push_back(ServiceCommand(
+      "audit verify", HubService::kNone,
+      "审计员: verify an export offline with the hub's certificate",
+      "Needs no hub and no identity. Checks the checkpoint's signature with "
+      "the hub certificate, then that the export holds exactly its range of "
+      "events in order, each in the signed log at its place (its inclusion "
+      "proof leads from the hash of its bytes to the signed root) and each "
+      "naming the digest of the one before. Prints the events. Exit status 1 "
+      "names the first event that fails. An export proves what it holds: a "
+      "shorter contiguous part of it, with its range line changed, still "
+      "verifies.",
+      {Required("export", "FILE", "an export written by `sxctl audit export`"),
+       Required("hub-cert", "FILE",
+                "the hub's certificate (PEM), obtained out of band")},
+      &RunAuditVerify));
+  commands.push_back(ServiceCommand(
+      "audit consistency", HubService::kAudit,
+      "审计员: prove a later checkpoint extends an earlier one (no rewritten "
+      "history)",
+      "Checks both saved checkpoints' signatures offline, asks the hub for "
+      "the consistency proof between their sizes, and checks it against the "
+      "two roots you kept, so the hub cannot choose what it is checked "
+      "against. Exit status 1 with \"forked or rewritten history\" if the "
+      "new log does not extend the old one.",
+      {Required("old", "FILE", "the earlier checkpoint file"),
+       Required("new", "FILE", "the later checkpoint file"),
+       Required("hub-cert", "FILE",
+                "the hub's certificate (PEM), obtained out of band")},
+      &RunAuditConsistency));
 }
 
 // A command on one referral that changes it: "ID" plus `options` and
@@ -182,21 +401,10 @@ std::vector<CommandSpec> BuildCommands() {
   CommandSpec list;
   list.name = "list";
   list.summary = "list referrals you sent or received, newest first";
-  list.options = {
-      Choice("role", "ROLE", "which side", {"sent", "received"}, true),
-      Choice("state", "STATE", "only referrals in this state",
-             Names({ReferralState::kSubmitted, ReferralState::kDelivered,
-                    ReferralState::kAccepted, ReferralState::kDisposing,
-                    ReferralState::kFeedbackSent, ReferralState::kClosed,
-                    ReferralState::kReturned, ReferralState::kRerouted,
-                    ReferralState::kWithdrawn}),
-             false),
-      ValueOption("page-size", "N",
-                  "at most N referrals (hub default 50, at most 500)",
-                  ValueType::kCount),
-      Optional("page-token", "TOKEN", "continue from a previous page"),
-  };
-  list.options[1].repeatable = true;
+  list.options = Concat(
+      {Choice("role", "ROLE", "which side", {"sent", "received"}, true),
+       StateFilter("only referrals in this state")},
+      Paging("referrals", "50, at most 500"));
   list.run = &RunList;
   commands.push_back(std::move(list));
 
@@ -249,6 +457,8 @@ std::vector<CommandSpec> BuildCommands() {
       "the recipient still owes a step.",
       {Required("text", "TEXT", "what is asked of the recipient")},
       &RunRemind));
+  AddAdminCommands(commands);
+  AddAuditCommands(commands);
   return commands;
 }
 

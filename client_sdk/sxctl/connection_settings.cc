@@ -107,7 +107,9 @@ std::vector<OptionSpec> ConnectionOptions() {
   return {
       ValueOption("hub", "HOST:PORT",
                   "the hub's address (default 127.0.0.1:7443)"),
-      ValueOption("cert", "FILE", "this agency's client certificate (PEM)"),
+      ValueOption("cert", "FILE",
+                  "your client certificate (PEM): an agency's, an "
+                  "administrator's or an auditor's"),
       ValueOption("key", "FILE", "the certificate's private key (PEM)"),
       ValueOption("ca", "FILE",
                   "the CA certificate that signed the hub's certificate"),

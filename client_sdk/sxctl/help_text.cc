@@ -15,8 +15,9 @@ constexpr char kExitStatus[] =
     "Exit status:\n"
     "  0  success\n"
     "  1  the call failed: the hub refused it or could not be reached (stderr\n"
-    "     shows \"sxctl: <gRPC status code>: <message>\"), or a local file\n"
-    "     could not be read or written\n"
+    "     shows \"sxctl: <gRPC status code>: <message>\"), a local file\n"
+    "     could not be read or written, or a verification failed (audit\n"
+    "     verify, audit consistency)\n"
     "  2  usage error: unknown command or option, missing or malformed\n"
     "     argument, unreadable or malformed profile\n";
 
@@ -134,7 +135,9 @@ std::string GeneralHelp(const std::vector<CommandSpec>& commands,
   std::string out =
       "sxctl: command-line client of the supervision data exchange hub.\n"
       "Moves referrals through 移送 → 签收 → 处置 → 反馈 → 销号 as the agency\n"
-      "named by your client certificate.\n\n"
+      "named by your client certificate; with an administrator's certificate\n"
+      "watches transfers and queues (admin ...), with an auditor's reads and\n"
+      "verifies the event history (audit ...).\n\n"
       "usage: sxctl [global options] COMMAND [ARGS] [options]\n\n"
       "Commands:\n";
   size_t width = 0;

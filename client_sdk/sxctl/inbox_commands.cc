@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "interrupt.h"
@@ -19,12 +18,7 @@ namespace {
 constexpr absl::Duration kDefaultIdle = absl::Seconds(1);
 
 uint64_t AfterSequence(const Invocation& invocation) {
-  uint64_t after = 0;
-  if (invocation.Has("after")) {
-    // Checked by the parser; an overflow would be a parser bug.
-    (void)absl::SimpleAtoi(invocation.Value("after"), &after);
-  }
-  return after;
+  return invocation.Count("after");
 }
 
 // The stream gives no sign of "nothing more for now", so `inbox list` reads
@@ -84,7 +78,7 @@ class InboxSnapshot {
 // Follows the stream without acknowledging: what is shown stays in the inbox.
 absl::Status WatchWithoutAck(const CommandContext& context) {
   std::unique_ptr<client::InboxStream> stream =
-      context.client.OpenInbox(AfterSequence(context.invocation));
+      context.exchange->OpenInbox(AfterSequence(context.invocation));
   InterruptHandler interrupt([&stream] { stream->Cancel(); });
   client::InboxEntry entry;
   while (stream->Next(&entry)) context.output.StreamedInboxEntry(entry);
@@ -96,7 +90,7 @@ absl::Status WatchWithoutAck(const CommandContext& context) {
 // Acknowledges each entry once it is printed; InboxConsumer reconnects when
 // the hub goes away and never acknowledges what was not printed.
 absl::Status WatchWithAck(const CommandContext& context) {
-  client::InboxConsumer consumer(context.client,
+  client::InboxConsumer consumer(*context.exchange,
                                  [&context](const client::InboxEntry& entry) {
                                    context.output.StreamedInboxEntry(entry);
                                    return absl::OkStatus();
@@ -109,22 +103,18 @@ absl::Status WatchWithAck(const CommandContext& context) {
 
 absl::Status RunInboxList(const CommandContext& context) {
   const Invocation& in = context.invocation;
-  absl::Duration idle = kDefaultIdle;
-  if (in.Has("idle")) {
-    double seconds = 0;
-    (void)absl::SimpleAtod(in.Value("idle"), &seconds);  // checked by parser
-    idle = absl::Seconds(seconds);
-  }
+  const absl::Duration idle = in.Seconds("idle", kDefaultIdle);
   // A unary call first, so that the connection and TLS handshake are done
   // (and an unknown identity is refused with a clear status) before the idle
   // timer starts: it should measure the hub's silence, not the handshake.
   client::ListQuery probe;
   probe.page_size = 1;
-  absl::StatusOr<client::ReferralPage> connected = context.client.List(probe);
+  absl::StatusOr<client::ReferralPage> connected =
+      context.exchange->List(probe);
   if (!connected.ok()) return connected.status();
 
   std::unique_ptr<client::InboxStream> stream =
-      context.client.OpenInbox(AfterSequence(in));
+      context.exchange->OpenInbox(AfterSequence(in));
   absl::StatusOr<std::vector<client::InboxEntry>> entries =
       InboxSnapshot(*stream, idle).Read();
   if (!entries.ok()) return entries.status();
@@ -144,13 +134,8 @@ absl::Status RunInboxWatch(const CommandContext& context) {
 }
 
 absl::Status RunInboxAck(const CommandContext& context) {
-  std::vector<uint64_t> sequences;
-  for (const std::string& argument : context.invocation.arguments) {
-    uint64_t sequence = 0;
-    (void)absl::SimpleAtoi(argument, &sequence);  // checked by the parser
-    sequences.push_back(sequence);
-  }
-  absl::StatusOr<uint32_t> acknowledged = context.client.Ack(sequences);
+  const std::vector<uint64_t> sequences = CountArguments(context.invocation);
+  absl::StatusOr<uint32_t> acknowledged = context.exchange->Ack(sequences);
   if (!acknowledged.ok()) return acknowledged.status();
   context.output.Acknowledged(*acknowledged, sequences.size());
   return absl::OkStatus();

@@ -1,5 +1,6 @@
 #include "json_writer.h"
 
+#include <cmath>
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
@@ -118,6 +119,14 @@ JsonWriter& JsonWriter::Int(int64_t value) {
 JsonWriter& JsonWriter::Uint(uint64_t value) {
   BeforeValue();
   absl::StrAppend(&text_, value);
+  return *this;
+}
+
+JsonWriter& JsonWriter::Double(double value) {
+  // JSON has no NaN or infinity.
+  if (!std::isfinite(value)) return Null();
+  BeforeValue();
+  absl::StrAppendFormat(&text_, "%.6g", value);
   return *this;
 }
 

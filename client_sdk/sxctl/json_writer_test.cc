@@ -1,5 +1,6 @@
 #include "json_writer.h"
 
+#include <cmath>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -74,6 +75,14 @@ TEST(JsonWriterTest, TopLevelArrayOfObjects) {
   json.BeginObject().EndObject();
   json.EndArray();
   EXPECT_EQ(json.text(), R"([{"k":"v"},{}])");
+}
+
+TEST(JsonWriterTest, DoublesAreNumbersOrNull) {
+  JsonWriter json(JsonWriter::Style::kCompact);
+  json.BeginArray();
+  json.Double(1.5).Double(0).Double(2.0 / 3).Double(std::nan(""));
+  json.EndArray();
+  EXPECT_EQ(json.text(), "[1.5,0,0.666667,null]");
 }
 
 }  // namespace

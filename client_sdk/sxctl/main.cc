@@ -16,6 +16,8 @@
 #include "connection_settings.h"
 #include "help_text.h"
 #include "output.h"
+#include "sx/client/admin_client.h"
+#include "sx/client/audit_client.h"
 #include "sx/client/exchange_client.h"
 #include "utf8.h"
 
@@ -59,6 +61,19 @@ int ShowFailure(const absl::Status& status) {
   return kExitCallFailed;
 }
 
+// Fills `*client` with what `connect` (one of the SDK's Connect*Client
+// factories) makes of `options`.
+template <typename Client>
+absl::Status Connect(absl::StatusOr<std::unique_ptr<Client>> (*connect)(
+                         const client::ClientOptions&),
+                     const client::ClientOptions& options,
+                     std::unique_ptr<Client>* client) {
+  absl::StatusOr<std::unique_ptr<Client>> connected = connect(options);
+  if (!connected.ok()) return connected.status();
+  *client = *std::move(connected);
+  return absl::OkStatus();
+}
+
 int Run(const std::vector<std::string>& args) {
   const CommandLineParser parser(Commands(), GlobalOptions());
   const ParseResult parsed = parser.Parse(args);
@@ -66,20 +81,35 @@ int Run(const std::vector<std::string>& args) {
   if (invocation.help) return ShowHelp(invocation);
   if (!parsed.error.empty()) return ShowUsageError(parsed.error, invocation);
 
-  absl::StatusOr<client::ClientOptions> options =
-      ResolveClientOptions(invocation, ProcessEnvironment());
-  if (!options.ok()) {
-    std::cerr << "sxctl: " << TerminalSafe(options.status().message()) << "\n";
-    return kExitUsage;
-  }
-  absl::StatusOr<std::unique_ptr<client::ExchangeClient>> client =
-      client::ConnectExchangeClient(*options);
-  if (!client.ok()) return ShowFailure(client.status());
-
   Output output(
       invocation.Has("json") ? OutputFormat::kJson : OutputFormat::kText,
       std::cout);
-  const CommandContext context{invocation, **client, output};
+  CommandContext context{invocation, output};
+  // The client of the service the command names; offline commands need no
+  // connection settings, and so no identity.
+  std::unique_ptr<client::ExchangeClient> exchange;
+  std::unique_ptr<client::AdminClient> admin;
+  std::unique_ptr<client::AuditClient> audit;
+  const HubService service = invocation.command->service;
+  if (service != HubService::kNone) {
+    absl::StatusOr<client::ClientOptions> options =
+        ResolveClientOptions(invocation, ProcessEnvironment());
+    if (!options.ok()) {
+      std::cerr << "sxctl: " << TerminalSafe(options.status().message())
+                << "\n";
+      return kExitUsage;
+    }
+    const absl::Status connected =
+        service == HubService::kExchange
+            ? Connect(&client::ConnectExchangeClient, *options, &exchange)
+        : service == HubService::kAdmin
+            ? Connect(&client::ConnectAdminClient, *options, &admin)
+            : Connect(&client::ConnectAuditClient, *options, &audit);
+    if (!connected.ok()) return ShowFailure(connected);
+    context.exchange = exchange.get();
+    context.admin = admin.get();
+    context.audit = audit.get();
+  }
   const absl::Status status = invocation.command->run(context);
   std::cout.flush();
   if (IsUsageError(status)) {

@@ -1,6 +1,11 @@
 #include "output.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "admin_json.h"
+#include "admin_text.h"
+#include "audit_json.h"
+#include "audit_text.h"
 #include "json_writer.h"
 #include "referral_json.h"
 #include "referral_text.h"
@@ -12,29 +17,22 @@ Output::Output(OutputFormat format, std::ostream& out)
 
 void Output::Referral(const client::Referral& referral,
                       const SavedAttachments* saved) {
-  if (format_ == OutputFormat::kJson) {
-    JsonWriter json(JsonWriter::Style::kPretty);
-    WriteReferralJson(referral, saved, json);
-    out_ << json.text() << "\n";
-  } else {
-    out_ << ReferralText(referral, saved, absl::Now());
-  }
+  Print([&](JsonWriter& json) { WriteReferralJson(referral, saved, json); },
+        [&] { return ReferralText(referral, saved, absl::Now()); });
 }
 
 void Output::Page(const client::ReferralPage& page) {
-  if (format_ == OutputFormat::kJson) {
-    JsonWriter json(JsonWriter::Style::kPretty);
-    WriteReferralPageJson(page, json);
-    out_ << json.text() << "\n";
-    return;
-  }
-  if (page.referrals.empty()) {
-    out_ << "no referrals\n";
-  } else {
-    out_ << ReferralTableText(page.referrals, absl::Now());
-  }
-  if (!page.next_page_token.empty()) {
-    out_ << "\nmore: add --page-token " << page.next_page_token << "\n";
+  PrintPage(
+      page.referrals, page.next_page_token, "no referrals\n",
+      [&](JsonWriter& json) { WriteReferralPageJson(page, json); },
+      [](const std::vector<client::Referral>& referrals) {
+        return ReferralTableText(referrals, absl::Now());
+      });
+}
+
+void Output::MorePages(const std::string& next_page_token) {
+  if (format_ == OutputFormat::kText && !next_page_token.empty()) {
+    out_ << "\nmore: add --page-token " << next_page_token << "\n";
   }
 }
 
@@ -80,6 +78,99 @@ void Output::Acknowledged(uint32_t acknowledged, size_t requested) {
       out_ << " (the rest were acknowledged before)";
     out_ << "\n";
   }
+}
+
+void Output::Transfers(const client::TransferPage& page) {
+  PrintPage(
+      page.transfers, page.next_page_token, "no transfers\n",
+      [&](JsonWriter& json) { WriteTransferPageJson(page, json); },
+      &TransferTableText);
+}
+
+void Output::Inboxes(const std::vector<client::InboxStats>& inboxes) {
+  Print([&](JsonWriter& json) { WriteInboxStatsJson(inboxes, json); },
+        [&] { return InboxStatsTableText(inboxes, absl::Now()); });
+}
+
+void Output::DeadLetters(const client::DeadLetterPage& page) {
+  PrintPage(
+      page.dead_letters, page.next_page_token, "no dead letters\n",
+      [&](JsonWriter& json) { WriteDeadLetterPageJson(page, json); },
+      &DeadLetterTableText);
+}
+
+void Output::Redriven(const std::string& agency_id, uint32_t redriven) {
+  Print([&](JsonWriter& json) { WriteRedrivenJson(agency_id, redriven, json); },
+        [&] {
+          return absl::StrCat("redrove ", redriven,
+                              redriven == 1 ? " dead letter" : " dead letters",
+                              " into the inbox of ", agency_id, "\n");
+        });
+}
+
+void Output::Counts(const client::TransferCounts& counts) {
+  Print([&](JsonWriter& json) { WriteTransferCountsJson(counts, json); },
+        [&] { return TransferCountsText(counts); });
+}
+
+void Output::Status(const client::HubStatus& status) {
+  Print([&](JsonWriter& json) { WriteHubStatusJson(status, json); },
+        [&] { return HubStatusText(status, absl::Now()); });
+}
+
+void Output::Top(const TopFrame& frame, bool redraw) {
+  if (format_ == OutputFormat::kJson) {
+    JsonWriter json(JsonWriter::Style::kCompact);
+    WriteTopFrameJson(frame, json);
+    out_ << json.text() << "\n";
+  } else if (redraw) {
+    // Cursor home, clear the screen.
+    out_ << "\x1b[H\x1b[2J" << TopFrameText(frame);
+  } else {
+    if (top_frames_ > 0) out_ << "\n";
+    out_ << TopFrameText(frame);
+  }
+  ++top_frames_;
+  out_.flush();
+}
+
+void Output::Events(const client::EventPage& page) {
+  PrintPage(
+      page.events, page.next_page_token, "no events\n",
+      [&](JsonWriter& json) { WriteEventPageJson(page, json); },
+      &EventTableText);
+}
+
+void Output::Checkpoint(const transparency::Checkpoint& checkpoint,
+                        const client::SignedCheckpoint& signed_checkpoint,
+                        const std::string& saved_to) {
+  Print(
+      [&](JsonWriter& json) {
+        WriteCheckpointJson(checkpoint, signed_checkpoint, saved_to, json);
+      },
+      [&] { return CheckpointText(checkpoint, signed_checkpoint, saved_to); });
+}
+
+void Output::Proof(uint64_t sequence, const client::InclusionProof& proof) {
+  Print(
+      [&](JsonWriter& json) { WriteInclusionProofJson(sequence, proof, json); },
+      [&] { return InclusionProofText(sequence, proof); });
+}
+
+void Output::ExportSaved(const ExportFile& file, const std::string& path) {
+  Print([&](JsonWriter& json) { WriteExportSavedJson(file, path, json); },
+        [&] { return ExportSavedText(file, path); });
+}
+
+void Output::Verified(const VerifiedExport& verified) {
+  Print([&](JsonWriter& json) { WriteVerifiedExportJson(verified, json); },
+        [&] { return VerifiedExportText(verified); });
+}
+
+void Output::Consistent(const VerifiedCheckpoint& older,
+                        const VerifiedCheckpoint& newer) {
+  Print([&](JsonWriter& json) { WriteConsistentJson(older, newer, json); },
+        [&] { return ConsistentText(older, newer); });
 }
 
 }  // namespace sx::sxctl

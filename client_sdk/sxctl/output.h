@@ -8,10 +8,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "attachment_files.h"
+#include "audit_files.h"
+#include "audit_verification.h"
+#include "checkpoint.h"
+#include "json_writer.h"
+#include "sx/client/admin_client.h"
+#include "sx/client/audit_client.h"
 #include "sx/client/types.h"
+#include "top_frame.h"
 
 namespace sx::sxctl {
 
@@ -33,9 +41,58 @@ class Output {
   void StreamedInboxEntry(const client::InboxEntry& entry);
   void Acknowledged(uint32_t acknowledged, size_t requested);
 
+  // Administrators' results (admin_text.h, admin_json.h).
+  void Transfers(const client::TransferPage& page);
+  void Inboxes(const std::vector<client::InboxStats>& inboxes);
+  void DeadLetters(const client::DeadLetterPage& page);
+  void Redriven(const std::string& agency_id, uint32_t redriven);
+  void Counts(const client::TransferCounts& counts);
+  void Status(const client::HubStatus& status);
+  // One frame of `admin top`, flushed at once: a JSON object per line, or a
+  // screen of text, drawn over the previous one when `redraw` (a terminal)
+  // and after a blank line otherwise.
+  void Top(const TopFrame& frame, bool redraw);
+
+  // Auditors' results (audit_text.h, audit_json.h).
+  void Events(const client::EventPage& page);
+  void Checkpoint(const transparency::Checkpoint& checkpoint,
+                  const client::SignedCheckpoint& signed_checkpoint,
+                  const std::string& saved_to);
+  void Proof(uint64_t sequence, const client::InclusionProof& proof);
+  void ExportSaved(const ExportFile& file, const std::string& path);
+  void Verified(const VerifiedExport& verified);
+  void Consistent(const VerifiedCheckpoint& older,
+                  const VerifiedCheckpoint& newer);
+
  private:
+  // Prints `write_json(JsonWriter&)` as pretty JSON or `text()`.
+  template <typename WriteJson, typename Text>
+  void Print(const WriteJson& write_json, const Text& text) {
+    if (format_ == OutputFormat::kJson) {
+      JsonWriter json(JsonWriter::Style::kPretty);
+      write_json(json);
+      out_ << json.text() << "\n";
+    } else {
+      out_ << text();
+    }
+  }
+  // One page of a listing: JSON, or `table(items)` (`none` when there are
+  // no items) and how to get the next page.
+  template <typename Item, typename WriteJson, typename Table>
+  void PrintPage(const std::vector<Item>& items,
+                 const std::string& next_page_token, const char* none,
+                 const WriteJson& write_json, const Table& table) {
+    Print(write_json,
+          [&] { return items.empty() ? std::string(none) : table(items); });
+    MorePages(next_page_token);
+  }
+  // In text, how to get the next page.
+  void MorePages(const std::string& next_page_token);
+
   const OutputFormat format_;
   std::ostream& out_;
+  // Frames of `admin top` printed so far.
+  int top_frames_ = 0;
 };
 
 }  // namespace sx::sxctl

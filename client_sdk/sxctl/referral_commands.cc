@@ -1,12 +1,10 @@
 #include "referral_commands.h"
 
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "attachment_files.h"
 
 namespace sx::sxctl {
@@ -37,12 +35,9 @@ absl::Status RunSend(const CommandContext& context) {
   const Invocation& in = context.invocation;
   client::NewReferral referral;
   referral.recipient_agency_id = in.Value("to");
-  if (in.Has("kind")) {
-    absl::StatusOr<client::ReferralKind> kind =
-        ParseChoice(&client::ParseReferralKind, in.Value("kind"));
-    if (!kind.ok()) return kind.status();
-    referral.kind = *kind;
-  }
+  const absl::Status kind =
+      ChoiceOption(in, "kind", &client::ParseReferralKind, &referral.kind);
+  if (!kind.ok()) return kind;
   client::Lead& lead = referral.lead;
   lead.subject = in.Value("subject");
   lead.subject_organization = in.Value("subject-org");
@@ -66,7 +61,7 @@ absl::Status RunSend(const CommandContext& context) {
   if (!attachments.ok()) return attachments.status();
   lead.attachments = *std::move(attachments);
   return PrintResult(context,
-                     context.client.Submit(referral, RequestOptions(in)));
+                     context.exchange->Submit(referral, RequestOptions(in)));
 }
 
 absl::Status RunShow(const CommandContext& context) {
@@ -74,7 +69,7 @@ absl::Status RunShow(const CommandContext& context) {
   // Attachment bytes are only fetched when they are to be written out.
   const bool save = in.Has("attachments-to");
   absl::StatusOr<client::Referral> referral =
-      context.client.Get(ReferralId(context), save);
+      context.exchange->Get(ReferralId(context), save);
   if (!referral.ok()) return referral.status();
   if (!save) {
     context.output.Referral(*referral);
@@ -92,43 +87,33 @@ absl::Status RunList(const CommandContext& context) {
   client::ListQuery query;
   query.role = in.Value("role") == "sent" ? client::PartyRole::kSender
                                           : client::PartyRole::kRecipient;
-  for (const std::string& name : in.Values("state")) {
-    absl::StatusOr<client::ReferralState> state =
-        ParseChoice(&client::ParseReferralState, name);
-    if (!state.ok()) return state.status();
-    query.states.push_back(*state);
-  }
-  if (in.Has("page-size")) {
-    // Checked to be a number; anything past uint32 is the hub's to refuse.
-    if (!absl::SimpleAtoi(in.Value("page-size"), &query.page_size)) {
-      query.page_size = std::numeric_limits<uint32_t>::max();
-    }
-  }
+  absl::StatusOr<std::vector<client::ReferralState>> states = StateOptions(in);
+  if (!states.ok()) return states.status();
+  query.states = *std::move(states);
+  query.page_size = PageSizeOption(in);
   query.page_token = in.Value("page-token");
-  absl::StatusOr<client::ReferralPage> page = context.client.List(query);
-  if (!page.ok()) return page.status();
-  context.output.Page(*page);
-  return absl::OkStatus();
+  return PrintIfOk(context.exchange->List(query), context.output,
+                   &Output::Page);
 }
 
 absl::Status RunAccept(const CommandContext& context) {
-  return PrintResult(context,
-                     context.client.Accept(ReferralId(context),
-                                           RequestOptions(context.invocation)));
+  return PrintResult(
+      context, context.exchange->Accept(ReferralId(context),
+                                        RequestOptions(context.invocation)));
 }
 
 absl::Status RunReturn(const CommandContext& context) {
   const Invocation& in = context.invocation;
   return PrintResult(
-      context, context.client.Return(ReferralId(context), in.Value("reason"),
-                                     RequestOptions(in)));
+      context, context.exchange->Return(ReferralId(context), in.Value("reason"),
+                                        RequestOptions(in)));
 }
 
 absl::Status RunReroute(const CommandContext& context) {
   const Invocation& in = context.invocation;
-  return PrintResult(
-      context, context.client.Reroute(ReferralId(context), in.Value("to"),
-                                      in.Value("reason"), RequestOptions(in)));
+  return PrintResult(context, context.exchange->Reroute(
+                                  ReferralId(context), in.Value("to"),
+                                  in.Value("reason"), RequestOptions(in)));
 }
 
 absl::Status RunDispose(const CommandContext& context) {
@@ -136,9 +121,9 @@ absl::Status RunDispose(const CommandContext& context) {
   absl::StatusOr<client::DispositionMethod> method =
       ParseChoice(&client::ParseDispositionMethod, in.Value("method"));
   if (!method.ok()) return method.status();
-  return PrintResult(
-      context,
-      context.client.Dispose(ReferralId(context), *method, RequestOptions(in)));
+  return PrintResult(context,
+                     context.exchange->Dispose(ReferralId(context), *method,
+                                               RequestOptions(in)));
 }
 
 absl::Status RunFeedback(const CommandContext& context) {
@@ -153,29 +138,29 @@ absl::Status RunFeedback(const CommandContext& context) {
       ReadAttachmentFiles(in.Values("attach"));
   if (!attachments.ok()) return attachments.status();
   feedback.attachments = *std::move(attachments);
-  return PrintResult(context,
-                     context.client.SendFeedback(ReferralId(context), feedback,
-                                                 RequestOptions(in)));
+  return PrintResult(
+      context, context.exchange->SendFeedback(ReferralId(context), feedback,
+                                              RequestOptions(in)));
 }
 
 absl::Status RunClose(const CommandContext& context) {
-  return PrintResult(context,
-                     context.client.Close(ReferralId(context),
-                                          RequestOptions(context.invocation)));
+  return PrintResult(
+      context, context.exchange->Close(ReferralId(context),
+                                       RequestOptions(context.invocation)));
 }
 
 absl::Status RunWithdraw(const CommandContext& context) {
   const Invocation& in = context.invocation;
-  return PrintResult(
-      context, context.client.Withdraw(ReferralId(context), in.Value("reason"),
-                                       RequestOptions(in)));
+  return PrintResult(context, context.exchange->Withdraw(ReferralId(context),
+                                                         in.Value("reason"),
+                                                         RequestOptions(in)));
 }
 
 absl::Status RunRemind(const CommandContext& context) {
   const Invocation& in = context.invocation;
   return PrintResult(
-      context, context.client.Remind(ReferralId(context), in.Value("text"),
-                                     RequestOptions(in)));
+      context, context.exchange->Remind(ReferralId(context), in.Value("text"),
+                                        RequestOptions(in)));
 }
 
 }  // namespace sx::sxctl

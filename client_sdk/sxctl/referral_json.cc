@@ -3,19 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "time_format.h"
 
 namespace sx::sxctl {
 namespace {
-
-void WriteTime(absl::Time time, JsonWriter& json) {
-  const std::string text = FormatTimePrecise(time);
-  if (text.empty()) {
-    json.Null();
-  } else {
-    json.String(text);
-  }
-}
 
 // `saved_to` may be null, or parallel to `attachments`.
 void WriteAttachments(const std::vector<client::Attachment>& attachments,
@@ -59,45 +51,42 @@ void WriteStrings(const std::vector<std::string>& values, JsonWriter& json) {
   json.EndArray();
 }
 
-void WriteEvent(const client::Event& event, JsonWriter& json) {
+}  // namespace
+
+void WriteTimeJson(absl::Time time, JsonWriter& json) {
+  const std::string text = FormatTimePrecise(time);
+  if (text.empty()) {
+    json.Null();
+  } else {
+    json.String(text);
+  }
+}
+
+void WriteEventJson(const client::Event& event, JsonWriter& json) {
   json.BeginObject();
   json.Key("sequence").Uint(event.sequence);
   json.Key("type").String(client::ToString(event.type));
   json.Key("referral_id").String(event.referral_id);
   json.Key("actor").String(event.actor);
   json.Key("time");
-  WriteTime(event.time, json);
+  WriteTimeJson(event.time, json);
   json.Key("from_state").String(client::ToString(event.from_state));
   json.Key("to_state").String(client::ToString(event.to_state));
   json.Key("request_id").String(event.request_id);
   json.Key("disposition").String(client::ToString(event.disposition));
   json.Key("reason").String(event.reason);
   json.Key("related_referral_id").String(event.related_referral_id);
+  json.Key("content_sha256")
+      .String(absl::BytesToHexString(event.content_sha256));
+  json.Key("previous_event_sha256")
+      .String(absl::BytesToHexString(event.previous_event_sha256));
   json.EndObject();
 }
-
-}  // namespace
 
 void WriteReferralJson(const client::Referral& referral,
                        const SavedAttachments* saved, JsonWriter& json) {
   json.BeginObject();
-  json.Key("referral_id").String(referral.referral_id);
-  json.Key("kind").String(client::ToString(referral.kind));
-  json.Key("sender_agency_id").String(referral.sender_agency_id);
-  json.Key("recipient_agency_id").String(referral.recipient_agency_id);
-  json.Key("state").String(client::ToString(referral.state));
-  json.Key("urgency").String(client::ToString(referral.urgency));
-  json.Key("created_at");
-  WriteTime(referral.created_at, json);
-  json.Key("updated_at");
-  WriteTime(referral.updated_at, json);
-  json.Key("accept_due_at");
-  WriteTime(referral.accept_due_at, json);
-  json.Key("feedback_due_at");
-  WriteTime(referral.feedback_due_at, json);
-  json.Key("disposition").String(client::ToString(referral.disposition));
-  json.Key("parent_referral_id").String(referral.parent_referral_id);
-  json.Key("child_referral_id").String(referral.child_referral_id);
+  WriteReferralFieldsJson(referral, json);
   json.Key("observer_agency_ids");
   WriteStrings(referral.observer_agency_ids, json);
   json.Key("state_reason").String(referral.state_reason);
@@ -115,7 +104,7 @@ void WriteReferralJson(const client::Referral& referral,
     json.Key("kind").String(client::ToString(feedback.kind));
     json.Key("text").String(feedback.text);
     json.Key("sent_at");
-    WriteTime(feedback.sent_at, json);
+    WriteTimeJson(feedback.sent_at, json);
     json.Key("attachments");
     WriteAttachments(feedback.attachments,
                      saved != nullptr && i < saved->feedback.size()
@@ -131,7 +120,7 @@ void WriteReferralJson(const client::Referral& referral,
     json.Key("from_agency_id").String(reminder.from_agency_id);
     json.Key("text").String(reminder.text);
     json.Key("sent_at");
-    WriteTime(reminder.sent_at, json);
+    WriteTimeJson(reminder.sent_at, json);
     json.EndObject();
   }
   json.EndArray();
@@ -139,21 +128,19 @@ void WriteReferralJson(const client::Referral& referral,
 }
 
 void WriteReferralPageJson(const client::ReferralPage& page, JsonWriter& json) {
-  json.BeginObject();
-  json.Key("referrals").BeginArray();
-  for (const client::Referral& referral : page.referrals) {
-    WriteReferralJson(referral, nullptr, json);
-  }
-  json.EndArray();
-  json.Key("next_page_token").String(page.next_page_token);
-  json.EndObject();
+  WritePageJson("referrals", page.referrals, page.next_page_token,
+                [](const client::Referral& referral, JsonWriter& json) {
+                  WriteReferralJson(referral, nullptr, json);
+                },
+                json);
 }
 
 void WriteInboxEntryJson(const client::InboxEntry& entry, JsonWriter& json) {
   json.BeginObject();
   json.Key("sequence").Uint(entry.sequence);
+  json.Key("delivery_attempts").Uint(entry.delivery_attempts);
   json.Key("event");
-  WriteEvent(entry.event, json);
+  WriteEventJson(entry.event, json);
   json.Key("referral");
   WriteReferralJson(entry.referral, nullptr, json);
   json.EndObject();

@@ -5,6 +5,11 @@
 // --attachments-to), and "saved_to" says where.
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "attachment_files.h"
 #include "json_writer.h"
 #include "sx/client/types.h"
@@ -18,7 +23,53 @@ void WriteReferralJson(const client::Referral& referral,
 // {"referrals": [...], "next_page_token": "..."}
 void WriteReferralPageJson(const client::ReferralPage& page, JsonWriter& json);
 
-// {"sequence": N, "event": {...}, "referral": {...}}
+// {"sequence": N, "delivery_attempts": N, "event": {...}, "referral": {...}}
 void WriteInboxEntryJson(const client::InboxEntry& entry, JsonWriter& json);
+
+// {"sequence": N, "type": "accepted", ...}; digests in lower-case hex.
+void WriteEventJson(const client::Event& event, JsonWriter& json);
+
+// An RFC 3339 string, or null for a time never set.
+void WriteTimeJson(absl::Time time, JsonWriter& json);
+
+// The members a referral and an administrator's TransferSummary share, in
+// this order, into the object being written.
+template <typename ReferralOrSummary>
+void WriteReferralFieldsJson(const ReferralOrSummary& referral,
+                             JsonWriter& json) {
+  json.Key("referral_id").String(referral.referral_id);
+  json.Key("kind").String(client::ToString(referral.kind));
+  json.Key("sender_agency_id").String(referral.sender_agency_id);
+  json.Key("recipient_agency_id").String(referral.recipient_agency_id);
+  json.Key("state").String(client::ToString(referral.state));
+  json.Key("urgency").String(client::ToString(referral.urgency));
+  json.Key("created_at");
+  WriteTimeJson(referral.created_at, json);
+  json.Key("updated_at");
+  WriteTimeJson(referral.updated_at, json);
+  json.Key("accept_due_at");
+  WriteTimeJson(referral.accept_due_at, json);
+  json.Key("feedback_due_at");
+  WriteTimeJson(referral.feedback_due_at, json);
+  json.Key("accept_overdue").Bool(referral.accept_overdue);
+  json.Key("feedback_overdue").Bool(referral.feedback_overdue);
+  json.Key("disposition").String(client::ToString(referral.disposition));
+  json.Key("parent_referral_id").String(referral.parent_referral_id);
+  json.Key("child_referral_id").String(referral.child_referral_id);
+}
+
+// {"<key>": [...], "next_page_token": "..."}: one page of a listing, each
+// item written by write_item(item, json).
+template <typename Item, typename WriteItem>
+void WritePageJson(absl::string_view key, const std::vector<Item>& items,
+                   const std::string& next_page_token,
+                   const WriteItem& write_item, JsonWriter& json) {
+  json.BeginObject();
+  json.Key(key).BeginArray();
+  for (const Item& item : items) write_item(item, json);
+  json.EndArray();
+  json.Key("next_page_token").String(next_page_token);
+  json.EndObject();
+}
 
 }  // namespace sx::sxctl

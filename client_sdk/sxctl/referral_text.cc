@@ -124,19 +124,6 @@ std::string RemindersText(const std::vector<client::Reminder>& reminders) {
   return absl::StrCat("\nReminders\n", Indent(table.Render(), 2));
 }
 
-// What an inbox event adds beyond its type: a reason, a method, a child.
-std::string EventDetail(const client::Event& event) {
-  std::vector<std::string> parts;
-  if (event.disposition != client::DispositionMethod::kUnspecified) {
-    parts.push_back(client::ToString(event.disposition));
-  }
-  if (!event.related_referral_id.empty()) {
-    parts.push_back(absl::StrCat("related ", event.related_referral_id));
-  }
-  if (!event.reason.empty()) parts.push_back(event.reason);
-  return absl::StrJoin(parts, "; ");
-}
-
 std::vector<std::string> InboxRow(const client::InboxEntry& entry) {
   // The row describes the event, so it shows the state the event led to;
   // the referral may have moved on since.
@@ -152,10 +139,22 @@ std::vector<std::string> InboxRow(const client::InboxEntry& entry) {
           client::ToString(state),
           Route(entry.referral),
           entry.event.actor,
-          EventDetail(entry.event)};
+          EventDetailText(entry.event)};
 }
 
 }  // namespace
+
+std::string EventDetailText(const client::Event& event) {
+  std::vector<std::string> parts;
+  if (event.disposition != client::DispositionMethod::kUnspecified) {
+    parts.push_back(client::ToString(event.disposition));
+  }
+  if (!event.related_referral_id.empty()) {
+    parts.push_back(absl::StrCat("related ", event.related_referral_id));
+  }
+  if (!event.reason.empty()) parts.push_back(event.reason);
+  return absl::StrJoin(parts, "; ");
+}
 
 std::string ReferralText(const client::Referral& referral,
                          const SavedAttachments* saved, absl::Time now) {

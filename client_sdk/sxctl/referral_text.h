@@ -28,4 +28,7 @@ std::string InboxTableText(const std::vector<client::InboxEntry>& entries);
 // One line per entry, for streaming where later rows are not known yet.
 std::string InboxLineText(const client::InboxEntry& entry);
 
+// What an event adds beyond its type: a method, a related referral, a reason.
+std::string EventDetailText(const client::Event& event);
+
 }  // namespace sx::sxctl

@@ -1,18 +1,10 @@
 // End-to-end tests of the sxctl command-line tool: the real sxctl binary
-// against the real sxhub over mTLS with dev certificates. JSON output is
-// checked with python3's json module, so that "parses as JSON" means what it
-// says.
+// against the real sxhub over mTLS with dev certificates (see
+// sxctl_fixture.h).
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -21,203 +13,14 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
+#include "sxctl_fixture.h"
 #include "temp_dir.h"
 
 namespace sx::testing {
 namespace {
 
-constexpr char kInspection[] = "inspection-office";
-constexpr char kCommission[] = "discipline-commission";
-constexpr char kOrganization[] = "organization-dept";
-constexpr char kAudit[] = "audit-bureau";
-constexpr char kStationed[] = "stationed-education";
-
-// Debian's python3; the test's own PATH may point at another one.
-constexpr char kPython[] = "/usr/bin/python3";
-
-// A hung sxctl fails its test instead of hanging the suite.
-constexpr auto kProcessDeadline = std::chrono::seconds(60);
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const std::string& path, const std::string& content) {
-  std::filesystem::create_directories(
-      std::filesystem::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << content;
-}
-
-struct ProcessResult {
-  int exit_code = -1;  // -1: killed by a signal or by the deadline
-  std::string out;
-  std::string err;
-};
-
-// A child process with its stdout and stderr captured in files.
-class ChildProcess {
- public:
-  // `env` is the whole environment: the test's own SXCTL_* variables and
-  // ~/.config/sxctl/profile must not leak in.
-  ChildProcess(const std::vector<std::string>& argv,
-               const std::vector<std::string>& env, const std::string& input,
-               const TempDir& dir) {
-    static int counter = 0;
-    const std::string base = dir.Sub(absl::StrCat("process-", ++counter));
-    out_path_ = base + ".out";
-    err_path_ = base + ".err";
-    const std::string in_path = base + ".in";
-    WriteFile(in_path, input);
-    std::vector<char*> args;
-    for (const std::string& arg : argv)
-      args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    std::vector<char*> envp;
-    for (const std::string& var : env)
-      envp.push_back(const_cast<char*>(var.c_str()));
-    envp.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ == 0) {
-      if (!freopen(in_path.c_str(), "r", stdin) ||
-          !freopen(out_path_.c_str(), "w", stdout) ||
-          !freopen(err_path_.c_str(), "w", stderr)) {
-        _exit(126);
-      }
-      execve(args[0], args.data(), envp.data());
-      _exit(127);
-    }
-  }
-
-  ~ChildProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  std::string out() const { return ReadFile(out_path_); }
-
-  void Signal(int signal_number) { kill(pid_, signal_number); }
-
-  // Polls until stdout contains `text`; false after the deadline.
-  bool WaitForOutput(const std::string& text) const {
-    const auto deadline = std::chrono::steady_clock::now() + kProcessDeadline;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (absl::StrContains(out(), text)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-  }
-
-  ProcessResult Wait() {
-    ProcessResult result;
-    const auto deadline = std::chrono::steady_clock::now() + kProcessDeadline;
-    int status = 0;
-    while (waitpid(pid_, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    pid_ = -1;
-    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
-    result.out = ReadFile(out_path_);
-    result.err = ReadFile(err_path_);
-    return result;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::string out_path_;
-  std::string err_path_;
-};
-
-class SxctlE2eTest : public ::testing::Test {
+class SxctlE2eTest : public SxctlFixture {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
-  void SetUp() override {
-    hub_ = std::make_unique<HubProcess>(*pki_);
-    const absl::Status started = hub_->Start();
-    ASSERT_TRUE(started.ok()) << started;
-    home_ = work_.Sub("home");
-    std::filesystem::create_directories(home_);
-  }
-
-  std::string HubAddress() const {
-    return absl::StrCat("127.0.0.1:", hub_->port());
-  }
-
-  // A clean environment with an empty HOME.
-  std::vector<std::string> BaseEnv() const {
-    return {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home_,
-            "LANG=C.UTF-8", "PYTHONIOENCODING=utf-8"};
-  }
-
-  // Flags that name the hub and `agency`'s identity.
-  std::vector<std::string> ConnectionFlags(const std::string& agency) const {
-    return {"--hub", HubAddress(),     "--server-name", "localhost",
-            "--ca",  pki_->Cert("ca"), "--cert",        pki_->Cert(agency),
-            "--key", pki_->Key(agency)};
-  }
-
-  ProcessResult RunRaw(const std::vector<std::string>& args,
-                       const std::vector<std::string>& extra_env = {}) {
-    std::vector<std::string> argv = {SX_SXCTL_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> env = BaseEnv();
-    env.insert(env.end(), extra_env.begin(), extra_env.end());
-    return ChildProcess(argv, env, "", work_).Wait();
-  }
-
-  // sxctl as `agency`: the connection flags go after the command, which
-  // also shows that global flags may follow it.
-  ProcessResult Run(const std::string& agency, std::vector<std::string> args) {
-    const std::vector<std::string> flags = ConnectionFlags(agency);
-    args.insert(args.end(), flags.begin(), flags.end());
-    return RunRaw(args);
-  }
-
-  std::unique_ptr<ChildProcess> Start(const std::string& agency,
-                                      std::vector<std::string> args) {
-    std::vector<std::string> argv = {SX_SXCTL_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const std::vector<std::string> flags = ConnectionFlags(agency);
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    return std::make_unique<ChildProcess>(argv, BaseEnv(), "", work_);
-  }
-
-  // Evaluates the Python expression `expr` over `json` parsed as `d`;
-  // strings come back raw, other values as JSON. A parse failure or a
-  // missing key comes back as "<python: ...>", which no test expects.
-  // `arg` is sys.argv[2], for comparing with text that is awkward to quote.
-  std::string Json(const std::string& json, const std::string& expr,
-                   const std::string& arg = "") {
-    const std::string program =
-        "import json,sys\n"
-        "d=json.load(sys.stdin)\n"
-        "v=eval(sys.argv[1])\n"
-        "print(v if isinstance(v,str) else json.dumps(v,ensure_ascii=False))\n";
-    ProcessResult result = ChildProcess({kPython, "-c", program, expr, arg},
-                                        BaseEnv(), json, work_)
-                               .Wait();
-    if (result.exit_code != 0) {
-      return absl::StrCat("<python: ", result.err, ">");
-    }
-    std::string value = result.out;
-    if (absl::EndsWith(value, "\n")) value.pop_back();
-    return value;
-  }
-
   // Sends case 1 of shared/CASES.md as `from`; returns the referral id.
   std::string Send(const std::string& from, const std::string& to,
                    std::vector<std::string> extra = {}) {
@@ -252,13 +55,7 @@ class SxctlE2eTest : public ::testing::Test {
     return Json(shown.out, "d['state']");
   }
 
-  static DevPki* pki_;
-  TempDir work_;
-  std::string home_;
-  std::unique_ptr<HubProcess> hub_;
 };
-
-DevPki* SxctlE2eTest::pki_ = nullptr;
 
 constexpr const char* kAllCommands[] = {
     "send",     "inbox list", "inbox watch", "inbox ack", "show",
@@ -278,15 +75,7 @@ TEST_F(SxctlE2eTest, HelpExplainsEveryCommandAndExitsZero) {
     EXPECT_TRUE(absl::StrContains(general.out, option)) << option;
   }
 
-  for (const char* command : kAllCommands) {
-    std::vector<std::string> args = absl::StrSplit(command, ' ');
-    args.push_back("--help");
-    ProcessResult help = RunRaw(args);
-    EXPECT_EQ(help.exit_code, 0) << command;
-    EXPECT_TRUE(
-        absl::StrContains(help.out, absl::StrCat("usage: sxctl ", command)))
-        << help.out;
-  }
+  for (const char* command : kAllCommands) ExpectCommandHelp(command);
   ProcessResult send = RunRaw({"help", "send"});
   EXPECT_EQ(send.exit_code, 0);
   for (const char* option :
@@ -549,7 +338,7 @@ TEST_F(SxctlE2eTest, ReturnWithdrawRerouteAndRemind) {
 
 TEST_F(SxctlE2eTest, ForeignAgencyShowIsPermissionDenied) {
   const std::string id = Send(kInspection, kCommission);
-  ProcessResult foreign = Run(kAudit, {"show", id});
+  ProcessResult foreign = Run(kAuditBureau, {"show", id});
   EXPECT_EQ(foreign.exit_code, 1);
   EXPECT_TRUE(foreign.out.empty()) << foreign.out;
   EXPECT_TRUE(absl::StartsWith(foreign.err, "sxctl: PERMISSION_DENIED: "))
@@ -660,9 +449,10 @@ TEST_F(SxctlE2eTest, ConnectionSettingsFromEnvironment) {
   EXPECT_EQ(Json(listed.out, "d['referrals'][0]['referral_id']"), id);
 
   // Flags win over the environment: the audit bureau may not read it.
-  ProcessResult as_audit = RunRaw(
-      {"show", id, "--cert", pki_->Cert(kAudit), "--key", pki_->Key(kAudit)},
-      env);
+  ProcessResult as_audit = RunRaw({"show", id, "--cert",
+                                   pki_->Cert(kAuditBureau), "--key",
+                                   pki_->Key(kAuditBureau)},
+                                  env);
   EXPECT_EQ(as_audit.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(as_audit.err, "PERMISSION_DENIED"));
 
@@ -676,7 +466,7 @@ TEST_F(SxctlE2eTest, ConnectionSettingsFromProfile) {
   const std::string id = Send(kInspection, kCommission);
   // A profile next to copies of the certificates, naming them relatively.
   const std::string dir = work_.Sub("profiles");
-  for (const char* name : {"ca", kInspection, kAudit}) {
+  for (const char* name : {"ca", kInspection, kAuditBureau}) {
     WriteFile(absl::StrCat(dir, "/pki/", name, ".crt"),
               ReadFile(pki_->Cert(name)));
     WriteFile(absl::StrCat(dir, "/pki/", name, ".key"),
@@ -712,8 +502,9 @@ TEST_F(SxctlE2eTest, ConnectionSettingsFromProfile) {
   EXPECT_EQ(from_home.exit_code, 0) << from_home.err;
 
   // The environment wins over the profile, flags over both.
-  ProcessResult env_wins = RunRaw(show, {"SXCTL_CERT=" + pki_->Cert(kAudit),
-                                         "SXCTL_KEY=" + pki_->Key(kAudit)});
+  ProcessResult env_wins =
+      RunRaw(show, {"SXCTL_CERT=" + pki_->Cert(kAuditBureau),
+                    "SXCTL_KEY=" + pki_->Key(kAuditBureau)});
   EXPECT_EQ(env_wins.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(env_wins.err, "PERMISSION_DENIED"))
       << env_wins.err;

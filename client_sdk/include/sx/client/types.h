@@ -64,6 +64,7 @@ enum class EventType {
   kClosed,
   kWithdrawn,
   kReminded,
+  kOverdue,  // the hub flagged a missed accept or feedback deadline
 };
 
 // Which side of referrals to list.
@@ -85,6 +86,7 @@ bool ParseDispositionMethod(absl::string_view name, DispositionMethod* value);
 bool ParseSensitivity(absl::string_view name, Sensitivity* value);
 bool ParseUrgency(absl::string_view name, Urgency* value);
 bool ParseFeedbackKind(absl::string_view name, FeedbackKind* value);
+bool ParseEventType(absl::string_view name, EventType* value);
 
 // A file with its SHA-256 digest (lower-case hex). Leave sha256_hex empty to
 // let the hub compute it, or fill it to have the hub check it.
@@ -145,10 +147,14 @@ struct Referral {
   std::string state_reason;
   std::vector<Feedback> feedback;
   std::vector<Reminder> reminders;
+  // The hub flagged the missed deadline (and recorded an overdue event).
+  bool accept_overdue = false;
+  bool feedback_overdue = false;
   int64_t version = 0;
 };
 
-// One entry of the hub's event chain, as delivered in inbox entries.
+// One entry of the hub's event chain, as delivered in inbox entries and
+// read by auditors.
 struct Event {
   uint64_t sequence = 0;
   EventType type = EventType::kUnspecified;
@@ -161,6 +167,13 @@ struct Event {
   DispositionMethod disposition = DispositionMethod::kUnspecified;
   std::string reason;
   std::string related_referral_id;
+  // Raw SHA-256 digests (32 bytes; content_sha256 empty when the step carried
+  // no content): of the content the step carried (lead, feedback or reminder
+  // text), and of the previous event's stored bytes (32 zero bytes for the
+  // first event). They chain the events, so that an auditor can tell a
+  // removed or altered event.
+  std::string content_sha256;
+  std::string previous_event_sha256;
 };
 
 // One inbox entry: what happened, and the referral as it is now.
@@ -168,6 +181,10 @@ struct InboxEntry {
   uint64_t sequence = 0;
   Event event;
   Referral referral;
+  // Earlier deliveries of this entry that were not acknowledged. After the
+  // hub's limit the entry moves to the dead letters, where administrators
+  // can see and redrive it.
+  uint32_t delivery_attempts = 0;
 };
 
 // What to send with Submit.

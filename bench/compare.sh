@@ -1,0 +1,503 @@
+#!/usr/bin/env bash
+# compare.sh — the hub against the transport alone and two durable brokers,
+# in one run on one machine, with one workload shape and one load generator.
+#
+# Usage: bench/compare.sh [--build-dir=DIR] [--duration=SECONDS] [--reps=N]
+#                         [--inflight="1 8 32 64"] [--results=FILE]
+#                         [--no-install] [--keep-workdir]
+#
+# Systems (each on loopback-only ports, with its own temporary config and
+# data directories, started and stopped by PID by this script):
+#   hub        sxhub with the dev PKI and a fresh data directory per run
+#   echo       sxecho: same mTLS gRPC transport and SDK, stores nothing
+#   rabbitmq   Debian's rabbitmq-server, a quorum queue (x-queue-type=quorum),
+#              persistent messages, publisher confirms, `inflight` unconfirmed
+#   jetstream  Debian's nats-server -js, a file-storage stream, async publish
+#              with ack and at most `inflight` pending
+# Workload: 4 KiB payload, acknowledged publish, in-flight 1/8/32/64,
+# --duration seconds measured after 1 s warmup, --reps repetitions, medians.
+# Plus one full-cycle point: hub submits at in-flight 32 with an inbox
+# consumer acknowledging every entry (submit + delivery + ack).
+#
+# Installs rabbitmq-server, nats-server, librabbitmq-dev and libnats-dev with
+# apt if missing (root needed), and rebuilds sxbench with their clients.
+# Writes the tables between the compare.sh markers of bench/RESULTS.md (the
+# rest of that file is left alone) and the raw JSON lines beside it in
+# bench/results/.
+set -euo pipefail
+
+script_dir=$(cd "$(dirname "$0")" && pwd)
+source_dir=$(cd "$script_dir/.." && pwd)
+build_dir=$source_dir/build
+duration=5
+reps=3
+inflights="1 8 32 64"
+results=$script_dir/RESULTS.md
+install=yes
+keep_workdir=no
+
+for arg in "$@"; do
+  case $arg in
+    --build-dir=*) build_dir=${arg#*=} ;;
+    --duration=*) duration=${arg#*=} ;;
+    --reps=*) reps=${arg#*=} ;;
+    --inflight=*) inflights=${arg#*=} ;;
+    --results=*) results=${arg#*=} ;;
+    --no-install) install=no ;;
+    --keep-workdir) keep_workdir=yes ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- packages and binaries -------------------------------------------------
+
+packages=(rabbitmq-server nats-server librabbitmq-dev libnats-dev python3)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  [[ $install == yes ]] || { echo "compare.sh: missing ${missing[*]}" >&2; exit 1; }
+  [[ $(id -u) -eq 0 ]] || { echo "compare.sh: run as root to install ${missing[*]}" >&2; exit 1; }
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # Debian's maintainer scripts would start the system RabbitMQ: this script
+  # runs its own instances, so keep the packaged services from starting.
+  policy_added=no
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    policy_added=yes
+  fi
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+  [[ $policy_added == no ]] || rm -f /usr/sbin/policy-rc.d
+fi
+
+sxbench=$build_dir/bench/sxbench
+sxecho=$build_dir/bench/sxecho
+sxhub=$build_dir/server/sxhub
+# A build from before the client libraries were installed lacks the broker
+# modes: reconfigure (pkg-config finds them now) and rebuild.
+if [[ ! -x $sxbench || ! -x $sxecho || ! -x $sxhub ]] ||
+   [[ $("$sxbench" --list-modes) != "hub echo rabbitmq jetstream" ]]; then
+  log "building sxhub, sxecho, sxbench in $build_dir"
+  cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  nice -n 10 cmake --build "$build_dir" -j2 --target sxhub sxecho sxbench >/dev/null
+fi
+
+# --- a quiet machine --------------------------------------------------------------
+
+# Percent of all CPUs busy over 3 seconds.
+busy_percent() {
+  local a b
+  a=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  sleep 3
+  b=$(awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat)
+  echo "$a $b" | awk '{d = $4 - $2; print (d > 0 ? int(100 * ($3 - $1) / d) : 0)}'
+}
+# Numbers taken beside a compiler are worth little: wait (up to 10 minutes)
+# until the machine is nearly idle. Each point also records how much CPU
+# other processes took (the "other CPU" column).
+waited=0
+while busy=$(busy_percent) && ((busy > 10 && waited < 600)); do
+  log "machine $busy% busy; waiting for it to quieten"
+  sleep 17
+  waited=$((waited + 20))
+done
+log "machine $busy% busy; starting"
+
+# --- servers -----------------------------------------------------------------
+
+work=$(mktemp -d /tmp/sxbench-compare.XXXXXX)
+# Servers this script started, by PID: our children, and RabbitMQ's Erlang VM
+# (a child of its start script).
+child_pids=()
+hub_pid=""
+rabbit_pid=""
+epmd_port=""
+cleanup() {
+  local pid
+  if [[ -n $hub_pid ]]; then kill -TERM "$hub_pid" 2>/dev/null || true; fi
+  # rabbitmq-server's script passes SIGTERM on to the VM and waits for it.
+  for pid in "${child_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $hub_pid "${child_pids[@]}"; do
+    for _ in $(seq 1 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ -n $rabbit_pid ]]; then
+    for _ in $(seq 1 120); do kill -0 "$rabbit_pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$rabbit_pid" 2>/dev/null || true
+  fi
+  # Our epmd only (its own port); it refuses while a node is registered.
+  if [[ -n $epmd_port ]]; then
+    ERL_EPMD_PORT=$epmd_port epmd -kill >/dev/null 2>&1 || true
+  fi
+  if [[ $keep_workdir == yes ]]; then log "work directory kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A TCP port on 127.0.0.1 that nothing listens on.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_listening FILE PID — until FILE has "listening on HOST:PORT"; sets port.
+wait_listening() {
+  local file=$1 pid=$2
+  for _ in $(seq 1 200); do
+    if grep -q "listening on" "$file" 2>/dev/null; then
+      port=$(sed -n 's/.*listening on .*:\([0-9]*\)$/\1/p' "$file" | head -1)
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "compare.sh: server did not start; see $file*" >&2
+  return 1
+}
+
+# wait_port PORT SECONDS — until something accepts on 127.0.0.1:PORT.
+wait_port() {
+  local deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
+"$source_dir/deploy/dev-pki.sh" "$work/pki" >/dev/null
+sed -e 's/^listen_address: .*/listen_address: "127.0.0.1:0"/' \
+  -e 's|^data_dir: .*|data_dir: "data"|' \
+  "$source_dir/deploy/hub.example.textproto" >"$work/hub.textproto.in"
+
+hub_run=0
+# start_hub — a hub on a fresh data directory; sets hub_pid and hub_port.
+start_hub() {
+  hub_run=$((hub_run + 1))
+  local dir=$work/hub-$hub_run
+  mkdir -p "$dir"
+  cp "$work/hub.textproto.in" "$dir/hub.textproto"
+  ln -s "$work/pki" "$dir/pki"
+  "$sxhub" --config="$dir/hub.textproto" >"$dir/out" 2>"$dir/log" &
+  hub_pid=$!
+  wait_listening "$dir/out" "$hub_pid"
+  hub_port=$port
+}
+stop_hub() {
+  kill -TERM "$hub_pid"
+  wait "$hub_pid" 2>/dev/null || true
+  hub_pid=""
+  rm -rf "$work/hub-$hub_run/data"
+}
+
+log "starting sxecho"
+"$sxecho" --pki="$work/pki" >"$work/echo.out" 2>"$work/echo.err" &
+echo_pid=$!
+child_pids+=("$echo_pid")
+wait_listening "$work/echo.out" "$echo_pid"
+echo_port=$port
+
+log "starting nats-server (JetStream, file storage)"
+nats_port=$(free_port)
+mkdir -p "$work/nats"
+nats-server -a 127.0.0.1 -p "$nats_port" -js -sd "$work/nats/store" \
+  -l "$work/nats/nats.log" &
+nats_pid=$!
+child_pids+=("$nats_pid")
+wait_port "$nats_port" 30 || { echo "nats-server did not start" >&2; exit 1; }
+
+log "starting rabbitmq-server (takes a few seconds)"
+rabbit=$work/rabbitmq
+mkdir -p "$rabbit"
+amqp_port=$(free_port)
+dist_port=$(free_port)
+epmd_port=$(free_port)
+echo '[].' >"$rabbit/enabled_plugins"
+cat >"$rabbit/rabbitmq.conf" <<EOF
+listeners.tcp.1 = 127.0.0.1:$amqp_port
+loopback_users.guest = true
+EOF
+# The packaged /usr/sbin wrapper would switch to the rabbitmq user and the
+# system directories; the real script runs with ours. Distribution and epmd
+# listen on loopback only, on ports of their own.
+env HOME="$rabbit" \
+  RABBITMQ_NODENAME="sxbench$$@localhost" \
+  RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$amqp_port" \
+  RABBITMQ_DIST_PORT="$dist_port" \
+  ERL_EPMD_ADDRESS=127.0.0.1 ERL_EPMD_PORT="$epmd_port" \
+  RABBITMQ_MNESIA_BASE="$rabbit/mnesia" RABBITMQ_LOG_BASE="$rabbit/log" \
+  RABBITMQ_CONFIG_FILE="$rabbit/rabbitmq" \
+  RABBITMQ_ENABLED_PLUGINS_FILE="$rabbit/enabled_plugins" \
+  RABBITMQ_PID_FILE="$rabbit/pid" \
+  RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+  /usr/lib/rabbitmq/bin/rabbitmq-server >"$rabbit/out" 2>&1 &
+child_pids+=("$!")
+wait_port "$amqp_port" 90 || { echo "rabbitmq did not start; see $rabbit/out" >&2; exit 1; }
+rabbit_pid=$(cat "$rabbit/pid")
+
+# --- machine -------------------------------------------------------------------
+
+data_device=$(df --output=source "$work" | tail -1)
+device_name=$(basename "$data_device")
+rotational=$(cat "/sys/block/$device_name/queue/rotational" 2>/dev/null || echo "?")
+fs_type=$(df --output=fstype "$work" | tail -1)
+# What one small synchronous write costs on this disk: the floor under the
+# latency of any system that fsyncs before it acknowledges.
+fsync_probe() {
+  python3 - "$1" <<'PROBE'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+block, samples = os.urandom(4096), []
+for _ in range(500):
+    start = time.perf_counter()
+    os.write(fd, block)
+    os.fdatasync(fd)
+    samples.append((time.perf_counter() - start) * 1e6)
+os.close(fd)
+os.unlink(sys.argv[1])
+samples.sort()
+pick = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))]
+print(f"p50 {pick(0.5):.0f} µs, p90 {pick(0.9):.0f} µs, p99 {pick(0.99):.0f} µs")
+PROBE
+}
+fsync_line=$(fsync_probe "$work/fsync.probe")
+cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+rabbit_version=$(dpkg-query -W -f='${Version}' rabbitmq-server)
+erlang_version=$(dpkg-query -W -f='${Version}' erlang-base 2>/dev/null || echo "?")
+nats_version=$(nats-server --version | awk '{print $2}')
+grpc_version=$(dpkg-query -W -f='${Version}' libgrpc++-dev)
+rocksdb_version=$(dpkg-query -W -f='${Version}' librocksdb-dev)
+rabbitc_version=$(dpkg-query -W -f='${Version}' librabbitmq-dev)
+cnats_version=$(dpkg-query -W -f='${Version}' libnats-dev)
+hub_commit=$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo "?")
+hub_dirty=$(git -C "$source_dir" status --porcelain 2>/dev/null | grep -qv '^??' && echo " (+ uncommitted changes)" || true)
+
+# --- runs ------------------------------------------------------------------------
+
+raw_dir=$script_dir/results
+mkdir -p "$raw_dir"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+raw=$raw_dir/compare-$stamp.jsonl
+: >"$raw"
+
+common=(--duration="$duration" --warmup=1 --payload=4096 --json)
+
+# run_point SYSTEM INFLIGHT REP
+run_point() {
+  local system=$1 inflight=$2 rep=$3 label="$1 if=$2 rep=$3"
+  local args=(--inflight="$inflight" --label="$label" "${common[@]}")
+  case $system in
+    hub)
+      start_hub
+      "$sxbench" --mode=hub --pki="$work/pki" --hub="127.0.0.1:$hub_port" \
+        --hub-pid="$hub_pid" "${args[@]}" >>"$raw" || log "run failed: $label"
+      stop_hub ;;
+    echo)
+      "$sxbench" --mode=echo --pki="$work/pki" --hub="127.0.0.1:$echo_port" \
+        --hub-pid="$echo_pid" "${args[@]}" >>"$raw" || log "run failed: $label" ;;
+    rabbitmq)
+      "$sxbench" --mode=rabbitmq --hub="127.0.0.1:$amqp_port" \
+        --hub-pid="$rabbit_pid" "${args[@]}" >>"$raw" || log "run failed: $label" ;;
+    jetstream)
+      "$sxbench" --mode=jetstream --hub="127.0.0.1:$nats_port" \
+        --hub-pid="$nats_pid" "${args[@]}" >>"$raw" || log "run failed: $label" ;;
+  esac
+}
+
+started=$SECONDS
+for rep in $(seq 1 "$reps"); do
+  for inflight in $inflights; do
+    for system in hub echo rabbitmq jetstream; do
+      log "$system in-flight $inflight, repetition $rep/$reps"
+      run_point "$system" "$inflight" "$rep"
+    done
+  done
+  log "full cycle, repetition $rep/$reps"
+  start_hub
+  "$sxbench" --mode=hub --pki="$work/pki" --hub="127.0.0.1:$hub_port" \
+    --hub-pid="$hub_pid" --inflight=32 --consumers --drain-timeout=30 \
+    --label="cycle if=32 rep=$rep" "${common[@]}" >>"$raw" ||
+    log "run failed: full cycle rep $rep"
+  stop_hub
+done
+log "runs took $((SECONDS - started)) s; raw results in $raw"
+fsync_after=$(fsync_probe "$work/fsync.probe")
+
+# --- report --------------------------------------------------------------------------
+
+machine=$(cat <<EOF
+- Machine: $(nproc) vCPU ($cpu_model), $(free -g | awk '/^Mem:/{print $2}') GiB RAM, kernel $(uname -r).
+- Disk: $data_device ($fs_type; the guest reports rotational=$rotational; a VM disk, backing
+  store unknown). Appending 4 KiB + fdatasync, 500 times: before the runs
+  $fsync_line; after them $fsync_after.
+- Versions: hub $hub_commit$hub_dirty (RelWithDebInfo), gRPC $grpc_version, RocksDB
+  $rocksdb_version; RabbitMQ $rabbit_version on Erlang $erlang_version, rabbitmq-c
+  $rabbitc_version; nats-server $nats_version, cnats $cnats_version.
+- Load generator and servers share the same $(nproc) cores; each point ran ${duration} s
+  after a 1 s warmup; $reps repetitions; medians shown.
+EOF
+)
+
+python3 - "$raw" "$results" "$stamp" "$machine" "$inflights" <<'PYTHON'
+import json, statistics, sys
+raw, results, stamp, machine, inflights = sys.argv[1:6]
+inflights = [int(x) for x in inflights.split()]
+runs = [json.loads(line) for line in open(raw) if line.strip()]
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+def points(system, inflight):
+    label = f"{system} if={inflight} "
+    return [r for r in runs if r["label"].startswith(label)]
+
+def med(system, inflight, path):
+    values = []
+    for r in points(system, inflight):
+        v = r
+        for key in path:
+            v = v.get(key) if isinstance(v, dict) else None
+        values.append(v)
+    return median(values)
+
+def fmt(value, digits=0):
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+systems = ["hub", "echo", "rabbitmq", "jetstream"]
+
+# Share of the machine that processes other than sxbench and the server
+# used during a point (median over repetitions): a check on the numbers.
+def other_share(run):
+    host = run.get("host")
+    if not host or not host.get("window_seconds"):
+        return None
+    return max(0.0, host["other_cpu_seconds"]) / (host["cpus"] * host["window_seconds"])
+def other_cpu(runs):
+    share = median([other_share(r) for r in runs])
+    return "–" if share is None else f"{100 * share:.0f}%"
+noisy = [r["label"] for r in runs if (other_share(r) or 0) > 0.10]
+out = []
+out.append(f"Run of {stamp} (raw: `bench/results/compare-{stamp}.jsonl`).\n")
+out.append(machine + "\n")
+out.append("| system | in-flight | submits/s | p50 µs | p99 µs | p99.9 µs | server CPU µs/submit | server peak RSS MiB | failed | other CPU |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for inflight in inflights:
+    for system in systems:
+        if not points(system, inflight):
+            continue
+        failed = sum(r["failed"] for r in points(system, inflight))
+        out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            system, inflight,
+            fmt(med(system, inflight, ["submits_per_second"])),
+            fmt(med(system, inflight, ["submit_latency_us", "p50"])),
+            fmt(med(system, inflight, ["submit_latency_us", "p99"])),
+            fmt(med(system, inflight, ["submit_latency_us", "p999"])),
+            fmt(med(system, inflight, ["server", "cpu_us_per_submit"]), 1),
+            fmt((med(system, inflight, ["server", "peak_rss_kb"]) or 0) / 1024, 0),
+            failed, other_cpu(points(system, inflight))))
+out.append("")
+out.append("Ratios of medians (submits/s):\n")
+out.append("| in-flight | hub / echo | hub / rabbitmq | hub / jetstream |")
+out.append("|---:|---:|---:|---:|")
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "–"
+for inflight in inflights:
+    hub = med("hub", inflight, ["submits_per_second"])
+    out.append("| {} | {} | {} | {} |".format(
+        inflight,
+        ratio(hub, med("echo", inflight, ["submits_per_second"])),
+        ratio(hub, med("rabbitmq", inflight, ["submits_per_second"])),
+        ratio(hub, med("jetstream", inflight, ["submits_per_second"]))))
+out.append("")
+cycle = [r for r in runs if r["label"].startswith("cycle ")]
+if cycle:
+    out.append("Full cycle (hub, in-flight 32, one InboxConsumer streaming and acknowledging):\n")
+    out.append("| submits/s | deliveries/s | delivered | missing | delivery p50 ms | delivery p99 ms | submit p99 µs | hub CPU µs/submit (incl. delivery + ack) |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    def cm(path):
+        values = []
+        for r in cycle:
+            v = r
+            for key in path:
+                v = v.get(key) if isinstance(v, dict) else None
+            values.append(v)
+        return median(values)
+    out.append("| {} | {} | {} | {} | {} | {} | {} | {} |".format(
+        fmt(cm(["submits_per_second"])), fmt(cm(["delivery", "per_second"])),
+        fmt(cm(["delivery", "delivered"])), fmt(cm(["delivery", "missing"])),
+        fmt((cm(["delivery", "latency_us", "p50"]) or 0) / 1000, 1),
+        fmt((cm(["delivery", "latency_us", "p99"]) or 0) / 1000, 1),
+        fmt(cm(["submit_latency_us", "p99"])),
+        fmt(cm(["server", "cpu_us_per_submit"]), 1)))
+    out.append("")
+
+# The targets of the "Proof under load" issue, against this run.
+def check(ok):
+    return "met" if ok else "**missed**"
+targets = []
+def value(system, inflight, path):
+    return med(system, inflight, path) if points(system, inflight) else None
+h32 = value("hub", 32, ["submits_per_second"]); e32 = value("echo", 32, ["submits_per_second"])
+if h32:
+    targets.append(("≥ 12,000 submits/s at 32 in flight", fmt(h32), check(h32 >= 12000)))
+    if e32:
+        targets.append(("≈ 0.7× echo at 32 in flight", ratio(h32, e32), check(h32 >= 0.7 * e32)))
+p99_1 = value("hub", 1, ["submit_latency_us", "p99"])
+if p99_1:
+    targets.append(("p99 ≤ 1.5 ms at 1 in flight", f"{p99_1 / 1000:.2f} ms", check(p99_1 <= 1500)))
+for inflight, factor in ((1, 2.0), (8, 2.0), (64, 1.2)):
+    h = value("hub", inflight, ["submits_per_second"]); r = value("rabbitmq", inflight, ["submits_per_second"])
+    if h and r:
+        targets.append((f"≥ {factor}× RabbitMQ quorum at {inflight} in flight", ratio(h, r), check(h >= factor * r)))
+h64 = value("hub", 64, ["submits_per_second"]); j64 = value("jetstream", 64, ["submits_per_second"])
+if h64 and j64:
+    targets.append(("≥ 1× JetStream at 64 in flight", ratio(h64, j64), check(h64 >= j64)))
+if cycle:
+    d = cm(["delivery", "per_second"]); p = cm(["delivery", "latency_us", "p99"])
+    targets.append(("full cycle ≥ 6,000/s", fmt(d), check((d or 0) >= 6000)))
+    targets.append(("submit-to-delivery p99 ≤ 20 ms", f"{(p or 0) / 1000:.1f} ms", check((p or 1e12) <= 20000)))
+cpu = [value("hub", i, ["server", "cpu_us_per_submit"]) for i in inflights]
+cpu = [c for c in cpu if c]
+if cpu:
+    best, worst = min(cpu), max(cpu)
+    targets.append(("≤ 80 µs hub CPU per submit", f"{best:.0f}–{worst:.0f} µs", check(worst <= 80)))
+out.append("Targets:\n")
+out.append("| target | measured | |")
+out.append("|---|---:|---|")
+for name, measured, verdict in targets:
+    out.append(f"| {name} | {measured} | {verdict} |")
+out.append("")
+if noisy:
+    out.append(f"Warning: other processes took more than 10% of the machine during {len(noisy)} "
+               f"of {len(runs)} runs ({', '.join(noisy[:6])}{', ...' if len(noisy) > 6 else ''}); "
+               "treat those points with caution.\n")
+out.append("Durability is not the same everywhere: the hub fsyncs every acknowledged write "
+           "(RocksDB WAL, sync=true, group commit); RabbitMQ quorum queues fsync the Ra WAL "
+           "before confirming; JetStream 2.9 acknowledges from the page cache and syncs its "
+           "file store in the background (every 2 minutes by default; `sync_interval` / "
+           "`sync_always` only arrive in 2.10), so its numbers are without a per-message fsync.")
+block = "\n".join(out)
+
+begin, end = "<!-- compare.sh:begin -->", "<!-- compare.sh:end -->"
+try:
+    text = open(results).read()
+except FileNotFoundError:
+    text = "# Benchmark results\n\n" + begin + "\n" + end + "\n"
+if begin not in text:
+    text += "\n" + begin + "\n" + end + "\n"
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+open(results, "w").write(head + begin + "\n" + block + "\n" + end + tail)
+print(block)
+PYTHON
+log "tables written to $results"

@@ -1,0 +1,77 @@
+#include "grpc_channel_factory.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
+
+namespace sx::client::internal {
+namespace {
+
+// Replies may carry attachments up to the hub's limits, or a whole export.
+constexpr int kMaxReplyBytes = 64 * 1024 * 1024;
+
+absl::StatusOr<std::string> ReadPem(const std::string& pem,
+                                    const std::string& file,
+                                    absl::string_view what) {
+  if (!pem.empty()) return pem;
+  if (file.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no ", what, " given (file or PEM)"));
+  }
+  std::ifstream in(file);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", what, " ", file));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateHubChannel(
+    const ClientOptions& options) {
+  grpc::SslCredentialsOptions tls;
+  absl::StatusOr<std::string> ca =
+      ReadPem(options.ca_pem, options.ca_file, "CA certificate");
+  if (!ca.ok()) return ca.status();
+  absl::StatusOr<std::string> certificate = ReadPem(
+      options.certificate_pem, options.certificate_file, "client certificate");
+  if (!certificate.ok()) return certificate.status();
+  absl::StatusOr<std::string> key =
+      ReadPem(options.private_key_pem, options.private_key_file, "private key");
+  if (!key.ok()) return key.status();
+  tls.pem_root_certs = *std::move(ca);
+  tls.pem_cert_chain = *std::move(certificate);
+  tls.pem_private_key = *std::move(key);
+  if (options.retry.max_attempts < 1) {
+    return absl::InvalidArgumentError("retry.max_attempts must be at least 1");
+  }
+
+  grpc::ChannelArguments args;
+  if (!options.server_name_override.empty()) {
+    args.SetSslTargetNameOverride(options.server_name_override);
+  }
+  args.SetMaxReceiveMessageSize(kMaxReplyBytes);
+  // Reconnect to a restarted hub as promptly as the retry policy retries,
+  // rather than after gRPC's default backoff of up to two minutes.
+  const int min_backoff_ms = static_cast<int>(
+      absl::ToInt64Milliseconds(options.retry.initial_backoff));
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+              std::max(min_backoff_ms, 1));
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(min_backoff_ms, 1));
+  args.SetInt(
+      GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(options.retry.max_backoff)));
+  return grpc::CreateCustomChannel(options.hub_address,
+                                   grpc::SslCredentials(tls), args);
+}
+
+}  // namespace sx::client::internal

@@ -1,0 +1,167 @@
+// What administrators (管理员) see of the hub, through AdminService: transfers
+// and where they stand, inbox depths, dead letters and their redrive, counts,
+// and the hub's own status. Metadata only: the hub never sends an
+// administrator a lead's subject, summary or attachments, nor feedback or
+// reminder text. Callable only with an administrator certificate.
+//
+//   sx::client::ClientOptions options;  // the administrator's cert and key
+//   auto admin = sx::client::ConnectAdminClient(options);
+//   if (!admin.ok()) return admin.status();
+//   sx::client::TransferQuery overdue;
+//   overdue.overdue_only = true;
+//   absl::StatusOr<sx::client::TransferPage> page =
+//       (*admin)->ListTransfers(overdue);
+//
+// Deadlines and retries follow ClientOptions, as for ExchangeClient.
+// AdminClient is an interface so that programs can substitute a fake in
+// their own tests.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "sx/client/client_options.h"
+#include "sx/client/types.h"
+
+namespace sx::client {
+
+// A referral as an administrator sees it: who, what kind, where it stands,
+// deadlines; nothing of its content. Unset times are absl::InfinitePast().
+struct TransferSummary {
+  std::string referral_id;
+  ReferralKind kind = ReferralKind::kUnspecified;
+  std::string sender_agency_id;
+  std::string recipient_agency_id;
+  ReferralState state = ReferralState::kUnspecified;
+  Urgency urgency = Urgency::kUnspecified;
+  absl::Time created_at = absl::InfinitePast();
+  absl::Time updated_at = absl::InfinitePast();
+  absl::Time accept_due_at = absl::InfinitePast();
+  absl::Time feedback_due_at = absl::InfinitePast();
+  // The hub flagged a missed deadline (an overdue event was recorded).
+  bool accept_overdue = false;
+  bool feedback_overdue = false;
+  DispositionMethod disposition = DispositionMethod::kUnspecified;
+  std::string parent_referral_id;
+  std::string child_referral_id;
+  uint32_t feedback_count = 0;
+  uint32_t reminder_count = 0;
+  int64_t version = 0;
+};
+
+// Which transfers to list; every filter left at its default matches all.
+struct TransferQuery {
+  std::vector<ReferralState> states;  // empty: any state
+  std::string sender_agency_id;
+  std::string recipient_agency_id;
+  // Created at or after / before; infinite: no bound.
+  absl::Time created_after = absl::InfinitePast();
+  absl::Time created_before = absl::InfiniteFuture();
+  // Only transfers with a flagged missed deadline.
+  bool overdue_only = false;
+  uint32_t page_size = 0;  // 0: the hub's default (50, at most 500)
+  std::string page_token;
+};
+
+// Newest first.
+struct TransferPage {
+  std::vector<TransferSummary> transfers;
+  std::string next_page_token;  // empty at the end
+};
+
+struct InboxStats {
+  std::string agency_id;
+  // Unacknowledged entries.
+  uint64_t depth = 0;
+  // When the oldest unacknowledged entry was queued; InfinitePast if none.
+  absl::Time oldest_unacknowledged_at = absl::InfinitePast();
+  // Open inbox streams right now.
+  uint32_t connected_streams = 0;
+  uint64_t dead_letters = 0;
+  // The last sequence given out in this inbox.
+  uint64_t last_sequence = 0;
+};
+
+// An inbox entry moved aside after too many unacknowledged deliveries.
+struct DeadLetter {
+  std::string agency_id;
+  uint64_t sequence = 0;
+  // The event the entry told of (metadata only).
+  Event event;
+  uint32_t delivery_attempts = 0;
+  absl::Time dead_lettered_at = absl::InfinitePast();
+};
+
+struct DeadLetterQuery {
+  std::string agency_id;   // empty: every agency
+  uint32_t page_size = 0;  // 0: the hub's default
+  std::string page_token;
+};
+
+struct DeadLetterPage {
+  std::vector<DeadLetter> dead_letters;
+  std::string next_page_token;  // empty at the end
+};
+
+struct StateCount {
+  ReferralState state = ReferralState::kUnspecified;
+  uint64_t count = 0;
+};
+
+// Referrals from agencies of one type to agencies of another.
+struct RouteCount {
+  std::string sender_type;
+  std::string recipient_type;
+  uint64_t count = 0;
+};
+
+struct TransferCounts {
+  std::vector<StateCount> by_state;  // states with no referral are left out
+  std::vector<RouteCount> by_route;
+  // Referrals with a flagged missed deadline that are still open.
+  uint64_t overdue_open = 0;
+};
+
+struct HubStatus {
+  std::string hub_id;
+  std::string version;
+  absl::Time started_at = absl::InfinitePast();
+  // "SERVING", or what is wrong with storage.
+  std::string storage;
+  uint64_t referrals = 0;
+  // Events in the audit log so far; its growth is the hub's throughput.
+  uint64_t events = 0;
+  uint32_t agencies = 0;
+};
+
+// Thread-safe: one client may serve many threads.
+class AdminClient {
+ public:
+  virtual ~AdminClient() = default;
+
+  virtual absl::StatusOr<TransferPage> ListTransfers(
+      const TransferQuery& query) = 0;
+  // One per configured agency, in config order.
+  virtual absl::StatusOr<std::vector<InboxStats>> GetInboxStats() = 0;
+  virtual absl::StatusOr<DeadLetterPage> ListDeadLetters(
+      const DeadLetterQuery& query) = 0;
+  // Puts dead letters back at the end of `agency_id`'s inbox (`sequences`
+  // empty: all of them) and returns how many went back. Safe to retry: a
+  // letter leaves the dead letters as it is redriven, so a repeated call
+  // cannot deliver it twice (it may report fewer).
+  virtual absl::StatusOr<uint32_t> RedriveDeadLetters(
+      const std::string& agency_id, const std::vector<uint64_t>& sequences) = 0;
+  virtual absl::StatusOr<TransferCounts> GetTransferCounts() = 0;
+  virtual absl::StatusOr<HubStatus> GetHubStatus() = 0;
+};
+
+// Connects over mutual TLS with an administrator's certificate. Fails if the
+// certificate files cannot be read; the connection itself is made lazily.
+absl::StatusOr<std::unique_ptr<AdminClient>> ConnectAdminClient(
+    const ClientOptions& options);
+
+}  // namespace sx::client

@@ -1,0 +1,131 @@
+#include "admin_json.h"
+
+#include "referral_json.h"
+
+namespace sx::sxctl {
+namespace {
+
+void WriteTransfer(const client::TransferSummary& transfer, JsonWriter& json) {
+  json.BeginObject();
+  WriteReferralFieldsJson(transfer, json);
+  json.Key("feedback_count").Uint(transfer.feedback_count);
+  json.Key("reminder_count").Uint(transfer.reminder_count);
+  json.Key("version").Int(transfer.version);
+  json.EndObject();
+}
+
+void WriteDeadLetter(const client::DeadLetter& letter, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("agency_id").String(letter.agency_id);
+  json.Key("sequence").Uint(letter.sequence);
+  json.Key("event");
+  WriteEventJson(letter.event, json);
+  json.Key("delivery_attempts").Uint(letter.delivery_attempts);
+  json.Key("dead_lettered_at");
+  WriteTimeJson(letter.dead_lettered_at, json);
+  json.EndObject();
+}
+
+void WriteInboxArray(const std::vector<client::InboxStats>& inboxes,
+                     JsonWriter& json) {
+  json.BeginArray();
+  for (const client::InboxStats& inbox : inboxes) {
+    json.BeginObject();
+    json.Key("agency_id").String(inbox.agency_id);
+    json.Key("depth").Uint(inbox.depth);
+    json.Key("oldest_unacknowledged_at");
+    WriteTimeJson(inbox.oldest_unacknowledged_at, json);
+    json.Key("connected_streams").Uint(inbox.connected_streams);
+    json.Key("dead_letters").Uint(inbox.dead_letters);
+    json.Key("last_sequence").Uint(inbox.last_sequence);
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
+}  // namespace
+
+void WriteTransferPageJson(const client::TransferPage& page, JsonWriter& json) {
+  WritePageJson("transfers", page.transfers, page.next_page_token,
+                &WriteTransfer, json);
+}
+
+void WriteInboxStatsJson(const std::vector<client::InboxStats>& inboxes,
+                         JsonWriter& json) {
+  json.BeginObject();
+  json.Key("inboxes");
+  WriteInboxArray(inboxes, json);
+  json.EndObject();
+}
+
+void WriteDeadLetterPageJson(const client::DeadLetterPage& page,
+                             JsonWriter& json) {
+  WritePageJson("dead_letters", page.dead_letters, page.next_page_token,
+                &WriteDeadLetter, json);
+}
+
+void WriteRedrivenJson(const std::string& agency_id, uint32_t redriven,
+                       JsonWriter& json) {
+  json.BeginObject();
+  json.Key("agency_id").String(agency_id);
+  json.Key("redriven").Uint(redriven);
+  json.EndObject();
+}
+
+void WriteTransferCountsJson(const client::TransferCounts& counts,
+                             JsonWriter& json) {
+  json.BeginObject();
+  json.Key("by_state").BeginArray();
+  for (const client::StateCount& entry : counts.by_state) {
+    json.BeginObject();
+    json.Key("state").String(client::ToString(entry.state));
+    json.Key("count").Uint(entry.count);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("by_route").BeginArray();
+  for (const client::RouteCount& entry : counts.by_route) {
+    json.BeginObject();
+    json.Key("sender_type").String(entry.sender_type);
+    json.Key("recipient_type").String(entry.recipient_type);
+    json.Key("count").Uint(entry.count);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("overdue_open").Uint(counts.overdue_open);
+  json.EndObject();
+}
+
+void WriteHubStatusJson(const client::HubStatus& status, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("hub_id").String(status.hub_id);
+  json.Key("version").String(status.version);
+  json.Key("started_at");
+  WriteTimeJson(status.started_at, json);
+  json.Key("storage").String(status.storage);
+  json.Key("referrals").Uint(status.referrals);
+  json.Key("events").Uint(status.events);
+  json.Key("agencies").Uint(status.agencies);
+  json.EndObject();
+}
+
+void WriteTopFrameJson(const TopFrame& frame, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("time");
+  WriteTimeJson(frame.taken, json);
+  json.Key("status");
+  WriteHubStatusJson(frame.status, json);
+  json.Key("inboxes");
+  WriteInboxArray(frame.inboxes, json);
+  json.Key("counts");
+  WriteTransferCountsJson(frame.counts, json);
+  json.Key("events_per_second");
+  if (frame.events_per_second.has_value()) {
+    json.Double(*frame.events_per_second);
+  } else {
+    json.Null();
+  }
+  json.EndObject();
+}
+
+}  // namespace sx::sxctl

@@ -1,0 +1,34 @@
+// The JSON shape of the administrators' results (--json), in the manner of
+// referral_json.h: field names follow the SDK types, enum values use the
+// SDK's lower-case names, times are RFC 3339 UTC strings or null.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "json_writer.h"
+#include "sx/client/admin_client.h"
+#include "top_frame.h"
+
+namespace sx::sxctl {
+
+// {"transfers": [...], "next_page_token": "..."}
+void WriteTransferPageJson(const client::TransferPage& page, JsonWriter& json);
+// {"inboxes": [...]}
+void WriteInboxStatsJson(const std::vector<client::InboxStats>& inboxes,
+                         JsonWriter& json);
+// {"dead_letters": [...], "next_page_token": "..."}
+void WriteDeadLetterPageJson(const client::DeadLetterPage& page,
+                             JsonWriter& json);
+// {"agency_id": "...", "redriven": N}
+void WriteRedrivenJson(const std::string& agency_id, uint32_t redriven,
+                       JsonWriter& json);
+// {"by_state": [...], "by_route": [...], "overdue_open": N}
+void WriteTransferCountsJson(const client::TransferCounts& counts,
+                             JsonWriter& json);
+void WriteHubStatusJson(const client::HubStatus& status, JsonWriter& json);
+// {"time": ..., "status": {...}, "inboxes": [...], "counts": {...},
+//  "events_per_second": N or null}
+void WriteTopFrameJson(const TopFrame& frame, JsonWriter& json);
+
+}  // namespace sx::sxctl

@@ -1,0 +1,144 @@
+#include "admin_text.h"
+
+#include <cstdint>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "referral_text.h"
+#include "text_table.h"
+#include "time_format.h"
+
+namespace sx::sxctl {
+namespace {
+
+std::string Overdue(bool accept, bool feedback) {
+  std::vector<std::string> missed;
+  if (accept) missed.push_back("accept");
+  if (feedback) missed.push_back("feedback");
+  return absl::StrJoin(missed, ", ");
+}
+
+std::string Since(absl::Time then, absl::Time now) {
+  return then == absl::InfinitePast() ? "" : AgeText(now - then);
+}
+
+std::string StateCountTable(const std::vector<client::StateCount>& counts) {
+  TextTable table({"STATE", "COUNT"});
+  for (const client::StateCount& entry : counts) {
+    table.AddRow({client::ToString(entry.state), absl::StrCat(entry.count)});
+  }
+  return table.Render();
+}
+
+std::string Disposition(client::DispositionMethod method) {
+  return method == client::DispositionMethod::kUnspecified
+             ? ""
+             : client::ToString(method);
+}
+
+}  // namespace
+
+std::string AgeText(absl::Duration age) {
+  if (age < absl::ZeroDuration()) age = absl::ZeroDuration();
+  const int64_t seconds = absl::ToInt64Seconds(age);
+  if (seconds < 60) return absl::StrCat(seconds, "s");
+  if (seconds < 3600) {
+    return absl::StrFormat("%dm%02ds", seconds / 60, seconds % 60);
+  }
+  if (seconds < 86400) {
+    return absl::StrFormat("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+  }
+  return absl::StrFormat("%dd%02dh", seconds / 86400, seconds % 86400 / 3600);
+}
+
+std::string TransferTableText(
+    const std::vector<client::TransferSummary>& transfers) {
+  TextTable table({"REFERRAL", "KIND", "STATE", "FROM → TO", "URGENCY",
+                   "CREATED", "ACCEPT DUE", "FEEDBACK DUE", "OVERDUE",
+                   "DISPOSITION", "FB", "REM"});
+  for (const client::TransferSummary& transfer : transfers) {
+    table.AddRow({transfer.referral_id, client::ToString(transfer.kind),
+                  client::ToString(transfer.state),
+                  absl::StrCat(transfer.sender_agency_id, " → ",
+                               transfer.recipient_agency_id),
+                  client::ToString(transfer.urgency),
+                  FormatTimeSeconds(transfer.created_at),
+                  FormatTimeSeconds(transfer.accept_due_at),
+                  FormatTimeSeconds(transfer.feedback_due_at),
+                  Overdue(transfer.accept_overdue, transfer.feedback_overdue),
+                  Disposition(transfer.disposition),
+                  absl::StrCat(transfer.feedback_count),
+                  absl::StrCat(transfer.reminder_count)});
+  }
+  return table.Render();
+}
+
+std::string InboxStatsTableText(const std::vector<client::InboxStats>& inboxes,
+                                absl::Time now) {
+  TextTable table(
+      {"INBOX", "DEPTH", "OLDEST", "STREAMS", "DEAD LETTERS", "LAST SEQ"});
+  for (const client::InboxStats& inbox : inboxes) {
+    table.AddRow({inbox.agency_id, absl::StrCat(inbox.depth),
+                  Since(inbox.oldest_unacknowledged_at, now),
+                  absl::StrCat(inbox.connected_streams),
+                  absl::StrCat(inbox.dead_letters),
+                  absl::StrCat(inbox.last_sequence)});
+  }
+  return table.Render();
+}
+
+std::string DeadLetterTableText(
+    const std::vector<client::DeadLetter>& letters) {
+  TextTable table({"INBOX", "SEQ", "EVENT", "REFERRAL", "ATTEMPTS",
+                   "DEAD-LETTERED", "DETAIL"});
+  for (const client::DeadLetter& letter : letters) {
+    table.AddRow({letter.agency_id, absl::StrCat(letter.sequence),
+                  client::ToString(letter.event.type), letter.event.referral_id,
+                  absl::StrCat(letter.delivery_attempts),
+                  FormatTimeSeconds(letter.dead_lettered_at),
+                  EventDetailText(letter.event)});
+  }
+  return table.Render();
+}
+
+std::string TransferCountsText(const client::TransferCounts& counts) {
+  TextTable routes({"FROM TYPE → TO TYPE", "COUNT"});
+  for (const client::RouteCount& entry : counts.by_route) {
+    routes.AddRow({absl::StrCat(entry.sender_type, " → ", entry.recipient_type),
+                   absl::StrCat(entry.count)});
+  }
+  return absl::StrCat(StateCountTable(counts.by_state), "\n", routes.Render(),
+                      "\nopen and overdue: ", counts.overdue_open, "\n");
+}
+
+std::string HubStatusText(const client::HubStatus& status, absl::Time now) {
+  KeyValueBlock block;
+  block.Add("hub", status.hub_id);
+  block.Add("version", status.version);
+  block.Add("started", FormatTimeSeconds(status.started_at));
+  block.Add("uptime", Since(status.started_at, now));
+  block.Add("storage", status.storage);
+  block.Add("agencies", absl::StrCat(status.agencies));
+  block.Add("referrals", absl::StrCat(status.referrals));
+  block.Add("events", absl::StrCat(status.events));
+  return block.Render();
+}
+
+std::string TopFrameText(const TopFrame& frame) {
+  const client::HubStatus& status = frame.status;
+  const std::string throughput =
+      frame.events_per_second.has_value()
+          ? absl::StrFormat("%.2f events/s", *frame.events_per_second)
+          : "- events/s";
+  return absl::StrCat("sxhub ", status.hub_id, " ", status.version, "  up ",
+                      Since(status.started_at, frame.taken), "  storage ",
+                      status.storage, "  ", FormatTimeSeconds(frame.taken),
+                      "\n", "referrals ", status.referrals, "  events ",
+                      status.events, "  ", throughput, "  open overdue ",
+                      frame.counts.overdue_open, "\n\n",
+                      InboxStatsTableText(frame.inboxes, frame.taken), "\n",
+                      StateCountTable(frame.counts.by_state));
+}
+
+}  // namespace sx::sxctl

@@ -1,0 +1,37 @@
+// The JSON shape of the auditors' results (--json), in the manner of
+// referral_json.h. Hashes and signatures are standard base64, as in the
+// checkpoint text; event digests lower-case hex, as in inbox entries.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "audit_verification.h"
+#include "checkpoint.h"
+#include "json_writer.h"
+#include "sx/client/audit_client.h"
+
+namespace sx::sxctl {
+
+// {"events": [...], "next_page_token": "..."}
+void WriteEventPageJson(const client::EventPage& page, JsonWriter& json);
+// The parsed fields, the signed text and the signature; "saved_to" is null
+// when it was not saved.
+void WriteCheckpointJson(const transparency::Checkpoint& checkpoint,
+                         const client::SignedCheckpoint& signed_checkpoint,
+                         const std::string& saved_to, JsonWriter& json);
+// {"sequence": N, "leaf_index": N, "tree_size": N, "hashes": [...]}
+void WriteInclusionProofJson(uint64_t sequence,
+                             const client::InclusionProof& proof,
+                             JsonWriter& json);
+// {"first_sequence", "last_sequence", "events", "tree_size", "saved_to"}
+void WriteExportSavedJson(const ExportFile& file, const std::string& path,
+                          JsonWriter& json);
+// {"verified": true, "events_verified": N, "first_sequence": N,
+//  "last_sequence": N, "checkpoint": {...}, "events": [...]}
+void WriteVerifiedExportJson(const VerifiedExport& verified, JsonWriter& json);
+// {"consistent": true, "old": {...}, "new": {...}}
+void WriteConsistentJson(const VerifiedCheckpoint& older,
+                         const VerifiedCheckpoint& newer, JsonWriter& json);
+
+}  // namespace sx::sxctl

@@ -1,0 +1,34 @@
+// The human-readable shape of the auditors' results: event tables,
+// checkpoints, proofs, and the outcome of offline verification.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "audit_verification.h"
+#include "checkpoint.h"
+#include "sx/client/audit_client.h"
+
+namespace sx::sxctl {
+
+// One row per event, oldest first.
+std::string EventTableText(const std::vector<client::Event>& events);
+
+// The checkpoint's fields and signature; `saved_to` "" if it was not saved.
+std::string CheckpointText(const transparency::Checkpoint& checkpoint,
+                           const client::SignedCheckpoint& signed_checkpoint,
+                           const std::string& saved_to);
+
+std::string InclusionProofText(uint64_t sequence,
+                               const client::InclusionProof& proof);
+
+std::string ExportSavedText(const ExportFile& file, const std::string& path);
+
+// What was verified, then the events themselves.
+std::string VerifiedExportText(const VerifiedExport& verified);
+
+std::string ConsistentText(const VerifiedCheckpoint& older,
+                           const VerifiedCheckpoint& newer);
+
+}  // namespace sx::sxctl

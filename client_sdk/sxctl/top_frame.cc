@@ -1,0 +1,18 @@
+#include "top_frame.h"
+
+namespace sx::sxctl {
+
+std::optional<double> EventsPerSecond(const TopFrame* previous,
+                                      const TopFrame& current) {
+  if (previous == nullptr) return std::nullopt;
+  const double seconds = absl::ToDoubleSeconds(current.taken - previous->taken);
+  if (seconds <= 0) return std::nullopt;
+  // A restored backup can make the count go down; that is no negative rate.
+  const double events =
+      current.status.events >= previous->status.events
+          ? static_cast<double>(current.status.events - previous->status.events)
+          : 0.0;
+  return events / seconds;
+}
+
+}  // namespace sx::sxctl
