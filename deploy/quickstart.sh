@@ -65,7 +65,8 @@ echo "    sxhub pid $hub_pid on $address, data in $work/data"
 
 # One sxctl profile per identity, so each command below acts as that agency.
 for identity in discipline-commission inspection-office organization-dept \
-                audit-bureau stationed-education stationed-housing; do
+                audit-bureau stationed-education stationed-housing \
+                admin-ops auditor-audit; do
   cat >"$work/profiles/$identity" <<EOF
 hub = $address
 server_name = localhost
@@ -145,6 +146,24 @@ if as organization-dept show "$lead" 2>"$work/refused.txt" >/dev/null; then
 fi
 grep -q PERMISSION_DENIED "$work/refused.txt" || fail "expected PERMISSION_DENIED, got: $(cat "$work/refused.txt")"
 echo "    组织部 reading $lead: $(head -n 1 "$work/refused.txt")"
+
+step "The administrator watches the transfers: metadata only, never lead contents"
+as admin-ops admin counts
+as admin-ops admin transfers --json >"$work/transfers.json"
+if grep -q "县土地储备中心" "$work/transfers.json"; then
+  fail "the administrator saw a lead's subject"
+fi
+echo "    管理员 sees $(grep -o '"referral_id"' "$work/transfers.json" | wc -l) transfers, no contents"
+
+step "The auditor proves the history was not altered"
+as auditor-audit audit checkpoint --out "$work/checkpoint-1.txt" >/dev/null
+as auditor-audit audit export --from 1 --out "$work/export.txt" >/dev/null
+as auditor-audit audit verify --export "$work/export.txt" --hub-cert "$work/pki/hub.crt" \
+  | sed -n '1s/^/    /p'
+as audit-bureau remind "$audit" --text "再次督办：请尽快签收" >/dev/null
+as auditor-audit audit checkpoint --out "$work/checkpoint-2.txt" >/dev/null
+as auditor-audit audit consistency --old "$work/checkpoint-1.txt" \
+  --new "$work/checkpoint-2.txt" --hub-cert "$work/pki/hub.crt" | sed 's/^/    /'
 
 step "Summary: referrals by state"
 printf '    %-16s %s\n' "$lead" "$(state_of inspection-office "$lead")  (巡察办 → 纪委监委, full loop)"
