@@ -19,7 +19,8 @@ struct DeliveryReport {
   uint64_t missing = 0;
   // From the start of the measured phase to the last arrival.
   double elapsed_seconds = 0;
-  // Arrival minus the time the submit was sent.
+  // Arrival minus the time the submit was sent; a missing entry counts with
+  // the time it had been waiting when the drain timed out.
   LatencySummary latency;
 };
 

@@ -66,7 +66,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateHubChannel(
       absl::ToInt64Milliseconds(options.retry.initial_backoff));
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
               std::max(min_backoff_ms, 1));
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, std::max(min_backoff_ms, 1));
+  // Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: in gRPC 1.51 it is also the
+  // connect timeout, and a small one makes handshakes under load fail.
   args.SetInt(
       GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.retry.max_backoff)));

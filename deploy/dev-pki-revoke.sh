@@ -11,13 +11,18 @@
 # The new CRL lists every certificate revoked so far. It is published under
 # the NEXT free hashed-dir name (crl/<ca-hash>.r1, .r2, ...): written to a
 # temporary file, then linked into place in one step, so that a handshake
-# never reads half a file; it never overwrites an existing one. Why not replace <ca-hash>.r0: the hub's gRPC (1.51, OpenSSL
+# never reads half a file; it never overwrites an existing one.
+#
+# Why not replace <ca-hash>.r0: the hub's gRPC (1.51, OpenSSL
 # X509_LOOKUP_hash_dir) reads each CRL file once and caches it for the life
 # of its TLS context; on every handshake it looks only for suffixes it has not
 # read yet. A replaced .r0 is therefore ignored until the hub restarts or
-# reloads its own certificate or CA file; a new .rN is used at once. Of
-# several CRLs of one CA, OpenSSL uses the one with the latest lastUpdate, so
-# the new CRL's lastUpdate is made later than every published one.
+# reloads its own certificate or CA file; a new .rN is used at once (tested in
+# tests/e2e/certificate_rotation_e2e_test.cc). Of several CRLs of one CA,
+# OpenSSL uses the one with the latest lastUpdate, so the new CRL's lastUpdate
+# is made later than every published one (lastUpdate has whole seconds: of two
+# CRLs made within a second the second is dated a second ahead, and until
+# then OpenSSL keeps using the previous one).
 # Do not delete lower-numbered files while the hub runs: the lookup stops at
 # the first missing suffix. To tidy up, stop the hub, keep only the newest
 # CRL as <ca-hash>.r0, start it again.

@@ -41,6 +41,13 @@ Party PartyOf(const HubConfig& config, absl::string_view agency_id,
   return Party::kStranger;
 }
 
+absl::Status NotAPartyOrMissing(absl::string_view agency_id,
+                                absl::string_view referral_id) {
+  return absl::PermissionDeniedError(
+      absl::StrCat("referral ", referral_id, " does not exist or agency \"",
+                   agency_id, "\" is not a party to it"));
+}
+
 absl::Status CheckCanRead(const HubConfig& config, absl::string_view agency_id,
                           const v1::Referral& referral) {
   // Supervisors may remind, but reading a lead needs a part in the matter.
@@ -49,17 +56,18 @@ absl::Status CheckCanRead(const HubConfig& config, absl::string_view agency_id,
       IsObserver(agency_id, referral)) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("agency \"", agency_id, "\" is not a party to referral ",
-                   referral.referral_id()));
+  return NotAPartyOrMissing(agency_id, referral.referral_id());
 }
 
 absl::StatusOr<Step> AuthorizeStep(const HubConfig& config,
                                    absl::string_view agency_id,
                                    const v1::Referral& referral,
                                    Action action) {
-  return DecideStep(referral.state(), action,
-                    PartyOf(config, agency_id, referral));
+  const Party party = PartyOf(config, agency_id, referral);
+  if (party == Party::kStranger) {
+    return NotAPartyOrMissing(agency_id, referral.referral_id());
+  }
+  return DecideStep(referral.state(), action, party);
 }
 
 absl::Status CheckRoute(const HubConfig& config, absl::string_view sender_id,

@@ -23,11 +23,17 @@ absl::Status CheckServiceAccess(const Identity& caller, Service service);
 Party PartyOf(const HubConfig& config, absl::string_view agency_id,
               const v1::Referral& referral);
 
+// The one answer for "no such referral" and "not your referral", so that an
+// agency cannot learn which referral ids exist (they are sequential).
+absl::Status NotAPartyOrMissing(absl::string_view agency_id,
+                                absl::string_view referral_id);
+
 // Sender, recipient and observers may read a referral with its lead.
 absl::Status CheckCanRead(const HubConfig& config, absl::string_view agency_id,
                           const v1::Referral& referral);
 
-// The step the agency may take, per the state machine; see DecideStep.
+// The step the agency may take, per the state machine; see DecideStep. An
+// agency with no relation to the referral gets NotAPartyOrMissing.
 absl::StatusOr<Step> AuthorizeStep(const HubConfig& config,
                                    absl::string_view agency_id,
                                    const v1::Referral& referral,

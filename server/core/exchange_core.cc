@@ -273,8 +273,7 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
         SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> found,
                             txn.GetReferral(request->referral_id));
         if (!found.has_value()) {
-          return absl::NotFoundError(
-              absl::StrCat("no referral ", request->referral_id));
+          return NotAPartyOrMissing(caller.name, request->referral_id);
         }
         v1::Referral& referral = *found;
         SX_ASSIGN_OR_RETURN(Step decided,
@@ -459,9 +458,7 @@ absl::StatusOr<v1::Referral> ExchangeCore::Get(
   SX_RETURN_IF_ERROR(ValidateId("referral_id", referral_id));
   SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                       store_.GetReferral(referral_id));
-  if (!referral.has_value()) {
-    return absl::NotFoundError(absl::StrCat("no referral ", referral_id));
-  }
+  if (!referral.has_value()) return NotAPartyOrMissing(caller.name, referral_id);
   SX_RETURN_IF_ERROR(CheckCanRead(*config(), caller.name, *referral));
   SX_ASSIGN_OR_RETURN(*referral->mutable_lead(), store_.GetLead(referral_id));
   if (!include_attachment_content) {

@@ -853,8 +853,9 @@ TEST_F(ExchangeCoreTest, FailedStepsChangeNothing) {
       Code::kInvalidArgument);
   add("no referral id", kDisciplineCommission, Accept(""),
       Code::kInvalidArgument);
+  // Not NOT_FOUND: a missing id answers like someone else's referral.
   add("unknown referral", kDisciplineCommission, Accept("test-hub-0000009999"),
-      Code::kNotFound);
+      Code::kPermissionDenied);
   add("blank return reason", kDisciplineCommission, Return(delivered, "  "),
       Code::kInvalidArgument);
   add("oversize return reason", kDisciplineCommission,
@@ -1021,7 +1022,8 @@ TEST_F(ExchangeCoreTest, GetIsForPartiesOnly) {
   EXPECT_EQ(core_->Get(Agency(kInspectionOffice), "test-hub-0000000099", false)
                 .status()
                 .code(),
-            absl::StatusCode::kNotFound);
+            absl::StatusCode::kPermissionDenied)
+      << "a missing id answers like someone else's referral";
   EXPECT_EQ(core_->Get(Agency(kInspectionOffice), "", false).status().code(),
             absl::StatusCode::kInvalidArgument);
 }

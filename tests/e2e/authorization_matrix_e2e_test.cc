@@ -932,15 +932,12 @@ TEST_F(AuthorizationMatrixE2eTest,
       << "): " << FeedbackTexts(replayed);
 }
 
-// FINDING (a policy decision, so disabled): an agency that is no party to a
-// referral can tell whether a referral id exists, since a missing one is
-// NOT_FOUND and another's is PERMISSION_DENIED (on GetReferral and every
-// step). Referral ids are sequential (<hub_id>-0000000042), so any agency can
-// count the hub's referrals and watch new ones appear: metadata that
-// shared/DESIGN.md gives to administrators. Enable this test if the hub
-// should answer both the same way.
-TEST_F(AuthorizationMatrixE2eTest,
-       DISABLED_NonPartyCannotTellWhetherAReferralExists) {
+// An agency that is no party to a referral cannot tell whether a referral id
+// exists: a missing one and another's get the same answer (on GetReferral
+// and every step). Referral ids are sequential (<hub_id>-0000000042), so
+// otherwise any agency could count the hub's referrals: metadata that
+// shared/DESIGN.md gives to administrators only.
+TEST_F(AuthorizationMatrixE2eTest, NonPartyCannotTellWhetherAReferralExists) {
   const std::string existing = Prepared(Target::kLead);
   const std::string missing = "demo-0000009999";
   for (Method method : {Method::kGetReferral, Method::kAcceptReferral,

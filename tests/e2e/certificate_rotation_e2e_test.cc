@@ -59,9 +59,9 @@ constexpr char kAuditor[] = "auditor-audit";
 // How long a change of the PKI files may take to reach new handshakes.
 constexpr auto kPropagationBound = std::chrono::seconds(5);
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
-// How long the limitation test watches a replaced CRL being ignored: three
-// refresh intervals.
-constexpr auto kIgnoredFor = std::chrono::seconds(3);
+// How long the limitation test watches a replaced CRL being ignored: two
+// refresh intervals, some twenty handshakes.
+constexpr auto kIgnoredFor = std::chrono::seconds(2);
 
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
@@ -139,8 +139,9 @@ class CertificateRotationE2eTest : public ::testing::Test {
     if (server_pem != nullptr && status.ok()) {
       const auto values = context.auth_context()->FindPropertyValues(
           GRPC_X509_PEM_CERT_PROPERTY_NAME);
-      if (!values.empty())
+      if (!values.empty()) {
         server_pem->assign(values[0].data(), values[0].size());
+      }
     }
     return status;
   }

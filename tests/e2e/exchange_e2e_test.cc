@@ -390,8 +390,9 @@ TEST_F(ExchangeE2eTest, IllegalStepsAreRejectedAndChangeNothing) {
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(commission->Accept("").error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+  // A missing id answers like someone else's: ids reveal nothing.
   EXPECT_EQ(commission->Accept("demo-9999999999").error_code(),
-            grpc::StatusCode::NOT_FOUND);
+            grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Fetch(*inspection, id).version(), version);
   EXPECT_EQ(Fetch(*inspection, id).state(), v1::REFERRAL_STATE_SUBMITTED);
 

@@ -153,7 +153,7 @@ std::shared_ptr<grpc::Channel> HubProcess::ChannelWith(
   args.SetInt("grpc.use_local_subchannel_pool", 1);
   // Find a restarted hub quickly.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  // (Not the minimum backoff: in gRPC 1.51 it is also the connect timeout.)
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port_),
                                    grpc::SslCredentials(options), args);

@@ -3,16 +3,17 @@
 // without disturbing its open streams or other agencies, and oversize
 // requests are refused without the hub's memory growing with them.
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -274,7 +275,7 @@ TEST_F(StreamLimitsE2eTest, StreamFloodIsHeldToTheLimitPerAgency) {
 // about the message's size while it is being received, and that memory is
 // released (reused) afterwards. This test shows that refused requests are
 // not kept: twenty in a row over one connection (as an agency's client sends
-// them) stay within a fixed bound, and ten more do not raise the peak.
+// them) stay within a fixed bound, and five more do not raise the peak.
 // LIMITATION, measured, not asserted: concurrent oversize calls are buffered
 // side by side (20 at once over one connection raised the hub's peak RSS by
 // about 135 MiB, 20 sxctl processes at once by about 130 MiB), and the hub
@@ -284,13 +285,13 @@ TEST_F(StreamLimitsE2eTest, StreamFloodIsHeldToTheLimitPerAgency) {
 TEST_F(StreamLimitsE2eTest, OversizeRequestsAreRefusedWithoutGrowingTheHub) {
   // The example config allows messages of 16 MiB.
   constexpr int kRequests = 20;
-  constexpr int kMoreRequests = 10;
+  constexpr int kMoreRequests = 5;
   constexpr size_t kOversize = 17 * 1024 * 1024;
   // Generous: the hub's whole working set is a few tens of MiB; keeping every
   // refused request would be 340 MiB a round.
   constexpr int64_t kMaxGrowthKiB = 200 * 1024;
   // A second round reuses what the first one freed: the peak stays put
-  // (measured: under 6 MiB more; keeping the requests would be 170 MiB).
+  // (measured: at most 15 MiB more; keeping them would be 85 MiB).
   constexpr int64_t kMaxSecondRoundPeakGrowthKiB = 32 * 1024;
 
   auto inspection = Exchange(kInspection);
@@ -313,6 +314,10 @@ TEST_F(StreamLimitsE2eTest, OversizeRequestsAreRefusedWithoutGrowingTheHub) {
           Context(std::chrono::seconds(30)).get(), request, &out);
       EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
           << i << ": " << status.error_message();
+      // gRPC's size check, not the hub's own attachment limit, refused it.
+      EXPECT_NE(status.error_message().find("larger than max"),
+                std::string::npos)
+          << status.error_message();
     }
   };
   const pid_t pid = hub_->pid();
@@ -340,12 +345,7 @@ TEST_F(StreamLimitsE2eTest, OversizeRequestsAreRefusedWithoutGrowingTheHub) {
   EXPECT_LT(rss_first - rss_before, kMaxGrowthKiB);
   EXPECT_LT(rss_second - rss_before, kMaxGrowthKiB);
 
-  // The hub refused by size, stored nothing, and still serves.
-  const std::string log = hub_->ReadLog();
-  EXPECT_EQ(log.find("SubmitReferral caller=inspection-office referral=- "
-                     "status=RESOURCE_EXHAUSTED"),
-            std::string::npos)
-      << "gRPC, not the hub's own checks, refuses these";
+  // Nothing was stored, and the hub still serves.
   v1::ListReferralsRequest list;
   list.set_role(v1::PARTY_ROLE_SENDER);
   v1::ListReferralsResponse listed;

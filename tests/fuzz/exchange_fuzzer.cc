@@ -46,6 +46,7 @@
 #include "deadline_watcher.h"
 #include "exchange_core.h"
 #include "google/protobuf/stubs/common.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "referral_state_machine.h"
 #include "sx/base/sha256.h"
@@ -74,9 +75,10 @@ constexpr int kInputsPerStore = 64;
 
 // The gRPC layer never hands the core a proto3 string that is not UTF-8:
 // protobuf refuses to parse it. Requests with such strings are therefore
-// dropped here like the server would drop them; set to true to hand them to
-// the core anyway (see tests/fuzz/README.md).
-constexpr bool kDeliverInvalidUtf8 = false;
+// dropped here, as the server would drop them, unless
+// SX_FUZZ_INVALID_UTF8=1 asks to hand them to the core anyway (see
+// tests/fuzz/README.md).
+const bool kDeliverInvalidUtf8 = std::getenv("SX_FUZZ_INVALID_UTF8") != nullptr;
 
 // SX_FUZZ_TRACE=1 prints every call and its outcome: run a reproducer
 // with it to see what led to a violation.
@@ -329,7 +331,10 @@ v1::Lead WithoutContent(v1::Lead lead) {
 class ExchangeHarness {
  public:
   explicit ExchangeHarness(const sx::testing::TempDir& dir)
-      : config_(FuzzConfig()), dir_(dir) {}
+      : config_(FuzzConfig()), dir_(dir) {
+    // Protobuf logs every string that is not UTF-8 it serializes or parses.
+    if (kDeliverInvalidUtf8) google::protobuf::SetLogHandler(nullptr);
+  }
 
   void RunInput(const uint8_t* data, size_t size) {
     if (inputs_++ % kInputsPerStore == 0) OpenFreshStore();
@@ -525,6 +530,7 @@ class ExchangeHarness {
     Trace(caller, "Submit",
           absl::StrCat(request.request_id(), " to ",
                        request.recipient_agency_id(), " kind ", request.kind(),
+                       gen.off_wire() ? " [not UTF-8]" : "",
                        result.ok() ? " -> " + result->referral_id() : ""),
           result.status());
 
@@ -646,7 +652,8 @@ class ExchangeHarness {
       core_->TakeStep(caller, step, done);
     });
     Trace(caller, ActionName(step.action),
-          absl::StrCat(request_id, " on ", referral_id, " ", target),
+          absl::StrCat(request_id, " on ", referral_id, " ", target,
+                       gen.off_wire() ? " [not UTF-8]" : ""),
           result.status());
 
     auto used = requests_.find({caller.name, request_id});
@@ -1121,7 +1128,10 @@ class ExchangeHarness {
 
   void CheckStored(const std::string& id) {
     absl::StatusOr<std::optional<v1::Referral>> stored = store_->GetReferral(id);
-    Check(stored.ok() && stored->has_value(), "a referral disappeared");
+    if (!stored.ok() || !stored->has_value()) {
+      Fail(absl::StrCat("referral ", id, " cannot be read back: ",
+                        stored.ok() ? "gone" : stored.status().ToString()));
+    }
     Check(ReachableStates().contains((*stored)->state()),
           "a referral is in a state the table cannot reach");
     CheckAsModel(**stored, "the store", /*reply=*/false);

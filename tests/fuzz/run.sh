@@ -46,6 +46,7 @@ trap 'rm -rf "$work" "$databases"' EXIT
 artifacts="$PWD/build-fuzz/fuzz-artifacts"
 mkdir -p "$artifacts"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0"
 
 pids=()
 for target in "${targets[@]}"; do
