@@ -64,7 +64,7 @@ double OwnCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
-absl::StatusOr<double> HostBusySeconds() {
+absl::StatusOr<HostBusy> HostBusySeconds() {
   std::ifstream stat_file("/proc/stat");
   std::string line;
   if (!stat_file || !std::getline(stat_file, line) ||
@@ -75,15 +75,19 @@ absl::StatusOr<double> HostBusySeconds() {
   // guest time is already counted in user.
   const std::vector<absl::string_view> fields =
       absl::StrSplit(line, ' ', absl::SkipEmpty());
-  uint64_t busy = 0;
-  for (size_t i : {1, 2, 3, 6, 7, 8}) {
-    uint64_t ticks = 0;
-    if (i >= fields.size() || !absl::SimpleAtoi(fields[i], &ticks)) {
+  uint64_t ticks[9] = {};
+  for (size_t i = 1; i < 9; ++i) {
+    if (i >= fields.size() || !absl::SimpleAtoi(fields[i], &ticks[i])) {
       return absl::DataLossError("/proc/stat: unexpected format");
     }
-    busy += ticks;
   }
-  return static_cast<double>(busy) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  HostBusy busy;
+  busy.seconds =
+      static_cast<double>(ticks[1] + ticks[3] + ticks[6] + ticks[7] + ticks[8]) /
+      tick;
+  busy.nice_seconds = static_cast<double>(ticks[2]) / tick;
+  return busy;
 }
 
 }  // namespace sx::bench

@@ -29,9 +29,14 @@ absl::StatusOr<ProcessUsage> ReadProcessUsage(pid_t pid);
 // CPU time this process has used (all threads).
 double OwnCpuSeconds();
 
-// CPU time the whole machine has been busy (every CPU, everything but idle
-// and iowait), from /proc/stat: with the server's and our own, it tells how
-// much else ran during a measurement.
-absl::StatusOr<double> HostBusySeconds();
+// CPU time the whole machine has been busy, from /proc/stat (every CPU):
+// with the server's and our own, it tells how much else ran during a
+// measurement. Niced processes are counted apart: they yield to the
+// benchmark (which runs at nice 0) and disturb it far less.
+struct HostBusy {
+  double seconds = 0;       // user, system, irq, softirq, steal
+  double nice_seconds = 0;  // nice
+};
+absl::StatusOr<HostBusy> HostBusySeconds();
 
 }  // namespace sx::bench

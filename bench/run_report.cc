@@ -94,10 +94,10 @@ std::string ToText(const RunReport& report) {
     const double capacity = host.cpus * host.window_seconds;
     absl::StrAppendFormat(
         &text,
-        "machine: %d CPUs busy %.0f%%: sxbench %.2f s, other processes %.2f s "
-        "CPU\n",
+        "machine: %d CPUs busy %.0f%%: sxbench %.2f s, other processes %.2f s, "
+        "niced processes %.2f s CPU\n",
         host.cpus, capacity > 0 ? 100 * host.busy_seconds / capacity : 0.0,
-        host.client_cpu_seconds, host.other_cpu_seconds);
+        host.client_cpu_seconds, host.other_cpu_seconds, host.niced_cpu_seconds);
   }
   return text;
 }
@@ -141,6 +141,7 @@ std::string ToJson(const RunReport& report) {
                     ",\"busy_seconds\":", Number(host.busy_seconds),
                     ",\"client_cpu_seconds\":", Number(host.client_cpu_seconds),
                     ",\"other_cpu_seconds\":", Number(host.other_cpu_seconds),
+                    ",\"niced_cpu_seconds\":", Number(host.niced_cpu_seconds),
                     "}");
   }
   return json + "}";

@@ -38,10 +38,14 @@ struct HostReport {
   // From the start of the measured phase to the end of the run (the drain
   // included).
   double window_seconds = 0;
-  double busy_seconds = 0;
+  double busy_seconds = 0;  // at nice 0 (the benchmark's level)
   double client_cpu_seconds = 0;  // sxbench itself
-  // busy - client - server (when the server is known).
+  // busy - client - server (when the server is known): processes at the
+  // benchmark's priority, the kernel's threads, and time stolen by the
+  // hypervisor.
   double other_cpu_seconds = 0;
+  // Niced processes (e.g. a background build at nice 10).
+  double niced_cpu_seconds = 0;
 };
 
 struct RunReport {

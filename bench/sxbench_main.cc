@@ -62,7 +62,8 @@ int Run(const BenchOptions& options) {
   // own, and the whole machine's.
   std::optional<ProcessUsage> usage_at_start;
   double own_cpu_at_start = 0;
-  absl::StatusOr<double> host_busy_at_start = absl::UnknownError("not sampled");
+  absl::StatusOr<HostBusy> host_busy_at_start =
+      absl::UnknownError("not sampled");
   std::thread sampler([&] {
     std::this_thread::sleep_until(phases.measure_start());
     if (options.server_pid > 0) {
@@ -103,14 +104,16 @@ int Run(const BenchOptions& options) {
                                  usage->peak_rss_kb};
   }
 
-  absl::StatusOr<double> host_busy = HostBusySeconds();
+  absl::StatusOr<HostBusy> host_busy = HostBusySeconds();
   if (host_busy.ok() && host_busy_at_start.ok()) {
     HostReport host;
     host.cpus = static_cast<int>(std::thread::hardware_concurrency());
     host.window_seconds = std::chrono::duration<double>(
                               Clock::now() - phases.measure_start())
                               .count();
-    host.busy_seconds = *host_busy - *host_busy_at_start;
+    host.busy_seconds = host_busy->seconds - host_busy_at_start->seconds;
+    host.niced_cpu_seconds =
+        host_busy->nice_seconds - host_busy_at_start->nice_seconds;
     host.client_cpu_seconds = OwnCpuSeconds() - own_cpu_at_start;
     host.other_cpu_seconds =
         host.busy_seconds - host.client_cpu_seconds -

@@ -4,8 +4,8 @@
 // over a real RocksDB store, with a FakeClock and the deadline watcher.
 //
 // Beside the sanitizers, a small model of the exchange checks each call:
-//   - a call that fails changes nothing (event count, every referral's state,
-//     version and overdue flags are as before);
+//   - a call that fails changes nothing (the event count, and each of the
+//     input's referrals' state, version and overdue flags are as before);
 //   - a call that succeeds took exactly the step the state machine's table
 //     (DecideStep) allows that caller, recorded exactly one event per change
 //     and notified exactly the inboxes the table names;
@@ -627,11 +627,11 @@ class ExchangeHarness {
         step.target_agency_id = AgencyId(gen);
         step.text = gen.Text("属驻在部门管辖，转办");
         break;
-      case Action::kDispose: {
-        // TRANSFER (6) is refused: reroute records it.
-        step.disposition = static_cast<v1::DispositionMethod>(gen.Enum(1, 5));
+      case Action::kDispose:
+        step.disposition = static_cast<v1::DispositionMethod>(gen.Enum(1, 6));
+        // A valid method, but only a reroute records it.
+        if (step.disposition == v1::DISPOSITION_METHOD_TRANSFER) gen.NotExact();
         break;
-      }
       case Action::kInterimFeedback:
       case Action::kFinalFeedback:
         step.feedback = Feedback(gen, step.action);
@@ -671,6 +671,7 @@ class ExchangeHarness {
       Check(result->referral_id() == used->second.referral_id,
             "a retried step returns another referral");
       CheckAsModel(*result, "a retried step");
+      CheckRedacted(caller, *result);
       return;
     }
 
@@ -712,6 +713,7 @@ class ExchangeHarness {
               result->version() == model.version,
           "a step's reply is not the referral after the step");
     Check(!result->has_lead(), "a mutation reply carries the lead");
+    CheckRedacted(caller, *result);
     Tell(allowed->notify, model, allowed->event, referral_id);
     requests_[{caller.name, request_id}] = {step.method,
                                             step.request_fingerprint,
@@ -1036,6 +1038,17 @@ class ExchangeHarness {
         }
       }
     }
+  }
+
+  // A supervisor may remind a referral it is no party to, but the reply
+  // tells it nothing the parties wrote.
+  void CheckRedacted(const Identity& caller, const v1::Referral& referral) {
+    auto found = referrals_.find(referral.referral_id());
+    if (found == referrals_.end() || MayRead(caller, found->second)) return;
+    Check(referral.feedback().empty() && referral.reminders().empty() &&
+              referral.state_reason().empty() &&
+              referral.observer_agency_ids().empty(),
+          "a step's reply shows the parties' content to a non-party");
   }
 
   void CheckEntry(const Identity& caller, const v1::InboxEntry& entry) {

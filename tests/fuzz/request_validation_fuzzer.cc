@@ -15,6 +15,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "request_validation.h"
 #include "sx/base/sha256.h"
@@ -135,6 +136,12 @@ void FuzzSubmitRequest(absl::string_view bytes, const v1::Limits& limits) {
 
 }  // namespace
 }  // namespace sx::core
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // Protobuf logs every string that is not UTF-8 it refuses to parse.
+  google::protobuf::SetLogHandler(nullptr);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   constexpr size_t kHeader = 5;
