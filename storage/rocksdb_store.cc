@@ -5,6 +5,7 @@
 #include <sys/statvfs.h>
 
 #include <deque>
+#include <limits>
 #include <memory>
 #include <thread>
 #include <utility>
@@ -141,10 +142,12 @@ class RocksDbStore final : public Store {
   absl::StatusOr<std::vector<v1::InboxEntry>> ReadInbox(
       absl::string_view agency_id, uint64_t after_sequence,
       size_t limit) override {
+    std::vector<v1::InboxEntry> entries;
+    // Nothing comes after the last possible sequence (and +1 would wrap).
+    if (after_sequence == std::numeric_limits<uint64_t>::max()) return entries;
     const std::string prefix = keys::InboxPrefix(agency_id);
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(rocksdb::ReadOptions(), cfs_.inbox));
-    std::vector<v1::InboxEntry> entries;
     for (it->Seek(keys::InboxKey(agency_id, after_sequence + 1));
          it->Valid() && it->key().starts_with(prefix) && entries.size() < limit;
          it->Next()) {
@@ -211,6 +214,9 @@ class RocksDbStore final : public Store {
   absl::StatusOr<std::vector<uint64_t>> QueryEventIndex(
       EventIndex index, absl::string_view key, absl::Time time_from,
       absl::Time time_to, uint64_t after_sequence, size_t limit) override {
+    if (after_sequence == std::numeric_limits<uint64_t>::max()) {
+      return std::vector<uint64_t>();  // nothing after the last sequence
+    }
     std::string prefix;
     std::string start;
     std::string end;  // exclusive upper bound, for time ranges

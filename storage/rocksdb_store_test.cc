@@ -1,4 +1,5 @@
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -385,6 +386,23 @@ TEST_F(RocksDbStoreTest, TornWalTailOpensWithEverythingBeforeIt) {
   Open();
   EXPECT_EQ(store_->ReadInbox("b", 0, 100)->size(), 49u);
   EXPECT_TRUE(store_->VerifyEventChain().ok());
+}
+
+}  // namespace
+}  // namespace sx::storage
+
+namespace sx::storage {
+namespace {
+
+TEST_F(RocksDbStoreTest, NothingComesAfterTheLastSequence) {
+  Submit("a", "b");
+  EXPECT_TRUE(
+      store_->ReadInbox("b", std::numeric_limits<uint64_t>::max(), 10)->empty());
+  EXPECT_TRUE(store_
+                  ->QueryEventIndex(EventIndex::kByReferral, "test-0000000001",
+                                    absl::UnixEpoch(), absl::InfiniteFuture(),
+                                    std::numeric_limits<uint64_t>::max(), 10)
+                  ->empty());
 }
 
 }  // namespace

@@ -8,6 +8,45 @@
 namespace sx::core {
 namespace {
 
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF), as protobuf requires of proto3 strings.
+bool IsValidUtf8(absl::string_view text) {
+  static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    uint32_t code = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      length = 2;
+      code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      length = 3;
+      code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      length = 4;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const unsigned char next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    if (code < kSmallest[length] || code > 0x10FFFF ||
+        (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 absl::Status Missing(absl::string_view field) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
 }
@@ -66,6 +105,11 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id) {
 absl::Status ValidateText(absl::string_view field, absl::string_view text,
                           const v1::Limits& limits) {
   if (absl::StripAsciiWhitespace(text).empty()) return Missing(field);
+  if (!IsValidUtf8(text)) {
+    // Stored text must parse again as a proto3 string, or the referral
+    // (and the inbox holding it) could never be read back.
+    return absl::InvalidArgumentError(absl::StrCat(field, ": not valid UTF-8"));
+  }
   if (text.size() > limits.max_text_bytes()) {
     return absl::ResourceExhaustedError(
         absl::StrCat(field, ": ", text.size(), " bytes exceed the limit of ",
@@ -87,6 +131,9 @@ absl::Status SealLead(v1::Lead& lead, const v1::Limits& limits) {
       return absl::ResourceExhaustedError(
           absl::StrCat(field, ": exceeds the limit of ", limits.max_text_bytes(),
                        " bytes"));
+    }
+    if (!IsValidUtf8(text)) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ": not valid UTF-8"));
     }
   }
   if (lead.sensitivity() == v1::SENSITIVITY_UNSPECIFIED ||

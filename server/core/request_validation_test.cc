@@ -276,3 +276,21 @@ TEST_F(RequestValidationTest, SealFeedbackRejectsBadFields) {
 
 }  // namespace
 }  // namespace sx::core
+
+namespace sx::core {
+namespace {
+
+TEST(RequestValidationUtf8Test, TextMustBeValidUtf8) {
+  v1::Limits limits;
+  limits.set_max_text_bytes(1024);
+  EXPECT_TRUE(ValidateText("reason", "不属于本机关管辖", limits).ok());
+  for (const char* bad : {"\xff", "abc\xc3", "\xc0\xaf", "\xed\xa0\x80",
+                          "\xf4\x90\x80\x80"}) {
+    absl::Status status = ValidateText("reason", bad, limits);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(status.message().find("UTF-8"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace sx::core

@@ -856,6 +856,13 @@ class ExchangeHarness {
         Fail(absl::StrCat("a party cannot read its referral: ",
                           result.status().ToString()));
       }
+      // Referral ids are sequential: someone else's referral must answer
+      // like a missing one, or ids would tell what exists.
+      if (found != referrals_.end()) {
+        const ReferralOr missing = core_->Get(caller, "fz-9999999999", content);
+        Check(missing.status().code() == result.status().code(),
+              "someone else's referral answers unlike a missing one");
+      }
       return;
     }
     Check(readable, "GetReferral showed a lead to an agency not party to it");
