@@ -5,6 +5,7 @@
 # Usage: bench/compare.sh [--build-dir=DIR] [--duration=SECONDS] [--reps=N]
 #                         [--inflight="1 8 32 64"] [--results=FILE]
 #                         [--no-install] [--keep-workdir]
+#        bench/compare.sh --report-only=bench/results/compare-STAMP.jsonl
 #
 # Systems (each on loopback-only ports, with its own temporary config and
 # data directories, started and stopped by PID by this script):
@@ -24,7 +25,7 @@
 # apt if missing (root needed), and rebuilds sxbench with their clients.
 # Writes the tables between the compare.sh markers of bench/RESULTS.md (the
 # rest of that file is left alone) and the raw JSON lines beside it in
-# bench/results/.
+# bench/results/. --report-only rewrites those tables from saved results.
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "$0")" && pwd)
@@ -36,6 +37,7 @@ inflights="1 8 32 64"
 results=$script_dir/RESULTS.md
 install=yes
 keep_workdir=no
+report_only=""
 
 for arg in "$@"; do
   case $arg in
@@ -46,12 +48,214 @@ for arg in "$@"; do
     --results=*) results=${arg#*=} ;;
     --no-install) install=no ;;
     --keep-workdir) keep_workdir=yes ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    --report-only=*) report_only=${arg#*=} ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
 
 log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# write_report RAW.jsonl — the tables for RESULTS.md from one run's raw
+# results (and the machine description saved beside them).
+write_report() {
+python3 - "$1" "$results" <<'PYTHON'
+import json, os, re, statistics, sys
+raw, results = sys.argv[1:3]
+stamp = re.sub(r"^compare-|\.jsonl$", "", os.path.basename(raw))
+machine_file = raw[:-len(".jsonl")] + ".machine.md"
+machine = open(machine_file).read().strip() if os.path.exists(machine_file) else ""
+runs = [json.loads(line) for line in open(raw) if line.strip()]
+inflights = sorted({r["inflight"] for r in runs if not r["label"].startswith("cycle")})
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+def points(system, inflight):
+    label = f"{system} if={inflight} "
+    return [r for r in runs if r["label"].startswith(label)]
+
+def med(system, inflight, path):
+    values = []
+    for r in points(system, inflight):
+        v = r
+        for key in path:
+            v = v.get(key) if isinstance(v, dict) else None
+        values.append(v)
+    return median(values)
+
+def fmt(value, digits=0):
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+systems = ["hub", "echo", "rabbitmq", "jetstream"]
+
+# Share of the machine that processes other than sxbench and the server
+# used during a point (median over repetitions): a check on the numbers.
+def other_share(run):
+    host = run.get("host")
+    if not host or not host.get("window_seconds"):
+        return None
+    return max(0.0, host["other_cpu_seconds"]) / (host["cpus"] * host["window_seconds"])
+def niced_share(run):
+    host = run.get("host")
+    if not host or not host.get("window_seconds"):
+        return None
+    return max(0.0, host.get("niced_cpu_seconds", 0)) / (host["cpus"] * host["window_seconds"])
+def other_cpu(runs):
+    share = median([other_share(r) for r in runs])
+    niced = median([niced_share(r) for r in runs])
+    if share is None:
+        return "–"
+    return f"{100 * share:.0f}%" + (f" (+{100 * niced:.0f}% niced)" if niced and niced >= 0.05 else "")
+noisy = [r["label"] for r in runs if (other_share(r) or 0) > 0.10]
+# The load generator's own CPU per acknowledged publish.
+def client_us(run):
+    host = run.get("host")
+    if not host or not run["succeeded"]:
+        return None
+    return host["client_cpu_seconds"] * 1e6 / run["succeeded"]
+out = []
+out.append(f"Run of {stamp} (raw: `bench/results/compare-{stamp}.jsonl`).\n")
+out.append(machine + "\n")
+out.append("| system | in-flight | submits/s | p50 µs | p99 µs | p99.9 µs | server CPU µs/submit | sxbench CPU µs/submit | server peak RSS MiB | failed | other CPU |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+for inflight in inflights:
+    for system in systems:
+        if not points(system, inflight):
+            continue
+        failed = sum(r["failed"] for r in points(system, inflight))
+        out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            system, inflight,
+            fmt(med(system, inflight, ["submits_per_second"])),
+            fmt(med(system, inflight, ["submit_latency_us", "p50"])),
+            fmt(med(system, inflight, ["submit_latency_us", "p99"])),
+            fmt(med(system, inflight, ["submit_latency_us", "p999"])),
+            fmt(med(system, inflight, ["server", "cpu_us_per_submit"]), 1),
+            fmt(median([client_us(r) for r in points(system, inflight)]), 1),
+            fmt((med(system, inflight, ["server", "peak_rss_kb"]) or 0) / 1024, 0),
+            failed, other_cpu(points(system, inflight))))
+out.append("")
+out.append("Ratios of medians (submits/s):\n")
+out.append("| in-flight | hub / echo | hub / rabbitmq | hub / jetstream |")
+out.append("|---:|---:|---:|---:|")
+def ratio(a, b):
+    return f"{a / b:.2f}×" if a and b else "–"
+for inflight in inflights:
+    hub = med("hub", inflight, ["submits_per_second"])
+    out.append("| {} | {} | {} | {} |".format(
+        inflight,
+        ratio(hub, med("echo", inflight, ["submits_per_second"])),
+        ratio(hub, med("rabbitmq", inflight, ["submits_per_second"])),
+        ratio(hub, med("jetstream", inflight, ["submits_per_second"]))))
+out.append("")
+def cycle_runs(ack):
+    return [r for r in runs if r["label"].startswith(f"cycle-{ack} ")]
+def cycle_median(ack, path):
+    values = []
+    for r in cycle_runs(ack):
+        v = r
+        for key in path:
+            v = v.get(key) if isinstance(v, dict) else None
+        values.append(v)
+    return median(values)
+if cycle_runs("consumer") or cycle_runs("batched"):
+    out.append("Full cycle: hub submits at in-flight 32 while the recipient streams its inbox and "
+               "acknowledges every entry — through the SDK's InboxConsumer (one Ack call per "
+               "entry), and with a second thread acknowledging in batches of whatever has "
+               "arrived:\n")
+    out.append("| acknowledgements | submits/s | deliveries/s | delivered | missing | delivery p50 ms | delivery p99 ms | submit p99 µs | hub CPU µs/submit (incl. delivery + ack) |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for ack, name in (("consumer", "InboxConsumer"), ("batched", "batched")):
+        if not cycle_runs(ack):
+            continue
+        cm = lambda path: cycle_median(ack, path)
+        out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            name, fmt(cm(["submits_per_second"])), fmt(cm(["delivery", "per_second"])),
+            fmt(cm(["delivery", "delivered"])), fmt(cm(["delivery", "missing"])),
+            fmt((cm(["delivery", "latency_us", "p50"]) or 0) / 1000, 1),
+            fmt((cm(["delivery", "latency_us", "p99"]) or 0) / 1000, 1),
+            fmt(cm(["submit_latency_us", "p99"])),
+            fmt(cm(["server", "cpu_us_per_submit"]), 1)))
+    out.append("")
+
+# The targets of the "Proof under load" issue, against this run.
+def check(ok):
+    return "met" if ok else "**missed**"
+targets = []
+def value(system, inflight, path):
+    return med(system, inflight, path) if points(system, inflight) else None
+h32 = value("hub", 32, ["submits_per_second"]); e32 = value("echo", 32, ["submits_per_second"])
+if h32:
+    targets.append(("≥ 12,000 submits/s at 32 in flight", fmt(h32), check(h32 >= 12000)))
+    if e32:
+        targets.append(("≈ 0.7× echo at 32 in flight", ratio(h32, e32), check(h32 >= 0.7 * e32)))
+p99_1 = value("hub", 1, ["submit_latency_us", "p99"])
+if p99_1:
+    targets.append(("p99 ≤ 1.5 ms at 1 in flight", f"{p99_1 / 1000:.2f} ms", check(p99_1 <= 1500)))
+for inflight, factor in ((1, 2.0), (8, 2.0), (64, 1.2)):
+    h = value("hub", inflight, ["submits_per_second"]); r = value("rabbitmq", inflight, ["submits_per_second"])
+    if h and r:
+        targets.append((f"≥ {factor}× RabbitMQ quorum at {inflight} in flight", ratio(h, r), check(h >= factor * r)))
+h64 = value("hub", 64, ["submits_per_second"]); j64 = value("jetstream", 64, ["submits_per_second"])
+if h64 and j64:
+    targets.append(("≥ 1× JetStream at 64 in flight", ratio(h64, j64), check(h64 >= j64)))
+for ack, name in (("consumer", "InboxConsumer"), ("batched", "batched acks")):
+    if cycle_runs(ack):
+        d = cycle_median(ack, ["delivery", "per_second"])
+        p = cycle_median(ack, ["delivery", "latency_us", "p99"])
+        targets.append((f"full cycle ≥ 6,000/s ({name})", fmt(d), check((d or 0) >= 6000)))
+        targets.append((f"submit-to-delivery p99 ≤ 20 ms ({name})", f"{(p or 0) / 1000:.1f} ms",
+                        check((p or 1e12) <= 20000)))
+cpu = [value("hub", i, ["server", "cpu_us_per_submit"]) for i in inflights]
+cpu = [c for c in cpu if c]
+if cpu:
+    best, worst = min(cpu), max(cpu)
+    targets.append(("≤ 80 µs hub CPU per submit", f"{best:.0f}–{worst:.0f} µs", check(worst <= 80)))
+out.append("Targets:\n")
+out.append("| target | measured | |")
+out.append("|---|---:|---|")
+for name, measured, verdict in targets:
+    out.append(f"| {name} | {measured} | {verdict} |")
+out.append("")
+niced_runs = [r for r in runs if (niced_share(r) or 0) >= 0.05]
+if niced_runs:
+    out.append(f"Note: niced processes (a background build or fuzzer at lower priority) "
+               f"ran during {len(niced_runs)} of {len(runs)} runs, taking a median "
+               f"{100 * median([niced_share(r) for r in niced_runs]):.0f}% of the machine; "
+               "they yield to the benchmark but share its caches and cores.\n")
+if noisy:
+    out.append(f"Warning: other processes took more than 10% of the machine during {len(noisy)} "
+               f"of {len(runs)} runs ({', '.join(noisy[:6])}{', ...' if len(noisy) > 6 else ''}); "
+               "treat those points with caution.\n")
+out.append("Durability is not the same everywhere: the hub fsyncs every acknowledged write "
+           "(RocksDB WAL, sync=true, group commit); RabbitMQ quorum queues fsync the Ra WAL "
+           "before confirming; JetStream 2.9 acknowledges from the page cache and syncs its "
+           "file store in the background (every 2 minutes by default; `sync_interval` / "
+           "`sync_always` only arrive in 2.10), so its numbers are without a per-message fsync.")
+block = "\n".join(out)
+
+begin, end = "<!-- compare.sh:begin -->", "<!-- compare.sh:end -->"
+try:
+    text = open(results).read()
+except FileNotFoundError:
+    text = "# Benchmark results\n\n" + begin + "\n" + end + "\n"
+if begin not in text:
+    text += "\n" + begin + "\n" + end + "\n"
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+open(results, "w").write(head + begin + "\n" + block + "\n" + end + tail)
+print(block)
+PYTHON
+}
+
+if [[ -n $report_only ]]; then
+  write_report "$report_only"
+  exit 0
+fi
+
 
 # --- packages and binaries -------------------------------------------------
 
@@ -356,191 +560,6 @@ machine=$(cat <<EOF
 EOF
 )
 
-python3 - "$raw" "$results" "$stamp" "$machine" "$inflights" <<'PYTHON'
-import json, statistics, sys
-raw, results, stamp, machine, inflights = sys.argv[1:6]
-inflights = [int(x) for x in inflights.split()]
-runs = [json.loads(line) for line in open(raw) if line.strip()]
-
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-def points(system, inflight):
-    label = f"{system} if={inflight} "
-    return [r for r in runs if r["label"].startswith(label)]
-
-def med(system, inflight, path):
-    values = []
-    for r in points(system, inflight):
-        v = r
-        for key in path:
-            v = v.get(key) if isinstance(v, dict) else None
-        values.append(v)
-    return median(values)
-
-def fmt(value, digits=0):
-    if value is None:
-        return "–"
-    return f"{value:,.{digits}f}"
-
-systems = ["hub", "echo", "rabbitmq", "jetstream"]
-
-# Share of the machine that processes other than sxbench and the server
-# used during a point (median over repetitions): a check on the numbers.
-def other_share(run):
-    host = run.get("host")
-    if not host or not host.get("window_seconds"):
-        return None
-    return max(0.0, host["other_cpu_seconds"]) / (host["cpus"] * host["window_seconds"])
-def niced_share(run):
-    host = run.get("host")
-    if not host or not host.get("window_seconds"):
-        return None
-    return max(0.0, host.get("niced_cpu_seconds", 0)) / (host["cpus"] * host["window_seconds"])
-def other_cpu(runs):
-    share = median([other_share(r) for r in runs])
-    niced = median([niced_share(r) for r in runs])
-    if share is None:
-        return "–"
-    return f"{100 * share:.0f}%" + (f" (+{100 * niced:.0f}% niced)" if niced and niced >= 0.05 else "")
-noisy = [r["label"] for r in runs if (other_share(r) or 0) > 0.10]
-# The load generator's own CPU per acknowledged publish.
-def client_us(run):
-    host = run.get("host")
-    if not host or not run["succeeded"]:
-        return None
-    return host["client_cpu_seconds"] * 1e6 / run["succeeded"]
-out = []
-out.append(f"Run of {stamp} (raw: `bench/results/compare-{stamp}.jsonl`).\n")
-out.append(machine + "\n")
-out.append("| system | in-flight | submits/s | p50 µs | p99 µs | p99.9 µs | server CPU µs/submit | sxbench CPU µs/submit | server peak RSS MiB | failed | other CPU |")
-out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-for inflight in inflights:
-    for system in systems:
-        if not points(system, inflight):
-            continue
-        failed = sum(r["failed"] for r in points(system, inflight))
-        out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
-            system, inflight,
-            fmt(med(system, inflight, ["submits_per_second"])),
-            fmt(med(system, inflight, ["submit_latency_us", "p50"])),
-            fmt(med(system, inflight, ["submit_latency_us", "p99"])),
-            fmt(med(system, inflight, ["submit_latency_us", "p999"])),
-            fmt(med(system, inflight, ["server", "cpu_us_per_submit"]), 1),
-            fmt(median([client_us(r) for r in points(system, inflight)]), 1),
-            fmt((med(system, inflight, ["server", "peak_rss_kb"]) or 0) / 1024, 0),
-            failed, other_cpu(points(system, inflight))))
-out.append("")
-out.append("Ratios of medians (submits/s):\n")
-out.append("| in-flight | hub / echo | hub / rabbitmq | hub / jetstream |")
-out.append("|---:|---:|---:|---:|")
-def ratio(a, b):
-    return f"{a / b:.2f}×" if a and b else "–"
-for inflight in inflights:
-    hub = med("hub", inflight, ["submits_per_second"])
-    out.append("| {} | {} | {} | {} |".format(
-        inflight,
-        ratio(hub, med("echo", inflight, ["submits_per_second"])),
-        ratio(hub, med("rabbitmq", inflight, ["submits_per_second"])),
-        ratio(hub, med("jetstream", inflight, ["submits_per_second"]))))
-out.append("")
-def cycle_runs(ack):
-    return [r for r in runs if r["label"].startswith(f"cycle-{ack} ")]
-def cycle_median(ack, path):
-    values = []
-    for r in cycle_runs(ack):
-        v = r
-        for key in path:
-            v = v.get(key) if isinstance(v, dict) else None
-        values.append(v)
-    return median(values)
-if cycle_runs("consumer") or cycle_runs("batched"):
-    out.append("Full cycle: hub submits at in-flight 32 while the recipient streams its inbox and "
-               "acknowledges every entry — through the SDK's InboxConsumer (one Ack call per "
-               "entry), and with a second thread acknowledging in batches of whatever has "
-               "arrived:\n")
-    out.append("| acknowledgements | submits/s | deliveries/s | delivered | missing | delivery p50 ms | delivery p99 ms | submit p99 µs | hub CPU µs/submit (incl. delivery + ack) |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for ack, name in (("consumer", "InboxConsumer"), ("batched", "batched")):
-        if not cycle_runs(ack):
-            continue
-        cm = lambda path: cycle_median(ack, path)
-        out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
-            name, fmt(cm(["submits_per_second"])), fmt(cm(["delivery", "per_second"])),
-            fmt(cm(["delivery", "delivered"])), fmt(cm(["delivery", "missing"])),
-            fmt((cm(["delivery", "latency_us", "p50"]) or 0) / 1000, 1),
-            fmt((cm(["delivery", "latency_us", "p99"]) or 0) / 1000, 1),
-            fmt(cm(["submit_latency_us", "p99"])),
-            fmt(cm(["server", "cpu_us_per_submit"]), 1)))
-    out.append("")
-
-# The targets of the "Proof under load" issue, against this run.
-def check(ok):
-    return "met" if ok else "**missed**"
-targets = []
-def value(system, inflight, path):
-    return med(system, inflight, path) if points(system, inflight) else None
-h32 = value("hub", 32, ["submits_per_second"]); e32 = value("echo", 32, ["submits_per_second"])
-if h32:
-    targets.append(("≥ 12,000 submits/s at 32 in flight", fmt(h32), check(h32 >= 12000)))
-    if e32:
-        targets.append(("≈ 0.7× echo at 32 in flight", ratio(h32, e32), check(h32 >= 0.7 * e32)))
-p99_1 = value("hub", 1, ["submit_latency_us", "p99"])
-if p99_1:
-    targets.append(("p99 ≤ 1.5 ms at 1 in flight", f"{p99_1 / 1000:.2f} ms", check(p99_1 <= 1500)))
-for inflight, factor in ((1, 2.0), (8, 2.0), (64, 1.2)):
-    h = value("hub", inflight, ["submits_per_second"]); r = value("rabbitmq", inflight, ["submits_per_second"])
-    if h and r:
-        targets.append((f"≥ {factor}× RabbitMQ quorum at {inflight} in flight", ratio(h, r), check(h >= factor * r)))
-h64 = value("hub", 64, ["submits_per_second"]); j64 = value("jetstream", 64, ["submits_per_second"])
-if h64 and j64:
-    targets.append(("≥ 1× JetStream at 64 in flight", ratio(h64, j64), check(h64 >= j64)))
-for ack, name in (("consumer", "InboxConsumer"), ("batched", "batched acks")):
-    if cycle_runs(ack):
-        d = cycle_median(ack, ["delivery", "per_second"])
-        p = cycle_median(ack, ["delivery", "latency_us", "p99"])
-        targets.append((f"full cycle ≥ 6,000/s ({name})", fmt(d), check((d or 0) >= 6000)))
-        targets.append((f"submit-to-delivery p99 ≤ 20 ms ({name})", f"{(p or 0) / 1000:.1f} ms",
-                        check((p or 1e12) <= 20000)))
-cpu = [value("hub", i, ["server", "cpu_us_per_submit"]) for i in inflights]
-cpu = [c for c in cpu if c]
-if cpu:
-    best, worst = min(cpu), max(cpu)
-    targets.append(("≤ 80 µs hub CPU per submit", f"{best:.0f}–{worst:.0f} µs", check(worst <= 80)))
-out.append("Targets:\n")
-out.append("| target | measured | |")
-out.append("|---|---:|---|")
-for name, measured, verdict in targets:
-    out.append(f"| {name} | {measured} | {verdict} |")
-out.append("")
-niced_runs = [r for r in runs if (niced_share(r) or 0) >= 0.05]
-if niced_runs:
-    out.append(f"Note: niced processes (a background build or fuzzer at lower priority) "
-               f"ran during {len(niced_runs)} of {len(runs)} runs, taking a median "
-               f"{100 * median([niced_share(r) for r in niced_runs]):.0f}% of the machine; "
-               "they yield to the benchmark but share its caches and cores.\n")
-if noisy:
-    out.append(f"Warning: other processes took more than 10% of the machine during {len(noisy)} "
-               f"of {len(runs)} runs ({', '.join(noisy[:6])}{', ...' if len(noisy) > 6 else ''}); "
-               "treat those points with caution.\n")
-out.append("Durability is not the same everywhere: the hub fsyncs every acknowledged write "
-           "(RocksDB WAL, sync=true, group commit); RabbitMQ quorum queues fsync the Ra WAL "
-           "before confirming; JetStream 2.9 acknowledges from the page cache and syncs its "
-           "file store in the background (every 2 minutes by default; `sync_interval` / "
-           "`sync_always` only arrive in 2.10), so its numbers are without a per-message fsync.")
-block = "\n".join(out)
-
-begin, end = "<!-- compare.sh:begin -->", "<!-- compare.sh:end -->"
-try:
-    text = open(results).read()
-except FileNotFoundError:
-    text = "# Benchmark results\n\n" + begin + "\n" + end + "\n"
-if begin not in text:
-    text += "\n" + begin + "\n" + end + "\n"
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-open(results, "w").write(head + begin + "\n" + block + "\n" + end + tail)
-print(block)
-PYTHON
+printf '%s\n' "$machine" >"${raw%.jsonl}.machine.md"
+write_report "$raw"
 log "tables written to $results"

