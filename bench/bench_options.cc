@@ -21,12 +21,14 @@ const char kUsage[] =
     "  --recipient=AGENCY[,AGENCY]  submits rotate over these (default\n"
     "                         discipline-commission)\n"
     "  --queue=NAME --stream=NAME  rabbitmq queue / jetstream stream\n"
-    "                         (deleted and recreated; default sxbench, SXBENCH)\n"
+    "                         (deleted and recreated; default sxbench, "
+    "SXBENCH)\n"
     "load:\n"
     "  --inflight=N           concurrent acknowledged submits (default 1)\n"
     "  --payload=BYTES        lead attachment / message body (default 4096)\n"
     "  --payload-in=attachment|summary  where the payload goes in the lead\n"
-    "  --count=N | --duration=SECONDS   measured submits, or time (default 5 s)\n"
+    "  --count=N | --duration=SECONDS   measured submits, or time (default 5 "
+    "s)\n"
     "  --warmup=SECONDS       unmeasured lead-in (default 1)\n"
     "measure:\n"
     "  --consumers            stream and acknowledge each recipient's inbox\n"
@@ -35,7 +37,8 @@ const char kUsage[] =
     "  --ack=consumer|batched  consumers acknowledge through InboxConsumer,\n"
     "                         one Ack per entry (default), or in batches of\n"
     "                         what has arrived, from a second thread\n"
-    "  --drain-timeout=SECONDS  wait for deliveries after the load (default 10)\n"
+    "  --drain-timeout=SECONDS  wait for deliveries after the load (default "
+    "10)\n"
     "  --hub-pid=PID          report the server's CPU time and peak RSS\n"
     "                         (alias --server-pid)\n"
     "  --json                 one JSON object instead of text\n"
@@ -52,7 +55,8 @@ absl::Status Bad(absl::string_view name, absl::string_view value) {
 absl::Status ParseSeconds(absl::string_view name, absl::string_view value,
                           absl::Duration* out) {
   double seconds = 0;
-  if (!absl::SimpleAtod(value, &seconds) || seconds < 0) return Bad(name, value);
+  if (!absl::SimpleAtod(value, &seconds) || seconds < 0)
+    return Bad(name, value);
   *out = absl::Seconds(seconds);
   return absl::OkStatus();
 }
@@ -70,7 +74,8 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") return absl::CancelledError(kUsage);
     if (arg.rfind("--", 0) != 0) {
-      return absl::InvalidArgumentError(absl::StrCat("unexpected argument ", arg));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument ", arg));
     }
     arg = arg.substr(2);
     std::string name = arg;
@@ -87,7 +92,8 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     }
     if (equals == std::string::npos) {
       if (i + 1 >= argc) {
-        return absl::InvalidArgumentError(absl::StrCat("--", name, " needs a value"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", name, " needs a value"));
       }
       value = argv[++i];
     }
@@ -142,7 +148,8 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
       if (value != "attachment" && value != "summary") return Bad(name, value);
       options.payload_in_summary = value == "summary";
     } else if (name == "count") {
-      if (!absl::SimpleAtoi(value, &options.plan.count) || options.plan.count == 0) {
+      if (!absl::SimpleAtoi(value, &options.plan.count) ||
+          options.plan.count == 0) {
         return Bad(name, value);
       }
       count_given = true;
@@ -160,13 +167,15 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
       absl::Status parsed = ParseSeconds(name, value, &options.drain_timeout);
       if (!parsed.ok()) return parsed;
     } else if (name == "hub-pid" || name == "server-pid") {
-      if (!absl::SimpleAtoi(value, &options.server_pid) || options.server_pid <= 0) {
+      if (!absl::SimpleAtoi(value, &options.server_pid) ||
+          options.server_pid <= 0) {
         return Bad(name, value);
       }
     } else if (name == "label") {
       options.label = value;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown option --", name));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown option --", name));
     }
   }
 
@@ -187,7 +196,8 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
         break;
     }
   }
-  const bool grpc_mode = options.mode == Mode::kHub || options.mode == Mode::kEcho;
+  const bool grpc_mode =
+      options.mode == Mode::kHub || options.mode == Mode::kEcho;
   if (grpc_mode && !options.pki_dir.empty()) {
     const std::string base = absl::StrCat(options.pki_dir, "/");
     if (options.cert_file.empty()) {
@@ -208,9 +218,9 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     if (options.mode != Mode::kHub) {
       return absl::InvalidArgumentError("--consumers needs --mode=hub");
     }
-    if (options.pki_dir.empty() &&
-        (options.recipient_cert_file.empty() ||
-         options.recipient_key_file.empty() || options.recipients.size() != 1)) {
+    if (options.pki_dir.empty() && (options.recipient_cert_file.empty() ||
+                                    options.recipient_key_file.empty() ||
+                                    options.recipients.size() != 1)) {
       return absl::InvalidArgumentError(
           "--consumers needs --pki=DIR, or --recipient-cert and "
           "--recipient-key with a single --recipient");

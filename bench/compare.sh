@@ -4,7 +4,7 @@
 #
 # Usage: bench/compare.sh [--build-dir=DIR] [--duration=SECONDS] [--reps=N]
 #                         [--inflight="1 8 32 64"] [--results=FILE]
-#                         [--no-install] [--keep-workdir]
+#                         [--no-install] [--no-wait] [--keep-workdir]
 #        bench/compare.sh --report-only=bench/results/compare-STAMP.jsonl
 #
 # Systems (each on loopback-only ports, with its own temporary config and
@@ -38,6 +38,7 @@ results=$script_dir/RESULTS.md
 install=yes
 keep_workdir=no
 report_only=""
+wait_quiet=yes
 
 for arg in "$@"; do
   case $arg in
@@ -49,6 +50,7 @@ for arg in "$@"; do
     --no-install) install=no ;;
     --keep-workdir) keep_workdir=yes ;;
     --report-only=*) report_only=${arg#*=} ;;
+    --no-wait) wait_quiet=no ;;
     -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
@@ -310,6 +312,8 @@ busy_percent() {
 # other processes took (the "other CPU" column).
 waited=0
 quiet=0
+[[ $wait_quiet == yes ]] || quiet=3
+busy=$(busy_percent)
 while ((quiet < 3 && waited < 600)); do
   busy=$(busy_percent)
   if ((busy <= 10)); then
@@ -405,6 +409,17 @@ start_hub() {
 }
 stop_hub() {
   kill -TERM "$hub_pid"
+  # The hub may hang on shutdown after a run with an inbox stream (its
+  # storage writer outlives the metrics it reports to): give it 20 seconds.
+  local waited=0
+  while kill -0 "$hub_pid" 2>/dev/null && ((waited < 80)); do
+    sleep 0.25
+    waited=$((waited + 1))
+  done
+  if kill -0 "$hub_pid" 2>/dev/null; then
+    log "sxhub (pid $hub_pid) did not stop within 20 s of SIGTERM; killed"
+    kill -KILL "$hub_pid"
+  fi
   wait "$hub_pid" 2>/dev/null || true
   hub_pid=""
   rm -rf "$work/hub-$hub_run/data"

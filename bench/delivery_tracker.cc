@@ -18,7 +18,8 @@ void DeliveryTracker::Submitted(const std::string& referral_id,
   }
   if (measured) {
     latencies_ns_.push_back(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(early->second - sent)
+        std::chrono::duration_cast<std::chrono::nanoseconds>(early->second -
+                                                             sent)
             .count());
     last_arrival_ = std::max(last_arrival_, early->second);
   }
@@ -29,9 +30,10 @@ void DeliveryTracker::Arrived(const std::string& referral_id,
                               Clock::time_point arrived) {
   absl::MutexLock lock(&mu_);
   if (auto waiting = waiting_.find(referral_id); waiting != waiting_.end()) {
-    latencies_ns_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                arrived - waiting->second)
-                                .count());
+    latencies_ns_.push_back(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(arrived -
+                                                             waiting->second)
+            .count());
     last_arrival_ = std::max(last_arrival_, arrived);
     waiting_.erase(waiting);
     return;
@@ -61,7 +63,8 @@ DeliveryReport DeliveryTracker::Report(Clock::time_point measure_start) {
   const Clock::time_point now = Clock::now();
   for (const auto& [referral_id, sent] : waiting_) {
     latencies.push_back(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent).count());
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - sent)
+            .count());
   }
   report.latency = Summarize(latencies);
   return report;

@@ -87,9 +87,10 @@ class ExchangeTarget final : public BenchTarget {
     for (const client::NewReferral& referral : referrals_) {
       absl::StatusOr<client::Referral> probe = client_->Submit(referral);
       if (!probe.ok()) {
-        return absl::Status(probe.status().code(),
-                            absl::StrCat("first submit to ", options_.address,
-                                         " failed: ", probe.status().message()));
+        return absl::Status(
+            probe.status().code(),
+            absl::StrCat("first submit to ", options_.address,
+                         " failed: ", probe.status().message()));
       }
       tracker_.Submitted(probe->referral_id, Clock::now(), /*measured=*/false);
     }
@@ -108,7 +109,8 @@ class ExchangeTarget final : public BenchTarget {
           const client::NewReferral& referral =
               referrals_[turn % referrals_.size()];
           const Clock::time_point sent = Clock::now();
-          absl::StatusOr<client::Referral> submitted = client_->Submit(referral);
+          absl::StatusOr<client::Referral> submitted =
+              client_->Submit(referral);
           const Clock::time_point done = Clock::now();
           const bool measured = phase == Phase::kMeasured;
           if (measured) log.Record(sent, done, submitted.status());
@@ -194,8 +196,10 @@ class ExchangeTarget final : public BenchTarget {
           absl::MutexLock lock(&mu_);
           mu_.Await(absl::Condition(this, &BatchedAcknowledger::HasWork));
           if (unacknowledged_.empty()) return;  // stopped, all acknowledged
-          const size_t count = std::min(unacknowledged_.size(), kMaxAcksPerCall);
-          batch.assign(unacknowledged_.begin(), unacknowledged_.begin() + count);
+          const size_t count =
+              std::min(unacknowledged_.size(), kMaxAcksPerCall);
+          batch.assign(unacknowledged_.begin(),
+                       unacknowledged_.begin() + count);
           unacknowledged_.erase(unacknowledged_.begin(),
                                 unacknowledged_.begin() + count);
         }

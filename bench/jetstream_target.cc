@@ -88,10 +88,11 @@ class JetStreamTarget final : public BenchTarget {
         sent_.push_back({Clock::now(), phase == Phase::kMeasured});
       }
       natsMsg* message = nullptr;
-      natsStatus status = natsMsg_Create(&message, kSubject, nullptr,
-                                         payload_.data(),
-                                         static_cast<int>(payload_.size()));
-      if (status == NATS_OK) status = js_PublishMsgAsync(js_, &message, nullptr);
+      natsStatus status =
+          natsMsg_Create(&message, kSubject, nullptr, payload_.data(),
+                         static_cast<int>(payload_.size()));
+      if (status == NATS_OK)
+        status = js_PublishMsgAsync(js_, &message, nullptr);
       natsMsg_Destroy(message);  // a no-op once cnats took it
       if (status != NATS_OK) {
         result = FromNats(status, "publish");
@@ -112,8 +113,8 @@ class JetStreamTarget final : public BenchTarget {
     bool measured;
   };
 
-  static void OnAck(jsCtx*, natsMsg* message, jsPubAck* ack,
-                    jsPubAckErr* error, void* closure) {
+  static void OnAck(jsCtx*, natsMsg* message, jsPubAck* ack, jsPubAckErr* error,
+                    void* closure) {
     const Clock::time_point done = Clock::now();
     auto* self = static_cast<JetStreamTarget*>(closure);
     uint64_t number = 0;
@@ -126,14 +127,14 @@ class JetStreamTarget final : public BenchTarget {
       if (number < self->sent_.size()) sent = self->sent_[number];
     }
     if (sent.measured && self->log_ != nullptr) {
-      self->log_->Record(
-          sent.at, done,
-          ack != nullptr ? absl::OkStatus()
-                         : absl::UnavailableError(absl::StrCat(
-                               "jetstream: publish failed: ",
-                               error != nullptr && error->ErrText != nullptr
-                                   ? error->ErrText
-                                   : "no ack")));
+      self->log_->Record(sent.at, done,
+                         ack != nullptr
+                             ? absl::OkStatus()
+                             : absl::UnavailableError(absl::StrCat(
+                                   "jetstream: publish failed: ",
+                                   error != nullptr && error->ErrText != nullptr
+                                       ? error->ErrText
+                                       : "no ack")));
     }
     natsMsg_Destroy(message);
   }

@@ -26,7 +26,8 @@ LatencySummary Summarize(std::vector<int64_t>& samples_ns) {
   summary.count = samples_ns.size();
   double total = 0;
   for (int64_t sample : samples_ns) total += static_cast<double>(sample);
-  summary.mean_us = total / static_cast<double>(samples_ns.size()) / kNanosPerMicro;
+  summary.mean_us =
+      total / static_cast<double>(samples_ns.size()) / kNanosPerMicro;
   summary.p50_us = Percentile(samples_ns, 0.50);
   summary.p90_us = Percentile(samples_ns, 0.90);
   summary.p99_us = Percentile(samples_ns, 0.99);

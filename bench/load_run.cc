@@ -13,11 +13,10 @@ Phase LoadPhases::Next() {
   if (stopped_.load(std::memory_order_relaxed)) return Phase::kStop;
   const Clock::time_point now = Clock::now();
   if (now < measure_start_) return Phase::kWarmup;
-  const bool done =
-      plan_.count > 0
-          ? measured_started_.fetch_add(1, std::memory_order_relaxed) >=
-                plan_.count
-          : now >= measure_end_;
+  const bool done = plan_.count > 0
+                        ? measured_started_.fetch_add(
+                              1, std::memory_order_relaxed) >= plan_.count
+                        : now >= measure_end_;
   if (done) {
     stopped_.store(true, std::memory_order_relaxed);
     return Phase::kStop;

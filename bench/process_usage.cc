@@ -83,9 +83,9 @@ absl::StatusOr<HostBusy> HostBusySeconds() {
   }
   const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
   HostBusy busy;
-  busy.seconds =
-      static_cast<double>(ticks[1] + ticks[3] + ticks[6] + ticks[7] + ticks[8]) /
-      tick;
+  busy.seconds = static_cast<double>(ticks[1] + ticks[3] + ticks[6] + ticks[7] +
+                                     ticks[8]) /
+                 tick;
   busy.nice_seconds = static_cast<double>(ticks[2]) / tick;
   return busy;
 }

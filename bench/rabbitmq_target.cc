@@ -23,9 +23,8 @@ absl::Status CheckReply(amqp_rpc_reply_t reply, absl::string_view what) {
     case AMQP_RESPONSE_NORMAL:
       return absl::OkStatus();
     case AMQP_RESPONSE_LIBRARY_EXCEPTION:
-      return absl::UnavailableError(
-          absl::StrCat("rabbitmq: ", what, ": ",
-                       amqp_error_string2(reply.library_error)));
+      return absl::UnavailableError(absl::StrCat(
+          "rabbitmq: ", what, ": ", amqp_error_string2(reply.library_error)));
     case AMQP_RESPONSE_SERVER_EXCEPTION:
       if (reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
         auto* close = static_cast<amqp_channel_close_t*>(reply.reply.decoded);
@@ -35,15 +34,18 @@ absl::Status CheckReply(amqp_rpc_reply_t reply, absl::string_view what) {
                               close->reply_text.len)));
       }
       if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
-        auto* close = static_cast<amqp_connection_close_t*>(reply.reply.decoded);
+        auto* close =
+            static_cast<amqp_connection_close_t*>(reply.reply.decoded);
         return absl::FailedPreconditionError(absl::StrCat(
             "rabbitmq: ", what, ": connection closed: ",
             absl::string_view(static_cast<const char*>(close->reply_text.bytes),
                               close->reply_text.len)));
       }
-      return absl::InternalError(absl::StrCat("rabbitmq: ", what, ": server error"));
+      return absl::InternalError(
+          absl::StrCat("rabbitmq: ", what, ": server error"));
     default:
-      return absl::InternalError(absl::StrCat("rabbitmq: ", what, ": no reply"));
+      return absl::InternalError(
+          absl::StrCat("rabbitmq: ", what, ": no reply"));
   }
 }
 
@@ -123,7 +125,8 @@ class RabbitMqTarget final : public BenchTarget {
           stopping = true;
           break;
         }
-        if (absl::Status sent = Publish(phase == Phase::kMeasured); !sent.ok()) {
+        if (absl::Status sent = Publish(phase == Phase::kMeasured);
+            !sent.ok()) {
           return sent;
         }
       }
@@ -172,7 +175,8 @@ class RabbitMqTarget final : public BenchTarget {
       }
       if (frame.frame_type != AMQP_FRAME_METHOD) continue;
       const amqp_method_number_t id = frame.payload.method.id;
-      if (id == AMQP_CHANNEL_CLOSE_METHOD || id == AMQP_CONNECTION_CLOSE_METHOD) {
+      if (id == AMQP_CHANNEL_CLOSE_METHOD ||
+          id == AMQP_CONNECTION_CLOSE_METHOD) {
         return absl::FailedPreconditionError("rabbitmq: closed by the broker");
       }
       if (id != AMQP_BASIC_ACK_METHOD && id != AMQP_BASIC_NACK_METHOD) continue;
@@ -180,11 +184,13 @@ class RabbitMqTarget final : public BenchTarget {
       bool multiple = false;
       const bool acked = id == AMQP_BASIC_ACK_METHOD;
       if (acked) {
-        auto* ack = static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
+        auto* ack =
+            static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded);
         tag = ack->delivery_tag;
         multiple = ack->multiple;
       } else {
-        auto* nack = static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded);
+        auto* nack =
+            static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded);
         tag = nack->delivery_tag;
         multiple = nack->multiple;
       }
@@ -194,8 +200,9 @@ class RabbitMqTarget final : public BenchTarget {
           acked ? absl::OkStatus()
                 : absl::UnavailableError("rabbitmq: publish nacked");
       auto first = multiple ? unconfirmed_.begin() : unconfirmed_.find(tag);
-      auto last = multiple ? unconfirmed_.upper_bound(tag)
-                           : (first == unconfirmed_.end() ? first : std::next(first));
+      auto last =
+          multiple ? unconfirmed_.upper_bound(tag)
+                   : (first == unconfirmed_.end() ? first : std::next(first));
       for (auto it = first; it != last; ++it) {
         if (log != nullptr && it->second.measured) {
           log->Record(it->second.sent, done, status);

@@ -23,10 +23,18 @@ std::string Quoted(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -68,8 +76,8 @@ std::string ToText(const RunReport& report) {
   if (!report.first_error.empty()) {
     absl::StrAppend(&text, "first error: ", report.first_error, "\n");
   }
-  absl::StrAppend(&text, "submit latency us: ",
-                  LatencyText(report.submit_latency), "\n");
+  absl::StrAppend(
+      &text, "submit latency us: ", LatencyText(report.submit_latency), "\n");
   if (report.delivery.has_value()) {
     const DeliveryReport& delivery = *report.delivery;
     absl::StrAppendFormat(
@@ -82,7 +90,9 @@ std::string ToText(const RunReport& report) {
   if (report.server.has_value()) {
     const ServerReport& server = *report.server;
     absl::StrAppendFormat(
-        &text, "server pid %d: %.2f s CPU, %.1f us CPU per submit, peak RSS %.1f MiB\n",
+        &text,
+        "server pid %d: %.2f s CPU, %.1f us CPU per submit, peak RSS %.1f "
+        "MiB\n",
         server.pid, server.cpu_seconds,
         report.succeeded > 0
             ? server.cpu_seconds * 1e6 / static_cast<double>(report.succeeded)
@@ -97,14 +107,16 @@ std::string ToText(const RunReport& report) {
         "machine: %d CPUs busy %.0f%%: sxbench %.2f s, other processes %.2f s, "
         "niced processes %.2f s CPU\n",
         host.cpus, capacity > 0 ? 100 * host.busy_seconds / capacity : 0.0,
-        host.client_cpu_seconds, host.other_cpu_seconds, host.niced_cpu_seconds);
+        host.client_cpu_seconds, host.other_cpu_seconds,
+        host.niced_cpu_seconds);
   }
   return text;
 }
 
 std::string ToJson(const RunReport& report) {
   std::string json = absl::StrCat(
-      "{\"mode\":", Quoted(report.mode), ",\"address\":", Quoted(report.address),
+      "{\"mode\":", Quoted(report.mode),
+      ",\"address\":", Quoted(report.address),
       ",\"label\":", Quoted(report.label), ",\"inflight\":", report.inflight,
       ",\"payload_bytes\":", report.payload_bytes,
       ",\"succeeded\":", report.succeeded, ",\"failed\":", report.failed,

@@ -38,7 +38,7 @@ struct HostReport {
   // From the start of the measured phase to the end of the run (the drain
   // included).
   double window_seconds = 0;
-  double busy_seconds = 0;  // at nice 0 (the benchmark's level)
+  double busy_seconds = 0;        // at nice 0 (the benchmark's level)
   double client_cpu_seconds = 0;  // sxbench itself
   // busy - client - server (when the server is known): processes at the
   // benchmark's priority, the kernel's threads, and time stolen by the

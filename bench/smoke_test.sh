@@ -13,9 +13,15 @@ mkdir -p "$work"
 
 pids=()
 cleanup() {
-  local pid
+  local pid i
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
+    # A hub that hangs on shutdown must not hang the test.
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
 }

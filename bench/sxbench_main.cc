@@ -50,7 +50,8 @@ int Run(const BenchOptions& options) {
     return Fail(prepared);
   }
   if (options.server_pid > 0) {
-    if (absl::StatusOr<ProcessUsage> usage = ReadProcessUsage(options.server_pid);
+    if (absl::StatusOr<ProcessUsage> usage =
+            ReadProcessUsage(options.server_pid);
         !usage.ok()) {
       return Fail(usage.status());
     }
@@ -99,18 +100,18 @@ int Run(const BenchOptions& options) {
   if (usage_at_start.has_value()) {
     absl::StatusOr<ProcessUsage> usage = ReadProcessUsage(options.server_pid);
     if (!usage.ok()) return Fail(usage.status());
-    report.server = ServerReport{options.server_pid,
-                                 usage->cpu_seconds - usage_at_start->cpu_seconds,
-                                 usage->peak_rss_kb};
+    report.server = ServerReport{
+        options.server_pid, usage->cpu_seconds - usage_at_start->cpu_seconds,
+        usage->peak_rss_kb};
   }
 
   absl::StatusOr<HostBusy> host_busy = HostBusySeconds();
   if (host_busy.ok() && host_busy_at_start.ok()) {
     HostReport host;
     host.cpus = static_cast<int>(std::thread::hardware_concurrency());
-    host.window_seconds = std::chrono::duration<double>(
-                              Clock::now() - phases.measure_start())
-                              .count();
+    host.window_seconds =
+        std::chrono::duration<double>(Clock::now() - phases.measure_start())
+            .count();
     host.busy_seconds = host_busy->seconds - host_busy_at_start->seconds;
     host.niced_cpu_seconds =
         host_busy->nice_seconds - host_busy_at_start->nice_seconds;
@@ -121,13 +122,15 @@ int Run(const BenchOptions& options) {
     report.host = host;
   }
 
-  const std::string output = options.json ? ToJson(report) + "\n" : ToText(report);
+  const std::string output =
+      options.json ? ToJson(report) + "\n" : ToText(report);
   std::fputs(output.c_str(), stdout);
   std::fflush(stdout);
   if (report.succeeded == 0) {
     return Fail(absl::UnavailableError(absl::StrCat(
-        "no submit succeeded",
-        report.first_error.empty() ? "" : absl::StrCat(": ", report.first_error))));
+        "no submit succeeded", report.first_error.empty()
+                                   ? ""
+                                   : absl::StrCat(": ", report.first_error))));
   }
   return report.failed == 0 ? 0 : 3;
 }
@@ -139,8 +142,7 @@ int main(int argc, char** argv) {
   // For scripts: which modes this build has (the broker clients are
   // optional at build time).
   if (argc == 2 && std::string(argv[1]) == "--list-modes") {
-    std::printf("hub echo%s%s\n",
-                sx::bench::kWithRabbitMq ? " rabbitmq" : "",
+    std::printf("hub echo%s%s\n", sx::bench::kWithRabbitMq ? " rabbitmq" : "",
                 sx::bench::kWithJetStream ? " jetstream" : "");
     return 0;
   }

@@ -47,8 +47,8 @@ class EchoExchangeService final : public v1::ExchangeService::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::SubmitReferralRequest* request,
       v1::Referral* response) override {
-    response->set_referral_id(
-        absl::StrCat("echo-", next_id_.fetch_add(1, std::memory_order_relaxed)));
+    response->set_referral_id(absl::StrCat(
+        "echo-", next_id_.fetch_add(1, std::memory_order_relaxed)));
     response->set_kind(request->kind());
     response->set_recipient_agency_id(request->recipient_agency_id());
     response->set_state(v1::REFERRAL_STATE_SUBMITTED);
@@ -83,8 +83,8 @@ int Run(const std::string& listen, const std::string& cert,
   EchoExchangeService service;
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::experimental::TlsServerCredentials(tls),
-                           &port);
+  builder.AddListeningPort(
+      listen, grpc::experimental::TlsServerCredentials(tls), &port);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -107,10 +107,14 @@ int Run(const std::string& listen, const std::string& cert,
 
 int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:0";
-  std::string cert, key, ca;
+  std::string cert;
+  std::string key;
+  std::string ca;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    auto value = [&](const char* prefix) { return arg.substr(std::strlen(prefix)); };
+    auto value = [&](const char* prefix) {
+      return arg.substr(std::strlen(prefix));
+    };
     if (absl::StartsWith(arg, "--listen=")) {
       listen = value("--listen=");
     } else if (absl::StartsWith(arg, "--pki=")) {

@@ -245,6 +245,9 @@ int Run(const std::string& config_path, bool check_only,
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoSeconds(kShutdownGrace));
   server->Wait();
+  // Close the store while the metrics and inbox notifier its writer thread
+  // calls back into still exist (they are declared after it).
+  store->reset();
   return 0;
 }
 
