@@ -36,13 +36,6 @@ constexpr char kAttachment[] = "机密附件内容-转账流水";
 constexpr char kFeedback[] = "机密反馈-已立案审查";
 constexpr char kReminder[] = "机密督办-请限期反馈";
 
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(10));
-  return context;
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path);
   std::stringstream text;

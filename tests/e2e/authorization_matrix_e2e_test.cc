@@ -346,13 +346,6 @@ Outcome OutcomeOf(const grpc::Status& status) {
   }
 }
 
-std::unique_ptr<grpc::ClientContext> Context(
-    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + timeout);
-  return context;
-}
-
 v1::Lead SmallLead() {
   v1::Lead lead;
   lead.set_subject("某街道办事处");

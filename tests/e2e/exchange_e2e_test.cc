@@ -27,13 +27,6 @@ constexpr char kOrganization[] = "organization-dept";
 constexpr char kAudit[] = "audit-bureau";
 constexpr char kStationed[] = "stationed-education";
 
-std::unique_ptr<grpc::ClientContext> Context(
-    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + timeout);
-  return context;
-}
-
 // Case 1 of shared/CASES.md: found by a county inspection group, fast track.
 v1::Lead LandReserveLead() {
   v1::Lead lead;

@@ -28,6 +28,12 @@ std::string ReadFile(const std::string& path) {
 
 }  // namespace
 
+std::unique_ptr<grpc::ClientContext> Context(std::chrono::milliseconds timeout) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + timeout);
+  return context;
+}
+
 DevPki::DevPki() {
   const std::string command = absl::StrCat(
       SX_SOURCE_DIR, "/deploy/dev-pki.sh ", dir_.path(), "/pki >/dev/null");

@@ -12,6 +12,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 
 #include "absl/status/status.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
 #include "temp_dir.h"
 
 namespace sx::testing {
@@ -36,6 +38,11 @@ class DevPki {
  private:
   TempDir dir_;
 };
+
+// A client context whose call must finish within `timeout`: every test call
+// has a deadline, so a hung hub fails the test instead of hanging it.
+std::unique_ptr<grpc::ClientContext> Context(
+    std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 class HubProcess {
  public:

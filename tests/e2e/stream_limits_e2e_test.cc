@@ -36,13 +36,6 @@ constexpr int kMaxStreams = 2;
 // How long the hub may take to notice a stream closed by its client.
 constexpr auto kSettleBound = std::chrono::seconds(5);
 
-std::unique_ptr<grpc::ClientContext> Context(
-    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + timeout);
-  return context;
-}
-
 v1::Lead SmallLead() {
   v1::Lead lead;
   lead.set_subject("某中学");
