@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets in tests/fuzz with clang-14 (ASan + UBSan) in
-# build-fuzz/ and runs each for SECONDS (default 30) over a copy of its saved
-# corpus, so that the tree stays clean. The targets run side by side: each
-# gets its full time, and the whole step fits CI's budget on two cores.
+# build-fuzz/ and runs each over a copy of its saved corpus, so that the tree
+# stays clean:
+#   - with SECONDS (default 30), explores for that long. The targets run side
+#     by side: each gets its full time, and the whole step fits CI's budget
+#     on two cores.
+#   - with --replay, runs every saved input once and stops: deterministic, so
+#     CI can block on it (the corpus holds the reproducers of fixed bugs).
 # Fails if any target finds a crash, a leak, a timeout or an invariant
 # violation, and prints where the reproducer is.
 #
+#   tests/fuzz/run.sh --replay
 #   tests/fuzz/run.sh 45
 #   build-fuzz/tests/fuzz/exchange_fuzzer REPRODUCER   # to replay one
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds="${1:-30}"
+replay=0
+if [[ $seconds == --replay ]]; then
+  replay=1
+  seconds=0
+fi
 targets=(config_parse_fuzzer request_validation_fuzzer exchange_fuzzer)
 
 # Debian 12 ships libFuzzer with clang-14's runtime libraries.
@@ -51,14 +61,26 @@ export LSAN_OPTIONS="suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0
 pids=()
 for target in "${targets[@]}"; do
   cp -r "tests/fuzz/corpus/$target" "$work/$target"
-  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
-        -print_final_stats=1 -artifact_prefix="$artifacts/$target-")
+  args=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+        -artifact_prefix="$artifacts/$target-")
+  if ((replay)); then
+    args+=(-runs=0)
+  else
+    args+=(-max_total_time="$seconds")
+  fi
   [[ -f tests/fuzz/$target.dict ]] && args+=(-dict="tests/fuzz/$target.dict")
   # Every input of the exchange fuzzer grows its long-lived store and
   # model, which would make libFuzzer run LeakSanitizer after each one;
   # leaks are still reported when the process exits.
   [[ $target == exchange_fuzzer ]] && args+=(-detect_leaks=0)
-  TMPDIR="$databases" "build-fuzz/tests/fuzz/$target" "${args[@]}" \
+  # Replay also hands the exchange core strings that are not UTF-8 (which
+  # gRPC would refuse to parse), so the corpus's regression input for such
+  # leads reaches the core's own check.
+  environment=(TMPDIR="$databases")
+  if ((replay)) && [[ $target == exchange_fuzzer ]]; then
+    environment+=(SX_FUZZ_INVALID_UTF8=1)
+  fi
+  env "${environment[@]}" "build-fuzz/tests/fuzz/$target" "${args[@]}" \
     "$work/$target" >"$work/$target.log" 2>&1 &
   pids+=($!)
 done
@@ -67,7 +89,7 @@ failed=0
 for i in "${!targets[@]}"; do
   target="${targets[$i]}"
   if wait "${pids[$i]}"; then
-    summary="$(grep -E '^#[0-9]+[[:space:]]+DONE' "$work/$target.log" | tail -1)"
+    summary="$(grep -E '^#[0-9]+[[:space:]]+(DONE|INITED)' "$work/$target.log" | tail -1)"
     echo "fuzz: $target: ok: ${summary:-done}"
   else
     failed=1
