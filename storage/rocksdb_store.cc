@@ -1,31 +1,24 @@
-// RocksDB-backed Store. One writer thread applies transactions in arrival
-// order and gathers all that are waiting into one WriteBatch written with
-// sync=true, so concurrent callers share each fsync (group commit) while the
-// domain logic sees a strictly serial order of changes.
-#include <sys/statvfs.h>
-
-#include <deque>
+// RocksDB-backed Store. Writes go through the CommitPipeline (one writer
+// thread, so the domain logic sees a strictly serial order of changes, with
+// group commit); reads go straight to RocksDB, pinned to the state as of the
+// last fsync.
 #include <limits>
 #include <memory>
-#include <thread>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "column_families.h"
+#include "commit_pipeline.h"
 #include "merkle_hasher.h"
 #include "supervision/v1/admin.pb.h"
 #include "keys.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/utilities/checkpoint.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb_status.h"
-#include "rocksdb_transaction.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
 #include "sx/storage/store.h"
@@ -41,13 +34,18 @@ absl::string_view ToView(const rocksdb::Slice& slice) {
   return absl::string_view(slice.data(), slice.size());
 }
 
-struct PendingTransaction {
-  TransactionBody body;
-  DurableCallback done;
+// Read options pinned to a snapshot, which they keep alive.
+struct PinnedRead {
+  explicit PinnedRead(std::shared_ptr<const rocksdb::Snapshot> pinned)
+      : snapshot(std::move(pinned)) {
+    options.snapshot = snapshot.get();
+  }
+  std::shared_ptr<const rocksdb::Snapshot> snapshot;
+  rocksdb::ReadOptions options;
 };
 
 // Thread-safe: reads go straight to RocksDB; writes are queued for the
-// writer thread.
+// pipeline's writer thread.
 class RocksDbStore final : public Store {
  public:
   RocksDbStore(RocksDbStoreOptions options, std::unique_ptr<rocksdb::DB> db,
@@ -58,14 +56,12 @@ class RocksDbStore final : public Store {
         handles_(std::move(handles)),
         cfs_(cfs),
         hasher_(std::move(hasher)),
-        writer_([this] { WriterLoop(); }) {}
+        pipeline_(std::make_unique<CommitPipeline>(options_, *db_, cfs_,
+                                                   hasher_)) {}
 
   ~RocksDbStore() override {
-    {
-      absl::MutexLock lock(&mu_);
-      stopping_ = true;
-    }
-    writer_.join();
+    // Finishes queued transactions and releases every snapshot first.
+    pipeline_.reset();
     for (rocksdb::ColumnFamilyHandle* handle : handles_) {
       db_->DestroyColumnFamilyHandle(handle);
     }
@@ -73,21 +69,15 @@ class RocksDbStore final : public Store {
   }
 
   void Apply(TransactionBody body, DurableCallback done) override {
-    {
-      absl::MutexLock lock(&mu_);
-      if (!stopping_) {
-        queue_.push_back({std::move(body), std::move(done)});
-        return;
-      }
-    }
-    done(absl::UnavailableError("storage: the store is shutting down"));
+    pipeline_->Apply(std::move(body), std::move(done));
   }
 
   absl::StatusOr<std::optional<v1::Referral>> GetReferral(
       absl::string_view referral_id) override {
+    const PinnedRead read = Durable();
     std::string bytes;
     rocksdb::Status status =
-        db_->Get(rocksdb::ReadOptions(), cfs_.referrals, ToSlice(referral_id), &bytes);
+        db_->Get(read.options, cfs_.referrals, ToSlice(referral_id), &bytes);
     if (status.IsNotFound()) return std::nullopt;
     SX_RETURN_IF_ERROR(FromRocksDb(status, "read referral"));
     v1::Referral referral;
@@ -99,9 +89,10 @@ class RocksDbStore final : public Store {
   }
 
   absl::StatusOr<v1::Lead> GetLead(absl::string_view referral_id) override {
+    const PinnedRead read = Durable();
     std::string bytes;
     SX_RETURN_IF_ERROR(FromRocksDb(
-        db_->Get(rocksdb::ReadOptions(), cfs_.leads, ToSlice(referral_id), &bytes),
+        db_->Get(read.options, cfs_.leads, ToSlice(referral_id), &bytes),
         absl::StrCat("read lead of ", referral_id)));
     v1::Lead lead;
     if (!lead.ParseFromString(bytes)) {
@@ -115,9 +106,10 @@ class RocksDbStore final : public Store {
                                                  Side side,
                                                  absl::string_view before_id,
                                                  size_t limit) override {
+    const PinnedRead read = Durable();
     const std::string prefix = keys::PartyIndexPrefix(agency_id, side);
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.party_index));
+        db_->NewIterator(read.options, cfs_.party_index));
     if (before_id.empty()) {
       // Every referral id sorts below 0xff, so this lands on the newest.
       it->SeekForPrev(absl::StrCat(prefix, "\xff"));
@@ -142,12 +134,13 @@ class RocksDbStore final : public Store {
   absl::StatusOr<std::vector<v1::InboxEntry>> ReadInbox(
       absl::string_view agency_id, uint64_t after_sequence,
       size_t limit) override {
+    const PinnedRead read = Durable();
     std::vector<v1::InboxEntry> entries;
     // Nothing comes after the last possible sequence (and +1 would wrap).
     if (after_sequence == std::numeric_limits<uint64_t>::max()) return entries;
     const std::string prefix = keys::InboxPrefix(agency_id);
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.inbox));
+        db_->NewIterator(read.options, cfs_.inbox));
     for (it->Seek(keys::InboxKey(agency_id, after_sequence + 1));
          it->Valid() && it->key().starts_with(prefix) && entries.size() < limit;
          it->Next()) {
@@ -165,8 +158,9 @@ class RocksDbStore final : public Store {
 
   absl::StatusOr<std::vector<v1::Event>> ReadEvents(uint64_t from_sequence,
                                                     size_t limit) override {
+    const PinnedRead read = Durable();
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.events));
+        db_->NewIterator(read.options, cfs_.events));
     std::vector<v1::Event> events;
     for (it->Seek(keys::EncodeUint64(from_sequence));
          it->Valid() && events.size() < limit; it->Next()) {
@@ -182,8 +176,9 @@ class RocksDbStore final : public Store {
   }
 
   absl::Status VerifyEventChain() override {
+    const PinnedRead read = Durable();
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.events));
+        db_->NewIterator(read.options, cfs_.events));
     std::string previous_digest(kSha256Bytes, '\0');
     uint64_t expected_sequence = 1;
     for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected_sequence) {
@@ -214,6 +209,7 @@ class RocksDbStore final : public Store {
   absl::StatusOr<std::vector<uint64_t>> QueryEventIndex(
       EventIndex index, absl::string_view key, absl::Time time_from,
       absl::Time time_to, uint64_t after_sequence, size_t limit) override {
+    const PinnedRead read = Durable();
     if (after_sequence == std::numeric_limits<uint64_t>::max()) {
       return std::vector<uint64_t>();  // nothing after the last sequence
     }
@@ -239,7 +235,7 @@ class RocksDbStore final : public Store {
       start = absl::StrCat(prefix, keys::EncodeUint64(after_sequence + 1));
     }
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.event_index));
+        db_->NewIterator(read.options, cfs_.event_index));
     std::vector<uint64_t> sequences;
     for (it->Seek(start); it->Valid() && sequences.size() < limit; it->Next()) {
       const absl::string_view found = ToView(it->key());
@@ -259,18 +255,20 @@ class RocksDbStore final : public Store {
   }
 
   absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) override {
+    const PinnedRead read = Durable();
     std::string bytes;
     SX_RETURN_IF_ERROR(FromRocksDb(
-        db_->Get(rocksdb::ReadOptions(), cfs_.events,
+        db_->Get(read.options, cfs_.events,
                  keys::EncodeUint64(sequence), &bytes),
         absl::StrCat("read event ", sequence)));
     return bytes;
   }
 
   absl::StatusOr<uint64_t> EventCount() override {
+    const PinnedRead read = Durable();
     std::string head;
     rocksdb::Status status =
-        db_->Get(rocksdb::ReadOptions(), cfs_.meta, keys::kEventHeadKey, &head);
+        db_->Get(read.options, cfs_.meta, keys::kEventHeadKey, &head);
     if (status.IsNotFound()) return 0;
     SX_RETURN_IF_ERROR(FromRocksDb(status, "read event head"));
     uint64_t count = 0;
@@ -283,9 +281,10 @@ class RocksDbStore final : public Store {
 
   absl::StatusOr<std::string> PerfectSubtreeHash(uint64_t level,
                                                  uint64_t index) override {
+    const PinnedRead read = Durable();
     std::string hash;
     SX_RETURN_IF_ERROR(FromRocksDb(
-        db_->Get(rocksdb::ReadOptions(), cfs_.merkle,
+        db_->Get(read.options, cfs_.merkle,
                  keys::MerkleNodeKey(level, index), &hash),
         absl::StrCat("read transparency log node (", level, ", ", index, ")")));
     return hash;
@@ -293,8 +292,9 @@ class RocksDbStore final : public Store {
 
   absl::StatusOr<std::vector<Deadline>> DeadlinesDue(absl::Time now,
                                                      size_t limit) override {
+    const PinnedRead read = Durable();
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.deadlines));
+        db_->NewIterator(read.options, cfs_.deadlines));
     const std::string end = keys::EncodeUint64(
         static_cast<uint64_t>(std::max<int64_t>(0, absl::ToUnixSeconds(now))) + 1);
     std::vector<Deadline> due;
@@ -312,8 +312,9 @@ class RocksDbStore final : public Store {
 
   absl::StatusOr<ReferralIdPage> ScanReferralIds(absl::string_view before_id,
                                                  size_t limit) override {
+    const PinnedRead read = Durable();
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.referrals));
+        db_->NewIterator(read.options, cfs_.referrals));
     if (before_id.empty()) {
       it->SeekToLast();
     } else {
@@ -334,10 +335,11 @@ class RocksDbStore final : public Store {
 
   absl::StatusOr<InboxSummary> SummarizeInbox(
       absl::string_view agency_id) override {
+    const PinnedRead read = Durable();
     InboxSummary summary;
     const std::string prefix = keys::InboxPrefix(agency_id);
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.inbox));
+        db_->NewIterator(read.options, cfs_.inbox));
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
          it->Next()) {
       if (summary.depth++ == 0) {
@@ -351,14 +353,14 @@ class RocksDbStore final : public Store {
     }
     SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "summarize inbox"));
     std::unique_ptr<rocksdb::Iterator> dead(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.dead_letters));
+        db_->NewIterator(read.options, cfs_.dead_letters));
     for (dead->Seek(prefix); dead->Valid() && dead->key().starts_with(prefix);
          dead->Next()) {
       ++summary.dead_letters;
     }
     SX_RETURN_IF_ERROR(FromRocksDb(dead->status(), "count dead letters"));
     std::string counter;
-    rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), cfs_.meta,
+    rocksdb::Status status = db_->Get(read.options, cfs_.meta,
                                       keys::InboxCounterKey(agency_id), &counter);
     if (!status.IsNotFound()) {
       SX_RETURN_IF_ERROR(FromRocksDb(status, "read inbox counter"));
@@ -370,10 +372,11 @@ class RocksDbStore final : public Store {
   absl::StatusOr<std::vector<DeadLetterRecord>> ListDeadLetters(
       absl::string_view agency_id, absl::string_view after_key,
       size_t limit) override {
+    const PinnedRead read = Durable();
     const std::string prefix =
         agency_id.empty() ? "" : keys::InboxPrefix(agency_id);
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), cfs_.dead_letters));
+        db_->NewIterator(read.options, cfs_.dead_letters));
     if (after_key.empty()) {
       it->Seek(prefix);
     } else {
@@ -413,165 +416,26 @@ class RocksDbStore final : public Store {
 
   void SetWriteObserver(
       std::function<void(absl::Duration, size_t)> observer) override {
-    absl::MutexLock lock(&mu_);
-    write_observer_ = std::move(observer);
+    pipeline_->SetWriteObserver(std::move(observer));
   }
 
   void SetInboxListener(
       std::function<void(const std::vector<std::string>&)> listener) override {
-    absl::MutexLock lock(&mu_);
-    inbox_listener_ = std::move(listener);
+    pipeline_->SetInboxListener(std::move(listener));
   }
 
  private:
-  bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return !queue_.empty() || stopping_;
-  }
-
-  void WriterLoop() {
-    for (;;) {
-      std::vector<PendingTransaction> group;
-      std::function<void(const std::vector<std::string>&)> listener;
-      std::function<void(absl::Duration, size_t)> observer;
-      {
-        absl::MutexLock lock(&mu_);
-        mu_.Await(absl::Condition(this, &RocksDbStore::HasWorkOrStopping));
-        if (queue_.empty()) return;  // stopping, and everything is done
-        const size_t count = std::min(queue_.size(), options_.max_group_size);
-        for (size_t i = 0; i < count; ++i) {
-          group.push_back(std::move(queue_.front()));
-          queue_.pop_front();
-        }
-        listener = inbox_listener_;
-        observer = write_observer_;
-      }
-      CommitGroup(group, listener, observer);
-    }
-  }
-
-  // Runs each body against one shared batch, rolling back those that fail,
-  // then writes the batch with one fsync and reports to every caller.
-  void CommitGroup(
-      std::vector<PendingTransaction>& group,
-      const std::function<void(const std::vector<std::string>&)>& listener,
-      const std::function<void(absl::Duration, size_t)>& observer) {
-    rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0,
-                                       /*overwrite_key=*/true);
-    std::vector<absl::Status> results;
-    results.reserve(group.size());
-    std::vector<std::string> grown_inboxes;
-    for (PendingTransaction& pending : group) {
-      batch.SetSavePoint();
-      RocksDbTransaction txn(*db_, cfs_, batch, options_.id_prefix, hasher_);
-      absl::Status status = pending.body(txn);
-      if (status.ok()) {
-        batch.PopSavePoint().PermitUncheckedError();
-        grown_inboxes.insert(grown_inboxes.end(), txn.grown_inboxes().begin(),
-                             txn.grown_inboxes().end());
-      } else {
-        rocksdb::Status rollback = batch.RollbackToSavePoint();
-        if (!rollback.ok()) {
-          // Cannot separate this body's writes from the others': fail the
-          // whole group rather than commit half a transaction.
-          FailGroup(group, FromRocksDb(rollback, "roll back a transaction"));
-          return;
-        }
-      }
-      results.push_back(std::move(status));
-    }
-
-    if (batch.GetWriteBatch()->Count() > 0) {
-      absl::Status space = CheckFreeSpace(batch.GetWriteBatch()->GetDataSize());
-      if (!space.ok()) {
-        FailGroup(group, space);
-        return;
-      }
-      if (write_failed_) {
-        // RocksDB stops writing after a failed write until resumed; try
-        // again now that someone wants to write (e.g. the disk has space
-        // again). Resume flushes the memtables, so the failed write's
-        // records in the old log are never replayed.
-        absl::Status resumed = FromRocksDb(db_->Resume(), "resume after a failed write");
-        if (!resumed.ok()) {
-          absl::Status refused = absl::UnavailableError(absl::StrCat(
-              resumed.message(),
-              "; the store refuses writes until the hub restarts"));
-          if (options_.on_unrecoverable_write_error) {
-            options_.on_unrecoverable_write_error(refused);
-          }
-          FailGroup(group, refused);
-          return;
-        }
-        write_failed_ = false;
-      }
-      rocksdb::WriteOptions write_options;
-      write_options.sync = true;
-      const absl::Time start = absl::Now();
-      absl::Status written = FromRocksDb(
-          db_->Write(write_options, batch.GetWriteBatch()), "synced write");
-      if (observer) observer(absl::Now() - start, group.size());
-      if (!written.ok()) {
-        write_failed_ = true;
-        FailGroup(group, written);
-        return;
-      }
-    }
-    if (listener && !grown_inboxes.empty()) {
-      absl::flat_hash_set<std::string> seen;
-      std::vector<std::string> unique;
-      for (std::string& agency : grown_inboxes) {
-        if (seen.insert(agency).second) unique.push_back(std::move(agency));
-      }
-      listener(unique);
-    }
-    for (size_t i = 0; i < group.size(); ++i) {
-      group[i].done(std::move(results[i]));
-    }
-  }
-
-  // Refuses a write that would leave less than min_free_bytes free.
-  absl::Status CheckFreeSpace(uint64_t write_bytes) const {
-    if (options_.min_free_bytes == 0) return absl::OkStatus();
-    struct statvfs stats;
-    if (statvfs(options_.path.c_str(), &stats) != 0) return absl::OkStatus();
-    const uint64_t available =
-        static_cast<uint64_t>(stats.f_bavail) * stats.f_frsize;
-    if (available >= options_.min_free_bytes + write_bytes) {
-      return absl::OkStatus();
-    }
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "storage: only ", available >> 20, " MiB free under ", options_.path,
-        ", below the reserve of ", options_.min_free_bytes >> 20,
-        " MiB; free disk space (or lower limits.min_free_disk_megabytes) "
-        "and retry"));
-  }
-
-  static void FailGroup(std::vector<PendingTransaction>& group,
-                        const absl::Status& cause) {
-    // Nothing of this group reached the disk: every caller may retry.
-    for (PendingTransaction& pending : group) pending.done(cause);
-  }
+  // Readers never see a write before it is fsynced: one that a crash could
+  // still take back after they had shown it to someone.
+  PinnedRead Durable() const { return PinnedRead(pipeline_->DurableSnapshot()); }
 
   const RocksDbStoreOptions options_;
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const ColumnFamilies cfs_;
   const transparency::MerkleHasher hasher_;
-
-  absl::Mutex mu_;
-  std::deque<PendingTransaction> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::function<void(const std::vector<std::string>&)> inbox_listener_
-      ABSL_GUARDED_BY(mu_);
-  std::function<void(absl::Duration, size_t)> write_observer_
-      ABSL_GUARDED_BY(mu_);
-
-  // Set by the writer thread when a synced write failed; RocksDB then needs
-  // Resume() before it writes again. Only the writer thread touches it.
-  bool write_failed_ = false;
-
-  // Last member: starts after everything above is initialized.
-  std::thread writer_;
+  // Last member: its threads start after everything above is initialized.
+  std::unique_ptr<CommitPipeline> pipeline_;
 };
 
 rocksdb::Options DatabaseOptions() {

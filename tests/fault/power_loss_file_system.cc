@@ -1,5 +1,6 @@
 #include "power_loss_file_system.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace sx::testing {
@@ -61,10 +62,13 @@ class TrackedFile final : public rocksdb::FSWritableFileOwnerWrapper {
  private:
   template <typename Sync>
   IOStatus SyncWith(Sync sync) {
+    fs_.WaitWhileSyncsHeld();
     if (fs_.power_cut()) return PowerIsOff();
     if (fs_.syncs_fail()) return IOStatus::IOError("simulated fsync failure");
+    // Appends that race with this sync are not covered by it.
+    const uint64_t size = fs_.AppendedSize(name_);
     IOStatus status = sync();
-    if (status.ok()) fs_.Synced(name_);
+    if (status.ok()) fs_.Synced(name_, size);
     return status;
   }
 
@@ -175,10 +179,33 @@ void PowerLossFileSystem::Appended(const std::string& name, uint64_t bytes) {
   files_[name].size += bytes;
 }
 
-void PowerLossFileSystem::Synced(const std::string& name) {
+uint64_t PowerLossFileSystem::AppendedSize(const std::string& name) const {
+  absl::MutexLock lock(&mu_);
+  auto found = files_.find(name);
+  return found == files_.end() ? 0 : found->second.size;
+}
+
+void PowerLossFileSystem::Synced(const std::string& name, uint64_t size) {
   absl::MutexLock lock(&mu_);
   Written& written = files_[name];
-  written.synced = written.size;
+  written.synced = std::max(written.synced, size);
+}
+
+void PowerLossFileSystem::HoldSyncs(bool hold) {
+  absl::MutexLock lock(&mu_);
+  hold_syncs_ = hold;
+}
+
+void PowerLossFileSystem::AwaitHeldSync() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(this, &PowerLossFileSystem::SomeSyncIsHeld));
+}
+
+void PowerLossFileSystem::WaitWhileSyncsHeld() {
+  absl::MutexLock lock(&mu_);
+  ++held_syncs_;
+  mu_.Await(absl::Condition(this, &PowerLossFileSystem::SyncsAreReleased));
+  --held_syncs_;
 }
 
 }  // namespace sx::testing

@@ -3,7 +3,7 @@
 // creation fails, as if the machine stopped), and afterwards truncates every
 // file to its synced length — what a real power loss leaves on disk when the
 // page cache is lost. It can also make syncs fail, to prove that an fsync
-// error is never acknowledged.
+// error is never acknowledged, or wait, to look at the store mid-commit.
 #pragma once
 
 #include <map>
@@ -45,21 +45,37 @@ class PowerLossFileSystem : public rocksdb::FileSystemWrapper {
   void DropUnsyncedData();
   // While set, Sync/Fsync fail (the data may or may not be on disk).
   void FailSyncs(bool fail);
+  // While set, Sync/Fsync wait (before syncing anything) until it is unset.
+  void HoldSyncs(bool hold);
+  // Returns once some sync is waiting because of HoldSyncs.
+  void AwaitHeldSync();
 
   bool power_cut() const;
   bool syncs_fail() const;
   // Bookkeeping used by the file wrapper.
   void Appended(const std::string& name, uint64_t bytes);
-  void Synced(const std::string& name);
+  uint64_t AppendedSize(const std::string& name) const;
+  // The first `size` bytes of `name` are on disk.
+  void Synced(const std::string& name, uint64_t size);
+  void WaitWhileSyncsHeld();
 
  private:
   struct Written {
     uint64_t size = 0;
     uint64_t synced = 0;
   };
+  bool SomeSyncIsHeld() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return held_syncs_ > 0;
+  }
+  bool SyncsAreReleased() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !hold_syncs_;
+  }
+
   mutable absl::Mutex mu_;
   bool power_cut_ ABSL_GUARDED_BY(mu_) = false;
   bool fail_syncs_ ABSL_GUARDED_BY(mu_) = false;
+  bool hold_syncs_ ABSL_GUARDED_BY(mu_) = false;
+  int held_syncs_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, Written> files_ ABSL_GUARDED_BY(mu_);
 };
 

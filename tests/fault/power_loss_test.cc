@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -185,6 +186,59 @@ TEST_F(PowerLossTest, FailedFsyncIsNeverAcknowledgedAndLeavesNoInconsistency) {
   // before + during + after, plus "meanwhile" only if its write reached
   // the log before the refusal (it did not: RocksDB refused it up front).
   EXPECT_EQ(sent, 3u);
+}
+
+TEST_F(PowerLossTest, ReadersSeeNoWriteBeforeItsFsyncCompletes) {
+  auto fs = std::make_shared<PowerLossFileSystem>(rocksdb::FileSystem::Default());
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  Open(env.get());
+  ASSERT_TRUE(Submit("before").ok());
+  auto event_count = store_->EventCount();
+  ASSERT_TRUE(event_count.ok());
+
+  // The submission is written to the WAL, but its fsync waits.
+  fs->HoldSyncs(true);
+  absl::Mutex mu;
+  std::optional<absl::StatusOr<v1::Referral>> result;
+  v1::SubmitReferralRequest request;
+  request.set_request_id("held");
+  request.set_recipient_agency_id(kRecipient);
+  request.set_kind(v1::REFERRAL_KIND_LEAD);
+  *request.mutable_lead() = core::LandReserveLead();
+  core_->Submit(Identity{Identity::Kind::kAgency, kSender}, request, "held",
+                [&](absl::StatusOr<v1::Referral> referral) {
+                  absl::MutexLock lock(&mu);
+                  result = std::move(referral);
+                });
+  fs->AwaitHeldSync();
+
+  // A crash now could take the write back, so no reader may see it yet.
+  EXPECT_EQ(store_->ListReferralIds(kSender, storage::Side::kSender, "", 100)
+                ->referral_ids.size(),
+            1u);
+  EXPECT_EQ(store_->ReadInbox(kRecipient, 0, 100)->size(), 1u);
+  EXPECT_EQ(*store_->EventCount(), *event_count);
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_FALSE(result.has_value()) << "acknowledged before its fsync";
+  }
+
+  fs->HoldSyncs(false);
+  {
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](std::optional<absl::StatusOr<v1::Referral>>* r) {
+          return r->has_value();
+        },
+        &result));
+    ASSERT_TRUE(result->ok()) << result->status();
+    auto stored = store_->GetReferral((*result)->referral_id());
+    ASSERT_TRUE(stored.ok());
+    EXPECT_TRUE(stored->has_value()) << "acknowledged but not readable";
+  }
+  EXPECT_EQ(store_->ReadInbox(kRecipient, 0, 100)->size(), 2u);
+  EXPECT_EQ(*store_->EventCount(), *event_count + 1);
+  Open(nullptr);  // close the store before its file system goes
 }
 
 }  // namespace

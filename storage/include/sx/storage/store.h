@@ -152,13 +152,15 @@ class Store {
   // together with those of concurrent callers. `done` is called exactly once:
   // with OK only after the writes are on disk; with body's error if the body
   // failed (none of its writes happen); with UNAVAILABLE if the write failed.
-  // `done` runs on the store's writer thread and must not block.
+  // Callbacks run in commit order on the store's completion thread and must
+  // not block.
   virtual void Apply(TransactionBody body, DurableCallback done) = 0;
 
   // Apply that waits for the result. Not for gRPC callback threads.
   absl::Status ApplyAndWait(TransactionBody body);
 
-  // Committed state, outside any transaction.
+  // Committed state, outside any transaction: as of the last fsync, so a
+  // reader never sees a write that is not yet durable.
   virtual absl::StatusOr<std::optional<v1::Referral>> GetReferral(
       absl::string_view referral_id) = 0;
   virtual absl::StatusOr<v1::Lead> GetLead(absl::string_view referral_id) = 0;
@@ -213,15 +215,16 @@ class Store {
   // filesystem allows, so it is quick and may be taken while serving).
   virtual absl::Status CreateCheckpoint(const std::string& directory) = 0;
 
-  // Called after each synced write with how long it took and how many
-  // transactions it carried. Set once, before the first Apply. Runs on the
-  // writer thread; must not block.
+  // Called after each WAL fsync with how long it took and how many
+  // transactions it made durable. Set once, before the first Apply. Runs on
+  // the store's sync thread; must not block.
   virtual void SetWriteObserver(
       std::function<void(absl::Duration write_time, size_t transactions)>
           observer) = 0;
 
-  // Called after each durable commit with the agencies whose inbox grew.
-  // Set once, before the first Apply. Runs on the writer thread; must not block.
+  // Called after each durable commit with the agencies whose inbox grew,
+  // before the commit's `done` callbacks. Set once, before the first Apply.
+  // Runs on the store's completion thread; must not block.
   virtual void SetInboxListener(
       std::function<void(const std::vector<std::string>&)> listener) = 0;
 };
@@ -240,9 +243,10 @@ struct RocksDbStoreOptions {
   // has less free space than this, so that RocksDB never hits a full disk
   // (its recovery from one is fragile). 0 disables the check.
   uint64_t min_free_bytes = 64ull << 20;
-  // Called (on the writer thread) when RocksDB cannot resume writing after a
-  // failed write, e.g. after an fsync error: the store then refuses every
-  // write until it is reopened. The hub exits here so that its supervisor
+  // Called (on a store thread) when the store cannot write any more: after
+  // a failed WAL write or fsync (the free-space reserve keeps a full disk
+  // from getting that far). The store then refuses every write until it is
+  // reopened. The hub exits here so that its supervisor
   // restarts it; everything acknowledged is on disk already.
   std::function<void(const absl::Status&)> on_unrecoverable_write_error;
   // For fault tests: a RocksDB environment to do all file I/O through (e.g.
