@@ -17,6 +17,7 @@
 #include "keys.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb_status.h"
 #include "sx/base/sha256.h"
@@ -453,6 +454,25 @@ rocksdb::Options DatabaseOptions() {
   return options;
 }
 
+// Most families are appended to in key order (sequences, new referral ids,
+// per-level Merkle indexes). A memtable insert hint per key prefix lets
+// such an insert start from where the previous one ended instead of
+// searching the skip list from the top: the biggest CPU cost of a write.
+rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db_options,
+                                           const std::string& name) {
+  rocksdb::ColumnFamilyOptions options(db_options);
+  if (name == keys::kEvents || name == keys::kReferrals || name == keys::kLeads) {
+    // One ascending sequence of keys.
+    options.memtable_insert_with_hint_prefix_extractor.reset(
+        rocksdb::NewFixedPrefixTransform(0));
+  } else if (name == keys::kMerkle || name == keys::kEventIndex) {
+    // Ascending within the first byte: the tree level, or the index kind.
+    options.memtable_insert_with_hint_prefix_extractor.reset(
+        rocksdb::NewFixedPrefixTransform(1));
+  }
+  return options;
+}
+
 absl::Status CheckFormatVersion(rocksdb::DB& db, const std::string& path) {
   std::string version;
   rocksdb::Status status =
@@ -529,7 +549,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
       keys::kEventIndex, keys::kMerkle, keys::kDeadlines, keys::kDeadLetters};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(db_options));
+    descriptors.emplace_back(name, FamilyOptions(db_options, name));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;

@@ -8,6 +8,20 @@
 
 namespace sx {
 
+namespace {
+
+// Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up again in
+// its provider tables on every EVP_Digest call.
+const EVP_MD* Sha256Algorithm() {
+  static const EVP_MD* const algorithm = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return algorithm;
+}
+
+}  // namespace
+
 std::string Sha256(absl::string_view data) {
   std::string digest(kSha256Bytes, '\0');
   unsigned int length = 0;
@@ -15,7 +29,7 @@ std::string Sha256(absl::string_view data) {
   // sensible way to continue hashing audit data after that.
   if (EVP_Digest(data.data(), data.size(),
                  reinterpret_cast<unsigned char*>(digest.data()), &length,
-                 EVP_sha256(), nullptr) != 1 ||
+                 Sha256Algorithm(), nullptr) != 1 ||
       length != kSha256Bytes) {
     std::abort();
   }
