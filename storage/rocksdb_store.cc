@@ -17,7 +17,9 @@
 #include "keys.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb_status.h"
 #include "sx/base/sha256.h"
@@ -461,6 +463,16 @@ rocksdb::Options DatabaseOptions() {
 rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db_options,
                                            const std::string& name) {
   rocksdb::ColumnFamilyOptions options(db_options);
+  // Every submission looks up keys that do not exist yet (its request id,
+  // its new referral id): bloom filters answer those without searching the
+  // memtable's skip list or reading SST blocks.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (name == keys::kRequests || name == keys::kReferrals) {
+    options.memtable_whole_key_filtering = true;
+    options.memtable_prefix_bloom_size_ratio = 0.02;
+  }
   if (name == keys::kEvents || name == keys::kReferrals || name == keys::kLeads) {
     // One ascending sequence of keys.
     options.memtable_insert_with_hint_prefix_extractor.reset(
