@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rocksdb/perf_level.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "group_batch.h"
 #include "rocksdb_status.h"
 #include "rocksdb_transaction.h"
 #include "sx/base/status_macros.h"
@@ -117,40 +117,39 @@ CommitPipeline::Written CommitPipeline::WriteGroup(std::vector<Pending>& group) 
     return std::move(written);
   };
 
-  rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0,
-                                     /*overwrite_key=*/true);
+  GroupBatch batch;
   for (Pending& pending : group) {
     batch.SetSavePoint();
     RocksDbTransaction txn(db_, cfs_, batch, options_.id_prefix, hasher_);
     absl::Status status = pending.body(txn);
     if (status.ok()) {
-      batch.PopSavePoint().PermitUncheckedError();
+      batch.PopSavePoint().IgnoreError();  // the save point was just set
       written.grown_inboxes.insert(written.grown_inboxes.end(),
                                    txn.grown_inboxes().begin(),
                                    txn.grown_inboxes().end());
     } else {
-      rocksdb::Status rollback = batch.RollbackToSavePoint();
+      absl::Status rollback = batch.RollbackToSavePoint();
       if (!rollback.ok()) {
         // Cannot separate this body's writes from the others': fail the
         // whole group rather than commit half a transaction.
-        return fail_all(FromRocksDb(rollback, "roll back a transaction"));
+        return fail_all(rollback);
       }
     }
     written.results.push_back(std::move(status));
   }
-  if (batch.GetWriteBatch()->Count() == 0) return written;
+  if (batch.write_batch().Count() == 0) return written;
 
   absl::Status status;
   {
     absl::MutexLock lock(&wal_mu_);
     status = wal_failure_;
     if (status.ok()) {
-      status = CheckFreeSpace(batch.GetWriteBatch()->GetDataSize());
+      status = CheckFreeSpace(batch.write_batch().GetDataSize());
     }
     if (status.ok()) {
       // Unsynced: the syncer makes it durable before anyone hears of it.
       status = FromRocksDb(
-          db_.Write(rocksdb::WriteOptions(), batch.GetWriteBatch()),
+          db_.Write(rocksdb::WriteOptions(), &batch.write_batch()),
           "WAL write");
       if (!status.ok()) status = BreakWal(status);
     }

@@ -27,29 +27,20 @@ absl::StatusOr<Message> Parse(const std::string& bytes, absl::string_view what) 
 
 RocksDbTransaction::RocksDbTransaction(rocksdb::DB& db,
                                        const ColumnFamilies& cfs,
-                                       rocksdb::WriteBatchWithIndex& batch,
+                                       GroupBatch& batch,
                                        absl::string_view id_prefix,
                                        const transparency::MerkleHasher& hasher)
     : db_(db), cfs_(cfs), batch_(batch), id_prefix_(id_prefix), hasher_(hasher) {}
 
 absl::StatusOr<std::optional<std::string>> RocksDbTransaction::Read(
     rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
-  std::string value;
-  rocksdb::Status status = batch_.GetFromBatchAndDB(
-      &db_, rocksdb::ReadOptions(), cf, rocksdb::Slice(key.data(), key.size()),
-      &value);
-  if (status.IsNotFound()) return std::nullopt;
-  SX_RETURN_IF_ERROR(FromRocksDb(status, "read"));
-  return value;
+  return batch_.Get(db_, cf, key);
 }
 
 absl::Status RocksDbTransaction::Write(rocksdb::ColumnFamilyHandle* cf,
                                        absl::string_view key,
                                        absl::string_view value) {
-  return FromRocksDb(
-      batch_.Put(cf, rocksdb::Slice(key.data(), key.size()),
-                 rocksdb::Slice(value.data(), value.size())),
-      "batch put");
+  return batch_.Put(cf, key, value);
 }
 
 absl::StatusOr<uint64_t> RocksDbTransaction::NextCounterValue(
@@ -150,8 +141,7 @@ absl::Status RocksDbTransaction::PutRequest(absl::string_view caller,
 
 absl::Status RocksDbTransaction::Delete(rocksdb::ColumnFamilyHandle* cf,
                                         absl::string_view key) {
-  return FromRocksDb(batch_.Delete(cf, rocksdb::Slice(key.data(), key.size())),
-                     "batch delete");
+  return batch_.Delete(cf, key);
 }
 
 absl::Status RocksDbTransaction::AppendLeaf(uint64_t leaf_index,

@@ -1,4 +1,4 @@
-// A Transaction over a RocksDB WriteBatchWithIndex: writes go to the batch,
+// A Transaction over the commit group's batch: writes go to the batch,
 // reads see the database plus the batch. Counters (referral ids, inbox
 // sequences, the event chain head) live in the batch too, so rolling back a
 // failed transaction to its save point undoes everything it did.
@@ -9,7 +9,7 @@
 
 #include "column_families.h"
 #include "merkle_hasher.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
+#include "group_batch.h"
 #include "sx/storage/store.h"
 
 namespace sx::storage {
@@ -18,7 +18,7 @@ namespace sx::storage {
 class RocksDbTransaction final : public Transaction {
  public:
   RocksDbTransaction(rocksdb::DB& db, const ColumnFamilies& cfs,
-                     rocksdb::WriteBatchWithIndex& batch,
+                     GroupBatch& batch,
                      absl::string_view id_prefix,
                      const transparency::MerkleHasher& hasher);
 
@@ -71,7 +71,7 @@ class RocksDbTransaction final : public Transaction {
 
   rocksdb::DB& db_;
   const ColumnFamilies& cfs_;
-  rocksdb::WriteBatchWithIndex& batch_;
+  GroupBatch& batch_;
   const std::string id_prefix_;
   const transparency::MerkleHasher& hasher_;
   std::vector<std::string> grown_inboxes_;
