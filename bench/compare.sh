@@ -409,8 +409,8 @@ start_hub() {
 }
 stop_hub() {
   kill -TERM "$hub_pid"
-  # The hub may hang on shutdown after a run with an inbox stream (its
-  # storage writer outlives the metrics it reports to): give it 20 seconds.
+  # A hub finishes queued writes before it exits; give it 20 seconds, then
+  # kill it (and say so).
   local waited=0
   while kill -0 "$hub_pid" 2>/dev/null && ((waited < 80)); do
     sleep 0.25
