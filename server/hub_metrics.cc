@@ -22,12 +22,12 @@ absl::StatusOr<std::unique_ptr<HubMetrics>> HubMetrics::Create(
   SX_ASSIGN_OR_RETURN(
       metrics::HistogramFamily * write_seconds,
       registry.Histogram("sxhub_storage_sync_write_seconds",
-                         "Time of each fsynced RocksDB write (one group commit)",
+                         "Time of each RocksDB WAL fsync (one group commit)",
                          {}, metrics::LatencyBucketsSeconds()));
   SX_ASSIGN_OR_RETURN(
       metrics::HistogramFamily * group_size,
       registry.Histogram("sxhub_storage_group_commit_transactions",
-                         "Transactions carried by each fsynced write", {},
+                         "Transactions made durable by each WAL fsync", {},
                          {1, 2, 4, 8, 16, 32, 64, 128, 256, 512}));
   store.SetWriteObserver([write_seconds, group_size](absl::Duration time,
                                                      size_t transactions) {
