@@ -1,11 +1,11 @@
 // The SDK's retries against a scripted fake hub (real mTLS, loopback): a
 // retried call keeps its request id, and only transient failures are retried.
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "fake_hub_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
@@ -16,13 +16,6 @@ namespace sx::testing {
 namespace {
 
 namespace v1 = ::supervision::v1;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // Fails the first `failures` submissions with `failure`, then succeeds;
 // remembers every request id it saw.
@@ -65,34 +58,19 @@ class SdkRetryTest : public ::testing::Test {
   }
 
   void Serve(ScriptedHub& hub) {
-    grpc::SslServerCredentialsOptions tls(
-        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-    tls.pem_root_certs = ReadFile(pki_->Cert("ca"));
-    tls.pem_key_cert_pairs.push_back(
-        {ReadFile(pki_->Key("hub")), ReadFile(pki_->Cert("hub"))});
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(tls),
-                             &port_);
-    builder.RegisterService(&hub);
-    server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr);
+    server_ = std::make_unique<FakeHubServer>(*pki_, hub);
+    ASSERT_TRUE(server_->started());
   }
 
   std::unique_ptr<client::ExchangeClient> Connect() {
-    client::ClientOptions options;
-    options.hub_address = absl::StrCat("127.0.0.1:", port_);
-    options.server_name_override = "localhost";
-    options.certificate_file = pki_->Cert("inspection-office");
-    options.private_key_file = pki_->Key("inspection-office");
-    options.ca_file = pki_->Cert("ca");
+    client::ClientOptions options =
+        server_->ClientOptionsFor("inspection-office");
     options.retry.initial_backoff = absl::Milliseconds(1);
     options.retry.max_attempts = 4;
     return *client::ConnectExchangeClient(options);
   }
 
-  void TearDown() override {
-    if (server_) server_->Shutdown();
-  }
+  void TearDown() override { server_.reset(); }
 
   static client::NewReferral Lead() {
     client::NewReferral referral;
@@ -102,8 +80,7 @@ class SdkRetryTest : public ::testing::Test {
   }
 
   static DevPki* pki_;
-  int port_ = 0;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<FakeHubServer> server_;
 };
 
 DevPki* SdkRetryTest::pki_ = nullptr;
