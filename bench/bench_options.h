@@ -43,10 +43,11 @@ struct BenchOptions {
   bool payload_in_summary = false;
   LoadPlan plan;
   bool consumers = false;
-  // How the consumers acknowledge: InboxConsumer (one Ack call per entry,
-  // as the SDK does it), or a raw inbox stream whose entries a second
-  // thread acknowledges in batches of whatever has arrived (up to 1000), to
-  // show what the hub sustains when acknowledgements are batched.
+  // How the consumers acknowledge: InboxConsumer (as an agency program
+  // would; it acknowledges handled entries in batches from a second thread),
+  // or a raw inbox stream whose entries a second thread acknowledges in
+  // batches of whatever has arrived (up to 1000), without the SDK's handler
+  // and redelivery bookkeeping: the baseline InboxConsumer should match.
   bool batched_acks = false;
   // How long to wait, after the last submit, for deliveries still on the way.
   absl::Duration drain_timeout = absl::Seconds(10);

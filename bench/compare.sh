@@ -165,9 +165,9 @@ def cycle_median(ack, path):
     return median(values)
 if cycle_runs("consumer") or cycle_runs("batched"):
     out.append("Full cycle: hub submits at in-flight 32 while the recipient streams its inbox and "
-               "acknowledges every entry — through the SDK's InboxConsumer (one Ack call per "
-               "entry), and with a second thread acknowledging in batches of whatever has "
-               "arrived:\n")
+               "acknowledges every entry — through the SDK's InboxConsumer (handled entries "
+               "acknowledged in batches from its own thread), and from a bare stream whose "
+               "second thread acknowledges in batches of whatever has arrived:\n")
     out.append("| acknowledgements | submits/s | deliveries/s | delivered | missing | delivery p50 ms | delivery p99 ms | submit p99 µs | hub CPU µs/submit (incl. delivery + ack) |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for ack, name in (("consumer", "InboxConsumer"), ("batched", "batched")):
