@@ -233,7 +233,7 @@ if noisy:
                f"of {len(runs)} runs ({', '.join(noisy[:6])}{', ...' if len(noisy) > 6 else ''}); "
                "treat those points with caution.\n")
 out.append("Durability is not the same everywhere: the hub fsyncs every acknowledged write "
-           "(RocksDB WAL, sync=true, group commit); RabbitMQ quorum queues fsync the Ra WAL "
+           "(RocksDB WAL fsynced before the reply, group commit); RabbitMQ quorum queues fsync the Ra WAL "
            "before confirming; JetStream 2.9 acknowledges from the page cache and syncs its "
            "file store in the background (every 2 minutes by default; `sync_interval` / "
            "`sync_always` only arrive in 2.10), so its numbers are without a per-message fsync.")
