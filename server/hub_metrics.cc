@@ -29,10 +29,27 @@ absl::StatusOr<std::unique_ptr<HubMetrics>> HubMetrics::Create(
       registry.Histogram("sxhub_storage_group_commit_transactions",
                          "Transactions made durable by each WAL fsync", {},
                          {1, 2, 4, 8, 16, 32, 64, 128, 256, 512}));
-  store.SetWriteObserver([write_seconds, group_size](absl::Duration time,
-                                                     size_t transactions) {
-    write_seconds->Observe({}, absl::ToDoubleSeconds(time));
-    group_size->Observe({}, static_cast<double>(transactions));
+  SX_ASSIGN_OR_RETURN(
+      metrics::HistogramFamily * queued_seconds,
+      registry.Histogram("sxhub_storage_queued_seconds",
+                         "Time each write transaction waited for the storage "
+                         "writer thread",
+                         {}, metrics::LatencyBucketsSeconds()));
+  SX_ASSIGN_OR_RETURN(
+      metrics::HistogramFamily * commit_seconds,
+      registry.Histogram("sxhub_storage_commit_seconds",
+                         "Time from a write transaction's arrival at the "
+                         "store until it was fsynced",
+                         {}, metrics::LatencyBucketsSeconds()));
+  store.SetWriteObserver([=](const storage::CommitReport& report) {
+    write_seconds->Observe({}, absl::ToDoubleSeconds(report.fsync_time));
+    group_size->Observe({}, static_cast<double>(report.committed.size()));
+    for (absl::Duration queued : report.queued) {
+      queued_seconds->Observe({}, absl::ToDoubleSeconds(queued));
+    }
+    for (absl::Duration committed : report.committed) {
+      commit_seconds->Observe({}, absl::ToDoubleSeconds(committed));
+    }
   });
 
   // Inbox gauges come from one InboxStats() per scrape per gauge; the

@@ -45,7 +45,7 @@ void CommitPipeline::Apply(TransactionBody body, DurableCallback done) {
   {
     absl::MutexLock lock(&mu_);
     if (!stopping_) {
-      queue_.push_back({std::move(body), std::move(done)});
+      queue_.push_back({std::move(body), std::move(done), absl::Now()});
       return;
     }
   }
@@ -59,7 +59,7 @@ std::shared_ptr<const rocksdb::Snapshot> CommitPipeline::DurableSnapshot()
 }
 
 void CommitPipeline::SetWriteObserver(
-    std::function<void(absl::Duration, size_t)> observer) {
+    std::function<void(const CommitReport&)> observer) {
   absl::MutexLock lock(&mu_);
   write_observer_ = std::move(observer);
 }
@@ -97,7 +97,9 @@ void CommitPipeline::WriterLoop() {
         queue_.pop_front();
       }
     }
+    const absl::Time taken = absl::Now();
     Written written = WriteGroup(group);
+    written.taken = taken;
     absl::MutexLock lock(&mu_);
     written_.push_back(std::move(written));
   }
@@ -109,6 +111,7 @@ CommitPipeline::Written CommitPipeline::WriteGroup(std::vector<Pending>& group) 
   written.results.reserve(group.size());
   for (Pending& pending : group) {
     written.callbacks.push_back(std::move(pending.done));
+    written.applied.push_back(pending.applied);
   }
   // Nothing of this group reaches the WAL: every caller may retry.
   auto fail_all = [&](const absl::Status& cause) {
@@ -190,7 +193,7 @@ absl::Status CommitPipeline::CheckFreeSpace(uint64_t write_bytes) const {
 void CommitPipeline::SyncerLoop() {
   for (;;) {
     std::deque<Written> groups;
-    std::function<void(absl::Duration, size_t)> observer;
+    std::function<void(const CommitReport&)> observer;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(this, &CommitPipeline::HasWrittenOrWriterDone));
@@ -202,10 +205,8 @@ void CommitPipeline::SyncerLoop() {
       observer = write_observer_;
     }
     std::shared_ptr<const rocksdb::Snapshot> newest;
-    size_t transactions = 0;
     for (const Written& group : groups) {
       if (group.snapshot != nullptr) newest = group.snapshot;
-      transactions += group.callbacks.size();
     }
     absl::Status failure;
     if (newest != nullptr) {
@@ -215,7 +216,7 @@ void CommitPipeline::SyncerLoop() {
         // One fsync for every group written since the last: group commit.
         const absl::Time start = absl::Now();
         absl::Status synced = FromRocksDb(db_.SyncWAL(), "WAL sync");
-        if (observer) observer(absl::Now() - start, transactions);
+        if (observer) observer(Report(groups, start, absl::Now()));
         if (synced.ok()) {
           absl::MutexLock snapshot_lock(&snapshot_mu_);
           durable_snapshot_ = std::move(newest);
@@ -235,6 +236,22 @@ void CommitPipeline::SyncerLoop() {
     absl::MutexLock lock(&mu_);
     for (Written& group : groups) synced_.push_back(std::move(group));
   }
+}
+
+CommitReport CommitPipeline::Report(const std::deque<Written>& groups,
+                                    absl::Time sync_start,
+                                    absl::Time sync_end) {
+  CommitReport report;
+  report.fsync_time = sync_end - sync_start;
+  for (const Written& group : groups) {
+    if (group.snapshot == nullptr) continue;  // wrote nothing
+    for (size_t i = 0; i < group.applied.size(); ++i) {
+      if (!group.results[i].ok()) continue;  // its writes were rolled back
+      report.queued.push_back(group.taken - group.applied[i]);
+      report.committed.push_back(sync_end - group.applied[i]);
+    }
+  }
+  return report;
 }
 
 void CommitPipeline::CompleterLoop() {

@@ -56,7 +56,7 @@ class CommitPipeline {
   // The database as of the last successful fsync. Hold it while reading.
   std::shared_ptr<const rocksdb::Snapshot> DurableSnapshot() const;
 
-  void SetWriteObserver(std::function<void(absl::Duration, size_t)> observer);
+  void SetWriteObserver(std::function<void(const CommitReport&)> observer);
   void SetInboxListener(
       std::function<void(const std::vector<std::string>&)> listener);
 
@@ -64,6 +64,7 @@ class CommitPipeline {
   struct Pending {
     TransactionBody body;
     DurableCallback done;
+    absl::Time applied;
   };
   // One group after the writer: its results, and what it left in the WAL.
   struct Written {
@@ -73,6 +74,9 @@ class CommitPipeline {
     std::vector<std::string> grown_inboxes;
     // The state right after this group's write; null if it wrote nothing.
     std::shared_ptr<const rocksdb::Snapshot> snapshot;
+    // When each transaction was applied, and when the writer took them up.
+    std::vector<absl::Time> applied;
+    absl::Time taken;
   };
 
   void WriterLoop();
@@ -87,6 +91,9 @@ class CommitPipeline {
   // Refuses a write that would leave less than min_free_bytes free.
   absl::Status CheckFreeSpace(uint64_t write_bytes) const;
   std::shared_ptr<const rocksdb::Snapshot> TakeSnapshot();
+  // What one fsync made durable, for the write observer.
+  static CommitReport Report(const std::deque<Written>& groups,
+                             absl::Time sync_start, absl::Time sync_end);
 
   bool HasQueuedOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return !queue_.empty() || stopping_;
@@ -112,7 +119,7 @@ class CommitPipeline {
   bool syncer_done_ ABSL_GUARDED_BY(mu_) = false;
   std::function<void(const std::vector<std::string>&)> inbox_listener_
       ABSL_GUARDED_BY(mu_);
-  std::function<void(absl::Duration, size_t)> write_observer_
+  std::function<void(const CommitReport&)> write_observer_
       ABSL_GUARDED_BY(mu_);
 
   mutable absl::Mutex snapshot_mu_;

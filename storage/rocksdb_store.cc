@@ -418,7 +418,7 @@ class RocksDbStore final : public Store {
   }
 
   void SetWriteObserver(
-      std::function<void(absl::Duration, size_t)> observer) override {
+      std::function<void(const CommitReport&)> observer) override {
     pipeline_->SetWriteObserver(std::move(observer));
   }
 

@@ -157,6 +157,50 @@ TEST_F(RocksDbStoreTest, ConcurrentWritersKeepChainAndInboxesGapless) {
   }
 }
 
+TEST_F(RocksDbStoreTest, WriteObserverAccountsForEveryDurableTransaction) {
+  absl::Mutex mu;
+  size_t fsyncs = 0;
+  size_t reported = 0;
+  bool consistent = true;
+  store_->SetWriteObserver([&](const CommitReport& report) {
+    absl::MutexLock lock(&mu);
+    ++fsyncs;
+    reported += report.committed.size();
+    consistent = consistent && report.queued.size() == report.committed.size();
+    for (size_t i = 0; i < report.committed.size(); ++i) {
+      // Waiting for the writer is part of the commit, and the commit
+      // includes the fsync that made it durable.
+      consistent = consistent && report.queued[i] >= absl::ZeroDuration() &&
+                   report.committed[i] >= report.queued[i] &&
+                   report.committed[i] >= report.fsync_time;
+    }
+  });
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 25;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([this] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Submit("sender", "recipient");
+        // Bodies that fail write nothing and are not reported as made
+        // durable, even in a group with others that are.
+        EXPECT_FALSE(store_
+                         ->ApplyAndWait([](Transaction& txn) {
+                           EXPECT_TRUE(txn.NewReferralId().ok());
+                           return absl::InternalError("body fails");
+                         })
+                         .ok());
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(reported, static_cast<size_t>(kThreads * kPerThread));
+  EXPECT_GE(fsyncs, 1u);
+  EXPECT_LE(fsyncs, reported);
+  EXPECT_TRUE(consistent);
+}
+
 TEST_F(RocksDbStoreTest, InboxSequencesNeverRepeatAfterAckAndRestart) {
   Submit("a", "b");
   Submit("a", "b");

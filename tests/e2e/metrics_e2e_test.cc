@@ -95,6 +95,8 @@ TEST(MetricsE2eTest, ScrapeShowsRequestsWritesAndQueues) {
         "sxhub_grpc_request_duration_seconds_count{method=\"ExchangeService/SubmitReferral\"} 1",
         "sxhub_storage_sync_write_seconds_count",
         "sxhub_storage_group_commit_transactions_bucket",
+        "sxhub_storage_queued_seconds_count",
+        "sxhub_storage_commit_seconds_count",
         "sxhub_inbox_depth{agency=\"discipline-commission\"} 1",
         "sxhub_inbox_depth{agency=\"inspection-office\"} 0",
         "sxhub_referrals_overdue_open 0"}) {

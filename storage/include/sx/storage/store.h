@@ -143,6 +143,18 @@ struct ReferralIdPage {
   std::string next_before_id;
 };
 
+// What one WAL fsync made durable, for metrics.
+struct CommitReport {
+  // The fsync itself.
+  absl::Duration fsync_time;
+  // Per transaction made durable by it: from Apply until the writer took it
+  // up (time spent queued behind earlier groups)...
+  std::vector<absl::Duration> queued;
+  // ...and from Apply until the fsync returned (the whole durable commit,
+  // before the reply).
+  std::vector<absl::Duration> committed;
+};
+
 // Durable storage of the hub. Thread-safe.
 class Store {
  public:
@@ -215,12 +227,10 @@ class Store {
   // filesystem allows, so it is quick and may be taken while serving).
   virtual absl::Status CreateCheckpoint(const std::string& directory) = 0;
 
-  // Called after each WAL fsync with how long it took and how many
-  // transactions it made durable. Set once, before the first Apply. Runs on
-  // the store's sync thread; must not block.
+  // Called after each WAL fsync with what it made durable. Set once, before
+  // the first Apply. Runs on the store's sync thread; must not block.
   virtual void SetWriteObserver(
-      std::function<void(absl::Duration write_time, size_t transactions)>
-          observer) = 0;
+      std::function<void(const CommitReport&)> observer) = 0;
 
   // Called after each durable commit with the agencies whose inbox grew,
   // before the commit's `done` callbacks. Set once, before the first Apply.
