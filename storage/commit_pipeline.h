@@ -10,7 +10,8 @@
 //   completer: tells inboxes that grew and calls each transaction's `done`.
 //
 // The stages overlap: the next group's bodies run while the previous
-// group's fsync is in flight, and replies go out while the next fsync runs.
+// group's fsync is in flight (its WAL write then waits for that fsync to
+// end: see wal_mu_), and replies go out while the next fsync runs.
 // The WAL is written in order, so a crash can only lose a suffix of groups,
 // and a group is acknowledged only after a sync that started after it was
 // written. A body may read writes that are not yet durable (they precede
