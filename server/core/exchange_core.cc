@@ -81,6 +81,9 @@ struct NewReferralParams {
   std::string parent_referral_id;
   std::vector<std::string> observers;
   std::string request_id;
+  // SHA-256 of the serialized lead, if the caller has it already: computed
+  // before the transaction, it stays off the store's serial writer thread.
+  std::string lead_sha256;
 };
 
 // Creates a referral in SUBMITTED, its event, and the recipient's inbox entry.
@@ -125,7 +128,9 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(Transaction& txn,
       NewEvent(v1::EVENT_TYPE_SUBMITTED, referral, params.sender,
                v1::REFERRAL_STATE_UNSPECIFIED, params.request_id, now);
   event.set_related_referral_id(params.parent_referral_id);
-  event.set_content_sha256(Sha256(lead.SerializeAsString()));
+  event.set_content_sha256(params.lead_sha256.empty()
+                               ? Sha256(lead.SerializeAsString())
+                               : params.lead_sha256);
   SX_RETURN_IF_ERROR(
       RecordAndNotify(txn, std::move(event), referral, Notify::kRecipient));
   return referral;
@@ -200,6 +205,8 @@ void ExchangeCore::Submit(const Identity& caller,
   auto result = std::make_shared<v1::Referral>();
   auto shared_request =
       std::make_shared<v1::SubmitReferralRequest>(std::move(request));
+  const std::string lead_sha256 =
+      Sha256(shared_request->lead().SerializeAsString());
   const absl::Time now = clock_.Now();
   store_.Apply(
       [=](Transaction& txn) -> absl::Status {
@@ -217,7 +224,8 @@ void ExchangeCore::Submit(const Identity& caller,
                                  shared_request->kind(),
                                  /*parent_referral_id=*/"",
                                  /*observers=*/{},
-                                 request_id};
+                                 request_id,
+                                 lead_sha256};
         SX_ASSIGN_OR_RETURN(*result, CreateAndDeliver(txn, *config, params,
                                                       shared_request->lead(),
                                                       now));
@@ -332,7 +340,8 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
                                      referral.referral_id(),
                                      {referral.observer_agency_ids().begin(),
                                       referral.observer_agency_ids().end()},
-                                     request->request_id};
+                                     request->request_id,
+                                     /*lead_sha256=*/""};  // from the stored lead
             params.observers.push_back(referral.sender_agency_id());
             SX_ASSIGN_OR_RETURN(
                 v1::Referral child,

@@ -479,7 +479,10 @@ TEST_F(ExchangeCoreTest, FullLoopFromInspectionOfficeToDisciplineCommission) {
   }
   EXPECT_EQ(events[3].disposition(),
             v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION);
-  EXPECT_EQ(events[0].content_sha256().size(), kSha256Bytes);
+  // The submission's event pins the lead as stored.
+  auto stored_lead = store_->GetLead(id);
+  ASSERT_TRUE(stored_lead.ok()) << stored_lead.status();
+  EXPECT_EQ(events[0].content_sha256(), Sha256(stored_lead->SerializeAsString()));
   EXPECT_EQ(events[5].content_sha256().size(), kSha256Bytes);
   absl::Status chain = store_->VerifyEventChain();
   EXPECT_TRUE(chain.ok()) << chain;
