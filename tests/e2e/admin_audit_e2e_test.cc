@@ -15,6 +15,7 @@
 #include "absl/strings/str_replace.h"
 #include "checkpoint.h"
 #include "checkpoint_signature.h"
+#include "dev_pki_suite.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
@@ -43,14 +44,8 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-class AdminAuditE2eTest : public ::testing::Test {
+class AdminAuditE2eTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   void SetUp() override {
     // Two unacknowledged deliveries make a dead letter, to test quickly.
     hub_ = std::make_unique<HubProcess>(*pki_, [](std::string& config) {
@@ -129,11 +124,8 @@ class AdminAuditE2eTest : public ::testing::Test {
     return read;
   }
 
-  static DevPki* pki_;
   std::unique_ptr<HubProcess> hub_;
 };
-
-DevPki* AdminAuditE2eTest::pki_ = nullptr;
 
 TEST_F(AdminAuditE2eTest, OnlyTheRightRoleMayCallEachService) {
   for (const char* who : {"inspection-office", "discipline-commission",

@@ -27,6 +27,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "dev_pki_suite.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
@@ -561,14 +562,8 @@ class PartyClient {
   std::unique_ptr<v1::AuditService::Stub> audit_;
 };
 
-class AuthorizationMatrixE2eTest : public ::testing::Test {
+class AuthorizationMatrixE2eTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   void SetUp() override {
     hub_ = std::make_unique<HubProcess>(*pki_);
     absl::Status started = hub_->Start();
@@ -656,14 +651,11 @@ class AuthorizationMatrixE2eTest : public ::testing::Test {
     return referral;
   }
 
-  static DevPki* pki_;
   std::unique_ptr<HubProcess> hub_;
   std::vector<std::unique_ptr<PartyClient>> clients_;
   std::array<std::string, 4> prepared_;
   int prepared_count_ = 0;
 };
-
-DevPki* AuthorizationMatrixE2eTest::pki_ = nullptr;
 
 TEST_F(AuthorizationMatrixE2eTest,
        EveryMethodForEveryPartyIsAsTheContractSays) {

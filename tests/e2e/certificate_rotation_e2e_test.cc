@@ -40,6 +40,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "checkpoint_signature.h"
+#include "dev_pki_suite.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -96,14 +97,8 @@ bool StillRunning(pid_t pid) {
   return waitpid(pid, &status, WNOHANG) == 0;
 }
 
-class CertificateRotationE2eTest : public ::testing::Test {
+class CertificateRotationE2eTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   void SetUp() override {
     std::filesystem::copy(pki_->dir() + "/pki", pki_dir(),
                           std::filesystem::copy_options::recursive);
@@ -167,13 +162,10 @@ class CertificateRotationE2eTest : public ::testing::Test {
         "mv -f crl/.next crl/$hash.r0"));
   }
 
-  static DevPki* pki_;
   TempDir copy_;
   std::unique_ptr<HubProcess> hub_;
   pid_t pid_ = -1;
 };
-
-DevPki* CertificateRotationE2eTest::pki_ = nullptr;
 
 TEST_F(CertificateRotationE2eTest,
        RevokedAgencyIsRefusedOnceANewCrlIsPublished) {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "dev_pki_suite.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -197,14 +198,8 @@ class AgencyClient {
   std::unique_ptr<v1::ExchangeService::Stub> stub_;
 };
 
-class ExchangeE2eTest : public ::testing::Test {
+class ExchangeE2eTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   void SetUp() override {
     hub_ = std::make_unique<HubProcess>(*pki_);
     absl::Status started = hub_->Start();
@@ -231,11 +226,8 @@ class ExchangeE2eTest : public ::testing::Test {
     return referral;
   }
 
-  static DevPki* pki_;
   std::unique_ptr<HubProcess> hub_;
 };
-
-DevPki* ExchangeE2eTest::pki_ = nullptr;
 
 std::vector<v1::EventType> TypesOf(const std::vector<v1::InboxEntry>& entries) {
   std::vector<v1::EventType> types;

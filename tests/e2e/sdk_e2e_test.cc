@@ -9,6 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "dev_pki_suite.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
 #include "sx/client/exchange_client.h"
@@ -20,14 +21,8 @@ namespace {
 using client::ExchangeClient;
 using client::InboxEntry;
 
-class SdkE2eTest : public ::testing::Test {
+class SdkE2eTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   void SetUp() override {
     hub_ = std::make_unique<HubProcess>(*pki_);
     absl::Status started = hub_->Start();
@@ -60,11 +55,8 @@ class SdkE2eTest : public ::testing::Test {
     return referral;
   }
 
-  static DevPki* pki_;
   std::unique_ptr<HubProcess> hub_;
 };
-
-DevPki* SdkE2eTest::pki_ = nullptr;
 
 TEST_F(SdkE2eTest, WholeLoopThroughTheSdk) {
   auto audit = Connect("audit-bureau");

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "dev_pki_suite.h"
 #include "fake_hub_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -231,14 +232,8 @@ std::vector<uint64_t> OneTo(uint64_t last) {
   return sequences;
 }
 
-class SdkInboxAcksTest : public ::testing::Test {
+class SdkInboxAcksTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   // Serves `script` and starts a consumer on it whose handler is handler_.
   void Start(Script script, client::InboxConsumerOptions options = {}) {
     inbox_ = std::make_unique<ScriptedInbox>(script, handler_);
@@ -296,7 +291,6 @@ class SdkInboxAcksTest : public ::testing::Test {
     return inbox_->ack_calls();
   }
 
-  static DevPki* pki_;
   HandlerLog handler_;
   std::unique_ptr<ScriptedInbox> inbox_;
   std::unique_ptr<FakeHubServer> server_;
@@ -306,8 +300,6 @@ class SdkInboxAcksTest : public ::testing::Test {
   absl::Status ended_;
   absl::Notification run_ended_;
 };
-
-DevPki* SdkInboxAcksTest::pki_ = nullptr;
 
 size_t LargestCall(const std::vector<std::vector<uint64_t>>& calls) {
   size_t largest = 0;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "dev_pki_suite.h"
 #include "fake_hub_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -49,14 +50,8 @@ class ScriptedHub final : public v1::ExchangeService::Service {
   std::vector<std::string> request_ids_ ABSL_GUARDED_BY(mu_);
 };
 
-class SdkRetryTest : public ::testing::Test {
+class SdkRetryTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   void Serve(ScriptedHub& hub) {
     server_ = std::make_unique<FakeHubServer>(*pki_, hub);
     ASSERT_TRUE(server_->started());
@@ -79,11 +74,8 @@ class SdkRetryTest : public ::testing::Test {
     return referral;
   }
 
-  static DevPki* pki_;
   std::unique_ptr<FakeHubServer> server_;
 };
-
-DevPki* SdkRetryTest::pki_ = nullptr;
 
 TEST_F(SdkRetryTest, RetriesKeepTheRequestId) {
   ScriptedHub hub(2, grpc::StatusCode::UNAVAILABLE);

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "dev_pki_suite.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
@@ -97,14 +98,8 @@ int64_t MemoryKiB(pid_t pid, const std::string& field) {
   return -1;
 }
 
-class StreamLimitsE2eTest : public ::testing::Test {
+class StreamLimitsE2eTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-
   void SetUp() override {
     hub_ = std::make_unique<HubProcess>(*pki_, [](std::string& config) {
       config = absl::StrReplaceAll(
@@ -162,12 +157,9 @@ class StreamLimitsE2eTest : public ::testing::Test {
     return false;
   }
 
-  static DevPki* pki_;
   std::unique_ptr<HubProcess> hub_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
 };
-
-DevPki* StreamLimitsE2eTest::pki_ = nullptr;
 
 TEST_F(StreamLimitsE2eTest, StreamFloodIsHeldToTheLimitPerAgency) {
   auto stationed = Exchange(kStationed);

@@ -25,8 +25,6 @@ constexpr auto kProcessDeadline = std::chrono::seconds(60);
 
 }  // namespace
 
-DevPki* SxctlFixture::pki_ = nullptr;
-
 std::string ReadFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   std::stringstream text;
@@ -106,13 +104,6 @@ ProcessResult ChildProcess::Wait() {
   result.out = ReadFile(out_path_);
   result.err = ReadFile(err_path_);
   return result;
-}
-
-void SxctlFixture::SetUpTestSuite() { pki_ = new DevPki(); }
-
-void SxctlFixture::TearDownTestSuite() {
-  delete pki_;
-  pki_ = nullptr;
 }
 
 void SxctlFixture::SetUp() {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "dev_pki_suite.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
 #include "temp_dir.h"
@@ -63,11 +64,8 @@ class ChildProcess {
   std::string err_path_;
 };
 
-class SxctlFixture : public ::testing::Test {
+class SxctlFixture : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite();
-  static void TearDownTestSuite();
-
   // Starts `hub_` with the example config, edited by `edit_config_` if set.
   void SetUp() override;
 
@@ -95,7 +93,6 @@ class SxctlFixture : public ::testing::Test {
   std::string Json(const std::string& json, const std::string& expr,
                    const std::string& arg = "");
 
-  static DevPki* pki_;
   std::function<void(std::string&)> edit_config_;
   TempDir work_;
   std::string home_;

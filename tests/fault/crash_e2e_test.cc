@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
+#include "dev_pki_suite.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
@@ -138,17 +139,9 @@ void ExpectEverythingOnceWithoutGaps(HubProcess& hub,
   EXPECT_EQ(delivered, sent);
 }
 
-class CrashTest : public ::testing::Test {
+class CrashTest : public DevPkiSuite {
  protected:
-  static void SetUpTestSuite() { pki_ = new DevPki(); }
-  static void TearDownTestSuite() {
-    delete pki_;
-    pki_ = nullptr;
-  }
-  static DevPki* pki_;
 };
-
-DevPki* CrashTest::pki_ = nullptr;
 
 TEST_F(CrashTest, KillNineUnderLoadLosesAndDuplicatesNothing) {
   const bool long_mode = std::getenv("SX_FAULT_LONG") != nullptr;
