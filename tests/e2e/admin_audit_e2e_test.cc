@@ -3,9 +3,7 @@
 // redrive, and that auditors can verify the event log's checkpoints and
 // proofs with nothing but the hub's certificate.
 #include <chrono>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +19,7 @@
 #include "hub_process.h"
 #include "merkle_hasher.h"
 #include "merkle_verifier.h"
+#include "read_file.h"
 #include "supervision/v1/admin.grpc.pb.h"
 #include "supervision/v1/audit.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
@@ -36,13 +35,6 @@ constexpr char kSummary[] = "机密摘要-个人账户收取出让金";
 constexpr char kAttachment[] = "机密附件内容-转账流水";
 constexpr char kFeedback[] = "机密反馈-已立案审查";
 constexpr char kReminder[] = "机密督办-请限期反馈";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 class AdminAuditE2eTest : public DevPkiSuite {
  protected:

@@ -30,9 +30,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -45,6 +43,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
+#include "read_file.h"
 #include "supervision/v1/audit.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 
@@ -63,13 +62,6 @@ constexpr auto kPollInterval = std::chrono::milliseconds(100);
 // How long the limitation test watches a replaced CRL being ignored: two
 // refresh intervals, some twenty handshakes.
 constexpr auto kIgnoredFor = std::chrono::seconds(2);
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // Runs a /bin/sh command; true if it exited 0.
 bool Shell(const std::string& command) {

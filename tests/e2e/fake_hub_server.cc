@@ -1,22 +1,14 @@
 #include "fake_hub_server.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "read_file.h"
 
 namespace sx::testing {
 namespace {
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 // How long open calls (an inbox stream waiting for its client) get to end
 // by themselves at shutdown before they are cancelled.

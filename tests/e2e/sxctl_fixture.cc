@@ -8,12 +8,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "read_file.h"
 
 namespace sx::testing {
 namespace {
@@ -24,13 +24,6 @@ constexpr char kPython[] = "/usr/bin/python3";
 constexpr auto kProcessDeadline = std::chrono::seconds(60);
 
 }  // namespace
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 void WriteFile(const std::string& path, const std::string& content) {
   std::filesystem::create_directories(

@@ -18,6 +18,7 @@
 #include "dev_pki_suite.h"
 #include "gtest/gtest.h"
 #include "hub_process.h"
+#include "read_file.h"
 #include "temp_dir.h"
 
 namespace sx::testing {
@@ -31,7 +32,6 @@ inline constexpr char kStationed[] = "stationed-education";
 inline constexpr char kAdmin[] = "admin-ops";
 inline constexpr char kAuditor[] = "auditor-audit";
 
-std::string ReadFile(const std::string& path);
 // Creates the parent directories as needed.
 void WriteFile(const std::string& path, const std::string& content);
 
