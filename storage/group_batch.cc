@@ -2,18 +2,11 @@
 
 #include <cstring>
 
-#include "absl/strings/str_cat.h"
 #include "rocksdb_status.h"
+#include "slices.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::storage {
-namespace {
-
-rocksdb::Slice ToSlice(absl::string_view view) {
-  return rocksdb::Slice(view.data(), view.size());
-}
-
-}  // namespace
 
 std::string GroupBatch::OverlayKey(rocksdb::ColumnFamilyHandle* cf,
                                    absl::string_view key) {

@@ -22,20 +22,13 @@
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb_status.h"
+#include "slices.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
 #include "sx/storage/store.h"
 
 namespace sx::storage {
 namespace {
-
-rocksdb::Slice ToSlice(absl::string_view view) {
-  return rocksdb::Slice(view.data(), view.size());
-}
-
-absl::string_view ToView(const rocksdb::Slice& slice) {
-  return absl::string_view(slice.data(), slice.size());
-}
 
 // Read options pinned to a snapshot, which they keep alive.
 struct PinnedRead {
