@@ -65,6 +65,35 @@ class GrpcExchangeClient final
     return Call(&Stub::SubmitReferral, request);
   }
 
+  void SubmitAsync(const NewReferral& referral, SubmitCallback done,
+                   const CallOptions& options) override {
+    // Request and reply outlive the client, for calls still in flight when
+    // it is destroyed; so does the stub, which retries need.
+    struct Exchange {
+      v1::SubmitReferralRequest request;
+      v1::Referral reply;
+    };
+    auto exchange = std::make_shared<Exchange>();
+    exchange->request.set_request_id(RequestIdFor(options));
+    exchange->request.set_recipient_agency_id(referral.recipient_agency_id);
+    exchange->request.set_kind(static_cast<v1::ReferralKind>(referral.kind));
+    *exchange->request.mutable_lead() = ToProto(referral.lead);
+    internal::CallWithRetriesAsync(
+        options_,
+        [stub = stub_, exchange](grpc::ClientContext* context,
+                                 std::function<void(grpc::Status)> finished) {
+          stub->async()->SubmitReferral(context, &exchange->request,
+                                        &exchange->reply, std::move(finished));
+        },
+        [exchange, done = std::move(done)](absl::Status status) {
+          if (!status.ok()) {
+            done(std::move(status));
+            return;
+          }
+          done(FromProto(exchange->reply));
+        });
+  }
+
   absl::StatusOr<Referral> Get(const std::string& referral_id,
                                bool include_attachment_content) override {
     v1::GetReferralRequest request;

@@ -2,46 +2,120 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <random>
+#include <utility>
 
 #include "absl/time/clock.h"
 #include "grpc_status_convert.h"
+#include "grpcpp/alarm.h"
 
 namespace sx::client::internal {
 namespace {
 
-bool IsRetryable(grpc::StatusCode code) {
-  return code == grpc::StatusCode::UNAVAILABLE ||
-         code == grpc::StatusCode::DEADLINE_EXCEEDED;
-}
+// When to try again, shared by the blocking and the asynchronous calls.
+class RetrySchedule {
+ public:
+  explicit RetrySchedule(const ClientOptions& options)
+      : policy_(options.retry),
+        call_timeout_(options.call_timeout),
+        backoff_(options.retry.initial_backoff) {}
+
+  // Prepares attempt `number_` (counted from 1) on a fresh context.
+  void PrepareAttempt(grpc::ClientContext& context) {
+    ++number_;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
+    // A retry waits (within its deadline) for the channel to reconnect
+    // instead of failing at once while the channel is between attempts;
+    // waiting calls also drive the reconnection.
+    context.set_wait_for_ready(number_ > 1);
+  }
+
+  bool ShouldRetry(const grpc::Status& status) const {
+    const grpc::StatusCode code = status.error_code();
+    return (code == grpc::StatusCode::UNAVAILABLE ||
+            code == grpc::StatusCode::DEADLINE_EXCEEDED) &&
+           number_ < policy_.max_attempts;
+  }
+
+  // The pause before the next attempt. Full jitter keeps many clients from
+  // retrying in lockstep after a hub restart.
+  absl::Duration NextPause() {
+    thread_local std::minstd_rand jitter(std::random_device{}());
+    std::uniform_int_distribution<int64_t> spread(
+        0, absl::ToInt64Microseconds(backoff_));
+    backoff_ = std::min(backoff_ * 2, policy_.max_backoff);
+    return absl::Microseconds(spread(jitter));
+  }
+
+ private:
+  const RetryPolicy policy_;
+  const absl::Duration call_timeout_;
+  absl::Duration backoff_;
+  int number_ = 0;
+};
+
+// One asynchronous call across its attempts. It owns itself: it is deleted
+// right after `done` runs. Nothing touches it after starting an attempt or
+// setting the alarm, because the attempt's completion (and with it the
+// deletion) may run at once, on the starting thread.
+class RetryingAsyncCall {
+ public:
+  RetryingAsyncCall(const ClientOptions& options, AsyncAttempt attempt,
+                    std::function<void(absl::Status)> done)
+      : schedule_(options),
+        attempt_(std::make_shared<const AsyncAttempt>(std::move(attempt))),
+        done_(std::move(done)) {}
+
+  void StartAttempt() {
+    context_ = std::make_unique<grpc::ClientContext>();
+    schedule_.PrepareAttempt(*context_);
+    // A copy: the call may be deleted before `attempt` returns.
+    const std::shared_ptr<const AsyncAttempt> attempt = attempt_;
+    (*attempt)(context_.get(),
+               [this](grpc::Status status) { AttemptFinished(status); });
+  }
+
+ private:
+  void AttemptFinished(const grpc::Status& status) {
+    if (!schedule_.ShouldRetry(status)) {
+      done_(FromGrpcStatus(status));
+      delete this;
+      return;
+    }
+    // An alarm is set once; the previous one (if any) has fired, and
+    // destroying it while its callback still runs is safe.
+    alarm_ = std::make_unique<grpc::Alarm>();
+    alarm_->Set(absl::ToChronoTime(absl::Now() + schedule_.NextPause()),
+                [this](bool /*fired*/) { StartAttempt(); });
+  }
+
+  RetrySchedule schedule_;
+  const std::shared_ptr<const AsyncAttempt> attempt_;
+  const std::function<void(absl::Status)> done_;
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<grpc::Alarm> alarm_;
+};
 
 }  // namespace
 
 absl::Status CallWithRetries(
     const ClientOptions& options,
     const std::function<grpc::Status(grpc::ClientContext*)>& attempt) {
-  absl::Duration backoff = options.retry.initial_backoff;
-  thread_local std::minstd_rand jitter(std::random_device{}());
-  for (int number = 1;; ++number) {
+  RetrySchedule schedule(options);
+  for (;;) {
     grpc::ClientContext context;
-    context.set_deadline(
-        absl::ToChronoTime(absl::Now() + options.call_timeout));
-    // A retry waits (within its deadline) for the channel to reconnect
-    // instead of failing at once while the channel is between attempts;
-    // waiting calls also drive the reconnection.
-    context.set_wait_for_ready(number > 1);
+    schedule.PrepareAttempt(context);
     const grpc::Status status = attempt(&context);
-    if (status.ok() || !IsRetryable(status.error_code()) ||
-        number >= options.retry.max_attempts) {
-      return FromGrpcStatus(status);
-    }
-    // Full jitter keeps many clients from retrying in lockstep after a hub
-    // restart.
-    std::uniform_int_distribution<int64_t> spread(
-        0, absl::ToInt64Microseconds(backoff));
-    absl::SleepFor(absl::Microseconds(spread(jitter)));
-    backoff = std::min(backoff * 2, options.retry.max_backoff);
+    if (!schedule.ShouldRetry(status)) return FromGrpcStatus(status);
+    absl::SleepFor(schedule.NextPause());
   }
+}
+
+void CallWithRetriesAsync(const ClientOptions& options, AsyncAttempt attempt,
+                          std::function<void(absl::Status)> done) {
+  (new RetryingAsyncCall(options, std::move(attempt), std::move(done)))
+      ->StartAttempt();
 }
 
 }  // namespace sx::client::internal

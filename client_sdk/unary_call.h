@@ -31,6 +31,17 @@ absl::Status CallWithRetries(
     const ClientOptions& options,
     const std::function<grpc::Status(grpc::ClientContext*)>& attempt);
 
+// One attempt of an asynchronous call: starts the call on `context` and
+// calls `finished` when it completes (gRPC's callback API does both).
+using AsyncAttempt = std::function<void(
+    grpc::ClientContext* context, std::function<void(grpc::Status)> finished)>;
+
+// CallWithRetries without a waiting thread: returns at once and calls `done`
+// once, after the last attempt, on a gRPC thread (or before returning, if
+// the call fails at once). Backoff between attempts waits on a gRPC alarm.
+void CallWithRetriesAsync(const ClientOptions& options, AsyncAttempt attempt,
+                          std::function<void(absl::Status)> done);
+
 // FromProto gives either a value or, where a reply can be malformed, a
 // StatusOr; callers get a StatusOr either way.
 template <typename T>
@@ -85,7 +96,8 @@ class ServiceClient {
   }
 
   const ClientOptions options_;
-  const std::unique_ptr<Stub> stub_;
+  // Shared, so that asynchronous calls can retry after the client is gone.
+  const std::shared_ptr<Stub> stub_;
 };
 
 // The factory of every SDK client: `Implementation` (a ServiceClient) as

@@ -55,6 +55,31 @@ class SdkE2eTest : public DevPkiSuite {
     return referral;
   }
 
+  // Starts every submit with SubmitAsync from this one thread, then waits
+  // for all their results.
+  static std::vector<absl::StatusOr<client::Referral>> SubmitAllAsync(
+      ExchangeClient& client, int count) {
+    struct Results {
+      absl::Mutex mu;
+      std::vector<absl::StatusOr<client::Referral>> all ABSL_GUARDED_BY(mu);
+      size_t expected;
+      bool Complete() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+        return all.size() == expected;
+      }
+    } results;
+    results.expected = count;
+    for (int number = 1; number <= count; ++number) {
+      client.SubmitAsync(AuditFinding(number),
+                         [&results](absl::StatusOr<client::Referral> result) {
+                           absl::MutexLock lock(&results.mu);
+                           results.all.push_back(std::move(result));
+                         });
+    }
+    absl::MutexLock lock(&results.mu);
+    results.mu.Await(absl::Condition(&results, &Results::Complete));
+    return std::move(results.all);
+  }
+
   std::unique_ptr<HubProcess> hub_;
 };
 
@@ -124,6 +149,42 @@ TEST_F(SdkE2eTest, CallsRideOutAHubRestart) {
   auto page = audit->List({client::PartyRole::kSender, {}, 10, ""});
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(page->referrals.size(), 2u);
+}
+
+TEST_F(SdkE2eTest, AsyncSubmitsFromOneThreadEachLandOnce) {
+  auto audit = Connect("audit-bureau");
+  constexpr int kSubmits = 64;
+  std::set<std::string> ids;
+  for (const absl::StatusOr<client::Referral>& sent :
+       SubmitAllAsync(*audit, kSubmits)) {
+    ASSERT_TRUE(sent.ok()) << sent.status();
+    EXPECT_EQ(sent->state, client::ReferralState::kSubmitted);
+    ids.insert(sent->referral_id);
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kSubmits));
+  auto page = audit->List({client::PartyRole::kSender, {}, 100, ""});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->referrals.size(), static_cast<size_t>(kSubmits));
+}
+
+TEST_F(SdkE2eTest, AsyncSubmitsRideOutAHubRestart) {
+  auto audit = Connect("audit-bureau");
+  ASSERT_TRUE(audit->Submit(AuditFinding(0)).ok());
+  hub_->Kill();
+  // The hub comes back while the SDK's alarms pace the retries.
+  std::thread restart([this] {
+    absl::SleepFor(absl::Milliseconds(300));
+    ASSERT_TRUE(hub_->Start().ok());
+  });
+  std::vector<absl::StatusOr<client::Referral>> sent =
+      SubmitAllAsync(*audit, 8);
+  restart.join();
+  for (const absl::StatusOr<client::Referral>& one : sent) {
+    ASSERT_TRUE(one.ok()) << one.status() << hub_->ReadLog();
+  }
+  auto page = audit->List({client::PartyRole::kSender, {}, 100, ""});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->referrals.size(), 9u) << "each retried submit applied once";
 }
 
 TEST_F(SdkE2eTest, ConsumerSurvivesHubCrashAndSeesEveryEntryOnce) {

@@ -1,10 +1,12 @@
 // The SDK's retries against a scripted fake hub (real mTLS, loopback): a
-// retried call keeps its request id, and only transient failures are retried.
+// retried call keeps its request id, and only transient failures are
+// retried; the same for Submit and SubmitAsync.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "dev_pki_suite.h"
 #include "fake_hub_server.h"
 #include "grpcpp/grpcpp.h"
@@ -74,6 +76,19 @@ class SdkRetryTest : public DevPkiSuite {
     return referral;
   }
 
+  // SubmitAsync, waited for.
+  static absl::StatusOr<client::Referral> SubmitAsyncAndWait(
+      client::ExchangeClient& client) {
+    absl::StatusOr<client::Referral> result;
+    absl::Notification done;
+    client.SubmitAsync(Lead(), [&](absl::StatusOr<client::Referral> reply) {
+      result = std::move(reply);
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return result;
+  }
+
   std::unique_ptr<FakeHubServer> server_;
 };
 
@@ -116,6 +131,53 @@ TEST_F(SdkRetryTest, GivesUpAfterTheConfiguredAttempts) {
   auto referral = Connect()->Submit(Lead());
   EXPECT_TRUE(absl::IsUnavailable(referral.status()));
   EXPECT_EQ(hub.request_ids().size(), 4u);
+}
+
+TEST_F(SdkRetryTest, AsyncRetriesKeepTheRequestId) {
+  ScriptedHub hub(2, grpc::StatusCode::UNAVAILABLE);
+  Serve(hub);
+  auto referral = SubmitAsyncAndWait(*Connect());
+  ASSERT_TRUE(referral.ok()) << referral.status();
+  EXPECT_EQ(referral->referral_id, "fake-0000000001");
+  std::vector<std::string> ids = hub.request_ids();
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(ids[0].size(), 36u) << "a UUID";
+  EXPECT_EQ(ids[1], ids[0]);
+  EXPECT_EQ(ids[2], ids[0]);
+}
+
+TEST_F(SdkRetryTest, AsyncPermanentErrorsAreNotRetried) {
+  ScriptedHub hub(10, grpc::StatusCode::PERMISSION_DENIED);
+  Serve(hub);
+  auto referral = SubmitAsyncAndWait(*Connect());
+  EXPECT_TRUE(absl::IsPermissionDenied(referral.status()));
+  EXPECT_EQ(referral.status().message(), "scripted failure");
+  EXPECT_EQ(hub.request_ids().size(), 1u);
+}
+
+TEST_F(SdkRetryTest, AsyncGivesUpAfterTheConfiguredAttempts) {
+  ScriptedHub hub(10, grpc::StatusCode::UNAVAILABLE);
+  Serve(hub);
+  auto referral = SubmitAsyncAndWait(*Connect());
+  EXPECT_TRUE(absl::IsUnavailable(referral.status()));
+  EXPECT_EQ(hub.request_ids().size(), 4u);
+}
+
+TEST_F(SdkRetryTest, AsyncCallsOutliveTheirClient) {
+  ScriptedHub hub(2, grpc::StatusCode::UNAVAILABLE);
+  Serve(hub);
+  absl::StatusOr<client::Referral> result;
+  absl::Notification done;
+  {
+    auto client = Connect();
+    client->SubmitAsync(Lead(), [&](absl::StatusOr<client::Referral> reply) {
+      result = std::move(reply);
+      done.Notify();
+    });
+  }  // The client is gone before its call has even been retried.
+  done.WaitForNotification();
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(hub.request_ids().size(), 3u);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,9 @@ class InboxStream {
   virtual absl::Status Finish() = 0;
 };
 
+// What SubmitAsync reports: the referral as the hub recorded it, or why not.
+using SubmitCallback = std::function<void(absl::StatusOr<Referral>)>;
+
 // Thread-safe: one client may serve many threads.
 class ExchangeClient {
  public:
@@ -59,6 +63,21 @@ class ExchangeClient {
   // 移送.
   virtual absl::StatusOr<Referral> Submit(const NewReferral& referral,
                                           const CallOptions& options = {}) = 0;
+  // 移送 without a waiting thread: returns at once, and `done` runs exactly
+  // once with what Submit would have returned (same retries, same request-id
+  // rule). For programs that keep many submits in flight, e.g. a bulk
+  // transfer: one thread can keep hundreds going on the client's one
+  // connection, where Submit needs a thread for each. `done` runs on an SDK
+  // thread (or, if the call fails at once, before SubmitAsync returns); keep
+  // it short, since other calls' results wait behind it. Nothing bounds the
+  // number in flight: pace the calls with the callbacks. Calls still in
+  // flight when the client is destroyed complete, and their `done` runs.
+  // The default runs Submit on the calling thread, so that a fake need not
+  // implement it.
+  virtual void SubmitAsync(const NewReferral& referral, SubmitCallback done,
+                           const CallOptions& options = {}) {
+    done(Submit(referral, options));
+  }
   virtual absl::StatusOr<Referral> Get(const std::string& referral_id,
                                        bool include_attachment_content = false) = 0;
   virtual absl::StatusOr<ReferralPage> List(const ListQuery& query) = 0;
