@@ -25,6 +25,9 @@ const char kUsage[] =
     "SXBENCH)\n"
     "load:\n"
     "  --inflight=N           concurrent acknowledged submits (default 1)\n"
+    "  --submit=async|blocking  hub and echo: keep the submits in flight\n"
+    "                         with the SDK's SubmitAsync (default), or with\n"
+    "                         one thread per submit calling Submit\n"
     "  --payload=BYTES        lead attachment / message body (default 4096)\n"
     "  --payload-in=attachment|summary  where the payload goes in the lead\n"
     "  --count=N | --duration=SECONDS   measured submits, or time (default 5 "
@@ -139,6 +142,9 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
           options.inflight > 4096) {
         return Bad(name, value);
       }
+    } else if (name == "submit") {
+      if (value != "async" && value != "blocking") return Bad(name, value);
+      options.blocking_submits = value == "blocking";
     } else if (name == "payload") {
       if (!absl::SimpleAtoi(value, &options.payload_bytes) ||
           options.payload_bytes < 8) {

@@ -38,6 +38,9 @@ struct BenchOptions {
   std::string recipient_key_file;
 
   int inflight = 1;
+  // Hub and echo: one thread per in-flight submit calling the SDK's blocking
+  // Submit, instead of SubmitAsync calls started from its callbacks.
+  bool blocking_submits = false;
   size_t payload_bytes = 4096;
   // Where the payload goes in a lead: an attachment, or the summary text.
   bool payload_in_summary = false;

@@ -1,15 +1,17 @@
-// --mode=hub and --mode=echo: SubmitReferral through the SDK, one blocking
-// Submit per load thread, so that `inflight` threads keep that many calls in
-// flight on one mTLS connection (one ExchangeClient, as an agency program
-// would have). With --consumers, an InboxConsumer per recipient streams and
+// --mode=hub and --mode=echo: SubmitReferral through the SDK, `inflight`
+// calls in flight on one mTLS connection (one ExchangeClient, as an agency
+// program would have): chains of SubmitAsync, or with --submit=blocking one
+// thread per call running the blocking Submit. With --consumers, an InboxConsumer per recipient streams and
 // acknowledges the inbox (in batches, from its own acknowledging thread) and
 // times each new referral's arrival; with --ack=batched, a raw inbox stream
 // per recipient is read by one thread and acknowledged in batches by another,
 // without InboxConsumer's handler and redelivery bookkeeping: a reference
 // point for what the SDK's consumer costs.
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -101,28 +103,11 @@ class ExchangeTarget final : public BenchTarget {
   }
 
   absl::Status Run(LoadPhases& phases, OperationLog& log) override {
-    std::vector<std::thread> workers;
-    workers.reserve(options_.inflight);
-    for (int worker = 0; worker < options_.inflight; ++worker) {
-      workers.emplace_back([this, worker, &phases, &log] {
-        for (size_t turn = worker;; ++turn) {
-          const Phase phase = phases.Next();
-          if (phase == Phase::kStop) return;
-          const client::NewReferral& referral =
-              referrals_[turn % referrals_.size()];
-          const Clock::time_point sent = Clock::now();
-          absl::StatusOr<client::Referral> submitted =
-              client_->Submit(referral);
-          const Clock::time_point done = Clock::now();
-          const bool measured = phase == Phase::kMeasured;
-          if (measured) log.Record(sent, done, submitted.status());
-          if (submitted.ok() && options_.consumers) {
-            tracker_.Submitted(submitted->referral_id, sent, measured);
-          }
-        }
-      });
+    if (options_.blocking_submits) {
+      RunBlocking(phases, log);
+    } else {
+      RunAsync(phases, log);
     }
-    for (std::thread& worker : workers) worker.join();
     return absl::OkStatus();
   }
 
@@ -140,6 +125,65 @@ class ExchangeTarget final : public BenchTarget {
   }
 
  private:
+  const client::NewReferral& ReferralForTurn(size_t turn) const {
+    return referrals_[turn % referrals_.size()];
+  }
+
+  void Completed(Phase phase, Clock::time_point sent,
+                 const absl::StatusOr<client::Referral>& submitted,
+                 OperationLog& log) {
+    const Clock::time_point done = Clock::now();
+    const bool measured = phase == Phase::kMeasured;
+    if (measured) log.Record(sent, done, submitted.status());
+    if (submitted.ok() && options_.consumers) {
+      tracker_.Submitted(submitted->referral_id, sent, measured);
+    }
+  }
+
+  // `inflight` threads, each calling the blocking Submit in turn.
+  void RunBlocking(LoadPhases& phases, OperationLog& log) {
+    std::vector<std::thread> workers;
+    workers.reserve(options_.inflight);
+    for (int worker = 0; worker < options_.inflight; ++worker) {
+      workers.emplace_back([this, worker, &phases, &log] {
+        for (size_t turn = worker;; ++turn) {
+          const Phase phase = phases.Next();
+          if (phase == Phase::kStop) return;
+          const Clock::time_point sent = Clock::now();
+          Completed(phase, sent, client_->Submit(ReferralForTurn(turn)), log);
+        }
+      });
+    }
+    for (std::thread& worker : workers) worker.join();
+  }
+
+  // `inflight` chains of SubmitAsync: each call's callback records it and
+  // starts the next, on the SDK's threads; this thread only waits.
+  void RunAsync(LoadPhases& phases, OperationLog& log) {
+    absl::Mutex mu;
+    int chains = options_.inflight;
+    std::atomic<size_t> turns{0};
+    std::function<void()> start_next = [&] {
+      const Phase phase = phases.Next();
+      if (phase == Phase::kStop) {
+        absl::MutexLock lock(&mu);
+        --chains;
+        return;
+      }
+      const Clock::time_point sent = Clock::now();
+      client_->SubmitAsync(
+          ReferralForTurn(turns.fetch_add(1, std::memory_order_relaxed)),
+          [&, phase, sent](absl::StatusOr<client::Referral> submitted) {
+            Completed(phase, sent, submitted, log);
+            start_next();
+          });
+    };
+    for (int chain = 0; chain < options_.inflight; ++chain) start_next();
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](int* running) { return *running == 0; }, &chains));
+  }
+
   // Reads one inbox stream and acknowledges what it read in batches: the
   // reader hands sequences to the acknowledging thread, which sends all
   // that have gathered (up to the hub's 1000 per call) while the next ones
