@@ -184,6 +184,12 @@ int Run(const std::string& config_path, bool check_only,
   builder.AddListeningPort(settings.listen_address(), *credentials, &port);
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(settings.limits().max_message_bytes()));
+  // gRPC accepts an oversize message whole before refusing it, so without a
+  // quota concurrent calls could make the hub hold (calls x message size).
+  grpc::ResourceQuota call_memory("sxhub-calls");
+  call_memory.Resize(
+      size_t{settings.limits().max_call_memory_megabytes()} << 20);
+  builder.SetResourceQuota(call_memory);
   // Two hubs on one address would split agencies between two data
   // directories: refuse to share the port (gRPC allows it by default).
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -231,12 +237,20 @@ int Run(const std::string& config_path, bool check_only,
                            reloaded.status().message()));
       continue;
     }
-    if ((*reloaded)->proto().data_dir() != settings.data_dir() ||
-        (*reloaded)->proto().listen_address() != settings.listen_address() ||
-        (*reloaded)->proto().hub_id() != settings.hub_id()) {
-      LogLine("config reload: hub_id, data_dir and listen_address changes "
-              "take effect only after a restart");
+    const supervision::v1::HubConfig& next = (*reloaded)->proto();
+    if (next.data_dir() != settings.data_dir() ||
+        next.listen_address() != settings.listen_address() ||
+        next.hub_id() != settings.hub_id() ||
+        next.limits().max_message_bytes() !=
+            settings.limits().max_message_bytes() ||
+        next.limits().max_metadata_bytes() !=
+            settings.limits().max_metadata_bytes()) {
+      LogLine("config reload: hub_id, data_dir, listen_address, "
+              "limits.max_message_bytes and limits.max_metadata_bytes "
+              "changes take effect only after a restart");
     }
+    call_memory.Resize(size_t{next.limits().max_call_memory_megabytes()}
+                       << 20);
     core.UpdateConfig(*reloaded);
     LogLine("config reloaded");
   }

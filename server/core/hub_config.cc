@@ -52,6 +52,8 @@ void FillDefaults(v1::HubConfig& config) {
       fill(limits.max_inbox_streams_per_agency(), 4));
   limits.set_max_delivery_attempts(fill(limits.max_delivery_attempts(), 5));
   limits.set_min_free_disk_megabytes(fill(limits.min_free_disk_megabytes(), 64));
+  limits.set_max_call_memory_megabytes(
+      fill(limits.max_call_memory_megabytes(), 512));
   v1::Deadlines& deadlines = *config.mutable_deadlines();
   deadlines.set_accept_within_hours(fill(deadlines.accept_within_hours(), 72));
   deadlines.set_feedback_within_days(
@@ -262,6 +264,16 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
   if (limits.max_attachment_bytes() >= limits.max_message_bytes()) {
     return Invalid("limits.max_attachment_bytes",
                    "must be below limits.max_message_bytes");
+  }
+  // Room for a few largest requests at once, or the quota would refuse
+  // requests that the size limit allows.
+  const uint64_t least_call_memory = 4 * uint64_t{limits.max_message_bytes()};
+  if ((uint64_t{limits.max_call_memory_megabytes()} << 20) <
+      least_call_memory) {
+    return Invalid(
+        "limits.max_call_memory_megabytes",
+        absl::StrCat("must hold at least 4 x limits.max_message_bytes (",
+                     (least_call_memory + kMiB - 1) >> 20, " MiB)"));
   }
   return std::shared_ptr<const HubConfig>(new HubConfig(std::move(proto)));
 }

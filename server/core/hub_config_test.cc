@@ -34,6 +34,7 @@ TEST(HubConfigTest, ValidConfigParsesWithDefaultsFilled) {
   EXPECT_EQ(limits.max_attachments(), 20u);
   EXPECT_EQ(limits.max_text_bytes(), 64 * kKiB);
   EXPECT_EQ(limits.max_inbox_streams_per_agency(), 4u);
+  EXPECT_EQ(limits.max_call_memory_megabytes(), 512u);
 
   const v1::Deadlines& deadlines = (*config)->deadlines();
   EXPECT_EQ(deadlines.accept_within_hours(), 72u);
@@ -287,6 +288,11 @@ std::vector<InvalidCase> InvalidCases() {
          c.mutable_limits()->set_max_message_bytes(4 * kMiB);
        },
        "limits.max_attachment_bytes"},
+      {"call memory quota below four largest messages",
+       [](v1::HubConfig& c) {
+         c.mutable_limits()->set_max_call_memory_megabytes(63);
+       },
+       "limits.max_call_memory_megabytes"},
   };
 }
 

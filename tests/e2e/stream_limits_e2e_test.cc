@@ -1,7 +1,8 @@
 // End-to-end tests of the hub's resource limits under abuse: a flood of
 // inbox streams from one agency is held to limits.max_inbox_streams_per_agency
 // without disturbing its open streams or other agencies, and oversize
-// requests are refused without the hub's memory growing with them.
+// requests are refused without the hub's memory growing with them, one after
+// another or all at once (limits.max_call_memory_megabytes).
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -32,8 +33,10 @@ constexpr char kInspection[] = "inspection-office";
 constexpr char kStationed[] = "stationed-education";
 constexpr char kAdmin[] = "admin-ops";
 
-// The limit under test, set through the config.
+// The limits under test, set through the config.
 constexpr int kMaxStreams = 2;
+// The least the hub allows with 16 MiB messages (4 x max_message_bytes).
+constexpr int kCallMemoryMiB = 64;
 // How long the hub may take to notice a stream closed by its client.
 constexpr auto kSettleBound = std::chrono::seconds(5);
 
@@ -105,7 +108,9 @@ class StreamLimitsE2eTest : public DevPkiSuite {
       config = absl::StrReplaceAll(
           config,
           {{"max_inbox_streams_per_agency: 4",
-            absl::StrCat("max_inbox_streams_per_agency: ", kMaxStreams)}});
+            absl::StrCat("max_inbox_streams_per_agency: ", kMaxStreams)},
+           {"max_call_memory_megabytes: 512",
+            absl::StrCat("max_call_memory_megabytes: ", kCallMemoryMiB)}});
     });
     absl::Status started = hub_->Start();
     ASSERT_TRUE(started.ok()) << started;
@@ -261,12 +266,8 @@ TEST_F(StreamLimitsE2eTest, StreamFloodIsHeldToTheLimitPerAgency) {
 // released (reused) afterwards. This test shows that refused requests are
 // not kept: twenty in a row over one connection (as an agency's client sends
 // them) stay within a fixed bound, and five more do not raise the peak.
-// LIMITATION, measured, not asserted: concurrent oversize calls are buffered
-// side by side (20 at once over one connection raised the hub's peak RSS by
-// about 135 MiB, 20 sxctl processes at once by about 130 MiB), and the hub
-// caps neither concurrent calls per agency nor memory (no grpc::ResourceQuota
-// on the ServerBuilder), so a client with a valid certificate can make the hub
-// hold roughly (concurrent calls × max_message_bytes).
+// Concurrent oversize calls are buffered side by side, up to
+// limits.max_call_memory_megabytes: see the next test.
 TEST_F(StreamLimitsE2eTest, OversizeRequestsAreRefusedWithoutGrowingTheHub) {
   // The example config allows messages of 16 MiB.
   constexpr int kRequests = 20;
@@ -329,6 +330,62 @@ TEST_F(StreamLimitsE2eTest, OversizeRequestsAreRefusedWithoutGrowingTheHub) {
   EXPECT_LT(peak_second - peak_first, kMaxSecondRoundPeakGrowthKiB);
   EXPECT_LT(rss_first - rss_before, kMaxGrowthKiB);
   EXPECT_LT(rss_second - rss_before, kMaxGrowthKiB);
+
+  // Nothing was stored, and the hub still serves.
+  v1::ListReferralsRequest list;
+  list.set_role(v1::PARTY_ROLE_SENDER);
+  v1::ListReferralsResponse listed;
+  ASSERT_TRUE(inspection->ListReferrals(Context().get(), list, &listed).ok());
+  EXPECT_EQ(listed.referrals_size(), 1);  // the warm-up
+}
+
+// Concurrent oversize calls, each on its own connection (as from many
+// processes): gRPC buffers each whole before refusing it, so without a quota
+// the hub holds (calls x message size) at once: 32 calls of 17 MiB raised its
+// peak RSS by 240-270 MiB. With limits.max_call_memory_megabytes (64 here),
+// gRPC cancels calls beyond the quota (RESOURCE_EXHAUSTED) or closes their
+// connections (GOAWAY, UNAVAILABLE to the client), and the peak rose by
+// 77-87 MiB.
+TEST_F(StreamLimitsE2eTest, ConcurrentOversizeRequestsAreHeldToTheCallQuota) {
+  constexpr int kCalls = 32;
+  constexpr size_t kOversize = 17 * 1024 * 1024;
+  // Twice the quota: gRPC reclaims memory after the fact, so the peak
+  // overshoots the quota somewhat, but stays far below 32 x 17 MiB.
+  constexpr int64_t kMaxPeakGrowthKiB = 2 * kCallMemoryMiB * 1024;
+  auto inspection = Exchange(kInspection);
+  Submit(*inspection, kCommission, "warm-up");
+
+  v1::SubmitReferralRequest request;
+  request.set_request_id("oversize");
+  request.set_recipient_agency_id(kCommission);
+  request.set_kind(v1::REFERRAL_KIND_LEAD);
+  *request.mutable_lead() = SmallLead();
+  request.mutable_lead()->add_attachments()->set_content(
+      std::string(kOversize, 'x'));
+
+  const pid_t pid = hub_->pid();
+  const int64_t peak_before = MemoryKiB(pid, "VmHWM");
+  std::vector<std::thread> callers;
+  std::vector<grpc::Status> statuses(kCalls);
+  for (int call = 0; call < kCalls; ++call) {
+    callers.emplace_back([&, call] {
+      auto stub = Exchange(kInspection);  // a connection of its own
+      v1::Referral out;
+      statuses[call] = stub->SubmitReferral(
+          Context(std::chrono::seconds(60)).get(), request, &out);
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  const int64_t peak_after = MemoryKiB(pid, "VmHWM");
+  std::printf("hub VmHWM %lld -> %lld KiB\n",
+              static_cast<long long>(peak_before),
+              static_cast<long long>(peak_after));
+  EXPECT_LT(peak_after - peak_before, kMaxPeakGrowthKiB);
+  for (const grpc::Status& status : statuses) {
+    EXPECT_TRUE(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED ||
+                status.error_code() == grpc::StatusCode::UNAVAILABLE)
+        << status.error_code() << ": " << status.error_message();
+  }
 
   // Nothing was stored, and the hub still serves.
   v1::ListReferralsRequest list;
