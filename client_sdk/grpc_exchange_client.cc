@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "grpc_status_convert.h"
 #include "grpcpp/grpcpp.h"
 #include "proto_convert.h"
@@ -55,6 +56,16 @@ class GrpcExchangeClient final
  public:
   using ServiceClient::ServiceClient;
 
+  // Waits for the SubmitAsync calls in flight: they use the stub until their
+  // last attempt, and gRPC must not lose its last channel inside one of its
+  // own callbacks (that thread would join itself).
+  ~GrpcExchangeClient() override {
+    absl::MutexLock lock(&async_calls_->mu);
+    async_calls_->mu.Await(absl::Condition(
+        +[](int* in_flight) { return *in_flight == 0; },
+        &async_calls_->in_flight));
+  }
+
   absl::StatusOr<Referral> Submit(const NewReferral& referral,
                                   const CallOptions& options) override {
     v1::SubmitReferralRequest request;
@@ -67,8 +78,7 @@ class GrpcExchangeClient final
 
   void SubmitAsync(const NewReferral& referral, SubmitCallback done,
                    const CallOptions& options) override {
-    // Request and reply outlive the client, for calls still in flight when
-    // it is destroyed; so does the stub, which retries need.
+    // Request and reply live until the last attempt has finished.
     struct Exchange {
       v1::SubmitReferralRequest request;
       v1::Referral reply;
@@ -78,19 +88,29 @@ class GrpcExchangeClient final
     exchange->request.set_recipient_agency_id(referral.recipient_agency_id);
     exchange->request.set_kind(static_cast<v1::ReferralKind>(referral.kind));
     *exchange->request.mutable_lead() = ToProto(referral.lead);
+    {
+      absl::MutexLock lock(&async_calls_->mu);
+      ++async_calls_->in_flight;
+    }
     internal::CallWithRetriesAsync(
         options_,
-        [stub = stub_, exchange](grpc::ClientContext* context,
-                                 std::function<void(grpc::Status)> finished) {
+        [stub = stub_.get(), exchange](
+            grpc::ClientContext* context,
+            std::function<void(grpc::Status)> finished) {
           stub->async()->SubmitReferral(context, &exchange->request,
                                         &exchange->reply, std::move(finished));
         },
-        [exchange, done = std::move(done)](absl::Status status) {
-          if (!status.ok()) {
+        // Holds the counter, not the client, which may be gone the moment
+        // the count drops.
+        [exchange, done = std::move(done),
+         calls = async_calls_](absl::Status status) {
+          if (status.ok()) {
+            done(FromProto(exchange->reply));
+          } else {
             done(std::move(status));
-            return;
           }
-          done(FromProto(exchange->reply));
+          absl::MutexLock lock(&calls->mu);
+          --calls->in_flight;
         });
   }
 
@@ -198,6 +218,13 @@ class GrpcExchangeClient final
   static std::string RequestIdFor(const CallOptions& options) {
     return options.request_id.empty() ? NewRequestId() : options.request_id;
   }
+
+  struct AsyncCalls {
+    absl::Mutex mu;
+    int in_flight ABSL_GUARDED_BY(mu) = 0;
+  };
+  const std::shared_ptr<AsyncCalls> async_calls_ =
+      std::make_shared<AsyncCalls>();
 };
 
 }  // namespace

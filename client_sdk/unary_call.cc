@@ -56,7 +56,7 @@ class RetrySchedule {
 };
 
 // One asynchronous call across its attempts. It owns itself: it is deleted
-// right after `done` runs. Nothing touches it after starting an attempt or
+// right before `done` runs. Nothing touches it after starting an attempt or
 // setting the alarm, because the attempt's completion (and with it the
 // deletion) may run at once, on the starting thread.
 class RetryingAsyncCall {
@@ -79,8 +79,13 @@ class RetryingAsyncCall {
  private:
   void AttemptFinished(const grpc::Status& status) {
     if (!schedule_.ShouldRetry(status)) {
-      done_(FromGrpcStatus(status));
+      // The context holds the channel: release it before `done` tells the
+      // caller that the call is over, or the caller's client (and with it
+      // the channel's last other reference) may go first, and gRPC would
+      // then tear the channel down on this, its own callback thread.
+      const std::function<void(absl::Status)> done = std::move(done_);
       delete this;
+      done(FromGrpcStatus(status));
       return;
     }
     // An alarm is set once; the previous one (if any) has fired, and
@@ -92,7 +97,7 @@ class RetryingAsyncCall {
 
   RetrySchedule schedule_;
   const std::shared_ptr<const AsyncAttempt> attempt_;
-  const std::function<void(absl::Status)> done_;
+  std::function<void(absl::Status)> done_;
   std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<grpc::Alarm> alarm_;
 };

@@ -96,8 +96,7 @@ class ServiceClient {
   }
 
   const ClientOptions options_;
-  // Shared, so that asynchronous calls can retry after the client is gone.
-  const std::shared_ptr<Stub> stub_;
+  const std::unique_ptr<Stub> stub_;
 };
 
 // The factory of every SDK client: `Implementation` (a ServiceClient) as

@@ -70,10 +70,10 @@ class ExchangeClient {
   // connection, where Submit needs a thread for each. `done` runs on an SDK
   // thread (or, if the call fails at once, before SubmitAsync returns); keep
   // it short, since other calls' results wait behind it. Nothing bounds the
-  // number in flight: pace the calls with the callbacks. Calls still in
-  // flight when the client is destroyed complete, and their `done` runs.
-  // The default runs Submit on the calling thread, so that a fake need not
-  // implement it.
+  // number in flight: pace the calls with the callbacks. Destroying the
+  // client waits until every call in flight has run its `done`, so never
+  // destroy it from inside one. The default runs Submit on the calling
+  // thread, so that a fake need not implement it.
   virtual void SubmitAsync(const NewReferral& referral, SubmitCallback done,
                            const CallOptions& options = {}) {
     done(Submit(referral, options));
