@@ -1,5 +1,6 @@
-# sx_cc_test(NAME SOURCES... DEPS...): one GoogleTest binary registered with ctest.
-# Tests are discovered per case so that ctest -j can spread them over cores.
+# sx_cc_test(NAME SOURCES... DEPS... [LABELS...]): one GoogleTest binary
+# registered with ctest. Tests are discovered per case so that ctest -j can
+# spread them over cores.
 include(GoogleTest)
 
 function(sx_cc_test name)
@@ -7,7 +8,13 @@ function(sx_cc_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${SX_WARNING_FLAGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  # An empty LABELS value would swallow the next property name (tests
+  # without labels were labelled "TIMEOUT" and kept ctest's default timeout).
+  set(properties TIMEOUT 300)
+  if(ARG_LABELS)
+    list(APPEND properties LABELS "${ARG_LABELS}")
+  endif()
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 300)
+    PROPERTIES ${properties})
 endfunction()
