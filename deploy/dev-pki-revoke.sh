@@ -16,10 +16,11 @@
 # Why not replace <ca-hash>.r0: the hub's gRPC (1.51, OpenSSL
 # X509_LOOKUP_hash_dir) reads each CRL file once and caches it for the life
 # of its TLS context; on every handshake it looks only for suffixes it has not
-# read yet. A replaced .r0 is therefore ignored until the hub restarts or
-# reloads its own certificate or CA file; a new .rN is used at once (tested in
-# tests/e2e/certificate_rotation_e2e_test.cc). Of several CRLs of one CA,
-# OpenSSL uses the one with the latest lastUpdate, so the new CRL's lastUpdate
+# read yet. A replaced .r0 is therefore ignored by that check until the hub
+# restarts (the hub's own CRL check, which re-reads changed files, still
+# catches it within tls.refresh_interval_seconds); a new .rN is used by both
+# at once (tested in tests/e2e/certificate_rotation_e2e_test.cc). Of several
+# CRLs of one CA, OpenSSL uses the one with the latest lastUpdate, so the new CRL's lastUpdate
 # is made later than every published one (lastUpdate has whole seconds: of two
 # CRLs made within a second the second is dated a second ahead, and until
 # then OpenSSL keeps using the previous one).

@@ -6,16 +6,18 @@
 namespace sx::server {
 
 AdminService::AdminService(core::AdminCore& core,
-                           core::AdminCore::ConfigSource config)
-    : core_(core), config_(std::move(config)) {}
+                           core::AdminCore::ConfigSource config,
+                           const CertificateRevocations* revocations)
+    : core_(core), config_(std::move(config)), revocations_(revocations) {}
 
 template <typename Response>
 grpc::ServerUnaryReactor* AdminService::Answer(
     grpc::CallbackServerContext* context, const char* method,
     Response* response,
     const std::function<absl::StatusOr<Response>()>& answer) {
-  return AuthenticateAndAnswer(context, *config_(), core::Service::kAdmin,
-                               method, response, answer);
+  return AuthenticateAndAnswer(context, *config_(), revocations_,
+                               core::Service::kAdmin, method, response,
+                               answer);
 }
 
 grpc::ServerUnaryReactor* AdminService::ListTransfers(
@@ -50,7 +52,8 @@ grpc::ServerUnaryReactor* AdminService::RedriveDeadLetters(
     v1::RedriveDeadLettersResponse* response) {
   constexpr char kMethod[] = "Admin.RedriveDeadLetters";
   absl::StatusOr<core::Identity> caller =
-      AuthenticateCall(context, *config_(), core::Service::kAdmin);
+      AuthenticateCall(context, *config_(), revocations_,
+                       core::Service::kAdmin);
   if (!caller.ok()) {
     return FinishNow(context, CallRecord(kMethod, ""), caller.status());
   }

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "admin_core.h"
+#include "certificate_revocations.h"
 #include "hub_config.h"
 #include "supervision/v1/admin.grpc.pb.h"
 
@@ -16,7 +17,9 @@ namespace v1 = ::supervision::v1;
 // Thread-safe.
 class AdminService final : public v1::AdminService::CallbackService {
  public:
-  AdminService(core::AdminCore& core, core::AdminCore::ConfigSource config);
+  // `revocations`: null when no tls.crl_directory is configured.
+  AdminService(core::AdminCore& core, core::AdminCore::ConfigSource config,
+        const CertificateRevocations* revocations);
 
   grpc::ServerUnaryReactor* ListTransfers(
       grpc::CallbackServerContext* context,
@@ -53,6 +56,7 @@ class AdminService final : public v1::AdminService::CallbackService {
 
   core::AdminCore& core_;
   const core::AdminCore::ConfigSource config_;
+  const CertificateRevocations* const revocations_;
 };
 
 }  // namespace sx::server

@@ -5,16 +5,18 @@
 namespace sx::server {
 
 AuditService::AuditService(core::AuditCore& core,
-                           core::AdminCore::ConfigSource config)
-    : core_(core), config_(std::move(config)) {}
+                           core::AdminCore::ConfigSource config,
+                           const CertificateRevocations* revocations)
+    : core_(core), config_(std::move(config)), revocations_(revocations) {}
 
 template <typename Response>
 grpc::ServerUnaryReactor* AuditService::Answer(
     grpc::CallbackServerContext* context, const char* method,
     Response* response,
     const std::function<absl::StatusOr<Response>()>& answer) {
-  return AuthenticateAndAnswer(context, *config_(), core::Service::kAudit,
-                               method, response, answer);
+  return AuthenticateAndAnswer(context, *config_(), revocations_,
+                               core::Service::kAudit, method, response,
+                               answer);
 }
 
 grpc::ServerUnaryReactor* AuditService::QueryEvents(

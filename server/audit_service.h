@@ -5,6 +5,7 @@
 
 #include "admin_core.h"
 #include "audit_core.h"
+#include "certificate_revocations.h"
 #include "supervision/v1/audit.grpc.pb.h"
 
 namespace sx::server {
@@ -14,7 +15,9 @@ namespace v1 = ::supervision::v1;
 // Thread-safe.
 class AuditService final : public v1::AuditService::CallbackService {
  public:
-  AuditService(core::AuditCore& core, core::AdminCore::ConfigSource config);
+  // `revocations`: null when no tls.crl_directory is configured.
+  AuditService(core::AuditCore& core, core::AdminCore::ConfigSource config,
+        const CertificateRevocations* revocations);
 
   grpc::ServerUnaryReactor* QueryEvents(
       grpc::CallbackServerContext* context,
@@ -46,6 +49,7 @@ class AuditService final : public v1::AuditService::CallbackService {
 
   core::AuditCore& core_;
   const core::AdminCore::ConfigSource config_;
+  const CertificateRevocations* const revocations_;
 };
 
 }  // namespace sx::server

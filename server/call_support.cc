@@ -10,10 +10,17 @@ namespace sx::server {
 
 absl::StatusOr<core::Identity> AuthenticateCall(
     grpc::CallbackServerContext* context, const core::HubConfig& config,
-    core::Service service) {
-  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
+    const CertificateRevocations* revocations, core::Service service) {
+  return AuthenticatePeer(context->auth_context().get(), config, revocations,
+                          service);
+}
+
+absl::StatusOr<core::Identity> AuthenticatePeer(
+    const grpc::AuthContext* auth, const core::HubConfig& config,
+    const CertificateRevocations* revocations, core::Service service) {
   if (auth == nullptr) return absl::UnauthenticatedError("no TLS peer");
-  absl::StatusOr<core::Identity> caller = IdentityOfPeer(*auth, config);
+  absl::StatusOr<core::Identity> caller =
+      IdentityOfPeer(*auth, config, revocations);
   if (!caller.ok()) return caller.status();
   absl::Status access = core::CheckServiceAccess(*caller, service);
   if (!access.ok()) return access;

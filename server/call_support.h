@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "access_policy.h"
+#include "certificate_revocations.h"
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/server_context.h"
 #include "hub_config.h"
@@ -17,9 +18,15 @@
 namespace sx::server {
 
 // The caller's identity from its certificate, if it may use `service`.
+// `revocations` is null when no tls.crl_directory is configured.
 absl::StatusOr<core::Identity> AuthenticateCall(
     grpc::CallbackServerContext* context, const core::HubConfig& config,
-    core::Service service);
+    const CertificateRevocations* revocations, core::Service service);
+// The same for a connection's peer (`auth` may be null: no TLS peer); what
+// open streams re-check after a config reload or a new CRL.
+absl::StatusOr<core::Identity> AuthenticatePeer(
+    const grpc::AuthContext* auth, const core::HubConfig& config,
+    const CertificateRevocations* revocations, core::Service service);
 
 // Logs one line when a call ends: method, caller, referral, status, time.
 // Never the request's content.
@@ -54,10 +61,11 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
 template <typename Response>
 grpc::ServerUnaryReactor* AuthenticateAndAnswer(
     grpc::CallbackServerContext* context, const core::HubConfig& config,
-    core::Service service, absl::string_view method, Response* response,
+    const CertificateRevocations* revocations, core::Service service,
+    absl::string_view method, Response* response,
     const std::function<absl::StatusOr<Response>()>& answer) {
   absl::StatusOr<core::Identity> caller =
-      AuthenticateCall(context, config, service);
+      AuthenticateCall(context, config, revocations, service);
   if (!caller.ok()) {
     return FinishNow(context, CallRecord(method, ""), caller.status());
   }

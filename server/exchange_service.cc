@@ -29,12 +29,14 @@ core::ReferralCallback ReplyWithReferral(grpc::ServerUnaryReactor* reactor,
 }  // namespace
 
 ExchangeService::ExchangeService(core::ExchangeCore& core,
-                                 InboxNotifier& notifier)
-    : core_(core), notifier_(notifier) {}
+                                 InboxNotifier& notifier,
+                                 const CertificateRevocations* revocations)
+    : core_(core), notifier_(notifier), revocations_(revocations) {}
 
 absl::StatusOr<core::Identity> ExchangeService::Authenticate(
     grpc::CallbackServerContext* context) const {
-  return AuthenticateCall(context, *core_.config(), core::Service::kExchange);
+  return AuthenticateCall(context, *core_.config(), revocations_,
+                          core::Service::kExchange);
 }
 
 grpc::ServerUnaryReactor* ExchangeService::RunStep(
@@ -87,8 +89,17 @@ grpc::ServerWriteReactor<v1::InboxEntry>* ExchangeService::StreamInbox(
     return new Refusal(caller.status());
   }
   record.Log(absl::OkStatus(), "");
+  // The connection's certificate, to check again when the config or the
+  // CRLs change while the stream is open.
+  InboxStream::Reauthenticator reauthenticate =
+      [this, auth = context->auth_context()] {
+        return AuthenticatePeer(auth.get(), *core_.config(), revocations_,
+                                core::Service::kExchange)
+            .status();
+      };
   return new InboxStream(
-      core_, notifier_, *caller, request->after_sequence(),
+      core_, notifier_, *caller, std::move(reauthenticate),
+      request->after_sequence(),
       core_.config()->limits().max_inbox_streams_per_agency());
 }
 

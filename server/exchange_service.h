@@ -3,6 +3,7 @@
 // replies. All steps on a referral share one path (RunStep).
 #pragma once
 
+#include "certificate_revocations.h"
 #include "exchange_core.h"
 #include "inbox_notifier.h"
 #include "supervision/v1/exchange.grpc.pb.h"
@@ -15,7 +16,9 @@ namespace v1 = ::supervision::v1;
 // writer thread once durable).
 class ExchangeService final : public v1::ExchangeService::CallbackService {
  public:
-  ExchangeService(core::ExchangeCore& core, InboxNotifier& notifier);
+  // `revocations`: null when no tls.crl_directory is configured.
+  ExchangeService(core::ExchangeCore& core, InboxNotifier& notifier,
+                  const CertificateRevocations* revocations);
 
   grpc::ServerUnaryReactor* SubmitReferral(
       grpc::CallbackServerContext* context,
@@ -80,6 +83,7 @@ class ExchangeService final : public v1::ExchangeService::CallbackService {
 
   core::ExchangeCore& core_;
   InboxNotifier& notifier_;
+  const CertificateRevocations* const revocations_;
 };
 
 }  // namespace sx::server

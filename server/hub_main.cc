@@ -38,6 +38,7 @@
 #include "hub_log.h"
 #include "hub_metrics.h"
 #include "inbox_notifier.h"
+#include "revocation_watcher.h"
 #include "server_credentials.h"
 #include "sx/storage/store.h"
 
@@ -143,6 +144,21 @@ int Run(const std::string& config_path, bool check_only,
     return 0;
   }
 
+  // The CRLs as the hub checks them itself, on top of OpenSSL's check in
+  // the handshake: that one never reaches connections made before a CRL,
+  // nor a CRL file replaced in place.
+  std::shared_ptr<CertificateRevocations> revocations;
+  if (!settings.tls().crl_directory().empty()) {
+    absl::StatusOr<std::unique_ptr<CertificateRevocations>> loaded =
+        CertificateRevocations::Load(settings.tls().crl_directory(),
+                                     settings.tls().ca_file());
+    if (!loaded.ok()) return Fail(loaded.status());
+    revocations = *std::move(loaded);
+    for (const std::string& skipped : revocations->skipped()) {
+      LogLine(absl::StrCat("CRL skipped: ", skipped));
+    }
+  }
+
   core::SystemClock clock;
   core::ExchangeCore core(**store, clock, *config);
   InboxNotifier notifier;
@@ -150,7 +166,7 @@ int Run(const std::string& config_path, bool check_only,
       [&notifier](const std::vector<std::string>& agencies) {
         notifier.Notify(agencies);
       });
-  ExchangeService exchange(core, notifier);
+  ExchangeService exchange(core, notifier, revocations.get());
   auto config_source = [&core] { return core.config(); };
   core::AdminCore admin_core(
       **store, clock, config_source,
@@ -158,11 +174,11 @@ int Run(const std::string& config_path, bool check_only,
         return static_cast<uint32_t>(notifier.OpenStreams(agency));
       },
       kHubVersion);
-  AdminService admin(admin_core, config_source);
+  AdminService admin(admin_core, config_source, revocations.get());
   core::AuditCore audit_core(
       **store, clock, settings.hub_id(), *hasher,
       std::make_shared<const transparency::CheckpointSigner>(*std::move(signer)));
-  AuditService audit(audit_core, config_source);
+  AuditService audit(audit_core, config_source, revocations.get());
   absl::StatusOr<std::unique_ptr<HubMetrics>> metrics =
       HubMetrics::Create(**store, admin_core);
   if (!metrics.ok()) return Fail(metrics.status());
@@ -174,8 +190,17 @@ int Run(const std::string& config_path, bool check_only,
                   });
 
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      MakeServerCredentials(settings.tls(), [&core] { return core.config(); });
+      MakeServerCredentials(settings.tls(), [&core] { return core.config(); },
+                            revocations);
   if (!credentials.ok()) return Fail(credentials.status());
+  // Open inbox streams of a certificate revoked while they run end within
+  // a refresh interval; new calls are refused at once.
+  std::unique_ptr<RevocationWatcher> revocation_watcher;
+  if (revocations != nullptr) {
+    revocation_watcher = std::make_unique<RevocationWatcher>(
+        revocations, absl::Seconds(settings.tls().refresh_interval_seconds()),
+        [&notifier] { notifier.ReauthenticateAll(); });
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -252,6 +277,8 @@ int Run(const std::string& config_path, bool check_only,
     call_memory.Resize(size_t{next.limits().max_call_memory_megabytes()}
                        << 20);
     core.UpdateConfig(*reloaded);
+    // Streams of an identity the new config no longer has end now.
+    notifier.ReauthenticateAll();
     LogLine("config reloaded");
   }
   LogLine("stopping");

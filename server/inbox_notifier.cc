@@ -32,6 +32,13 @@ void InboxNotifier::Notify(const std::vector<std::string>& agency_ids) {
   }
 }
 
+void InboxNotifier::ReauthenticateAll() {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [agency_id, waiters] : waiters_) {
+    for (InboxWaiter* waiter : waiters) waiter->Reauthenticate();
+  }
+}
+
 size_t InboxNotifier::OpenStreams(absl::string_view agency_id) const {
   absl::MutexLock lock(&mu_);
   auto it = waiters_.find(agency_id);

@@ -1,5 +1,6 @@
-// Wakes the open inbox streams of an agency when its inbox grows, and bounds
-// how many streams one agency may hold open.
+// Wakes the open inbox streams of an agency when its inbox grows, bounds how
+// many streams one agency may hold open, and has every open stream re-check
+// its caller when the config or the CRLs change.
 #pragma once
 
 #include <string>
@@ -17,6 +18,9 @@ class InboxWaiter {
   // Called after new entries for the waiter's agency became durable. Must not
   // block; may be called on the store's writer thread.
   virtual void Wake() = 0;
+  // Checks the caller again against the current config and CRLs, and ends
+  // the stream (UNAUTHENTICATED) if it no longer passes. Must not block.
+  virtual void Reauthenticate() = 0;
 };
 
 // Thread-safe. Wake() runs under the notifier's lock, so once Unsubscribe
@@ -28,6 +32,8 @@ class InboxNotifier {
                  size_t max_streams);
   void Unsubscribe(absl::string_view agency_id, InboxWaiter* waiter);
   void Notify(const std::vector<std::string>& agency_ids);
+  // Calls Reauthenticate() on every open stream.
+  void ReauthenticateAll();
   size_t OpenStreams(absl::string_view agency_id) const;
 
  private:

@@ -15,11 +15,12 @@ constexpr size_t kMaxCarried = 4096;
 }  // namespace
 
 InboxStream::InboxStream(core::ExchangeCore& core, InboxNotifier& notifier,
-                         core::Identity caller, uint64_t after_sequence,
-                         size_t max_streams)
+                         core::Identity caller, Reauthenticator reauthenticate,
+                         uint64_t after_sequence, size_t max_streams)
     : core_(core),
       notifier_(notifier),
       caller_(std::move(caller)),
+      reauthenticate_(std::move(reauthenticate)),
       last_sequence_(after_sequence) {
   subscribed_ = notifier_.Subscribe(caller_.name, this, max_streams);
   if (!subscribed_) {
@@ -87,6 +88,19 @@ void InboxStream::OnWriteDone(bool ok) {
 
 void InboxStream::Wake() { Pump(); }
 
+void InboxStream::Reauthenticate() {
+  const absl::Status allowed = reauthenticate_();
+  if (allowed.ok()) return;
+  LogLine(absl::StrCat("StreamInbox caller=", caller_.name,
+                       " ended: ", allowed.message()));
+  std::optional<grpc::Status> finish;
+  {
+    absl::MutexLock lock(&mu_);
+    finish = FinishOnce(ToGrpcStatus(allowed));
+  }
+  if (finish.has_value()) Finish(*finish);
+}
+
 void InboxStream::OnCancel() {
   std::optional<grpc::Status> finish;
   {
@@ -98,11 +112,13 @@ void InboxStream::OnCancel() {
 }
 
 std::optional<grpc::Status> InboxStream::FinishOnce(grpc::Status status) {
+  // The first reason to end is the one the client hears.
+  if (!finished_) ending_ = std::move(status);
   finished_ = true;
   // With a write in flight, OnWriteDone comes back here once it returns.
   if (finish_called_ || writing_) return std::nullopt;
   finish_called_ = true;
-  return status;
+  return ending_;
 }
 
 void InboxStream::OnDone() {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <optional>
 
 #include "absl/synchronization/mutex.h"
@@ -19,28 +20,34 @@ class InboxStream final
     : public grpc::ServerWriteReactor<supervision::v1::InboxEntry>,
       public InboxWaiter {
  public:
+  // How to check the caller again (see InboxWaiter::Reauthenticate).
+  using Reauthenticator = std::function<absl::Status()>;
+
   // Finishes at once with RESOURCE_EXHAUSTED if the agency already holds
   // `max_streams` open streams.
   InboxStream(core::ExchangeCore& core, InboxNotifier& notifier,
-              core::Identity caller, uint64_t after_sequence,
-              size_t max_streams);
+              core::Identity caller, Reauthenticator reauthenticate,
+              uint64_t after_sequence, size_t max_streams);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
   void Wake() override;
+  void Reauthenticate() override;
 
  private:
   // Starts the next write if none is in flight and an entry is available.
   void Pump() ABSL_LOCKS_EXCLUDED(mu_);
   // Marks the stream finished; returns the status to pass to Finish() (after
   // releasing mu_) unless a write is in flight or Finish was already called.
+  // The status is that of the first call.
   std::optional<grpc::Status> FinishOnce(grpc::Status status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   core::ExchangeCore& core_;
   InboxNotifier& notifier_;
   const core::Identity caller_;
+  const Reauthenticator reauthenticate_;
   bool subscribed_ = false;
 
   absl::Mutex mu_;
@@ -50,6 +57,8 @@ class InboxStream final
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   // No more writes start once set.
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  // Why, once finished_.
+  grpc::Status ending_ ABSL_GUARDED_BY(mu_);
   bool finish_called_ ABSL_GUARDED_BY(mu_) = false;
   // Sequences this stream carried (the most recent ones): when it ends,
   // those still unacknowledged count a failed delivery.

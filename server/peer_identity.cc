@@ -19,12 +19,29 @@ absl::StatusOr<core::Identity> IdentityOfUri(absl::string_view uri,
   return *identity;
 }
 
+absl::Status CheckNotRevoked(absl::string_view certificate_pem,
+                             const CertificateRevocations* revocations) {
+  if (revocations == nullptr) return absl::OkStatus();
+  absl::StatusOr<bool> revoked = revocations->IsRevoked(certificate_pem);
+  if (!revoked.ok()) {
+    return absl::UnauthenticatedError(revoked.status().message());
+  }
+  if (*revoked) {
+    return absl::UnauthenticatedError(
+        "the client certificate is revoked (a CRL in tls.crl_directory lists "
+        "it)");
+  }
+  return absl::OkStatus();
+}
+
 // Synchronous; thread-safe (the config source is).
 class ClientIdentityVerifier final
     : public grpc::experimental::ExternalCertificateVerifier {
  public:
-  explicit ClientIdentityVerifier(ConfigSource config)
-      : config_(std::move(config)) {}
+  ClientIdentityVerifier(
+      ConfigSource config,
+      std::shared_ptr<const CertificateRevocations> revocations)
+      : config_(std::move(config)), revocations_(std::move(revocations)) {}
 
   bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
               std::function<void(grpc::Status)> /*callback*/,
@@ -38,8 +55,14 @@ class ClientIdentityVerifier final
     }
     const absl::string_view uri(uris[0].data(), uris[0].size());
     absl::StatusOr<core::Identity> identity = IdentityOfUri(uri, *config_());
-    *sync_status =
-        identity.ok() ? grpc::Status::OK : Refuse(identity.status().message());
+    if (!identity.ok()) {
+      *sync_status = Refuse(identity.status().message());
+      return true;
+    }
+    const grpc::string_ref pem = request->peer_cert();
+    const absl::Status current = CheckNotRevoked(
+        absl::string_view(pem.data(), pem.size()), revocations_.get());
+    *sync_status = current.ok() ? grpc::Status::OK : Refuse(current.message());
     return true;
   }
 
@@ -52,25 +75,40 @@ class ClientIdentityVerifier final
   }
 
   const ConfigSource config_;
+  const std::shared_ptr<const CertificateRevocations> revocations_;
 };
 
 }  // namespace
 
-absl::StatusOr<core::Identity> IdentityOfPeer(const grpc::AuthContext& auth,
-                                              const core::HubConfig& config) {
+absl::StatusOr<core::Identity> IdentityOfPeer(
+    const grpc::AuthContext& auth, const core::HubConfig& config,
+    const CertificateRevocations* revocations) {
   const std::vector<grpc::string_ref> ids =
       auth.FindPropertyValues(GRPC_PEER_SPIFFE_ID_PROPERTY_NAME);
   if (ids.size() != 1) {
     return absl::UnauthenticatedError(
         "the client certificate carries no single SPIFFE id (URI SAN)");
   }
-  return IdentityOfUri(absl::string_view(ids[0].data(), ids[0].size()), config);
+  absl::StatusOr<core::Identity> identity = IdentityOfUri(
+      absl::string_view(ids[0].data(), ids[0].size()), config);
+  if (!identity.ok() || revocations == nullptr) return identity;
+  const std::vector<grpc::string_ref> pems =
+      auth.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  if (pems.size() != 1) {
+    return absl::UnauthenticatedError("no client certificate on the call");
+  }
+  absl::Status current = CheckNotRevoked(
+      absl::string_view(pems[0].data(), pems[0].size()), revocations);
+  if (!current.ok()) return current;
+  return identity;
 }
 
 std::shared_ptr<grpc::experimental::CertificateVerifier>
-MakeClientIdentityVerifier(ConfigSource config) {
+MakeClientIdentityVerifier(
+    ConfigSource config,
+    std::shared_ptr<const CertificateRevocations> revocations) {
   return grpc::experimental::ExternalCertificateVerifier::Create<
-      ClientIdentityVerifier>(std::move(config));
+      ClientIdentityVerifier>(std::move(config), std::move(revocations));
 }
 
 }  // namespace sx::server

@@ -1,13 +1,16 @@
 // Who is calling, from the peer certificate only. The handshake verifier
 // refuses certificates without exactly one URI SAN naming a configured
-// identity; the per-call lookup repeats the check against the current config,
-// so that an identity removed by a reload loses access at once.
+// identity, and revoked ones; the per-call lookup repeats both checks against
+// the current config and CRLs, so that an identity removed by a reload, or a
+// certificate revoked by a new CRL, loses access at once, even on a
+// connection made before.
 #pragma once
 
 #include <functional>
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "certificate_revocations.h"
 #include "grpcpp/security/auth_context.h"
 #include "grpcpp/security/tls_certificate_verifier.h"
 #include "hub_config.h"
@@ -18,14 +21,19 @@ namespace sx::server {
 using ConfigSource = std::function<std::shared_ptr<const core::HubConfig>()>;
 
 // The identity named by the peer's SPIFFE id (its single URI SAN), or
-// UNAUTHENTICATED with the reason.
-absl::StatusOr<core::Identity> IdentityOfPeer(const grpc::AuthContext& auth,
-                                              const core::HubConfig& config);
+// UNAUTHENTICATED with the reason. `revocations` is null when no
+// tls.crl_directory is configured.
+absl::StatusOr<core::Identity> IdentityOfPeer(
+    const grpc::AuthContext& auth, const core::HubConfig& config,
+    const CertificateRevocations* revocations);
 
 // A TLS verifier that runs after the chain was verified against the CA: the
 // client certificate must carry exactly one URI SAN, naming a configured
-// agency, admin or auditor.
+// agency, admin or auditor, and must not be revoked (checked here too because
+// OpenSSL's own check never re-reads a CRL file replaced in place).
 std::shared_ptr<grpc::experimental::CertificateVerifier>
-MakeClientIdentityVerifier(ConfigSource config);
+MakeClientIdentityVerifier(
+    ConfigSource config,
+    std::shared_ptr<const CertificateRevocations> revocations);
 
 }  // namespace sx::server

@@ -23,7 +23,8 @@ absl::Status CheckReadable(absl::string_view field, const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const supervision::v1::TlsConfig& tls, ConfigSource config) {
+    const supervision::v1::TlsConfig& tls, ConfigSource config,
+    std::shared_ptr<const CertificateRevocations> revocations) {
   SX_RETURN_IF_ERROR(CheckReadable("ca_file", tls.ca_file()));
   SX_RETURN_IF_ERROR(CheckReadable("cert_file", tls.cert_file()));
   SX_RETURN_IF_ERROR(CheckReadable("key_file", tls.key_file()));
@@ -45,7 +46,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
   if (!tls.crl_directory().empty()) {
     options.set_crl_directory(tls.crl_directory());
   }
-  options.set_certificate_verifier(MakeClientIdentityVerifier(std::move(config)));
+  options.set_certificate_verifier(
+      MakeClientIdentityVerifier(std::move(config), std::move(revocations)));
   return grpc::experimental::TlsServerCredentials(options);
 }
 

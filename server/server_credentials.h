@@ -14,7 +14,10 @@ namespace sx::server {
 
 // Checks that the files exist and are readable before gRPC starts watching
 // them (gRPC only logs a missing file and then refuses every handshake).
+// `revocations` (null without tls.crl_directory) is checked in the handshake
+// besides OpenSSL's own CRL check.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
-    const supervision::v1::TlsConfig& tls, ConfigSource config);
+    const supervision::v1::TlsConfig& tls, ConfigSource config,
+    std::shared_ptr<const CertificateRevocations> revocations);
 
 }  // namespace sx::server

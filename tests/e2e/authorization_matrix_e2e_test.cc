@@ -938,6 +938,24 @@ TEST_F(AuthorizationMatrixE2eTest,
   // stationed-housing connects while configured...
   PartyClient housing(hub_->Channel(kStationedHousing), kStationedHousing);
   ASSERT_TRUE(housing.Call(Method::kListReferrals, "").ok());
+  // ...with its inbox stream open.
+  auto housing_stub =
+      v1::ExchangeService::NewStub(hub_->Channel(kStationedHousing));
+  grpc::ClientContext stream_context;
+  stream_context.set_deadline(std::chrono::system_clock::now() +
+                              std::chrono::seconds(30));
+  auto stream =
+      housing_stub->StreamInbox(&stream_context, v1::StreamInboxRequest());
+  const auto opened_by =
+      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (hub_->ReadLog().find("StreamInbox caller=stationed-housing") ==
+             std::string::npos &&
+         std::chrono::steady_clock::now() < opened_by) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_NE(hub_->ReadLog().find("StreamInbox caller=stationed-housing"),
+            std::string::npos)
+      << "the stream must be open before the reload";
 
   // ...then the operator removes it from the config and reloads (SIGHUP).
   std::string config;
@@ -970,6 +988,15 @@ TEST_F(AuthorizationMatrixE2eTest,
     EXPECT_NE(status.error_message().find("not configured"), std::string::npos)
         << MethodName(method) << ": " << status.error_message();
   }
+  // Its open inbox stream ends at the reload, not at its own deadline.
+  v1::InboxEntry entry;
+  EXPECT_FALSE(stream->Read(&entry));
+  const grpc::Status ended = stream->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << ended.error_message();
+  EXPECT_NE(hub_->ReadLog().find("StreamInbox caller=stationed-housing ended"),
+            std::string::npos)
+      << hub_->ReadLog();
   // A new connection is refused in the handshake.
   PartyClient again(hub_->Channel(kStationedHousing), kStationedHousing);
   EXPECT_EQ(again.Call(Method::kListReferrals, "").error_code(),

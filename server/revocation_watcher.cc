@@ -1,0 +1,49 @@
+#include "revocation_watcher.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "hub_log.h"
+
+namespace sx::server {
+
+RevocationWatcher::RevocationWatcher(
+    std::shared_ptr<CertificateRevocations> revocations,
+    absl::Duration interval, std::function<void()> changed)
+    : revocations_(std::move(revocations)),
+      interval_(interval),
+      changed_(std::move(changed)),
+      thread_([this] { Run(); }) {}
+
+RevocationWatcher::~RevocationWatcher() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+void RevocationWatcher::Run() {
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_)) return;
+    }
+    absl::StatusOr<bool> refreshed = revocations_->Refresh();
+    if (!refreshed.ok()) {
+      LogLine(absl::StrCat("CRL refresh failed, keeping the previous CRLs: ",
+                           refreshed.status().message()));
+      continue;
+    }
+    if (!*refreshed) continue;
+    std::string skipped = absl::StrJoin(revocations_->skipped(), "; ");
+    LogLine(absl::StrCat("CRLs changed: ", revocations_->revoked_count(),
+                         " certificates revoked",
+                         skipped.empty() ? "" : absl::StrCat("; skipped ",
+                                                             skipped)));
+    changed_();
+  }
+}
+
+}  // namespace sx::server
