@@ -38,6 +38,7 @@
 #include "hub_log.h"
 #include "hub_metrics.h"
 #include "inbox_notifier.h"
+#include "reloading_checkpoint_signer.h"
 #include "revocation_watcher.h"
 #include "server_credentials.h"
 #include "sx/storage/store.h"
@@ -175,9 +176,11 @@ int Run(const std::string& config_path, bool check_only,
       },
       kHubVersion);
   AdminService admin(admin_core, config_source, revocations.get());
+  ReloadingCheckpointSigner checkpoint_signer(signing_key_file,
+                                              *std::move(signer));
   core::AuditCore audit_core(
       **store, clock, settings.hub_id(), *hasher,
-      std::make_shared<const transparency::CheckpointSigner>(*std::move(signer)));
+      [&checkpoint_signer] { return checkpoint_signer.Current(); });
   AuditService audit(audit_core, config_source, revocations.get());
   absl::StatusOr<std::unique_ptr<HubMetrics>> metrics =
       HubMetrics::Create(**store, admin_core);

@@ -60,8 +60,7 @@ bool MatchesFilters(const v1::QueryEventsRequest& request,
 
 AuditCore::AuditCore(
     storage::Store& store, const Clock& clock, std::string origin,
-    transparency::MerkleHasher hasher,
-    std::shared_ptr<const transparency::CheckpointSigner> signer)
+    transparency::MerkleHasher hasher, SignerSource signer)
     : store_(store),
       clock_(clock),
       origin_(std::move(origin)),
@@ -149,7 +148,7 @@ absl::StatusOr<v1::SignedCheckpoint> AuditCore::SignedCheckpointAt(
   checkpoint.time = clock_.Now();
   SX_ASSIGN_OR_RETURN(const std::string text,
                       transparency::FormatCheckpoint(checkpoint));
-  SX_ASSIGN_OR_RETURN(std::string signature, signer_->Sign(text));
+  SX_ASSIGN_OR_RETURN(std::string signature, signer_().Sign(text));
   v1::SignedCheckpoint signed_checkpoint;
   signed_checkpoint.set_text(text);
   signed_checkpoint.set_signature_base64(absl::Base64Escape(signature));

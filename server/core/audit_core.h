@@ -3,6 +3,7 @@
 // verifiable exports (RFC 6962 / RFC 9162 style).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,9 +22,12 @@ namespace v1 = ::supervision::v1;
 // Thread-safe. Reads only: nothing an auditor does changes the hub.
 class AuditCore {
  public:
+  // The signer in use when a checkpoint is signed (the hub re-reads its key
+  // after a rotation).
+  using SignerSource = std::function<transparency::CheckpointSigner()>;
+
   AuditCore(storage::Store& store, const Clock& clock, std::string origin,
-            transparency::MerkleHasher hasher,
-            std::shared_ptr<const transparency::CheckpointSigner> signer);
+            transparency::MerkleHasher hasher, SignerSource signer);
 
   absl::StatusOr<v1::QueryEventsResponse> QueryEvents(
       const v1::QueryEventsRequest& request);
@@ -45,7 +49,7 @@ class AuditCore {
   const Clock& clock_;
   const std::string origin_;
   const transparency::MerkleHasher hasher_;
-  const std::shared_ptr<const transparency::CheckpointSigner> signer_;
+  const SignerSource signer_;
 };
 
 }  // namespace sx::core

@@ -353,10 +353,9 @@ TEST_F(CertificateRotationE2eTest, HubCertificateIsReplacedWithoutRestart) {
   // The connection made before keeps working.
   EXPECT_TRUE(List(*held).ok());
 
-  // LIMITATION: the hub loads its checkpoint signing key (audit_log.
-  // signing_key_file, by default tls.key_file) once at start, so until it
-  // restarts it signs checkpoints with the OLD key: an auditor who checks a
-  // checkpoint against the hub's current certificate fails.
+  // Checkpoints are signed with the new key (audit_log.signing_key_file is
+  // tls.key_file by default, re-read when it changes): an auditor checks
+  // them against the certificate the hub now serves.
   auto auditor = v1::AuditService::NewStub(
       hub_->ChannelWith(Cert(kAuditor), Key(kAuditor)));
   grpc::ClientContext context;
@@ -367,12 +366,14 @@ TEST_F(CertificateRotationE2eTest, HubCertificateIsReplacedWithoutRestart) {
   std::string signature;
   ASSERT_TRUE(absl::Base64Unescape(checkpoint.signature_base64(), &signature));
   EXPECT_TRUE(transparency::VerifyCheckpointSignature(checkpoint.text(),
-                                                      signature, old_pem)
+                                                      signature, new_pem)
                   .ok());
   EXPECT_EQ(transparency::VerifyCheckpointSignature(checkpoint.text(),
-                                                    signature, new_pem)
+                                                    signature, old_pem)
                 .code(),
             absl::StatusCode::kDataLoss);
+  EXPECT_NE(hub_->ReadLog().find("checkpoint signing key"), std::string::npos)
+      << hub_->ReadLog();
 }
 
 }  // namespace

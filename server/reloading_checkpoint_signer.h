@@ -1,0 +1,37 @@
+// The hub's checkpoint signing key, re-read when its file changes, so that
+// after the hub's key and certificate are rotated (tls.key_file, which is
+// also the default audit_log.signing_key_file) checkpoints are signed with
+// the key that matches the certificate the hub now serves, without a restart.
+#pragma once
+
+#include <string>
+
+#include "absl/synchronization/mutex.h"
+#include "checkpoint_signature.h"
+
+namespace sx::server {
+
+// Thread-safe.
+class ReloadingCheckpointSigner {
+ public:
+  // `initial` was loaded from `path` at start.
+  ReloadingCheckpointSigner(std::string path,
+                            transparency::CheckpointSigner initial);
+
+  // The signer for the key file as it is now: re-read if the file's size or
+  // modification time changed since the last look. A file that does not
+  // load (e.g. caught half-written) keeps the previous key, and the next
+  // call tries again.
+  transparency::CheckpointSigner Current() ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  // Size and modification time, or "" if the file cannot be read.
+  std::string FileStamp() const;
+
+  const std::string path_;
+  absl::Mutex mu_;
+  transparency::CheckpointSigner signer_ ABSL_GUARDED_BY(mu_);
+  std::string stamp_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sx::server
