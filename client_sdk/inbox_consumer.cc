@@ -65,10 +65,17 @@ absl::Status InboxConsumer::Run() {
     // acknowledged before the break comes again, in order.
     std::unique_ptr<InboxStream> stream = client_.OpenInbox(0);
     InboxAckBatcher acks(client_, *stream, max_ack_batch);
+    bool stopped_before_reading = false;
     {
       absl::MutexLock lock(&mu_);
-      if (stopping_) return absl::OkStatus();
-      open_stream_acks_ = &acks;
+      stopped_before_reading = stopping_;
+      if (!stopping_) open_stream_acks_ = &acks;
+    }
+    if (stopped_before_reading) {
+      // Close the call properly rather than drop it unfinished.
+      stream->Cancel();
+      AwaitStreamEnd(*stream, acks, absl::OkStatus()).IgnoreError();
+      return absl::OkStatus();
     }
     const uint64_t handled_before = handled();
     absl::Status ended = ConsumeStream(*stream, acks);
