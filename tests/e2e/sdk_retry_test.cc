@@ -76,9 +76,19 @@ class SdkRetryTest : public DevPkiSuite {
     return referral;
   }
 
-  // SubmitAsync, waited for.
-  static absl::StatusOr<client::Referral> SubmitAsyncAndWait(
+  std::unique_ptr<FakeHubServer> server_;
+};
+
+// How a test submits: the blocking Submit, or SubmitAsync waited for. Both
+// must retry alike.
+enum class Submitting { kBlocking, kAsync };
+
+class SdkSubmitRetryTest : public SdkRetryTest,
+                           public ::testing::WithParamInterface<Submitting> {
+ protected:
+  static absl::StatusOr<client::Referral> SubmitLead(
       client::ExchangeClient& client) {
+    if (GetParam() == Submitting::kBlocking) return client.Submit(Lead());
     absl::StatusOr<client::Referral> result;
     absl::Notification done;
     client.SubmitAsync(Lead(), [&](absl::StatusOr<client::Referral> reply) {
@@ -88,14 +98,19 @@ class SdkRetryTest : public DevPkiSuite {
     done.WaitForNotification();
     return result;
   }
-
-  std::unique_ptr<FakeHubServer> server_;
 };
 
-TEST_F(SdkRetryTest, RetriesKeepTheRequestId) {
+INSTANTIATE_TEST_SUITE_P(
+    BlockingAndAsync, SdkSubmitRetryTest,
+    ::testing::Values(Submitting::kBlocking, Submitting::kAsync),
+    [](const ::testing::TestParamInfo<Submitting>& info) {
+      return info.param == Submitting::kBlocking ? "Submit" : "SubmitAsync";
+    });
+
+TEST_P(SdkSubmitRetryTest, RetriesKeepTheRequestId) {
   ScriptedHub hub(2, grpc::StatusCode::UNAVAILABLE);
   Serve(hub);
-  auto referral = Connect()->Submit(Lead());
+  auto referral = SubmitLead(*Connect());
   ASSERT_TRUE(referral.ok()) << referral.status();
   EXPECT_EQ(referral->referral_id, "fake-0000000001");
   std::vector<std::string> ids = hub.request_ids();
@@ -105,60 +120,30 @@ TEST_F(SdkRetryTest, RetriesKeepTheRequestId) {
   EXPECT_EQ(ids[2], ids[0]);
 }
 
-TEST_F(SdkRetryTest, NewCallsGetNewRequestIds) {
+TEST_P(SdkSubmitRetryTest, NewCallsGetNewRequestIds) {
   ScriptedHub hub(0, grpc::StatusCode::OK);
   Serve(hub);
   auto client = Connect();
-  ASSERT_TRUE(client->Submit(Lead()).ok());
-  ASSERT_TRUE(client->Submit(Lead()).ok());
+  ASSERT_TRUE(SubmitLead(*client).ok());
+  ASSERT_TRUE(SubmitLead(*client).ok());
   std::vector<std::string> ids = hub.request_ids();
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_NE(ids[0], ids[1]);
 }
 
-TEST_F(SdkRetryTest, PermanentErrorsAreNotRetried) {
+TEST_P(SdkSubmitRetryTest, PermanentErrorsAreNotRetried) {
   ScriptedHub hub(10, grpc::StatusCode::PERMISSION_DENIED);
   Serve(hub);
-  auto referral = Connect()->Submit(Lead());
+  auto referral = SubmitLead(*Connect());
   EXPECT_TRUE(absl::IsPermissionDenied(referral.status()));
   EXPECT_EQ(referral.status().message(), "scripted failure");
   EXPECT_EQ(hub.request_ids().size(), 1u);
 }
 
-TEST_F(SdkRetryTest, GivesUpAfterTheConfiguredAttempts) {
+TEST_P(SdkSubmitRetryTest, GivesUpAfterTheConfiguredAttempts) {
   ScriptedHub hub(10, grpc::StatusCode::UNAVAILABLE);
   Serve(hub);
-  auto referral = Connect()->Submit(Lead());
-  EXPECT_TRUE(absl::IsUnavailable(referral.status()));
-  EXPECT_EQ(hub.request_ids().size(), 4u);
-}
-
-TEST_F(SdkRetryTest, AsyncRetriesKeepTheRequestId) {
-  ScriptedHub hub(2, grpc::StatusCode::UNAVAILABLE);
-  Serve(hub);
-  auto referral = SubmitAsyncAndWait(*Connect());
-  ASSERT_TRUE(referral.ok()) << referral.status();
-  EXPECT_EQ(referral->referral_id, "fake-0000000001");
-  std::vector<std::string> ids = hub.request_ids();
-  ASSERT_EQ(ids.size(), 3u);
-  EXPECT_EQ(ids[0].size(), 36u) << "a UUID";
-  EXPECT_EQ(ids[1], ids[0]);
-  EXPECT_EQ(ids[2], ids[0]);
-}
-
-TEST_F(SdkRetryTest, AsyncPermanentErrorsAreNotRetried) {
-  ScriptedHub hub(10, grpc::StatusCode::PERMISSION_DENIED);
-  Serve(hub);
-  auto referral = SubmitAsyncAndWait(*Connect());
-  EXPECT_TRUE(absl::IsPermissionDenied(referral.status()));
-  EXPECT_EQ(referral.status().message(), "scripted failure");
-  EXPECT_EQ(hub.request_ids().size(), 1u);
-}
-
-TEST_F(SdkRetryTest, AsyncGivesUpAfterTheConfiguredAttempts) {
-  ScriptedHub hub(10, grpc::StatusCode::UNAVAILABLE);
-  Serve(hub);
-  auto referral = SubmitAsyncAndWait(*Connect());
+  auto referral = SubmitLead(*Connect());
   EXPECT_TRUE(absl::IsUnavailable(referral.status()));
   EXPECT_EQ(hub.request_ids().size(), 4u);
 }
