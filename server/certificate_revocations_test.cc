@@ -114,6 +114,16 @@ std::string SkippedText(const CertificateRevocations& revocations) {
                       "]");
 }
 
+constexpr char kChanged[] = "changed";
+constexpr char kUnchanged[] = "unchanged";
+
+// What Refresh() said: kChanged, kUnchanged, or its error.
+std::string RefreshOutcome(CertificateRevocations& revocations) {
+  absl::StatusOr<bool> changed = revocations.Refresh();
+  if (!changed.ok()) return changed.status().ToString();
+  return *changed ? kChanged : kUnchanged;
+}
+
 class CertificateRevocationsTest : public ::testing::Test {
  protected:
   // One PKI per suite (dev-pki.sh takes about a second). Its CRL is dated
@@ -201,18 +211,14 @@ TEST_F(CertificateRevocationsTest, RefreshPicksUpCrlPublishedByDevPkiRevoke) {
   EXPECT_EQ((*revocations)->revoked_count(), 1u);
 
   ASSERT_TRUE(RunDevPkiRevoke(pki(), kAudit));
-  absl::StatusOr<bool> changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_TRUE(*changed);
+  EXPECT_EQ(RefreshOutcome(**revocations), kChanged);
 
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kInspection), kNotRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_EQ((*revocations)->revoked_count(), 2u);
 
-  changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_FALSE(*changed);
+  EXPECT_EQ(RefreshOutcome(**revocations), kUnchanged);
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
 }
 
@@ -241,9 +247,7 @@ TEST_F(CertificateRevocationsTest, RefreshPicksUpCrlReplacedInPlace) {
   ASSERT_NE(fs::file_size(crl), old_size);
   fs::last_write_time(crl, old_mtime + std::chrono::seconds(10));
 
-  absl::StatusOr<bool> changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_TRUE(*changed);
+  EXPECT_EQ(RefreshOutcome(**revocations), kChanged);
   EXPECT_EQ(StateOfCert(**revocations, kInspection), kRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kNotRevoked);
@@ -257,9 +261,7 @@ TEST_F(CertificateRevocationsTest, RefreshNoticesRemovedCrl) {
   ASSERT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
 
   ASSERT_TRUE(fs::remove(crl_dir() + "/" + CrlName("r1")));
-  absl::StatusOr<bool> changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_TRUE(*changed);
+  EXPECT_EQ(RefreshOutcome(**revocations), kChanged);
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kNotRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_EQ((*revocations)->revoked_count(), 1u);
@@ -274,17 +276,15 @@ TEST_F(CertificateRevocationsTest, FailedRefreshKeepsPreviousRevocations) {
   // A directory that cannot be listed must not read as "nothing revoked".
   const std::string moved = pki() + "/crl-moved";
   fs::rename(crl_dir(), moved);
-  absl::StatusOr<bool> changed = (*revocations)->Refresh();
-  EXPECT_FALSE(changed.ok())
-      << "Refresh of a missing directory gave " << *changed;
+  const std::string outcome = RefreshOutcome(**revocations);
+  EXPECT_NE(outcome, kChanged) << "a directory that cannot be listed";
+  EXPECT_NE(outcome, kUnchanged) << "a directory that cannot be listed";
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_EQ((*revocations)->revoked_count(), 2u);
 
   fs::rename(moved, crl_dir());
-  changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_FALSE(*changed);
+  EXPECT_EQ(RefreshOutcome(**revocations), kUnchanged);
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
 }
 
@@ -319,9 +319,8 @@ TEST_F(CertificateRevocationsTest, CrlSignedByAnotherCaIsIgnoredAndReported) {
   auto revocations = LoadPki();
   ASSERT_TRUE(revocations.ok()) << revocations.status();
   fs::copy_file(foreign + "/crl/" + foreign_crl, crl_dir() + "/" + foreign_crl);
-  absl::StatusOr<bool> changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_FALSE(*changed) << "the revoked set should not change";
+  EXPECT_EQ(RefreshOutcome(**revocations), kUnchanged)
+      << "the revoked set should not change";
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kNotRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_EQ((*revocations)->revoked_count(), 1u);
@@ -373,9 +372,8 @@ TEST_F(CertificateRevocationsTest, FilesThatAreNotCrlsAreSkipped) {
   // A certificate is PEM too, but no CRL.
   fs::copy_file(absl::StrCat(pki(), "/", kAudit, ".crt"),
                 crl_dir() + "/audit-bureau.pem");
-  absl::StatusOr<bool> changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_FALSE(*changed) << "the revoked set should not change";
+  EXPECT_EQ(RefreshOutcome(**revocations), kUnchanged)
+      << "the revoked set should not change";
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_TRUE(SkippedMentions(**revocations, "audit-bureau.pem"))
       << SkippedText(**revocations);
@@ -428,17 +426,13 @@ TEST_F(CertificateRevocationsTest, NewerCumulativeCrlRevokesBoth) {
 
   ASSERT_TRUE(RevokeInCaDatabase(pki(), kAudit));
   ASSERT_TRUE(PublishCrl(pki(), CrlName("r1"), absl::Hours(2)));
-  absl::StatusOr<bool> changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_TRUE(*changed);
+  EXPECT_EQ(RefreshOutcome(**revocations), kChanged);
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kInspection), kNotRevoked);
 
   ASSERT_TRUE(RevokeInCaDatabase(pki(), kInspection));
   ASSERT_TRUE(PublishCrl(pki(), CrlName("r2"), absl::Hours(1)));
-  changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_TRUE(*changed);
+  EXPECT_EQ(RefreshOutcome(**revocations), kChanged);
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kInspection), kRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
@@ -462,9 +456,7 @@ TEST_F(CertificateRevocationsTest, CrlWithLatestLastUpdateCountsAlone) {
 
   fs::copy_file(index_before, index, fs::copy_options::overwrite_existing);
   ASSERT_TRUE(PublishCrl(pki(), CrlName("r1"), absl::Hours(1)));
-  absl::StatusOr<bool> changed = (*revocations)->Refresh();
-  ASSERT_TRUE(changed.ok()) << changed.status();
-  EXPECT_TRUE(*changed);
+  EXPECT_EQ(RefreshOutcome(**revocations), kChanged);
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kNotRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_EQ((*revocations)->revoked_count(), 1u);
