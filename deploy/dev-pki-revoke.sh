@@ -20,10 +20,10 @@
 # restarts (the hub's own CRL check, which re-reads changed files, still
 # catches it within tls.refresh_interval_seconds); a new .rN is used by both
 # at once (tested in tests/e2e/certificate_rotation_e2e_test.cc). Of several
-# CRLs of one CA, OpenSSL uses the one with the latest lastUpdate, so the new CRL's lastUpdate
-# is made later than every published one (lastUpdate has whole seconds: of two
-# CRLs made within a second the second is dated a second ahead, and until
-# then OpenSSL keeps using the previous one).
+# CRLs of one CA, OpenSSL uses the one with the latest lastUpdate, so the new
+# CRL's lastUpdate is made later than every published one (lastUpdate has
+# whole seconds: of two CRLs made within a second the second is dated a
+# second ahead, and until then OpenSSL keeps using the previous one).
 # Do not delete lower-numbered files while the hub runs: the lookup stops at
 # the first missing suffix. To tidy up, stop the hub, keep only the newest
 # CRL as <ca-hash>.r0, start it again.

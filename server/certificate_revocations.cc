@@ -4,8 +4,11 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -14,7 +17,10 @@
 #include <optional>
 #include <system_error>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 namespace sx::server {
 namespace {
@@ -34,10 +40,21 @@ BioPtr MemoryBio(absl::string_view data) {
   return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
 }
 
-std::optional<std::string> ReadWholeFile(const std::filesystem::path& path) {
+std::optional<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return std::nullopt;
   return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+// OpenSSL's hashed-directory name of a CRL: eight hex digits, ".r", a
+// number. OpenSSL reads no other file of the directory; neither do we.
+bool IsCrlFileName(absl::string_view name) {
+  const size_t dot = name.find(".r");
+  if (dot != 8 || name.size() == 10) return false;
+  return std::all_of(name.begin(), name.begin() + 8,
+                     [](char c) { return absl::ascii_isxdigit(c); }) &&
+         std::all_of(name.begin() + 10, name.end(),
+                     [](char c) { return absl::ascii_isdigit(c); });
 }
 
 std::vector<X509Ptr> ReadCertificates(absl::string_view pem) {
@@ -62,13 +79,12 @@ CrlPtr ParseCrl(absl::string_view bytes) {
   return crl;
 }
 
-std::string NameDer(const X509_NAME* name) {
-  unsigned char* der = nullptr;
-  const int length = i2d_X509_NAME(name, &der);
-  if (length <= 0) return "";
-  std::string bytes(reinterpret_cast<char*>(der), length);
-  OPENSSL_free(der);
-  return bytes;
+// A CA certificate's SHA-256, which tells apart CAs of the same name.
+std::string CaId(X509* ca) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (X509_digest(ca, EVP_sha256(), digest, &length) != 1) return "";
+  return std::string(reinterpret_cast<char*>(digest), length);
 }
 
 std::string SerialHex(const ASN1_INTEGER* serial) {
@@ -80,73 +96,88 @@ std::string SerialHex(const ASN1_INTEGER* serial) {
   return text;
 }
 
-std::string RevocationKey(const X509_NAME* issuer, const ASN1_INTEGER* serial) {
-  return absl::StrCat(NameDer(issuer), "/", SerialHex(serial));
+std::string RevocationKey(const std::string& ca_id,
+                          const ASN1_INTEGER* serial) {
+  return absl::StrCat(ca_id, "/", SerialHex(serial));
 }
 
 }  // namespace
+
+struct CertificateRevocations::Snapshot {
+  uint64_t generation = 0;
+  std::vector<X509Ptr> authorities;
+  std::vector<std::string> authority_ids;
+  // RevocationKey of each revoked certificate.
+  absl::flat_hash_set<std::string> revoked;
+  std::vector<std::string> skipped;
+};
 
 absl::StatusOr<std::unique_ptr<CertificateRevocations>>
 CertificateRevocations::Load(std::string crl_directory, std::string ca_file) {
   std::unique_ptr<CertificateRevocations> revocations(
       new CertificateRevocations(std::move(crl_directory), std::move(ca_file)));
-  absl::StatusOr<bool> read = revocations->Refresh();
+  absl::StatusOr<RefreshResult> read = revocations->Refresh();
   if (!read.ok()) return read.status();
   return revocations;
 }
 
-absl::StatusOr<std::string> CertificateRevocations::DirectoryFingerprint()
-    const {
-  std::vector<std::string> entries;
+absl::StatusOr<std::string> CertificateRevocations::FilesFingerprint() const {
+  std::vector<std::string> paths = {ca_file_};
   std::error_code error;
   for (std::filesystem::directory_iterator it(crl_directory_, error), end;
        !error && it != end; it.increment(error)) {
-    std::error_code stat_error;
-    if (!it->is_regular_file(stat_error)) continue;
-    const auto size = it->file_size(stat_error);
-    const auto time = it->last_write_time(stat_error);
-    if (stat_error) continue;  // gone since listed: the next refresh sees it
-    entries.push_back(absl::StrCat(it->path().filename().string(), " ", size,
-                                   " ", time.time_since_epoch().count()));
+    if (IsCrlFileName(it->path().filename().string())) {
+      paths.push_back(it->path().string());
+    }
   }
   if (error) {
     return absl::FailedPreconditionError(
         absl::StrCat("tls.crl_directory: cannot list ", crl_directory_, ": ",
                      error.message()));
   }
-  // The CA file too: a new CA certificate changes which CRLs count.
-  std::error_code ca_error;
-  const auto ca_time = std::filesystem::last_write_time(ca_file_, ca_error);
-  entries.push_back(absl::StrCat("ca ", ca_time.time_since_epoch().count()));
-  std::sort(entries.begin(), entries.end());
+  std::sort(paths.begin() + 1, paths.end());
   std::string fingerprint;
-  for (const std::string& entry : entries) {
-    absl::StrAppend(&fingerprint, entry, "\n");
+  for (const std::string& path : paths) {
+    struct stat info {};
+    if (stat(path.c_str(), &info) != 0) {
+      absl::StrAppend(&fingerprint, path, " missing\n");
+      continue;
+    }
+    // Tools that keep a file's modification time (cp -p, rsync -t) still
+    // give it a new inode or change time.
+    absl::StrAppend(&fingerprint, path, " ", info.st_size, " ", info.st_ino,
+                    " ", info.st_mtim.tv_sec, ".", info.st_mtim.tv_nsec, " ",
+                    info.st_ctim.tv_sec, ".", info.st_ctim.tv_nsec, "\n");
   }
   return fingerprint;
 }
 
-absl::StatusOr<std::pair<CertificateRevocations::RevokedSet,
-                         std::vector<std::string>>>
-CertificateRevocations::ReadAll() const {
+absl::StatusOr<std::shared_ptr<const CertificateRevocations::Snapshot>>
+CertificateRevocations::ReadAll(uint64_t generation) const {
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->generation = generation;
   const std::optional<std::string> ca_pem = ReadWholeFile(ca_file_);
-  const std::vector<X509Ptr> authorities =
-      ReadCertificates(ca_pem.value_or(""));
-  if (authorities.empty()) {
+  if (!ca_pem.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("tls.ca_file: cannot read ", ca_file_));
+  }
+  snapshot->authorities = ReadCertificates(*ca_pem);
+  if (snapshot->authorities.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "tls.ca_file: no CA certificate in ", ca_file_,
         " to check the CRLs' signatures with"));
   }
+  for (const X509Ptr& ca : snapshot->authorities) {
+    snapshot->authority_ids.push_back(CaId(ca.get()));
+  }
 
-  // Per issuing CA (subject name, DER): its CRL with the latest lastUpdate.
-  absl::flat_hash_map<std::string, CrlPtr> latest;
-  std::vector<std::string> skipped;
   std::vector<std::filesystem::path> paths;
   std::error_code error;
   for (std::filesystem::directory_iterator it(crl_directory_, error), end;
        !error && it != end; it.increment(error)) {
-    std::error_code stat_error;
-    if (it->is_regular_file(stat_error)) paths.push_back(it->path());
+    if (IsCrlFileName(it->path().filename().string())) {
+      paths.push_back(it->path());
+    }
   }
   if (error) {
     return absl::FailedPreconditionError(
@@ -154,31 +185,48 @@ CertificateRevocations::ReadAll() const {
                      error.message()));
   }
   std::sort(paths.begin(), paths.end());
+
+  // Per signing CA (index into authorities): its CRL with the latest
+  // lastUpdate.
+  absl::flat_hash_map<size_t, CrlPtr> latest;
   for (const std::filesystem::path& path : paths) {
     const std::string name = path.filename().string();
-    const std::optional<std::string> bytes = ReadWholeFile(path);
-    if (!bytes.has_value()) {
-      skipped.push_back(absl::StrCat(name, ": cannot be read"));
-      continue;
-    }
-    CrlPtr crl = ParseCrl(*bytes);
+    const std::optional<std::string> bytes = ReadWholeFile(path.string());
+    CrlPtr crl = bytes.has_value() ? ParseCrl(*bytes) : nullptr;
     if (crl == nullptr) {
-      skipped.push_back(absl::StrCat(name, ": not a CRL"));
-      continue;
+      // Skipping it could bring back certificates it revokes (an older CRL
+      // would count instead): refuse the whole read.
+      return absl::FailedPreconditionError(absl::StrCat(
+          "tls.crl_directory: ", name,
+          " is not a readable CRL (being written? replace CRL files by "
+          "renaming a complete file over them)"));
     }
     const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
-    const auto signer = std::find_if(
-        authorities.begin(), authorities.end(), [&](const X509Ptr& ca) {
-          return X509_NAME_cmp(X509_get_subject_name(ca.get()), issuer) == 0 &&
-                 X509_CRL_verify(crl.get(), X509_get0_pubkey(ca.get())) == 1;
-        });
+    bool issuer_known = false;
+    std::optional<size_t> signer;
+    for (size_t i = 0; i < snapshot->authorities.size(); ++i) {
+      X509* ca = snapshot->authorities[i].get();
+      if (X509_NAME_cmp(X509_get_subject_name(ca), issuer) != 0) continue;
+      issuer_known = true;
+      if (X509_CRL_verify(crl.get(), X509_get0_pubkey(ca)) == 1) {
+        signer = i;
+        break;
+      }
+    }
     ERR_clear_error();
-    if (signer == authorities.end()) {
-      skipped.push_back(
-          absl::StrCat(name, ": not issued and signed by a CA of tls.ca_file"));
+    if (!signer.has_value()) {
+      if (issuer_known) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "tls.crl_directory: ", name,
+            " names a CA of tls.ca_file as its issuer, but that CA's key "
+            "does not verify its signature"));
+      }
+      snapshot->skipped.push_back(absl::StrCat(
+          name, ": issued by a CA that is not in tls.ca_file; the hub does "
+                "not check it itself"));
       continue;
     }
-    CrlPtr& kept = latest[NameDer(issuer)];
+    CrlPtr& kept = latest[*signer];
     if (kept == nullptr ||
         ASN1_TIME_compare(X509_CRL_get0_lastUpdate(crl.get()),
                           X509_CRL_get0_lastUpdate(kept.get())) > 0) {
@@ -186,71 +234,98 @@ CertificateRevocations::ReadAll() const {
     }
   }
 
-  RevokedSet revoked;
-  for (const auto& [issuer, crl] : latest) {
+  for (const auto& [ca, crl] : latest) {
     STACK_OF(X509_REVOKED)* entries = X509_CRL_get_REVOKED(crl.get());
     for (int i = 0; i < sk_X509_REVOKED_num(entries); ++i) {
-      const X509_REVOKED* entry = sk_X509_REVOKED_value(entries, i);
-      revoked.insert(RevocationKey(X509_CRL_get_issuer(crl.get()),
-                                   X509_REVOKED_get0_serialNumber(entry)));
+      snapshot->revoked.insert(RevocationKey(
+          snapshot->authority_ids[ca],
+          X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(entries, i))));
     }
   }
-  return std::make_pair(std::move(revoked), std::move(skipped));
+  return snapshot;
 }
 
-absl::StatusOr<bool> CertificateRevocations::Refresh() {
-  absl::StatusOr<std::string> fingerprint = DirectoryFingerprint();
+absl::StatusOr<CertificateRevocations::RefreshResult>
+CertificateRevocations::Refresh() {
+  absl::StatusOr<std::string> fingerprint = FilesFingerprint();
   if (!fingerprint.ok()) return fingerprint.status();
+  uint64_t generation = 1;
   {
     absl::MutexLock lock(&mu_);
-    if (revoked_ != nullptr && *fingerprint == fingerprint_) return false;
+    if (snapshot_ != nullptr) {
+      if (*fingerprint == fingerprint_) return RefreshResult::kFilesUnchanged;
+      generation = snapshot_->generation + 1;
+    }
   }
-  auto read = ReadAll();
+  absl::StatusOr<std::shared_ptr<const Snapshot>> read = ReadAll(generation);
   if (!read.ok()) return read.status();
-  auto revoked = std::make_shared<const RevokedSet>(std::move(read->first));
   absl::MutexLock lock(&mu_);
-  const bool changed = revoked_ == nullptr || *revoked_ != *revoked;
+  const bool changed =
+      snapshot_ == nullptr || snapshot_->revoked != (*read)->revoked;
   fingerprint_ = *std::move(fingerprint);
-  revoked_ = std::move(revoked);
-  skipped_ = std::move(read->second);
-  return changed;
+  snapshot_ = *std::move(read);
+  return changed ? RefreshResult::kRevocationsChanged
+                 : RefreshResult::kSameRevocations;
+}
+
+std::shared_ptr<const CertificateRevocations::Snapshot>
+CertificateRevocations::snapshot() const {
+  absl::MutexLock lock(&mu_);
+  return snapshot_;
 }
 
 absl::StatusOr<bool> CertificateRevocations::IsRevoked(
     absl::string_view certificate_pem) const {
-  std::string key;
+  const std::shared_ptr<const Snapshot> current = snapshot();
+  std::vector<std::string> keys;
+  bool known = false;
   {
     absl::MutexLock lock(&parsed_mu_);
-    const auto known = key_of_pem_.find(certificate_pem);
-    if (known != key_of_pem_.end()) key = known->second;
+    if (parsed_generation_ != current->generation) {
+      keys_of_pem_.clear();
+      parsed_generation_ = current->generation;
+    }
+    const auto found = keys_of_pem_.find(certificate_pem);
+    if (found != keys_of_pem_.end()) {
+      keys = found->second;
+      known = true;
+    }
   }
-  if (key.empty()) {
+  if (!known) {
     BioPtr bio = MemoryBio(certificate_pem);
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     ERR_clear_error();
     if (cert == nullptr) {
       return absl::InvalidArgumentError("peer certificate does not parse");
     }
-    key = RevocationKey(X509_get_issuer_name(cert.get()),
-                        X509_get0_serialNumber(cert.get()));
+    // Every CA of ca_file that issued it (by name and key identifier).
+    for (size_t i = 0; i < current->authorities.size(); ++i) {
+      if (X509_check_issued(current->authorities[i].get(), cert.get()) ==
+          X509_V_OK) {
+        keys.push_back(RevocationKey(current->authority_ids[i],
+                                     X509_get0_serialNumber(cert.get())));
+      }
+    }
+    ERR_clear_error();
     absl::MutexLock lock(&parsed_mu_);
     // Bounded: certificates rotate, and a hub must not grow forever with
     // them; starting over costs one parse per certificate in use.
-    if (key_of_pem_.size() >= 4096) key_of_pem_.clear();
-    key_of_pem_.emplace(certificate_pem, key);
+    if (keys_of_pem_.size() >= 4096) keys_of_pem_.clear();
+    if (parsed_generation_ == current->generation) {
+      keys_of_pem_.emplace(certificate_pem, keys);
+    }
   }
-  absl::MutexLock lock(&mu_);
-  return revoked_->contains(key);
+  return std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
+    return current->revoked.contains(key);
+  });
 }
 
 std::vector<std::string> CertificateRevocations::skipped() const {
-  absl::MutexLock lock(&mu_);
-  return skipped_;
+  return snapshot()->skipped;
 }
 
 size_t CertificateRevocations::revoked_count() const {
-  absl::MutexLock lock(&mu_);
-  return revoked_->size();
+  return snapshot()->revoked.size();
 }
 
 }  // namespace sx::server

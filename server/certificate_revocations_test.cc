@@ -117,11 +117,13 @@ std::string SkippedText(const CertificateRevocations& revocations) {
 constexpr char kChanged[] = "changed";
 constexpr char kUnchanged[] = "unchanged";
 
-// What Refresh() said: kChanged, kUnchanged, or its error.
+// What Refresh() said: kChanged if the revoked set changed, kUnchanged if
+// not (whether or not it re-read the files), or its error.
 std::string RefreshOutcome(CertificateRevocations& revocations) {
-  absl::StatusOr<bool> changed = revocations.Refresh();
-  if (!changed.ok()) return changed.status().ToString();
-  return *changed ? kChanged : kUnchanged;
+  using Result = CertificateRevocations::RefreshResult;
+  absl::StatusOr<Result> result = revocations.Refresh();
+  if (!result.ok()) return result.status().ToString();
+  return *result == Result::kRevocationsChanged ? kChanged : kUnchanged;
 }
 
 class CertificateRevocationsTest : public ::testing::Test {
@@ -307,7 +309,9 @@ TEST_F(CertificateRevocationsTest, CrlInDerFormCounts) {
 // another key, listing this PKI's audit-bureau certificate: only the
 // signature tells it apart, and it must not replace this CA's own CRL even
 // though its lastUpdate is later.
-TEST_F(CertificateRevocationsTest, CrlSignedByAnotherCaIsIgnoredAndReported) {
+TEST_F(CertificateRevocationsTest,
+       CrlThatNoConfiguredCaKeyVerifiesFailsTheReadAndKeepsThePrevious) {
+  // Another CA of the same name ("SX Dev Root CA") but another key.
   const std::string foreign = work_.Sub("foreign-pki");
   ASSERT_TRUE(MakeDevPki(foreign));
   fs::copy_file(absl::StrCat(pki(), "/", kAudit, ".crt"),
@@ -319,29 +323,46 @@ TEST_F(CertificateRevocationsTest, CrlSignedByAnotherCaIsIgnoredAndReported) {
   auto revocations = LoadPki();
   ASSERT_TRUE(revocations.ok()) << revocations.status();
   fs::copy_file(foreign + "/crl/" + foreign_crl, crl_dir() + "/" + foreign_crl);
-  EXPECT_EQ(RefreshOutcome(**revocations), kUnchanged)
-      << "the revoked set should not change";
+  const std::string outcome = RefreshOutcome(**revocations);
+  EXPECT_TRUE(absl::StrContains(outcome, foreign_crl)) << outcome;
+  EXPECT_TRUE(absl::StrContains(outcome, "does not verify")) << outcome;
+  // The previous CRLs stay.
   EXPECT_EQ(StateOfCert(**revocations, kAudit), kNotRevoked);
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_EQ((*revocations)->revoked_count(), 1u);
-  EXPECT_TRUE(SkippedMentions(**revocations, foreign_crl))
-      << SkippedText(**revocations);
 
-  // The same from a fresh Load.
+  // A fresh Load refuses, naming the file.
   revocations = LoadPki();
-  ASSERT_TRUE(revocations.ok()) << revocations.status();
-  EXPECT_EQ(StateOfCert(**revocations, kAudit), kNotRevoked);
-  EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
-  EXPECT_TRUE(SkippedMentions(**revocations, foreign_crl))
-      << SkippedText(**revocations);
+  ASSERT_FALSE(revocations.ok());
+  EXPECT_TRUE(absl::StrContains(revocations.status().message(), foreign_crl))
+      << revocations.status();
 
-  // With the other CA configured, the same file does revoke audit-bureau: so
-  // above it was the signature that made the difference.
+  // With the other CA configured, its CRL counts, but only for certificates
+  // that CA issued: audit-bureau's serial is on it, yet our CA issued
+  // audit-bureau's certificate, so it is not revoked.
+  ASSERT_TRUE(fs::remove(crl_dir() + "/" + CrlName("r0")));
   revocations = CertificateRevocations::Load(crl_dir(), foreign + "/ca.crt");
   ASSERT_TRUE(revocations.ok()) << revocations.status();
-  EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
-  EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kNotRevoked);
-  EXPECT_TRUE(SkippedMentions(**revocations, CrlName("r0")))
+  // Its own negative/revoked and audit-bureau's serial.
+  EXPECT_EQ((*revocations)->revoked_count(), 2u);
+  EXPECT_EQ(StateOfCert(**revocations, kAudit), kNotRevoked);
+}
+
+TEST_F(CertificateRevocationsTest, CrlOfACaNotInTheCaFileIsSkippedAndReported) {
+  // A CA of another name, as an intermediate CA's CRL would be.
+  const std::string other = work_.Sub("other-pki");
+  ASSERT_TRUE(MakeDevPki(other));
+  ASSERT_TRUE(Shell(absl::StrCat(
+      "cd '", other, "' && openssl req -x509 -new -key ca.key -days 30 ",
+      "-subj '/CN=Another CA' -out ca.crt >/dev/null 2>&1")));
+  ASSERT_TRUE(PublishCrl(other, "0badcafe.r0", absl::Hours(1)));
+
+  auto revocations = LoadPki();
+  ASSERT_TRUE(revocations.ok()) << revocations.status();
+  fs::copy_file(other + "/crl/0badcafe.r0", crl_dir() + "/0badcafe.r0");
+  EXPECT_EQ(RefreshOutcome(**revocations), kUnchanged);
+  EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
+  EXPECT_TRUE(SkippedMentions(**revocations, "0badcafe.r0"))
       << SkippedText(**revocations);
 }
 
@@ -356,27 +377,43 @@ TEST_F(CertificateRevocationsTest, CaFileWithSeveralCertificatesCountsEach) {
   EXPECT_EQ((*revocations)->revoked_count(), 1u);
 }
 
-TEST_F(CertificateRevocationsTest, FilesThatAreNotCrlsAreSkipped) {
+TEST_F(CertificateRevocationsTest, FilesNotNamedLikeCrlsAreIgnored) {
+  // OpenSSL reads only <hash>.rN from the directory; so does the hub.
   ASSERT_TRUE(WriteFile(crl_dir() + "/README", "CRLs of the dev CA.\n"));
-  ASSERT_TRUE(WriteFile(crl_dir() + "/" + CrlName("r1"), "not a CRL\n"));
-
+  fs::copy_file(absl::StrCat(pki(), "/", kAudit, ".crt"),
+                crl_dir() + "/audit-bureau.pem");
   auto revocations = LoadPki();
   ASSERT_TRUE(revocations.ok()) << revocations.status();
   EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
   EXPECT_EQ((*revocations)->revoked_count(), 1u);
-  EXPECT_TRUE(SkippedMentions(**revocations, "README"))
-      << SkippedText(**revocations);
-  EXPECT_TRUE(SkippedMentions(**revocations, CrlName("r1")))
-      << SkippedText(**revocations);
+  EXPECT_TRUE((*revocations)->skipped().empty()) << SkippedText(**revocations);
+}
 
-  // A certificate is PEM too, but no CRL.
-  fs::copy_file(absl::StrCat(pki(), "/", kAudit, ".crt"),
-                crl_dir() + "/audit-bureau.pem");
-  EXPECT_EQ(RefreshOutcome(**revocations), kUnchanged)
-      << "the revoked set should not change";
-  EXPECT_EQ(StateOfCert(**revocations, kRevokedByDevPki), kRevoked);
-  EXPECT_TRUE(SkippedMentions(**revocations, "audit-bureau.pem"))
-      << SkippedText(**revocations);
+TEST_F(CertificateRevocationsTest,
+       UnreadableCrlFileFailsTheReadAndKeepsThePrevious) {
+  ASSERT_TRUE(RunDevPkiRevoke(pki(), kAudit));
+  auto revocations = LoadPki();
+  ASSERT_TRUE(revocations.ok()) << revocations.status();
+  ASSERT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
+
+  // The newest CRL caught half written: skipping it would bring back
+  // audit-bureau, which only it revokes.
+  const std::string newest = crl_dir() + "/" + CrlName("r1");
+  const std::string whole = ReadFile(newest);
+  ASSERT_TRUE(WriteFile(newest, whole.substr(0, whole.size() / 2)));
+  const std::string outcome = RefreshOutcome(**revocations);
+  EXPECT_TRUE(absl::StrContains(outcome, CrlName("r1"))) << outcome;
+  EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
+  // A fresh Load refuses, naming the file.
+  auto fresh = LoadPki();
+  ASSERT_FALSE(fresh.ok());
+  EXPECT_TRUE(absl::StrContains(fresh.status().message(), CrlName("r1")))
+      << fresh.status();
+
+  // Once the file is whole again, the next refresh reads it.
+  ASSERT_TRUE(WriteFile(newest, whole));
+  EXPECT_EQ(RefreshOutcome(**revocations), kUnchanged);
+  EXPECT_EQ(StateOfCert(**revocations, kAudit), kRevoked);
 }
 
 TEST_F(CertificateRevocationsTest, IsRevokedFailsOnTextThatIsNotACertificate) {

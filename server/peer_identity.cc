@@ -19,7 +19,8 @@ absl::StatusOr<core::Identity> IdentityOfUri(absl::string_view uri,
   return *identity;
 }
 
-absl::Status CheckNotRevoked(absl::string_view certificate_pem,
+absl::Status CheckNotRevoked(absl::string_view uri,
+                             absl::string_view certificate_pem,
                              const CertificateRevocations* revocations) {
   if (revocations == nullptr) return absl::OkStatus();
   absl::StatusOr<bool> revoked = revocations->IsRevoked(certificate_pem);
@@ -27,9 +28,10 @@ absl::Status CheckNotRevoked(absl::string_view certificate_pem,
     return absl::UnauthenticatedError(revoked.status().message());
   }
   if (*revoked) {
-    return absl::UnauthenticatedError(
-        "the client certificate is revoked (a CRL in tls.crl_directory lists "
-        "it)");
+    return absl::UnauthenticatedError(absl::StrCat(
+        "the client certificate is revoked: a CRL in tls.crl_directory lists "
+        "this certificate of ",
+        uri));
   }
   return absl::OkStatus();
 }
@@ -61,7 +63,7 @@ class ClientIdentityVerifier final
     }
     const grpc::string_ref pem = request->peer_cert();
     const absl::Status current = CheckNotRevoked(
-        absl::string_view(pem.data(), pem.size()), revocations_.get());
+        uri, absl::string_view(pem.data(), pem.size()), revocations_.get());
     *sync_status = current.ok() ? grpc::Status::OK : Refuse(current.message());
     return true;
   }
@@ -89,8 +91,8 @@ absl::StatusOr<core::Identity> IdentityOfPeer(
     return absl::UnauthenticatedError(
         "the client certificate carries no single SPIFFE id (URI SAN)");
   }
-  absl::StatusOr<core::Identity> identity = IdentityOfUri(
-      absl::string_view(ids[0].data(), ids[0].size()), config);
+  const absl::string_view uri(ids[0].data(), ids[0].size());
+  absl::StatusOr<core::Identity> identity = IdentityOfUri(uri, config);
   if (!identity.ok() || revocations == nullptr) return identity;
   const std::vector<grpc::string_ref> pems =
       auth.FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
@@ -98,7 +100,7 @@ absl::StatusOr<core::Identity> IdentityOfPeer(
     return absl::UnauthenticatedError("no client certificate on the call");
   }
   absl::Status current = CheckNotRevoked(
-      absl::string_view(pems[0].data(), pems[0].size()), revocations);
+      uri, absl::string_view(pems[0].data(), pems[0].size()), revocations);
   if (!current.ok()) return current;
   return identity;
 }

@@ -1,8 +1,9 @@
 // Who is calling, from the peer certificate only. The handshake verifier
 // refuses certificates without exactly one URI SAN naming a configured
 // identity, and revoked ones; the per-call lookup repeats both checks against
-// the current config and CRLs, so that an identity removed by a reload, or a
-// certificate revoked by a new CRL, loses access at once, even on a
+// the current config and CRLs, so that an identity removed by a reload loses
+// access at once, and a certificate revoked by a new CRL once the hub has
+// re-read the CRLs (every tls.refresh_interval_seconds), even on a
 // connection made before.
 #pragma once
 

@@ -30,19 +30,27 @@ void RevocationWatcher::Run() {
       absl::MutexLock lock(&mu_);
       if (mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_)) return;
     }
-    absl::StatusOr<bool> refreshed = revocations_->Refresh();
+    absl::StatusOr<CertificateRevocations::RefreshResult> refreshed =
+        revocations_->Refresh();
     if (!refreshed.ok()) {
-      LogLine(absl::StrCat("CRL refresh failed, keeping the previous CRLs: ",
+      // Logged on every attempt until someone repairs the file: a CRL that
+      // does not count is a revocation that does not hold.
+      LogLine(absl::StrCat("CRLs not re-read, the previous ones stay: ",
                            refreshed.status().message()));
       continue;
     }
-    if (!*refreshed) continue;
-    std::string skipped = absl::StrJoin(revocations_->skipped(), "; ");
-    LogLine(absl::StrCat("CRLs changed: ", revocations_->revoked_count(),
+    if (*refreshed == CertificateRevocations::RefreshResult::kFilesUnchanged) {
+      continue;
+    }
+    const std::string skipped = absl::StrJoin(revocations_->skipped(), "; ");
+    LogLine(absl::StrCat("CRLs re-read: ", revocations_->revoked_count(),
                          " certificates revoked",
                          skipped.empty() ? "" : absl::StrCat("; skipped ",
                                                              skipped)));
-    changed_();
+    if (*refreshed ==
+        CertificateRevocations::RefreshResult::kRevocationsChanged) {
+      changed_();
+    }
   }
 }
 
