@@ -90,12 +90,21 @@ grpc::ServerWriteReactor<v1::InboxEntry>* ExchangeService::StreamInbox(
   }
   record.Log(absl::OkStatus(), "");
   // The connection's certificate, to check again when the config or the
-  // CRLs change while the stream is open.
+  // CRLs change while the stream is open. It must still name the same
+  // agency: a reload may map its URI to another one.
   InboxStream::Reauthenticator reauthenticate =
-      [this, auth = context->auth_context()] {
-        return AuthenticatePeer(auth.get(), *core_.config(), revocations_,
-                                core::Service::kExchange)
-            .status();
+      [this, auth = context->auth_context(), opened_as = *caller] {
+        absl::StatusOr<core::Identity> now = AuthenticatePeer(
+            auth.get(), *core_.config(), revocations_,
+            core::Service::kExchange);
+        if (!now.ok()) return now.status();
+        if (now->kind != opened_as.kind || now->name != opened_as.name) {
+          return absl::UnauthenticatedError(absl::StrCat(
+              "the client certificate now names \"", now->name,
+              "\"; this inbox stream was opened as \"", opened_as.name,
+              "\""));
+        }
+        return absl::OkStatus();
       };
   return new InboxStream(
       core_, notifier_, *caller, std::move(reauthenticate),

@@ -23,8 +23,9 @@ class InboxWaiter {
   virtual void Reauthenticate() = 0;
 };
 
-// Thread-safe. Wake() runs under the notifier's lock, so once Unsubscribe
-// returns the waiter is never called again and may be destroyed.
+// Thread-safe. Wake() and Reauthenticate() run under the notifier's lock, so
+// once Unsubscribe returns the waiter is never called again and may be
+// destroyed.
 class InboxNotifier {
  public:
   // False if the agency already holds `max_streams` streams.

@@ -32,6 +32,9 @@ InboxStream::InboxStream(core::ExchangeCore& core, InboxNotifier& notifier,
                      "limits.max_inbox_streams_per_agency")));
     return;
   }
+  // A config reload or new CRL between the caller's authentication and
+  // Subscribe would not have reached this stream: check once more.
+  if (EndIfNoLongerAllowed()) return;
   Pump();
 }
 
@@ -88,9 +91,11 @@ void InboxStream::OnWriteDone(bool ok) {
 
 void InboxStream::Wake() { Pump(); }
 
-void InboxStream::Reauthenticate() {
+void InboxStream::Reauthenticate() { EndIfNoLongerAllowed(); }
+
+bool InboxStream::EndIfNoLongerAllowed() {
   const absl::Status allowed = reauthenticate_();
-  if (allowed.ok()) return;
+  if (allowed.ok()) return false;
   LogLine(absl::StrCat("StreamInbox caller=", caller_.name,
                        " ended: ", allowed.message()));
   std::optional<grpc::Status> finish;
@@ -99,6 +104,7 @@ void InboxStream::Reauthenticate() {
     finish = FinishOnce(ToGrpcStatus(allowed));
   }
   if (finish.has_value()) Finish(*finish);
+  return true;
 }
 
 void InboxStream::OnCancel() {

@@ -20,7 +20,8 @@ class InboxStream final
     : public grpc::ServerWriteReactor<supervision::v1::InboxEntry>,
       public InboxWaiter {
  public:
-  // How to check the caller again (see InboxWaiter::Reauthenticate).
+  // How to check the caller again (see InboxWaiter::Reauthenticate): OK
+  // while the connection's certificate still names the stream's caller.
   using Reauthenticator = std::function<absl::Status()>;
 
   // Finishes at once with RESOURCE_EXHAUSTED if the agency already holds
@@ -36,6 +37,9 @@ class InboxStream final
   void Reauthenticate() override;
 
  private:
+  // Ends the stream (UNAUTHENTICATED) if the caller no longer passes
+  // `reauthenticate_`; true if it did.
+  bool EndIfNoLongerAllowed() ABSL_LOCKS_EXCLUDED(mu_);
   // Starts the next write if none is in flight and an entry is available.
   void Pump() ABSL_LOCKS_EXCLUDED(mu_);
   // Marks the stream finished; returns the status to pass to Finish() (after

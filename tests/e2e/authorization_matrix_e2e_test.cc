@@ -933,34 +933,38 @@ TEST_F(AuthorizationMatrixE2eTest, NonPartyCannotTellWhetherAReferralExists) {
   }
 }
 
-TEST_F(AuthorizationMatrixE2eTest,
-       IdentityTheHubNoLongerKnowsIsUnauthenticatedOnEveryMethod) {
-  // stationed-housing connects while configured...
-  PartyClient housing(hub_->Channel(kStationedHousing), kStationedHousing);
-  ASSERT_TRUE(housing.Call(Method::kListReferrals, "").ok());
-  // ...with its inbox stream open.
-  auto housing_stub =
-      v1::ExchangeService::NewStub(hub_->Channel(kStationedHousing));
-  grpc::ClientContext stream_context;
-  stream_context.set_deadline(std::chrono::system_clock::now() +
-                              std::chrono::seconds(30));
-  auto stream =
-      housing_stub->StreamInbox(&stream_context, v1::StreamInboxRequest());
+// An inbox stream of stationed-housing, open until the test ends.
+struct OpenInbox {
+  std::unique_ptr<v1::ExchangeService::Stub> stub;
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::InboxEntry>> reader;
+};
+
+// Opens `inbox` as stationed-housing and waits for the hub to log it.
+void OpenHousingInbox(HubProcess& hub, OpenInbox& inbox) {
+  inbox.stub = v1::ExchangeService::NewStub(hub.Channel(kStationedHousing));
+  inbox.context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::seconds(30));
+  inbox.reader =
+      inbox.stub->StreamInbox(&inbox.context, v1::StreamInboxRequest());
   const auto opened_by =
       std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (hub_->ReadLog().find("StreamInbox caller=stationed-housing") ==
+  while (hub.ReadLog().find("StreamInbox caller=stationed-housing") ==
              std::string::npos &&
          std::chrono::steady_clock::now() < opened_by) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_NE(hub_->ReadLog().find("StreamInbox caller=stationed-housing"),
+  ASSERT_NE(hub.ReadLog().find("StreamInbox caller=stationed-housing"),
             std::string::npos)
       << "the stream must be open before the reload";
+}
 
-  // ...then the operator removes it from the config and reloads (SIGHUP).
+// Replaces stationed-housing's line of the hub's config with `replacement`
+// and reloads (SIGHUP), as an operator would.
+void ReplaceHousingAndReload(HubProcess& hub, const std::string& replacement) {
   std::string config;
   {
-    std::ifstream file(hub_->config_path());
+    std::ifstream file(hub.config_path());
     std::stringstream text;
     text << file.rdbuf();
     config = text.str();
@@ -968,17 +972,30 @@ TEST_F(AuthorizationMatrixE2eTest,
   const std::string line_start = "agencies { id: \"stationed-housing\"";
   const size_t at = config.find(line_start);
   ASSERT_NE(at, std::string::npos);
-  config.erase(at, config.find('\n', at) - at);
-  std::ofstream(hub_->config_path()) << config;
-  ASSERT_EQ(kill(hub_->pid(), SIGHUP), 0);
+  config.replace(at, config.find('\n', at) - at, replacement);
+  std::ofstream(hub.config_path()) << config;
+  ASSERT_EQ(kill(hub.pid(), SIGHUP), 0);
   const auto give_up =
       std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (hub_->ReadLog().find("config reloaded") == std::string::npos &&
+  while (hub.ReadLog().find("config reloaded") == std::string::npos &&
          std::chrono::steady_clock::now() < give_up) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_NE(hub_->ReadLog().find("config reloaded"), std::string::npos)
-      << hub_->ReadLog();
+  ASSERT_NE(hub.ReadLog().find("config reloaded"), std::string::npos)
+      << hub.ReadLog();
+}
+
+TEST_F(AuthorizationMatrixE2eTest,
+       IdentityTheHubNoLongerKnowsIsUnauthenticatedOnEveryMethod) {
+  // stationed-housing connects while configured...
+  PartyClient housing(hub_->Channel(kStationedHousing), kStationedHousing);
+  ASSERT_TRUE(housing.Call(Method::kListReferrals, "").ok());
+  // ...with its inbox stream open.
+  OpenInbox inbox;
+  ASSERT_NO_FATAL_FAILURE(OpenHousingInbox(*hub_, inbox));
+
+  // ...then the operator removes it from the config and reloads (SIGHUP).
+  ASSERT_NO_FATAL_FAILURE(ReplaceHousingAndReload(*hub_, ""));
 
   // Its open connection is still there, but every call on it is refused.
   for (Method method : kAllMethods) {
@@ -990,8 +1007,8 @@ TEST_F(AuthorizationMatrixE2eTest,
   }
   // Its open inbox stream ends at the reload, not at its own deadline.
   v1::InboxEntry entry;
-  EXPECT_FALSE(stream->Read(&entry));
-  const grpc::Status ended = stream->Finish();
+  EXPECT_FALSE(inbox.reader->Read(&entry));
+  const grpc::Status ended = inbox.reader->Finish();
   EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAUTHENTICATED)
       << ended.error_message();
   EXPECT_NE(hub_->ReadLog().find("StreamInbox caller=stationed-housing ended"),
@@ -1005,6 +1022,27 @@ TEST_F(AuthorizationMatrixE2eTest,
   EXPECT_TRUE(
       Client(kStationedEducation).Call(Method::kListReferrals, "").ok());
   EXPECT_TRUE(Client(kAdmin).Call(Method::kGetHubStatus, "").ok());
+}
+
+TEST_F(AuthorizationMatrixE2eTest,
+       InboxStreamEndsWhenAReloadGivesItsCertificateToAnotherAgency) {
+  OpenInbox inbox;
+  ASSERT_NO_FATAL_FAILURE(OpenHousingInbox(*hub_, inbox));
+  // The same certificate URI now names another agency: the stream, opened
+  // as stationed-housing, must not go on serving stationed-housing's inbox.
+  ASSERT_NO_FATAL_FAILURE(ReplaceHousingAndReload(
+      *hub_,
+      "agencies { id: \"stationed-housing-renamed\" type: "
+      "\"stationed_group\" display_name: \"驻市住建局纪检监察组\" "
+      "certificate_identity: "
+      "\"spiffe://supervision.example/agency/stationed-housing\" }"));
+  v1::InboxEntry entry;
+  EXPECT_FALSE(inbox.reader->Read(&entry));
+  const grpc::Status ended = inbox.reader->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAUTHENTICATED)
+      << ended.error_message();
+  EXPECT_NE(ended.error_message().find("now names"), std::string::npos)
+      << ended.error_message();
 }
 
 }  // namespace
