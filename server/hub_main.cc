@@ -16,9 +16,11 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -80,6 +82,32 @@ void WriteCheckpoint(storage::Store& store, const std::string& backup_dir) {
                                : store.CreateCheckpoint(directory);
   LogLine(written.ok() ? absl::StrCat("checkpoint written to ", directory)
                        : absl::StrCat("checkpoint failed: ", written.message()));
+}
+
+// The settings a reload cannot apply that differ between `running` and
+// `next`, comma-separated ("" if none).
+std::string RestartOnlyChanges(const supervision::v1::HubConfig& running,
+                               const supervision::v1::HubConfig& next) {
+  std::vector<std::string> changed;
+  auto note = [&changed](bool differs, const char* field) {
+    if (differs) changed.push_back(field);
+  };
+  note(next.hub_id() != running.hub_id(), "hub_id");
+  note(next.data_dir() != running.data_dir(), "data_dir");
+  note(next.listen_address() != running.listen_address(), "listen_address");
+  note(next.metrics_address() != running.metrics_address(), "metrics_address");
+  note(next.limits().max_message_bytes() !=
+           running.limits().max_message_bytes(),
+       "limits.max_message_bytes");
+  note(next.limits().max_metadata_bytes() !=
+           running.limits().max_metadata_bytes(),
+       "limits.max_metadata_bytes");
+  note(next.tls().SerializeAsString() != running.tls().SerializeAsString(),
+       "tls");
+  note(next.audit_log().SerializeAsString() !=
+           running.audit_log().SerializeAsString(),
+       "audit_log");
+  return absl::StrJoin(changed, ", ");
 }
 
 int Run(const std::string& config_path, bool check_only,
@@ -196,8 +224,8 @@ int Run(const std::string& config_path, bool check_only,
       MakeServerCredentials(settings.tls(), [&core] { return core.config(); },
                             revocations);
   if (!credentials.ok()) return Fail(credentials.status());
-  // Open inbox streams of a certificate revoked while they run end within
-  // a refresh interval; new calls are refused at once.
+  // Within a refresh interval of a new CRL, the calls of a certificate it
+  // revokes are refused and its open inbox streams end.
   std::unique_ptr<RevocationWatcher> revocation_watcher;
   if (revocations != nullptr) {
     revocation_watcher = std::make_unique<RevocationWatcher>(
@@ -266,16 +294,10 @@ int Run(const std::string& config_path, bool check_only,
       continue;
     }
     const supervision::v1::HubConfig& next = (*reloaded)->proto();
-    if (next.data_dir() != settings.data_dir() ||
-        next.listen_address() != settings.listen_address() ||
-        next.hub_id() != settings.hub_id() ||
-        next.limits().max_message_bytes() !=
-            settings.limits().max_message_bytes() ||
-        next.limits().max_metadata_bytes() !=
-            settings.limits().max_metadata_bytes()) {
-      LogLine("config reload: hub_id, data_dir, listen_address, "
-              "limits.max_message_bytes and limits.max_metadata_bytes "
-              "changes take effect only after a restart");
+    const std::string restart_only = RestartOnlyChanges(settings, next);
+    if (!restart_only.empty()) {
+      LogLine(absl::StrCat("config reload: changes to ", restart_only,
+                           " take effect only after a restart"));
     }
     call_memory.Resize(size_t{next.limits().max_call_memory_megabytes()}
                        << 20);
