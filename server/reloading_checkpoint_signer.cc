@@ -26,21 +26,35 @@ std::string ReloadingCheckpointSigner::FileStamp() const {
 transparency::CheckpointSigner ReloadingCheckpointSigner::Current() {
   const std::string stamp = FileStamp();
   absl::MutexLock lock(&mu_);
-  if (stamp.empty() || stamp == stamp_) return signer_;
+  if (stamp == stamp_) return signer_;
+  // Said once per state of the file, not on every checkpoint.
+  const bool first_look = stamp != failed_stamp_;
+  if (stamp.empty()) {
+    if (first_look) {
+      LogLine(absl::StrCat("checkpoint signing key ", path_,
+                           " cannot be read, keeping the previous key"));
+    }
+    failed_stamp_ = stamp;
+    return signer_;
+  }
   absl::StatusOr<transparency::CheckpointSigner> reloaded =
       transparency::CheckpointSigner::FromPemFile(path_);
   if (!reloaded.ok()) {
-    LogLine(absl::StrCat("checkpoint signing key ", path_,
-                         " changed but does not load, keeping the previous "
-                         "key: ",
-                         reloaded.status().message()));
+    if (first_look) {
+      LogLine(absl::StrCat("checkpoint signing key ", path_,
+                           " changed but does not load, keeping the "
+                           "previous key: ",
+                           reloaded.status().message()));
+    }
+    failed_stamp_ = stamp;
     return signer_;
   }
   signer_ = *std::move(reloaded);
   stamp_ = stamp;
-  LogLine(absl::StrCat("checkpoint signing key ", path_, " reloaded (",
-                       transparency::SignatureAlgorithmName(signer_.algorithm()),
-                       ")"));
+  failed_stamp_.clear();
+  LogLine(absl::StrCat(
+      "checkpoint signing key ", path_, " reloaded (",
+      transparency::SignatureAlgorithmName(signer_.algorithm()), ")"));
   return signer_;
 }
 

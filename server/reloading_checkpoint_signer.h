@@ -20,8 +20,10 @@ class ReloadingCheckpointSigner {
 
   // The signer for the key file as it is now: re-read if the file's size or
   // modification time changed since the last look. A file that does not
-  // load (e.g. caught half-written) keeps the previous key, and the next
-  // call tries again.
+  // load (e.g. caught half-written) or cannot be read keeps the previous
+  // key, logged once, and the next call tries again. Rotate the key and the
+  // certificate by renaming complete files over the old ones, key first;
+  // auditors keep the old certificate to check older checkpoints.
   transparency::CheckpointSigner Current() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
@@ -32,6 +34,8 @@ class ReloadingCheckpointSigner {
   absl::Mutex mu_;
   transparency::CheckpointSigner signer_ ABSL_GUARDED_BY(mu_);
   std::string stamp_ ABSL_GUARDED_BY(mu_);
+  // The file's stamp when it last failed to load (logged once per stamp).
+  std::string failed_stamp_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sx::server
