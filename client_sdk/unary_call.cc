@@ -92,7 +92,14 @@ class RetryingAsyncCall {
     // destroying it while its callback still runs is safe.
     alarm_ = std::make_unique<grpc::Alarm>();
     alarm_->Set(absl::ToChronoTime(absl::Now() + schedule_.NextPause()),
-                [this](bool /*fired*/) { StartAttempt(); });
+                [this](bool fired) {
+                  if (fired) {
+                    StartAttempt();
+                  } else {  // gRPC is shutting down
+                    AttemptFinished(grpc::Status(grpc::StatusCode::CANCELLED,
+                                                 "retry cancelled"));
+                  }
+                });
   }
 
   RetrySchedule schedule_;

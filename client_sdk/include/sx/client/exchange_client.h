@@ -71,9 +71,10 @@ class ExchangeClient {
   // thread (or, if the call fails at once, before SubmitAsync returns); keep
   // it short, since other calls' results wait behind it. Nothing bounds the
   // number in flight: pace the calls with the callbacks. Destroying the
-  // client waits until every call in flight has run its `done`, so never
-  // destroy it from inside one. The default runs Submit on the calling
-  // thread, so that a fake need not implement it.
+  // client waits until every call in flight has run its `done` (with the hub
+  // down, until their retries give up), so never destroy it from inside one.
+  // The default runs Submit on the calling thread, and so blocks until the
+  // result is there: it exists so that a fake need not implement this.
   virtual void SubmitAsync(const NewReferral& referral, SubmitCallback done,
                            const CallOptions& options = {}) {
     done(Submit(referral, options));
