@@ -1,9 +1,10 @@
 // --mode=hub and --mode=echo: SubmitReferral through the SDK, `inflight`
 // calls in flight on one mTLS connection (one ExchangeClient, as an agency
 // program would have): chains of SubmitAsync, or with --submit=blocking one
-// thread per call running the blocking Submit. With --consumers, an InboxConsumer per recipient streams and
-// acknowledges the inbox (in batches, from its own acknowledging thread) and
-// times each new referral's arrival; with --ack=batched, a raw inbox stream
+// thread per call running the blocking Submit. With --consumers, an
+// InboxConsumer per recipient streams and acknowledges the inbox (in
+// batches, from its own acknowledging thread) and times each new referral's
+// arrival; with --ack=batched, a raw inbox stream
 // per recipient is read by one thread and acknowledged in batches by another,
 // without InboxConsumer's handler and redelivery bookkeeping: a reference
 // point for what the SDK's consumer costs.
@@ -11,7 +12,6 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -157,31 +157,47 @@ class ExchangeTarget final : public BenchTarget {
     for (std::thread& worker : workers) worker.join();
   }
 
+  // Shared with the callbacks, which may still be returning when RunAsync
+  // does.
+  struct AsyncChains {
+    absl::Mutex mu;
+    int running ABSL_GUARDED_BY(mu) = 0;
+    std::atomic<size_t> turns{0};
+  };
+
   // `inflight` chains of SubmitAsync: each call's callback records it and
   // starts the next, on the SDK's threads; this thread only waits.
   void RunAsync(LoadPhases& phases, OperationLog& log) {
-    absl::Mutex mu;
-    int chains = options_.inflight;
-    std::atomic<size_t> turns{0};
-    std::function<void()> start_next = [&] {
-      const Phase phase = phases.Next();
-      if (phase == Phase::kStop) {
-        absl::MutexLock lock(&mu);
-        --chains;
-        return;
-      }
-      const Clock::time_point sent = Clock::now();
-      client_->SubmitAsync(
-          ReferralForTurn(turns.fetch_add(1, std::memory_order_relaxed)),
-          [&, phase, sent](absl::StatusOr<client::Referral> submitted) {
-            Completed(phase, sent, submitted, log);
-            start_next();
-          });
-    };
-    for (int chain = 0; chain < options_.inflight; ++chain) start_next();
-    absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(
-        +[](int* running) { return *running == 0; }, &chains));
+    auto chains = std::make_shared<AsyncChains>();
+    {
+      absl::MutexLock lock(&chains->mu);
+      chains->running = options_.inflight;
+    }
+    for (int chain = 0; chain < options_.inflight; ++chain) {
+      StartNext(chains, phases, log);
+    }
+    absl::MutexLock lock(&chains->mu);
+    chains->mu.Await(absl::Condition(
+        +[](int* running) { return *running == 0; }, &chains->running));
+  }
+
+  void StartNext(const std::shared_ptr<AsyncChains>& chains,
+                 LoadPhases& phases, OperationLog& log) {
+    const Phase phase = phases.Next();
+    if (phase == Phase::kStop) {
+      absl::MutexLock lock(&chains->mu);
+      --chains->running;
+      return;
+    }
+    const size_t turn = chains->turns.fetch_add(1, std::memory_order_relaxed);
+    const Clock::time_point sent = Clock::now();
+    client_->SubmitAsync(
+        ReferralForTurn(turn),
+        [this, chains, &phases, &log, phase,
+         sent](absl::StatusOr<client::Referral> submitted) {
+          Completed(phase, sent, submitted, log);
+          StartNext(chains, phases, log);
+        });
   }
 
   // Reads one inbox stream and acknowledges what it read in batches: the
