@@ -1,4 +1,4 @@
-# sx_cc_test(NAME SOURCES... DEPS... [LABELS...]): one GoogleTest binary
+# sx_cc_test(NAME SOURCES... DEPS... [LABELS label]): one GoogleTest binary
 # registered with ctest. Tests are discovered per case so that ctest -j can
 # spread them over cores.
 include(GoogleTest)
@@ -12,6 +12,8 @@ function(sx_cc_test name)
   # without labels were labelled "TIMEOUT" and kept ctest's default timeout).
   set(properties TIMEOUT 300)
   if(ARG_LABELS)
+    # One label: gtest_discover_tests splits a list value, so of "a;b" only
+    # "a" would survive.
     list(APPEND properties LABELS "${ARG_LABELS}")
   endif()
   gtest_discover_tests(${name}
