@@ -19,7 +19,7 @@ class AdminService final : public v1::AdminService::CallbackService {
  public:
   // `revocations`: null when no tls.crl_directory is configured.
   AdminService(core::AdminCore& core, core::AdminCore::ConfigSource config,
-        const CertificateRevocations* revocations);
+               const CertificateRevocations* revocations);
 
   grpc::ServerUnaryReactor* ListTransfers(
       grpc::CallbackServerContext* context,

@@ -17,7 +17,7 @@ class AuditService final : public v1::AuditService::CallbackService {
  public:
   // `revocations`: null when no tls.crl_directory is configured.
   AuditService(core::AuditCore& core, core::AdminCore::ConfigSource config,
-        const CertificateRevocations* revocations);
+               const CertificateRevocations* revocations);
 
   grpc::ServerUnaryReactor* QueryEvents(
       grpc::CallbackServerContext* context,
