@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -40,21 +42,58 @@ BioPtr MemoryBio(absl::string_view data) {
   return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
 }
 
-std::optional<std::string> ReadWholeFile(const std::string& path) {
+// The whole file, or why not, naming it.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " is not a regular file"));
+  }
   std::ifstream file(path, std::ios::binary);
-  if (!file) return std::nullopt;
+  if (!file) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read ", path, ": ", std::strerror(errno)));
+  }
   return std::string(std::istreambuf_iterator<char>(file), {});
 }
 
-// OpenSSL's hashed-directory name of a CRL: eight hex digits, ".r", a
-// number. OpenSSL reads no other file of the directory; neither do we.
+// The name under which OpenSSL's hashed directory looks a CRL up: the
+// issuer's name hash as eight lower-case hex digits, ".r", a decimal number.
+// Other files are not CRLs to OpenSSL, nor to us.
 bool IsCrlFileName(absl::string_view name) {
-  const size_t dot = name.find(".r");
-  if (dot != 8 || name.size() == 10) return false;
-  return std::all_of(name.begin(), name.begin() + 8,
-                     [](char c) { return absl::ascii_isxdigit(c); }) &&
-         std::all_of(name.begin() + 10, name.end(),
-                     [](char c) { return absl::ascii_isdigit(c); });
+  if (name.size() < 11 || name.substr(8, 2) != ".r") return false;
+  const absl::string_view hash = name.substr(0, 8);
+  const absl::string_view number = name.substr(10);
+  return std::all_of(hash.begin(), hash.end(),
+                     [](char c) {
+                       return absl::ascii_isdigit(c) ||
+                              (c >= 'a' && c <= 'f');
+                     }) &&
+         std::all_of(number.begin(), number.end(),
+                     [](char c) { return absl::ascii_isdigit(c); }) &&
+         (number == "0" || number[0] != '0');
+}
+
+// The key id in a CRL's authority key identifier ("" if it has none).
+std::string AuthorityKeyId(X509_CRL* crl) {
+  auto* akid = static_cast<AUTHORITY_KEYID*>(X509_CRL_get_ext_d2i(
+      crl, NID_authority_key_identifier, nullptr, nullptr));
+  if (akid == nullptr) return "";
+  std::string id;
+  if (akid->keyid != nullptr) {
+    id.assign(reinterpret_cast<const char*>(ASN1_STRING_get0_data(akid->keyid)),
+              ASN1_STRING_length(akid->keyid));
+  }
+  AUTHORITY_KEYID_free(akid);
+  return id;
+}
+
+// A CA certificate's subject key id ("" if it has none).
+std::string SubjectKeyId(X509* ca) {
+  const ASN1_OCTET_STRING* id = X509_get0_subject_key_id(ca);
+  if (id == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(id)),
+                     ASN1_STRING_length(id));
 }
 
 std::vector<X509Ptr> ReadCertificates(absl::string_view pem) {
@@ -152,14 +191,13 @@ absl::StatusOr<std::string> CertificateRevocations::FilesFingerprint() const {
   return fingerprint;
 }
 
-absl::StatusOr<std::shared_ptr<const CertificateRevocations::Snapshot>>
-CertificateRevocations::ReadAll(uint64_t generation) const {
+absl::StatusOr<std::shared_ptr<CertificateRevocations::Snapshot>>
+CertificateRevocations::ReadAll() const {
   auto snapshot = std::make_shared<Snapshot>();
-  snapshot->generation = generation;
-  const std::optional<std::string> ca_pem = ReadWholeFile(ca_file_);
-  if (!ca_pem.has_value()) {
+  const absl::StatusOr<std::string> ca_pem = ReadWholeFile(ca_file_);
+  if (!ca_pem.ok()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("tls.ca_file: cannot read ", ca_file_));
+        absl::StrCat("tls.ca_file: ", ca_pem.status().message()));
   }
   snapshot->authorities = ReadCertificates(*ca_pem);
   if (snapshot->authorities.empty()) {
@@ -190,23 +228,35 @@ CertificateRevocations::ReadAll(uint64_t generation) const {
   // lastUpdate.
   absl::flat_hash_map<size_t, CrlPtr> latest;
   for (const std::filesystem::path& path : paths) {
-    const std::string name = path.filename().string();
-    const std::optional<std::string> bytes = ReadWholeFile(path.string());
-    CrlPtr crl = bytes.has_value() ? ParseCrl(*bytes) : nullptr;
-    if (crl == nullptr) {
-      // Skipping it could bring back certificates it revokes (an older CRL
-      // would count instead): refuse the whole read.
-      return absl::FailedPreconditionError(absl::StrCat(
-          "tls.crl_directory: ", name,
-          " is not a readable CRL (being written? replace CRL files by "
-          "renaming a complete file over them)"));
+    // Skipping a CRL that does not read could bring back certificates it
+    // revokes (an older CRL would count instead): refuse the whole read.
+    const absl::StatusOr<std::string> bytes = ReadWholeFile(path.string());
+    if (!bytes.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("tls.crl_directory: ", bytes.status().message()));
     }
+    CrlPtr crl = ParseCrl(*bytes);
+    if (crl == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "tls.crl_directory: ", path.string(),
+          " is not a CRL in PEM or DER (caught half written? publish CRLs by "
+          "renaming a complete file into place)"));
+    }
+    const std::string name = path.filename().string();
     const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
+    const std::string authority_key = AuthorityKeyId(crl.get());
     bool issuer_known = false;
     std::optional<size_t> signer;
     for (size_t i = 0; i < snapshot->authorities.size(); ++i) {
       X509* ca = snapshot->authorities[i].get();
       if (X509_NAME_cmp(X509_get_subject_name(ca), issuer) != 0) continue;
+      // Same name, other key, as across a CA key rollover: that CA's CRL,
+      // not this one's (OpenSSL tells them apart the same way).
+      const std::string subject_key = SubjectKeyId(ca);
+      if (!authority_key.empty() && !subject_key.empty() &&
+          authority_key != subject_key) {
+        continue;
+      }
       issuer_known = true;
       if (X509_CRL_verify(crl.get(), X509_get0_pubkey(ca)) == 1) {
         signer = i;
@@ -217,13 +267,13 @@ CertificateRevocations::ReadAll(uint64_t generation) const {
     if (!signer.has_value()) {
       if (issuer_known) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "tls.crl_directory: ", name,
-            " names a CA of tls.ca_file as its issuer, but that CA's key "
-            "does not verify its signature"));
+            "tls.crl_directory: ", path.string(),
+            " names a CA of tls.ca_file (by name and key id) as its issuer, "
+            "but that CA's key does not verify its signature"));
       }
       snapshot->skipped.push_back(absl::StrCat(
-          name, ": issued by a CA that is not in tls.ca_file; the hub does "
-                "not check it itself"));
+          name, ": issued by a CA (name and key id) that is not in "
+                "tls.ca_file; the hub does not check it itself"));
       continue;
     }
     CrlPtr& kept = latest[*signer];
@@ -249,17 +299,18 @@ absl::StatusOr<CertificateRevocations::RefreshResult>
 CertificateRevocations::Refresh() {
   absl::StatusOr<std::string> fingerprint = FilesFingerprint();
   if (!fingerprint.ok()) return fingerprint.status();
-  uint64_t generation = 1;
   {
     absl::MutexLock lock(&mu_);
-    if (snapshot_ != nullptr) {
-      if (*fingerprint == fingerprint_) return RefreshResult::kFilesUnchanged;
-      generation = snapshot_->generation + 1;
+    if (snapshot_ != nullptr && *fingerprint == fingerprint_) {
+      return RefreshResult::kFilesUnchanged;
     }
   }
-  absl::StatusOr<std::shared_ptr<const Snapshot>> read = ReadAll(generation);
+  absl::StatusOr<std::shared_ptr<Snapshot>> read = ReadAll();
   if (!read.ok()) return read.status();
   absl::MutexLock lock(&mu_);
+  // Numbered when published, so that each snapshot has its own number even
+  // if two refreshes ran side by side.
+  (*read)->generation = ++last_generation_;
   const bool changed =
       snapshot_ == nullptr || snapshot_->revoked != (*read)->revoked;
   fingerprint_ = *std::move(fingerprint);
@@ -281,11 +332,15 @@ absl::StatusOr<bool> CertificateRevocations::IsRevoked(
   bool known = false;
   {
     absl::MutexLock lock(&parsed_mu_);
-    if (parsed_generation_ != current->generation) {
+    // Keys depend on the snapshot's CAs. A caller still holding an older
+    // snapshot neither uses nor fills the cache.
+    if (current->generation > parsed_generation_) {
       keys_of_pem_.clear();
       parsed_generation_ = current->generation;
     }
-    const auto found = keys_of_pem_.find(certificate_pem);
+    const auto found = current->generation == parsed_generation_
+                           ? keys_of_pem_.find(certificate_pem)
+                           : keys_of_pem_.end();
     if (found != keys_of_pem_.end()) {
       keys = found->second;
       known = true;
@@ -298,10 +353,12 @@ absl::StatusOr<bool> CertificateRevocations::IsRevoked(
     if (cert == nullptr) {
       return absl::InvalidArgumentError("peer certificate does not parse");
     }
-    // Every CA of ca_file that issued it (by name and key identifier).
+    // Every CA of ca_file that issued it: by name and key identifier, and
+    // its key verifies the certificate's signature.
     for (size_t i = 0; i < current->authorities.size(); ++i) {
-      if (X509_check_issued(current->authorities[i].get(), cert.get()) ==
-          X509_V_OK) {
+      X509* ca = current->authorities[i].get();
+      if (X509_check_issued(ca, cert.get()) == X509_V_OK &&
+          X509_verify(cert.get(), X509_get0_pubkey(ca)) == 1) {
         keys.push_back(RevocationKey(current->authority_ids[i],
                                      X509_get0_serialNumber(cert.get())));
       }

@@ -8,7 +8,8 @@
 //
 //   auto revocations = CertificateRevocations::Load(dir, ca_file);
 //   ... (*revocations)->Refresh() every tls.refresh_interval_seconds ...
-//   if ((*revocations)->IsRevoked(peer_pem)) refuse;
+//   absl::StatusOr<bool> revoked = (*revocations)->IsRevoked(peer_pem);
+//   if (!revoked.ok() || *revoked) refuse;
 #pragma once
 
 #include <cstdint>
@@ -33,15 +34,17 @@ class CertificateRevocations {
     kRevocationsChanged,   // re-read; the revoked set changed
   };
 
-  // Reads the CRLs in `crl_directory`: like OpenSSL, only files named
-  // <issuer hash>.r<N> (PEM or DER); other files are ignored. Each counts
-  // for the CA of `ca_file` that signed it; of several CRLs of one CA, the
-  // one with the latest lastUpdate, as in OpenSSL's own check. Fails, naming
-  // the file, if a CRL file does not read or parse (e.g. caught half
-  // written), or names a CA of `ca_file` as its issuer but no such CA's key
-  // verifies it; also if `ca_file` holds no certificate or the directory
-  // cannot be listed. CRLs of CAs that are not in `ca_file` (e.g. of an
-  // intermediate CA) are skipped and reported in skipped().
+  // Reads the CRLs in `crl_directory`: only files named as OpenSSL looks
+  // CRLs up, <issuer hash in lower-case hex>.r<N> (PEM or DER); other files
+  // are ignored. Each counts for the CA of `ca_file` that signed it; of
+  // several CRLs of one CA, the one with the latest lastUpdate, as in
+  // OpenSSL's own check. Fails, naming the file, if a CRL file does not read
+  // or parse (e.g. caught half written), or names a CA of `ca_file` (by name
+  // and authority key id) as its issuer but that CA's key does not verify
+  // it; also if `ca_file` holds no certificate or the directory cannot be
+  // listed. CRLs of CAs that are not in `ca_file` (another name, or the same
+  // name with another key, as an old CA after a key rollover) are skipped
+  // and reported in skipped().
   static absl::StatusOr<std::unique_ptr<CertificateRevocations>> Load(
       std::string crl_directory, std::string ca_file);
 
@@ -71,8 +74,7 @@ class CertificateRevocations {
   // What Refresh compares: each CRL file's and the CA file's name, size,
   // times and inode.
   absl::StatusOr<std::string> FilesFingerprint() const;
-  absl::StatusOr<std::shared_ptr<const Snapshot>> ReadAll(
-      uint64_t generation) const;
+  absl::StatusOr<std::shared_ptr<Snapshot>> ReadAll() const;
   std::shared_ptr<const Snapshot> snapshot() const ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::string crl_directory_;
@@ -81,6 +83,7 @@ class CertificateRevocations {
   mutable absl::Mutex mu_;
   std::string fingerprint_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const Snapshot> snapshot_ ABSL_GUARDED_BY(mu_);
+  uint64_t last_generation_ ABSL_GUARDED_BY(mu_) = 0;
 
   // Parsing a PEM costs tens of microseconds; a hub sees a few hundred
   // distinct certificates at most, so each is parsed once per snapshot (its
