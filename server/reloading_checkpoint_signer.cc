@@ -1,7 +1,6 @@
 #include "reloading_checkpoint_signer.h"
 
-#include <filesystem>
-#include <system_error>
+#include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
 #include "hub_log.h"
@@ -15,12 +14,14 @@ ReloadingCheckpointSigner::ReloadingCheckpointSigner(
 }
 
 std::string ReloadingCheckpointSigner::FileStamp() const {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path_, error);
-  if (error) return "";
-  const auto time = std::filesystem::last_write_time(path_, error);
-  if (error) return "";
-  return absl::StrCat(size, " ", time.time_since_epoch().count());
+  struct stat info {};
+  if (stat(path_.c_str(), &info) != 0) return "";
+  // Inode and change time too: tools that keep a file's modification time
+  // (cp -p, rsync -t) still change those, and keys of one type often have
+  // the same size.
+  return absl::StrCat(info.st_size, " ", info.st_ino, " ", info.st_mtim.tv_sec,
+                      ".", info.st_mtim.tv_nsec, " ", info.st_ctim.tv_sec, ".",
+                      info.st_ctim.tv_nsec);
 }
 
 transparency::CheckpointSigner ReloadingCheckpointSigner::Current() {
@@ -28,11 +29,12 @@ transparency::CheckpointSigner ReloadingCheckpointSigner::Current() {
   absl::MutexLock lock(&mu_);
   if (stamp == stamp_) return signer_;
   // Said once per state of the file, not on every checkpoint.
-  const bool first_look = stamp != failed_stamp_;
+  const bool first_look = failed_stamp_ != stamp;
   if (stamp.empty()) {
     if (first_look) {
       LogLine(absl::StrCat("checkpoint signing key ", path_,
-                           " cannot be read, keeping the previous key"));
+                           " is missing or cannot be examined, keeping the "
+                           "previous key"));
     }
     failed_stamp_ = stamp;
     return signer_;
@@ -51,7 +53,7 @@ transparency::CheckpointSigner ReloadingCheckpointSigner::Current() {
   }
   signer_ = *std::move(reloaded);
   stamp_ = stamp;
-  failed_stamp_.clear();
+  failed_stamp_.reset();
   LogLine(absl::StrCat(
       "checkpoint signing key ", path_, " reloaded (",
       transparency::SignatureAlgorithmName(signer_.algorithm()), ")"));

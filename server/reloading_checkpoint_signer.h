@@ -4,6 +4,7 @@
 // the key that matches the certificate the hub now serves, without a restart.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/synchronization/mutex.h"
@@ -18,8 +19,8 @@ class ReloadingCheckpointSigner {
   ReloadingCheckpointSigner(std::string path,
                             transparency::CheckpointSigner initial);
 
-  // The signer for the key file as it is now: re-read if the file's size or
-  // modification time changed since the last look. A file that does not
+  // The signer for the key file as it is now: re-read if the file's size,
+  // inode or times changed since the last look. A file that does not
   // load (e.g. caught half-written) or cannot be read keeps the previous
   // key, logged once, and the next call tries again. Rotate the key and the
   // certificate by renaming complete files over the old ones, key first;
@@ -27,15 +28,16 @@ class ReloadingCheckpointSigner {
   transparency::CheckpointSigner Current() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  // Size and modification time, or "" if the file cannot be read.
+  // Size, inode and times, or "" if the file cannot be examined.
   std::string FileStamp() const;
 
   const std::string path_;
   absl::Mutex mu_;
   transparency::CheckpointSigner signer_ ABSL_GUARDED_BY(mu_);
   std::string stamp_ ABSL_GUARDED_BY(mu_);
-  // The file's stamp when it last failed to load (logged once per stamp).
-  std::string failed_stamp_ ABSL_GUARDED_BY(mu_);
+  // The file's stamp when it last failed to load ("" if it could not be
+  // examined), so that each failure is logged once.
+  std::optional<std::string> failed_stamp_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sx::server
