@@ -96,6 +96,13 @@ std::string RestartOnlyChanges(const supervision::v1::HubConfig& running,
   note(next.data_dir() != running.data_dir(), "data_dir");
   note(next.listen_address() != running.listen_address(), "listen_address");
   note(next.metrics_address() != running.metrics_address(), "metrics_address");
+  note(next.backup_dir() != running.backup_dir(), "backup_dir");
+  note(next.limits().min_free_disk_megabytes() !=
+           running.limits().min_free_disk_megabytes(),
+       "limits.min_free_disk_megabytes");
+  note(next.deadlines().check_interval_seconds() !=
+           running.deadlines().check_interval_seconds(),
+       "deadlines.check_interval_seconds");
   note(next.limits().max_message_bytes() !=
            running.limits().max_message_bytes(),
        "limits.max_message_bytes");
