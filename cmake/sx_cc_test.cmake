@@ -14,6 +14,10 @@ function(sx_cc_test name)
   if(ARG_LABELS)
     # One label: gtest_discover_tests splits a list value, so of "a;b" only
     # "a" would survive.
+    list(LENGTH ARG_LABELS label_count)
+    if(label_count GREATER 1)
+      message(FATAL_ERROR "sx_cc_test(${name}): one label only, not ${ARG_LABELS}")
+    endif()
     list(APPEND properties LABELS "${ARG_LABELS}")
   endif()
   gtest_discover_tests(${name}
