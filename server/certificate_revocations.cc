@@ -3,7 +3,6 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -23,24 +22,17 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "openssl_handles.h"
 
 namespace sx::server {
 namespace {
 
-struct OpenSslFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-  void operator()(X509* cert) const { X509_free(cert); }
-  void operator()(X509_CRL* crl) const { X509_CRL_free(crl); }
-  void operator()(BIGNUM* number) const { BN_free(number); }
-};
-using BioPtr = std::unique_ptr<BIO, OpenSslFree>;
-using X509Ptr = std::unique_ptr<X509, OpenSslFree>;
-using CrlPtr = std::unique_ptr<X509_CRL, OpenSslFree>;
-using BignumPtr = std::unique_ptr<BIGNUM, OpenSslFree>;
-
-BioPtr MemoryBio(absl::string_view data) {
-  return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-}
+using transparency::internal::BignumPtr;
+using transparency::internal::BioPtr;
+using transparency::internal::ClearOpenSslErrors;
+using transparency::internal::MemoryBio;
+using transparency::internal::X509CrlPtr;
+using transparency::internal::X509Ptr;
 
 // The whole file, or why not, naming it.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
@@ -102,19 +94,19 @@ std::vector<X509Ptr> ReadCertificates(absl::string_view pem) {
   while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
     certificates.emplace_back(cert);
   }
-  ERR_clear_error();  // the end of the file reads as an error
+  ClearOpenSslErrors();  // the end of the file reads as an error
   return certificates;
 }
 
 // PEM or DER; null if `bytes` is neither.
-CrlPtr ParseCrl(absl::string_view bytes) {
+X509CrlPtr ParseCrl(absl::string_view bytes) {
   BioPtr bio = MemoryBio(bytes);
-  CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  X509CrlPtr crl(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
   if (crl == nullptr) {
     const auto* der = reinterpret_cast<const unsigned char*>(bytes.data());
     crl.reset(d2i_X509_CRL(nullptr, &der, static_cast<long>(bytes.size())));
   }
-  ERR_clear_error();
+  ClearOpenSslErrors();
   return crl;
 }
 
@@ -226,7 +218,7 @@ CertificateRevocations::ReadAll() const {
 
   // Per signing CA (index into authorities): its CRL with the latest
   // lastUpdate.
-  absl::flat_hash_map<size_t, CrlPtr> latest;
+  absl::flat_hash_map<size_t, X509CrlPtr> latest;
   for (const std::filesystem::path& path : paths) {
     // Skipping a CRL that does not read could bring back certificates it
     // revokes (an older CRL would count instead): refuse the whole read.
@@ -235,7 +227,7 @@ CertificateRevocations::ReadAll() const {
       return absl::FailedPreconditionError(
           absl::StrCat("tls.crl_directory: ", bytes.status().message()));
     }
-    CrlPtr crl = ParseCrl(*bytes);
+    X509CrlPtr crl = ParseCrl(*bytes);
     if (crl == nullptr) {
       return absl::FailedPreconditionError(absl::StrCat(
           "tls.crl_directory: ", path.string(),
@@ -263,7 +255,7 @@ CertificateRevocations::ReadAll() const {
         break;
       }
     }
-    ERR_clear_error();
+    ClearOpenSslErrors();
     if (!signer.has_value()) {
       if (issuer_known) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -276,7 +268,7 @@ CertificateRevocations::ReadAll() const {
                 "tls.ca_file; the hub does not check it itself"));
       continue;
     }
-    CrlPtr& kept = latest[*signer];
+    X509CrlPtr& kept = latest[*signer];
     if (kept == nullptr ||
         ASN1_TIME_compare(X509_CRL_get0_lastUpdate(crl.get()),
                           X509_CRL_get0_lastUpdate(kept.get())) > 0) {
@@ -349,7 +341,7 @@ absl::StatusOr<bool> CertificateRevocations::IsRevoked(
   if (!known) {
     BioPtr bio = MemoryBio(certificate_pem);
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    ERR_clear_error();
+    ClearOpenSslErrors();
     if (cert == nullptr) {
       return absl::InvalidArgumentError("peer certificate does not parse");
     }
@@ -363,7 +355,7 @@ absl::StatusOr<bool> CertificateRevocations::IsRevoked(
                                      X509_get0_serialNumber(cert.get())));
       }
     }
-    ERR_clear_error();
+    ClearOpenSslErrors();
     absl::MutexLock lock(&parsed_mu_);
     // Bounded: certificates rotate, and a hub must not grow forever with
     // them; starting over costs one parse per certificate in use.

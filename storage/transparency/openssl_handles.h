@@ -1,9 +1,11 @@
 // Owning handles for the OpenSSL objects this library uses, and the one place
 // that turns OpenSSL's thread-local error queue into an absl::Status.
-// Internal to sx::transparency; not part of its API.
+// Internal to sx::transparency and the hub's CRL reading
+// (server/certificate_revocations.cc); not part of any client API.
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/x509.h>
@@ -16,6 +18,7 @@
 namespace sx::transparency::internal {
 
 struct OpenSslFree {
+  void operator()(BIGNUM* number) const { BN_free(number); }
   void operator()(BIO* bio) const { BIO_free(bio); }
   void operator()(EVP_MD* md) const { EVP_MD_free(md); }
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
@@ -23,14 +26,17 @@ struct OpenSslFree {
   void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
   void operator()(OSSL_PARAM* params) const { OSSL_PARAM_free(params); }
   void operator()(X509* cert) const { X509_free(cert); }
+  void operator()(X509_CRL* crl) const { X509_CRL_free(crl); }
 };
 
+using BignumPtr = std::unique_ptr<BIGNUM, OpenSslFree>;
 using BioPtr = std::unique_ptr<BIO, OpenSslFree>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, OpenSslFree>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslFree>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpenSslFree>;
 using OsslParamPtr = std::unique_ptr<OSSL_PARAM, OpenSslFree>;
 using X509Ptr = std::unique_ptr<X509, OpenSslFree>;
+using X509CrlPtr = std::unique_ptr<X509_CRL, OpenSslFree>;
 
 // A read-only memory BIO over `data`, which must outlive the BIO.
 BioPtr MemoryBio(absl::string_view data);
