@@ -65,17 +65,13 @@ absl::Status InboxConsumer::Run() {
     // acknowledged before the break comes again, in order.
     std::unique_ptr<InboxStream> stream = client_.OpenInbox(0);
     InboxAckBatcher acks(client_, *stream, max_ack_batch);
-    bool stopped_before_reading = false;
     {
       absl::MutexLock lock(&mu_);
-      stopped_before_reading = stopping_;
-      if (!stopping_) open_stream_acks_ = &acks;
-    }
-    if (stopped_before_reading) {
-      // Close the call properly rather than drop it unfinished.
-      stream->Cancel();
-      AwaitStreamEnd(*stream, acks, absl::OkStatus()).IgnoreError();
-      return absl::OkStatus();
+      open_stream_acks_ = &acks;
+      // A Stop() that came before this point ends the new stream the same
+      // way as one that comes while it is read: nothing is handled, and the
+      // call is finished rather than dropped.
+      if (stopping_) acks.EndStreamWhenAcknowledged();
     }
     const uint64_t handled_before = handled();
     absl::Status ended = ConsumeStream(*stream, acks);
