@@ -55,6 +55,16 @@ class SdkE2eTest : public DevPkiSuite {
     return referral;
   }
 
+  // Kills the hub and starts it again 300 ms later, on the returned thread
+  // (join it), so that calls made meanwhile ride out the restart.
+  std::thread RestartHubSoon() {
+    hub_->Kill();
+    return std::thread([this] {
+      absl::SleepFor(absl::Milliseconds(300));
+      ASSERT_TRUE(hub_->Start().ok());
+    });
+  }
+
   // Starts every submit with SubmitAsync from this one thread, then waits
   // for all their results.
   static std::vector<absl::StatusOr<client::Referral>> SubmitAllAsync(
@@ -137,12 +147,8 @@ TEST_F(SdkE2eTest, CallerChosenRequestIdIsAppliedOnce) {
 TEST_F(SdkE2eTest, CallsRideOutAHubRestart) {
   auto audit = Connect("audit-bureau");
   ASSERT_TRUE(audit->Submit(AuditFinding(1)).ok());
-  hub_->Kill();
   // The hub comes back while the SDK is retrying with backoff.
-  std::thread restart([this] {
-    absl::SleepFor(absl::Milliseconds(300));
-    ASSERT_TRUE(hub_->Start().ok());
-  });
+  std::thread restart = RestartHubSoon();
   auto sent = audit->Submit(AuditFinding(2));
   restart.join();
   ASSERT_TRUE(sent.ok()) << sent.status() << hub_->ReadLog();
@@ -170,12 +176,8 @@ TEST_F(SdkE2eTest, AsyncSubmitsFromOneThreadEachLandOnce) {
 TEST_F(SdkE2eTest, AsyncSubmitsRideOutAHubRestart) {
   auto audit = Connect("audit-bureau");
   ASSERT_TRUE(audit->Submit(AuditFinding(0)).ok());
-  hub_->Kill();
   // The hub comes back while the SDK's alarms pace the retries.
-  std::thread restart([this] {
-    absl::SleepFor(absl::Milliseconds(300));
-    ASSERT_TRUE(hub_->Start().ok());
-  });
+  std::thread restart = RestartHubSoon();
   std::vector<absl::StatusOr<client::Referral>> sent =
       SubmitAllAsync(*audit, 8);
   restart.join();
