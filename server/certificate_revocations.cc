@@ -7,7 +7,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -22,6 +21,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "file_stamp.h"
 #include "openssl_handles.h"
 
 namespace sx::server {
@@ -152,8 +152,9 @@ CertificateRevocations::Load(std::string crl_directory, std::string ca_file) {
   return revocations;
 }
 
-absl::StatusOr<std::string> CertificateRevocations::FilesFingerprint() const {
-  std::vector<std::string> paths = {ca_file_};
+absl::StatusOr<std::vector<std::string>> CertificateRevocations::CrlFiles()
+    const {
+  std::vector<std::string> paths;
   std::error_code error;
   for (std::filesystem::directory_iterator it(crl_directory_, error), end;
        !error && it != end; it.increment(error)) {
@@ -166,19 +167,17 @@ absl::StatusOr<std::string> CertificateRevocations::FilesFingerprint() const {
         absl::StrCat("tls.crl_directory: cannot list ", crl_directory_, ": ",
                      error.message()));
   }
-  std::sort(paths.begin() + 1, paths.end());
-  std::string fingerprint;
-  for (const std::string& path : paths) {
-    struct stat info {};
-    if (stat(path.c_str(), &info) != 0) {
-      absl::StrAppend(&fingerprint, path, " missing\n");
-      continue;
-    }
-    // Tools that keep a file's modification time (cp -p, rsync -t) still
-    // give it a new inode or change time.
-    absl::StrAppend(&fingerprint, path, " ", info.st_size, " ", info.st_ino,
-                    " ", info.st_mtim.tv_sec, ".", info.st_mtim.tv_nsec, " ",
-                    info.st_ctim.tv_sec, ".", info.st_ctim.tv_nsec, "\n");
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+absl::StatusOr<std::string> CertificateRevocations::FilesFingerprint() const {
+  absl::StatusOr<std::vector<std::string>> crls = CrlFiles();
+  if (!crls.ok()) return crls.status();
+  std::string fingerprint =
+      absl::StrCat(ca_file_, " ", FileStamp(ca_file_), "\n");
+  for (const std::string& path : *crls) {
+    absl::StrAppend(&fingerprint, path, " ", FileStamp(path), "\n");
   }
   return fingerprint;
 }
@@ -201,28 +200,16 @@ CertificateRevocations::ReadAll() const {
     snapshot->authority_ids.push_back(CaId(ca.get()));
   }
 
-  std::vector<std::filesystem::path> paths;
-  std::error_code error;
-  for (std::filesystem::directory_iterator it(crl_directory_, error), end;
-       !error && it != end; it.increment(error)) {
-    if (IsCrlFileName(it->path().filename().string())) {
-      paths.push_back(it->path());
-    }
-  }
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("tls.crl_directory: cannot list ", crl_directory_, ": ",
-                     error.message()));
-  }
-  std::sort(paths.begin(), paths.end());
+  absl::StatusOr<std::vector<std::string>> paths = CrlFiles();
+  if (!paths.ok()) return paths.status();
 
   // Per signing CA (index into authorities): its CRL with the latest
   // lastUpdate.
   absl::flat_hash_map<size_t, X509CrlPtr> latest;
-  for (const std::filesystem::path& path : paths) {
+  for (const std::string& path : *paths) {
     // Skipping a CRL that does not read could bring back certificates it
     // revokes (an older CRL would count instead): refuse the whole read.
-    const absl::StatusOr<std::string> bytes = ReadWholeFile(path.string());
+    const absl::StatusOr<std::string> bytes = ReadWholeFile(path);
     if (!bytes.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("tls.crl_directory: ", bytes.status().message()));
@@ -230,11 +217,11 @@ CertificateRevocations::ReadAll() const {
     X509CrlPtr crl = ParseCrl(*bytes);
     if (crl == nullptr) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "tls.crl_directory: ", path.string(),
+          "tls.crl_directory: ", path,
           " is not a CRL in PEM or DER (caught half written? publish CRLs by "
           "renaming a complete file into place)"));
     }
-    const std::string name = path.filename().string();
+    const std::string name = std::filesystem::path(path).filename().string();
     const X509_NAME* issuer = X509_CRL_get_issuer(crl.get());
     const std::string authority_key = AuthorityKeyId(crl.get());
     bool issuer_known = false;
@@ -259,7 +246,7 @@ CertificateRevocations::ReadAll() const {
     if (!signer.has_value()) {
       if (issuer_known) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "tls.crl_directory: ", path.string(),
+            "tls.crl_directory: ", path,
             " names a CA of tls.ca_file (by name and key id) as its issuer, "
             "but that CA's key does not verify its signature"));
       }

@@ -71,8 +71,9 @@ class CertificateRevocations {
       : crl_directory_(std::move(crl_directory)),
         ca_file_(std::move(ca_file)) {}
 
-  // What Refresh compares: each CRL file's and the CA file's name, size,
-  // times and inode.
+  // The paths of the CRL files in the directory, sorted.
+  absl::StatusOr<std::vector<std::string>> CrlFiles() const;
+  // What Refresh compares: each CRL file's and the CA file's FileStamp.
   absl::StatusOr<std::string> FilesFingerprint() const;
   absl::StatusOr<std::shared_ptr<Snapshot>> ReadAll() const;
   std::shared_ptr<const Snapshot> snapshot() const ABSL_LOCKS_EXCLUDED(mu_);

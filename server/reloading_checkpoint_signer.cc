@@ -1,8 +1,7 @@
 #include "reloading_checkpoint_signer.h"
 
-#include <sys/stat.h>
-
 #include "absl/strings/str_cat.h"
+#include "file_stamp.h"
 #include "hub_log.h"
 
 namespace sx::server {
@@ -10,22 +9,11 @@ namespace sx::server {
 ReloadingCheckpointSigner::ReloadingCheckpointSigner(
     std::string path, transparency::CheckpointSigner initial)
     : path_(std::move(path)), signer_(std::move(initial)) {
-  stamp_ = FileStamp();
-}
-
-std::string ReloadingCheckpointSigner::FileStamp() const {
-  struct stat info {};
-  if (stat(path_.c_str(), &info) != 0) return "";
-  // Inode and change time too: tools that keep a file's modification time
-  // (cp -p, rsync -t) still change those, and keys of one type often have
-  // the same size.
-  return absl::StrCat(info.st_size, " ", info.st_ino, " ", info.st_mtim.tv_sec,
-                      ".", info.st_mtim.tv_nsec, " ", info.st_ctim.tv_sec, ".",
-                      info.st_ctim.tv_nsec);
+  stamp_ = FileStamp(path_);
 }
 
 transparency::CheckpointSigner ReloadingCheckpointSigner::Current() {
-  const std::string stamp = FileStamp();
+  const std::string stamp = FileStamp(path_);
   absl::MutexLock lock(&mu_);
   if (stamp == stamp_) return signer_;
   // Said once per state of the file, not on every checkpoint.

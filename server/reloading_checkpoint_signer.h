@@ -28,9 +28,6 @@ class ReloadingCheckpointSigner {
   transparency::CheckpointSigner Current() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  // Size, inode and times, or "" if the file cannot be examined.
-  std::string FileStamp() const;
-
   const std::string path_;
   absl::Mutex mu_;
   transparency::CheckpointSigner signer_ ABSL_GUARDED_BY(mu_);
