@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "load_run.h"
+#include "bench/load_run.h"
 
 namespace sx::bench {
 

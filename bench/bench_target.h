@@ -10,9 +10,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "bench_options.h"
-#include "load_run.h"
-#include "run_report.h"
+#include "bench/bench_options.h"
+#include "bench/load_run.h"
+#include "bench/run_report.h"
 
 namespace sx::bench {
 

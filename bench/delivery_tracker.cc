@@ -1,4 +1,4 @@
-#include "delivery_tracker.h"
+#include "bench/delivery_tracker.h"
 
 #include <algorithm>
 

@@ -13,8 +13,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "load_run.h"
-#include "run_report.h"
+#include "bench/load_run.h"
+#include "bench/run_report.h"
 
 namespace sx::bench {
 

@@ -20,8 +20,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "bench_target.h"
-#include "delivery_tracker.h"
+#include "bench/bench_target.h"
+#include "bench/delivery_tracker.h"
 #include "sx/client/exchange_client.h"
 #include "sx/client/inbox_consumer.h"
 
@@ -181,8 +181,8 @@ class ExchangeTarget final : public BenchTarget {
         +[](int* running) { return *running == 0; }, &chains->running));
   }
 
-  void StartNext(const std::shared_ptr<AsyncChains>& chains,
-                 LoadPhases& phases, OperationLog& log) {
+  void StartNext(const std::shared_ptr<AsyncChains>& chains, LoadPhases& phases,
+                 OperationLog& log) {
     const Phase phase = phases.Next();
     if (phase == Phase::kStop) {
       absl::MutexLock lock(&chains->mu);
@@ -191,13 +191,12 @@ class ExchangeTarget final : public BenchTarget {
     }
     const size_t turn = chains->turns.fetch_add(1, std::memory_order_relaxed);
     const Clock::time_point sent = Clock::now();
-    client_->SubmitAsync(
-        ReferralForTurn(turn),
-        [this, chains, &phases, &log, phase,
-         sent](absl::StatusOr<client::Referral> submitted) {
-          Completed(phase, sent, submitted, log);
-          StartNext(chains, phases, log);
-        });
+    client_->SubmitAsync(ReferralForTurn(turn),
+                         [this, chains, &phases, &log, phase,
+                          sent](absl::StatusOr<client::Referral> submitted) {
+                           Completed(phase, sent, submitted, log);
+                           StartNext(chains, phases, log);
+                         });
   }
 
   // Reads one inbox stream and acknowledges what it read in batches: the

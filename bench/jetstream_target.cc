@@ -3,7 +3,7 @@
 // load thread publishes (cnats stalls it while the window is full) and the
 // acknowledgement handler, on cnats' own thread, logs each reply. The first
 // eight bytes of each message carry its number, to find its send time.
-#include "bench_target.h"
+#include "bench/bench_target.h"
 
 #ifdef SXBENCH_WITH_NATS
 

@@ -1,4 +1,4 @@
-#include "load_run.h"
+#include "bench/load_run.h"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 // connections are single-threaded) keeps a window of `inflight` unconfirmed
 // publishes: publish until the window is full, then read confirms (which may
 // cover several deliveries at once with `multiple`) and refill.
-#include "bench_target.h"
+#include "bench/bench_target.h"
 
 #ifdef SXBENCH_WITH_RABBITMQ
 

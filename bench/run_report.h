@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "latency_stats.h"
+#include "bench/latency_stats.h"
 
 namespace sx::bench {
 

@@ -16,11 +16,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "bench_options.h"
-#include "bench_target.h"
-#include "load_run.h"
-#include "process_usage.h"
-#include "run_report.h"
+#include "bench/bench_options.h"
+#include "bench/bench_target.h"
+#include "bench/load_run.h"
+#include "bench/process_usage.h"
+#include "bench/run_report.h"
 
 namespace sx::bench {
 namespace {

@@ -3,11 +3,11 @@
 #include <memory>
 #include <utility>
 
+#include "client_sdk/proto_convert.h"
+#include "client_sdk/unary_call.h"
 #include "grpcpp/grpcpp.h"
-#include "proto_convert.h"
 #include "supervision/v1/admin.grpc.pb.h"
 #include "sx/client/admin_client.h"
-#include "unary_call.h"
 
 namespace sx::client {
 namespace {
@@ -15,7 +15,8 @@ namespace {
 namespace v1 = ::supervision::v1;
 using internal::ToProto;
 
-// Thread-safe, as ServiceClient is.
+// Thread-safe, as ServiceClient is. Overrides every method of AdminClient: the
+// interface's UNIMPLEMENTED defaults are for fakes only.
 class GrpcAdminClient final
     : public AdminClient,
       private internal::ServiceClient<v1::AdminService> {

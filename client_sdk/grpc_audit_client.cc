@@ -6,11 +6,11 @@
 #include <memory>
 #include <utility>
 
+#include "client_sdk/proto_convert.h"
+#include "client_sdk/unary_call.h"
 #include "grpcpp/grpcpp.h"
-#include "proto_convert.h"
 #include "supervision/v1/audit.grpc.pb.h"
 #include "sx/client/audit_client.h"
-#include "unary_call.h"
 
 namespace sx::client {
 namespace {
@@ -18,7 +18,8 @@ namespace {
 namespace v1 = ::supervision::v1;
 using internal::ToProto;
 
-// Thread-safe, as ServiceClient is.
+// Thread-safe, as ServiceClient is. Overrides every method of AuditClient: the
+// interface's UNIMPLEMENTED defaults are for fakes only.
 class GrpcAuditClient final
     : public AuditClient,
       private internal::ServiceClient<v1::AuditService> {

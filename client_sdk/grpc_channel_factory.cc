@@ -1,4 +1,4 @@
-#include "grpc_channel_factory.h"
+#include "client_sdk/grpc_channel_factory.h"
 
 #include <algorithm>
 #include <fstream>

@@ -9,12 +9,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "grpc_status_convert.h"
+#include "client_sdk/grpc_status_convert.h"
+#include "client_sdk/proto_convert.h"
+#include "client_sdk/unary_call.h"
 #include "grpcpp/grpcpp.h"
-#include "proto_convert.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "sx/client/exchange_client.h"
-#include "unary_call.h"
 
 namespace sx::client {
 namespace {
@@ -49,7 +49,8 @@ class GrpcInboxStream final : public InboxStream {
   std::unique_ptr<grpc::ClientReader<v1::InboxEntry>> reader_;
 };
 
-// Thread-safe, as ServiceClient is.
+// Thread-safe, as ServiceClient is. Overrides every method of ExchangeClient:
+// the interface's UNIMPLEMENTED defaults are for fakes only.
 class GrpcExchangeClient final
     : public ExchangeClient,
       private internal::ServiceClient<v1::ExchangeService> {
@@ -134,25 +135,22 @@ class GrpcExchangeClient final
     return Call(&Stub::AcceptReferral, request);
   }
 
-  absl::StatusOr<Referral> Return(const std::string& referral_id,
-                                  const std::string& reason,
+  absl::StatusOr<Referral> Return(const ReturnParams& params,
                                   const CallOptions& options) override {
     v1::ReturnReferralRequest request;
     request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(referral_id);
-    request.set_reason(reason);
+    request.set_referral_id(params.referral_id);
+    request.set_reason(params.reason);
     return Call(&Stub::ReturnReferral, request);
   }
 
-  absl::StatusOr<Referral> Reroute(const std::string& referral_id,
-                                   const std::string& target_agency_id,
-                                   const std::string& reason,
+  absl::StatusOr<Referral> Reroute(const RerouteParams& params,
                                    const CallOptions& options) override {
     v1::RerouteReferralRequest request;
     request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(referral_id);
-    request.set_target_agency_id(target_agency_id);
-    request.set_reason(reason);
+    request.set_referral_id(params.referral_id);
+    request.set_target_agency_id(params.target_agency_id);
+    request.set_reason(params.reason);
     return Call(&Stub::RerouteReferral, request);
   }
 
@@ -184,27 +182,26 @@ class GrpcExchangeClient final
     return Call(&Stub::CloseReferral, request);
   }
 
-  absl::StatusOr<Referral> Withdraw(const std::string& referral_id,
-                                    const std::string& reason,
+  absl::StatusOr<Referral> Withdraw(const WithdrawParams& params,
                                     const CallOptions& options) override {
     v1::WithdrawReferralRequest request;
     request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(referral_id);
-    request.set_reason(reason);
+    request.set_referral_id(params.referral_id);
+    request.set_reason(params.reason);
     return Call(&Stub::WithdrawReferral, request);
   }
 
-  absl::StatusOr<Referral> Remind(const std::string& referral_id,
-                                  const std::string& text,
+  absl::StatusOr<Referral> Remind(const RemindParams& params,
                                   const CallOptions& options) override {
     v1::RemindReferralRequest request;
     request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(referral_id);
-    request.set_text(text);
+    request.set_referral_id(params.referral_id);
+    request.set_text(params.text);
     return Call(&Stub::RemindReferral, request);
   }
 
-  absl::StatusOr<uint32_t> Ack(const std::vector<uint64_t>& sequences) override {
+  absl::StatusOr<uint32_t> Ack(
+      const std::vector<uint64_t>& sequences) override {
     v1::AckInboxRequest request;
     for (uint64_t sequence : sequences) request.add_sequences(sequence);
     return Call(&Stub::AckInbox, request);
@@ -235,7 +232,8 @@ std::string NewRequestId() {
     // OpenSSL's generator is unavailable only if the system has no entropy
     // source at all; fall back rather than fail the call.
     std::random_device device;
-    for (unsigned char& byte : bytes) byte = static_cast<unsigned char>(device());
+    for (unsigned char& byte : bytes)
+      byte = static_cast<unsigned char>(device());
   }
   bytes[6] = (bytes[6] & 0x0f) | 0x40;  // version 4
   bytes[8] = (bytes[8] & 0x3f) | 0x80;  // RFC 4122 variant

@@ -1,4 +1,4 @@
-#include "grpc_status_convert.h"
+#include "client_sdk/grpc_status_convert.h"
 
 namespace sx::client::internal {
 

@@ -1,4 +1,4 @@
-#include "inbox_ack_batcher.h"
+#include "client_sdk/inbox_ack_batcher.h"
 
 #include <algorithm>
 #include <utility>

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/time/clock.h"
-#include "inbox_ack_batcher.h"
+#include "client_sdk/inbox_ack_batcher.h"
 
 namespace sx::client {
 namespace {

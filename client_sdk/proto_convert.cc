@@ -1,4 +1,4 @@
-#include "proto_convert.h"
+#include "client_sdk/proto_convert.h"
 
 #include <string>
 #include <utility>
@@ -7,6 +7,9 @@
 #include "google/protobuf/timestamp.pb.h"
 
 namespace sx::client::internal {
+
+namespace v1 = ::supervision::v1;
+
 namespace {
 
 // The SDK's enums list the contract's values in the contract's order, so a
@@ -21,7 +24,8 @@ static_assert(static_cast<int>(ReferralKind::kAuditFinding) ==
 static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
               v1::SENSITIVITY_HIGHLY_SENSITIVE);
 static_assert(static_cast<int>(Urgency::kFastTrack) == v1::URGENCY_FAST_TRACK);
-static_assert(static_cast<int>(FeedbackKind::kFinal) == v1::FEEDBACK_KIND_FINAL);
+static_assert(static_cast<int>(FeedbackKind::kFinal) ==
+              v1::FEEDBACK_KIND_FINAL);
 
 template <typename To, typename From>
 To Cast(From value) {

@@ -1,9 +1,11 @@
-#include "proto_convert.h"
+#include "client_sdk/proto_convert.h"
 
 #include "gtest/gtest.h"
 
 namespace sx::client::internal {
 namespace {
+
+namespace v1 = ::supervision::v1;
 
 TEST(ProtoConvertTest, LeadKeepsEveryField) {
   Lead lead;

@@ -1,4 +1,4 @@
-#include "unary_call.h"
+#include "client_sdk/unary_call.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
-#include "grpc_status_convert.h"
+#include "client_sdk/grpc_status_convert.h"
 #include "grpcpp/alarm.h"
 
 namespace sx::client::internal {

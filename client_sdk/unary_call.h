@@ -15,11 +15,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "grpc_channel_factory.h"
+#include "client_sdk/grpc_channel_factory.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
-#include "proto_convert.h"
+#include "client_sdk/proto_convert.h"
 #include "sx/client/client_options.h"
 
 namespace sx::client::internal {

@@ -3,7 +3,7 @@
 # Installs missing Debian packages, builds, generates dev certificates, starts
 # sxhub on loopback with an embedded RocksDB data directory, and plays a
 # scripted scenario with sxctl acting as each agency (cases from
-# shared/CASES.md). Ends with a summary and exits 0 if every step behaved.
+# docs/CASES.md). Ends with a summary and exits 0 if every step behaved.
 #
 #   deploy/quickstart.sh                 # demo, then stop the hub
 #   deploy/quickstart.sh --keep-running  # demo, then leave the hub up for sxctl by hand

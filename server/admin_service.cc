@@ -1,9 +1,11 @@
-#include "admin_service.h"
+#include "server/admin_service.h"
 
-#include "call_support.h"
-#include "grpc_status.h"
+#include "server/call_support.h"
+#include "server/grpc_status.h"
 
 namespace sx::server {
+
+namespace v1 = ::supervision::v1;
 
 AdminService::AdminService(core::AdminCore& core,
                            core::AdminCore::ConfigSource config,
@@ -16,8 +18,7 @@ grpc::ServerUnaryReactor* AdminService::Answer(
     Response* response,
     const std::function<absl::StatusOr<Response>()>& answer) {
   return AuthenticateAndAnswer(context, *config_(), revocations_,
-                               core::Service::kAdmin, method, response,
-                               answer);
+                               core::Service::kAdmin, method, response, answer);
 }
 
 grpc::ServerUnaryReactor* AdminService::ListTransfers(
@@ -32,9 +33,9 @@ grpc::ServerUnaryReactor* AdminService::ListTransfers(
 grpc::ServerUnaryReactor* AdminService::GetInboxStats(
     grpc::CallbackServerContext* context, const v1::GetInboxStatsRequest*,
     v1::GetInboxStatsResponse* response) {
-  return Answer<v1::GetInboxStatsResponse>(
-      context, "Admin.GetInboxStats", response,
-      [&] { return core_.InboxStats(); });
+  return Answer<v1::GetInboxStatsResponse>(context, "Admin.GetInboxStats",
+                                           response,
+                                           [&] { return core_.InboxStats(); });
 }
 
 grpc::ServerUnaryReactor* AdminService::ListDeadLetters(
@@ -51,20 +52,19 @@ grpc::ServerUnaryReactor* AdminService::RedriveDeadLetters(
     const v1::RedriveDeadLettersRequest* request,
     v1::RedriveDeadLettersResponse* response) {
   constexpr char kMethod[] = "Admin.RedriveDeadLetters";
-  absl::StatusOr<core::Identity> caller =
-      AuthenticateCall(context, *config_(), revocations_,
-                       core::Service::kAdmin);
+  absl::StatusOr<core::Identity> caller = AuthenticateCall(
+      context, *config_(), revocations_, core::Service::kAdmin);
   if (!caller.ok()) {
     return FinishNow(context, CallRecord(kMethod, ""), caller.status());
   }
   auto record = std::make_shared<CallRecord>(kMethod, caller->name);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_.Redrive(*request, [reactor, response,
-                           record](absl::StatusOr<uint32_t> redriven) {
-    if (redriven.ok()) response->set_redriven(*redriven);
-    record->Log(redriven.status());
-    reactor->Finish(ToGrpcStatus(redriven.status()));
-  });
+  core_.Redrive(*request,
+                [reactor, response, record](absl::StatusOr<uint32_t> redriven) {
+                  if (redriven.ok()) response->set_redriven(*redriven);
+                  record->Log(redriven.status());
+                  reactor->Finish(ToGrpcStatus(redriven.status()));
+                });
   return reactor;
 }
 

@@ -5,17 +5,16 @@
 #include <functional>
 #include <memory>
 
-#include "admin_core.h"
-#include "certificate_revocations.h"
-#include "hub_config.h"
+#include "server/certificate_revocations.h"
 #include "supervision/v1/admin.grpc.pb.h"
+#include "sx/core/admin_core.h"
+#include "sx/core/hub_config.h"
 
 namespace sx::server {
 
-namespace v1 = ::supervision::v1;
-
 // Thread-safe.
-class AdminService final : public v1::AdminService::CallbackService {
+class AdminService final
+    : public ::supervision::v1::AdminService::CallbackService {
  public:
   // `revocations`: null when no tls.crl_directory is configured.
   AdminService(core::AdminCore& core, core::AdminCore::ConfigSource config,
@@ -23,28 +22,28 @@ class AdminService final : public v1::AdminService::CallbackService {
 
   grpc::ServerUnaryReactor* ListTransfers(
       grpc::CallbackServerContext* context,
-      const v1::ListTransfersRequest* request,
-      v1::ListTransfersResponse* response) override;
+      const ::supervision::v1::ListTransfersRequest* request,
+      ::supervision::v1::ListTransfersResponse* response) override;
   grpc::ServerUnaryReactor* GetInboxStats(
       grpc::CallbackServerContext* context,
-      const v1::GetInboxStatsRequest* request,
-      v1::GetInboxStatsResponse* response) override;
+      const ::supervision::v1::GetInboxStatsRequest* request,
+      ::supervision::v1::GetInboxStatsResponse* response) override;
   grpc::ServerUnaryReactor* ListDeadLetters(
       grpc::CallbackServerContext* context,
-      const v1::ListDeadLettersRequest* request,
-      v1::ListDeadLettersResponse* response) override;
+      const ::supervision::v1::ListDeadLettersRequest* request,
+      ::supervision::v1::ListDeadLettersResponse* response) override;
   grpc::ServerUnaryReactor* RedriveDeadLetters(
       grpc::CallbackServerContext* context,
-      const v1::RedriveDeadLettersRequest* request,
-      v1::RedriveDeadLettersResponse* response) override;
+      const ::supervision::v1::RedriveDeadLettersRequest* request,
+      ::supervision::v1::RedriveDeadLettersResponse* response) override;
   grpc::ServerUnaryReactor* GetTransferCounts(
       grpc::CallbackServerContext* context,
-      const v1::GetTransferCountsRequest* request,
-      v1::GetTransferCountsResponse* response) override;
+      const ::supervision::v1::GetTransferCountsRequest* request,
+      ::supervision::v1::GetTransferCountsResponse* response) override;
   grpc::ServerUnaryReactor* GetHubStatus(
       grpc::CallbackServerContext* context,
-      const v1::GetHubStatusRequest* request,
-      v1::HubStatus* response) override;
+      const ::supervision::v1::GetHubStatusRequest* request,
+      ::supervision::v1::HubStatus* response) override;
 
  private:
   // Authenticates as admin, then finishes with `answer()`'s result.

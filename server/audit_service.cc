@@ -1,8 +1,10 @@
-#include "audit_service.h"
+#include "server/audit_service.h"
 
-#include "call_support.h"
+#include "server/call_support.h"
 
 namespace sx::server {
+
+namespace v1 = ::supervision::v1;
 
 AuditService::AuditService(core::AuditCore& core,
                            core::AdminCore::ConfigSource config,
@@ -15,13 +17,12 @@ grpc::ServerUnaryReactor* AuditService::Answer(
     Response* response,
     const std::function<absl::StatusOr<Response>()>& answer) {
   return AuthenticateAndAnswer(context, *config_(), revocations_,
-                               core::Service::kAudit, method, response,
-                               answer);
+                               core::Service::kAudit, method, response, answer);
 }
 
 grpc::ServerUnaryReactor* AuditService::QueryEvents(
-    grpc::CallbackServerContext* context,
-    const v1::QueryEventsRequest* request, v1::QueryEventsResponse* response) {
+    grpc::CallbackServerContext* context, const v1::QueryEventsRequest* request,
+    v1::QueryEventsResponse* response) {
   return Answer<v1::QueryEventsResponse>(
       context, "Audit.QueryEvents", response,
       [&] { return core_.QueryEvents(*request); });
@@ -36,8 +37,7 @@ grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
 
 grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
     grpc::CallbackServerContext* context,
-    const v1::GetInclusionProofRequest* request,
-    v1::InclusionProof* response) {
+    const v1::GetInclusionProofRequest* request, v1::InclusionProof* response) {
   return Answer<v1::InclusionProof>(
       context, "Audit.GetInclusionProof", response, [&] {
         return core_.Inclusion(request->sequence(), request->tree_size());
@@ -57,10 +57,9 @@ grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
 grpc::ServerUnaryReactor* AuditService::ExportEvents(
     grpc::CallbackServerContext* context,
     const v1::ExportEventsRequest* request, v1::EventExport* response) {
-  return Answer<v1::EventExport>(
-      context, "Audit.ExportEvents", response, [&] {
-        return core_.Export(request->from_sequence(), request->to_sequence());
-      });
+  return Answer<v1::EventExport>(context, "Audit.ExportEvents", response, [&] {
+    return core_.Export(request->from_sequence(), request->to_sequence());
+  });
 }
 
 }  // namespace sx::server

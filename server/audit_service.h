@@ -3,17 +3,16 @@
 
 #include <functional>
 
-#include "admin_core.h"
-#include "audit_core.h"
-#include "certificate_revocations.h"
+#include "server/certificate_revocations.h"
 #include "supervision/v1/audit.grpc.pb.h"
+#include "sx/core/admin_core.h"
+#include "sx/core/audit_core.h"
 
 namespace sx::server {
 
-namespace v1 = ::supervision::v1;
-
 // Thread-safe.
-class AuditService final : public v1::AuditService::CallbackService {
+class AuditService final
+    : public ::supervision::v1::AuditService::CallbackService {
  public:
   // `revocations`: null when no tls.crl_directory is configured.
   AuditService(core::AuditCore& core, core::AdminCore::ConfigSource config,
@@ -21,24 +20,24 @@ class AuditService final : public v1::AuditService::CallbackService {
 
   grpc::ServerUnaryReactor* QueryEvents(
       grpc::CallbackServerContext* context,
-      const v1::QueryEventsRequest* request,
-      v1::QueryEventsResponse* response) override;
+      const ::supervision::v1::QueryEventsRequest* request,
+      ::supervision::v1::QueryEventsResponse* response) override;
   grpc::ServerUnaryReactor* GetCheckpoint(
       grpc::CallbackServerContext* context,
-      const v1::GetCheckpointRequest* request,
-      v1::SignedCheckpoint* response) override;
+      const ::supervision::v1::GetCheckpointRequest* request,
+      ::supervision::v1::SignedCheckpoint* response) override;
   grpc::ServerUnaryReactor* GetInclusionProof(
       grpc::CallbackServerContext* context,
-      const v1::GetInclusionProofRequest* request,
-      v1::InclusionProof* response) override;
+      const ::supervision::v1::GetInclusionProofRequest* request,
+      ::supervision::v1::InclusionProof* response) override;
   grpc::ServerUnaryReactor* GetConsistencyProof(
       grpc::CallbackServerContext* context,
-      const v1::GetConsistencyProofRequest* request,
-      v1::ConsistencyProof* response) override;
+      const ::supervision::v1::GetConsistencyProofRequest* request,
+      ::supervision::v1::ConsistencyProof* response) override;
   grpc::ServerUnaryReactor* ExportEvents(
       grpc::CallbackServerContext* context,
-      const v1::ExportEventsRequest* request,
-      v1::EventExport* response) override;
+      const ::supervision::v1::ExportEventsRequest* request,
+      ::supervision::v1::EventExport* response) override;
 
  private:
   template <typename Response>

@@ -1,10 +1,10 @@
-#include "call_support.h"
+#include "server/call_support.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "grpc_status.h"
-#include "hub_log.h"
-#include "peer_identity.h"
+#include "server/grpc_status.h"
+#include "server/hub_log.h"
+#include "server/peer_identity.h"
 
 namespace sx::server {
 
@@ -35,8 +35,8 @@ void CallRecord::Log(const absl::Status& status,
   LogLine(absl::StrCat(
       method_, " caller=", caller_.empty() ? "-" : caller_,
       " referral=", referral_id.empty() ? "-" : referral_id,
-      " status=", absl::StatusCodeToString(status.code()), " ms=",
-      absl::ToDoubleMilliseconds(absl::Now() - start_),
+      " status=", absl::StatusCodeToString(status.code()),
+      " ms=", absl::ToDoubleMilliseconds(absl::Now() - start_),
       status.ok() ? "" : absl::StrCat(" error=\"", status.message(), "\"")));
 }
 

@@ -8,12 +8,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "access_policy.h"
-#include "certificate_revocations.h"
-#include "grpcpp/support/server_callback.h"
 #include "grpcpp/server_context.h"
-#include "hub_config.h"
-#include "identity.h"
+#include "grpcpp/support/server_callback.h"
+#include "server/certificate_revocations.h"
+#include "sx/core/access_policy.h"
+#include "sx/core/hub_config.h"
+#include "sx/core/identity.h"
 
 namespace sx::server {
 
@@ -33,7 +33,8 @@ absl::StatusOr<core::Identity> AuthenticatePeer(
 class CallRecord {
  public:
   CallRecord(absl::string_view method, std::string caller);
-  void Log(const absl::Status& status, absl::string_view referral_id = "") const;
+  void Log(const absl::Status& status,
+           absl::string_view referral_id = "") const;
 
  private:
   const std::string method_;

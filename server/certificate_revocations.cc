@@ -1,4 +1,4 @@
-#include "certificate_revocations.h"
+#include "server/certificate_revocations.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -21,18 +21,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "file_stamp.h"
-#include "openssl_handles.h"
+#include "server/file_stamp.h"
+#include "sx/base/openssl_handles.h"
 
 namespace sx::server {
 namespace {
 
-using transparency::internal::BignumPtr;
-using transparency::internal::BioPtr;
-using transparency::internal::ClearOpenSslErrors;
-using transparency::internal::MemoryBio;
-using transparency::internal::X509CrlPtr;
-using transparency::internal::X509Ptr;
+using openssl::BignumPtr;
+using openssl::BioPtr;
+using openssl::ClearOpenSslErrors;
+using openssl::MemoryBio;
+using openssl::X509CrlPtr;
+using openssl::X509Ptr;
 
 // The whole file, or why not, naming it.
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
@@ -58,8 +58,7 @@ bool IsCrlFileName(absl::string_view name) {
   const absl::string_view number = name.substr(10);
   return std::all_of(hash.begin(), hash.end(),
                      [](char c) {
-                       return absl::ascii_isdigit(c) ||
-                              (c >= 'a' && c <= 'f');
+                       return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
                      }) &&
          std::all_of(number.begin(), number.end(),
                      [](char c) { return absl::ascii_isdigit(c); }) &&
@@ -192,9 +191,9 @@ CertificateRevocations::ReadAll() const {
   }
   snapshot->authorities = ReadCertificates(*ca_pem);
   if (snapshot->authorities.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "tls.ca_file: no CA certificate in ", ca_file_,
-        " to check the CRLs' signatures with"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("tls.ca_file: no CA certificate in ", ca_file_,
+                     " to check the CRLs' signatures with"));
   }
   for (const X509Ptr& ca : snapshot->authorities) {
     snapshot->authority_ids.push_back(CaId(ca.get()));
@@ -250,9 +249,10 @@ CertificateRevocations::ReadAll() const {
             " names a CA of tls.ca_file (by name and key id) as its issuer, "
             "but that CA's key does not verify its signature"));
       }
-      snapshot->skipped.push_back(absl::StrCat(
-          name, ": issued by a CA (name and key id) that is not in "
-                "tls.ca_file; the hub does not check it itself"));
+      snapshot->skipped.push_back(
+          absl::StrCat(name,
+                       ": issued by a CA (name and key id) that is not in "
+                       "tls.ca_file; the hub does not check it itself"));
       continue;
     }
     X509CrlPtr& kept = latest[*signer];

@@ -6,7 +6,7 @@
 // explicitly in the past: dev-pki-revoke.sh dates a CRL made within a second
 // of the previous one a second ahead, and OpenSSL treats a CRL dated in the
 // future as not yet valid, so such a test could pass or fail by the clock.
-#include "certificate_revocations.h"
+#include "server/certificate_revocations.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -24,8 +24,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "read_file.h"
-#include "temp_dir.h"
+#include "tests/support/read_file.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::server {
 namespace {
@@ -354,9 +354,9 @@ TEST_F(CertificateRevocationsTest,
   // Our CA's newest CRL in DER with the last byte of its signature flipped:
   // it still parses and names our CA, but its signature fails.
   const std::string der = work_.Sub("newest.der");
-  ASSERT_TRUE(Shell(absl::StrCat("openssl crl -in '", crl_dir(), "/",
-                                 CrlName("r1"), "' -outform DER -out '", der,
-                                 "'")));
+  ASSERT_TRUE(
+      Shell(absl::StrCat("openssl crl -in '", crl_dir(), "/", CrlName("r1"),
+                         "' -outform DER -out '", der, "'")));
   std::string bytes = ReadFile(der);
   ASSERT_FALSE(bytes.empty());
   bytes.back() ^= 0x01;

@@ -1,14 +1,16 @@
-#include "exchange_service.h"
+#include "server/exchange_service.h"
 
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "call_support.h"
-#include "grpc_status.h"
-#include "inbox_stream.h"
+#include "server/call_support.h"
+#include "server/grpc_status.h"
+#include "server/inbox_stream.h"
 #include "sx/base/sha256.h"
 
 namespace sx::server {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 std::string Fingerprint(const google::protobuf::Message& request) {
@@ -92,20 +94,19 @@ grpc::ServerWriteReactor<v1::InboxEntry>* ExchangeService::StreamInbox(
   // The connection's certificate, to check again when the config or the
   // CRLs change while the stream is open. It must still name the same
   // agency: a reload may map its URI to another one.
-  InboxStream::Reauthenticator reauthenticate =
-      [this, auth = context->auth_context(), opened_as = *caller] {
-        absl::StatusOr<core::Identity> now = AuthenticatePeer(
-            auth.get(), *core_.config(), revocations_,
-            core::Service::kExchange);
-        if (!now.ok()) return now.status();
-        if (now->kind != opened_as.kind || now->name != opened_as.name) {
-          return absl::UnauthenticatedError(absl::StrCat(
-              "the client certificate now names \"", now->name,
-              "\"; this inbox stream was opened as \"", opened_as.name,
-              "\""));
-        }
-        return absl::OkStatus();
-      };
+  InboxStream::Reauthenticator reauthenticate = [this,
+                                                 auth = context->auth_context(),
+                                                 opened_as = *caller] {
+    absl::StatusOr<core::Identity> now = AuthenticatePeer(
+        auth.get(), *core_.config(), revocations_, core::Service::kExchange);
+    if (!now.ok()) return now.status();
+    if (now->kind != opened_as.kind || now->name != opened_as.name) {
+      return absl::UnauthenticatedError(absl::StrCat(
+          "the client certificate now names \"", now->name,
+          "\"; this inbox stream was opened as \"", opened_as.name, "\""));
+    }
+    return absl::OkStatus();
+  };
   return new InboxStream(
       core_, notifier_, *caller, std::move(reauthenticate),
       request->after_sequence(),
@@ -133,16 +134,15 @@ grpc::ServerUnaryReactor* ExchangeService::AckInbox(
 }
 
 grpc::ServerUnaryReactor* ExchangeService::GetReferral(
-    grpc::CallbackServerContext* context,
-    const v1::GetReferralRequest* request, v1::Referral* response) {
+    grpc::CallbackServerContext* context, const v1::GetReferralRequest* request,
+    v1::Referral* response) {
   constexpr char kMethod[] = "GetReferral";
   absl::StatusOr<core::Identity> caller = Authenticate(context);
   if (!caller.ok()) {
     return FinishNow(context, CallRecord(kMethod, ""), caller.status());
   }
-  absl::StatusOr<v1::Referral> referral =
-      core_.Get(*caller, request->referral_id(),
-                request->include_attachment_content());
+  absl::StatusOr<v1::Referral> referral = core_.Get(
+      *caller, request->referral_id(), request->include_attachment_content());
   if (referral.ok()) *response = std::move(*referral);
   CallRecord(kMethod, caller->name)
       .Log(referral.status(), request->referral_id());
@@ -234,8 +234,7 @@ grpc::ServerUnaryReactor* ExchangeService::CloseReferral(
   step.action = core::Action::kClose;
   step.request_id = request->request_id();
   step.referral_id = request->referral_id();
-  return RunStep(context, "CloseReferral", *request, std::move(step),
-                 response);
+  return RunStep(context, "CloseReferral", *request, std::move(step), response);
 }
 
 grpc::ServerUnaryReactor* ExchangeService::WithdrawReferral(

@@ -3,18 +3,17 @@
 // replies. All steps on a referral share one path (RunStep).
 #pragma once
 
-#include "certificate_revocations.h"
-#include "exchange_core.h"
-#include "inbox_notifier.h"
+#include "server/certificate_revocations.h"
+#include "server/inbox_notifier.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "sx/core/exchange_core.h"
 
 namespace sx::server {
 
-namespace v1 = ::supervision::v1;
-
 // Thread-safe; handlers never block (mutations finish from the store's
 // writer thread once durable).
-class ExchangeService final : public v1::ExchangeService::CallbackService {
+class ExchangeService final
+    : public ::supervision::v1::ExchangeService::CallbackService {
  public:
   // `revocations`: null when no tls.crl_directory is configured.
   ExchangeService(core::ExchangeCore& core, InboxNotifier& notifier,
@@ -22,53 +21,55 @@ class ExchangeService final : public v1::ExchangeService::CallbackService {
 
   grpc::ServerUnaryReactor* SubmitReferral(
       grpc::CallbackServerContext* context,
-      const v1::SubmitReferralRequest* request,
-      v1::Referral* response) override;
-  grpc::ServerWriteReactor<v1::InboxEntry>* StreamInbox(
+      const ::supervision::v1::SubmitReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
+  grpc::ServerWriteReactor<::supervision::v1::InboxEntry>* StreamInbox(
       grpc::CallbackServerContext* context,
-      const v1::StreamInboxRequest* request) override;
-  grpc::ServerUnaryReactor* AckInbox(grpc::CallbackServerContext* context,
-                                     const v1::AckInboxRequest* request,
-                                     v1::AckInboxResponse* response) override;
+      const ::supervision::v1::StreamInboxRequest* request) override;
+  grpc::ServerUnaryReactor* AckInbox(
+      grpc::CallbackServerContext* context,
+      const ::supervision::v1::AckInboxRequest* request,
+      ::supervision::v1::AckInboxResponse* response) override;
   grpc::ServerUnaryReactor* GetReferral(
       grpc::CallbackServerContext* context,
-      const v1::GetReferralRequest* request, v1::Referral* response) override;
+      const ::supervision::v1::GetReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* ListReferrals(
       grpc::CallbackServerContext* context,
-      const v1::ListReferralsRequest* request,
-      v1::ListReferralsResponse* response) override;
+      const ::supervision::v1::ListReferralsRequest* request,
+      ::supervision::v1::ListReferralsResponse* response) override;
   grpc::ServerUnaryReactor* AcceptReferral(
       grpc::CallbackServerContext* context,
-      const v1::AcceptReferralRequest* request,
-      v1::Referral* response) override;
+      const ::supervision::v1::AcceptReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* ReturnReferral(
       grpc::CallbackServerContext* context,
-      const v1::ReturnReferralRequest* request,
-      v1::Referral* response) override;
+      const ::supervision::v1::ReturnReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* RerouteReferral(
       grpc::CallbackServerContext* context,
-      const v1::RerouteReferralRequest* request,
-      v1::Referral* response) override;
+      const ::supervision::v1::RerouteReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* RecordDisposition(
       grpc::CallbackServerContext* context,
-      const v1::RecordDispositionRequest* request,
-      v1::Referral* response) override;
+      const ::supervision::v1::RecordDispositionRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* SendFeedback(
       grpc::CallbackServerContext* context,
-      const v1::SendFeedbackRequest* request,
-      v1::Referral* response) override;
+      const ::supervision::v1::SendFeedbackRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* CloseReferral(
       grpc::CallbackServerContext* context,
-      const v1::CloseReferralRequest* request,
-      v1::Referral* response) override;
+      const ::supervision::v1::CloseReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* WithdrawReferral(
       grpc::CallbackServerContext* context,
-      const v1::WithdrawReferralRequest* request,
-      v1::Referral* response) override;
+      const ::supervision::v1::WithdrawReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* RemindReferral(
       grpc::CallbackServerContext* context,
-      const v1::RemindReferralRequest* request,
-      v1::Referral* response) override;
+      const ::supervision::v1::RemindReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
 
  private:
   // The calling agency, or an error status for the reply.
@@ -79,7 +80,7 @@ class ExchangeService final : public v1::ExchangeService::CallbackService {
                                     const char* method,
                                     const google::protobuf::Message& request,
                                     core::StepRequest step,
-                                    v1::Referral* response);
+                                    ::supervision::v1::Referral* response);
 
   core::ExchangeCore& core_;
   InboxNotifier& notifier_;

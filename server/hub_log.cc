@@ -1,4 +1,4 @@
-#include "hub_log.h"
+#include "server/hub_log.h"
 
 #include <cstdio>
 

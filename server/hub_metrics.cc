@@ -1,10 +1,10 @@
-#include "hub_metrics.h"
+#include "server/hub_metrics.h"
 
 #include <string>
 #include <utility>
 
-#include "grpc_metrics_interceptor.h"
 #include "sx/base/status_macros.h"
+#include "sx/metrics/grpc_metrics_interceptor.h"
 
 namespace sx::server {
 namespace {
@@ -109,8 +109,9 @@ HubMetrics::InterceptorCreators() {
 }
 
 absl::Status HubMetrics::Serve(absl::string_view address) {
-  SX_ASSIGN_OR_RETURN(http_, metrics::MetricsHttpServer::Start(
-                                 address, [this] { return registry_.RenderText(); }));
+  SX_ASSIGN_OR_RETURN(http_, metrics::MetricsHttpServer::Start(address, [this] {
+                        return registry_.RenderText();
+                      }));
   return absl::OkStatus();
 }
 

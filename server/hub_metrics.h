@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "admin_core.h"
 #include "grpcpp/support/server_interceptor.h"
-#include "metrics_http_server.h"
-#include "metrics_registry.h"
+#include "sx/core/admin_core.h"
+#include "sx/metrics/metrics_http_server.h"
+#include "sx/metrics/metrics_registry.h"
 #include "sx/storage/store.h"
 
 namespace sx::server {

@@ -1,4 +1,4 @@
-#include "inbox_notifier.h"
+#include "server/inbox_notifier.h"
 
 #include <algorithm>
 

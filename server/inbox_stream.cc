@@ -1,8 +1,8 @@
-#include "inbox_stream.h"
+#include "server/inbox_stream.h"
 
 #include "absl/strings/str_cat.h"
-#include "grpc_status.h"
-#include "hub_log.h"
+#include "server/grpc_status.h"
+#include "server/hub_log.h"
 
 namespace sx::server {
 namespace {
@@ -24,12 +24,11 @@ InboxStream::InboxStream(core::ExchangeCore& core, InboxNotifier& notifier,
       last_sequence_(after_sequence) {
   subscribed_ = notifier_.Subscribe(caller_.name, this, max_streams);
   if (!subscribed_) {
-    Finish(grpc::Status(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
-        absl::StrCat("agency \"", caller_.name, "\" already holds ",
-                     max_streams,
-                     " open inbox streams; close one or raise "
-                     "limits.max_inbox_streams_per_agency")));
+    Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        absl::StrCat("agency \"", caller_.name,
+                                     "\" already holds ", max_streams,
+                                     " open inbox streams; close one or raise "
+                                     "limits.max_inbox_streams_per_agency")));
     return;
   }
   // A config reload or new CRL between the caller's authentication and
@@ -78,8 +77,8 @@ void InboxStream::OnWriteDone(bool ok) {
     writing_ = false;
     if (!ok || finished_) {
       // The client went away; unacknowledged entries wait for its return.
-      finish = FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED,
-                                       "stream closed"));
+      finish = FinishOnce(
+          grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
     }
   }
   if (finish.has_value()) {
@@ -136,7 +135,8 @@ void InboxStream::OnDone() {
   }
   if (!carried.empty()) {
     core_.RecordUnacknowledged(
-        caller_, std::move(carried), [agency = caller_.name](absl::Status status) {
+        caller_, std::move(carried),
+        [agency = caller_.name](absl::Status status) {
           if (!status.ok()) {
             LogLine(absl::StrCat("delivery accounting for ", agency,
                                  " failed: ", status.message()));

@@ -8,10 +8,10 @@
 #include <optional>
 
 #include "absl/synchronization/mutex.h"
-#include "exchange_core.h"
 #include "grpcpp/support/server_callback.h"
-#include "inbox_notifier.h"
+#include "server/inbox_notifier.h"
 #include "supervision/v1/referral.pb.h"
+#include "sx/core/exchange_core.h"
 
 namespace sx::server {
 

@@ -1,10 +1,10 @@
-#include "peer_identity.h"
+#include "server/peer_identity.h"
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc_security_constants.h"
-#include "hub_log.h"
+#include "server/hub_log.h"
 
 namespace sx::server {
 namespace {
@@ -68,7 +68,8 @@ class ClientIdentityVerifier final
     return true;
   }
 
-  void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest*) override {}
+  void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest*) override {
+  }
 
  private:
   static grpc::Status Refuse(absl::string_view reason) {

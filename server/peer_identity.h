@@ -11,11 +11,11 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "certificate_revocations.h"
 #include "grpcpp/security/auth_context.h"
 #include "grpcpp/security/tls_certificate_verifier.h"
-#include "hub_config.h"
-#include "identity.h"
+#include "server/certificate_revocations.h"
+#include "sx/core/hub_config.h"
+#include "sx/core/identity.h"
 
 namespace sx::server {
 

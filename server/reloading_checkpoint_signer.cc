@@ -1,8 +1,8 @@
-#include "reloading_checkpoint_signer.h"
+#include "server/reloading_checkpoint_signer.h"
 
 #include "absl/strings/str_cat.h"
-#include "file_stamp.h"
-#include "hub_log.h"
+#include "server/file_stamp.h"
+#include "server/hub_log.h"
 
 namespace sx::server {
 

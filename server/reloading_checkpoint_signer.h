@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
-#include "checkpoint_signature.h"
+#include "sx/transparency/checkpoint_signature.h"
 
 namespace sx::server {
 

@@ -1,6 +1,6 @@
 // ReloadingCheckpointSigner with real keys written to a file: a replaced key
 // file signs the next checkpoint, a broken one keeps the previous key.
-#include "reloading_checkpoint_signer.h"
+#include "server/reloading_checkpoint_signer.h"
 
 #include <chrono>
 #include <filesystem>
@@ -8,8 +8,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "temp_dir.h"
-#include "test_keys.h"
+#include "sx/transparency/testing/test_keys.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::server {
 namespace {
@@ -38,8 +38,7 @@ void Replace(const std::string& path, const std::string& contents,
 bool SignsFor(ReloadingCheckpointSigner& signer, const TestKey& key) {
   absl::StatusOr<std::string> signature = signer.Current().Sign(kText);
   return signature.ok() &&
-         VerifyCheckpointSignature(kText, *signature, key.certificate_pem)
-             .ok();
+         VerifyCheckpointSignature(kText, *signature, key.certificate_pem).ok();
 }
 
 class ReloadingCheckpointSignerTest : public ::testing::Test {

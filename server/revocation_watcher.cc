@@ -1,10 +1,10 @@
-#include "revocation_watcher.h"
+#include "server/revocation_watcher.h"
 
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "hub_log.h"
+#include "server/hub_log.h"
 
 namespace sx::server {
 
@@ -43,10 +43,10 @@ void RevocationWatcher::Run() {
       continue;
     }
     const std::string skipped = absl::StrJoin(revocations_->skipped(), "; ");
-    LogLine(absl::StrCat("CRLs re-read: ", revocations_->revoked_count(),
-                         " certificates revoked",
-                         skipped.empty() ? "" : absl::StrCat("; skipped ",
-                                                             skipped)));
+    LogLine(absl::StrCat(
+        "CRLs re-read: ", revocations_->revoked_count(),
+        " certificates revoked",
+        skipped.empty() ? "" : absl::StrCat("; skipped ", skipped)));
     if (*refreshed ==
         CertificateRevocations::RefreshResult::kRevocationsChanged) {
       changed_();

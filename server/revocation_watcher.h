@@ -9,7 +9,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "certificate_revocations.h"
+#include "server/certificate_revocations.h"
 
 namespace sx::server {
 

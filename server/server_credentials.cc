@@ -1,4 +1,4 @@
-#include "server_credentials.h"
+#include "server/server_credentials.h"
 
 #include <filesystem>
 #include <fstream>
@@ -30,9 +30,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(
   SX_RETURN_IF_ERROR(CheckReadable("key_file", tls.key_file()));
   if (!tls.crl_directory().empty() &&
       !std::filesystem::is_directory(tls.crl_directory())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "config: tls.crl_directory: ", tls.crl_directory(),
-        " is not a directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("config: tls.crl_directory: ", tls.crl_directory(),
+                     " is not a directory"));
   }
   auto provider =
       std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(

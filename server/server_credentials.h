@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/security/server_credentials.h"
-#include "peer_identity.h"
+#include "server/peer_identity.h"
 #include "supervision/v1/config.pb.h"
 
 namespace sx::server {

@@ -1,4 +1,4 @@
-#include "commit_pipeline.h"
+#include "storage/commit_pipeline.h"
 
 #include <sys/statvfs.h>
 
@@ -9,9 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rocksdb/perf_level.h"
-#include "group_batch.h"
-#include "rocksdb_status.h"
-#include "rocksdb_transaction.h"
+#include "storage/group_batch.h"
+#include "storage/rocksdb_status.h"
+#include "storage/rocksdb_transaction.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::storage {
@@ -73,8 +73,9 @@ void CommitPipeline::SetInboxListener(
 std::shared_ptr<const rocksdb::Snapshot> CommitPipeline::TakeSnapshot() {
   rocksdb::DB* db = &db_;
   return std::shared_ptr<const rocksdb::Snapshot>(
-      db->GetSnapshot(),
-      [db](const rocksdb::Snapshot* snapshot) { db->ReleaseSnapshot(snapshot); });
+      db->GetSnapshot(), [db](const rocksdb::Snapshot* snapshot) {
+        db->ReleaseSnapshot(snapshot);
+      });
 }
 
 void CommitPipeline::WriterLoop() {
@@ -105,7 +106,8 @@ void CommitPipeline::WriterLoop() {
   }
 }
 
-CommitPipeline::Written CommitPipeline::WriteGroup(std::vector<Pending>& group) {
+CommitPipeline::Written CommitPipeline::WriteGroup(
+    std::vector<Pending>& group) {
   Written written;
   written.callbacks.reserve(group.size());
   written.results.reserve(group.size());
@@ -151,9 +153,9 @@ CommitPipeline::Written CommitPipeline::WriteGroup(std::vector<Pending>& group) 
     }
     if (status.ok()) {
       // Unsynced: the syncer makes it durable before anyone hears of it.
-      status = FromRocksDb(
-          db_.Write(rocksdb::WriteOptions(), &batch.write_batch()),
-          "WAL write");
+      status =
+          FromRocksDb(db_.Write(rocksdb::WriteOptions(), &batch.write_batch()),
+                      "WAL write");
       if (!status.ok()) status = BreakWal(status);
     }
   }

@@ -31,10 +31,10 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "column_families.h"
-#include "merkle_hasher.h"
 #include "rocksdb/db.h"
+#include "storage/column_families.h"
 #include "sx/storage/store.h"
+#include "sx/transparency/merkle_hasher.h"
 
 namespace sx::storage {
 
@@ -120,8 +120,7 @@ class CommitPipeline {
   bool syncer_done_ ABSL_GUARDED_BY(mu_) = false;
   std::function<void(const std::vector<std::string>&)> inbox_listener_
       ABSL_GUARDED_BY(mu_);
-  std::function<void(const CommitReport&)> write_observer_
-      ABSL_GUARDED_BY(mu_);
+  std::function<void(const CommitReport&)> write_observer_ ABSL_GUARDED_BY(mu_);
 
   mutable absl::Mutex snapshot_mu_;
   std::shared_ptr<const rocksdb::Snapshot> durable_snapshot_

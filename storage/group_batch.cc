@@ -1,9 +1,9 @@
-#include "group_batch.h"
+#include "storage/group_batch.h"
 
 #include <cstring>
 
-#include "rocksdb_status.h"
-#include "slices.h"
+#include "storage/rocksdb_status.h"
+#include "storage/slices.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::storage {

@@ -1,11 +1,11 @@
-#include "group_batch.h"
+#include "storage/group_batch.h"
 
 #include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::storage {
 namespace {
@@ -81,9 +81,9 @@ TEST_F(GroupBatchTest, RollbackUndoesOnlyTheWritesSinceTheSavePoint) {
 
 TEST_F(GroupBatchTest, KeysOfDifferentColumnFamiliesDoNotMix) {
   rocksdb::ColumnFamilyHandle* other = nullptr;
-  ASSERT_TRUE(db_->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "other",
-                                      &other)
-                  .ok());
+  ASSERT_TRUE(
+      db_->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "other", &other)
+          .ok());
   {
     GroupBatch batch;
     ASSERT_TRUE(batch.Put(other, "stored", "in other").ok());

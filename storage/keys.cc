@@ -1,4 +1,4 @@
-#include "keys.h"
+#include "storage/keys.h"
 
 #include <algorithm>
 
@@ -89,7 +89,8 @@ bool ParseDeadlineKey(absl::string_view key, Deadline* deadline) {
     return false;
   }
   if (key[8] != 'A' && key[8] != 'F') return false;
-  deadline->kind = key[8] == 'A' ? DeadlineKind::kAccept : DeadlineKind::kFeedback;
+  deadline->kind =
+      key[8] == 'A' ? DeadlineKind::kAccept : DeadlineKind::kFeedback;
   deadline->due = absl::FromUnixSeconds(static_cast<int64_t>(seconds));
   deadline->referral_id = std::string(key.substr(9));
   return true;

@@ -1,4 +1,4 @@
-#include "keys.h"
+#include "storage/keys.h"
 
 #include <limits>
 
@@ -8,8 +8,8 @@ namespace sx::storage::keys {
 namespace {
 
 TEST(KeysTest, Uint64RoundTripsAndSortsNumerically) {
-  for (uint64_t value : {uint64_t{0}, uint64_t{1}, uint64_t{255},
-                         uint64_t{256}, std::numeric_limits<uint64_t>::max()}) {
+  for (uint64_t value : {uint64_t{0}, uint64_t{1}, uint64_t{255}, uint64_t{256},
+                         std::numeric_limits<uint64_t>::max()}) {
     uint64_t decoded = 0;
     ASSERT_TRUE(DecodeUint64(EncodeUint64(value), &decoded));
     EXPECT_EQ(decoded, value);

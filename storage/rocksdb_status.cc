@@ -1,4 +1,4 @@
-#include "rocksdb_status.h"
+#include "storage/rocksdb_status.h"
 
 #include "absl/strings/str_cat.h"
 

@@ -10,24 +10,25 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "column_families.h"
-#include "commit_pipeline.h"
-#include "merkle_hasher.h"
-#include "supervision/v1/admin.pb.h"
-#include "keys.h"
 #include "rocksdb/db.h"
-#include "rocksdb/options.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
-#include "rocksdb_status.h"
-#include "slices.h"
+#include "storage/column_families.h"
+#include "storage/commit_pipeline.h"
+#include "storage/keys.h"
+#include "storage/rocksdb_status.h"
+#include "storage/slices.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
 #include "sx/storage/store.h"
+#include "sx/transparency/merkle_hasher.h"
 
 namespace sx::storage {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 // Read options pinned to a snapshot, which they keep alive.
@@ -52,8 +53,8 @@ class RocksDbStore final : public Store {
         handles_(std::move(handles)),
         cfs_(cfs),
         hasher_(std::move(hasher)),
-        pipeline_(std::make_unique<CommitPipeline>(options_, *db_, cfs_,
-                                                   hasher_)) {}
+        pipeline_(
+            std::make_unique<CommitPipeline>(options_, *db_, cfs_, hasher_)) {}
 
   ~RocksDbStore() override {
     // Finishes queued transactions and releases every snapshot first.
@@ -92,8 +93,8 @@ class RocksDbStore final : public Store {
         absl::StrCat("read lead of ", referral_id)));
     v1::Lead lead;
     if (!lead.ParseFromString(bytes)) {
-      return absl::DataLossError(absl::StrCat(
-          "storage: lead of referral ", referral_id, " does not parse"));
+      return absl::DataLossError(absl::StrCat("storage: lead of referral ",
+                                              referral_id, " does not parse"));
     }
     return lead;
   }
@@ -120,8 +121,7 @@ class RocksDbStore final : public Store {
         page.next_before_id = page.referral_ids.back();
         break;
       }
-      page.referral_ids.push_back(
-          it->key().ToString().substr(prefix.size()));
+      page.referral_ids.push_back(it->key().ToString().substr(prefix.size()));
     }
     SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "list referrals"));
     return page;
@@ -143,8 +143,8 @@ class RocksDbStore final : public Store {
       v1::InboxEntry entry;
       if (!entry.ParseFromArray(it->value().data(),
                                 static_cast<int>(it->value().size()))) {
-        return absl::DataLossError(absl::StrCat(
-            "storage: inbox entry of ", agency_id, " does not parse"));
+        return absl::DataLossError(absl::StrCat("storage: inbox entry of ",
+                                                agency_id, " does not parse"));
       }
       entries.push_back(std::move(entry));
     }
@@ -223,7 +223,8 @@ class RocksDbStore final : public Store {
       if (index == EventIndex::kByType) {
         uint64_t type = 0;
         if (!absl::SimpleAtoi(key, &type)) {
-          return absl::InvalidArgumentError("storage: event type is not a number");
+          return absl::InvalidArgumentError(
+              "storage: event type is not a number");
         }
         index_key = keys::EncodeUint64(type);
       }
@@ -253,10 +254,10 @@ class RocksDbStore final : public Store {
   absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) override {
     const PinnedRead read = Durable();
     std::string bytes;
-    SX_RETURN_IF_ERROR(FromRocksDb(
-        db_->Get(read.options, cfs_.events,
-                 keys::EncodeUint64(sequence), &bytes),
-        absl::StrCat("read event ", sequence)));
+    SX_RETURN_IF_ERROR(
+        FromRocksDb(db_->Get(read.options, cfs_.events,
+                             keys::EncodeUint64(sequence), &bytes),
+                    absl::StrCat("read event ", sequence)));
     return bytes;
   }
 
@@ -280,8 +281,8 @@ class RocksDbStore final : public Store {
     const PinnedRead read = Durable();
     std::string hash;
     SX_RETURN_IF_ERROR(FromRocksDb(
-        db_->Get(read.options, cfs_.merkle,
-                 keys::MerkleNodeKey(level, index), &hash),
+        db_->Get(read.options, cfs_.merkle, keys::MerkleNodeKey(level, index),
+                 &hash),
         absl::StrCat("read transparency log node (", level, ", ", index, ")")));
     return hash;
   }
@@ -292,7 +293,8 @@ class RocksDbStore final : public Store {
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(read.options, cfs_.deadlines));
     const std::string end = keys::EncodeUint64(
-        static_cast<uint64_t>(std::max<int64_t>(0, absl::ToUnixSeconds(now))) + 1);
+        static_cast<uint64_t>(std::max<int64_t>(0, absl::ToUnixSeconds(now))) +
+        1);
     std::vector<Deadline> due;
     for (it->SeekToFirst(); it->Valid() && due.size() < limit; it->Next()) {
       if (ToView(it->key()) >= end) break;
@@ -342,8 +344,9 @@ class RocksDbStore final : public Store {
         v1::InboxEntry entry;
         if (entry.ParseFromArray(it->value().data(),
                                  static_cast<int>(it->value().size()))) {
-          summary.oldest = absl::FromUnixSeconds(entry.event().time().seconds()) +
-                           absl::Nanoseconds(entry.event().time().nanos());
+          summary.oldest =
+              absl::FromUnixSeconds(entry.event().time().seconds()) +
+              absl::Nanoseconds(entry.event().time().nanos());
         }
       }
     }
@@ -356,8 +359,8 @@ class RocksDbStore final : public Store {
     }
     SX_RETURN_IF_ERROR(FromRocksDb(dead->status(), "count dead letters"));
     std::string counter;
-    rocksdb::Status status = db_->Get(read.options, cfs_.meta,
-                                      keys::InboxCounterKey(agency_id), &counter);
+    rocksdb::Status status = db_->Get(
+        read.options, cfs_.meta, keys::InboxCounterKey(agency_id), &counter);
     if (!status.IsNotFound()) {
       SX_RETURN_IF_ERROR(FromRocksDb(status, "read inbox counter"));
       keys::DecodeUint64(counter, &summary.last_sequence);
@@ -380,9 +383,10 @@ class RocksDbStore final : public Store {
       if (it->Valid() && ToView(it->key()) == after_key) it->Next();
     }
     std::vector<DeadLetterRecord> letters;
-    for (; it->Valid() && it->key().starts_with(prefix) && letters.size() < limit;
+    for (;
+         it->Valid() && it->key().starts_with(prefix) && letters.size() < limit;
          it->Next()) {
-      v1::DeadLetter letter;
+      v1::StoredDeadLetter letter;
       if (!letter.ParseFromArray(it->value().data(),
                                  static_cast<int>(it->value().size()))) {
         return absl::DataLossError("storage: dead letter does not parse");
@@ -423,7 +427,9 @@ class RocksDbStore final : public Store {
  private:
   // Readers never see a write before it is fsynced: one that a crash could
   // still take back after they had shown it to someone.
-  PinnedRead Durable() const { return PinnedRead(pipeline_->DurableSnapshot()); }
+  PinnedRead Durable() const {
+    return PinnedRead(pipeline_->DurableSnapshot());
+  }
 
   const RocksDbStoreOptions options_;
   const std::unique_ptr<rocksdb::DB> db_;
@@ -442,7 +448,8 @@ rocksdb::Options DatabaseOptions() {
   // not fsynced); corruption before the tail means acknowledged data is
   // damaged, and RocksDB must refuse to open rather than silently drop the
   // rest of the log as the default point-in-time mode would.
-  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  options.wal_recovery_mode =
+      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   options.track_and_verify_wals_in_manifest = true;
   options.paranoid_checks = true;
   options.IncreaseParallelism(2);
@@ -466,7 +473,8 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db_options,
     options.memtable_whole_key_filtering = true;
     options.memtable_prefix_bloom_size_ratio = 0.02;
   }
-  if (name == keys::kEvents || name == keys::kReferrals || name == keys::kLeads) {
+  if (name == keys::kEvents || name == keys::kReferrals ||
+      name == keys::kLeads) {
     // One ascending sequence of keys.
     options.memtable_insert_with_hint_prefix_extractor.reset(
         rocksdb::NewFixedPrefixTransform(0));
@@ -491,9 +499,9 @@ absl::Status CheckFormatVersion(rocksdb::DB& db, const std::string& path) {
   }
   SX_RETURN_IF_ERROR(FromRocksDb(status, "read format version"));
   if (version != keys::kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "storage: ", path, " holds format version ", version,
-        " but this hub reads version ", keys::kFormatVersion));
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage: ", path, " holds format version ", version,
+                     " but this hub reads version ", keys::kFormatVersion));
   }
   return absl::OkStatus();
 }
@@ -515,10 +523,10 @@ absl::StatusOr<transparency::MerkleHasher> OpenLogHasher(
     SX_RETURN_IF_ERROR(FromRocksDb(status, "read log hash"));
   }
   if (stored != wanted) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "storage: the transparency log of this database uses ", stored,
-        " but the config asks for ", wanted,
-        "; the log hash cannot change for an existing database"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage: the transparency log of this database uses ",
+                     stored, " but the config asks for ", wanted,
+                     "; the log hash cannot change for an existing database"));
   }
   SX_ASSIGN_OR_RETURN(transparency::HashAlgorithm algorithm,
                       transparency::ParseHashAlgorithm(stored));
@@ -548,19 +556,26 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   }
   rocksdb::Options db_options = DatabaseOptions();
   if (options.env != nullptr) db_options.env = options.env;
-  const std::vector<std::string> names = {
-      rocksdb::kDefaultColumnFamilyName, keys::kReferrals, keys::kLeads,
-      keys::kPartyIndex, keys::kInbox, keys::kRequests, keys::kEvents,
-      keys::kEventIndex, keys::kMerkle, keys::kDeadlines, keys::kDeadLetters};
+  const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
+                                          keys::kReferrals,
+                                          keys::kLeads,
+                                          keys::kPartyIndex,
+                                          keys::kInbox,
+                                          keys::kRequests,
+                                          keys::kEvents,
+                                          keys::kEventIndex,
+                                          keys::kMerkle,
+                                          keys::kDeadlines,
+                                          keys::kDeadLetters};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     descriptors.emplace_back(name, FamilyOptions(db_options, name));
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status status = rocksdb::DB::Open(
-      rocksdb::DBOptions(db_options), options.path, descriptors, &handles,
-      &raw_db);
+  rocksdb::Status status =
+      rocksdb::DB::Open(rocksdb::DBOptions(db_options), options.path,
+                        descriptors, &handles, &raw_db);
   if (!status.ok()) {
     std::string hint;
     if (status.IsCorruption()) {

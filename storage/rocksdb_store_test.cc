@@ -1,6 +1,6 @@
 #include <filesystem>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -8,13 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "keys.h"
 #include "rocksdb/db.h"
+#include "storage/keys.h"
 #include "sx/base/status_macros.h"
 #include "sx/storage/store.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::storage {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 class RocksDbStoreTest : public ::testing::Test {
@@ -48,7 +50,8 @@ class RocksDbStoreTest : public ::testing::Test {
       v1::Event event;
       event.set_type(v1::EVENT_TYPE_SUBMITTED);
       event.set_referral_id(id);
-      SX_ASSIGN_OR_RETURN(v1::Event stored, txn.AppendEvent(event, {sender, recipient}));
+      SX_ASSIGN_OR_RETURN(v1::Event stored,
+                          txn.AppendEvent(event, {sender, recipient}));
       return txn.AppendInbox(recipient, stored).status();
     });
     EXPECT_TRUE(status.ok()) << status;
@@ -112,8 +115,8 @@ TEST_F(RocksDbStoreTest, LaterTransactionSeesEarlierUncommittedWrites) {
           SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                               txn.GetReferral(id));
           if (referral->version() != i) {
-            return absl::InternalError(absl::StrCat("saw version ",
-                                                    referral->version()));
+            return absl::InternalError(
+                absl::StrCat("saw version ", referral->version()));
           }
           referral->set_version(i + 1);
           return txn.UpdateReferral(*referral);
@@ -209,7 +212,8 @@ TEST_F(RocksDbStoreTest, InboxSequencesNeverRepeatAfterAckAndRestart) {
                     for (uint64_t seq : {1, 2}) {
                       SX_ASSIGN_OR_RETURN(auto entry,
                                           txn.TakeInboxEntry("b", seq));
-                      if (!entry.has_value()) return absl::InternalError("gone");
+                      if (!entry.has_value())
+                        return absl::InternalError("gone");
                     }
                     // Taking again finds nothing.
                     SX_ASSIGN_OR_RETURN(auto again, txn.TakeInboxEntry("b", 1));
@@ -245,8 +249,8 @@ TEST_F(RocksDbStoreTest, ListsNewestFirstWithPaging) {
   EXPECT_EQ(store_->ListReferralIds("b", Side::kRecipient, "", 100)
                 ->referral_ids.size(),
             6u);
-  EXPECT_TRUE(
-      store_->ListReferralIds("b", Side::kSender, "", 100)->referral_ids.empty());
+  EXPECT_TRUE(store_->ListReferralIds("b", Side::kSender, "", 100)
+                  ->referral_ids.empty());
 }
 
 TEST_F(RocksDbStoreTest, CheckpointOpensAsACompleteCopy) {
@@ -276,18 +280,18 @@ TEST_F(RocksDbStoreTest, RequestRecordsAreScopedToTheCaller) {
                   })
                   .ok());
   Open();
-  ASSERT_TRUE(store_
-                  ->ApplyAndWait([](Transaction& txn) -> absl::Status {
-                    SX_ASSIGN_OR_RETURN(auto mine, txn.GetRequest("a", "req-1"));
-                    SX_ASSIGN_OR_RETURN(auto other, txn.GetRequest("b", "req-1"));
-                    if (!mine.has_value() ||
-                        mine->referral_id() != "test-0000000007") {
-                      return absl::InternalError("record lost");
-                    }
-                    return other.has_value() ? absl::InternalError("leaked")
-                                             : absl::OkStatus();
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->ApplyAndWait([](Transaction& txn) -> absl::Status {
+            SX_ASSIGN_OR_RETURN(auto mine, txn.GetRequest("a", "req-1"));
+            SX_ASSIGN_OR_RETURN(auto other, txn.GetRequest("b", "req-1"));
+            if (!mine.has_value() || mine->referral_id() != "test-0000000007") {
+              return absl::InternalError("record lost");
+            }
+            return other.has_value() ? absl::InternalError("leaked")
+                                     : absl::OkStatus();
+          })
+          .ok());
 }
 
 TEST_F(RocksDbStoreTest, InboxListenerHearsOfEachGrownInboxAfterCommit) {
@@ -309,11 +313,15 @@ void TamperWithEvent(const std::string& path, uint64_t sequence,
                      const std::function<void(std::string&)>& edit) {
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  for (const std::string& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  ASSERT_TRUE(
+      rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  for (const std::string& name : names)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
+  ASSERT_TRUE(
+      rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &db)
+          .ok());
   rocksdb::ColumnFamilyHandle* events = nullptr;
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i] == keys::kEvents) events = handles[i];
@@ -360,8 +368,10 @@ TEST_F(RocksDbStoreTest, EventChainDetectsReorderedEvents) {
   const std::string second = *store_->ReadEventBytes(2);
   const std::string third = *store_->ReadEventBytes(3);
   store_.reset();
-  TamperWithEvent(dir_.Sub("db"), 2, [&](std::string& bytes) { bytes = third; });
-  TamperWithEvent(dir_.Sub("db"), 3, [&](std::string& bytes) { bytes = second; });
+  TamperWithEvent(dir_.Sub("db"), 2,
+                  [&](std::string& bytes) { bytes = third; });
+  TamperWithEvent(dir_.Sub("db"), 3,
+                  [&](std::string& bytes) { bytes = second; });
   Open();
   absl::Status reordered = store_->VerifyEventChain();
   EXPECT_EQ(reordered.code(), absl::StatusCode::kDataLoss) << reordered;
@@ -408,7 +418,8 @@ TEST_F(RocksDbStoreTest, CorruptionInTheMiddleOfTheWalRefusesToOpen) {
   ASSERT_FALSE(wal.empty());
   {
     std::fstream file(wal, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(static_cast<std::streamoff>(std::filesystem::file_size(wal) / 2));
+    file.seekp(
+        static_cast<std::streamoff>(std::filesystem::file_size(wal) / 2));
     file.write("\x55\xAA\x55\xAA\x55\xAA\x55\xAA", 8);
   }
   RocksDbStoreOptions options;
@@ -416,7 +427,8 @@ TEST_F(RocksDbStoreTest, CorruptionInTheMiddleOfTheWalRefusesToOpen) {
   auto reopened = OpenRocksDbStore(options);
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(reopened.status().message().find("will not start"), std::string::npos)
+  EXPECT_NE(reopened.status().message().find("will not start"),
+            std::string::npos)
       << reopened.status();
 }
 
@@ -440,8 +452,8 @@ namespace {
 
 TEST_F(RocksDbStoreTest, NothingComesAfterTheLastSequence) {
   Submit("a", "b");
-  EXPECT_TRUE(
-      store_->ReadInbox("b", std::numeric_limits<uint64_t>::max(), 10)->empty());
+  EXPECT_TRUE(store_->ReadInbox("b", std::numeric_limits<uint64_t>::max(), 10)
+                  ->empty());
   EXPECT_TRUE(store_
                   ->QueryEventIndex(EventIndex::kByReferral, "test-0000000001",
                                     absl::UnixEpoch(), absl::InfiniteFuture(),

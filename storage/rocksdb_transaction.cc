@@ -1,20 +1,22 @@
-#include "rocksdb_transaction.h"
+#include "storage/rocksdb_transaction.h"
 
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "keys.h"
-#include "rocksdb_status.h"
+#include "storage/keys.h"
+#include "storage/rocksdb_status.h"
 #include "sx/base/sha256.h"
-#include "supervision/v1/admin.pb.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::storage {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 template <typename Message>
-absl::StatusOr<Message> Parse(const std::string& bytes, absl::string_view what) {
+absl::StatusOr<Message> Parse(const std::string& bytes,
+                              absl::string_view what) {
   Message message;
   if (!message.ParseFromString(bytes)) {
     return absl::DataLossError(
@@ -30,7 +32,11 @@ RocksDbTransaction::RocksDbTransaction(rocksdb::DB& db,
                                        GroupBatch& batch,
                                        absl::string_view id_prefix,
                                        const transparency::MerkleHasher& hasher)
-    : db_(db), cfs_(cfs), batch_(batch), id_prefix_(id_prefix), hasher_(hasher) {}
+    : db_(db),
+      cfs_(cfs),
+      batch_(batch),
+      id_prefix_(id_prefix),
+      hasher_(hasher) {}
 
 absl::StatusOr<std::optional<std::string>> RocksDbTransaction::Read(
     rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
@@ -45,8 +51,7 @@ absl::Status RocksDbTransaction::Write(rocksdb::ColumnFamilyHandle* cf,
 
 absl::StatusOr<uint64_t> RocksDbTransaction::NextCounterValue(
     absl::string_view key) {
-  SX_ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                      Read(cfs_.meta, key));
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> stored, Read(cfs_.meta, key));
   uint64_t value = 0;
   if (stored.has_value() && !keys::DecodeUint64(*stored, &value)) {
     return absl::DataLossError(
@@ -85,9 +90,10 @@ absl::StatusOr<std::string> RocksDbTransaction::NewReferralId() {
 }
 
 absl::Status RocksDbTransaction::CreateReferral(const v1::Referral& referral,
-                                               const v1::Lead& lead) {
+                                                const v1::Lead& lead) {
   if (referral.has_lead()) {
-    return absl::InternalError("storage: referral record must not embed its lead");
+    return absl::InternalError(
+        "storage: referral record must not embed its lead");
   }
   const std::string& id = referral.referral_id();
   SX_ASSIGN_OR_RETURN(std::optional<std::string> existing,
@@ -109,7 +115,8 @@ absl::Status RocksDbTransaction::CreateReferral(const v1::Referral& referral,
 
 absl::Status RocksDbTransaction::UpdateReferral(const v1::Referral& referral) {
   if (referral.has_lead()) {
-    return absl::InternalError("storage: referral record must not embed its lead");
+    return absl::InternalError(
+        "storage: referral record must not embed its lead");
   }
   SX_ASSIGN_OR_RETURN(std::optional<std::string> existing,
                       Read(cfs_.referrals, referral.referral_id()));
@@ -121,11 +128,11 @@ absl::Status RocksDbTransaction::UpdateReferral(const v1::Referral& referral) {
                referral.SerializeAsString());
 }
 
-absl::StatusOr<std::optional<v1::RequestRecord>>
-RocksDbTransaction::GetRequest(absl::string_view caller,
-                               absl::string_view request_id) {
-  SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
-                      Read(cfs_.requests, keys::RequestKey(caller, request_id)));
+absl::StatusOr<std::optional<v1::RequestRecord>> RocksDbTransaction::GetRequest(
+    absl::string_view caller, absl::string_view request_id) {
+  SX_ASSIGN_OR_RETURN(
+      std::optional<std::string> bytes,
+      Read(cfs_.requests, keys::RequestKey(caller, request_id)));
   if (!bytes.has_value()) return std::nullopt;
   SX_ASSIGN_OR_RETURN(v1::RequestRecord record,
                       Parse<v1::RequestRecord>(*bytes, "request record"));
@@ -158,9 +165,9 @@ absl::Status RocksDbTransaction::AppendLeaf(uint64_t leaf_index,
         std::optional<std::string> left,
         Read(cfs_.merkle, keys::MerkleNodeKey(level - 1, index * 2)));
     if (!left.has_value()) {
-      return absl::DataLossError(absl::StrCat(
-          "storage: transparency log node (", level - 1, ", ", index * 2,
-          ") is missing"));
+      return absl::DataLossError(
+          absl::StrCat("storage: transparency log node (", level - 1, ", ",
+                       index * 2, ") is missing"));
     }
     hash = hasher_.NodeHash(*left, hash);
     SX_RETURN_IF_ERROR(
@@ -188,17 +195,17 @@ absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(
   const std::string bytes = event.SerializeAsString();
   SX_RETURN_IF_ERROR(
       Write(cfs_.events, keys::EncodeUint64(event.sequence()), bytes));
-  SX_RETURN_IF_ERROR(Write(
-      cfs_.meta, keys::kEventHeadKey,
-      absl::StrCat(keys::EncodeUint64(event.sequence()), Sha256(bytes))));
+  SX_RETURN_IF_ERROR(
+      Write(cfs_.meta, keys::kEventHeadKey,
+            absl::StrCat(keys::EncodeUint64(event.sequence()), Sha256(bytes))));
   SX_RETURN_IF_ERROR(AppendLeaf(event.sequence() - 1, bytes));
 
   const std::string sequence = keys::EncodeUint64(event.sequence());
   SX_RETURN_IF_ERROR(Write(
       cfs_.event_index,
-      absl::StrCat(keys::EventIndexPrefix(EventIndex::kByReferral,
-                                          event.referral_id()),
-                   sequence),
+      absl::StrCat(
+          keys::EventIndexPrefix(EventIndex::kByReferral, event.referral_id()),
+          sequence),
       ""));
   SX_RETURN_IF_ERROR(Write(
       cfs_.event_index,
@@ -246,8 +253,8 @@ RocksDbTransaction::TakeInboxEntry(absl::string_view agency_id,
   return entry;
 }
 
-absl::Status RocksDbTransaction::RestoreInboxEntry(absl::string_view agency_id,
-                                                  const v1::InboxEntry& entry) {
+absl::Status RocksDbTransaction::RestoreInboxEntry(
+    absl::string_view agency_id, const v1::InboxEntry& entry) {
   return Write(cfs_.inbox, keys::InboxKey(agency_id, entry.sequence()),
                entry.SerializeAsString());
 }
@@ -255,7 +262,7 @@ absl::Status RocksDbTransaction::RestoreInboxEntry(absl::string_view agency_id,
 absl::Status RocksDbTransaction::PutDeadLetter(absl::string_view agency_id,
                                                const v1::InboxEntry& entry,
                                                absl::Time when) {
-  v1::DeadLetter letter;
+  v1::StoredDeadLetter letter;
   letter.set_agency_id(std::string(agency_id));
   letter.set_sequence(entry.sequence());
   *letter.mutable_event() = entry.event();
@@ -273,8 +280,8 @@ RocksDbTransaction::TakeDeadLetter(absl::string_view agency_id,
   SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                       Read(cfs_.dead_letters, key));
   if (!bytes.has_value()) return std::nullopt;
-  SX_ASSIGN_OR_RETURN(v1::DeadLetter letter,
-                      Parse<v1::DeadLetter>(*bytes, "dead letter"));
+  SX_ASSIGN_OR_RETURN(v1::StoredDeadLetter letter,
+                      Parse<v1::StoredDeadLetter>(*bytes, "dead letter"));
   SX_RETURN_IF_ERROR(Delete(cfs_.dead_letters, key));
   v1::InboxEntry entry;
   entry.set_sequence(letter.sequence());

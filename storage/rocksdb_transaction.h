@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "column_families.h"
-#include "merkle_hasher.h"
-#include "group_batch.h"
+#include "storage/column_families.h"
+#include "storage/group_batch.h"
 #include "sx/storage/store.h"
+#include "sx/transparency/merkle_hasher.h"
 
 namespace sx::storage {
 
@@ -18,33 +18,38 @@ namespace sx::storage {
 class RocksDbTransaction final : public Transaction {
  public:
   RocksDbTransaction(rocksdb::DB& db, const ColumnFamilies& cfs,
-                     GroupBatch& batch,
-                     absl::string_view id_prefix,
+                     GroupBatch& batch, absl::string_view id_prefix,
                      const transparency::MerkleHasher& hasher);
 
-  absl::StatusOr<std::optional<v1::Referral>> GetReferral(
+  absl::StatusOr<std::optional<::supervision::v1::Referral>> GetReferral(
       absl::string_view referral_id) override;
-  absl::StatusOr<v1::Lead> GetLead(absl::string_view referral_id) override;
+  absl::StatusOr<::supervision::v1::Lead> GetLead(
+      absl::string_view referral_id) override;
   absl::StatusOr<std::string> NewReferralId() override;
-  absl::Status CreateReferral(const v1::Referral& referral,
-                              const v1::Lead& lead) override;
-  absl::Status UpdateReferral(const v1::Referral& referral) override;
-  absl::StatusOr<std::optional<v1::RequestRecord>> GetRequest(
+  absl::Status CreateReferral(const ::supervision::v1::Referral& referral,
+                              const ::supervision::v1::Lead& lead) override;
+  absl::Status UpdateReferral(
+      const ::supervision::v1::Referral& referral) override;
+  absl::StatusOr<std::optional<::supervision::v1::RequestRecord>> GetRequest(
       absl::string_view caller, absl::string_view request_id) override;
-  absl::Status PutRequest(absl::string_view caller, absl::string_view request_id,
-                          const v1::RequestRecord& record) override;
-  absl::StatusOr<v1::Event> AppendEvent(
-      v1::Event event, const std::vector<std::string>& agencies) override;
-  absl::StatusOr<uint64_t> AppendInbox(absl::string_view agency_id,
-                                       const v1::Event& event) override;
-  absl::StatusOr<std::optional<v1::InboxEntry>> TakeInboxEntry(
+  absl::Status PutRequest(
+      absl::string_view caller, absl::string_view request_id,
+      const ::supervision::v1::RequestRecord& record) override;
+  absl::StatusOr<::supervision::v1::Event> AppendEvent(
+      ::supervision::v1::Event event,
+      const std::vector<std::string>& agencies) override;
+  absl::StatusOr<uint64_t> AppendInbox(
+      absl::string_view agency_id,
+      const ::supervision::v1::Event& event) override;
+  absl::StatusOr<std::optional<::supervision::v1::InboxEntry>> TakeInboxEntry(
       absl::string_view agency_id, uint64_t sequence) override;
-  absl::Status RestoreInboxEntry(absl::string_view agency_id,
-                                const v1::InboxEntry& entry) override;
+  absl::Status RestoreInboxEntry(
+      absl::string_view agency_id,
+      const ::supervision::v1::InboxEntry& entry) override;
   absl::Status PutDeadLetter(absl::string_view agency_id,
-                             const v1::InboxEntry& entry,
+                             const ::supervision::v1::InboxEntry& entry,
                              absl::Time when) override;
-  absl::StatusOr<std::optional<v1::InboxEntry>> TakeDeadLetter(
+  absl::StatusOr<std::optional<::supervision::v1::InboxEntry>> TakeDeadLetter(
       absl::string_view agency_id, uint64_t sequence) override;
   absl::Status PutDeadline(DeadlineKind kind, absl::Time due,
                            absl::string_view referral_id) override;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Proves an agency project can build against the installed SDK: installs the
 # build tree into a temporary prefix, then configures and builds
-# client_sdk/examples as a separate CMake project with find_package().
+# client_sdk/examples as a separate CMake project with find_package(), and
+# has its offline verifier (sx::transparency alone) check an event export
+# whose tree, proofs and signature are made here with the openssl CLI.
 #   tests/sdk_install_test.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
 source_dir="$1"
@@ -24,4 +26,43 @@ LD_LIBRARY_PATH="$work/prefix/lib" "$work/consumer/welfare_jobs_leads" 2>"$work/
 code=$?
 set -e
 [[ $code -eq 2 ]] && grep -q "usage: welfare_jobs_leads" "$work/usage.txt"
-echo "out-of-tree consumer built and ran against the installed SDK"
+test -f "$work/prefix/include/sx/transparency/merkle_verifier.h"
+
+# A log of three events signed by a fresh key: leaf hash H(0x00 || event),
+# node hash H(0x01 || left || right), root H(1 || H(1||L0||L1) || L2).
+cd "$work"
+sha() { openssl dgst -sha256 -binary; }
+b64() { base64 -w0 "$1"; }
+for i in 0 1 2; do
+  printf 'event-%s' "$i" >"event$i"
+  { printf '\x00'; cat "event$i"; } | sha >"leaf$i"
+done
+{ printf '\x01'; cat leaf0 leaf1; } | sha >node01
+{ printf '\x01'; cat node01 leaf2; } | sha >root
+printf 'sxhub-checkpoint/v1\norigin demo\nhash sha256\nsize 3\nroot %s\ntime 2024-05-01T12:00:00Z\n' \
+  "$(b64 root)" >checkpoint.txt
+openssl ecparam -name prime256v1 -genkey -noout -out hub.key 2>/dev/null
+openssl req -x509 -new -key hub.key -subj /CN=hub -days 1 -out hub.crt 2>/dev/null
+openssl dgst -sha256 -sign hub.key -out signature checkpoint.txt
+{
+  printf 'sxctl-event-export/v1\nrange 1 3\n'
+  cat checkpoint.txt
+  printf '\xe2\x80\x94 signature %s\n' "$(b64 signature)"
+  printf 'event 0 3 %s %s %s\n' "$(b64 event0)" "$(b64 leaf1)" "$(b64 leaf2)"
+  printf 'event 1 3 %s %s %s\n' "$(b64 event1)" "$(b64 leaf0)" "$(b64 leaf2)"
+  printf 'event 2 3 %s %s\n' "$(b64 event2)" "$(b64 node01)"
+} >export.txt
+"$work/consumer/verify_audit_export" export.txt hub.crt | grep -q "3 events included"
+# One changed event byte, or another key's signature, must not verify.
+sed "s|$(b64 event1)|$(printf 'event-X' | base64 -w0)|" export.txt >tampered.txt
+if "$work/consumer/verify_audit_export" tampered.txt hub.crt 2>/dev/null; then
+  echo "a tampered export verified" >&2
+  exit 1
+fi
+openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+  -keyout other.key -subj /CN=other -days 1 -out other.crt 2>/dev/null
+if "$work/consumer/verify_audit_export" export.txt other.crt 2>/dev/null; then
+  echo "an export verified against another hub's certificate" >&2
+  exit 1
+fi
+echo "out-of-tree consumer built and ran against the installed SDK; its offline verifier accepts a signed export and refuses tampered ones"

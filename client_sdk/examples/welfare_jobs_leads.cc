@@ -1,4 +1,4 @@
-// Example agency integration (case 6 of shared/CASES.md): a big-data check of
+// Example agency integration (docs/CASES.md, case 6): a big-data check of
 // public-welfare jobs (城乡公益岗) flags suspicious records; this program
 // submits each flagged record as a lead to the discipline commission, then
 // listens to its inbox for the commission's feedback.

@@ -1,4 +1,4 @@
-#include "admin_commands.h"
+#include "client_sdk/sxctl/admin_commands.h"
 
 #include <unistd.h>
 
@@ -9,8 +9,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "interrupt.h"
-#include "top_frame.h"
+#include "client_sdk/sxctl/interrupt.h"
+#include "client_sdk/sxctl/top_frame.h"
 
 namespace sx::sxctl {
 namespace {

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "absl/status/status.h"
-#include "command_context.h"
+#include "client_sdk/sxctl/command_context.h"
 
 namespace sx::sxctl {
 

@@ -1,6 +1,6 @@
-#include "admin_json.h"
+#include "client_sdk/sxctl/admin_json.h"
 
-#include "referral_json.h"
+#include "client_sdk/sxctl/referral_json.h"
 
 namespace sx::sxctl {
 namespace {

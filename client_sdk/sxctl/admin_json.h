@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "json_writer.h"
+#include "client_sdk/sxctl/json_writer.h"
 #include "sx/client/admin_client.h"
-#include "top_frame.h"
+#include "client_sdk/sxctl/top_frame.h"
 
 namespace sx::sxctl {
 

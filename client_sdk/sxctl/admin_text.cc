@@ -1,13 +1,13 @@
-#include "admin_text.h"
+#include "client_sdk/sxctl/admin_text.h"
 
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "referral_text.h"
-#include "text_table.h"
-#include "time_format.h"
+#include "client_sdk/sxctl/referral_text.h"
+#include "client_sdk/sxctl/text_table.h"
+#include "client_sdk/sxctl/time_format.h"
 
 namespace sx::sxctl {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "absl/time/time.h"
 #include "sx/client/admin_client.h"
-#include "top_frame.h"
+#include "client_sdk/sxctl/top_frame.h"
 
 namespace sx::sxctl {
 

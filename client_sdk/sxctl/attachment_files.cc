@@ -1,4 +1,4 @@
-#include "attachment_files.h"
+#include "client_sdk/sxctl/attachment_files.h"
 
 #include <cerrno>
 #include <cstring>
@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "local_files.h"
+#include "client_sdk/sxctl/local_files.h"
 
 namespace sx::sxctl {
 namespace {

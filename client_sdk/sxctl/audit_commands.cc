@@ -1,14 +1,14 @@
-#include "audit_commands.h"
+#include "client_sdk/sxctl/audit_commands.h"
 
 #include <cstdint>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "audit_files.h"
-#include "audit_verification.h"
-#include "checkpoint.h"
-#include "local_files.h"
+#include "client_sdk/sxctl/audit_files.h"
+#include "client_sdk/sxctl/audit_verification.h"
+#include "sx/transparency/checkpoint.h"
+#include "client_sdk/sxctl/local_files.h"
 
 namespace sx::sxctl {
 namespace {

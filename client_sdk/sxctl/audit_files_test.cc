@@ -1,4 +1,4 @@
-#include "audit_files.h"
+#include "client_sdk/sxctl/audit_files.h"
 
 #include <string>
 

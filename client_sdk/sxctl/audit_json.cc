@@ -1,7 +1,7 @@
-#include "audit_json.h"
+#include "client_sdk/sxctl/audit_json.h"
 
 #include "absl/strings/escaping.h"
-#include "referral_json.h"
+#include "client_sdk/sxctl/referral_json.h"
 
 namespace sx::sxctl {
 namespace {

@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "audit_verification.h"
-#include "checkpoint.h"
-#include "json_writer.h"
+#include "client_sdk/sxctl/audit_verification.h"
+#include "sx/transparency/checkpoint.h"
+#include "client_sdk/sxctl/json_writer.h"
 #include "sx/client/audit_client.h"
 
 namespace sx::sxctl {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "audit_verification.h"
-#include "checkpoint.h"
+#include "client_sdk/sxctl/audit_verification.h"
+#include "sx/transparency/checkpoint.h"
 #include "sx/client/audit_client.h"
 
 namespace sx::sxctl {

@@ -1,11 +1,11 @@
-#include "audit_verification.h"
+#include "client_sdk/sxctl/audit_verification.h"
 
 #include <cstdint>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "checkpoint_signature.h"
-#include "merkle_verifier.h"
+#include "sx/transparency/checkpoint_signature.h"
+#include "sx/transparency/merkle_verifier.h"
 
 namespace sx::sxctl {
 namespace {

@@ -14,9 +14,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "audit_files.h"
-#include "checkpoint.h"
-#include "merkle_hasher.h"
+#include "client_sdk/sxctl/audit_files.h"
+#include "sx/transparency/checkpoint.h"
+#include "sx/transparency/merkle_hasher.h"
 #include "sx/client/audit_client.h"
 
 namespace sx::sxctl {

@@ -1,4 +1,4 @@
-#include "command_context.h"
+#include "client_sdk/sxctl/command_context.h"
 
 #include <limits>
 

@@ -1,4 +1,4 @@
-#include "command_line.h"
+#include "client_sdk/sxctl/command_line.h"
 
 #include <cmath>
 #include <cstdint>

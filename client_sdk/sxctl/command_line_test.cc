@@ -1,9 +1,9 @@
-#include "command_line.h"
+#include "client_sdk/sxctl/command_line.h"
 
 #include <string>
 #include <vector>
 
-#include "command_table.h"
+#include "client_sdk/sxctl/command_table.h"
 #include "gtest/gtest.h"
 
 namespace sx::sxctl {

@@ -1,4 +1,4 @@
-#include "command_table.h"
+#include "client_sdk/sxctl/command_table.h"
 
 #include <initializer_list>
 #include <string>
@@ -6,11 +6,11 @@
 
 #include "absl/strings/str_cat.h"
 
-#include "admin_commands.h"
-#include "audit_commands.h"
-#include "connection_settings.h"
-#include "inbox_commands.h"
-#include "referral_commands.h"
+#include "client_sdk/sxctl/admin_commands.h"
+#include "client_sdk/sxctl/audit_commands.h"
+#include "client_sdk/sxctl/connection_settings.h"
+#include "client_sdk/sxctl/inbox_commands.h"
+#include "client_sdk/sxctl/referral_commands.h"
 #include "sx/client/types.h"
 
 namespace sx::sxctl {

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "command_line.h"
+#include "client_sdk/sxctl/command_line.h"
 
 namespace sx::sxctl {
 

@@ -1,4 +1,4 @@
-#include "connection_settings.h"
+#include "client_sdk/sxctl/connection_settings.h"
 
 #include <cmath>
 #include <cstdlib>

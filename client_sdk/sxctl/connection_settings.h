@@ -20,7 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "command_line.h"
+#include "client_sdk/sxctl/command_line.h"
 #include "sx/client/exchange_client.h"
 
 namespace sx::sxctl {

@@ -1,10 +1,10 @@
-#include "connection_settings.h"
+#include "client_sdk/sxctl/connection_settings.h"
 
 #include <map>
 #include <string>
 
 #include "absl/time/time.h"
-#include "command_table.h"
+#include "client_sdk/sxctl/command_table.h"
 #include "gtest/gtest.h"
 
 namespace sx::sxctl {

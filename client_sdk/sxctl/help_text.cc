@@ -1,4 +1,4 @@
-#include "help_text.h"
+#include "client_sdk/sxctl/help_text.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "utf8.h"
+#include "client_sdk/sxctl/utf8.h"
 
 namespace sx::sxctl {
 namespace {

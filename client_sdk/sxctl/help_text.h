@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "command_line.h"
+#include "client_sdk/sxctl/command_line.h"
 
 namespace sx::sxctl {
 

@@ -1,4 +1,4 @@
-#include "inbox_commands.h"
+#include "client_sdk/sxctl/inbox_commands.h"
 
 #include <cstdint>
 #include <memory>
@@ -9,7 +9,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "interrupt.h"
+#include "client_sdk/sxctl/interrupt.h"
 #include "sx/client/inbox_consumer.h"
 
 namespace sx::sxctl {

@@ -1,4 +1,4 @@
-#include "interrupt.h"
+#include "client_sdk/sxctl/interrupt.h"
 
 #include <signal.h>
 #include <unistd.h>

@@ -1,11 +1,11 @@
-#include "json_writer.h"
+#include "client_sdk/sxctl/json_writer.h"
 
 #include <cmath>
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "utf8.h"
+#include "client_sdk/sxctl/utf8.h"
 
 namespace sx::sxctl {
 

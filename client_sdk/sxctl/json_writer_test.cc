@@ -1,4 +1,4 @@
-#include "json_writer.h"
+#include "client_sdk/sxctl/json_writer.h"
 
 #include <cmath>
 #include <string>

@@ -1,4 +1,4 @@
-#include "local_files.h"
+#include "client_sdk/sxctl/local_files.h"
 
 #include <cerrno>
 #include <cstdio>

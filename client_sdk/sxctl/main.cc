@@ -10,16 +10,16 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "command_context.h"
-#include "command_line.h"
-#include "command_table.h"
-#include "connection_settings.h"
-#include "help_text.h"
-#include "output.h"
+#include "client_sdk/sxctl/command_context.h"
+#include "client_sdk/sxctl/command_line.h"
+#include "client_sdk/sxctl/command_table.h"
+#include "client_sdk/sxctl/connection_settings.h"
+#include "client_sdk/sxctl/help_text.h"
+#include "client_sdk/sxctl/output.h"
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/exchange_client.h"
-#include "utf8.h"
+#include "client_sdk/sxctl/utf8.h"
 
 namespace sx::sxctl {
 namespace {

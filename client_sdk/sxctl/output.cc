@@ -1,14 +1,14 @@
-#include "output.h"
+#include "client_sdk/sxctl/output.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "admin_json.h"
-#include "admin_text.h"
-#include "audit_json.h"
-#include "audit_text.h"
-#include "json_writer.h"
-#include "referral_json.h"
-#include "referral_text.h"
+#include "client_sdk/sxctl/admin_json.h"
+#include "client_sdk/sxctl/admin_text.h"
+#include "client_sdk/sxctl/audit_json.h"
+#include "client_sdk/sxctl/audit_text.h"
+#include "client_sdk/sxctl/json_writer.h"
+#include "client_sdk/sxctl/referral_json.h"
+#include "client_sdk/sxctl/referral_text.h"
 
 namespace sx::sxctl {
 

@@ -11,15 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "attachment_files.h"
-#include "audit_files.h"
-#include "audit_verification.h"
-#include "checkpoint.h"
-#include "json_writer.h"
+#include "client_sdk/sxctl/attachment_files.h"
+#include "client_sdk/sxctl/audit_files.h"
+#include "client_sdk/sxctl/audit_verification.h"
+#include "sx/transparency/checkpoint.h"
+#include "client_sdk/sxctl/json_writer.h"
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/types.h"
-#include "top_frame.h"
+#include "client_sdk/sxctl/top_frame.h"
 
 namespace sx::sxctl {
 

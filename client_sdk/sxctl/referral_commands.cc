@@ -1,11 +1,11 @@
-#include "referral_commands.h"
+#include "client_sdk/sxctl/referral_commands.h"
 
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "attachment_files.h"
+#include "client_sdk/sxctl/attachment_files.h"
 
 namespace sx::sxctl {
 namespace {
@@ -104,16 +104,21 @@ absl::Status RunAccept(const CommandContext& context) {
 
 absl::Status RunReturn(const CommandContext& context) {
   const Invocation& in = context.invocation;
-  return PrintResult(
-      context, context.exchange->Return(ReferralId(context), in.Value("reason"),
-                                        RequestOptions(in)));
+  client::ReturnParams params;
+  params.referral_id = ReferralId(context);
+  params.reason = in.Value("reason");
+  return PrintResult(context,
+                     context.exchange->Return(params, RequestOptions(in)));
 }
 
 absl::Status RunReroute(const CommandContext& context) {
   const Invocation& in = context.invocation;
-  return PrintResult(context, context.exchange->Reroute(
-                                  ReferralId(context), in.Value("to"),
-                                  in.Value("reason"), RequestOptions(in)));
+  client::RerouteParams params;
+  params.referral_id = ReferralId(context);
+  params.target_agency_id = in.Value("to");
+  params.reason = in.Value("reason");
+  return PrintResult(context,
+                     context.exchange->Reroute(params, RequestOptions(in)));
 }
 
 absl::Status RunDispose(const CommandContext& context) {
@@ -151,16 +156,20 @@ absl::Status RunClose(const CommandContext& context) {
 
 absl::Status RunWithdraw(const CommandContext& context) {
   const Invocation& in = context.invocation;
-  return PrintResult(context, context.exchange->Withdraw(ReferralId(context),
-                                                         in.Value("reason"),
-                                                         RequestOptions(in)));
+  client::WithdrawParams params;
+  params.referral_id = ReferralId(context);
+  params.reason = in.Value("reason");
+  return PrintResult(context,
+                     context.exchange->Withdraw(params, RequestOptions(in)));
 }
 
 absl::Status RunRemind(const CommandContext& context) {
   const Invocation& in = context.invocation;
-  return PrintResult(
-      context, context.exchange->Remind(ReferralId(context), in.Value("text"),
-                                        RequestOptions(in)));
+  client::RemindParams params;
+  params.referral_id = ReferralId(context);
+  params.text = in.Value("text");
+  return PrintResult(context,
+                     context.exchange->Remind(params, RequestOptions(in)));
 }
 
 }  // namespace sx::sxctl

@@ -1,10 +1,10 @@
-#include "referral_json.h"
+#include "client_sdk/sxctl/referral_json.h"
 
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
-#include "time_format.h"
+#include "client_sdk/sxctl/time_format.h"
 
 namespace sx::sxctl {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "attachment_files.h"
-#include "json_writer.h"
+#include "client_sdk/sxctl/attachment_files.h"
+#include "client_sdk/sxctl/json_writer.h"
 #include "sx/client/types.h"
 
 namespace sx::sxctl {

@@ -1,12 +1,12 @@
-#include "referral_text.h"
+#include "client_sdk/sxctl/referral_text.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "text_table.h"
-#include "time_format.h"
-#include "utf8.h"
+#include "client_sdk/sxctl/text_table.h"
+#include "client_sdk/sxctl/time_format.h"
+#include "client_sdk/sxctl/utf8.h"
 
 namespace sx::sxctl {
 namespace {

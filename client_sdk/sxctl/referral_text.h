@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "attachment_files.h"
+#include "client_sdk/sxctl/attachment_files.h"
 #include "sx/client/types.h"
 
 namespace sx::sxctl {

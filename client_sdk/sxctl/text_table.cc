@@ -1,11 +1,11 @@
-#include "text_table.h"
+#include "client_sdk/sxctl/text_table.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "utf8.h"
+#include "client_sdk/sxctl/utf8.h"
 
 namespace sx::sxctl {
 namespace {

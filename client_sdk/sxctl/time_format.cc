@@ -1,4 +1,4 @@
-#include "time_format.h"
+#include "client_sdk/sxctl/time_format.h"
 
 namespace sx::sxctl {
 

@@ -1,4 +1,4 @@
-#include "top_frame.h"
+#include "client_sdk/sxctl/top_frame.h"
 
 namespace sx::sxctl {
 

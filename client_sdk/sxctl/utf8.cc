@@ -1,4 +1,4 @@
-#include "utf8.h"
+#include "client_sdk/sxctl/utf8.h"
 
 #include <cstdint>
 

@@ -1,10 +1,12 @@
-#include "access_policy.h"
+#include "sx/core/access_policy.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 bool IsObserver(absl::string_view agency_id, const v1::Referral& referral) {
@@ -16,11 +18,10 @@ bool IsObserver(absl::string_view agency_id, const v1::Referral& referral) {
 }  // namespace
 
 absl::Status CheckServiceAccess(const Identity& caller, Service service) {
-  const Identity::Kind required = service == Service::kExchange
-                                      ? Identity::Kind::kAgency
-                                  : service == Service::kAdmin
-                                      ? Identity::Kind::kAdmin
-                                      : Identity::Kind::kAuditor;
+  const Identity::Kind required =
+      service == Service::kExchange ? Identity::Kind::kAgency
+      : service == Service::kAdmin  ? Identity::Kind::kAdmin
+                                    : Identity::Kind::kAuditor;
   if (caller.kind == required) return absl::OkStatus();
   static constexpr absl::string_view kServiceNames[] = {
       "the exchange service is for agency certificates",
@@ -71,8 +72,7 @@ absl::StatusOr<Step> AuthorizeStep(const HubConfig& config,
 }
 
 absl::Status CheckRoute(const HubConfig& config, absl::string_view sender_id,
-                        absl::string_view recipient_id,
-                        v1::ReferralKind kind) {
+                        absl::string_view recipient_id, v1::ReferralKind kind) {
   const v1::Agency* sender = config.FindAgency(sender_id);
   if (sender == nullptr) {
     return absl::PermissionDeniedError(
@@ -88,10 +88,10 @@ absl::Status CheckRoute(const HubConfig& config, absl::string_view sender_id,
         "recipient_agency_id: an agency cannot refer to itself");
   }
   if (!config.RouteAllowed(sender->type(), recipient->type(), kind)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "no route allows ", sender->type(), " to send ",
-        v1::ReferralKind_Name(kind), " to ", recipient->type(),
-        " (ask the hub administrator to add one to the config)"));
+    return absl::PermissionDeniedError(
+        absl::StrCat("no route allows ", sender->type(), " to send ",
+                     v1::ReferralKind_Name(kind), " to ", recipient->type(),
+                     " (ask the hub administrator to add one to the config)"));
   }
   return absl::OkStatus();
 }

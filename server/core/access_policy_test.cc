@@ -1,4 +1,4 @@
-#include "access_policy.h"
+#include "sx/core/access_policy.h"
 
 #include <memory>
 #include <string>
@@ -6,9 +6,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "test_config.h"
+#include "sx/core/testing/test_config.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 class AccessPolicyTest : public ::testing::Test {

@@ -1,4 +1,4 @@
-#include "admin_core.h"
+#include "sx/core/admin_core.h"
 
 #include <map>
 #include <utility>
@@ -6,12 +6,14 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "referral_state_machine.h"
-#include "referral_steps.h"
-#include "request_validation.h"
+#include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
+#include "sx/core/referral_state_machine.h"
+#include "sx/core/request_validation.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 constexpr uint32_t kDefaultPageSize = 50;
@@ -192,7 +194,8 @@ void AdminCore::Redrive(const v1::RedriveDeadLettersRequest& request,
       done(all.status());
       return;
     }
-    for (const auto& letter : *all) sequences.push_back(letter.entry.sequence());
+    for (const auto& letter : *all)
+      sequences.push_back(letter.entry.sequence());
   }
   auto redriven = std::make_shared<uint32_t>(0);
   const std::string agency = request.agency_id();

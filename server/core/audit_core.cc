@@ -1,4 +1,4 @@
-#include "audit_core.h"
+#include "sx/core/audit_core.h"
 
 #include <utility>
 #include <vector>
@@ -6,11 +6,13 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "merkle_proofs.h"
-#include "referral_steps.h"
+#include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
+#include "sx/transparency/merkle_proofs.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 constexpr uint32_t kDefaultPageSize = 100;
@@ -58,9 +60,9 @@ bool MatchesFilters(const v1::QueryEventsRequest& request,
 
 }  // namespace
 
-AuditCore::AuditCore(
-    storage::Store& store, const Clock& clock, std::string origin,
-    transparency::MerkleHasher hasher, SignerSource signer)
+AuditCore::AuditCore(storage::Store& store, const Clock& clock,
+                     std::string origin, transparency::MerkleHasher hasher,
+                     SignerSource signer)
     : store_(store),
       clock_(clock),
       origin_(std::move(origin)),
@@ -129,8 +131,8 @@ absl::StatusOr<uint64_t> AuditCore::TreeSize(uint64_t requested) {
   SX_ASSIGN_OR_RETURN(uint64_t size, store_.EventCount());
   if (requested == 0) return size;
   if (requested > size) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "tree_size: the log holds ", size, " events, not ", requested));
+    return absl::OutOfRangeError(absl::StrCat("tree_size: the log holds ", size,
+                                              " events, not ", requested));
   }
   return requested;
 }
@@ -204,9 +206,9 @@ absl::StatusOr<v1::EventExport> AuditCore::Export(uint64_t from_sequence,
   const uint64_t first = std::max<uint64_t>(from_sequence, 1);
   const uint64_t last = to_sequence == 0 ? size : to_sequence;
   if (last > size || first > last) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "from_sequence/to_sequence: [", first, ", ", last,
-        "] is not within the log of ", size, " events"));
+    return absl::OutOfRangeError(
+        absl::StrCat("from_sequence/to_sequence: [", first, ", ", last,
+                     "] is not within the log of ", size, " events"));
   }
   if (last - first + 1 > kMaxExport) {
     return absl::InvalidArgumentError(absl::StrCat(

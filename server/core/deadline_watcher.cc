@@ -1,11 +1,13 @@
-#include "deadline_watcher.h"
+#include "sx/core/deadline_watcher.h"
 
 #include "absl/strings/str_cat.h"
-#include "referral_state_machine.h"
-#include "referral_steps.h"
+#include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
+#include "sx/core/referral_state_machine.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 // Deadlines handled per check; the rest wait for the next one.
@@ -28,18 +30,19 @@ absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
   int flagged = 0;
   for (const storage::Deadline& deadline : due) {
     bool flagged_this = false;
-    SX_RETURN_IF_ERROR(store_.ApplyAndWait(
-        [&](storage::Transaction& txn) -> absl::Status {
+    SX_RETURN_IF_ERROR(
+        store_.ApplyAndWait([&](storage::Transaction& txn) -> absl::Status {
           SX_RETURN_IF_ERROR(txn.DeleteDeadline(deadline.kind, deadline.due,
                                                 deadline.referral_id));
           SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                               txn.GetReferral(deadline.referral_id));
           if (!referral.has_value()) return absl::OkStatus();
           const bool accept = deadline.kind == storage::DeadlineKind::kAccept;
-          absl::StatusOr<Step> step = DecideStep(
-              referral->state(),
-              accept ? Action::kFlagAcceptOverdue : Action::kFlagFeedbackOverdue,
-              Party::kHub);
+          absl::StatusOr<Step> step =
+              DecideStep(referral->state(),
+                         accept ? Action::kFlagAcceptOverdue
+                                : Action::kFlagFeedbackOverdue,
+                         Party::kHub);
           // The step was taken meanwhile: the deadline was met after all.
           if (!step.ok()) return absl::OkStatus();
           if (accept) {

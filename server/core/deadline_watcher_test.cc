@@ -1,17 +1,19 @@
-#include "deadline_watcher.h"
+#include "sx/core/deadline_watcher.h"
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/time/civil_time.h"
-#include "core_test_fixtures.h"
-#include "exchange_core.h"
 #include "gtest/gtest.h"
-#include "temp_dir.h"
-#include "test_config.h"
+#include "sx/core/exchange_core.h"
+#include "sx/core/testing/core_test_fixtures.h"
+#include "sx/core/testing/test_config.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 using ReferralOr = absl::StatusOr<v1::Referral>;
@@ -47,8 +49,9 @@ class DeadlineWatcherTest : public ::testing::Test {
     return referral.ok() ? referral->referral_id() : "";
   }
 
-  ReferralOr Step(absl::string_view who, Action action, const std::string& id,
-                  v1::DispositionMethod method = v1::DISPOSITION_METHOD_UNSPECIFIED) {
+  ReferralOr Step(
+      absl::string_view who, Action action, const std::string& id,
+      v1::DispositionMethod method = v1::DISPOSITION_METHOD_UNSPECIFIED) {
     StepRequest step;
     step.action = action;
     step.method = "Step";
@@ -156,8 +159,9 @@ TEST_F(DeadlineWatcherTest, MissedFeedbackIsFlaggedAfterAcceptance) {
   EXPECT_EQ(OverdueEvents()[0].reason(), "feedback");
 
   // The supervising agency presses; the reminder reaches the recipient.
-  ASSERT_TRUE(Step(kDisciplineCommission, Action::kRemind, id).status().code() ==
-              absl::StatusCode::kPermissionDenied)
+  ASSERT_TRUE(
+      Step(kDisciplineCommission, Action::kRemind, id).status().code() ==
+      absl::StatusCode::kPermissionDenied)
       << "the recipient cannot remind itself";
   ASSERT_TRUE(Step(kInspectionOffice, Action::kRemind, id).ok());
 }

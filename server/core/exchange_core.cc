@@ -1,16 +1,18 @@
-#include "exchange_core.h"
+#include "sx/core/exchange_core.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "access_policy.h"
-#include "referral_steps.h"
-#include "request_validation.h"
+#include "server/core/referral_steps.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
+#include "sx/core/access_policy.h"
+#include "sx/core/request_validation.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 using storage::Transaction;
@@ -95,9 +97,9 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(Transaction& txn,
   SX_ASSIGN_OR_RETURN(std::string id, txn.NewReferralId());
   const v1::Deadlines& deadlines = config.deadlines();
   const bool fast = lead.urgency() == v1::URGENCY_FAST_TRACK;
-  const absl::Duration accept_within = absl::Hours(
-      fast ? deadlines.fast_track_accept_within_hours()
-           : deadlines.accept_within_hours());
+  const absl::Duration accept_within =
+      absl::Hours(fast ? deadlines.fast_track_accept_within_hours()
+                       : deadlines.accept_within_hours());
   const absl::Duration feedback_within =
       absl::Hours(24) * (fast ? deadlines.fast_track_feedback_within_days()
                               : deadlines.feedback_within_days());
@@ -119,8 +121,8 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(Transaction& txn,
   }
   referral.set_version(1);
   SX_RETURN_IF_ERROR(txn.CreateReferral(referral, lead));
-  SX_RETURN_IF_ERROR(txn.PutDeadline(storage::DeadlineKind::kAccept,
-                                     now + accept_within, id));
+  SX_RETURN_IF_ERROR(
+      txn.PutDeadline(storage::DeadlineKind::kAccept, now + accept_within, id));
   SX_RETURN_IF_ERROR(txn.PutDeadline(storage::DeadlineKind::kFeedback,
                                      now + feedback_within, id));
 
@@ -193,7 +195,8 @@ void ExchangeCore::Submit(const Identity& caller,
         !v1::ReferralKind_IsValid(request.kind())) {
       return absl::InvalidArgumentError("kind: required");
     }
-    if (!request.has_lead()) return absl::InvalidArgumentError("lead: required");
+    if (!request.has_lead())
+      return absl::InvalidArgumentError("lead: required");
     SX_RETURN_IF_ERROR(SealLead(*request.mutable_lead(), config->limits()));
     return CheckRoute(*config, caller.name, request.recipient_agency_id(),
                       request.kind());
@@ -211,10 +214,9 @@ void ExchangeCore::Submit(const Identity& caller,
   store_.Apply(
       [=](Transaction& txn) -> absl::Status {
         const std::string& request_id = shared_request->request_id();
-        SX_ASSIGN_OR_RETURN(
-            std::optional<v1::Referral> replay,
-            FindReplay(txn, caller, "SubmitReferral", request_id,
-                       request_fingerprint));
+        SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> replay,
+                            FindReplay(txn, caller, "SubmitReferral",
+                                       request_id, request_fingerprint));
         if (replay.has_value()) {
           *result = std::move(*replay);
           return absl::OkStatus();
@@ -226,9 +228,9 @@ void ExchangeCore::Submit(const Identity& caller,
                                  /*observers=*/{},
                                  request_id,
                                  lead_sha256};
-        SX_ASSIGN_OR_RETURN(*result, CreateAndDeliver(txn, *config, params,
-                                                      shared_request->lead(),
-                                                      now));
+        SX_ASSIGN_OR_RETURN(*result,
+                            CreateAndDeliver(txn, *config, params,
+                                             shared_request->lead(), now));
         return RememberRequest(txn, caller, "SubmitReferral", request_id,
                                request_fingerprint, result->referral_id());
       },
@@ -284,9 +286,9 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
           return NotAPartyOrMissing(caller.name, request->referral_id);
         }
         v1::Referral& referral = *found;
-        SX_ASSIGN_OR_RETURN(Step decided,
-                            AuthorizeStep(*config, caller.name, referral,
-                                          request->action));
+        SX_ASSIGN_OR_RETURN(
+            Step decided,
+            AuthorizeStep(*config, caller.name, referral, request->action));
         const v1::ReferralState from = referral.state();
         referral.set_state(decided.to);
         referral.set_version(referral.version() + 1);
@@ -334,14 +336,15 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
                                           referral.kind()));
             SX_ASSIGN_OR_RETURN(v1::Lead lead,
                                 txn.GetLead(referral.referral_id()));
-            NewReferralParams params{caller.name,
-                                     request->target_agency_id,
-                                     referral.kind(),
-                                     referral.referral_id(),
-                                     {referral.observer_agency_ids().begin(),
-                                      referral.observer_agency_ids().end()},
-                                     request->request_id,
-                                     /*lead_sha256=*/""};  // from the stored lead
+            NewReferralParams params{
+                caller.name,
+                request->target_agency_id,
+                referral.kind(),
+                referral.referral_id(),
+                {referral.observer_agency_ids().begin(),
+                 referral.observer_agency_ids().end()},
+                request->request_id,
+                /*lead_sha256=*/""};  // from the stored lead
             params.observers.push_back(referral.sender_agency_id());
             SX_ASSIGN_OR_RETURN(
                 v1::Referral child,
@@ -386,8 +389,8 @@ void ExchangeCore::Acknowledge(const Identity& caller,
                                std::vector<uint64_t> sequences,
                                AckCallback done) {
   if (sequences.empty() || sequences.size() > kMaxAcksPerCall) {
-    done(absl::InvalidArgumentError(absl::StrCat(
-        "sequences: between 1 and ", kMaxAcksPerCall, " entries")));
+    done(absl::InvalidArgumentError(absl::StrCat("sequences: between 1 and ",
+                                                 kMaxAcksPerCall, " entries")));
     return;
   }
   std::shared_ptr<const HubConfig> config = this->config();
@@ -414,9 +417,9 @@ void ExchangeCore::Acknowledge(const Identity& caller,
               referral->state() != v1::REFERRAL_STATE_SUBMITTED) {
             continue;  // already accepted, withdrawn, ... meanwhile
           }
-          SX_ASSIGN_OR_RETURN(Step step, AuthorizeStep(*config, caller.name,
-                                                       *referral,
-                                                       Action::kDeliver));
+          SX_ASSIGN_OR_RETURN(
+              Step step,
+              AuthorizeStep(*config, caller.name, *referral, Action::kDeliver));
           const v1::ReferralState from = referral->state();
           referral->set_state(step.to);
           referral->set_version(referral->version() + 1);
@@ -467,7 +470,8 @@ absl::StatusOr<v1::Referral> ExchangeCore::Get(
   SX_RETURN_IF_ERROR(ValidateId("referral_id", referral_id));
   SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                       store_.GetReferral(referral_id));
-  if (!referral.has_value()) return NotAPartyOrMissing(caller.name, referral_id);
+  if (!referral.has_value())
+    return NotAPartyOrMissing(caller.name, referral_id);
   SX_RETURN_IF_ERROR(CheckCanRead(*config(), caller.name, *referral));
   SX_ASSIGN_OR_RETURN(*referral->mutable_lead(), store_.GetLead(referral_id));
   if (!include_attachment_content) {

@@ -1,4 +1,4 @@
-#include "exchange_core.h"
+#include "sx/core/exchange_core.h"
 
 #include <functional>
 #include <iterator>
@@ -18,12 +18,14 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "sx/base/sha256.h"
+#include "sx/core/testing/core_test_fixtures.h"
+#include "sx/core/testing/test_config.h"
 #include "sx/storage/store.h"
-#include "temp_dir.h"
-#include "core_test_fixtures.h"
-#include "test_config.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 using ReferralOr = absl::StatusOr<v1::Referral>;
@@ -482,7 +484,8 @@ TEST_F(ExchangeCoreTest, FullLoopFromInspectionOfficeToDisciplineCommission) {
   // The submission's event pins the lead as stored.
   auto stored_lead = store_->GetLead(id);
   ASSERT_TRUE(stored_lead.ok()) << stored_lead.status();
-  EXPECT_EQ(events[0].content_sha256(), Sha256(stored_lead->SerializeAsString()));
+  EXPECT_EQ(events[0].content_sha256(),
+            Sha256(stored_lead->SerializeAsString()));
   EXPECT_EQ(events[5].content_sha256().size(), kSha256Bytes);
   absl::Status chain = store_->VerifyEventChain();
   EXPECT_TRUE(chain.ok()) << chain;

@@ -1,4 +1,4 @@
-#include "hub_config.h"
+#include "sx/core/hub_config.h"
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +11,8 @@
 #include "sx/base/status_macros.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 constexpr uint32_t kKiB = 1024;
@@ -22,8 +24,8 @@ class ParseErrorCollector final : public google::protobuf::io::ErrorCollector {
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
     if (!first_.empty()) return;
-    first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ",
-                          message);
+    first_ =
+        absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
   }
   const std::string& first() const { return first_; }
 
@@ -51,7 +53,8 @@ void FillDefaults(v1::HubConfig& config) {
   limits.set_max_inbox_streams_per_agency(
       fill(limits.max_inbox_streams_per_agency(), 4));
   limits.set_max_delivery_attempts(fill(limits.max_delivery_attempts(), 5));
-  limits.set_min_free_disk_megabytes(fill(limits.min_free_disk_megabytes(), 64));
+  limits.set_min_free_disk_megabytes(
+      fill(limits.min_free_disk_megabytes(), 64));
   limits.set_max_call_memory_megabytes(
       fill(limits.max_call_memory_megabytes(), 512));
   v1::Deadlines& deadlines = *config.mutable_deadlines();
@@ -133,16 +136,14 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
     const std::string& path) {
   std::ifstream file(path);
   if (!file) {
-    return absl::NotFoundError(
-        absl::StrCat("config: cannot read ", path));
+    return absl::NotFoundError(absl::StrCat("config: cannot read ", path));
   }
   std::stringstream text;
   text << file.rdbuf();
   SX_ASSIGN_OR_RETURN(v1::HubConfig proto, ParseProto(text.str(), path));
   // Relative paths mean "next to the config file", whatever the working
   // directory of the hub.
-  const std::filesystem::path base =
-      std::filesystem::path(path).parent_path();
+  const std::filesystem::path base = std::filesystem::path(path).parent_path();
   auto resolve = [&base](std::string* file) {
     if (!file->empty() && std::filesystem::path(*file).is_relative()) {
       *file = (base / *file).lexically_normal().string();
@@ -166,8 +167,9 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::Parse(
 absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
     v1::HubConfig proto) {
   if (!IsValidId(proto.hub_id(), '-')) {
-    return Invalid("hub_id",
-                   "required; lower-case letters, digits and '-' (e.g. \"city-hub\")");
+    return Invalid(
+        "hub_id",
+        "required; lower-case letters, digits and '-' (e.g. \"city-hub\")");
   }
   if (proto.listen_address().empty()) {
     return Invalid("listen_address", "required (e.g. \"127.0.0.1:7443\")");
@@ -175,15 +177,17 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
   if (proto.data_dir().empty()) return Invalid("data_dir", "required");
   if (proto.trust_domain().empty() ||
       proto.trust_domain().find('/') != std::string::npos) {
-    return Invalid("trust_domain",
-                   "required; a DNS-like name without '/' (e.g. \"supervision.example\")");
+    return Invalid(
+        "trust_domain",
+        "required; a DNS-like name without '/' (e.g. \"supervision.example\")");
   }
   if (proto.tls().ca_file().empty() || proto.tls().cert_file().empty() ||
       proto.tls().key_file().empty()) {
     return Invalid("tls", "ca_file, cert_file and key_file are required");
   }
   if (proto.agencies_size() < 2) {
-    return Invalid("agencies", "at least two agencies are needed to exchange anything");
+    return Invalid("agencies",
+                   "at least two agencies are needed to exchange anything");
   }
   FillDefaults(proto);
 
@@ -194,9 +198,10 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
     const v1::Agency& agency = proto.agencies(i);
     const std::string field = absl::StrCat("agencies[", i, "]");
     if (!IsValidId(agency.id(), '-')) {
-      return Invalid(absl::StrCat(field, ".id"),
-                     absl::StrCat("\"", agency.id(),
-                                  "\" must be lower-case letters, digits and '-'"));
+      return Invalid(
+          absl::StrCat(field, ".id"),
+          absl::StrCat("\"", agency.id(),
+                       "\" must be lower-case letters, digits and '-'"));
     }
     if (!IsValidId(agency.type(), '_')) {
       return Invalid(absl::StrCat(field, ".type"),
@@ -224,7 +229,8 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
                      "required; lower-case letters, digits and '-'");
     }
     if (op.role() == v1::Operator::ROLE_UNSPECIFIED) {
-      return Invalid(absl::StrCat(field, ".role"), "ROLE_ADMIN or ROLE_AUDITOR");
+      return Invalid(absl::StrCat(field, ".role"),
+                     "ROLE_ADMIN or ROLE_AUDITOR");
     }
     if (!seen_operators.insert(op.name()).second) {
       return Invalid(absl::StrCat(field, ".name"), "used twice");
@@ -238,8 +244,9 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
     const v1::Route& route = proto.routes(i);
     const std::string field = absl::StrCat("routes[", i, "]");
     if (!types.contains(route.from_type())) {
-      return Invalid(absl::StrCat(field, ".from_type"),
-                     absl::StrCat("no agency has type \"", route.from_type(), "\""));
+      return Invalid(
+          absl::StrCat(field, ".from_type"),
+          absl::StrCat("no agency has type \"", route.from_type(), "\""));
     }
     if (route.to_types().empty()) {
       return Invalid(absl::StrCat(field, ".to_types"), "at least one");
@@ -285,11 +292,10 @@ HubConfig::HubConfig(v1::HubConfig proto) : proto_(std::move(proto)) {
         Identity{Identity::Kind::kAgency, agency.id()};
   }
   for (const v1::Operator& op : proto_.operators()) {
-    identities_[op.certificate_identity()] =
-        Identity{op.role() == v1::Operator::ROLE_AUDITOR
-                     ? Identity::Kind::kAuditor
-                     : Identity::Kind::kAdmin,
-                 op.name()};
+    identities_[op.certificate_identity()] = Identity{
+        op.role() == v1::Operator::ROLE_AUDITOR ? Identity::Kind::kAuditor
+                                                : Identity::Kind::kAdmin,
+        op.name()};
   }
   for (const v1::Route& route : proto_.routes()) {
     for (const std::string& to : route.to_types()) {

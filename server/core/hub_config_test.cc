@@ -1,4 +1,4 @@
-#include "hub_config.h"
+#include "sx/core/hub_config.h"
 
 #include <filesystem>
 #include <fstream>
@@ -10,10 +10,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "temp_dir.h"
-#include "test_config.h"
+#include "sx/core/testing/test_config.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 constexpr uint32_t kKiB = 1024;

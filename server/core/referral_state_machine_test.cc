@@ -1,4 +1,4 @@
-#include "referral_state_machine.h"
+#include "sx/core/referral_state_machine.h"
 
 #include <set>
 #include <string>
@@ -10,6 +10,8 @@
 #include "gtest/gtest.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 using State = v1::ReferralState;
@@ -29,14 +31,20 @@ const std::vector<State> kAllStates = {
     kUnspecified,  kSubmitted, kDelivered, kAccepted, kDisposing,
     kFeedbackSent, kClosed,    kReturned,  kRerouted, kWithdrawn};
 
-const std::vector<Action> kAllActions = {
-    Action::kDeliver,       Action::kAccept,  Action::kReturn,
-    Action::kReroute,       Action::kDispose, Action::kInterimFeedback,
-    Action::kFinalFeedback, Action::kClose,   Action::kWithdraw,
-    Action::kRemind,        Action::kFlagAcceptOverdue,
-    Action::kFlagFeedbackOverdue};
+const std::vector<Action> kAllActions = {Action::kDeliver,
+                                         Action::kAccept,
+                                         Action::kReturn,
+                                         Action::kReroute,
+                                         Action::kDispose,
+                                         Action::kInterimFeedback,
+                                         Action::kFinalFeedback,
+                                         Action::kClose,
+                                         Action::kWithdraw,
+                                         Action::kRemind,
+                                         Action::kFlagAcceptOverdue,
+                                         Action::kFlagFeedbackOverdue};
 
-const std::vector<Party> kAllParties = {Party::kSender, Party::kRecipient,
+const std::vector<Party> kAllParties = {Party::kSender,     Party::kRecipient,
                                         Party::kSupervisor, Party::kObserver,
                                         Party::kStranger,   Party::kHub};
 

@@ -1,4 +1,4 @@
-#include "referral_steps.h"
+#include "server/core/referral_steps.h"
 
 #include <string>
 #include <vector>
@@ -6,6 +6,8 @@
 #include "sx/base/status_macros.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   google::protobuf::Timestamp timestamp;
@@ -61,9 +63,9 @@ absl::Status ReleaseDeadlines(storage::Transaction& txn,
                               v1::ReferralState from) {
   const v1::ReferralState to = referral.state();
   if (OwesAcceptance(from) && !OwesAcceptance(to)) {
-    SX_RETURN_IF_ERROR(txn.DeleteDeadline(storage::DeadlineKind::kAccept,
-                                          FromTimestamp(referral.accept_due_at()),
-                                          referral.referral_id()));
+    SX_RETURN_IF_ERROR(txn.DeleteDeadline(
+        storage::DeadlineKind::kAccept, FromTimestamp(referral.accept_due_at()),
+        referral.referral_id()));
   }
   if (OwesFeedback(from) && !OwesFeedback(to)) {
     SX_RETURN_IF_ERROR(txn.DeleteDeadline(

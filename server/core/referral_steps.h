@@ -6,8 +6,8 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
-#include "referral_state_machine.h"
 #include "supervision/v1/referral.pb.h"
+#include "sx/core/referral_state_machine.h"
 #include "sx/storage/store.h"
 
 namespace sx::core {
@@ -17,19 +17,23 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // An event for a step just applied to `referral` (whose state is already
 // the new one).
-v1::Event NewEvent(v1::EventType type, const v1::Referral& referral,
-                   absl::string_view actor, v1::ReferralState from,
-                   absl::string_view request_id, absl::Time now);
+::supervision::v1::Event NewEvent(::supervision::v1::EventType type,
+                                  const ::supervision::v1::Referral& referral,
+                                  absl::string_view actor,
+                                  ::supervision::v1::ReferralState from,
+                                  absl::string_view request_id, absl::Time now);
 
 // Appends the event (indexed for the referral's parties and the actor) and
 // tells the party or parties the step names.
-absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
-                             const v1::Referral& referral, Notify notify);
+absl::Status RecordAndNotify(storage::Transaction& txn,
+                             ::supervision::v1::Event event,
+                             const ::supervision::v1::Referral& referral,
+                             Notify notify);
 
 // Keeps the deadline index in step with a state change: a deadline stands
 // while the recipient owes its step and is removed when it no longer does.
 absl::Status ReleaseDeadlines(storage::Transaction& txn,
-                              const v1::Referral& referral,
-                              v1::ReferralState from);
+                              const ::supervision::v1::Referral& referral,
+                              ::supervision::v1::ReferralState from);
 
 }  // namespace sx::core

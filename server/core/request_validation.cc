@@ -1,4 +1,4 @@
-#include "request_validation.h"
+#include "sx/core/request_validation.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -6,6 +6,8 @@
 #include "sx/base/status_macros.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 // Well-formed UTF-8 (no overlong forms, surrogates or code points past
@@ -56,10 +58,9 @@ absl::Status SealAttachments(
     google::protobuf::RepeatedPtrField<v1::Attachment>& attachments,
     const v1::Limits& limits) {
   if (static_cast<uint32_t>(attachments.size()) > limits.max_attachments()) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(field, ": ", attachments.size(),
-                     " attachments exceed the limit of ",
-                     limits.max_attachments()));
+    return absl::ResourceExhaustedError(absl::StrCat(
+        field, ": ", attachments.size(), " attachments exceed the limit of ",
+        limits.max_attachments()));
   }
   for (int i = 0; i < attachments.size(); ++i) {
     v1::Attachment& attachment = attachments[i];
@@ -75,12 +76,14 @@ absl::Status SealAttachments(
     const std::string digest = Sha256Hex(attachment.content());
     if (!attachment.sha256_hex().empty() &&
         absl::AsciiStrToLower(attachment.sha256_hex()) != digest) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          where, ".sha256_hex: does not match the content (corrupted in "
-                 "transit, or the wrong file)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(where,
+                       ".sha256_hex: does not match the content (corrupted in "
+                       "transit, or the wrong file)"));
     }
     attachment.set_sha256_hex(digest);
-    attachment.set_size_bytes(static_cast<int64_t>(attachment.content().size()));
+    attachment.set_size_bytes(
+        static_cast<int64_t>(attachment.content().size()));
   }
   return absl::OkStatus();
 }
@@ -128,12 +131,12 @@ absl::Status SealLead(v1::Lead& lead, const v1::Limits& limits) {
             "lead.subject_organization", lead.subject_organization()},
         {"lead.subject_position", lead.subject_position()}}) {
     if (text.size() > limits.max_text_bytes()) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat(field, ": exceeds the limit of ", limits.max_text_bytes(),
-                       " bytes"));
+      return absl::ResourceExhaustedError(absl::StrCat(
+          field, ": exceeds the limit of ", limits.max_text_bytes(), " bytes"));
     }
     if (!IsValidUtf8(text)) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ": not valid UTF-8"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": not valid UTF-8"));
     }
   }
   if (lead.sensitivity() == v1::SENSITIVITY_UNSPECIFIED ||

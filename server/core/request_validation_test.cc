@@ -1,4 +1,4 @@
-#include "request_validation.h"
+#include "sx/core/request_validation.h"
 
 #include <string>
 
@@ -7,12 +7,14 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "sx/base/sha256.h"
-#include "test_config.h"
+#include "sx/core/testing/test_config.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
-// Case 1 of CASES.md: the land reserve centre's fees through personal
+// Case 1 of docs/CASES.md: the land reserve centre's fees through personal
 // accounts, handed over on the fast track during the inspection.
 v1::Lead LandReserveLead() {
   v1::Lead lead;
@@ -284,8 +286,8 @@ TEST(RequestValidationUtf8Test, TextMustBeValidUtf8) {
   v1::Limits limits;
   limits.set_max_text_bytes(1024);
   EXPECT_TRUE(ValidateText("reason", "不属于本机关管辖", limits).ok());
-  for (const char* bad : {"\xff", "abc\xc3", "\xc0\xaf", "\xed\xa0\x80",
-                          "\xf4\x90\x80\x80"}) {
+  for (const char* bad :
+       {"\xff", "abc\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80"}) {
     absl::Status status = ValidateText("reason", bad, limits);
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(status.message().find("UTF-8"), std::string::npos);

@@ -1,4 +1,4 @@
-#include "exposition_text.h"
+#include "server/metrics/exposition_text.h"
 
 #include <cmath>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "grpc_metrics_interceptor.h"
+#include "sx/metrics/grpc_metrics_interceptor.h"
 
 #include <algorithm>
 #include <atomic>

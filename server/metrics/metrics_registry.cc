@@ -1,4 +1,4 @@
-#include "metrics_registry.h"
+#include "sx/metrics/metrics_registry.h"
 
 #include <algorithm>
 #include <cassert>
@@ -7,7 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "exposition_text.h"
+#include "server/metrics/exposition_text.h"
 
 namespace sx::metrics {
 namespace {

@@ -1,4 +1,4 @@
-#include "metrics_registry.h"
+#include "sx/metrics/metrics_registry.h"
 
 #include <string>
 #include <thread>

@@ -11,18 +11,18 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "checkpoint.h"
-#include "checkpoint_signature.h"
-#include "dev_pki_suite.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
-#include "merkle_hasher.h"
-#include "merkle_verifier.h"
-#include "read_file.h"
 #include "supervision/v1/admin.grpc.pb.h"
 #include "supervision/v1/audit.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "sx/transparency/checkpoint.h"
+#include "sx/transparency/checkpoint_signature.h"
+#include "sx/transparency/merkle_hasher.h"
+#include "sx/transparency/merkle_verifier.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/hub_process.h"
+#include "tests/support/read_file.h"
 
 namespace sx::testing {
 namespace {
@@ -42,8 +42,9 @@ class AdminAuditE2eTest : public DevPkiSuite {
     // Two unacknowledged deliveries make a dead letter, to test quickly.
     hub_ = std::make_unique<HubProcess>(*pki_, [](std::string& config) {
       config = absl::StrReplaceAll(
-          config, {{"max_inbox_streams_per_agency: 4",
-                    "max_inbox_streams_per_agency: 4\n  max_delivery_attempts: 2"}});
+          config,
+          {{"max_inbox_streams_per_agency: 4",
+            "max_inbox_streams_per_agency: 4\n  max_delivery_attempts: 2"}});
     });
     absl::Status started = hub_->Start();
     ASSERT_TRUE(started.ok()) << started;
@@ -77,29 +78,35 @@ class AdminAuditE2eTest : public DevPkiSuite {
     lead.add_attachments()->set_name("a.txt");
     lead.mutable_attachments(0)->set_content(kAttachment);
     v1::Referral referral;
-    EXPECT_TRUE(inspection->SubmitReferral(Context().get(), submit, &referral).ok());
+    EXPECT_TRUE(
+        inspection->SubmitReferral(Context().get(), submit, &referral).ok());
     const std::string id = referral.referral_id();
 
     v1::RemindReferralRequest remind;
     remind.set_request_id("remind-1");
     remind.set_referral_id(id);
     remind.set_text(kReminder);
-    EXPECT_TRUE(inspection->RemindReferral(Context().get(), remind, &referral).ok());
+    EXPECT_TRUE(
+        inspection->RemindReferral(Context().get(), remind, &referral).ok());
     v1::AcceptReferralRequest accept;
     accept.set_request_id("accept-1");
     accept.set_referral_id(id);
-    EXPECT_TRUE(commission->AcceptReferral(Context().get(), accept, &referral).ok());
+    EXPECT_TRUE(
+        commission->AcceptReferral(Context().get(), accept, &referral).ok());
     v1::RecordDispositionRequest dispose;
     dispose.set_request_id("dispose-1");
     dispose.set_referral_id(id);
     dispose.set_method(v1::DISPOSITION_METHOD_CASE_FILED);
-    EXPECT_TRUE(commission->RecordDisposition(Context().get(), dispose, &referral).ok());
+    EXPECT_TRUE(
+        commission->RecordDisposition(Context().get(), dispose, &referral)
+            .ok());
     v1::SendFeedbackRequest feedback;
     feedback.set_request_id("feedback-1");
     feedback.set_referral_id(id);
     feedback.mutable_feedback()->set_kind(v1::FEEDBACK_KIND_FINAL);
     feedback.mutable_feedback()->set_text(kFeedback);
-    EXPECT_TRUE(commission->SendFeedback(Context().get(), feedback, &referral).ok());
+    EXPECT_TRUE(
+        commission->SendFeedback(Context().get(), feedback, &referral).ok());
     return id;
   }
 
@@ -120,27 +127,31 @@ class AdminAuditE2eTest : public DevPkiSuite {
 };
 
 TEST_F(AdminAuditE2eTest, OnlyTheRightRoleMayCallEachService) {
-  for (const char* who : {"inspection-office", "discipline-commission",
-                          "auditor-audit"}) {
+  for (const char* who :
+       {"inspection-office", "discipline-commission", "auditor-audit"}) {
     v1::HubStatus status;
-    EXPECT_EQ(Admin(who)->GetHubStatus(Context().get(), {}, &status).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED)
+    EXPECT_EQ(
+        Admin(who)->GetHubStatus(Context().get(), {}, &status).error_code(),
+        grpc::StatusCode::PERMISSION_DENIED)
         << who;
   }
   for (const char* who : {"inspection-office", "audit-bureau", "admin-ops"}) {
     v1::SignedCheckpoint checkpoint;
-    EXPECT_EQ(
-        Audit(who)->GetCheckpoint(Context().get(), {}, &checkpoint).error_code(),
-        grpc::StatusCode::PERMISSION_DENIED)
+    EXPECT_EQ(Audit(who)
+                  ->GetCheckpoint(Context().get(), {}, &checkpoint)
+                  .error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
         << who;
   }
   v1::HubStatus status;
-  ASSERT_TRUE(Admin("admin-ops")->GetHubStatus(Context().get(), {}, &status).ok());
+  ASSERT_TRUE(
+      Admin("admin-ops")->GetHubStatus(Context().get(), {}, &status).ok());
   EXPECT_EQ(status.hub_id(), "demo");
   EXPECT_EQ(status.storage(), "SERVING");
   v1::SignedCheckpoint checkpoint;
-  EXPECT_TRUE(
-      Audit("auditor-audit")->GetCheckpoint(Context().get(), {}, &checkpoint).ok());
+  EXPECT_TRUE(Audit("auditor-audit")
+                  ->GetCheckpoint(Context().get(), {}, &checkpoint)
+                  .ok());
 }
 
 TEST_F(AdminAuditE2eTest, AdministratorsNeverSeeContent) {
@@ -238,7 +249,8 @@ TEST_F(AdminAuditE2eTest, UnacknowledgedEntriesBecomeDeadLettersAndRedrive) {
   v1::RedriveDeadLettersRequest redrive;
   redrive.set_agency_id("discipline-commission");
   v1::RedriveDeadLettersResponse redriven;
-  ASSERT_TRUE(admin->RedriveDeadLetters(Context().get(), redrive, &redriven).ok());
+  ASSERT_TRUE(
+      admin->RedriveDeadLetters(Context().get(), redrive, &redriven).ok());
   EXPECT_EQ(redriven.redriven(), 2u);
   auto stub = Exchange("discipline-commission");
   auto context = Context();
@@ -262,11 +274,11 @@ TEST_F(AdminAuditE2eTest, AuditorsQueryAndVerifyTheLog) {
   ASSERT_TRUE(audit->QueryEvents(Context().get(), by_referral, &events).ok());
   std::vector<v1::EventType> types;
   for (const auto& event : events.events()) types.push_back(event.type());
-  EXPECT_EQ(types, (std::vector<v1::EventType>{
-                       v1::EVENT_TYPE_SUBMITTED, v1::EVENT_TYPE_REMINDED,
-                       v1::EVENT_TYPE_ACCEPTED,
-                       v1::EVENT_TYPE_DISPOSITION_RECORDED,
-                       v1::EVENT_TYPE_FINAL_FEEDBACK}));
+  EXPECT_EQ(types,
+            (std::vector<v1::EventType>{
+                v1::EVENT_TYPE_SUBMITTED, v1::EVENT_TYPE_REMINDED,
+                v1::EVENT_TYPE_ACCEPTED, v1::EVENT_TYPE_DISPOSITION_RECORDED,
+                v1::EVENT_TYPE_FINAL_FEEDBACK}));
   v1::QueryEventsRequest by_type;
   by_type.set_type(v1::EVENT_TYPE_ACCEPTED);
   ASSERT_TRUE(audit->QueryEvents(Context().get(), by_type, &events).ok());
@@ -299,20 +311,23 @@ TEST_F(AdminAuditE2eTest, AuditorsQueryAndVerifyTheLog) {
   EXPECT_EQ(parsed->origin, "demo");
 
   // Every exported event is in the log of that checkpoint.
-  auto hasher = transparency::MerkleHasher::Create(transparency::HashAlgorithm::kSha256);
+  auto hasher =
+      transparency::MerkleHasher::Create(transparency::HashAlgorithm::kSha256);
   ASSERT_TRUE(hasher.ok());
   v1::ExportEventsRequest export_request;
   export_request.set_from_sequence(1);
   v1::EventExport exported;
-  ASSERT_TRUE(audit->ExportEvents(Context().get(), export_request, &exported).ok());
+  ASSERT_TRUE(
+      audit->ExportEvents(Context().get(), export_request, &exported).ok());
   ASSERT_EQ(exported.events_size(), 5);
   for (const auto& event : exported.events()) {
     std::vector<std::string> path(event.proof().hashes().begin(),
                                   event.proof().hashes().end());
-    EXPECT_TRUE(transparency::VerifyInclusion(
-                    *hasher, event.proof().leaf_index(), event.proof().tree_size(),
-                    hasher->LeafHash(event.event_bytes()), path, parsed->root_hash)
-                    .ok());
+    EXPECT_TRUE(
+        transparency::VerifyInclusion(
+            *hasher, event.proof().leaf_index(), event.proof().tree_size(),
+            hasher->LeafHash(event.event_bytes()), path, parsed->root_hash)
+            .ok());
   }
   // A changed event would not be.
   std::string altered = exported.events(2).event_bytes();
@@ -339,8 +354,9 @@ TEST_F(AdminAuditE2eTest, AuditorsQueryAndVerifyTheLog) {
   consistency_request.set_first_size(first.tree_size());
   consistency_request.set_second_size(second.tree_size());
   v1::ConsistencyProof consistency;
-  ASSERT_TRUE(audit->GetConsistencyProof(Context().get(), consistency_request,
-                                         &consistency)
+  ASSERT_TRUE(audit
+                  ->GetConsistencyProof(Context().get(), consistency_request,
+                                        &consistency)
                   .ok());
   std::vector<std::string> proof(consistency.hashes().begin(),
                                  consistency.hashes().end());

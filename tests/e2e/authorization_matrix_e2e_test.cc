@@ -2,7 +2,7 @@
 // end: every RPC of ExchangeService, AdminService and AuditService, called by
 // every party of the example config (six agencies, the administrator, the
 // auditor) against one prepared hub. The table below is the contract as the
-// protos and shared/DESIGN.md state it; it is deliberately not derived from
+// protos and docs/DESIGN.md state it; it is deliberately not derived from
 // the implementation, so that a change of either shows up here.
 //
 // "A request naming another sender" cannot be written: no request message of
@@ -27,13 +27,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "dev_pki_suite.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
 #include "supervision/v1/admin.grpc.pb.h"
 #include "supervision/v1/audit.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 namespace {
@@ -921,7 +921,7 @@ TEST_F(AuthorizationMatrixE2eTest,
 // exists: a missing one and another's get the same answer (on GetReferral
 // and every step). Referral ids are sequential (<hub_id>-0000000042), so
 // otherwise any agency could count the hub's referrals: metadata that
-// shared/DESIGN.md gives to administrators only.
+// docs/DESIGN.md gives to administrators only.
 TEST_F(AuthorizationMatrixE2eTest, NonPartyCannotTellWhetherAReferralExists) {
   const std::string existing = Prepared(Target::kLead);
   const std::string missing = "demo-0000009999";

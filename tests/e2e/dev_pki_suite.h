@@ -6,7 +6,7 @@
 #pragma once
 
 #include "gtest/gtest.h"
-#include "hub_process.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 

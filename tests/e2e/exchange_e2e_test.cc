@@ -9,13 +9,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "dev_pki_suite.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 namespace {
@@ -28,13 +28,14 @@ constexpr char kOrganization[] = "organization-dept";
 constexpr char kAudit[] = "audit-bureau";
 constexpr char kStationed[] = "stationed-education";
 
-// Case 1 of shared/CASES.md: found by a county inspection group, fast track.
+// Case 1 of docs/CASES.md: found by a county inspection group, fast track.
 v1::Lead LandReserveLead() {
   v1::Lead lead;
   lead.set_subject("县土地储备中心");
   lead.set_subject_organization("县自然资源局");
   lead.set_category("进一步了解关注类");
-  lead.set_summary("土地储备中心通过工作人员个人账户、他人账户及现金方式收取大额土地出让金");
+  lead.set_summary(
+      "土地储备中心通过工作人员个人账户、他人账户及现金方式收取大额土地出让金");
   lead.set_source("巡察个别谈话及账目抽查");
   lead.set_sensitivity(v1::SENSITIVITY_SENSITIVE);
   lead.set_urgency(v1::URGENCY_FAST_TRACK);
@@ -75,7 +76,8 @@ class AgencyClient {
     request.set_request_id(NextRequestId());
     request.set_referral_id(id);
     v1::Referral ignored;
-    return stub_->AcceptReferral(Context().get(), request, out ? out : &ignored);
+    return stub_->AcceptReferral(Context().get(), request,
+                                 out ? out : &ignored);
   }
 
   grpc::Status Dispose(const std::string& id, v1::DispositionMethod method) {
@@ -179,8 +181,7 @@ class AgencyClient {
     v1::AckInboxRequest request;
     for (uint64_t sequence : sequences) request.add_sequences(sequence);
     v1::AckInboxResponse response;
-    grpc::Status status =
-        stub_->AckInbox(Context().get(), request, &response);
+    grpc::Status status = stub_->AckInbox(Context().get(), request, &response);
     if (acknowledged != nullptr) *acknowledged = response.acknowledged();
     return status;
   }
@@ -266,26 +267,27 @@ TEST_F(ExchangeE2eTest, FullLoopFromInspectionToCommissionAndBack) {
 
   // 签收 → 初步核实 → interim → final feedback.
   ASSERT_TRUE(commission->Accept(id).ok());
-  ASSERT_TRUE(commission
-                  ->Dispose(id, v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION)
-                  .ok());
+  ASSERT_TRUE(
+      commission->Dispose(id, v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION)
+          .ok());
   ASSERT_TRUE(commission
                   ->Feedback(id, v1::FEEDBACK_KIND_INTERIM,
                              "已派员提前介入，正在调取账户流水")
                   .ok());
   ASSERT_TRUE(commission
                   ->Feedback(id, v1::FEEDBACK_KIND_FINAL,
-                             "已立案审查调查，给予开除党籍、开除公职处分，涉嫌犯罪移送司法机关")
+                             "已立案审查调查，给予开除党籍、开除公职处分，涉嫌"
+                             "犯罪移送司法机关")
                   .ok());
   EXPECT_EQ(Fetch(*commission, id).state(), v1::REFERRAL_STATE_FEEDBACK_SENT);
 
   // The inspection office hears of every step, in order.
   std::vector<v1::InboxEntry> heard = inspection->ReadInbox(4);
-  EXPECT_EQ(TypesOf(heard),
-            (std::vector<v1::EventType>{v1::EVENT_TYPE_ACCEPTED,
-                                        v1::EVENT_TYPE_DISPOSITION_RECORDED,
-                                        v1::EVENT_TYPE_INTERIM_FEEDBACK,
-                                        v1::EVENT_TYPE_FINAL_FEEDBACK}));
+  EXPECT_EQ(
+      TypesOf(heard),
+      (std::vector<v1::EventType>{
+          v1::EVENT_TYPE_ACCEPTED, v1::EVENT_TYPE_DISPOSITION_RECORDED,
+          v1::EVENT_TYPE_INTERIM_FEEDBACK, v1::EVENT_TYPE_FINAL_FEEDBACK}));
   EXPECT_EQ(SequencesOf(heard), (std::vector<uint64_t>{1, 2, 3, 4}));
   ASSERT_TRUE(inspection->Ack(SequencesOf(heard)).ok());
 
@@ -357,22 +359,23 @@ TEST_F(ExchangeE2eTest, IllegalStepsAreRejectedAndChangeNothing) {
   EXPECT_EQ(commission->Remind(id).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   // Wrong step for the state: FAILED_PRECONDITION.
-  EXPECT_EQ(commission->Feedback(id, v1::FEEDBACK_KIND_FINAL, "结果").error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      commission->Feedback(id, v1::FEEDBACK_KIND_FINAL, "结果").error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(inspection->Close(id).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(commission->Dispose(id, v1::DISPOSITION_METHOD_CASE_FILED)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      commission->Dispose(id, v1::DISPOSITION_METHOD_CASE_FILED).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(commission->Reroute(id, kOrganization).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   // Bad fields: INVALID_ARGUMENT naming the field.
   grpc::Status no_reason = commission->Return(id, "  ");
   EXPECT_EQ(no_reason.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(no_reason.error_message().find("reason"), std::string::npos);
-  EXPECT_EQ(commission->Dispose(id, v1::DISPOSITION_METHOD_TRANSFER)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      commission->Dispose(id, v1::DISPOSITION_METHOD_TRANSFER).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(commission->Accept("").error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
   // A missing id answers like someone else's: ids reveal nothing.
@@ -389,9 +392,9 @@ TEST_F(ExchangeE2eTest, IllegalStepsAreRejectedAndChangeNothing) {
             grpc::StatusCode::FAILED_PRECONDITION);
   ASSERT_TRUE(commission->Return(id, "不属于本机关管辖").ok());
   // Terminal: nothing more.
-  EXPECT_EQ(commission->Dispose(id, v1::DISPOSITION_METHOD_KEPT_PENDING)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      commission->Dispose(id, v1::DISPOSITION_METHOD_KEPT_PENDING).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(inspection->Remind(id).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 }
@@ -450,8 +453,9 @@ TEST_F(ExchangeE2eTest, OversizeRequestIsResourceExhaustedAndChangesNothing) {
 
   request.mutable_lead()->mutable_attachments(0)->set_content(
       std::string(17 * 1024 * 1024, 'x'));
-  status = Client(kInspection)->stub().SubmitReferral(Context().get(), request,
-                                                      &out);
+  status = Client(kInspection)
+               ->stub()
+               .SubmitReferral(Context().get(), request, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << status.error_message();
 
@@ -460,8 +464,8 @@ TEST_F(ExchangeE2eTest, OversizeRequestIsResourceExhaustedAndChangesNothing) {
   request.mutable_lead()->mutable_attachments(0)->set_content("small");
   auto context = Context();
   context->AddMetadata("x-padding", std::string(32 * 1024, 'm'));
-  status = Client(kInspection)->stub().SubmitReferral(context.get(), request,
-                                                      &out);
+  status =
+      Client(kInspection)->stub().SubmitReferral(context.get(), request, &out);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
       << status.error_message();
 
@@ -480,8 +484,10 @@ TEST_F(ExchangeE2eTest, NobodyReadsWhatIsNotTheirs) {
   v1::Referral out;
   EXPECT_EQ(audit->Get(id, &out).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(audit->Accept(id).error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(audit->Remind(id).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(audit->Accept(id).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(audit->Remind(id).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   v1::ListReferralsResponse listed;
   ASSERT_TRUE(audit->List(v1::PARTY_ROLE_RECIPIENT, &listed).ok());
   EXPECT_EQ(listed.referrals_size(), 0);
@@ -514,8 +520,8 @@ TEST_F(ExchangeE2eTest, HandshakeRefusesCertificatesWithoutValidIdentity) {
   std::vector<Case> cases = {{"no client certificate", "", ""}};
   for (const char* name :
        {"negative/foreign", "negative/no-uri", "negative/two-uris",
-        "negative/unknown-agency", "negative/expired",
-        "negative/not-yet-valid", "negative/revoked", "negative/server-only"}) {
+        "negative/unknown-agency", "negative/expired", "negative/not-yet-valid",
+        "negative/revoked", "negative/server-only"}) {
     cases.push_back({name, pki_->Cert(name), pki_->Key(name)});
   }
   for (const Case& c : cases) {
@@ -523,9 +529,8 @@ TEST_F(ExchangeE2eTest, HandshakeRefusesCertificatesWithoutValidIdentity) {
     v1::ListReferralsRequest request;
     request.set_role(v1::PARTY_ROLE_SENDER);
     v1::ListReferralsResponse response;
-    grpc::Status status =
-        stub->ListReferrals(Context(std::chrono::seconds(5)).get(), request,
-                            &response);
+    grpc::Status status = stub->ListReferrals(
+        Context(std::chrono::seconds(5)).get(), request, &response);
     // A refused handshake leaves no connection: the call is UNAVAILABLE.
     EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
         << c.name << ": " << status.error_message();
@@ -558,9 +563,8 @@ TEST_F(ExchangeE2eTest, RetriedSubmitHasItsEffectOnce) {
 
   // The same request id for a different request is refused.
   v1::Referral other;
-  grpc::Status reused = inspection->Submit(kCommission, &other,
-                                           "case-1-handover",
-                                           v1::REFERRAL_KIND_PROBLEM_LIST);
+  grpc::Status reused = inspection->Submit(
+      kCommission, &other, "case-1-handover", v1::REFERRAL_KIND_PROBLEM_LIST);
   EXPECT_EQ(reused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
@@ -648,8 +652,8 @@ TEST_F(ExchangeE2eTest, HealthServiceAnswersOverMutualTls) {
   absl::Mutex mu;
   bool done = false;
   grpc::Status status;
-  generic.UnaryCall(context.get(), "/grpc.health.v1.Health/Check", {},
-                    &request, &response, [&](grpc::Status s) {
+  generic.UnaryCall(context.get(), "/grpc.health.v1.Health/Check", {}, &request,
+                    &response, [&](grpc::Status s) {
                       absl::MutexLock lock(&mu);
                       status = s;
                       done = true;

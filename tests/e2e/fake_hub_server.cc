@@ -1,11 +1,11 @@
-#include "fake_hub_server.h"
+#include "tests/e2e/fake_hub_server.h"
 
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
-#include "read_file.h"
+#include "tests/support/read_file.h"
 
 namespace sx::testing {
 namespace {

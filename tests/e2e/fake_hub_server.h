@@ -2,8 +2,8 @@
 // with the dev PKI's hub certificate and mutual TLS, so that SDK tests script
 // the hub's answers and still go through the SDK's real transport.
 //
-//   ScriptedHub hub;                       // a v1::ExchangeService::Service
-//   FakeHubServer server(pki, hub);
+//   ScriptedHub hub;                       // a
+//   ::supervision::v1::ExchangeService::Service FakeHubServer server(pki, hub);
 //   ASSERT_TRUE(server.started());
 //   auto client = client::ConnectExchangeClient(
 //       server.ClientOptionsFor("inspection-office"));
@@ -14,8 +14,8 @@
 
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/server.h"
-#include "hub_process.h"
 #include "sx/client/client_options.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 

@@ -1,4 +1,4 @@
-#include "hub_process.h"
+#include "tests/e2e/hub_process.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,19 +14,20 @@
 #include "absl/strings/str_replace.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "read_file.h"
+#include "tests/support/read_file.h"
 
 namespace sx::testing {
 
-std::unique_ptr<grpc::ClientContext> Context(std::chrono::milliseconds timeout) {
+std::unique_ptr<grpc::ClientContext> Context(
+    std::chrono::milliseconds timeout) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(std::chrono::system_clock::now() + timeout);
   return context;
 }
 
 DevPki::DevPki() {
-  const std::string command = absl::StrCat(
-      SX_SOURCE_DIR, "/deploy/dev-pki.sh ", dir_.path(), "/pki >/dev/null");
+  const std::string command = absl::StrCat(SX_SOURCE_DIR, "/deploy/dev-pki.sh ",
+                                           dir_.path(), "/pki >/dev/null");
   if (std::system(command.c_str()) != 0) {
     std::fprintf(stderr, "dev-pki.sh failed\n");
     std::abort();
@@ -56,15 +57,16 @@ HubProcess::HubProcess(const DevPki& pki,
 
 HubProcess::~HubProcess() { Kill(); }
 
-std::string HubProcess::ReadLog() const { return ReadFile(work_.Sub("hub.log")); }
+std::string HubProcess::ReadLog() const {
+  return ReadFile(work_.Sub("hub.log"));
+}
 
 absl::Status HubProcess::Start() {
   if (running()) return absl::FailedPreconditionError("already running");
   // The first start takes a free port; restarts come back on the same one,
   // so that connected clients find the hub again.
   std::ofstream(config_path_) << absl::StrReplaceAll(
-      config_text_,
-      {{"127.0.0.1:7443", absl::StrCat("127.0.0.1:", port_)}});
+      config_text_, {{"127.0.0.1:7443", absl::StrCat("127.0.0.1:", port_)}});
   int out[2];
   if (pipe(out) != 0) return absl::InternalError("pipe failed");
   const std::string log_path = work_.Sub("hub.log");
@@ -98,8 +100,8 @@ absl::Status HubProcess::Start() {
           absl::StripAsciiWhitespace(first_line.substr(at + marker.size())),
           &port)) {
     Kill();
-    return absl::UnavailableError(absl::StrCat(
-        "sxhub did not start; its log:\n", ReadFile(log_path)));
+    return absl::UnavailableError(
+        absl::StrCat("sxhub did not start; its log:\n", ReadFile(log_path)));
   }
   port_ = port;
   return absl::OkStatus();

@@ -5,7 +5,8 @@
 //   DevPki pki;                          // once per test binary is enough
 //   HubProcess hub(pki);
 //   ASSERT_TRUE(hub.Start().ok());
-//   auto stub = v1::ExchangeService::NewStub(hub.Channel("inspection-office"));
+//   auto stub =
+//   ::supervision::v1::ExchangeService::NewStub(hub.Channel("inspection-office"));
 //   hub.Kill();                          // SIGKILL, like a power cut
 //   ASSERT_TRUE(hub.Start().ok());       // same data directory
 #pragma once
@@ -21,7 +22,7 @@
 #include "absl/status/status.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::testing {
 

@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 namespace {
@@ -27,7 +27,8 @@ std::string HttpGet(int port, const std::string& path) {
   address.sin_family = AF_INET;
   address.sin_port = htons(static_cast<uint16_t>(port));
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
+      0) {
     close(fd);
     return "";
   }
@@ -40,7 +41,8 @@ std::string HttpGet(int port, const std::string& path) {
   std::string response;
   char buffer[4096];
   ssize_t got;
-  while ((got = read(fd, buffer, sizeof(buffer))) > 0) response.append(buffer, got);
+  while ((got = read(fd, buffer, sizeof(buffer))) > 0)
+    response.append(buffer, got);
   close(fd);
   return response;
 }
@@ -90,9 +92,12 @@ TEST(MetricsE2eTest, ScrapeShowsRequestsWritesAndQueues) {
   const std::string scrape = HttpGet(port, "/metrics");
   ASSERT_NE(scrape.find("HTTP/1.1 200"), std::string::npos) << scrape;
   for (const char* expected :
-       {"sxhub_grpc_requests_total{method=\"ExchangeService/SubmitReferral\",code=\"OK\"} 1",
-        "sxhub_grpc_requests_total{method=\"ExchangeService/AcceptReferral\",code=\"PERMISSION_DENIED\"} 1",
-        "sxhub_grpc_request_duration_seconds_count{method=\"ExchangeService/SubmitReferral\"} 1",
+       {"sxhub_grpc_requests_total{method=\"ExchangeService/"
+        "SubmitReferral\",code=\"OK\"} 1",
+        "sxhub_grpc_requests_total{method=\"ExchangeService/"
+        "AcceptReferral\",code=\"PERMISSION_DENIED\"} 1",
+        "sxhub_grpc_request_duration_seconds_count{method=\"ExchangeService/"
+        "SubmitReferral\"} 1",
         "sxhub_storage_sync_write_seconds_count",
         "sxhub_storage_group_commit_transactions_bucket",
         "sxhub_storage_queued_seconds_count",
@@ -100,8 +105,8 @@ TEST(MetricsE2eTest, ScrapeShowsRequestsWritesAndQueues) {
         "sxhub_inbox_depth{agency=\"discipline-commission\"} 1",
         "sxhub_inbox_depth{agency=\"inspection-office\"} 0",
         "sxhub_referrals_overdue_open 0"}) {
-    EXPECT_NE(scrape.find(expected), std::string::npos)
-        << expected << "\n" << scrape;
+    EXPECT_NE(scrape.find(expected), std::string::npos) << expected << "\n"
+                                                        << scrape;
   }
   EXPECT_EQ(scrape.find("不应出现在指标中的主体"), std::string::npos);
   EXPECT_NE(HttpGet(port, "/other").find("404"), std::string::npos);

@@ -9,11 +9,11 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "dev_pki_suite.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
 #include "sx/client/exchange_client.h"
 #include "sx/client/inbox_consumer.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 namespace {
@@ -123,8 +123,8 @@ TEST_F(SdkE2eTest, WholeLoopThroughTheSdk) {
   ASSERT_TRUE(closed.ok()) << closed.status();
   EXPECT_EQ(closed->state, client::ReferralState::kClosed);
 
-  auto page = audit->List({client::PartyRole::kSender,
-                           {client::ReferralState::kClosed}, 10, ""});
+  auto page = audit->List(
+      {client::PartyRole::kSender, {client::ReferralState::kClosed}, 10, ""});
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->referrals.size(), 1u);
   EXPECT_EQ(page->referrals[0].referral_id, id);
@@ -198,19 +198,20 @@ TEST_F(SdkE2eTest, ConsumerSurvivesHubCrashAndSeesEveryEntryOnce) {
   std::vector<uint64_t> handled;  // every handler call, in order
   absl::Notification reached_fifth;
   absl::Notification may_continue;
-  client::InboxConsumer consumer(
-      *commission, [&](const InboxEntry& entry) -> absl::Status {
-        {
-          absl::MutexLock lock(&mu);
-          handled.push_back(entry.sequence);
-        }
-        if (entry.sequence == 5) {
-          reached_fifth.Notify();
-          // Hold the entry while the hub dies under us.
-          may_continue.WaitForNotification();
-        }
-        return absl::OkStatus();
-      });
+  client::InboxConsumer consumer(*commission,
+                                 [&](const InboxEntry& entry) -> absl::Status {
+                                   {
+                                     absl::MutexLock lock(&mu);
+                                     handled.push_back(entry.sequence);
+                                   }
+                                   if (entry.sequence == 5) {
+                                     reached_fifth.Notify();
+                                     // Hold the entry while the hub dies under
+                                     // us.
+                                     may_continue.WaitForNotification();
+                                   }
+                                   return absl::OkStatus();
+                                 });
   std::thread worker([&] { EXPECT_TRUE(consumer.Run().ok()); });
 
   reached_fifth.WaitForNotification();
@@ -227,8 +228,8 @@ TEST_F(SdkE2eTest, ConsumerSurvivesHubCrashAndSeesEveryEntryOnce) {
     auto twenty_distinct = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
       return std::set<uint64_t>(handled.begin(), handled.end()).size() >= 20;
     };
-    EXPECT_TRUE(mu.AwaitWithTimeout(
-        absl::Condition(&twenty_distinct), absl::Seconds(60)));
+    EXPECT_TRUE(mu.AwaitWithTimeout(absl::Condition(&twenty_distinct),
+                                    absl::Seconds(60)));
   }
   consumer.Stop();
   worker.join();
@@ -254,9 +255,8 @@ TEST_F(SdkE2eTest, ConsumerSurvivesHubCrashAndSeesEveryEntryOnce) {
 
 TEST_F(SdkE2eTest, ConsumerStopsForGoodWhenTheHubRefusesTheIdentity) {
   auto admin = Connect("admin-ops");
-  client::InboxConsumer consumer(*admin, [](const InboxEntry&) {
-    return absl::OkStatus();
-  });
+  client::InboxConsumer consumer(
+      *admin, [](const InboxEntry&) { return absl::OkStatus(); });
   absl::Status ended = consumer.Run();
   EXPECT_TRUE(absl::IsPermissionDenied(ended)) << ended;
 }

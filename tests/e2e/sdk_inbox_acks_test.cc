@@ -13,14 +13,14 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
-#include "dev_pki_suite.h"
-#include "fake_hub_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "sx/client/exchange_client.h"
 #include "sx/client/inbox_consumer.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/fake_hub_server.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 namespace {

@@ -7,13 +7,13 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "dev_pki_suite.h"
-#include "fake_hub_server.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "sx/client/exchange_client.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/fake_hub_server.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 namespace {
@@ -100,12 +100,14 @@ class SdkSubmitRetryTest : public SdkRetryTest,
   }
 };
 
-INSTANTIATE_TEST_SUITE_P(
-    BlockingAndAsync, SdkSubmitRetryTest,
-    ::testing::Values(Submitting::kBlocking, Submitting::kAsync),
-    [](const ::testing::TestParamInfo<Submitting>& info) {
-      return info.param == Submitting::kBlocking ? "Submit" : "SubmitAsync";
-    });
+INSTANTIATE_TEST_SUITE_P(BlockingAndAsync, SdkSubmitRetryTest,
+                         ::testing::Values(Submitting::kBlocking,
+                                           Submitting::kAsync),
+                         [](const ::testing::TestParamInfo<Submitting>& info) {
+                           return info.param == Submitting::kBlocking
+                                      ? "Submit"
+                                      : "SubmitAsync";
+                         });
 
 TEST_P(SdkSubmitRetryTest, RetriesKeepTheRequestId) {
   ScriptedHub hub(2, grpc::StatusCode::UNAVAILABLE);

@@ -20,8 +20,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
-#include "sxctl_fixture.h"
+#include "tests/e2e/hub_process.h"
+#include "tests/e2e/sxctl_fixture.h"
 
 namespace sx::testing {
 namespace {

@@ -12,16 +12,16 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
-#include "sxctl_fixture.h"
-#include "temp_dir.h"
+#include "tests/e2e/hub_process.h"
+#include "tests/e2e/sxctl_fixture.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::testing {
 namespace {
 
 class SxctlE2eTest : public SxctlFixture {
  protected:
-  // Sends case 1 of shared/CASES.md as `from`; returns the referral id.
+  // Sends case 1 of docs/CASES.md as `from`; returns the referral id.
   std::string Send(const std::string& from, const std::string& to,
                    std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {
@@ -54,7 +54,6 @@ class SxctlE2eTest : public SxctlFixture {
     EXPECT_EQ(shown.exit_code, 0) << shown.err;
     return Json(shown.out, "d['state']");
   }
-
 };
 
 constexpr const char* kAllCommands[] = {
@@ -449,10 +448,10 @@ TEST_F(SxctlE2eTest, ConnectionSettingsFromEnvironment) {
   EXPECT_EQ(Json(listed.out, "d['referrals'][0]['referral_id']"), id);
 
   // Flags win over the environment: the audit bureau may not read it.
-  ProcessResult as_audit = RunRaw({"show", id, "--cert",
-                                   pki_->Cert(kAuditBureau), "--key",
-                                   pki_->Key(kAuditBureau)},
-                                  env);
+  ProcessResult as_audit =
+      RunRaw({"show", id, "--cert", pki_->Cert(kAuditBureau), "--key",
+              pki_->Key(kAuditBureau)},
+             env);
   EXPECT_EQ(as_audit.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(as_audit.err, "PERMISSION_DENIED"));
 

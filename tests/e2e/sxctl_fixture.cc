@@ -1,4 +1,4 @@
-#include "sxctl_fixture.h"
+#include "tests/e2e/sxctl_fixture.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -13,7 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "read_file.h"
+#include "tests/support/read_file.h"
 
 namespace sx::testing {
 namespace {

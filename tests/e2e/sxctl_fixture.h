@@ -15,11 +15,11 @@
 #include <string>
 #include <vector>
 
-#include "dev_pki_suite.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
-#include "read_file.h"
-#include "temp_dir.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/hub_process.h"
+#include "tests/support/read_file.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::testing {
 

@@ -19,11 +19,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
-#include "dev_pki_suite.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "hub_process.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
 namespace {
@@ -76,7 +76,8 @@ std::set<std::string> AllSent(HubProcess& hub) {
     v1::ListReferralsResponse page;
     grpc::Status status = stub->ListReferrals(&context, request, &page);
     EXPECT_TRUE(status.ok()) << status.error_message();
-    for (const auto& referral : page.referrals()) ids.insert(referral.referral_id());
+    for (const auto& referral : page.referrals())
+      ids.insert(referral.referral_id());
     if (!status.ok() || page.next_page_token().empty()) return ids;
     request.set_page_token(page.next_page_token());
   }
@@ -167,7 +168,8 @@ TEST_F(CrashTest, KillNineUnderLoadLosesAndDuplicatesNothing) {
         // Retry the same request id until the hub acknowledges it: the
         // outcome of an attempt cut off by a kill is unknown to us.
         v1::Referral referral;
-        while (!Submit(*stub, request, &referral, /*wait_for_ready=*/true).ok()) {
+        while (
+            !Submit(*stub, request, &referral, /*wait_for_ready=*/true).ok()) {
         }
         absl::MutexLock lock(&mu);
         acknowledged.insert(referral.referral_id());
@@ -188,7 +190,8 @@ TEST_F(CrashTest, KillNineUnderLoadLosesAndDuplicatesNothing) {
       auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
         return acknowledged.size() >= target;
       };
-      ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&reached), absl::Seconds(60)))
+      ASSERT_TRUE(
+          mu.AwaitWithTimeout(absl::Condition(&reached), absl::Seconds(60)))
           << "no progress before kill " << kill;
     }
     hub.Kill();
@@ -224,7 +227,8 @@ TEST_F(CrashTest, DamagedLogStopsTheHubButATornTailDoesNot) {
     auto stub = v1::ExchangeService::NewStub(hub.Channel(kSender));
     for (int i = 0; i < 30; ++i) {
       v1::Referral referral;
-      ASSERT_TRUE(Submit(*stub, NewLead(absl::StrCat("r", i)), &referral, true).ok());
+      ASSERT_TRUE(
+          Submit(*stub, NewLead(absl::StrCat("r", i)), &referral, true).ok());
       acknowledged.insert(referral.referral_id());
     }
   }
@@ -247,7 +251,8 @@ TEST_F(CrashTest, DamagedLogStopsTheHubButATornTailDoesNot) {
     auto stub = v1::ExchangeService::NewStub(hub.Channel(kSender));
     for (int i = 0; i < 30; ++i) {
       v1::Referral referral;
-      ASSERT_TRUE(Submit(*stub, NewLead(absl::StrCat("s", i)), &referral, true).ok());
+      ASSERT_TRUE(
+          Submit(*stub, NewLead(absl::StrCat("s", i)), &referral, true).ok());
     }
   }
   hub.Kill();
@@ -258,7 +263,8 @@ TEST_F(CrashTest, DamagedLogStopsTheHubButATornTailDoesNot) {
   {
     std::fstream file(damaged, std::ios::in | std::ios::out | std::ios::binary);
     file.seekp(static_cast<std::streamoff>(
-        std::min<uintmax_t>(clean_size, std::filesystem::file_size(damaged)) / 2));
+        std::min<uintmax_t>(clean_size, std::filesystem::file_size(damaged)) /
+        2));
     file.write("\x55\xAA\x55\xAA\x55\xAA\x55\xAA", 8);
   }
   absl::Status refused = hub.Start();
@@ -298,7 +304,8 @@ TEST_F(CrashTest, FullDiskFailsCleanlyAndServiceResumesWhenSpaceReturns) {
   {
     std::ofstream out(filler, std::ios::binary);
     const std::string block(1 << 20, 'f');
-    while (std::filesystem::space(mount_point.path()).available > 12 * (1 << 20)) {
+    while (std::filesystem::space(mount_point.path()).available >
+           12 * (1 << 20)) {
       out.write(block.data(), block.size());
       out.flush();
     }
@@ -317,14 +324,15 @@ TEST_F(CrashTest, FullDiskFailsCleanlyAndServiceResumesWhenSpaceReturns) {
   EXPECT_NE(full.error_message().find("free disk space"), std::string::npos)
       << full.error_message();
   EXPECT_TRUE(hub.running() && !hub.ExitStatus().has_value())
-      << "the hub stays up on a full disk\n" << hub.ReadLog();
+      << "the hub stays up on a full disk\n"
+      << hub.ReadLog();
 
   // Space returns: the hub serves again (after a restart by its supervisor
   // if it had to stop), and nothing acknowledged was harmed.
   std::filesystem::remove(filler);
   if (std::optional<int> exited = hub.ExitStatus(); exited.has_value()) {
     EXPECT_EQ(*exited, 75) << "only the restart-me status is acceptable\n"
-                          << hub.ReadLog();
+                           << hub.ReadLog();
     ASSERT_TRUE(hub.Start().ok()) << hub.ReadLog();
     stub = v1::ExchangeService::NewStub(hub.Channel(kSender));
   }

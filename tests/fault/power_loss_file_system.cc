@@ -1,4 +1,4 @@
-#include "power_loss_file_system.h"
+#include "tests/fault/power_loss_file_system.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -14,15 +14,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "clock.h"
-#include "core_test_fixtures.h"
-#include "exchange_core.h"
 #include "gtest/gtest.h"
-#include "power_loss_file_system.h"
 #include "rocksdb/env.h"
+#include "sx/core/clock.h"
+#include "sx/core/exchange_core.h"
+#include "sx/core/testing/core_test_fixtures.h"
+#include "sx/core/testing/test_config.h"
 #include "sx/storage/store.h"
-#include "temp_dir.h"
-#include "test_config.h"
+#include "tests/fault/power_loss_file_system.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::testing {
 namespace {
@@ -67,7 +67,8 @@ class PowerLossTest : public ::testing::Test {
     for (const std::string& id : acknowledged) {
       auto referral = store_->GetReferral(id);
       ASSERT_TRUE(referral.ok()) << referral.status();
-      EXPECT_TRUE(referral->has_value()) << id << " was acknowledged but is lost";
+      EXPECT_TRUE(referral->has_value())
+          << id << " was acknowledged but is lost";
     }
     EXPECT_TRUE(store_->VerifyEventChain().ok());
     auto page = store_->ListReferralIds(kRecipient, storage::Side::kRecipient,
@@ -94,8 +95,8 @@ TEST_F(PowerLossTest, NothingAcknowledgedIsLostWhateverMomentThePowerFails) {
   std::mt19937 random(20261126);
   for (int round = 0; round < 8; ++round) {
     SCOPED_TRACE(absl::StrCat("round ", round));
-    auto fs = std::make_shared<PowerLossFileSystem>(
-        rocksdb::FileSystem::Default());
+    auto fs =
+        std::make_shared<PowerLossFileSystem>(rocksdb::FileSystem::Default());
     std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
     Open(env.get());
 
@@ -143,7 +144,8 @@ TEST_F(PowerLossTest, NothingAcknowledgedIsLostWhateverMomentThePowerFails) {
 }
 
 TEST_F(PowerLossTest, FailedFsyncIsNeverAcknowledgedAndLeavesNoInconsistency) {
-  auto fs = std::make_shared<PowerLossFileSystem>(rocksdb::FileSystem::Default());
+  auto fs =
+      std::make_shared<PowerLossFileSystem>(rocksdb::FileSystem::Default());
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
   Open(env.get());
   std::set<std::string> acknowledged;
@@ -189,7 +191,8 @@ TEST_F(PowerLossTest, FailedFsyncIsNeverAcknowledgedAndLeavesNoInconsistency) {
 }
 
 TEST_F(PowerLossTest, ReadersSeeNoWriteBeforeItsFsyncCompletes) {
-  auto fs = std::make_shared<PowerLossFileSystem>(rocksdb::FileSystem::Default());
+  auto fs =
+      std::make_shared<PowerLossFileSystem>(rocksdb::FileSystem::Default());
   std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
   Open(env.get());
   ASSERT_TRUE(Submit("before").ok());

@@ -15,9 +15,11 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "hub_config.h"
+#include "sx/core/hub_config.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 void Fail(absl::string_view what) {
@@ -74,7 +76,8 @@ void CheckNoZeros(const google::protobuf::Message& message,
   const google::protobuf::Reflection* reflection = message.GetReflection();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const google::protobuf::FieldDescriptor* field = descriptor->field(i);
-    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_UINT32) {
+    if (field->cpp_type() !=
+        google::protobuf::FieldDescriptor::CPPTYPE_UINT32) {
       continue;
     }
     if (reflection->GetUInt32(message, field) == 0) {
@@ -120,8 +123,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       HubConfig::Parse(text, "fuzz");
   if (!config.ok()) {
     // Bad configs are the operator's mistake to fix, reported as such.
-    sx::core::Check(config.status().code() == absl::StatusCode::kInvalidArgument,
-                    "a refused config is INVALID_ARGUMENT");
+    sx::core::Check(
+        config.status().code() == absl::StatusCode::kInvalidArgument,
+        "a refused config is INVALID_ARGUMENT");
     return 0;
   }
   sx::core::CheckLookups(**config);

@@ -41,20 +41,22 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "clock.h"
-#include "core_test_fixtures.h"
-#include "deadline_watcher.h"
-#include "exchange_core.h"
 #include "google/protobuf/stubs/common.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "referral_state_machine.h"
 #include "sx/base/sha256.h"
+#include "sx/core/clock.h"
+#include "sx/core/deadline_watcher.h"
+#include "sx/core/exchange_core.h"
+#include "sx/core/referral_state_machine.h"
+#include "sx/core/testing/core_test_fixtures.h"
+#include "sx/core/testing/test_config.h"
 #include "sx/storage/store.h"
-#include "temp_dir.h"
-#include "test_config.h"
+#include "tests/support/temp_dir.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 using ReferralOr = absl::StatusOr<v1::Referral>;
@@ -108,8 +110,10 @@ Identity Agency(absl::string_view id) {
 }
 
 const Identity kCallers[] = {
-    Agency(kDisciplineCommission), Agency(kInspectionOffice),
-    Agency(kOrganizationDept),     Agency(kAuditBureau),
+    Agency(kDisciplineCommission),
+    Agency(kInspectionOffice),
+    Agency(kOrganizationDept),
+    Agency(kAuditBureau),
     Agency(kStationedEducation),
     // A certificate the hub would map to an agency since removed from the
     // config.
@@ -133,16 +137,25 @@ std::shared_ptr<const HubConfig> FuzzConfig() {
 
 absl::string_view MethodOf(Action action) {
   switch (action) {
-    case Action::kAccept: return "AcceptReferral";
-    case Action::kReturn: return "ReturnReferral";
-    case Action::kReroute: return "RerouteReferral";
-    case Action::kDispose: return "RecordDisposition";
+    case Action::kAccept:
+      return "AcceptReferral";
+    case Action::kReturn:
+      return "ReturnReferral";
+    case Action::kReroute:
+      return "RerouteReferral";
+    case Action::kDispose:
+      return "RecordDisposition";
     case Action::kInterimFeedback:
-    case Action::kFinalFeedback: return "SendFeedback";
-    case Action::kClose: return "CloseReferral";
-    case Action::kWithdraw: return "WithdrawReferral";
-    case Action::kRemind: return "RemindReferral";
-    default: return "NotAnRpc";
+    case Action::kFinalFeedback:
+      return "SendFeedback";
+    case Action::kClose:
+      return "CloseReferral";
+    case Action::kWithdraw:
+      return "WithdrawReferral";
+    case Action::kRemind:
+      return "RemindReferral";
+    default:
+      return "NotAnRpc";
   }
 }
 
@@ -159,10 +172,11 @@ const absl::flat_hash_set<int>& ReachableStates() {
     while (!todo.empty()) {
       const v1::ReferralState from = todo.back();
       todo.pop_back();
-      for (int a = 0; a <= static_cast<int>(Action::kFlagFeedbackOverdue); ++a) {
+      for (int a = 0; a <= static_cast<int>(Action::kFlagFeedbackOverdue);
+           ++a) {
         for (int p = 0; p <= static_cast<int>(Party::kHub); ++p) {
-          absl::StatusOr<Step> step = DecideStep(
-              from, static_cast<Action>(a), static_cast<Party>(p));
+          absl::StatusOr<Step> step =
+              DecideStep(from, static_cast<Action>(a), static_cast<Party>(p));
           if (step.ok() && states->insert(step->to).second) {
             todo.push_back(step->to);
           }
@@ -205,48 +219,72 @@ class Gen {
   // A required text: usually `good`, else blank, oversized, or any bytes.
   std::string Text(absl::string_view good) {
     switch (Choice(9)) {
-      case 6: return Malformed("");
-      case 7: return Malformed(" \t\r\n");
-      case 8: return Malformed(std::string(
-                  Int<size_t>(kMaxTextBytes - 1, kMaxTextBytes + 1), 'x'));
-      case 9: return Malformed(fdp_.ConsumeRandomLengthString(2 * kMaxTextBytes));
-      default: return std::string(good);
+      case 6:
+        return Malformed("");
+      case 7:
+        return Malformed(" \t\r\n");
+      case 8:
+        return Malformed(std::string(
+            Int<size_t>(kMaxTextBytes - 1, kMaxTextBytes + 1), 'x'));
+      case 9:
+        return Malformed(fdp_.ConsumeRandomLengthString(2 * kMaxTextBytes));
+      default:
+        return std::string(good);
     }
   }
   // An optional text: may be empty, but not oversized.
   std::string OptionalText(absl::string_view good) {
     switch (Choice(7)) {
-      case 5: return "";
-      case 6: return Malformed(std::string(kMaxTextBytes + 1, '.'));
-      case 7: return Malformed(fdp_.ConsumeRandomLengthString(2 * kMaxTextBytes));
-      default: return std::string(good);
+      case 5:
+        return "";
+      case 6:
+        return Malformed(std::string(kMaxTextBytes + 1, '.'));
+      case 7:
+        return Malformed(fdp_.ConsumeRandomLengthString(2 * kMaxTextBytes));
+      default:
+        return std::string(good);
     }
   }
   // An id field of the contract: printable ASCII, 1-128 characters.
   std::string Id(absl::string_view good) {
     switch (Choice(9)) {
-      case 6: return Malformed("");
-      case 7: return Malformed(std::string(129, 'a'));
-      case 8: return Malformed(absl::StrCat(good, " "));
-      case 9: return Malformed(fdp_.ConsumeRandomLengthString(140));
-      default: return std::string(good);
+      case 6:
+        return Malformed("");
+      case 7:
+        return Malformed(std::string(129, 'a'));
+      case 8:
+        return Malformed(absl::StrCat(good, " "));
+      case 9:
+        return Malformed(fdp_.ConsumeRandomLengthString(140));
+      default:
+        return std::string(good);
     }
   }
   // An enum value: usually one of [lo, hi], else anything.
   int Enum(int lo, int hi) {
     switch (Choice(7)) {
-      case 6: exact_ = false; return Int<int>(lo - 2, hi + 2);
-      case 7: exact_ = false; return Any<int32_t>();
-      default: return Int<int>(lo, hi);
+      case 6:
+        exact_ = false;
+        return Int<int>(lo - 2, hi + 2);
+      case 7:
+        exact_ = false;
+        return Any<int32_t>();
+      default:
+        return Int<int>(lo, hi);
     }
   }
   // Attachment bytes (a `bytes` field: any bytes are well-formed).
   std::string Content() {
     switch (Choice(5)) {
-      case 3: return fdp_.ConsumeRandomLengthString(kMaxAttachmentBytes);
-      case 4: return "";
-      case 5: exact_ = false; return std::string(kMaxAttachmentBytes + 1, 'z');
-      default: return "%PDF-1.7 转账记录";
+      case 3:
+        return fdp_.ConsumeRandomLengthString(kMaxAttachmentBytes);
+      case 4:
+        return "";
+      case 5:
+        exact_ = false;
+        return std::string(kMaxAttachmentBytes + 1, 'z');
+      default:
+        return "%PDF-1.7 转账记录";
     }
   }
 
@@ -316,7 +354,8 @@ struct ModelInbox {
 v1::Lead SealedCopy(v1::Lead lead) {
   for (v1::Attachment& attachment : *lead.mutable_attachments()) {
     attachment.set_sha256_hex(Sha256Hex(attachment.content()));
-    attachment.set_size_bytes(static_cast<int64_t>(attachment.content().size()));
+    attachment.set_size_bytes(
+        static_cast<int64_t>(attachment.content().size()));
   }
   return lead;
 }
@@ -347,12 +386,26 @@ class ExchangeHarness {
           kCallers[gen.Int<size_t>(0, std::size(kCallers) - 1)];
       gen.StartRequest();
       switch (gen.Choice(8)) {
-        case 0: Submit(gen, caller); break;
-        case 1: case 2: case 3: TakeStep(gen, caller); break;
-        case 4: Acknowledge(gen, caller); break;
-        case 5: Get(gen, caller); break;
-        case 6: List(gen, caller); break;
-        case 7: ReadInbox(gen, caller); break;
+        case 0:
+          Submit(gen, caller);
+          break;
+        case 1:
+        case 2:
+        case 3:
+          TakeStep(gen, caller);
+          break;
+        case 4:
+          Acknowledge(gen, caller);
+          break;
+        case 5:
+          Get(gen, caller);
+          break;
+        case 6:
+          List(gen, caller);
+          break;
+        case 7:
+          ReadInbox(gen, caller);
+          break;
         case 8:
           if (gen.Bool()) {
             RecordUnacknowledged(gen, caller);
@@ -381,7 +434,8 @@ class ExchangeHarness {
     options.id_prefix = "fz";
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
         storage::OpenRocksDbStore(options);
-    if (!store.ok()) Fail(absl::StrCat("open store: ", store.status().ToString()));
+    if (!store.ok())
+      Fail(absl::StrCat("open store: ", store.status().ToString()));
     store_ = *std::move(store);
     core_ = std::make_unique<ExchangeCore>(*store_, *clock_, config_);
     watcher_ = std::make_unique<DeadlineWatcher>(*store_, *clock_);
@@ -396,7 +450,8 @@ class ExchangeHarness {
 
   // How the caller relates to a referral, with the precedence PartyOf
   // documents: sender, recipient, supervisor, observer.
-  Party ModelParty(const Identity& caller, const ModelReferral& referral) const {
+  Party ModelParty(const Identity& caller,
+                   const ModelReferral& referral) const {
     if (caller.name == referral.sender) return Party::kSender;
     if (caller.name == referral.recipient) return Party::kRecipient;
     const v1::Agency* agency = config_->FindAgency(caller.name);
@@ -405,13 +460,15 @@ class ExchangeHarness {
     return Party::kStranger;
   }
 
-  static bool IsObserver(absl::string_view agency, const ModelReferral& referral) {
+  static bool IsObserver(absl::string_view agency,
+                         const ModelReferral& referral) {
     return std::find(referral.observers.begin(), referral.observers.end(),
                      agency) != referral.observers.end();
   }
 
   static bool MayRead(const Identity& caller, const ModelReferral& referral) {
-    return caller.name == referral.sender || caller.name == referral.recipient ||
+    return caller.name == referral.sender ||
+           caller.name == referral.recipient ||
            IsObserver(caller.name, referral);
   }
 
@@ -475,8 +532,9 @@ class ExchangeHarness {
 
   v1::Feedback Feedback(Gen& gen, Action action) {
     v1::Feedback feedback;
-    const int kind = action == Action::kFinalFeedback ? v1::FEEDBACK_KIND_FINAL
-                                                      : v1::FEEDBACK_KIND_INTERIM;
+    const int kind = action == Action::kFinalFeedback
+                         ? v1::FEEDBACK_KIND_FINAL
+                         : v1::FEEDBACK_KIND_INTERIM;
     feedback.set_kind(static_cast<v1::FeedbackKind>(gen.Enum(kind, kind)));
     feedback.set_text(gen.Text("已初步核实，拟立案审查调查"));
     AddAttachments(gen, *feedback.mutable_attachments());
@@ -484,7 +542,8 @@ class ExchangeHarness {
   }
 
   void AddAttachments(
-      Gen& gen, google::protobuf::RepeatedPtrField<v1::Attachment>& attachments) {
+      Gen& gen,
+      google::protobuf::RepeatedPtrField<v1::Attachment>& attachments) {
     const int count = gen.Int<int>(0, kMaxAttachments + 1);
     if (count > static_cast<int>(kMaxAttachments)) gen.NotExact();
     for (int i = 0; i < count; ++i) {
@@ -493,7 +552,9 @@ class ExchangeHarness {
       attachment.set_media_type(gen.OptionalText("application/pdf"));
       attachment.set_content(gen.Content());
       switch (gen.Choice(4)) {
-        case 1: attachment.set_sha256_hex(Sha256Hex(attachment.content())); break;
+        case 1:
+          attachment.set_sha256_hex(Sha256Hex(attachment.content()));
+          break;
         case 2:
           attachment.set_sha256_hex(
               absl::AsciiStrToUpper(Sha256Hex(attachment.content())));
@@ -502,8 +563,12 @@ class ExchangeHarness {
           gen.NotExact();
           attachment.set_sha256_hex(Sha256Hex(gen.Bytes(8)));
           break;
-        case 4: gen.NotExact(); attachment.set_sha256_hex(gen.Text("0")); break;
-        default: break;  // empty: the hub computes it
+        case 4:
+          gen.NotExact();
+          attachment.set_sha256_hex(gen.Text("0"));
+          break;
+        default:
+          break;  // empty: the hub computes it
       }
       // Clients cannot set the size; the hub overwrites it.
       if (gen.Choice(3) == 3) attachment.set_size_bytes(gen.Any<int64_t>());
@@ -524,9 +589,8 @@ class ExchangeHarness {
     }
     if (gen.off_wire() && !kDeliverInvalidUtf8) return;
     const std::string fingerprint = Sha256(request.SerializeAsString());
-    const ReferralOr result = Await<ReferralOr>([&](auto done) {
-      core_->Submit(caller, request, fingerprint, done);
-    });
+    const ReferralOr result = Await<ReferralOr>(
+        [&](auto done) { core_->Submit(caller, request, fingerprint, done); });
     Trace(caller, "Submit",
           absl::StrCat(request.request_id(), " to ",
                        request.recipient_agency_id(), " kind ", request.kind(),
@@ -551,17 +615,20 @@ class ExchangeHarness {
       CheckAsModel(*result, "a retried SubmitReferral");
       return;
     }
-    const bool open = caller.is_agency() &&
-                      RouteOpen(caller.name, request.recipient_agency_id(),
-                                request.kind());
+    const bool open =
+        caller.is_agency() &&
+        RouteOpen(caller.name, request.recipient_agency_id(), request.kind());
     if (!result.ok()) {
       if (gen.exact() && open) {
-        Fail(absl::StrCat("a well-formed SubmitReferral on an open route was "
-                          "refused: ", result.status().ToString()));
+        Fail(
+            absl::StrCat("a well-formed SubmitReferral on an open route was "
+                         "refused: ",
+                         result.status().ToString()));
       }
       return;
     }
-    Check(open, "SubmitReferral succeeded on a closed route or for a non-agency");
+    Check(open,
+          "SubmitReferral succeeded on a closed route or for a non-agency");
     const v1::Referral& referral = *result;
     Check(referrals_.count(referral.referral_id()) == 0,
           "SubmitReferral reused a referral id");
@@ -608,8 +675,8 @@ class ExchangeHarness {
     StepRequest step;
     // Every action, including those no RPC requests (deliver, the hub's
     // overdue flags) and values outside the enum.
-    const int action = gen.Choice(15) == 15 ? gen.Int<int>(12, 255)
-                                            : gen.Int<int>(0, 11);
+    const int action =
+        gen.Choice(15) == 15 ? gen.Int<int>(12, 255) : gen.Int<int>(0, 11);
     if (action > 11) gen.NotExact();
     step.action = static_cast<Action>(action);
     step.method = std::string(MethodOf(step.action));
@@ -648,9 +715,8 @@ class ExchangeHarness {
     const std::string request_id = step.request_id;
     const std::string referral_id = step.referral_id;
     const std::string target = step.target_agency_id;
-    const ReferralOr result = Await<ReferralOr>([&](auto done) {
-      core_->TakeStep(caller, step, done);
-    });
+    const ReferralOr result = Await<ReferralOr>(
+        [&](auto done) { core_->TakeStep(caller, step, done); });
     Trace(caller, ActionName(step.action),
           absl::StrCat(request_id, " on ", referral_id, " ", target,
                        gen.off_wire() ? " [not UTF-8]" : ""),
@@ -715,11 +781,11 @@ class ExchangeHarness {
     Check(!result->has_lead(), "a mutation reply carries the lead");
     CheckRedacted(caller, *result);
     Tell(allowed->notify, model, allowed->event, referral_id);
-    requests_[{caller.name, request_id}] = {step.method,
-                                            step.request_fingerprint,
-                                            referral_id};
+    requests_[{caller.name, request_id}] = {
+        step.method, step.request_fingerprint, referral_id};
     own_requests_.emplace_back(caller.name, request_id);
-    if (step.action == Action::kReroute) AddChild(caller, model, *result, target);
+    if (step.action == Action::kReroute)
+      AddChild(caller, model, *result, target);
   }
 
   // 转办: the child referral carries the parent's lead on to the target,
@@ -766,10 +832,8 @@ class ExchangeHarness {
   void AcknowledgeAndCheck(const Identity& caller,
                            const std::vector<uint64_t>& sequences) {
     ModelInbox& inbox = inboxes_[caller.name];
-    const absl::StatusOr<uint32_t> result =
-        Await<absl::StatusOr<uint32_t>>([&](auto done) {
-          core_->Acknowledge(caller, sequences, done);
-        });
+    const absl::StatusOr<uint32_t> result = Await<absl::StatusOr<uint32_t>>(
+        [&](auto done) { core_->Acknowledge(caller, sequences, done); });
     Trace(caller, "Acknowledge", absl::StrJoin(sequences, ","),
           result.status());
     if (sequences.empty() || sequences.size() > 1000) {
@@ -798,7 +862,8 @@ class ExchangeHarness {
       ++referral.version;
       ++events_;
     }
-    Check(*result == expected, "Acknowledge counted other entries than it took");
+    Check(*result == expected,
+          "Acknowledge counted other entries than it took");
   }
 
   void RecordUnacknowledged(Gen& gen, const Identity& caller) {
@@ -808,7 +873,8 @@ class ExchangeHarness {
     const absl::Status status = Await<absl::Status>([&](auto done) {
       core_->RecordUnacknowledged(caller, sequences, done);
     });
-    Trace(caller, "RecordUnacknowledged", absl::StrJoin(sequences, ","), status);
+    Trace(caller, "RecordUnacknowledged", absl::StrJoin(sequences, ","),
+          status);
     if (!status.ok()) {
       Fail(absl::StrCat("RecordUnacknowledged failed: ", status.ToString()));
     }
@@ -850,7 +916,8 @@ class ExchangeHarness {
     const ReferralOr result = core_->Get(caller, id, content);
     Trace(caller, "Get", id, result.status());
     auto found = referrals_.find(id);
-    const bool readable = found != referrals_.end() && MayRead(caller, found->second);
+    const bool readable =
+        found != referrals_.end() && MayRead(caller, found->second);
     if (!result.ok()) {
       if (readable) {
         Fail(absl::StrCat("a party cannot read its referral: ",
@@ -906,7 +973,8 @@ class ExchangeHarness {
     for (auto it = referrals_.rbegin(); it != referrals_.rend(); ++it) {
       if (wanted(it->first, it->second)) expected.push_back(it->first);
     }
-    const size_t page_size = request.page_size() == 0 ? 50 : request.page_size();
+    const size_t page_size =
+        request.page_size() == 0 ? 50 : request.page_size();
 
     // Page through to the end; each page must be the model's next slice.
     size_t position = 0;
@@ -951,9 +1019,14 @@ class ExchangeHarness {
       case 1:
         if (!inbox.live.empty()) after = inbox.live.begin()->first;
         break;
-      case 2: after = gen.Int<uint64_t>(0, 64); break;
-      case 3: after = gen.Any<uint64_t>(); break;
-      default: break;
+      case 2:
+        after = gen.Int<uint64_t>(0, 64);
+        break;
+      case 3:
+        after = gen.Any<uint64_t>();
+        break;
+      default:
+        break;
     }
     const size_t limit = gen.Int<size_t>(0, 5);
     const absl::StatusOr<std::vector<v1::InboxEntry>> entries =
@@ -1000,7 +1073,8 @@ class ExchangeHarness {
     Trace(Identity{Identity::Kind::kAdmin, "hub"}, "CheckOnce",
           absl::FormatTime(now), flagged.status());
     if (!flagged.ok()) {
-      Fail(absl::StrCat("the deadline check failed: ", flagged.status().ToString()));
+      Fail(absl::StrCat("the deadline check failed: ",
+                        flagged.status().ToString()));
     }
     Check(*flagged == expected,
           "the deadline watcher flagged other deadlines than those missed");
@@ -1027,7 +1101,8 @@ class ExchangeHarness {
       Fail(absl::StrCat(where, " returned a referral the model does not know"));
     }
     const ModelReferral& model = found->second;
-    if (referral.state() != model.state || referral.version() != model.version ||
+    if (referral.state() != model.state ||
+        referral.version() != model.version ||
         referral.sender_agency_id() != model.sender ||
         referral.recipient_agency_id() != model.recipient ||
         referral.accept_overdue() != model.accept_overdue ||
@@ -1063,13 +1138,13 @@ class ExchangeHarness {
     Check(referral.referral_id() == entry.event().referral_id(),
           "an inbox entry carries another referral than its event's");
     auto found = referrals_.find(referral.referral_id());
-    Check(found != referrals_.end() &&
-              (caller.name == found->second.sender ||
-               caller.name == found->second.recipient),
+    Check(found != referrals_.end() && (caller.name == found->second.sender ||
+                                        caller.name == found->second.recipient),
           "an inbox entry went to an agency not party to its referral");
     CheckAsModel(referral, "ReadInbox");
-    const bool new_referral = entry.event().type() == v1::EVENT_TYPE_SUBMITTED &&
-                              caller.name == found->second.recipient;
+    const bool new_referral =
+        entry.event().type() == v1::EVENT_TYPE_SUBMITTED &&
+        caller.name == found->second.recipient;
     Check(referral.has_lead() == new_referral,
           "an inbox entry carries the lead other than to the recipient of a "
           "new referral");
@@ -1095,7 +1170,8 @@ class ExchangeHarness {
       const uint64_t sequence = entry.sequence();
       Check(sequence > previous, "inbox entries out of order");
       previous = sequence;
-      Check(inbox.dead.count(sequence) == 0, "a dead letter is still in the inbox");
+      Check(inbox.dead.count(sequence) == 0,
+            "a dead letter is still in the inbox");
       CheckEntry(caller, entry);
       ModelEntry seen{entry.event().type(), entry.event().referral_id(),
                       entry.delivery_attempts()};
@@ -1122,7 +1198,8 @@ class ExchangeHarness {
     }
     Check(inbox.unseen.empty(), "a notification is missing from an inbox");
     for (const auto& [sequence, entry] : inbox.live) {
-      Check(live.count(sequence) != 0, "an unacknowledged inbox entry disappeared");
+      Check(live.count(sequence) != 0,
+            "an unacknowledged inbox entry disappeared");
     }
     inbox.live = std::move(live);
   }
@@ -1147,7 +1224,8 @@ class ExchangeHarness {
   }
 
   void CheckStored(const std::string& id) {
-    absl::StatusOr<std::optional<v1::Referral>> stored = store_->GetReferral(id);
+    absl::StatusOr<std::optional<v1::Referral>> stored =
+        store_->GetReferral(id);
     if (!stored.ok() || !stored->has_value()) {
       Fail(absl::StrCat("referral ", id, " cannot be read back: ",
                         stored.ok() ? "gone" : stored.status().ToString()));

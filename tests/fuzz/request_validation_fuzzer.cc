@@ -17,11 +17,13 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "request_validation.h"
-#include "sx/base/sha256.h"
 #include "supervision/v1/exchange.pb.h"
+#include "sx/base/sha256.h"
+#include "sx/core/request_validation.h"
 
 namespace sx::core {
+
+namespace v1 = ::supervision::v1;
 namespace {
 
 void Check(bool ok, const char* what) {
@@ -156,11 +158,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view payload(reinterpret_cast<const char*>(data + kHeader),
                                   size - kHeader);
   switch (data[0] % 6) {
-    case 0: sx::core::FuzzLead(payload, limits); break;
-    case 1: sx::core::FuzzFeedback(payload, limits); break;
-    case 2: sx::core::FuzzId(payload); break;
-    case 3: sx::core::FuzzText(payload, limits); break;
-    case 4: sx::core::FuzzSubmitRequest(payload, limits); break;
+    case 0:
+      sx::core::FuzzLead(payload, limits);
+      break;
+    case 1:
+      sx::core::FuzzFeedback(payload, limits);
+      break;
+    case 2:
+      sx::core::FuzzId(payload);
+      break;
+    case 3:
+      sx::core::FuzzText(payload, limits);
+      break;
+    case 4:
+      sx::core::FuzzSubmitRequest(payload, limits);
+      break;
     default: {
       // The limits of a real config, for long texts near 64 KiB.
       supervision::v1::Limits defaults;

@@ -14,7 +14,7 @@
 //
 // Deadlines and retries follow ClientOptions, as for ExchangeClient.
 // AdminClient is an interface so that programs can substitute a fake in
-// their own tests.
+// their own tests; its methods have defaults, as ExchangeClient's have.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "sx/client/client_options.h"
+#include "sx/client/export.h"
 #include "sx/client/types.h"
 
 namespace sx::client {
@@ -139,29 +140,37 @@ struct HubStatus {
 };
 
 // Thread-safe: one client may serve many threads.
-class AdminClient {
+//
+// No method is pure virtual: each has a default that fails with
+// UNIMPLEMENTED ("AdminClient::GetHubStatus is not implemented by this
+// client"), defined in the SDK library. A fake overrides only the calls its
+// test makes, and methods that later SDK versions add will always come with
+// such a default, so that those fakes keep compiling (the way
+// google-cloud-cpp's *Connection classes grow). ConnectAdminClient returns a
+// client that implements every method.
+class SX_CLIENT_EXPORT AdminClient {
  public:
-  virtual ~AdminClient() = default;
+  virtual ~AdminClient();
 
   virtual absl::StatusOr<TransferPage> ListTransfers(
-      const TransferQuery& query) = 0;
+      const TransferQuery& query);
   // One per configured agency, in config order.
-  virtual absl::StatusOr<std::vector<InboxStats>> GetInboxStats() = 0;
+  virtual absl::StatusOr<std::vector<InboxStats>> GetInboxStats();
   virtual absl::StatusOr<DeadLetterPage> ListDeadLetters(
-      const DeadLetterQuery& query) = 0;
+      const DeadLetterQuery& query);
   // Puts dead letters back at the end of `agency_id`'s inbox (`sequences`
   // empty: all of them) and returns how many went back. Safe to retry: a
   // letter leaves the dead letters as it is redriven, so a repeated call
   // cannot deliver it twice (it may report fewer).
   virtual absl::StatusOr<uint32_t> RedriveDeadLetters(
-      const std::string& agency_id, const std::vector<uint64_t>& sequences) = 0;
-  virtual absl::StatusOr<TransferCounts> GetTransferCounts() = 0;
-  virtual absl::StatusOr<HubStatus> GetHubStatus() = 0;
+      const std::string& agency_id, const std::vector<uint64_t>& sequences);
+  virtual absl::StatusOr<TransferCounts> GetTransferCounts();
+  virtual absl::StatusOr<HubStatus> GetHubStatus();
 };
 
 // Connects over mutual TLS with an administrator's certificate. Fails if the
 // certificate files cannot be read; the connection itself is made lazily.
-absl::StatusOr<std::unique_ptr<AdminClient>> ConnectAdminClient(
-    const ClientOptions& options);
+SX_CLIENT_EXPORT absl::StatusOr<std::unique_ptr<AdminClient>>
+ConnectAdminClient(const ClientOptions& options);
 
 }  // namespace sx::client

@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "sx/client/client_options.h"
+#include "sx/client/export.h"
 #include "sx/client/types.h"
 
 namespace sx::client {
@@ -90,34 +91,44 @@ struct EventExport {
 };
 
 // Thread-safe: one client may serve many threads.
-class AuditClient {
+//
+// An interface so that programs can substitute a fake in their own tests. No
+// method is pure virtual: each has a default that fails with UNIMPLEMENTED
+// ("AuditClient::GetCheckpoint is not implemented by this client"), defined
+// in the SDK library. A fake overrides only the calls its test makes, and
+// methods that later SDK versions add will always come with such a default,
+// so that those fakes keep compiling (the way google-cloud-cpp's
+// *Connection classes grow). ConnectAuditClient returns a client that
+// implements every method.
+class SX_CLIENT_EXPORT AuditClient {
  public:
-  virtual ~AuditClient() = default;
+  virtual ~AuditClient();
 
-  virtual absl::StatusOr<EventPage> QueryEvents(const EventQuery& query) = 0;
+  virtual absl::StatusOr<EventPage> QueryEvents(const EventQuery& query);
   // A signed checkpoint of the log as it is now.
-  virtual absl::StatusOr<SignedCheckpoint> GetCheckpoint() = 0;
+  virtual absl::StatusOr<SignedCheckpoint> GetCheckpoint();
   // Proof that event `sequence` (from 1) is in the log of `tree_size`
   // events (0: the current size).
   virtual absl::StatusOr<InclusionProof> GetInclusionProof(
-      uint64_t sequence, uint64_t tree_size = 0) = 0;
+      uint64_t sequence, uint64_t tree_size = 0);
   // Proof that the log of `second_size` events (0: the current size) extends
   // the log of `first_size` events.
   virtual absl::StatusOr<ConsistencyProof> GetConsistencyProof(
-      uint64_t first_size, uint64_t second_size = 0) = 0;
+      uint64_t first_size, uint64_t second_size = 0);
   // Events [from_sequence, to_sequence] (0: up to the newest; at most 10000
   // events) with a checkpoint of the current log and a proof for each.
-  virtual absl::StatusOr<EventExport> ExportEvents(
-      uint64_t from_sequence, uint64_t to_sequence = 0) = 0;
+  virtual absl::StatusOr<EventExport> ExportEvents(uint64_t from_sequence,
+                                                   uint64_t to_sequence = 0);
 };
 
 // Connects over mutual TLS with an auditor's certificate. Fails if the
 // certificate files cannot be read; the connection itself is made lazily.
-absl::StatusOr<std::unique_ptr<AuditClient>> ConnectAuditClient(
-    const ClientOptions& options);
+SX_CLIENT_EXPORT absl::StatusOr<std::unique_ptr<AuditClient>>
+ConnectAuditClient(const ClientOptions& options);
 
 // Reads an event from its stored bytes (ExportedEvent::event_bytes).
 // DATA_LOSS if they are not a serialized event. Needs no connection.
-absl::StatusOr<Event> ParseEventBytes(absl::string_view event_bytes);
+SX_CLIENT_EXPORT absl::StatusOr<Event> ParseEventBytes(
+    absl::string_view event_bytes);
 
 }  // namespace sx::client

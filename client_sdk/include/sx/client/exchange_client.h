@@ -16,7 +16,8 @@
 // so the hub applies the call once however often it is retried.
 //
 // ExchangeClient is an interface so that agency programs can substitute a
-// fake in their own tests.
+// fake in their own tests (see ExchangeClient's comment on how such fakes
+// survive SDK upgrades).
 #pragma once
 
 #include <cstdint>
@@ -25,9 +26,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "sx/client/client_options.h"
+#include "sx/client/export.h"
 #include "sx/client/types.h"
 
 namespace sx::client {
@@ -40,29 +43,41 @@ struct CallOptions {
 };
 
 // An open inbox stream. Not thread-safe except Cancel().
-class InboxStream {
+//
+// Every method has a default, as ExchangeClient's have, so that a fake stream
+// overrides only what its test needs: Next() reports the end at once,
+// Cancel() does nothing, and Finish() is UNIMPLEMENTED.
+class SX_CLIENT_EXPORT InboxStream {
  public:
-  virtual ~InboxStream() = default;
+  virtual ~InboxStream();
   // Blocks until the next entry arrives. Returns false when the stream ended;
   // then Finish() tells why.
-  virtual bool Next(InboxEntry* entry) = 0;
+  virtual bool Next(InboxEntry* entry);
   // Ends the stream from any thread; Next() then returns false.
-  virtual void Cancel() = 0;
+  virtual void Cancel();
   // Why the stream ended (CANCELLED after Cancel()).
-  virtual absl::Status Finish() = 0;
+  virtual absl::Status Finish();
 };
 
 // What SubmitAsync reports: the referral as the hub recorded it, or why not.
 using SubmitCallback = std::function<void(absl::StatusOr<Referral>)>;
 
 // Thread-safe: one client may serve many threads.
-class ExchangeClient {
+//
+// No method is pure virtual: each has a default that fails with
+// UNIMPLEMENTED ("ExchangeClient::Reroute is not implemented by this
+// client"), defined in the SDK library. A fake in an agency's tests overrides
+// only the calls the test makes, and methods that later SDK versions add
+// will always come with such a default, so that those fakes keep compiling
+// (the way google-cloud-cpp's *Connection classes grow). ConnectExchangeClient
+// returns a client that implements every method.
+class SX_CLIENT_EXPORT ExchangeClient {
  public:
-  virtual ~ExchangeClient() = default;
+  virtual ~ExchangeClient();
 
   // 移送.
   virtual absl::StatusOr<Referral> Submit(const NewReferral& referral,
-                                          const CallOptions& options = {}) = 0;
+                                          const CallOptions& options = {});
   // 移送 without a waiting thread: returns at once, and `done` runs exactly
   // once with what Submit would have returned (same retries, same request-id
   // rule). For programs that keep many submits in flight, e.g. a bulk
@@ -74,58 +89,53 @@ class ExchangeClient {
   // client waits until every call in flight has run its `done` (with the hub
   // down, until their retries give up), so never destroy it from inside one.
   // The default runs Submit on the calling thread, and so blocks until the
-  // result is there: it exists so that a fake need not implement this.
+  // result is there: a fake that overrides Submit gets this for free.
   virtual void SubmitAsync(const NewReferral& referral, SubmitCallback done,
-                           const CallOptions& options = {}) {
-    done(Submit(referral, options));
-  }
+                           const CallOptions& options = {});
   virtual absl::StatusOr<Referral> Get(const std::string& referral_id,
-                                       bool include_attachment_content = false) = 0;
-  virtual absl::StatusOr<ReferralPage> List(const ListQuery& query) = 0;
+                                       bool include_attachment_content = false);
+  virtual absl::StatusOr<ReferralPage> List(const ListQuery& query);
   // 签收.
   virtual absl::StatusOr<Referral> Accept(const std::string& referral_id,
-                                          const CallOptions& options = {}) = 0;
+                                          const CallOptions& options = {});
   // 退回.
-  virtual absl::StatusOr<Referral> Return(const std::string& referral_id,
-                                          const std::string& reason,
-                                          const CallOptions& options = {}) = 0;
+  virtual absl::StatusOr<Referral> Return(const ReturnParams& params,
+                                          const CallOptions& options = {});
   // 转办: the reply is the parent; child_referral_id names the new referral.
-  virtual absl::StatusOr<Referral> Reroute(const std::string& referral_id,
-                                           const std::string& target_agency_id,
-                                           const std::string& reason,
-                                           const CallOptions& options = {}) = 0;
+  virtual absl::StatusOr<Referral> Reroute(const RerouteParams& params,
+                                           const CallOptions& options = {});
   // 处置.
   virtual absl::StatusOr<Referral> Dispose(const std::string& referral_id,
                                            DispositionMethod method,
-                                           const CallOptions& options = {}) = 0;
+                                           const CallOptions& options = {});
   // 反馈 (interim or final, by feedback.kind).
-  virtual absl::StatusOr<Referral> SendFeedback(const std::string& referral_id,
-                                                const Feedback& feedback,
-                                                const CallOptions& options = {}) = 0;
+  virtual absl::StatusOr<Referral> SendFeedback(
+      const std::string& referral_id, const Feedback& feedback,
+      const CallOptions& options = {});
   // 销号.
   virtual absl::StatusOr<Referral> Close(const std::string& referral_id,
-                                         const CallOptions& options = {}) = 0;
+                                         const CallOptions& options = {});
   // 撤回.
-  virtual absl::StatusOr<Referral> Withdraw(const std::string& referral_id,
-                                            const std::string& reason,
-                                            const CallOptions& options = {}) = 0;
+  virtual absl::StatusOr<Referral> Withdraw(const WithdrawParams& params,
+                                            const CallOptions& options = {});
   // 催办 / 督办.
-  virtual absl::StatusOr<Referral> Remind(const std::string& referral_id,
-                                          const std::string& text,
-                                          const CallOptions& options = {}) = 0;
+  virtual absl::StatusOr<Referral> Remind(const RemindParams& params,
+                                          const CallOptions& options = {});
   // Acknowledges inbox entries; returns how many were still unacknowledged.
-  virtual absl::StatusOr<uint32_t> Ack(const std::vector<uint64_t>& sequences) = 0;
+  virtual absl::StatusOr<uint32_t> Ack(const std::vector<uint64_t>& sequences);
   // Opens the caller's inbox stream after `after_sequence` (0: from the oldest
-  // unacknowledged entry). No deadline: it stays open until cancelled.
-  virtual std::unique_ptr<InboxStream> OpenInbox(uint64_t after_sequence = 0) = 0;
+  // unacknowledged entry). No deadline: it stays open until cancelled. Never
+  // null: the default returns a stream that has already ended, whose Finish()
+  // is UNIMPLEMENTED.
+  virtual std::unique_ptr<InboxStream> OpenInbox(uint64_t after_sequence = 0);
 };
 
 // Connects over mutual TLS. Fails if the certificate files cannot be read;
 // the connection itself is made lazily, on the first call.
-absl::StatusOr<std::unique_ptr<ExchangeClient>> ConnectExchangeClient(
-    const ClientOptions& options);
+SX_CLIENT_EXPORT absl::StatusOr<std::unique_ptr<ExchangeClient>>
+ConnectExchangeClient(const ClientOptions& options);
 
 // A new random request id (UUID version 4 form).
-std::string NewRequestId();
+SX_CLIENT_EXPORT std::string NewRequestId();
 
 }  // namespace sx::client

@@ -31,6 +31,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "sx/client/exchange_client.h"
+#include "sx/client/export.h"
 
 namespace sx::client {
 namespace internal {
@@ -50,7 +51,7 @@ struct InboxConsumerOptions {
 };
 
 // Run() on one thread; Stop() from any thread.
-class InboxConsumer {
+class SX_CLIENT_EXPORT InboxConsumer {
  public:
   InboxConsumer(ExchangeClient& client, InboxHandler handler,
                 InboxConsumerOptions options = {});

@@ -17,6 +17,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "sx/client/export.h"
 
 namespace sx::client {
 
@@ -45,7 +46,12 @@ enum class DispositionMethod {
   kTransfer,                 // 转办 (recorded by Reroute)
 };
 
-enum class Sensitivity { kUnspecified, kOrdinary, kSensitive, kHighlySensitive };
+enum class Sensitivity {
+  kUnspecified,
+  kOrdinary,
+  kSensitive,
+  kHighlySensitive
+};
 
 enum class Urgency { kUnspecified, kNormal, kFastTrack };
 
@@ -70,23 +76,28 @@ enum class EventType {
 // Which side of referrals to list.
 enum class PartyRole { kSender, kRecipient };
 
-// Stable lower-case names ("submitted", "fast_track", "preliminary_verification")
-// for output and command lines, and the way back. Parse* return false for an
-// unknown name.
-std::string ToString(ReferralKind value);
-std::string ToString(ReferralState value);
-std::string ToString(DispositionMethod value);
-std::string ToString(Sensitivity value);
-std::string ToString(Urgency value);
-std::string ToString(FeedbackKind value);
-std::string ToString(EventType value);
-bool ParseReferralKind(absl::string_view name, ReferralKind* value);
-bool ParseReferralState(absl::string_view name, ReferralState* value);
-bool ParseDispositionMethod(absl::string_view name, DispositionMethod* value);
-bool ParseSensitivity(absl::string_view name, Sensitivity* value);
-bool ParseUrgency(absl::string_view name, Urgency* value);
-bool ParseFeedbackKind(absl::string_view name, FeedbackKind* value);
-bool ParseEventType(absl::string_view name, EventType* value);
+// Stable lower-case names ("submitted", "fast_track",
+// "preliminary_verification") for output and command lines, and the way back.
+// Parse* return false for an unknown name.
+SX_CLIENT_EXPORT std::string ToString(ReferralKind value);
+SX_CLIENT_EXPORT std::string ToString(ReferralState value);
+SX_CLIENT_EXPORT std::string ToString(DispositionMethod value);
+SX_CLIENT_EXPORT std::string ToString(Sensitivity value);
+SX_CLIENT_EXPORT std::string ToString(Urgency value);
+SX_CLIENT_EXPORT std::string ToString(FeedbackKind value);
+SX_CLIENT_EXPORT std::string ToString(EventType value);
+SX_CLIENT_EXPORT bool ParseReferralKind(absl::string_view name,
+                                        ReferralKind* value);
+SX_CLIENT_EXPORT bool ParseReferralState(absl::string_view name,
+                                         ReferralState* value);
+SX_CLIENT_EXPORT bool ParseDispositionMethod(absl::string_view name,
+                                             DispositionMethod* value);
+SX_CLIENT_EXPORT bool ParseSensitivity(absl::string_view name,
+                                       Sensitivity* value);
+SX_CLIENT_EXPORT bool ParseUrgency(absl::string_view name, Urgency* value);
+SX_CLIENT_EXPORT bool ParseFeedbackKind(absl::string_view name,
+                                        FeedbackKind* value);
+SX_CLIENT_EXPORT bool ParseEventType(absl::string_view name, EventType* value);
 
 // A file with its SHA-256 digest (lower-case hex). Leave sha256_hex empty to
 // let the hub compute it, or fill it to have the hub check it.
@@ -204,6 +215,44 @@ struct ListQuery {
 struct ReferralPage {
   std::vector<Referral> referrals;
   std::string next_page_token;  // empty at the end
+};
+
+// What the exchange steps that would otherwise take several strings in a row
+// are given, as google-cloud-cpp's *Params structs: the call site names each
+// string, so that a referral id and a reason cannot trade places unnoticed,
+// and a step can gain a field without a new signature. Field names follow the
+// contract's requests (proto/supervision/v1/exchange.proto); the request id
+// comes with CallOptions, as for every other mutating call.
+
+// 退回: sends a referral back to its sender.
+struct ReturnParams {
+  std::string referral_id;
+  // Why it is sent back, e.g. "不属于本机关管辖". Required.
+  std::string reason;
+};
+
+// 转办: passes a referral on to the competent agency as a child referral.
+struct RerouteParams {
+  std::string referral_id;
+  // The agency that receives the child referral. Required; must differ from
+  // the caller and from the original sender.
+  std::string target_agency_id;
+  // Why it is passed on. Required.
+  std::string reason;
+};
+
+// 撤回: the sender takes a referral back.
+struct WithdrawParams {
+  std::string referral_id;
+  // Why it is taken back. Required.
+  std::string reason;
+};
+
+// 催办 / 督办: asks the recipient to act.
+struct RemindParams {
+  std::string referral_id;
+  // What is asked of the recipient. Required.
+  std::string text;
 };
 
 }  // namespace sx::client

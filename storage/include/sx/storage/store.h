@@ -19,12 +19,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "supervision/v1/records.pb.h"
 #include "supervision/v1/referral.pb.h"
 
@@ -33,8 +33,6 @@ class Env;
 }  // namespace rocksdb
 
 namespace sx::storage {
-
-namespace v1 = ::supervision::v1;
 
 // Which side of a referral an agency is on, for listing.
 enum class Side { kSender, kRecipient };
@@ -53,7 +51,7 @@ struct DeadLetterRecord {
   // Opaque position, to pass as `after_key` for the next page.
   std::string position;
   std::string agency_id;
-  v1::InboxEntry entry;
+  ::supervision::v1::InboxEntry entry;
   absl::Time dead_lettered_at;
 };
 
@@ -79,52 +77,57 @@ class Transaction {
   virtual ~Transaction() = default;
 
   // The referral without its lead, or nullopt if there is none with that id.
-  virtual absl::StatusOr<std::optional<v1::Referral>> GetReferral(
-      absl::string_view referral_id) = 0;
+  virtual absl::StatusOr<std::optional<::supervision::v1::Referral>>
+  GetReferral(absl::string_view referral_id) = 0;
   // The lead of an existing referral.
-  virtual absl::StatusOr<v1::Lead> GetLead(absl::string_view referral_id) = 0;
+  virtual absl::StatusOr<::supervision::v1::Lead> GetLead(
+      absl::string_view referral_id) = 0;
 
   // A new, never used referral id.
   virtual absl::StatusOr<std::string> NewReferralId() = 0;
   // Stores a new referral and its lead and indexes it for both parties.
   // `referral.lead` must be empty: the lead is stored once, apart.
-  virtual absl::Status CreateReferral(const v1::Referral& referral,
-                                      const v1::Lead& lead) = 0;
+  virtual absl::Status CreateReferral(
+      const ::supervision::v1::Referral& referral,
+      const ::supervision::v1::Lead& lead) = 0;
   // Replaces an existing referral's record (not its lead).
-  virtual absl::Status UpdateReferral(const v1::Referral& referral) = 0;
+  virtual absl::Status UpdateReferral(
+      const ::supervision::v1::Referral& referral) = 0;
 
   // What a completed call with this request id did, if any.
-  virtual absl::StatusOr<std::optional<v1::RequestRecord>> GetRequest(
-      absl::string_view caller, absl::string_view request_id) = 0;
-  virtual absl::Status PutRequest(absl::string_view caller,
-                                  absl::string_view request_id,
-                                  const v1::RequestRecord& record) = 0;
+  virtual absl::StatusOr<std::optional<::supervision::v1::RequestRecord>>
+  GetRequest(absl::string_view caller, absl::string_view request_id) = 0;
+  virtual absl::Status PutRequest(
+      absl::string_view caller, absl::string_view request_id,
+      const ::supervision::v1::RequestRecord& record) = 0;
 
   // Appends to the event chain and the transparency log: fills sequence and
   // previous_event_sha256, indexes the event by referral, type, time and
   // each of `agencies` (those it concerns), and returns it as stored.
-  virtual absl::StatusOr<v1::Event> AppendEvent(
-      v1::Event event, const std::vector<std::string>& agencies) = 0;
+  virtual absl::StatusOr<::supervision::v1::Event> AppendEvent(
+      ::supervision::v1::Event event,
+      const std::vector<std::string>& agencies) = 0;
 
   // Appends an entry for `event` to the agency's inbox; returns its sequence.
-  virtual absl::StatusOr<uint64_t> AppendInbox(absl::string_view agency_id,
-                                               const v1::Event& event) = 0;
+  virtual absl::StatusOr<uint64_t> AppendInbox(
+      absl::string_view agency_id, const ::supervision::v1::Event& event) = 0;
   // Removes an entry from the agency's inbox and returns it, or nullopt if it
   // was already acknowledged or never existed.
-  virtual absl::StatusOr<std::optional<v1::InboxEntry>> TakeInboxEntry(
-      absl::string_view agency_id, uint64_t sequence) = 0;
+  virtual absl::StatusOr<std::optional<::supervision::v1::InboxEntry>>
+  TakeInboxEntry(absl::string_view agency_id, uint64_t sequence) = 0;
   // Puts an entry (back) into the agency's inbox under its own sequence,
   // e.g. after TakeInboxEntry, with a new attempt count.
-  virtual absl::Status RestoreInboxEntry(absl::string_view agency_id,
-                                        const v1::InboxEntry& entry) = 0;
+  virtual absl::Status RestoreInboxEntry(
+      absl::string_view agency_id,
+      const ::supervision::v1::InboxEntry& entry) = 0;
 
   // Dead letters: entries moved out of an inbox after too many deliveries.
   virtual absl::Status PutDeadLetter(absl::string_view agency_id,
-                                     const v1::InboxEntry& entry,
+                                     const ::supervision::v1::InboxEntry& entry,
                                      absl::Time when) = 0;
   // Removes and returns a dead letter, or nullopt if there is none.
-  virtual absl::StatusOr<std::optional<v1::InboxEntry>> TakeDeadLetter(
-      absl::string_view agency_id, uint64_t sequence) = 0;
+  virtual absl::StatusOr<std::optional<::supervision::v1::InboxEntry>>
+  TakeDeadLetter(absl::string_view agency_id, uint64_t sequence) = 0;
 
   // The deadline index: which referral owes which step by when.
   virtual absl::Status PutDeadline(DeadlineKind kind, absl::Time due,
@@ -173,9 +176,10 @@ class Store {
 
   // Committed state, outside any transaction: as of the last fsync, so a
   // reader never sees a write that is not yet durable.
-  virtual absl::StatusOr<std::optional<v1::Referral>> GetReferral(
+  virtual absl::StatusOr<std::optional<::supervision::v1::Referral>>
+  GetReferral(absl::string_view referral_id) = 0;
+  virtual absl::StatusOr<::supervision::v1::Lead> GetLead(
       absl::string_view referral_id) = 0;
-  virtual absl::StatusOr<v1::Lead> GetLead(absl::string_view referral_id) = 0;
   // Referral ids where `agency_id` is on `side`, newest first, starting below
   // `before_id` (empty: from the newest), at most `limit`.
   virtual absl::StatusOr<ReferralIdPage> ListReferralIds(
@@ -183,10 +187,10 @@ class Store {
       size_t limit) = 0;
   // Unacknowledged inbox entries with sequence > after_sequence, in order,
   // at most `limit`. Entries carry the event, not the referral.
-  virtual absl::StatusOr<std::vector<v1::InboxEntry>> ReadInbox(
+  virtual absl::StatusOr<std::vector<::supervision::v1::InboxEntry>> ReadInbox(
       absl::string_view agency_id, uint64_t after_sequence, size_t limit) = 0;
   // Events with sequence >= from_sequence, in order, at most `limit`.
-  virtual absl::StatusOr<std::vector<v1::Event>> ReadEvents(
+  virtual absl::StatusOr<std::vector<::supervision::v1::Event>> ReadEvents(
       uint64_t from_sequence, size_t limit) = 0;
   // Sequences of events from one index, ascending, starting after
   // `after_sequence`. `key` is the referral id, the agency id, the decimal

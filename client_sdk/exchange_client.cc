@@ -1,0 +1,124 @@
+// The defaults of ExchangeClient and InboxStream. They live here, out of
+// line, so that the vtables live in the SDK library, and so that an agency's
+// fake that overrides only a few methods links against them: a method added
+// to the interface later comes with its default, and the fake keeps
+// compiling. GrpcExchangeClient overrides every one of them.
+#include "sx/client/exchange_client.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/status/status.h"
+
+namespace sx::client {
+namespace {
+
+// What OpenInbox gives by default: a stream that has already ended, since
+// callers (InboxConsumer among them) expect a stream, never null.
+class UnimplementedInboxStream final : public InboxStream {
+ public:
+  bool Next(InboxEntry*) override { return false; }
+  void Cancel() override {}
+  absl::Status Finish() override {
+    return absl::UnimplementedError(
+        "ExchangeClient::OpenInbox is not implemented by this client");
+  }
+};
+
+}  // namespace
+
+InboxStream::~InboxStream() = default;
+
+bool InboxStream::Next(InboxEntry*) { return false; }
+
+void InboxStream::Cancel() {}
+
+absl::Status InboxStream::Finish() {
+  return absl::UnimplementedError(
+      "InboxStream::Finish is not implemented by this stream");
+}
+
+ExchangeClient::~ExchangeClient() = default;
+
+absl::StatusOr<Referral> ExchangeClient::Submit(const NewReferral&,
+                                                const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Submit is not implemented by this client");
+}
+
+void ExchangeClient::SubmitAsync(const NewReferral& referral,
+                                 SubmitCallback done,
+                                 const CallOptions& options) {
+  done(Submit(referral, options));
+}
+
+absl::StatusOr<Referral> ExchangeClient::Get(const std::string&, bool) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Get is not implemented by this client");
+}
+
+absl::StatusOr<ReferralPage> ExchangeClient::List(const ListQuery&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::List is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Accept(const std::string&,
+                                                const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Accept is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Return(const ReturnParams&,
+                                                const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Return is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Reroute(const RerouteParams&,
+                                                 const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Reroute is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Dispose(const std::string&,
+                                                 DispositionMethod,
+                                                 const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Dispose is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::SendFeedback(const std::string&,
+                                                      const Feedback&,
+                                                      const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::SendFeedback is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Close(const std::string&,
+                                               const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Close is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Withdraw(const WithdrawParams&,
+                                                  const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Withdraw is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Remind(const RemindParams&,
+                                                const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Remind is not implemented by this client");
+}
+
+absl::StatusOr<uint32_t> ExchangeClient::Ack(const std::vector<uint64_t>&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Ack is not implemented by this client");
+}
+
+std::unique_ptr<InboxStream> ExchangeClient::OpenInbox(uint64_t) {
+  return std::make_unique<UnimplementedInboxStream>();
+}
+
+}  // namespace sx::client

@@ -1,0 +1,101 @@
+// The domain core of the exchange: submits referrals, takes every step of the
+// referral state machine, acknowledges inbox entries and answers reads.
+// Knows nothing of gRPC: callers pass an Identity and contract messages and
+// get absl::Status back. Every change goes through one storage transaction
+// that writes state, event, inbox entries and the request record together.
+//
+// Mutations complete asynchronously, once durable: `done` runs on the store's
+// writer thread and must not block.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "supervision/v1/exchange.pb.h"
+#include "sx/core/clock.h"
+#include "sx/core/hub_config.h"
+#include "sx/core/identity.h"
+#include "sx/core/referral_state_machine.h"
+#include "sx/storage/store.h"
+
+namespace sx::core {
+
+// One step on an existing referral, as requested by a caller. The server
+// builds it from whichever RPC was called; all steps share one path.
+struct StepRequest {
+  Action action;
+  // RPC method name, remembered with the request id to detect reuse.
+  std::string method;
+  std::string request_id;
+  // SHA-256 of the request's bytes: a retry must send the same request.
+  std::string request_fingerprint;
+  std::string referral_id;
+  // Reason (return, withdraw, reroute) or reminder text.
+  std::string text;
+  // Reroute only.
+  std::string target_agency_id;
+  // Dispose only.
+  ::supervision::v1::DispositionMethod disposition =
+      ::supervision::v1::DISPOSITION_METHOD_UNSPECIFIED;
+  // Feedback only.
+  ::supervision::v1::Feedback feedback;
+};
+
+using ReferralCallback =
+    std::function<void(absl::StatusOr<::supervision::v1::Referral>)>;
+using AckCallback = std::function<void(absl::StatusOr<uint32_t>)>;
+
+// Thread-safe.
+class ExchangeCore {
+ public:
+  ExchangeCore(storage::Store& store, const Clock& clock,
+               std::shared_ptr<const HubConfig> config);
+
+  // 移送. `request_fingerprint` as in StepRequest.
+  void Submit(const Identity& caller,
+              ::supervision::v1::SubmitReferralRequest request,
+              std::string request_fingerprint, ReferralCallback done);
+  // Any step after submission.
+  void TakeStep(const Identity& caller, StepRequest step,
+                ReferralCallback done);
+  // Removes entries from the caller's inbox; reports how many were there.
+  void Acknowledge(const Identity& caller, std::vector<uint64_t> sequences,
+                   AckCallback done);
+
+  // An inbox stream ended before these entries it carried were
+  // acknowledged: each still in the inbox counts one failed delivery, and
+  // those past limits.max_delivery_attempts move to the dead letters.
+  // Fire and forget: failures are logged by the caller through `done`.
+  void RecordUnacknowledged(const Identity& caller,
+                            std::vector<uint64_t> sequences,
+                            storage::DurableCallback done);
+
+  absl::StatusOr<::supervision::v1::Referral> Get(
+      const Identity& caller, absl::string_view referral_id,
+      bool include_attachment_content);
+  absl::StatusOr<::supervision::v1::ListReferralsResponse> List(
+      const Identity& caller,
+      const ::supervision::v1::ListReferralsRequest& request);
+  // Unacknowledged entries of the caller's own inbox after `after_sequence`,
+  // each with its referral attached (with the lead for a new referral).
+  absl::StatusOr<std::vector<::supervision::v1::InboxEntry>> ReadInbox(
+      const Identity& caller, uint64_t after_sequence, size_t limit);
+
+  // Swaps in a reloaded config for calls that start afterwards.
+  void UpdateConfig(std::shared_ptr<const HubConfig> config);
+  std::shared_ptr<const HubConfig> config() const;
+
+ private:
+  storage::Store& store_;
+  const Clock& clock_;
+  mutable absl::Mutex config_mu_;
+  std::shared_ptr<const HubConfig> config_ ABSL_GUARDED_BY(config_mu_);
+};
+
+}  // namespace sx::core

@@ -1,0 +1,65 @@
+// The hub's configuration: loaded from a protobuf text-format file, checked
+// as a whole, with defaults filled in, and indexed for the lookups the hub
+// makes on every call (agency by id, identity by certificate URI, routes).
+//
+//   absl::StatusOr<std::shared_ptr<const HubConfig>> config =
+//       HubConfig::LoadFile("/etc/sxhub/hub.textproto");
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "supervision/v1/config.pb.h"
+#include "sx/core/identity.h"
+
+namespace sx::core {
+
+// Immutable after construction; safe to share between threads. A reload makes
+// a new instance.
+class HubConfig {
+ public:
+  // Parses and validates a text-format config. Errors name the file and the
+  // offending field.
+  static absl::StatusOr<std::shared_ptr<const HubConfig>> LoadFile(
+      const std::string& path);
+  static absl::StatusOr<std::shared_ptr<const HubConfig>> Parse(
+      absl::string_view text, absl::string_view origin);
+  // Validates an already-built proto (fills defaults in a copy).
+  static absl::StatusOr<std::shared_ptr<const HubConfig>> FromProto(
+      ::supervision::v1::HubConfig proto);
+
+  // Lookup maps point into proto_: copying would leave them dangling.
+  HubConfig(const HubConfig&) = delete;
+  HubConfig& operator=(const HubConfig&) = delete;
+
+  // With defaults filled in.
+  const ::supervision::v1::HubConfig& proto() const { return proto_; }
+  const ::supervision::v1::Limits& limits() const { return proto_.limits(); }
+  const ::supervision::v1::Deadlines& deadlines() const {
+    return proto_.deadlines();
+  }
+
+  const ::supervision::v1::Agency* FindAgency(
+      absl::string_view agency_id) const;
+  // The identity a certificate URI SAN stands for, if it is configured.
+  std::optional<Identity> IdentityForUri(absl::string_view uri) const;
+  // Whether an agency of `from_type` may send `kind` to one of `to_type`.
+  bool RouteAllowed(absl::string_view from_type, absl::string_view to_type,
+                    ::supervision::v1::ReferralKind kind) const;
+
+ private:
+  explicit HubConfig(::supervision::v1::HubConfig proto);
+
+  const ::supervision::v1::HubConfig proto_;
+  absl::flat_hash_map<std::string, const ::supervision::v1::Agency*> agencies_;
+  absl::flat_hash_map<std::string, Identity> identities_;
+  // "<from_type>\0<to_type>\0<kind>"
+  absl::flat_hash_set<std::string> routes_;
+};
+
+}  // namespace sx::core

@@ -1,0 +1,32 @@
+// Field checks for incoming requests, before anything touches storage.
+// INVALID_ARGUMENT names the field; RESOURCE_EXHAUSTED names the limit.
+// "Seal" functions also fill what the hub computes (attachment digests and
+// sizes), after checking what the client claimed.
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "supervision/v1/config.pb.h"
+#include "supervision/v1/referral.pb.h"
+
+namespace sx::core {
+
+inline constexpr size_t kMaxIdBytes = 128;
+
+// Request and referral ids: 1 to 128 printable ASCII characters.
+absl::Status ValidateId(absl::string_view field, absl::string_view id);
+
+// A required free-text field: not blank, within limits.max_text_bytes.
+absl::Status ValidateText(absl::string_view field, absl::string_view text,
+                          const ::supervision::v1::Limits& limits);
+
+// Checks a lead's required fields, enums and sizes; checks or fills each
+// attachment's SHA-256 and size.
+absl::Status SealLead(::supervision::v1::Lead& lead,
+                      const ::supervision::v1::Limits& limits);
+
+// Checks feedback's kind, text and attachments; fills attachment digests.
+absl::Status SealFeedback(::supervision::v1::Feedback& feedback,
+                          const ::supervision::v1::Limits& limits);
+
+}  // namespace sx::core

@@ -1,0 +1,51 @@
+// Fixtures shared by the domain core's tests: waiting for asynchronous core
+// calls, and realistic leads from docs/CASES.md.
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include "absl/synchronization/notification.h"
+#include "supervision/v1/referral.pb.h"
+
+namespace sx::core {
+
+// Runs an asynchronous core call and waits for its callback, which runs on
+// the store's writer thread (or inline, for requests refused up front).
+template <typename T>
+T Await(const std::function<void(std::function<void(T)>)>& start) {
+  absl::Notification done;
+  std::optional<T> result;
+  start([&](T value) {
+    result.emplace(std::move(value));
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return *std::move(result);
+}
+
+// docs/CASES.md case 1: found by a county inspection group, handed over on the
+// fast track (边巡边查绿色通道) to the discipline commission.
+inline ::supervision::v1::Lead LandReserveLead(
+    ::supervision::v1::Urgency urgency =
+        ::supervision::v1::URGENCY_FAST_TRACK) {
+  ::supervision::v1::Lead lead;
+  lead.set_subject("张某某");
+  lead.set_subject_organization("某县土地储备中心");
+  lead.set_subject_position("主任");
+  lead.set_category("进一步了解关注类");
+  lead.set_summary(
+      "县土地储备中心通过工作人员个人账户、他人账户及现金方式收取大额土地出让金"
+      "，"
+      "未及时缴入国库");
+  lead.set_source("巡察个别谈话");
+  lead.set_sensitivity(::supervision::v1::SENSITIVITY_HIGHLY_SENSITIVE);
+  lead.set_urgency(urgency);
+  ::supervision::v1::Attachment* attachment = lead.add_attachments();
+  attachment->set_name("转账记录.pdf");
+  attachment->set_media_type("application/pdf");
+  attachment->set_content("%PDF-1.7 个人账户收取土地出让金转账记录");
+  return lead;
+}
+
+}  // namespace sx::core

@@ -1,0 +1,301 @@
+#include "server/hub.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "server/config_changes.h"
+#include "server/hub_log.h"
+#include "server/server_credentials.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::server {
+namespace {
+
+namespace v1 = ::supervision::v1;
+
+constexpr char kHubVersion[] = "0.1.0";
+
+// Exit status asking the supervisor (systemd) for a restart, after a storage
+// failure that only reopening the database can clear (EX_TEMPFAIL).
+constexpr int kExitRestartMe = 75;
+
+// How long in-flight calls get to finish on shutdown.
+constexpr absl::Duration kShutdownGrace = absl::Seconds(5);
+
+// The signals Hub::Run waits for.
+sigset_t HubSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);
+  return signals;
+}
+
+// What the hub sets up before it serves, and all that --checkpoint needs.
+struct Opened {
+  transparency::MerkleHasher hasher;
+  std::string signing_key_file;
+  transparency::CheckpointSigner signer;
+  std::unique_ptr<storage::Store> store;
+};
+
+absl::StatusOr<Opened> Open(const v1::HubConfig& settings) {
+  // Signals go to the sigwait loop in Hub::Run, not to whichever thread they
+  // hit: blocked here, before the store starts the first thread, so that
+  // every thread inherits the mask.
+  const sigset_t signals = HubSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const transparency::HashAlgorithm log_hash =
+      settings.audit_log().hash() == v1::AuditLogConfig::HASH_ALGORITHM_SM3
+          ? transparency::HashAlgorithm::kSm3
+          : transparency::HashAlgorithm::kSha256;
+  SX_ASSIGN_OR_RETURN(transparency::MerkleHasher hasher,
+                      transparency::MerkleHasher::Create(log_hash));
+  std::string signing_key_file = settings.audit_log().signing_key_file().empty()
+                                     ? settings.tls().key_file()
+                                     : settings.audit_log().signing_key_file();
+  absl::StatusOr<transparency::CheckpointSigner> signer =
+      transparency::CheckpointSigner::FromPemFile(signing_key_file);
+  if (!signer.ok()) {
+    return absl::Status(
+        signer.status().code(),
+        absl::StrCat("checkpoint signing key ", signing_key_file, ": ",
+                     signer.status().message()));
+  }
+
+  storage::RocksDbStoreOptions store_options;
+  store_options.path = settings.data_dir();
+  store_options.id_prefix = settings.hub_id();
+  store_options.log_hash = std::string(hasher.name());
+  store_options.min_free_bytes =
+      static_cast<uint64_t>(settings.limits().min_free_disk_megabytes()) << 20;
+  store_options.on_unrecoverable_write_error = [](const absl::Status& status) {
+    // Fail-stop: everything acknowledged is synced, so exiting now is as
+    // safe as a crash, and a restart replays the log into a writable store.
+    LogLine(
+        absl::StrCat("storage cannot write any more, exiting for a restart: ",
+                     status.message()));
+    std::_Exit(kExitRestartMe);
+  };
+  SX_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
+                      storage::OpenRocksDbStore(store_options));
+  return Opened{std::move(hasher), std::move(signing_key_file),
+                *std::move(signer), std::move(store)};
+}
+
+// SIGUSR1: writes a checkpoint named after the current time under
+// backup_dir.
+void WriteCheckpoint(storage::Store& store, const std::string& backup_dir) {
+  const std::string directory = absl::StrCat(
+      backup_dir, "/checkpoint-",
+      absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
+  std::error_code error;
+  std::filesystem::create_directories(backup_dir, error);
+  absl::Status written = error ? absl::UnavailableError(error.message())
+                               : store.CreateCheckpoint(directory);
+  LogLine(written.ok()
+              ? absl::StrCat("checkpoint written to ", directory)
+              : absl::StrCat("checkpoint failed: ", written.message()));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Hub>> Hub::Create(
+    std::string config_path, std::shared_ptr<const core::HubConfig> config) {
+  SX_ASSIGN_OR_RETURN(Opened opened, Open(config->proto()));
+  std::unique_ptr<Hub> hub(new Hub(std::move(config_path), std::move(config),
+                                   std::move(opened.store)));
+  SX_RETURN_IF_ERROR(hub->Start(opened.hasher,
+                                std::move(opened.signing_key_file),
+                                std::move(opened.signer)));
+  return hub;
+}
+
+absl::Status Hub::WriteOfflineCheckpoint(const core::HubConfig& config,
+                                         const std::string& directory) {
+  SX_ASSIGN_OR_RETURN(Opened opened, Open(config.proto()));
+  SX_RETURN_IF_ERROR(opened.store->CreateCheckpoint(directory));
+  std::printf("sxhub: checkpoint written to %s\n", directory.c_str());
+  return absl::OkStatus();
+}
+
+Hub::Hub(std::string config_path, std::shared_ptr<const core::HubConfig> config,
+         std::unique_ptr<storage::Store> store)
+    : config_path_(std::move(config_path)),
+      config_(std::move(config)),
+      store_(std::move(store)) {}
+
+absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
+                        std::string signing_key_file,
+                        transparency::CheckpointSigner signer) {
+  const v1::HubConfig& settings = config_->proto();
+  if (!settings.tls().crl_directory().empty()) {
+    SX_ASSIGN_OR_RETURN(revocations_, CertificateRevocations::Load(
+                                          settings.tls().crl_directory(),
+                                          settings.tls().ca_file()));
+    for (const std::string& skipped : revocations_->skipped()) {
+      LogLine(absl::StrCat("CRL skipped: ", skipped));
+    }
+  }
+
+  core_ = std::make_unique<core::ExchangeCore>(*store_, clock_, config_);
+  notifier_ = std::make_unique<InboxNotifier>();
+  InboxNotifier* const notifier = notifier_.get();
+  store_->SetInboxListener(
+      [notifier](const std::vector<std::string>& agencies) {
+        notifier->Notify(agencies);
+      });
+  exchange_ =
+      std::make_unique<ExchangeService>(*core_, *notifier, revocations_.get());
+  const ConfigSource config_source = [core = core_.get()] {
+    return core->config();
+  };
+  admin_core_ = std::make_unique<core::AdminCore>(
+      *store_, clock_, config_source,
+      [notifier](absl::string_view agency) {
+        return static_cast<uint32_t>(notifier->OpenStreams(agency));
+      },
+      kHubVersion);
+  admin_ = std::make_unique<AdminService>(*admin_core_, config_source,
+                                          revocations_.get());
+  checkpoint_signer_ = std::make_unique<ReloadingCheckpointSigner>(
+      std::move(signing_key_file), std::move(signer));
+  audit_core_ = std::make_unique<core::AuditCore>(
+      *store_, clock_, settings.hub_id(), hasher,
+      [signer = checkpoint_signer_.get()] { return signer->Current(); });
+  audit_ = std::make_unique<AuditService>(*audit_core_, config_source,
+                                          revocations_.get());
+  SX_ASSIGN_OR_RETURN(metrics_, HubMetrics::Create(*store_, *admin_core_));
+  deadlines_ = std::make_unique<core::DeadlineWatcher>(*store_, clock_);
+  deadlines_->Start(
+      absl::Seconds(settings.deadlines().check_interval_seconds()),
+      [](const absl::Status& status) {
+        LogLine(absl::StrCat("deadline check failed: ", status.message()));
+      });
+
+  SX_ASSIGN_OR_RETURN(
+      credentials_,
+      MakeServerCredentials(settings.tls(), config_source, revocations_));
+  if (revocations_ != nullptr) {
+    revocation_watcher_ = std::make_unique<RevocationWatcher>(
+        revocations_, absl::Seconds(settings.tls().refresh_interval_seconds()),
+        [notifier] { notifier->ReauthenticateAll(); });
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(settings.listen_address(), credentials_, &port);
+  builder.SetMaxReceiveMessageSize(
+      static_cast<int>(settings.limits().max_message_bytes()));
+  call_memory_ = std::make_unique<grpc::ResourceQuota>("sxhub-calls");
+  call_memory_->Resize(size_t{settings.limits().max_call_memory_megabytes()}
+                       << 20);
+  builder.SetResourceQuota(*call_memory_);
+  // Two hubs on one address would split agencies between two data
+  // directories: refuse to share the port (gRPC allows it by default).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(
+      GRPC_ARG_MAX_METADATA_SIZE,
+      static_cast<int>(settings.limits().max_metadata_bytes()));
+  builder.RegisterService(exchange_.get());
+  builder.RegisterService(admin_.get());
+  builder.RegisterService(audit_.get());
+  SX_ASSIGN_OR_RETURN(auto interceptors, metrics_->InterceptorCreators());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", settings.listen_address(),
+                     " (address in use, or not a local address?)"));
+  }
+
+  const std::string host =
+      settings.listen_address().substr(0, settings.listen_address().rfind(':'));
+  if (!settings.metrics_address().empty()) {
+    SX_RETURN_IF_ERROR(metrics_->Serve(settings.metrics_address()));
+    LogLine(absl::StrCat("metrics on http://",
+                         settings.metrics_address().substr(
+                             0, settings.metrics_address().rfind(':')),
+                         ":", metrics_->port(), "/metrics"));
+  }
+  std::printf("sxhub: listening on %s:%d\n", host.c_str(), port);
+  std::fflush(stdout);
+  LogLine(absl::StrCat("started hub ", settings.hub_id(), " on ", host, ":",
+                       port, " data_dir=", settings.data_dir()));
+  return absl::OkStatus();
+}
+
+Hub::~Hub() {
+  // Everything that still uses the store stops before it closes below: the
+  // deadline watcher, the metrics endpoint (it reads the store at scrape
+  // time) and the gRPC server, whose calls in flight get kShutdownGrace.
+  if (deadlines_ != nullptr) deadlines_->Stop();
+  if (metrics_ != nullptr) metrics_->Stop();
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoSeconds(kShutdownGrace));
+    server_->Wait();
+  }
+  // Close the store while the metrics and inbox notifier its writer thread
+  // calls back into still exist (they are declared after it).
+  store_.reset();
+}
+
+void Hub::Run() {
+  const sigset_t signals = HubSignals();
+  for (;;) {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (signal_number == SIGUSR1) {
+      WriteCheckpoint(*store_, config_->proto().backup_dir());
+      continue;
+    }
+    if (signal_number != SIGHUP) break;
+    Reload();
+  }
+  LogLine("stopping");
+}
+
+void Hub::Reload() {
+  absl::StatusOr<std::shared_ptr<const core::HubConfig>> reloaded =
+      core::HubConfig::LoadFile(config_path_);
+  if (!reloaded.ok()) {
+    LogLine(absl::StrCat("config reload refused, keeping the old one: ",
+                         reloaded.status().message()));
+    return;
+  }
+  const v1::HubConfig& next = (*reloaded)->proto();
+  const std::string restart_only = RestartOnlyChanges(config_->proto(), next);
+  if (!restart_only.empty()) {
+    LogLine(absl::StrCat("config reload: changes to ", restart_only,
+                         " take effect only after a restart"));
+  }
+  call_memory_->Resize(size_t{next.limits().max_call_memory_megabytes()} << 20);
+  core_->UpdateConfig(*reloaded);
+  // Streams of an identity the new config no longer has end now.
+  notifier_->ReauthenticateAll();
+  LogLine("config reloaded");
+}
+
+}  // namespace sx::server
