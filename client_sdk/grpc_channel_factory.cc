@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "client_sdk/credential_check.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -17,10 +19,11 @@ namespace {
 // Replies may carry attachments up to the hub's limits, or a whole export.
 constexpr int kMaxReplyBytes = 64 * 1024 * 1024;
 
-absl::StatusOr<std::string> ReadPem(const std::string& pem,
-                                    const std::string& file,
-                                    absl::string_view what) {
-  if (!pem.empty()) return pem;
+absl::StatusOr<PemInput> ReadPem(const std::string& pem,
+                                 const std::string& file,
+                                 absl::string_view what,
+                                 absl::string_view pem_option) {
+  if (!pem.empty()) return PemInput{pem, std::string(pem_option)};
   if (file.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("no ", what, " given (file or PEM)"));
@@ -31,26 +34,35 @@ absl::StatusOr<std::string> ReadPem(const std::string& pem,
   }
   std::stringstream text;
   text << in.rdbuf();
-  return text.str();
+  return PemInput{text.str(), file};
 }
 
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateHubChannel(
     const ClientOptions& options) {
-  grpc::SslCredentialsOptions tls;
-  absl::StatusOr<std::string> ca =
-      ReadPem(options.ca_pem, options.ca_file, "CA certificate");
+  absl::Status address = CheckHubAddress(options.hub_address);
+  if (!address.ok()) return address;
+  absl::StatusOr<PemInput> ca =
+      ReadPem(options.ca_pem, options.ca_file, "CA certificate", "ca_pem");
   if (!ca.ok()) return ca.status();
-  absl::StatusOr<std::string> certificate = ReadPem(
-      options.certificate_pem, options.certificate_file, "client certificate");
+  absl::StatusOr<PemInput> certificate =
+      ReadPem(options.certificate_pem, options.certificate_file,
+              "client certificate", "certificate_pem");
   if (!certificate.ok()) return certificate.status();
-  absl::StatusOr<std::string> key =
-      ReadPem(options.private_key_pem, options.private_key_file, "private key");
+  absl::StatusOr<PemInput> key =
+      ReadPem(options.private_key_pem, options.private_key_file, "private key",
+              "private_key_pem");
   if (!key.ok()) return key.status();
-  tls.pem_root_certs = *std::move(ca);
-  tls.pem_cert_chain = *std::move(certificate);
-  tls.pem_private_key = *std::move(key);
+  // What the hub would refuse without saying why, or what gRPC would report
+  // only as a failed handshake, is said here, before connecting.
+  absl::Status usable =
+      CheckClientCredentials(*ca, *certificate, *key, absl::Now());
+  if (!usable.ok()) return usable;
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = std::move(ca->pem);
+  tls.pem_cert_chain = std::move(certificate->pem);
+  tls.pem_private_key = std::move(key->pem);
   if (options.retry.max_attempts < 1) {
     return absl::InvalidArgumentError("retry.max_attempts must be at least 1");
   }

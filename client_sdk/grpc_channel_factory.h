@@ -10,10 +10,11 @@
 
 namespace sx::client::internal {
 
-// Reads the certificate, key and CA (files or PEM) and builds a channel that
-// reconnects as promptly as the retry policy retries. Fails if a file cannot
-// be read or the options are inconsistent; the connection itself is made
-// lazily, on the first call.
+// Reads the certificate, key and CA (files or PEM), checks them
+// (credential_check.h) and builds a channel that reconnects as promptly as
+// the retry policy retries. Fails if a file cannot be read, the options are
+// inconsistent or the hub would refuse the certificate for what it carries;
+// the connection itself is made lazily, on the first call.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateHubChannel(
     const ClientOptions& options);
 

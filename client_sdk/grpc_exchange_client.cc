@@ -25,9 +25,13 @@ using internal::FromProto;
 using internal::ToProto;
 using Stub = v1::ExchangeService::Stub;
 
+// Entries it reads tell the client's connection history that the hub has
+// answered, so that the acknowledgements that follow ride out a hub restart.
 class GrpcInboxStream final : public InboxStream {
  public:
-  GrpcInboxStream(Stub& stub, uint64_t after_sequence) {
+  GrpcInboxStream(Stub& stub, uint64_t after_sequence,
+                  std::shared_ptr<internal::ConnectionHistory> history)
+      : history_(std::move(history)) {
     v1::StreamInboxRequest request;
     request.set_after_sequence(after_sequence);
     // Wait for the hub rather than fail while it restarts; Cancel() ends it.
@@ -38,13 +42,19 @@ class GrpcInboxStream final : public InboxStream {
   bool Next(InboxEntry* entry) override {
     v1::InboxEntry proto;
     if (!reader_->Read(&proto)) return false;
+    history_->RecordAnswer();
     *entry = FromProto(proto);
     return true;
   }
   void Cancel() override { context_.TryCancel(); }
-  absl::Status Finish() override { return FromGrpcStatus(reader_->Finish()); }
+  absl::Status Finish() override {
+    const grpc::Status status = reader_->Finish();
+    return FromGrpcStatus(internal::ExplainConnectionFailure(
+        status, internal::ClassifyConnectionFailure(status), *history_));
+  }
 
  private:
+  const std::shared_ptr<internal::ConnectionHistory> history_;
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReader<v1::InboxEntry>> reader_;
 };
@@ -94,7 +104,7 @@ class GrpcExchangeClient final
       ++async_calls_->in_flight;
     }
     internal::CallWithRetriesAsync(
-        options_,
+        options_, history_,
         [stub = stub_.get(), exchange](
             grpc::ClientContext* context,
             std::function<void(grpc::Status)> finished) {
@@ -208,7 +218,7 @@ class GrpcExchangeClient final
   }
 
   std::unique_ptr<InboxStream> OpenInbox(uint64_t after_sequence) override {
-    return std::make_unique<GrpcInboxStream>(*stub_, after_sequence);
+    return std::make_unique<GrpcInboxStream>(*stub_, after_sequence, history_);
   }
 
  private:

@@ -13,29 +13,60 @@
 namespace sx::client::internal {
 namespace {
 
-// When to try again, shared by the blocking and the asynchronous calls.
+// When to try again, shared by the blocking and the asynchronous calls, and
+// what to report when the attempts are over.
 class RetrySchedule {
  public:
-  explicit RetrySchedule(const ClientOptions& options)
+  RetrySchedule(const ClientOptions& options,
+                std::shared_ptr<ConnectionHistory> history)
       : policy_(options.retry),
         call_timeout_(options.call_timeout),
+        history_(std::move(history)),
         backoff_(options.retry.initial_backoff) {}
 
   // Prepares attempt `number_` (counted from 1) on a fresh context.
   void PrepareAttempt(grpc::ClientContext& context) {
     ++number_;
     context.set_deadline(absl::ToChronoTime(absl::Now() + call_timeout_));
-    // A retry waits (within its deadline) for the channel to reconnect
-    // instead of failing at once while the channel is between attempts;
-    // waiting calls also drive the reconnection.
-    context.set_wait_for_ready(number_ > 1);
+    // Once the hub has answered, a retry waits (within its deadline) for the
+    // channel to reconnect instead of failing at once while the channel is
+    // between attempts: that rides out a hub restart, and waiting calls
+    // drive the reconnection. Before, a setup mistake is far likelier than
+    // a restart, and waiting would hide its cause behind a deadline: retries
+    // fail fast, so all attempts take about the sum of the backoff pauses.
+    context.set_wait_for_ready(number_ > 1 && history_->answered());
   }
 
-  bool ShouldRetry(const grpc::Status& status) const {
+  // Records what `status` says about the connection; true if another
+  // attempt should follow.
+  bool ShouldRetry(const grpc::Status& status) {
     const grpc::StatusCode code = status.error_code();
+    const ConnectionFailure failure = ClassifyConnectionFailure(status);
+    if (failure == ConnectionFailure::kNone &&
+        code != grpc::StatusCode::DEADLINE_EXCEEDED &&
+        code != grpc::StatusCode::CANCELLED) {
+      history_->RecordAnswer();
+    }
+    if (failure != ConnectionFailure::kNone) {
+      last_connection_failure_ = status;
+    }
     return (code == grpc::StatusCode::UNAVAILABLE ||
             code == grpc::StatusCode::DEADLINE_EXCEEDED) &&
+           ConnectionFailureIsRetryable(failure, *history_) &&
            number_ < policy_.max_attempts;
+  }
+
+  // The status to report for the last attempt's `status`. A waiting retry
+  // that ran out of time after the connection failed says only "Deadline
+  // Exceeded": the connection failure before it is the cause.
+  absl::Status Outcome(const grpc::Status& status) const {
+    const grpc::Status& cause =
+        status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+                !last_connection_failure_.ok()
+            ? last_connection_failure_
+            : status;
+    return FromGrpcStatus(ExplainConnectionFailure(
+        cause, ClassifyConnectionFailure(cause), *history_));
   }
 
   // The pause before the next attempt. Full jitter keeps many clients from
@@ -51,8 +82,10 @@ class RetrySchedule {
  private:
   const RetryPolicy policy_;
   const absl::Duration call_timeout_;
+  const std::shared_ptr<ConnectionHistory> history_;
   absl::Duration backoff_;
   int number_ = 0;
+  grpc::Status last_connection_failure_;
 };
 
 // One asynchronous call across its attempts. It owns itself: it is deleted
@@ -61,9 +94,11 @@ class RetrySchedule {
 // deletion) may run at once, on the starting thread.
 class RetryingAsyncCall {
  public:
-  RetryingAsyncCall(const ClientOptions& options, AsyncAttempt attempt,
+  RetryingAsyncCall(const ClientOptions& options,
+                    std::shared_ptr<ConnectionHistory> history,
+                    AsyncAttempt attempt,
                     std::function<void(absl::Status)> done)
-      : schedule_(options),
+      : schedule_(options, std::move(history)),
         attempt_(std::make_shared<const AsyncAttempt>(std::move(attempt))),
         done_(std::move(done)) {}
 
@@ -84,8 +119,9 @@ class RetryingAsyncCall {
       // the channel's last other reference) may go first, and gRPC would
       // then tear the channel down on this, its own callback thread.
       const std::function<void(absl::Status)> done = std::move(done_);
+      absl::Status outcome = schedule_.Outcome(status);
       delete this;
-      done(FromGrpcStatus(status));
+      done(std::move(outcome));
       return;
     }
     // An alarm is set once; the previous one (if any) has fired, and
@@ -112,21 +148,24 @@ class RetryingAsyncCall {
 }  // namespace
 
 absl::Status CallWithRetries(
-    const ClientOptions& options,
+    const ClientOptions& options, std::shared_ptr<ConnectionHistory> history,
     const std::function<grpc::Status(grpc::ClientContext*)>& attempt) {
-  RetrySchedule schedule(options);
+  RetrySchedule schedule(options, std::move(history));
   for (;;) {
     grpc::ClientContext context;
     schedule.PrepareAttempt(context);
     const grpc::Status status = attempt(&context);
-    if (!schedule.ShouldRetry(status)) return FromGrpcStatus(status);
+    if (!schedule.ShouldRetry(status)) return schedule.Outcome(status);
     absl::SleepFor(schedule.NextPause());
   }
 }
 
-void CallWithRetriesAsync(const ClientOptions& options, AsyncAttempt attempt,
+void CallWithRetriesAsync(const ClientOptions& options,
+                          std::shared_ptr<ConnectionHistory> history,
+                          AsyncAttempt attempt,
                           std::function<void(absl::Status)> done) {
-  (new RetryingAsyncCall(options, std::move(attempt), std::move(done)))
+  (new RetryingAsyncCall(options, std::move(history), std::move(attempt),
+                         std::move(done)))
       ->StartAttempt();
 }
 

@@ -15,20 +15,23 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "client_sdk/connection_failure.h"
 #include "client_sdk/grpc_channel_factory.h"
+#include "client_sdk/proto_convert.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
-#include "client_sdk/proto_convert.h"
 #include "sx/client/client_options.h"
 
 namespace sx::client::internal {
 
 // Runs `attempt` until it succeeds, fails for good, or attempts run out. The
 // request (and any request id in it) must be the same in every attempt, so
-// that the hub can recognize a retry.
+// that the hub can recognize a retry. A connection failure ends as
+// UNAVAILABLE or UNAUTHENTICATED naming its cause (connection_failure.h);
+// `history` is the channel's, shared by all calls of a client.
 absl::Status CallWithRetries(
-    const ClientOptions& options,
+    const ClientOptions& options, std::shared_ptr<ConnectionHistory> history,
     const std::function<grpc::Status(grpc::ClientContext*)>& attempt);
 
 // One attempt of an asynchronous call: starts the call on `context` and
@@ -39,7 +42,9 @@ using AsyncAttempt = std::function<void(
 // CallWithRetries without a waiting thread: returns at once and calls `done`
 // once, after the last attempt, on a gRPC thread (or before returning, if
 // the call fails at once). Backoff between attempts waits on a gRPC alarm.
-void CallWithRetriesAsync(const ClientOptions& options, AsyncAttempt attempt,
+void CallWithRetriesAsync(const ClientOptions& options,
+                          std::shared_ptr<ConnectionHistory> history,
+                          AsyncAttempt attempt,
                           std::function<void(absl::Status)> done);
 
 // FromProto gives either a value or, where a reply can be malformed, a
@@ -55,14 +60,15 @@ absl::StatusOr<T> AsStatusOr(absl::StatusOr<T> value) {
 
 // Calls `method` of `stub` with retries and converts the reply.
 template <typename Stub, typename Request, typename Reply>
-auto CallAndConvert(const ClientOptions& options, Stub& stub,
+auto CallAndConvert(const ClientOptions& options,
+                    std::shared_ptr<ConnectionHistory> history, Stub& stub,
                     grpc::Status (Stub::*method)(grpc::ClientContext*,
                                                  const Request&, Reply*),
                     const Request& request)
     -> decltype(AsStatusOr(FromProto(std::declval<const Reply&>()))) {
   Reply reply;
-  const absl::Status status =
-      CallWithRetries(options, [&](grpc::ClientContext* context) {
+  const absl::Status status = CallWithRetries(
+      options, std::move(history), [&](grpc::ClientContext* context) {
         return (stub.*method)(context, request, &reply);
       });
   if (!status.ok()) return status;
@@ -83,7 +89,9 @@ class ServiceClient {
   // Public, so that the clients that inherit it can be made by ConnectClient.
   ServiceClient(const ClientOptions& options,
                 std::shared_ptr<grpc::Channel> channel)
-      : options_(options), stub_(Service::NewStub(channel)) {}
+      : options_(options),
+        history_(std::make_shared<ConnectionHistory>(options.hub_address)),
+        stub_(Service::NewStub(channel)) {}
 
  protected:
   using Stub = typename Service::Stub;
@@ -92,10 +100,12 @@ class ServiceClient {
   auto Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                          Reply*),
             const Request& request) {
-    return CallAndConvert(options_, *stub_, method, request);
+    return CallAndConvert(options_, history_, *stub_, method, request);
   }
 
   const ClientOptions options_;
+  // Shared with calls in flight, which may finish after the client is gone.
+  const std::shared_ptr<ConnectionHistory> history_;
   const std::unique_ptr<Stub> stub_;
 };
 
