@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
@@ -28,11 +29,15 @@ absl::StatusOr<core::Identity> AuthenticatePeer(
     const grpc::AuthContext* auth, const core::HubConfig& config,
     const CertificateRevocations* revocations, core::Service service);
 
-// Logs one line when a call ends: method, caller, referral, status, time.
-// Never the request's content.
+// Logs one line when a call ends: method, caller, referral, status, and
+// ms=, the milliseconds from `start` to Log() as a plain decimal
+// ("ms=0.046", "ms=12.500"). Never the request's content. `start` is when
+// the handler began, before authentication; a record made after the work
+// (with the default, now) times nothing but itself.
 class CallRecord {
  public:
-  CallRecord(absl::string_view method, std::string caller);
+  CallRecord(absl::string_view method, std::string caller,
+             absl::Time start = absl::Now());
   void Log(const absl::Status& status,
            absl::string_view referral_id = "") const;
 
@@ -57,21 +62,28 @@ grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
   return FinishNow(context, record, result.status());
 }
 
+// "0.046": `elapsed` in milliseconds as a plain decimal, to the microsecond
+// (never "4.6e-05"); negative durations count as zero.
+std::string FormatMilliseconds(absl::Duration elapsed);
+
 // Authenticates the caller for `service`, then finishes with what `answer`
-// returns: the whole of a read-only unary handler.
+// returns: the whole of a read-only unary handler. The logged time covers
+// both.
 template <typename Response>
 grpc::ServerUnaryReactor* AuthenticateAndAnswer(
     grpc::CallbackServerContext* context, const core::HubConfig& config,
     const CertificateRevocations* revocations, core::Service service,
     absl::string_view method, Response* response,
     const std::function<absl::StatusOr<Response>()>& answer) {
+  const absl::Time start = absl::Now();
   absl::StatusOr<core::Identity> caller =
       AuthenticateCall(context, config, revocations, service);
   if (!caller.ok()) {
-    return FinishNow(context, CallRecord(method, ""), caller.status());
+    return FinishNow(context, CallRecord(method, "", start), caller.status());
   }
-  return FinishWith(context, CallRecord(method, caller->name), answer(),
-                    response);
+  absl::StatusOr<Response> result = answer();
+  return FinishWith(context, CallRecord(method, caller->name, start),
+                    std::move(result), response);
 }
 
 }  // namespace sx::server

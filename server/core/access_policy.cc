@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace sx::core {
 
@@ -15,6 +17,35 @@ bool IsObserver(absl::string_view agency_id, const v1::Referral& referral) {
          observers.end();
 }
 
+// The kind of identity as its certificate's URI names it
+// (spiffe://<trust-domain>/<kind>/<name>, see hub_config.cc).
+absl::string_view KindName(Identity::Kind kind) {
+  switch (kind) {
+    case Identity::Kind::kAgency:
+      return "agency";
+    case Identity::Kind::kAdmin:
+      return "admin";
+    case Identity::Kind::kAuditor:
+      return "auditor";
+  }
+  return "unknown";
+}
+
+// The caller as its certificate names it: admin "ops" for
+// spiffe://<trust-domain>/admin/ops (whose dev-PKI files are admin-ops.*),
+// agency "audit-bureau" for .../agency/audit-bureau.
+std::string CertificateName(const Identity& identity) {
+  return absl::StrCat(KindName(identity.kind), " \"", identity.name, "\"");
+}
+
+// "lead", "problem_list": a kind as sxctl prints it and takes it (--kind).
+std::string KindOfReferral(v1::ReferralKind kind) {
+  absl::string_view name = v1::ReferralKind_Name(kind);
+  if (name.empty()) return absl::StrCat(static_cast<int>(kind));
+  absl::ConsumePrefix(&name, "REFERRAL_KIND_");
+  return absl::AsciiStrToLower(name);
+}
+
 }  // namespace
 
 absl::Status CheckServiceAccess(const Identity& caller, Service service) {
@@ -23,13 +54,14 @@ absl::Status CheckServiceAccess(const Identity& caller, Service service) {
       : service == Service::kAdmin  ? Identity::Kind::kAdmin
                                     : Identity::Kind::kAuditor;
   if (caller.kind == required) return absl::OkStatus();
-  static constexpr absl::string_view kServiceNames[] = {
-      "the exchange service is for agency certificates",
-      "the admin service is for administrator certificates",
-      "the audit service is for auditor certificates"};
-  return absl::PermissionDeniedError(
-      absl::StrCat(kServiceNames[static_cast<int>(service)], "; \"",
-                   caller.name, "\" holds another role"));
+  static constexpr absl::string_view kServiceNames[] = {"exchange", "admin",
+                                                        "audit"};
+  // Every kind name starts with a vowel: "an agency's", "an admin's".
+  return absl::PermissionDeniedError(absl::StrCat(
+      "the ", kServiceNames[static_cast<int>(service)], " service is for ",
+      KindName(required), " certificates, and the caller's certificate names ",
+      CertificateName(caller), "; call it with an ", KindName(required),
+      "'s certificate"));
 }
 
 Party PartyOf(const HubConfig& config, absl::string_view agency_id,
@@ -44,9 +76,12 @@ Party PartyOf(const HubConfig& config, absl::string_view agency_id,
 
 absl::Status NotAPartyOrMissing(absl::string_view agency_id,
                                 absl::string_view referral_id) {
-  return absl::PermissionDeniedError(
-      absl::StrCat("referral ", referral_id, " does not exist or agency \"",
-                   agency_id, "\" is not a party to it"));
+  // Word for word the same for both, whatever the id: see the header.
+  return absl::PermissionDeniedError(absl::StrCat(
+      "referral ", referral_id, " does not exist or ",
+      CertificateName(Identity{Identity::Kind::kAgency, std::string(agency_id)}),
+      " is not a party to it (sxctl list --role sent or --role received "
+      "lists the referrals it sent or received)"));
 }
 
 absl::Status CheckCanRead(const HubConfig& config, absl::string_view agency_id,
@@ -76,7 +111,9 @@ absl::Status CheckRoute(const HubConfig& config, absl::string_view sender_id,
   const v1::Agency* sender = config.FindAgency(sender_id);
   if (sender == nullptr) {
     return absl::PermissionDeniedError(
-        absl::StrCat("agency \"", sender_id, "\" is no longer configured"));
+        absl::StrCat("agency \"", sender_id,
+                     "\" is no longer configured on this hub (a config "
+                     "reload removed it)"));
   }
   const v1::Agency* recipient = config.FindAgency(recipient_id);
   if (recipient == nullptr) {
@@ -88,10 +125,11 @@ absl::Status CheckRoute(const HubConfig& config, absl::string_view sender_id,
         "recipient_agency_id: an agency cannot refer to itself");
   }
   if (!config.RouteAllowed(sender->type(), recipient->type(), kind)) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("no route allows ", sender->type(), " to send ",
-                     v1::ReferralKind_Name(kind), " to ", recipient->type(),
-                     " (ask the hub administrator to add one to the config)"));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "no route lets an agency of type ", sender->type(),
+        " send a referral of kind ", KindOfReferral(kind), " to \"",
+        recipient_id, "\", of type ", recipient->type(),
+        " (the hub administrator can add one to the config's routes)"));
   }
   return absl::OkStatus();
 }

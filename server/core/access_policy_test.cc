@@ -60,6 +60,36 @@ TEST_F(AccessPolicyTest, EachIdentityKindUsesOnlyItsOwnService) {
   }
 }
 
+// The caller is named as its certificate's URI names it
+// (spiffe://<trust-domain>/admin/ops: admin "ops"), and told which
+// certificate the service wants.
+TEST_F(AccessPolicyTest, ServiceRefusalsNameTheCertificate) {
+  EXPECT_EQ(CheckServiceAccess(Identity{Identity::Kind::kAdmin, "ops"},
+                               Service::kExchange)
+                .message(),
+            "the exchange service is for agency certificates, and the "
+            "caller's certificate names admin \"ops\"; call it with an "
+            "agency's certificate");
+  EXPECT_EQ(CheckServiceAccess(Identity{Identity::Kind::kAgency,
+                                        kInspectionOffice},
+                               Service::kAdmin)
+                .message(),
+            "the admin service is for admin certificates, and the caller's "
+            "certificate names agency \"inspection-office\"; call it with an "
+            "admin's certificate");
+  EXPECT_EQ(CheckServiceAccess(
+                Identity{Identity::Kind::kAdmin, "ops"}, Service::kAudit)
+                .message(),
+            "the audit service is for auditor certificates, and the caller's "
+            "certificate names admin \"ops\"; call it with an auditor's "
+            "certificate");
+  EXPECT_TRUE(absl::StrContains(
+      CheckServiceAccess(Identity{Identity::Kind::kAuditor, "chain-auditor"},
+                         Service::kExchange)
+          .message(),
+      "names auditor \"chain-auditor\""));
+}
+
 TEST_F(AccessPolicyTest, PartyOfEachRelation) {
   EXPECT_EQ(PartyOf(*config_, kInspectionOffice, referral_), Party::kSender);
   EXPECT_EQ(PartyOf(*config_, kOrganizationDept, referral_), Party::kRecipient);
@@ -170,8 +200,12 @@ TEST_F(AccessPolicyTest, CheckRouteMissingRouteIsPermissionDenied) {
   status = CheckRoute(*config_, kInspectionOffice, kOrganizationDept,
                       v1::REFERRAL_KIND_LEAD);
   EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied) << status;
-  EXPECT_TRUE(absl::StrContains(status.message(), "REFERRAL_KIND_LEAD"))
-      << status;
+  // The kind as sxctl spells it (--kind lead), the types and the recipient.
+  EXPECT_EQ(status.message(),
+            "no route lets an agency of type inspection_office send a "
+            "referral of kind lead to \"organization-dept\", of type "
+            "organization_department (the hub administrator can add one to "
+            "the config's routes)");
   // Routes are directed: 纪委监委 may not send to 审计局.
   EXPECT_EQ(CheckRoute(*config_, kDisciplineCommission, kAuditBureau,
                        v1::REFERRAL_KIND_LEAD)
@@ -180,10 +214,13 @@ TEST_F(AccessPolicyTest, CheckRouteMissingRouteIsPermissionDenied) {
 }
 
 TEST_F(AccessPolicyTest, CheckRouteUnknownSenderIsPermissionDenied) {
-  EXPECT_EQ(CheckRoute(*config_, "removed-agency", kDisciplineCommission,
-                       v1::REFERRAL_KIND_LEAD)
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  const absl::Status status = CheckRoute(
+      *config_, "removed-agency", kDisciplineCommission, v1::REFERRAL_KIND_LEAD);
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(absl::StrContains(status.message(),
+                                "agency \"removed-agency\" is no longer "
+                                "configured"))
+      << status;
 }
 
 TEST_F(AccessPolicyTest, CheckRouteAllowedRoutesAreOk) {

@@ -12,6 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
@@ -996,6 +997,55 @@ TEST_F(ExchangeCoreTest, AFailedCallRemembersNoRequestId) {
   ReferralOr accepted = Step(kDisciplineCommission, accept);
   ASSERT_TRUE(accepted.ok()) << accepted.status();
   EXPECT_EQ(accepted->state(), v1::REFERRAL_STATE_ACCEPTED);
+}
+
+// What a refused step says through the core: the state as sxctl prints it,
+// the way on from the table, the caller named as its certificate does; and
+// for a referral the caller is no party to, word for word what a missing id
+// gets.
+TEST_F(ExchangeCoreTest, RefusalsSayWhatToDoAndNothingMore) {
+  const std::string id = LandReserveLeadIn(v1::REFERRAL_STATE_DELIVERED);
+  ReferralOr early = Step(kDisciplineCommission,
+                          Dispose(id, v1::DISPOSITION_METHOD_KEPT_PENDING));
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(early.status().message(),
+            "cannot record a disposition (处置) on a referral that is "
+            "delivered: the recipient must first accept (签收, sxctl accept); "
+            "while the referral is delivered, the recipient may accept (签收, "
+            "sxctl accept) or return (退回, sxctl return)");
+
+  ReferralOr wrong_party = Step(kInspectionOffice, Accept(id));
+  EXPECT_EQ(wrong_party.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(wrong_party.status().message(),
+            "only the recipient may accept (签收) this referral, and the "
+            "caller is the sender; while the referral is delivered, the sender "
+            "may withdraw (撤回, sxctl withdraw) or send a reminder (督办, "
+            "sxctl remind)");
+
+  const std::string missing = "test-hub-0000009999";
+  auto without_id = [](const absl::Status& status, absl::string_view id) {
+    return absl::StrReplaceAll(status.message(), {{id, "<id>"}});
+  };
+  ReferralOr foreign = Step(kAuditBureau, Accept(id));
+  ReferralOr absent = Step(kAuditBureau, Accept(missing));
+  EXPECT_EQ(foreign.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(absent.status().code(), foreign.status().code());
+  EXPECT_EQ(without_id(absent.status(), missing),
+            without_id(foreign.status(), id));
+  EXPECT_EQ(foreign.status().message(),
+            absl::StrCat("referral ", id,
+                         " does not exist or agency \"audit-bureau\" is not a "
+                         "party to it (sxctl list --role sent or --role "
+                         "received lists the referrals it sent or received)"));
+  ReferralOr read = core_->Get(Agency(kAuditBureau), id, false);
+  ReferralOr read_absent = core_->Get(Agency(kAuditBureau), missing, false);
+  EXPECT_EQ(without_id(read.status(), id),
+            without_id(read_absent.status(), missing));
+  EXPECT_EQ(without_id(read.status(), id), without_id(foreign.status(), id));
+  for (const ReferralOr* result : {&foreign, &read}) {
+    EXPECT_FALSE(absl::StrContains(result->status().message(), "delivered"))
+        << "the state is not the business of a non-party";
+  }
 }
 
 TEST_F(ExchangeCoreTest, GetIsForPartiesOnly) {

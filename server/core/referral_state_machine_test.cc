@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -247,17 +248,254 @@ TEST(ReferralStateMachineTest, ErrorsNameTheActionAndTheState) {
   absl::StatusOr<Step> step =
       DecideStep(kClosed, Action::kAccept, Party::kRecipient);
   EXPECT_EQ(step.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(absl::StrContains(step.status().message(), "签收"))
-      << step.status().message();
-  EXPECT_TRUE(
-      absl::StrContains(step.status().message(), "REFERRAL_STATE_CLOSED"))
-      << step.status().message();
+  EXPECT_EQ(step.status().message(),
+            "cannot accept (签收) a referral that is closed: it takes no "
+            "further steps");
 
   step = DecideStep(kDisposing, Action::kRemind, Party::kStranger);
   EXPECT_EQ(step.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(absl::StrContains(step.status().message(),
                                 "the sender or a supervising agency"))
       << step.status().message();
+}
+
+// The states as sxctl prints them (client_sdk/types.cc), written out here.
+TEST(ReferralStateMachineTest, StateNamesAreTheOnesSxctlPrints) {
+  const std::vector<std::pair<State, std::string>> expected = {
+      {kSubmitted, "submitted"},         {kDelivered, "delivered"},
+      {kAccepted, "accepted"},           {kDisposing, "disposing"},
+      {kFeedbackSent, "feedback_sent"},  {kClosed, "closed"},
+      {kReturned, "returned"},           {kRerouted, "rerouted"},
+      {kWithdrawn, "withdrawn"},         {kUnspecified, "unspecified"}};
+  for (const auto& [state, name] : expected) EXPECT_EQ(StateName(state), name);
+}
+
+// The sxctl command for each step a caller asks for (client_sdk/sxctl/
+// command_table.cc), written out here; none for the implicit ones.
+const std::vector<std::pair<Action, std::string>> kCommands = {
+    {Action::kDeliver, ""},
+    {Action::kAccept, "accept"},
+    {Action::kReturn, "return"},
+    {Action::kReroute, "reroute"},
+    {Action::kDispose, "dispose"},
+    {Action::kInterimFeedback, "feedback --kind interim"},
+    {Action::kFinalFeedback, "feedback --kind final"},
+    {Action::kClose, "close"},
+    {Action::kWithdraw, "withdraw"},
+    {Action::kRemind, "remind"},
+    {Action::kFlagAcceptOverdue, ""},
+    {Action::kFlagFeedbackOverdue, ""},
+};
+
+TEST(ReferralStateMachineTest, CommandsAreSxctlsOwn) {
+  ASSERT_EQ(kCommands.size(), kAllActions.size());
+  for (const auto& [action, command] : kCommands) {
+    EXPECT_EQ(CommandFor(action), command) << ActionName(action);
+  }
+}
+
+TEST(ReferralStateMachineTest, AllowedActionsAreExactlyTheContracts) {
+  for (State state : kAllStates) {
+    for (Party party : kAllParties) {
+      std::set<Action> expected;
+      for (const Expected& row : kContract) {
+        if (row.who.count(party) && row.from.count(state)) {
+          expected.insert(row.action);
+        }
+      }
+      const std::vector<Action> allowed = AllowedActions(state, party);
+      EXPECT_EQ(std::set<Action>(allowed.begin(), allowed.end()), expected)
+          << StateName(state) << " " << PartyLabel(party);
+      EXPECT_EQ(allowed.size(), expected.size()) << "no action twice";
+    }
+  }
+}
+
+// The hint for every state and party lists exactly the steps the contract
+// allows that party there (those a command asks for), each with its sxctl
+// command; and says why when there are none.
+TEST(ReferralStateMachineTest, HintListsExactlyTheStepsAllowedNow) {
+  for (State state : kAllStates) {
+    for (Party party : kAllParties) {
+      const std::string hint = NextStepsHint(state, party);
+      SCOPED_TRACE(absl::StrCat(StateName(state), " ", PartyLabel(party), ": ",
+                                hint));
+      EXPECT_FALSE(absl::StrContains(hint, "REFERRAL_STATE_"));
+      bool takes_any = false;
+      for (const Expected& row : kContract) takes_any |= row.who.count(party);
+      if (!takes_any) {
+        EXPECT_TRUE(absl::EndsWith(hint, " takes no steps on a referral"));
+        EXPECT_FALSE(absl::StrContains(hint, "sxctl"));
+        continue;
+      }
+      if (IsTerminal(state)) {
+        EXPECT_EQ(hint, absl::StrCat("a ", StateName(state),
+                                     " referral takes no further steps"));
+        continue;
+      }
+      int listed = 0;
+      for (const auto& [action, command] : kCommands) {
+        if (command.empty()) continue;
+        const Expected& row = ContractFor(action);
+        const bool allowed = row.who.count(party) && row.from.count(state);
+        const std::string item = absl::StrCat("sxctl ", command, ")");
+        EXPECT_EQ(absl::StrContains(hint, item), allowed) << item;
+        if (allowed) {
+          ++listed;
+          // "record a disposition (处置, sxctl dispose)"
+          const std::string name = ActionName(action);
+          const std::string verb = name.substr(0, name.find(" ("));
+          EXPECT_TRUE(absl::StrContains(hint, absl::StrCat(verb, " (")))
+              << verb;
+        }
+      }
+      EXPECT_TRUE(absl::StartsWith(
+          hint, absl::StrCat("while the referral is ", StateName(state), ", ")));
+      if (listed == 0) {
+        EXPECT_TRUE(absl::EndsWith(hint, " has no step to take"));
+      } else {
+        EXPECT_TRUE(absl::StrContains(hint, " may "));
+      }
+    }
+  }
+}
+
+// Every refusal is a sentence a person can act on: the state as sxctl
+// prints it (never the proto enum name) and, last, the hint for the caller.
+TEST(ReferralStateMachineTest, EveryRefusalNamesTheStateAndEndsWithTheHint) {
+  for (State state : kAllStates) {
+    for (Action action : kAllActions) {
+      for (Party party : kAllParties) {
+        absl::StatusOr<Step> step = DecideStep(state, action, party);
+        if (step.ok()) continue;
+        const std::string message(step.status().message());
+        SCOPED_TRACE(message);
+        EXPECT_FALSE(absl::StrContains(message, "REFERRAL_STATE_"));
+        EXPECT_TRUE(absl::StrContains(message, ActionName(action)));
+        if (step.status().code() == absl::StatusCode::kPermissionDenied) {
+          EXPECT_TRUE(absl::StartsWith(message, "only "));
+          EXPECT_TRUE(absl::EndsWith(message, NextStepsHint(state, party)));
+          continue;
+        }
+        ASSERT_EQ(step.status().code(), absl::StatusCode::kFailedPrecondition);
+        EXPECT_TRUE(absl::StartsWith(message, "cannot "));
+        EXPECT_TRUE(absl::StrContains(
+            message, absl::StrCat(" a referral that is ", StateName(state),
+                                  ": ")));
+        if (IsTerminal(state)) {
+          EXPECT_TRUE(absl::EndsWith(message, ": it takes no further steps"));
+        } else {
+          EXPECT_TRUE(absl::EndsWith(
+              message, absl::StrCat("; ", NextStepsHint(state, party))));
+        }
+      }
+    }
+  }
+}
+
+TEST(ReferralStateMachineTest, TheRefusalInTheIssueNowSaysWhatToDo) {
+  absl::StatusOr<Step> step =
+      DecideStep(kDelivered, Action::kDispose, Party::kRecipient);
+  EXPECT_EQ(step.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(step.status().message(),
+            "cannot record a disposition (处置) on a referral that is "
+            "delivered: the recipient must first accept (签收, sxctl accept); "
+            "while the referral is delivered, the recipient may accept (签收, "
+            "sxctl accept) or return (退回, sxctl return)");
+
+  step = DecideStep(kSubmitted, Action::kClose, Party::kSender);
+  EXPECT_EQ(step.status().message(),
+            "cannot close (销号) a referral that is submitted: the recipient "
+            "must first accept (签收, sxctl accept), then record a disposition "
+            "(处置, sxctl dispose), then send final feedback (反馈, sxctl "
+            "feedback --kind final); while the referral is submitted, the "
+            "sender may withdraw (撤回, sxctl withdraw) or send a reminder "
+            "(督办, sxctl remind)");
+
+  // No way back: the message says when the step was open instead.
+  step = DecideStep(kAccepted, Action::kWithdraw, Party::kSender);
+  EXPECT_EQ(step.status().message(),
+            "cannot withdraw (撤回) a referral that is accepted: that step is "
+            "open only while a referral is submitted or delivered; while the "
+            "referral is accepted, the sender may send a reminder (督办, sxctl "
+            "remind)");
+
+  step = DecideStep(kSubmitted, Action::kAccept, Party::kSender);
+  EXPECT_EQ(step.status().message(),
+            "only the recipient may accept (签收) this referral, and the "
+            "caller is the sender; while the referral is submitted, the sender "
+            "may withdraw (撤回, sxctl withdraw) or send a reminder (督办, "
+            "sxctl remind)");
+
+  step = DecideStep(kFeedbackSent, Action::kRemind, Party::kObserver);
+  EXPECT_EQ(step.status().message(),
+            "only the sender or a supervising agency may send a reminder (督办) "
+            "about this referral, and the caller is an observer; an observer "
+            "takes no steps on a referral");
+}
+
+// "X must first a (..., sxctl a), then b (..., sxctl b)": taking those steps,
+// by those parties, in that order, must lead to a state where the refused
+// action is allowed. Checked for every refusal that names steps to take first.
+TEST(ReferralStateMachineTest, StepsNamedToTakeFirstLeadToTheAction) {
+  int checked = 0;
+  for (State state : kAllStates) {
+    for (Action action : kAllActions) {
+      for (Party party : kAllParties) {
+        absl::StatusOr<Step> refused = DecideStep(state, action, party);
+        if (refused.status().code() != absl::StatusCode::kFailedPrecondition) {
+          continue;
+        }
+        const std::string message(refused.status().message());
+        const size_t first = message.find(" must first ");
+        if (first == std::string::npos) {
+          // Only when nothing leads there: then the message says when.
+          if (!IsTerminal(state)) {
+            EXPECT_TRUE(absl::StrContains(message, "open only while"))
+                << message;
+          }
+          continue;
+        }
+        SCOPED_TRACE(message);
+        const std::string steps =
+            message.substr(0, message.find("; ", first));
+        State at = state;
+        size_t from = 0;
+        int taken = 0;
+        for (;;) {
+          const size_t command = steps.find("sxctl ", from);
+          if (command == std::string::npos) break;
+          const size_t end = steps.find(')', command);
+          const std::string name = steps.substr(command + 6, end - command - 6);
+          from = end;
+          Action next = Action::kDeliver;
+          bool found = false;
+          for (const auto& [a, c] : kCommands) {
+            if (c == name) {
+              next = a;
+              found = true;
+            }
+          }
+          ASSERT_TRUE(found) << name;
+          const Expected& row = ContractFor(next);
+          ASSERT_EQ(row.who.size(), 1u);
+          const Party by = *row.who.begin();
+          EXPECT_TRUE(absl::StrContains(steps.substr(0, command),
+                                        by == Party::kSender ? "the sender"
+                                                             : "the recipient"));
+          absl::StatusOr<Step> step = DecideStep(at, next, by);
+          ASSERT_TRUE(step.ok()) << step.status();
+          at = step->to;
+          ++taken;
+        }
+        EXPECT_GT(taken, 0);
+        EXPECT_TRUE(DecideStep(at, action, party).ok())
+            << "after the steps named, the referral is " << StateName(at);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 10);
 }
 
 TEST(ReferralStateMachineTest, TheDocumentedExample) {

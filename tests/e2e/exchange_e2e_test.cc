@@ -5,9 +5,11 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
@@ -498,17 +500,55 @@ TEST_F(ExchangeE2eTest, NobodyReadsWhatIsNotTheirs) {
   EXPECT_EQ(acknowledged, 0u);
   EXPECT_EQ(commission->ReadInbox(1).size(), 1u);
 
-  // Administrators and auditors have no business in the exchange.
-  for (const char* operator_name : {"admin-ops", "auditor-audit"}) {
-    AgencyClient op(*hub_, operator_name);
-    EXPECT_EQ(op.Get(id, &out).error_code(),
-              grpc::StatusCode::PERMISSION_DENIED)
-        << operator_name;
+  // A non-party learns nothing from the answer: another's referral and a
+  // missing id get the same words (ids aside).
+  const std::string missing = "demo-0000009999";
+  const std::string foreign = audit->Get(id, &out).error_message();
+  const std::string absent = audit->Get(missing, &out).error_message();
+  EXPECT_EQ(absl::StrReplaceAll(foreign, {{id, "<id>"}}),
+            absl::StrReplaceAll(absent, {{missing, "<id>"}}));
+  EXPECT_NE(foreign.find("agency \"audit-bureau\" is not a party"),
+            std::string::npos)
+      << foreign;
+
+  // Administrators and auditors have no business in the exchange; the
+  // refusal names them as their certificates do (admin-ops.crt carries
+  // spiffe://.../admin/ops).
+  for (const auto& [file, named] :
+       {std::pair<const char*, const char*>{"admin-ops", "admin \"ops\""},
+        {"auditor-audit", "auditor \"audit\""}}) {
+    AgencyClient op(*hub_, file);
+    grpc::Status status = op.Get(id, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << file;
+    EXPECT_NE(status.error_message().find(absl::StrCat(
+                  "the caller's certificate names ", named)),
+              std::string::npos)
+        << status.error_message();
     EXPECT_EQ(op.Submit(kCommission, &out).error_code(),
               grpc::StatusCode::PERMISSION_DENIED)
-        << operator_name;
+        << file;
     EXPECT_TRUE(op.DrainInbox().empty());
   }
+
+  // Every call-log line gives its duration as plain milliseconds
+  // ("ms=0.046"), never in exponent form ("ms=4.6e-05").
+  const std::string log = hub_->ReadLog();
+  int durations = 0;
+  for (size_t at = log.find(" ms="); at != std::string::npos;
+       at = log.find(" ms=", at + 1)) {
+    const size_t begin = at + 4;
+    const size_t end = log.find_first_of(" \n", begin);
+    const std::string ms = log.substr(begin, end - begin);
+    const size_t dot = ms.find('.');
+    EXPECT_TRUE(dot != std::string::npos && dot > 0 &&
+                ms.size() == dot + 4 &&
+                ms.find_first_not_of("0123456789.") == std::string::npos &&
+                ms.find('.', dot + 1) == std::string::npos)
+        << "ms=" << ms;
+    ++durations;
+  }
+  EXPECT_GT(durations, 5) << log;
 }
 
 TEST_F(ExchangeE2eTest, HandshakeRefusesCertificatesWithoutValidIdentity) {

@@ -1,12 +1,17 @@
 // The referral state machine, in one table: for each action, the states it
 // may start from, the state it leads to, which party may take it, the event
-// it records and whose inbox hears of it. Pure: no storage, no clock.
+// it records, whose inbox hears of it and the sxctl command that asks for it.
+// Pure: no storage, no clock. The hints in its error messages (which steps
+// are open, which must come first) are read from the same table.
 //
 //   absl::StatusOr<Step> step =
 //       DecideStep(::supervision::v1::REFERRAL_STATE_DELIVERED,
 //       Action::kAccept, Party::kRecipient);
 //   // step->to == ACCEPTED, step->event == EVENT_TYPE_ACCEPTED
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -52,12 +57,44 @@ struct Step {
   Notify notify;
 };
 
-// Human name of an action, for error messages ("accept", "close", ...).
-absl::string_view ActionName(Action action);
+// Human name of an action, for error messages ("accept (签收)",
+// "record a disposition (处置)", ...).
+std::string ActionName(Action action);
+
+// A state as sxctl and the SDK print it: "submitted", "feedback_sent", ...
+std::string StateName(::supervision::v1::ReferralState state);
+
+// The sxctl command that asks for `action` ("accept", "feedback --kind
+// final"), or "" for the steps no command names: delivery (acknowledging the
+// new-referral inbox entry takes it) and the hub's own.
+absl::string_view CommandFor(Action action);
+
+// Every action `party` may take from `state`, in the table's order.
+std::vector<Action> AllowedActions(::supervision::v1::ReferralState state,
+                                   Party party);
+
+// For error messages, what `party` can do with a referral in `state`:
+// "while the referral is delivered, the recipient may accept (签收, sxctl
+// accept) or return (退回, sxctl return)" — the AllowedActions that a command
+// asks for — or why there are none ("while the referral is feedback_sent,
+// the recipient has no step to take", "a closed referral takes no further
+// steps", "an observer takes no steps on a referral").
+std::string NextStepsHint(::supervision::v1::ReferralState state, Party party);
 
 // The step `party` may take with `action` from `current`, or
 // PERMISSION_DENIED if that party may never take the action, or
-// FAILED_PRECONDITION if the action is not allowed in `current`.
+// FAILED_PRECONDITION if the action is not allowed in `current`. Both
+// messages end with NextStepsHint (a FAILED_PRECONDITION in a terminal state
+// just says that the referral takes no further steps); FAILED_PRECONDITION
+// names the state as sxctl prints it and says which steps, by whom, must come
+// first when the table has a way from `current` to the action, or else in
+// which states the action is open. Neither names more than the caller's
+// party may know: the parties may read the referral, and a supervising
+// agency learns its state from any reminder it sends. E.g.
+//   cannot record a disposition (处置) on a referral that is delivered: the
+//   recipient must first accept (签收, sxctl accept); while the referral is
+//   delivered, the recipient may accept (签收, sxctl accept) or return (退回,
+//   sxctl return)
 absl::StatusOr<Step> DecideStep(::supervision::v1::ReferralState current,
                                 Action action, Party party);
 
