@@ -46,7 +46,8 @@ const char kUsage[] =
     "                         (alias --server-pid)\n"
     "  --json                 one JSON object instead of text\n"
     "  --label=TEXT           carried into the output\n"
-    "  --list-modes           print the modes this build supports\n";
+    "  --list-modes           print the modes this build supports\n"
+    "  --version              print sxbench's version\n";
 
 namespace {
 

@@ -21,6 +21,7 @@
 #include "bench/load_run.h"
 #include "bench/process_usage.h"
 #include "bench/run_report.h"
+#include "sx/base/version.h"
 
 namespace sx::bench {
 namespace {
@@ -145,6 +146,10 @@ int main(int argc, char** argv) {
   if (argc == 2 && std::string(argv[1]) == "--list-modes") {
     std::printf("hub echo%s%s\n", sx::bench::kWithRabbitMq ? " rabbitmq" : "",
                 sx::bench::kWithJetStream ? " jetstream" : "");
+    return 0;
+  }
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::printf("sxbench %s\n", sx::kVersion);
     return 0;
   }
   // As in sxhub: Debian's Abseil keeps Mutex deadlock detection on, which

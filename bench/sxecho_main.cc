@@ -26,6 +26,7 @@
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "sx/base/version.h"
 
 namespace sx::bench {
 namespace {
@@ -34,7 +35,8 @@ namespace v1 = ::supervision::v1;
 
 constexpr char kUsage[] =
     "usage: sxecho (--pki=DIR | --cert=F --key=F --ca=F) "
-    "[--listen=HOST:PORT]\n";
+    "[--listen=HOST:PORT]\n"
+    "       sxecho --version\n";
 
 // The hub's default message limit (limits.max_message_bytes), so that the
 // two accept the same requests.
@@ -135,6 +137,9 @@ int main(int argc, char** argv) {
       ca = value("--ca=");
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(sx::bench::kUsage, stdout);
+      return 0;
+    } else if (arg == "--version") {
+      std::printf("sxecho %s\n", sx::kVersion);
       return 0;
     } else {
       std::fprintf(stderr, "sxecho: unknown argument %s\n%s", arg.c_str(),

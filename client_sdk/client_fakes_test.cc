@@ -141,6 +141,8 @@ TEST(ClientFakesTest, EveryExchangeMethodHasAnUnimplementedDefault) {
                       "ExchangeClient::Withdraw");
   ExpectUnimplemented(client.Remind(RemindParams{id, "text"}).status(),
                       "ExchangeClient::Remind");
+  ExpectUnimplemented(client.PeekInbox(PeekInboxParams{}).status(),
+                      "ExchangeClient::PeekInbox");
   ExpectUnimplemented(client.Ack({1, 2}).status(), "ExchangeClient::Ack");
 
   // Never null, since InboxConsumer and other callers read it at once: an

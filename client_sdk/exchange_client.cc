@@ -112,6 +112,11 @@ absl::StatusOr<Referral> ExchangeClient::Remind(const RemindParams&,
       "ExchangeClient::Remind is not implemented by this client");
 }
 
+absl::StatusOr<InboxPage> ExchangeClient::PeekInbox(const PeekInboxParams&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::PeekInbox is not implemented by this client");
+}
+
 absl::StatusOr<uint32_t> ExchangeClient::Ack(const std::vector<uint64_t>&) {
   return absl::UnimplementedError(
       "ExchangeClient::Ack is not implemented by this client");

@@ -217,6 +217,13 @@ class GrpcExchangeClient final
     return Call(&Stub::AckInbox, request);
   }
 
+  absl::StatusOr<InboxPage> PeekInbox(const PeekInboxParams& params) override {
+    v1::PeekInboxRequest request;
+    request.set_after_sequence(params.after_sequence);
+    request.set_page_size(params.page_size);
+    return Call(&Stub::PeekInbox, request);
+  }
+
   std::unique_ptr<InboxStream> OpenInbox(uint64_t after_sequence) override {
     return std::make_unique<GrpcInboxStream>(*stub_, after_sequence, history_);
   }

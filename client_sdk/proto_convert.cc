@@ -201,6 +201,15 @@ ReferralPage FromProto(const v1::ListReferralsResponse& proto) {
   return page;
 }
 
+InboxPage FromProto(const v1::PeekInboxResponse& proto) {
+  InboxPage page;
+  for (const auto& entry : proto.entries()) {
+    page.entries.push_back(FromProto(entry));
+  }
+  page.next_after_sequence = proto.next_after_sequence();
+  return page;
+}
+
 uint32_t FromProto(const v1::AckInboxResponse& response) {
   return response.acknowledged();
 }

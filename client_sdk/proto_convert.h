@@ -27,6 +27,7 @@ Event FromProto(const ::supervision::v1::Event& event);
 Referral FromProto(const ::supervision::v1::Referral& referral);
 InboxEntry FromProto(const ::supervision::v1::InboxEntry& entry);
 ReferralPage FromProto(const ::supervision::v1::ListReferralsResponse& page);
+InboxPage FromProto(const ::supervision::v1::PeekInboxResponse& page);
 uint32_t FromProto(const ::supervision::v1::AckInboxResponse& response);
 
 // Administration.

@@ -46,8 +46,13 @@ step "Generating development certificates and a fresh hub config in $work"
 rm -rf "$work/data" "$work/data-backups"
 mkdir -p "$work/profiles"
 "$root/deploy/dev-pki.sh" "$work/pki" >/dev/null
-sed "s/127.0.0.1:7443/127.0.0.1:$port/" "$root/deploy/hub.example.textproto" \
-  >"$work/hub.textproto"
+# With --port=0 (tests, CI) the metrics endpoint takes any free port too, so
+# that the quickstart can run beside other hubs.
+metrics_port=9464
+if [[ "$port" == 0 ]]; then metrics_port=0; fi
+sed -e "s/127.0.0.1:7443/127.0.0.1:$port/" \
+  -e "s/127.0.0.1:9464/127.0.0.1:$metrics_port/" \
+  "$root/deploy/hub.example.textproto" >"$work/hub.textproto"
 
 step "Starting sxhub"
 "$sxhub" --config="$work/hub.textproto" >"$work/hub.out" 2>"$work/hub.log" &

@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # Sets up and runs a development hub on this machine: installs the Debian
 # packages, builds, generates a dev PKI and starts sxhub on 127.0.0.1:7443
-# with an embedded RocksDB data directory. Everything lives under .sxhub-dev/
-# in the source tree; delete it to start from scratch.
+# (metrics on http://127.0.0.1:9464/metrics) with an embedded RocksDB data
+# directory. Everything lives in the work directory, .sxhub-dev/ in the
+# source tree unless --workdir says otherwise; delete it to start from
+# scratch.
 #
-#   deploy/run-dev-hub.sh            # runs in the foreground; Ctrl-C stops it
+#   deploy/run-dev-hub.sh                  # runs in the foreground; Ctrl-C stops it
+#   deploy/run-dev-hub.sh --workdir=DIR    # config, certificates and data in DIR
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dev="$root/.sxhub-dev"
+for arg in "$@"; do
+  case "$arg" in
+    --workdir=*) dev="${arg#*=}" ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-dev-hub: unknown option $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
 
 "$root/deploy/install-deps.sh"
 cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$root/build" -j2 --target sxhub
 
 mkdir -p "$dev"
+dev="$(cd "$dev" && pwd)"
 "$root/deploy/dev-pki.sh" "$dev/pki"
 cp "$root/deploy/hub.example.textproto" "$dev/hub.textproto"
 echo "config: $dev/hub.textproto   certificates: $dev/pki   data: $dev/data"

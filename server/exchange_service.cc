@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "server/call_support.h"
 #include "server/grpc_status.h"
 #include "server/inbox_stream.h"
@@ -45,11 +46,12 @@ grpc::ServerUnaryReactor* ExchangeService::RunStep(
     grpc::CallbackServerContext* context, const char* method,
     const google::protobuf::Message& request, core::StepRequest step,
     v1::Referral* response) {
+  const absl::Time start = absl::Now();
   absl::StatusOr<core::Identity> caller = Authenticate(context);
   if (!caller.ok()) {
-    return FinishNow(context, CallRecord(method, ""), caller.status());
+    return FinishNow(context, CallRecord(method, "", start), caller.status());
   }
-  auto record = std::make_shared<CallRecord>(method, caller->name);
+  auto record = std::make_shared<CallRecord>(method, caller->name, start);
   step.method = method;
   step.request_fingerprint = Fingerprint(request);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -61,12 +63,13 @@ grpc::ServerUnaryReactor* ExchangeService::RunStep(
 grpc::ServerUnaryReactor* ExchangeService::SubmitReferral(
     grpc::CallbackServerContext* context,
     const v1::SubmitReferralRequest* request, v1::Referral* response) {
+  const absl::Time start = absl::Now();
   constexpr char kMethod[] = "SubmitReferral";
   absl::StatusOr<core::Identity> caller = Authenticate(context);
   if (!caller.ok()) {
-    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+    return FinishNow(context, CallRecord(kMethod, "", start), caller.status());
   }
-  auto record = std::make_shared<CallRecord>(kMethod, caller->name);
+  auto record = std::make_shared<CallRecord>(kMethod, caller->name, start);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_.Submit(*caller, *request, Fingerprint(*request),
                ReplyWithReferral(reactor, response, record));
@@ -76,8 +79,9 @@ grpc::ServerUnaryReactor* ExchangeService::SubmitReferral(
 grpc::ServerWriteReactor<v1::InboxEntry>* ExchangeService::StreamInbox(
     grpc::CallbackServerContext* context,
     const v1::StreamInboxRequest* request) {
+  const absl::Time start = absl::Now();
   absl::StatusOr<core::Identity> caller = Authenticate(context);
-  CallRecord record("StreamInbox", caller.ok() ? caller->name : "");
+  CallRecord record("StreamInbox", caller.ok() ? caller->name : "", start);
   if (!caller.ok()) {
     record.Log(caller.status(), "");
     // A reactor that refuses at once.
@@ -113,15 +117,32 @@ grpc::ServerWriteReactor<v1::InboxEntry>* ExchangeService::StreamInbox(
       core_.config()->limits().max_inbox_streams_per_agency());
 }
 
+grpc::ServerUnaryReactor* ExchangeService::PeekInbox(
+    grpc::CallbackServerContext* context, const v1::PeekInboxRequest* request,
+    v1::PeekInboxResponse* response) {
+  const absl::Time start = absl::Now();
+  constexpr char kMethod[] = "PeekInbox";
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(kMethod, "", start), caller.status());
+  }
+  absl::StatusOr<v1::PeekInboxResponse> page =
+      core_.PeekInbox(*caller, *request);
+  if (page.ok()) *response = std::move(*page);
+  return FinishNow(context, CallRecord(kMethod, caller->name, start),
+                   page.status());
+}
+
 grpc::ServerUnaryReactor* ExchangeService::AckInbox(
     grpc::CallbackServerContext* context, const v1::AckInboxRequest* request,
     v1::AckInboxResponse* response) {
+  const absl::Time start = absl::Now();
   constexpr char kMethod[] = "AckInbox";
   absl::StatusOr<core::Identity> caller = Authenticate(context);
   if (!caller.ok()) {
-    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+    return FinishNow(context, CallRecord(kMethod, "", start), caller.status());
   }
-  auto record = std::make_shared<CallRecord>(kMethod, caller->name);
+  auto record = std::make_shared<CallRecord>(kMethod, caller->name, start);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_.Acknowledge(
       *caller, {request->sequences().begin(), request->sequences().end()},
@@ -136,15 +157,16 @@ grpc::ServerUnaryReactor* ExchangeService::AckInbox(
 grpc::ServerUnaryReactor* ExchangeService::GetReferral(
     grpc::CallbackServerContext* context, const v1::GetReferralRequest* request,
     v1::Referral* response) {
+  const absl::Time start = absl::Now();
   constexpr char kMethod[] = "GetReferral";
   absl::StatusOr<core::Identity> caller = Authenticate(context);
   if (!caller.ok()) {
-    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+    return FinishNow(context, CallRecord(kMethod, "", start), caller.status());
   }
   absl::StatusOr<v1::Referral> referral = core_.Get(
       *caller, request->referral_id(), request->include_attachment_content());
   if (referral.ok()) *response = std::move(*referral);
-  CallRecord(kMethod, caller->name)
+  CallRecord(kMethod, caller->name, start)
       .Log(referral.status(), request->referral_id());
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(ToGrpcStatus(referral.status()));
@@ -155,15 +177,17 @@ grpc::ServerUnaryReactor* ExchangeService::ListReferrals(
     grpc::CallbackServerContext* context,
     const v1::ListReferralsRequest* request,
     v1::ListReferralsResponse* response) {
+  const absl::Time start = absl::Now();
   constexpr char kMethod[] = "ListReferrals";
   absl::StatusOr<core::Identity> caller = Authenticate(context);
   if (!caller.ok()) {
-    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
+    return FinishNow(context, CallRecord(kMethod, "", start), caller.status());
   }
   absl::StatusOr<v1::ListReferralsResponse> page =
       core_.List(*caller, *request);
   if (page.ok()) *response = std::move(*page);
-  return FinishNow(context, CallRecord(kMethod, caller->name), page.status());
+  return FinishNow(context, CallRecord(kMethod, caller->name, start),
+                   page.status());
 }
 
 grpc::ServerUnaryReactor* ExchangeService::AcceptReferral(

@@ -26,6 +26,10 @@ class ExchangeService final
   grpc::ServerWriteReactor<::supervision::v1::InboxEntry>* StreamInbox(
       grpc::CallbackServerContext* context,
       const ::supervision::v1::StreamInboxRequest* request) override;
+  grpc::ServerUnaryReactor* PeekInbox(
+      grpc::CallbackServerContext* context,
+      const ::supervision::v1::PeekInboxRequest* request,
+      ::supervision::v1::PeekInboxResponse* response) override;
   grpc::ServerUnaryReactor* AckInbox(
       grpc::CallbackServerContext* context,
       const ::supervision::v1::AckInboxRequest* request,

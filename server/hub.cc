@@ -23,13 +23,12 @@
 #include "server/hub_log.h"
 #include "server/server_credentials.h"
 #include "sx/base/status_macros.h"
+#include "sx/base/version.h"
 
 namespace sx::server {
 namespace {
 
 namespace v1 = ::supervision::v1;
-
-constexpr char kHubVersion[] = "0.1.0";
 
 // Exit status asking the supervisor (systemd) for a restart, after a storage
 // failure that only reopening the database can clear (EX_TEMPFAIL).
@@ -174,7 +173,7 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
       [notifier](absl::string_view agency) {
         return static_cast<uint32_t>(notifier->OpenStreams(agency));
       },
-      kHubVersion);
+      kVersion);
   admin_ = std::make_unique<AdminService>(*admin_core_, config_source,
                                           revocations_.get());
   checkpoint_signer_ = std::make_unique<ReloadingCheckpointSigner>(

@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "server/hub.h"
+#include "sx/base/version.h"
 #include "sx/core/hub_config.h"
 
 namespace sx::server {
@@ -25,10 +26,12 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: sxhub --config=FILE [--check-config | --checkpoint=DIR]\n"
+    "       sxhub --version\n"
     "  --config=FILE      hub config in protobuf text format "
     "(see deploy/hub.example.textproto)\n"
     "  --check-config     validate the config and exit\n"
     "  --checkpoint=DIR   copy the (stopped) hub's database to DIR and exit\n"
+    "  --version          print sxhub's version and exit\n"
     "signals: SIGHUP reloads the config, SIGUSR1 writes a checkpoint under\n"
     "  backup_dir, SIGTERM/SIGINT stop gracefully\n";
 
@@ -75,6 +78,9 @@ int main(int argc, char** argv) {
       check_only = true;
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(sx::server::kUsage, stdout);
+      return 0;
+    } else if (arg == "--version") {
+      std::printf("sxhub %s\n", sx::kVersion);
       return 0;
     } else {
       std::fprintf(stderr, "sxhub: unknown argument %s\n%s", arg.c_str(),

@@ -19,7 +19,7 @@ declare -A allowed=(
   [server/metrics]="sx/metrics/ server/metrics/"
   [server]="sx/base/ sx/transparency/ sx/storage/ sx/core/ sx/metrics/ server/ supervision/v1/"
   [client_sdk]="sx/base/ sx/client/ client_sdk/ supervision/v1/ google/protobuf/"
-  [client_sdk/sxctl]="sx/client/ sx/transparency/ client_sdk/sxctl/"
+  [client_sdk/sxctl]="sx/base/ sx/client/ sx/transparency/ client_sdk/sxctl/"
   [client_sdk/examples]="sx/client/ sx/transparency/"
 )
 # Private folders that no other library may name, even where a prefix above

@@ -4,14 +4,38 @@
 # client_sdk/examples as a separate CMake project with find_package(), and
 # has its offline verifier (sx::transparency alone) check an event export
 # whose tree, proofs and signature are made here with the openssl CLI.
-#   tests/sdk_install_test.sh SOURCE_DIR BUILD_DIR
+# Also proves that the installed sxctl finds the shared libsxclient through
+# its relative RPATH alone, even after the prefix has moved.
+#   tests/sdk_install_test.sh SOURCE_DIR BUILD_DIR VERSION
 set -euo pipefail
 source_dir="$1"
 build_dir="$2"
+version="$3"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build_dir" --prefix "$work/prefix" >/dev/null
+
+# No LD_LIBRARY_PATH, and a prefix moved after installing: only an RPATH
+# relative to the binary ($ORIGIN) finds libsxclient.so.0 now. ldd shows it
+# is the moved copy, not one that ldconfig knows from an earlier install.
+mv "$work/prefix" "$work/moved"
+for program in sxctl sxhub; do
+  printed="$(env -u LD_LIBRARY_PATH "$work/moved/bin/$program" --version)"
+  if [[ "$printed" != "$program $version" ]]; then
+    echo "installed $program --version printed '$printed'," \
+      "expected '$program $version'" >&2
+    exit 1
+  fi
+done
+libraries="$(env -u LD_LIBRARY_PATH ldd "$work/moved/bin/sxctl")"
+if [[ "$libraries" != *"libsxclient.so.0 => $work/moved/"* ]]; then
+  echo "installed sxctl does not load libsxclient from its own prefix:" >&2
+  echo "$libraries" >&2
+  exit 1
+fi
+mv "$work/moved" "$work/prefix"
+
 test -f "$work/prefix/include/sx/client/exchange_client.h"
 if find "$work/prefix/include" -name '*.pb.h' | grep -q .; then
   echo "generated code leaked into the installed headers" >&2
@@ -65,4 +89,4 @@ if "$work/consumer/verify_audit_export" export.txt other.crt 2>/dev/null; then
   echo "an export verified against another hub's certificate" >&2
   exit 1
 fi
-echo "out-of-tree consumer built and ran against the installed SDK; its offline verifier accepts a signed export and refuses tampered ones"
+echo "installed sxctl and sxhub run from a moved prefix without LD_LIBRARY_PATH; out-of-tree consumer built and ran against the installed SDK; its offline verifier accepts a signed export and refuses tampered ones"

@@ -167,6 +167,10 @@ ParseResult CommandLineParser::Parse(
         invocation.help = true;
         continue;
       }
+      if (arg == "--version") {
+        invocation.version = true;
+        continue;
+      }
       if (!absl::StartsWith(arg, "--")) {
         fail(absl::StrCat("unknown option ", arg));
         continue;
@@ -228,7 +232,9 @@ ParseResult CommandLineParser::Parse(
       command_unknown = true;
     }
   }
-  if (invocation.help || !result.error.empty()) return result;
+  if (invocation.help || invocation.version || !result.error.empty()) {
+    return result;
+  }
   if (invocation.command == nullptr) {
     fail(invocation.partial_command.empty()
              ? "no command given"

@@ -77,6 +77,9 @@ struct Invocation {
   // The words named so far when no full command was found ("inbox").
   std::string partial_command;
   bool help = false;
+  // --version: like --help, it needs no command and wins over usage errors
+  // (but --help wins over it).
+  bool version = false;
   std::vector<std::string> arguments;
   // Option name → its values in command-line order ("" for a switch).
   std::map<std::string, std::vector<std::string>> values;

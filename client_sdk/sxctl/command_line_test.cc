@@ -103,6 +103,19 @@ TEST(CommandLineTest, HelpWinsOverErrors) {
   EXPECT_EQ(group.invocation.partial_command, "inbox");
 }
 
+TEST(CommandLineTest, VersionNeedsNoCommand) {
+  ParseResult alone = Parse({"--version"});
+  EXPECT_TRUE(alone.invocation.version);
+  EXPECT_EQ(alone.error, "");
+
+  ParseResult after = Parse({"show", "R-1", "--version"});
+  EXPECT_TRUE(after.invocation.version);
+  ASSERT_NE(after.invocation.command, nullptr);
+  EXPECT_EQ(after.invocation.command->name, "show");
+
+  EXPECT_EQ(Parse({"--version=1"}).error, "option --version takes no value");
+}
+
 TEST(CommandLineTest, ChoicesAreTheSdkNames) {
   EXPECT_EQ(Parse({"dispose", "a", "--method", "case_filed"}).error, "");
   // 转办 has its own command.
@@ -122,10 +135,9 @@ TEST(UsageErrorTest, IsRecognisedAndDistinctFromCallErrors) {
 }
 
 TEST(CommandLineTest, TimesAreRfc3339WithAnOffset) {
-  ParseResult parsed =
-      Parse({"admin", "transfers", "--created-after",
-             "2024-05-01T08:00:00+08:00", "--created-before",
-             "2024-05-02T00:00:00.5Z"});
+  ParseResult parsed = Parse({"admin", "transfers", "--created-after",
+                              "2024-05-01T08:00:00+08:00", "--created-before",
+                              "2024-05-02T00:00:00.5Z"});
   ASSERT_EQ(parsed.error, "");
   EXPECT_EQ(parsed.invocation.Time("created-after", absl::InfinitePast()),
             absl::FromUnixSeconds(1714521600));
@@ -134,8 +146,8 @@ TEST(CommandLineTest, TimesAreRfc3339WithAnOffset) {
   EXPECT_EQ(parsed.invocation.Time("absent", absl::InfiniteFuture()),
             absl::InfiniteFuture());
   for (const char* bad : {"2024-05-01", "2024-05-01T08:00:00", "yesterday"}) {
-    EXPECT_NE(Parse({"audit", "events", "--from", bad}).error.find(
-                  "is not an RFC 3339 time"),
+    EXPECT_NE(Parse({"audit", "events", "--from", bad})
+                  .error.find("is not an RFC 3339 time"),
               std::string::npos)
         << bad;
   }

@@ -335,15 +335,18 @@ std::vector<CommandSpec> BuildCommands() {
 
   CommandSpec inbox_list;
   inbox_list.name = "inbox list";
-  inbox_list.summary = "show what is in your inbox now, without acknowledging";
+  inbox_list.summary =
+      "show what is in your inbox now, without taking delivery";
   inbox_list.description =
-      "Reads the inbox stream until the hub has sent nothing new for --idle "
-      "seconds, then prints the entries (JSON: an array). Nothing is "
-      "acknowledged, so they come again.";
+      "Prints the entries not yet acknowledged (JSON: an array). Looking is "
+      "not delivery: nothing is acknowledged, no delivery attempt is counted "
+      "and a new referral stays submitted, however often you list. Entries "
+      "are delivered by a stream (inbox watch, or your system's consumer); "
+      "each stream that carried an entry but ended without acknowledging it "
+      "counts one attempt, and after the hub's max_delivery_attempts (default "
+      "5) the entry moves to the dead letters, which only an administrator "
+      "can redrive (sxctl admin redrive).";
   inbox_list.options = {
-      ValueOption("idle", "SECONDS",
-                  "stop after this long without a new entry (default 1)",
-                  ValueType::kSeconds),
       ValueOption("after", "SEQ",
                   "skip entries up to and including this sequence",
                   ValueType::kCount),
@@ -357,8 +360,11 @@ std::vector<CommandSpec> BuildCommands() {
   inbox_watch.description =
       "Follows the inbox stream; with --json, one JSON object per line. With "
       "--ack each entry is acknowledged once printed (the watch then also "
-      "survives hub restarts); without it, nothing is acknowledged. Ctrl-C "
-      "ends the watch with exit status 0.";
+      "survives hub restarts); without it, nothing is acknowledged, but the "
+      "watch takes delivery: when it ends, each entry it printed counts one "
+      "delivery attempt (see inbox list for the dead letters this leads to; "
+      "use inbox list to look without it). Ctrl-C ends the watch with exit "
+      "status 0.";
   inbox_watch.options = {
       SwitchOption("ack", "acknowledge each entry after printing it"),
       ValueOption(
@@ -466,6 +472,7 @@ std::vector<OptionSpec> BuildGlobalOptions() {
   std::vector<OptionSpec> options = {
       SwitchOption("json", "print results as JSON instead of tables"),
       SwitchOption("help", "explain the command and its options (also -h)"),
+      SwitchOption("version", "print sxctl's version and exit"),
   };
   for (OptionSpec& option : ConnectionOptions()) {
     options.push_back(std::move(option));

@@ -3,77 +3,17 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
 #include "client_sdk/sxctl/interrupt.h"
 #include "sx/client/inbox_consumer.h"
 
 namespace sx::sxctl {
 namespace {
 
-constexpr absl::Duration kDefaultIdle = absl::Seconds(1);
-
 uint64_t AfterSequence(const Invocation& invocation) {
   return invocation.Count("after");
 }
-
-// The stream gives no sign of "nothing more for now", so `inbox list` reads
-// until the hub has been silent for a while. A reader thread blocks in
-// Next(); the calling thread watches the clock and cancels.
-// Read() once, from one thread; it runs the reader thread itself.
-class InboxSnapshot {
- public:
-  InboxSnapshot(client::InboxStream& stream, absl::Duration idle)
-      : stream_(stream), idle_(idle) {}
-
-  absl::StatusOr<std::vector<client::InboxEntry>> Read() {
-    std::thread reader([this] { ReadUntilEnd(); });
-    bool went_quiet = false;
-    {
-      absl::MutexLock lock(&mu_);
-      while (!ended_) {
-        const size_t before = entries_.size();
-        auto progressed = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-          return ended_ || entries_.size() != before;
-        };
-        if (!mu_.AwaitWithTimeout(absl::Condition(&progressed), idle_)) {
-          went_quiet = true;
-          break;
-        }
-      }
-    }
-    stream_.Cancel();
-    reader.join();
-    const absl::Status status = stream_.Finish();
-    // Our own Cancel() ends the stream with CANCELLED; anything that ended it
-    // before the hub went quiet is a real failure.
-    if (!went_quiet && !status.ok()) return status;
-    absl::MutexLock lock(&mu_);
-    return std::move(entries_);
-  }
-
- private:
-  void ReadUntilEnd() {
-    client::InboxEntry entry;
-    while (stream_.Next(&entry)) {
-      absl::MutexLock lock(&mu_);
-      entries_.push_back(std::move(entry));
-      entry = client::InboxEntry();
-    }
-    absl::MutexLock lock(&mu_);
-    ended_ = true;
-  }
-
-  client::InboxStream& stream_;
-  const absl::Duration idle_;
-  absl::Mutex mu_;
-  std::vector<client::InboxEntry> entries_ ABSL_GUARDED_BY(mu_);
-  bool ended_ ABSL_GUARDED_BY(mu_) = false;
-};
 
 // Follows the stream without acknowledging: what is shown stays in the inbox.
 absl::Status WatchWithoutAck(const CommandContext& context) {
@@ -102,23 +42,22 @@ absl::Status WatchWithAck(const CommandContext& context) {
 }  // namespace
 
 absl::Status RunInboxList(const CommandContext& context) {
-  const Invocation& in = context.invocation;
-  const absl::Duration idle = in.Seconds("idle", kDefaultIdle);
-  // A unary call first, so that the connection and TLS handshake are done
-  // (and an unknown identity is refused with a clear status) before the idle
-  // timer starts: it should measure the hub's silence, not the handshake.
-  client::ListQuery probe;
-  probe.page_size = 1;
-  absl::StatusOr<client::ReferralPage> connected =
-      context.exchange->List(probe);
-  if (!connected.ok()) return connected.status();
-
-  std::unique_ptr<client::InboxStream> stream =
-      context.exchange->OpenInbox(AfterSequence(in));
-  absl::StatusOr<std::vector<client::InboxEntry>> entries =
-      InboxSnapshot(*stream, idle).Read();
-  if (!entries.ok()) return entries.status();
-  context.output.InboxEntries(*entries);
+  // A peek, page by page: looking takes no delivery, so listing as often as
+  // one likes never moves entries to the dead letters.
+  std::vector<client::InboxEntry> entries;
+  client::PeekInboxParams page_params;
+  page_params.after_sequence = AfterSequence(context.invocation);
+  for (;;) {
+    absl::StatusOr<client::InboxPage> page =
+        context.exchange->PeekInbox(page_params);
+    if (!page.ok()) return page.status();
+    for (client::InboxEntry& entry : page->entries) {
+      entries.push_back(std::move(entry));
+    }
+    if (page->next_after_sequence == 0) break;
+    page_params.after_sequence = page->next_after_sequence;
+  }
+  context.output.InboxEntries(entries);
   return absl::OkStatus();
 }
 

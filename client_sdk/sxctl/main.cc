@@ -16,10 +16,11 @@
 #include "client_sdk/sxctl/connection_settings.h"
 #include "client_sdk/sxctl/help_text.h"
 #include "client_sdk/sxctl/output.h"
+#include "client_sdk/sxctl/utf8.h"
+#include "sx/base/version.h"
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/exchange_client.h"
-#include "client_sdk/sxctl/utf8.h"
 
 namespace sx::sxctl {
 namespace {
@@ -79,6 +80,10 @@ int Run(const std::vector<std::string>& args) {
   const ParseResult parsed = parser.Parse(args);
   const Invocation& invocation = parsed.invocation;
   if (invocation.help) return ShowHelp(invocation);
+  if (invocation.version) {
+    std::cout << "sxctl " << kVersion << "\n";
+    return kExitSuccess;
+  }
   if (!parsed.error.empty()) return ShowUsageError(parsed.error, invocation);
 
   Output output(

@@ -561,4 +561,31 @@ absl::StatusOr<std::vector<v1::InboxEntry>> ExchangeCore::ReadInbox(
   return entries;
 }
 
+absl::StatusOr<v1::PeekInboxResponse> ExchangeCore::PeekInbox(
+    const Identity& caller, const v1::PeekInboxRequest& request) {
+  if (request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: at most ", kMaxPageSize));
+  }
+  const size_t page_size =
+      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  // One more than the page tells whether there is a next page.
+  SX_ASSIGN_OR_RETURN(
+      std::vector<v1::InboxEntry> entries,
+      ReadInbox(caller, request.after_sequence(), page_size + 1));
+  v1::PeekInboxResponse response;
+  for (v1::InboxEntry& entry : entries) {
+    if (static_cast<size_t>(response.entries_size()) == page_size) {
+      response.set_next_after_sequence(
+          response.entries(response.entries_size() - 1).sequence());
+      break;
+    }
+    // A page of leads stays small; GetReferral fetches attachments.
+    StripAttachmentContent(
+        *entry.mutable_referral()->mutable_lead()->mutable_attachments());
+    *response.add_entries() = std::move(entry);
+  }
+  return response;
+}
+
 }  // namespace sx::core

@@ -27,6 +27,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/descriptor.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "supervision/v1/admin.grpc.pb.h"
@@ -59,6 +60,7 @@ enum class Method {
   // ExchangeService
   kSubmitReferral,
   kStreamInbox,
+  kPeekInbox,
   kAckInbox,
   kGetReferral,
   kListReferrals,
@@ -86,29 +88,18 @@ enum class Method {
 };
 
 constexpr Method kAllMethods[] = {
-    Method::kSubmitReferral,
-    Method::kStreamInbox,
-    Method::kAckInbox,
-    Method::kGetReferral,
-    Method::kListReferrals,
-    Method::kAcceptReferral,
-    Method::kReturnReferral,
-    Method::kRerouteReferral,
-    Method::kRecordDisposition,
-    Method::kSendFeedback,
-    Method::kCloseReferral,
-    Method::kWithdrawReferral,
-    Method::kRemindReferral,
-    Method::kListTransfers,
-    Method::kGetInboxStats,
-    Method::kListDeadLetters,
-    Method::kRedriveDeadLetters,
-    Method::kGetTransferCounts,
-    Method::kGetHubStatus,
-    Method::kQueryEvents,
-    Method::kGetCheckpoint,
-    Method::kGetInclusionProof,
-    Method::kGetConsistencyProof,
+    Method::kSubmitReferral,    Method::kStreamInbox,
+    Method::kPeekInbox,         Method::kAckInbox,
+    Method::kGetReferral,       Method::kListReferrals,
+    Method::kAcceptReferral,    Method::kReturnReferral,
+    Method::kRerouteReferral,   Method::kRecordDisposition,
+    Method::kSendFeedback,      Method::kCloseReferral,
+    Method::kWithdrawReferral,  Method::kRemindReferral,
+    Method::kListTransfers,     Method::kGetInboxStats,
+    Method::kListDeadLetters,   Method::kRedriveDeadLetters,
+    Method::kGetTransferCounts, Method::kGetHubStatus,
+    Method::kQueryEvents,       Method::kGetCheckpoint,
+    Method::kGetInclusionProof, Method::kGetConsistencyProof,
     Method::kExportEvents,
 };
 
@@ -118,6 +109,8 @@ const char* MethodName(Method method) {
       return "SubmitReferral";
     case Method::kStreamInbox:
       return "StreamInbox";
+    case Method::kPeekInbox:
+      return "PeekInbox";
     case Method::kAckInbox:
       return "AckInbox";
     case Method::kGetReferral:
@@ -278,6 +271,7 @@ const Row kContract[] = {
     // ExchangeService, calls about the caller's own affairs.
     {Method::kSubmitReferral,      Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
     {Method::kStreamInbox,         Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
+    {Method::kPeekInbox,           Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
     {Method::kAckInbox,            Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
     {Method::kListReferrals,       Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
 
@@ -413,6 +407,11 @@ class PartyClient {
         return status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
                    ? grpc::Status::OK
                    : status;
+      }
+      case Method::kPeekInbox: {
+        v1::PeekInboxRequest request;
+        v1::PeekInboxResponse response;
+        return exchange_->PeekInbox(context.get(), request, &response);
       }
       case Method::kAckInbox: {
         v1::AckInboxRequest request;
@@ -668,6 +667,18 @@ TEST_F(AuthorizationMatrixE2eTest,
   for (const auto& [target, reader] : kWitness) {
     before.push_back(Fetch(reader, Prepared(target)));
   }
+
+  // kAllMethods lists every RPC the three services have, so that a new RPC
+  // cannot skip the contract.
+  int service_methods = 0;
+  for (const char* service :
+       {"supervision.v1.ExchangeService", "supervision.v1.AdminService",
+        "supervision.v1.AuditService"}) {
+    service_methods += google::protobuf::DescriptorPool::generated_pool()
+                           ->FindServiceByName(service)
+                           ->method_count();
+  }
+  EXPECT_EQ(std::size(kAllMethods), static_cast<size_t>(service_methods));
 
   // The table covers every method, and every referral-naming method on each
   // prepared referral.

@@ -7,11 +7,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tests/support/read_file.h"
@@ -49,6 +54,13 @@ HubProcess::HubProcess(const DevPki& pki,
       ReadFile(absl::StrCat(SX_SOURCE_DIR, "/deploy/hub.example.textproto"));
   config = absl::StrReplaceAll(
       config, {{"\"pki/", absl::StrCat("\"", pki.dir(), "/pki/")}});
+  // The example serves metrics on a fixed port, which hubs running side by
+  // side would fight over; a test that wants metrics adds its own address.
+  const std::vector<std::string> lines =
+      absl::StrSplit(config, '\n', [](absl::string_view line) {
+        return !absl::StartsWith(line, "metrics_address:");
+      });
+  config = absl::StrJoin(lines, "\n");
   if (edit_config) edit_config(config);
   config_text_ = config;
   config_path_ = work_.Sub("hub.textproto");

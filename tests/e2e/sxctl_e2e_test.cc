@@ -348,22 +348,48 @@ TEST_F(SxctlE2eTest, ForeignAgencyShowIsPermissionDenied) {
 
 TEST_F(SxctlE2eTest, WrongStepIsFailedPrecondition) {
   const std::string id = Send(kInspection, kCommission);
-  // 处置 before 签收, and 销号 before any feedback.
+  const std::string state = StateOf(kInspection, id);
+  // 处置 before 签收, and 销号 before any feedback. The refusal names the
+  // state as sxctl prints it and the command that comes first.
   ProcessResult early =
       Run(kCommission, {"dispose", id, "--method", "case_filed"});
   EXPECT_EQ(early.exit_code, 1);
   EXPECT_TRUE(absl::StartsWith(early.err, "sxctl: FAILED_PRECONDITION: "))
       << early.err;
+  EXPECT_TRUE(absl::StrContains(
+      early.err,
+      absl::StrCat("cannot record a disposition (处置) on a referral that is ",
+                   state, ": the recipient must first accept (签收, sxctl "
+                   "accept); while the referral is ",
+                   state, ", the recipient may accept")))
+      << early.err;
   ProcessResult close = Run(kInspection, {"close", id});
   EXPECT_EQ(close.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(close.err, "FAILED_PRECONDITION")) << close.err;
-  EXPECT_EQ(StateOf(kInspection, id), "submitted")
-      << "a failed call changes nothing";
-  // The wrong party is refused even where the state would allow the step.
+  EXPECT_TRUE(absl::StrContains(
+      close.err, absl::StrCat("cannot close (销号) a referral that is ", state,
+                              ": the recipient must first accept")))
+      << close.err;
+  EXPECT_EQ(StateOf(kInspection, id), state) << "a failed call changes nothing";
+  // The wrong party is refused even where the state would allow the step,
+  // and told what it may do instead.
   ProcessResult wrong_party = Run(kInspection, {"accept", id});
   EXPECT_EQ(wrong_party.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(wrong_party.err, "PERMISSION_DENIED"))
       << wrong_party.err;
+  EXPECT_TRUE(absl::StrContains(
+      wrong_party.err,
+      "only the recipient may accept (签收) this referral, and the caller is "
+      "the sender; while the referral is"))
+      << wrong_party.err;
+  EXPECT_TRUE(absl::StrContains(wrong_party.err, "sxctl withdraw"))
+      << wrong_party.err;
+  // Doing what the hint says works.
+  ProcessResult accepted = Run(kCommission, {"accept", id});
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+  ProcessResult disposed =
+      Run(kCommission, {"dispose", id, "--method", "case_filed"});
+  EXPECT_EQ(disposed.exit_code, 0) << disposed.err;
 }
 
 TEST_F(SxctlE2eTest, UnreachableHubIsUnavailable) {
@@ -382,7 +408,7 @@ TEST_F(SxctlE2eTest, InboxListAckAndWatch) {
   const std::string first =
       Send(kInspection, kOrganization, {"--kind", "problem_list"});
   ProcessResult listed =
-      Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
+      Run(kOrganization, {"inbox", "list", "--json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   ASSERT_EQ(Json(listed.out, "len(d)"), "1") << listed.out;
   EXPECT_EQ(Json(listed.out, "d[0]['referral']['referral_id']"), first);
@@ -403,7 +429,7 @@ TEST_F(SxctlE2eTest, InboxListAckAndWatch) {
   EXPECT_EQ(Json(acked.out, "d['acknowledged']"), "1");
   EXPECT_EQ(StateOf(kInspection, first), "delivered");
   ProcessResult empty =
-      Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
+      Run(kOrganization, {"inbox", "list", "--json"});
   EXPECT_EQ(Json(empty.out, "d"), "[]");
 
   // watch without --ack prints what arrives and leaves it in the inbox.
@@ -415,7 +441,7 @@ TEST_F(SxctlE2eTest, InboxListAckAndWatch) {
   EXPECT_EQ(watched.exit_code, 0) << watched.err;
   EXPECT_TRUE(absl::StrContains(watched.out, "submitted"));
   ProcessResult still =
-      Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
+      Run(kOrganization, {"inbox", "list", "--json"});
   EXPECT_EQ(Json(still.out, "[e['referral']['referral_id'] for e in d]"),
             absl::StrCat("[\"", second, "\"]"));
 
@@ -433,7 +459,7 @@ TEST_F(SxctlE2eTest, InboxListAckAndWatch) {
   }
   EXPECT_EQ(ids, (std::vector<std::string>{second, third}));
   ProcessResult drained =
-      Run(kOrganization, {"inbox", "list", "--json", "--idle", "0.5"});
+      Run(kOrganization, {"inbox", "list", "--json"});
   EXPECT_EQ(Json(drained.out, "d"), "[]");
 }
 

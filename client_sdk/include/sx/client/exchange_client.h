@@ -121,6 +121,10 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // 催办 / 督办.
   virtual absl::StatusOr<Referral> Remind(const RemindParams& params,
                                           const CallOptions& options = {});
+  // Reads the caller's inbox without taking delivery: no delivery attempt is
+  // counted and nothing is acknowledged, however often it is called (only a
+  // stream from OpenInbox hands entries over). For looking, not consuming.
+  virtual absl::StatusOr<InboxPage> PeekInbox(const PeekInboxParams& params);
   // Acknowledges inbox entries; returns how many were still unacknowledged.
   virtual absl::StatusOr<uint32_t> Ack(const std::vector<uint64_t>& sequences);
   // Opens the caller's inbox stream after `after_sequence` (0: from the oldest

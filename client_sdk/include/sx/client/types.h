@@ -217,6 +217,19 @@ struct ReferralPage {
   std::string next_page_token;  // empty at the end
 };
 
+// Which part of the inbox PeekInbox reads.
+struct PeekInboxParams {
+  uint64_t after_sequence = 0;  // 0: from the oldest unacknowledged entry
+  uint32_t page_size = 0;       // 0: the hub's default (50); at most 500
+};
+
+struct InboxPage {
+  // In sequence order; leads without attachment contents.
+  std::vector<InboxEntry> entries;
+  // Pass as after_sequence for the next page; 0 at the end.
+  uint64_t next_after_sequence = 0;
+};
+
 // What the exchange steps that would otherwise take several strings in a row
 // are given, as google-cloud-cpp's *Params structs: the call site names each
 // string, so that a referral id and a reason cannot trade places unnoticed,

@@ -82,6 +82,12 @@ class ExchangeCore {
   absl::StatusOr<::supervision::v1::ListReferralsResponse> List(
       const Identity& caller,
       const ::supervision::v1::ListReferralsRequest& request);
+  // A page of the caller's own inbox, read without taking delivery (no
+  // attempt counted, nothing acknowledged); leads without attachment
+  // contents.
+  absl::StatusOr<::supervision::v1::PeekInboxResponse> PeekInbox(
+      const Identity& caller,
+      const ::supervision::v1::PeekInboxRequest& request);
   // Unacknowledged entries of the caller's own inbox after `after_sequence`,
   // each with its referral attached (with the lead for a new referral).
   absl::StatusOr<std::vector<::supervision::v1::InboxEntry>> ReadInbox(
