@@ -19,6 +19,7 @@
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/exchange_client.h"
+#include "sx/client/hub_info_client.h"
 #include "sx/client/types.h"
 
 namespace sx::client {
@@ -34,6 +35,8 @@ static_assert(!std::is_abstract_v<AdminClient>,
               "every AdminClient method needs a default");
 static_assert(!std::is_abstract_v<AuditClient>,
               "every AuditClient method needs a default");
+static_assert(!std::is_abstract_v<HubInfoClient>,
+              "every HubInfoClient method needs a default");
 
 // `status` must be the default's: UNIMPLEMENTED, naming `method`.
 void ExpectUnimplemented(const absl::Status& status, absl::string_view method) {
@@ -256,6 +259,12 @@ TEST(ClientFakesTest, AuditDefaultOfGetCheckpointIsUnimplemented) {
   BareFake fake;
   ExpectUnimplemented(fake.GetCheckpoint().status(),
                       "AuditClient::GetCheckpoint");
+}
+
+TEST(ClientFakesTest, HubInfoDefaultOfWhoAmIIsUnimplemented) {
+  class BareFake final : public HubInfoClient {};
+  BareFake fake;
+  ExpectUnimplemented(fake.WhoAmI().status(), "HubInfoClient::WhoAmI");
 }
 
 // ExchangeClient as a later SDK version would have it: one method more, with

@@ -18,7 +18,8 @@ static_assert(static_cast<int>(ReferralState::kWithdrawn) ==
               v1::REFERRAL_STATE_WITHDRAWN);
 static_assert(static_cast<int>(DispositionMethod::kTransfer) ==
               v1::DISPOSITION_METHOD_TRANSFER);
-static_assert(static_cast<int>(EventType::kOverdue) == v1::EVENT_TYPE_OVERDUE);
+static_assert(static_cast<int>(EventType::kLogRestored) ==
+              v1::EVENT_TYPE_LOG_RESTORED);
 static_assert(static_cast<int>(ReferralKind::kAuditFinding) ==
               v1::REFERRAL_KIND_AUDIT_FINDING);
 static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
@@ -26,6 +27,8 @@ static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
 static_assert(static_cast<int>(Urgency::kFastTrack) == v1::URGENCY_FAST_TRACK);
 static_assert(static_cast<int>(FeedbackKind::kFinal) ==
               v1::FEEDBACK_KIND_FINAL);
+static_assert(static_cast<int>(IdentityKind::kAuditor) ==
+              v1::IDENTITY_KIND_AUDITOR);
 
 template <typename To, typename From>
 To Cast(From value) {
@@ -373,6 +376,15 @@ absl::StatusOr<EventExport> FromProto(const v1::EventExport& proto) {
         ExportedEvent{event.event_bytes(), FromProto(event.proof())});
   }
   return exported;
+}
+
+WhoAmIAnswer FromProto(const v1::WhoAmIResponse& proto) {
+  const v1::CallerIdentity& caller = proto.caller();
+  return WhoAmIAnswer{
+      CallerIdentity{Cast<IdentityKind>(caller.kind()), caller.name(),
+                     caller.certificate_uri(), caller.agency_type(),
+                     caller.display_name(), caller.supervisor()},
+      proto.hub_id(), proto.hub_version(), FromProto(proto.hub_time())};
 }
 
 }  // namespace sx::client::internal

@@ -9,8 +9,10 @@
 #include "supervision/v1/admin.pb.h"
 #include "supervision/v1/audit.pb.h"
 #include "supervision/v1/exchange.pb.h"
+#include "supervision/v1/hub_info.pb.h"
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
+#include "sx/client/hub_info_client.h"
 #include "sx/client/types.h"
 
 namespace sx::client::internal {
@@ -50,5 +52,8 @@ InclusionProof FromProto(const ::supervision::v1::InclusionProof& proof);
 ConsistencyProof FromProto(const ::supervision::v1::ConsistencyProof& proof);
 absl::StatusOr<EventExport> FromProto(
     const ::supervision::v1::EventExport& exported);
+
+// Hub info.
+WhoAmIAnswer FromProto(const ::supervision::v1::WhoAmIResponse& response);
 
 }  // namespace sx::client::internal

@@ -116,5 +116,37 @@ TEST(ProtoConvertTest, CheckpointSignatureIsDecodedOrRefused) {
   EXPECT_EQ(FromProto(proto).status().code(), absl::StatusCode::kDataLoss);
 }
 
+TEST(ProtoConvertTest, WhoAmIKeepsTheCallerAndTheHubClock) {
+  v1::WhoAmIResponse proto;
+  v1::CallerIdentity* caller = proto.mutable_caller();
+  caller->set_kind(v1::IDENTITY_KIND_AGENCY);
+  caller->set_name("discipline-commission");
+  caller->set_certificate_uri(
+      "spiffe://supervision.example/agency/discipline-commission");
+  caller->set_agency_type("discipline_commission");
+  caller->set_display_name("市纪委监委");
+  caller->set_supervisor(true);
+  proto.set_hub_id("demo");
+  proto.set_hub_version("1.2.3");
+  proto.mutable_hub_time()->set_seconds(1764115200);
+  proto.mutable_hub_time()->set_nanos(500000000);
+
+  const WhoAmIAnswer answer = FromProto(proto);
+  EXPECT_EQ(answer.caller.kind, IdentityKind::kAgency);
+  EXPECT_EQ(answer.caller.name, "discipline-commission");
+  EXPECT_EQ(answer.caller.certificate_uri,
+            "spiffe://supervision.example/agency/discipline-commission");
+  EXPECT_EQ(answer.caller.agency_type, "discipline_commission");
+  EXPECT_EQ(answer.caller.display_name, "市纪委监委");
+  EXPECT_TRUE(answer.caller.supervisor);
+  EXPECT_EQ(answer.hub_id, "demo");
+  EXPECT_EQ(answer.hub_version, "1.2.3");
+  EXPECT_EQ(answer.hub_time,
+            absl::FromUnixSeconds(1764115200) + absl::Milliseconds(500));
+
+  proto.mutable_caller()->set_kind(v1::IDENTITY_KIND_AUDITOR);
+  EXPECT_EQ(FromProto(proto).caller.kind, IdentityKind::kAuditor);
+}
+
 }  // namespace
 }  // namespace sx::client::internal

@@ -77,6 +77,12 @@ const std::pair<EventType, const char*> kEventTypes[] = {
     {EventType::kWithdrawn, "withdrawn"},
     {EventType::kReminded, "reminded"},
     {EventType::kOverdue, "overdue"},
+    {EventType::kLogRestored, "log_restored"},
+};
+const std::pair<IdentityKind, const char*> kIdentityKinds[] = {
+    {IdentityKind::kAgency, "agency"},
+    {IdentityKind::kAdmin, "admin"},
+    {IdentityKind::kAuditor, "auditor"},
 };
 
 }  // namespace
@@ -88,6 +94,9 @@ std::string ToString(Sensitivity value) { return NameOf(kSensitivities, value); 
 std::string ToString(Urgency value) { return NameOf(kUrgencies, value); }
 std::string ToString(FeedbackKind value) { return NameOf(kFeedbackKinds, value); }
 std::string ToString(EventType value) { return NameOf(kEventTypes, value); }
+std::string ToString(IdentityKind value) {
+  return NameOf(kIdentityKinds, value);
+}
 
 bool ParseReferralKind(absl::string_view name, ReferralKind* value) {
   return ValueOf(kKinds, name, value);
@@ -109,6 +118,9 @@ bool ParseFeedbackKind(absl::string_view name, FeedbackKind* value) {
 }
 bool ParseEventType(absl::string_view name, EventType* value) {
   return ValueOf(kEventTypes, name, value);
+}
+bool ParseIdentityKind(absl::string_view name, IdentityKind* value) {
+  return ValueOf(kIdentityKinds, name, value);
 }
 
 }  // namespace sx::client

@@ -26,13 +26,25 @@ TEST(TypesTest, NamesRoundTrip) {
 
 TEST(TypesTest, EventTypeNamesRoundTrip) {
   for (int i = static_cast<int>(EventType::kSubmitted);
-       i <= static_cast<int>(EventType::kOverdue); ++i) {
+       i <= static_cast<int>(EventType::kLogRestored); ++i) {
     const EventType type = static_cast<EventType>(i);
     EventType parsed = EventType::kUnspecified;
     ASSERT_TRUE(ParseEventType(ToString(type), &parsed)) << i;
     EXPECT_EQ(parsed, type);
   }
   EXPECT_EQ(ToString(EventType::kOverdue), "overdue");
+  EXPECT_EQ(ToString(EventType::kLogRestored), "log_restored");
+}
+
+// As the hub names kinds in its messages ("admin \"ops\"").
+TEST(TypesTest, IdentityKindNamesRoundTrip) {
+  for (IdentityKind kind :
+       {IdentityKind::kAgency, IdentityKind::kAdmin, IdentityKind::kAuditor}) {
+    IdentityKind parsed = IdentityKind::kUnspecified;
+    ASSERT_TRUE(ParseIdentityKind(ToString(kind), &parsed)) << ToString(kind);
+    EXPECT_EQ(parsed, kind);
+  }
+  EXPECT_EQ(ToString(IdentityKind::kAuditor), "auditor");
 }
 
 TEST(TypesTest, UnknownNamesAreRefused) {

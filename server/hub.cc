@@ -22,8 +22,11 @@
 #include "server/config_changes.h"
 #include "server/hub_log.h"
 #include "server/server_credentials.h"
+#include "server/startup_checks.h"
 #include "sx/base/status_macros.h"
 #include "sx/base/version.h"
+#include "sx/core/restore_recorder.h"
+#include "sx/storage/backup_marker.h"
 
 namespace sx::server {
 namespace {
@@ -56,7 +59,10 @@ struct Opened {
   std::unique_ptr<storage::Store> store;
 };
 
-absl::StatusOr<Opened> Open(const v1::HubConfig& settings) {
+// `confirming_restore`: open a data directory restored from a backup, to
+// record the restore (a normal start refuses it).
+absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
+                            bool confirming_restore = false) {
   // Signals go to the sigwait loop in Hub::Run, not to whichever thread they
   // hit: blocked here, before the store starts the first thread, so that
   // every thread inherits the mask.
@@ -75,9 +81,14 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings) {
   absl::StatusOr<transparency::CheckpointSigner> signer =
       transparency::CheckpointSigner::FromPemFile(signing_key_file);
   if (!signer.ok()) {
+    // Named as the config spells it: by default the key is tls.key_file,
+    // and a "signing key" setting the operator never wrote misleads.
     return absl::Status(
         signer.status().code(),
-        absl::StrCat("checkpoint signing key ", signing_key_file, ": ",
+        absl::StrCat(settings.audit_log().signing_key_file().empty()
+                         ? "tls.key_file (the checkpoint signing key, as "
+                           "audit_log.signing_key_file is not set): "
+                         : "audit_log.signing_key_file: ",
                      signer.status().message()));
   }
 
@@ -85,6 +96,7 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings) {
   store_options.path = settings.data_dir();
   store_options.id_prefix = settings.hub_id();
   store_options.log_hash = std::string(hasher.name());
+  store_options.confirming_restore = confirming_restore;
   store_options.min_free_bytes =
       static_cast<uint64_t>(settings.limits().min_free_disk_megabytes()) << 20;
   store_options.on_unrecoverable_write_error = [](const absl::Status& status) {
@@ -108,7 +120,12 @@ void WriteCheckpoint(storage::Store& store, const std::string& backup_dir) {
       backup_dir, "/checkpoint-",
       absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
   std::error_code error;
-  std::filesystem::create_directories(backup_dir, error);
+  // Backups hold every lead: a backup_dir the hub creates is its user's alone
+  // (each checkpoint in it is 0700 too).
+  if (std::filesystem::create_directories(backup_dir, error)) {
+    std::filesystem::permissions(backup_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, error);
+  }
   absl::Status written = error ? absl::UnavailableError(error.message())
                                : store.CreateCheckpoint(directory);
   LogLine(written.ok()
@@ -120,6 +137,10 @@ void WriteCheckpoint(storage::Store& store, const std::string& backup_dir) {
 
 absl::StatusOr<std::unique_ptr<Hub>> Hub::Create(
     std::string config_path, std::shared_ptr<const core::HubConfig> config) {
+  // What --check-config checks, before the database opens or a port is
+  // bound: a start refuses what the check refuses, with the same message,
+  // and a config that passes the check does not fail here on a file.
+  SX_RETURN_IF_ERROR(CheckStartable(*config));
   SX_ASSIGN_OR_RETURN(Opened opened, Open(config->proto()));
   std::unique_ptr<Hub> hub(new Hub(std::move(config_path), std::move(config),
                                    std::move(opened.store)));
@@ -134,6 +155,35 @@ absl::Status Hub::WriteOfflineCheckpoint(const core::HubConfig& config,
   SX_ASSIGN_OR_RETURN(Opened opened, Open(config.proto()));
   SX_RETURN_IF_ERROR(opened.store->CreateCheckpoint(directory));
   std::printf("sxhub: checkpoint written to %s\n", directory.c_str());
+  return absl::OkStatus();
+}
+
+absl::Status Hub::ConfirmRestore(const core::HubConfig& config) {
+  const std::string& data_dir = config.proto().data_dir();
+  SX_ASSIGN_OR_RETURN(std::optional<storage::BackupMarker> backup,
+                      storage::ReadBackupMarker(data_dir));
+  if (!backup.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        data_dir, " is not a restored backup (it has no ",
+        storage::kBackupMarkerFile, " file): there is no restore to confirm"));
+  }
+  core::RecordedRestore recorded;
+  {
+    SX_ASSIGN_OR_RETURN(Opened opened,
+                        Open(config.proto(), /*confirming_restore=*/true));
+    const core::SystemClock clock;
+    SX_ASSIGN_OR_RETURN(recorded,
+                        core::RecordRestore(*opened.store, clock, *backup));
+  }  // Closes the store before the mark goes: a crash in between repeats
+     // nothing (RecordRestore finds its own event).
+  SX_RETURN_IF_ERROR(storage::RemoveBackupMarker(data_dir));
+  std::printf(
+      "sxhub: restore of the backup written at %s recorded as event %llu; "
+      "new referral ids carry generation %llu. Start the hub as usual.\n",
+      absl::FormatTime(absl::RFC3339_sec, backup->written, absl::UTCTimeZone())
+          .c_str(),
+      static_cast<unsigned long long>(recorded.event_sequence),
+      static_cast<unsigned long long>(recorded.generation));
   return absl::OkStatus();
 }
 
@@ -183,6 +233,8 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
       [signer = checkpoint_signer_.get()] { return signer->Current(); });
   audit_ = std::make_unique<AuditService>(*audit_core_, config_source,
                                           revocations_.get());
+  hub_info_ = std::make_unique<HubInfoService>(
+      config_source, revocations_.get(), clock_, kVersion);
   SX_ASSIGN_OR_RETURN(metrics_, HubMetrics::Create(*store_, *admin_core_));
   deadlines_ = std::make_unique<core::DeadlineWatcher>(*store_, clock_);
   deadlines_->Start(
@@ -220,6 +272,7 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
   builder.RegisterService(exchange_.get());
   builder.RegisterService(admin_.get());
   builder.RegisterService(audit_.get());
+  builder.RegisterService(hub_info_.get());
   SX_ASSIGN_OR_RETURN(auto interceptors, metrics_->InterceptorCreators());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();

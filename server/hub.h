@@ -15,6 +15,7 @@
 #include "server/audit_service.h"
 #include "server/certificate_revocations.h"
 #include "server/exchange_service.h"
+#include "server/hub_info_service.h"
 #include "server/hub_metrics.h"
 #include "server/inbox_notifier.h"
 #include "server/reloading_checkpoint_signer.h"
@@ -61,6 +62,12 @@ class Hub {
   // and prints "sxhub: checkpoint written to DIR".
   static absl::Status WriteOfflineCheckpoint(const core::HubConfig& config,
                                              const std::string& directory);
+
+  // For --confirm-restore: records in the event log that data_dir was
+  // restored from a backup (the backup's mark is in it), moves referral ids
+  // to a new generation, removes the mark and prints what it did. The hub
+  // must not be running.
+  static absl::Status ConfirmRestore(const core::HubConfig& config);
 
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
@@ -111,6 +118,8 @@ class Hub {
   std::unique_ptr<ReloadingCheckpointSigner> checkpoint_signer_;
   std::unique_ptr<core::AuditCore> audit_core_;
   std::unique_ptr<AuditService> audit_;
+  // WhoAmI, for every identity: reads only the config, revocations and clock.
+  std::unique_ptr<HubInfoService> hub_info_;
   std::unique_ptr<HubMetrics> metrics_;
   std::unique_ptr<core::DeadlineWatcher> deadlines_;
   std::shared_ptr<grpc::ServerCredentials> credentials_;

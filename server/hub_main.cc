@@ -18,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "server/hub.h"
+#include "server/startup_checks.h"
 #include "sx/base/version.h"
 #include "sx/core/hub_config.h"
 
@@ -25,12 +26,16 @@ namespace sx::server {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: sxhub --config=FILE [--check-config | --checkpoint=DIR]\n"
+    "usage: sxhub --config=FILE [--check-config | --checkpoint=DIR |\n"
+    "                            --confirm-restore]\n"
     "       sxhub --version\n"
     "  --config=FILE      hub config in protobuf text format "
     "(see deploy/hub.example.textproto)\n"
-    "  --check-config     validate the config and exit\n"
+    "  --check-config     check the config and the files and directories it\n"
+    "                     names as a start would, without starting; exit\n"
     "  --checkpoint=DIR   copy the (stopped) hub's database to DIR and exit\n"
+    "  --confirm-restore  record that data_dir was restored from a backup\n"
+    "                     (the hub refuses to start until then) and exit\n"
     "  --version          print sxhub's version and exit\n"
     "signals: SIGHUP reloads the config, SIGUSR1 writes a checkpoint under\n"
     "  backup_dir, SIGTERM/SIGINT stop gracefully\n";
@@ -41,11 +46,15 @@ int Fail(const absl::Status& status) {
 }
 
 int Run(const std::string& config_path, bool check_only,
-        const std::string& offline_checkpoint) {
+        const std::string& offline_checkpoint, bool confirm_restore) {
   absl::StatusOr<std::shared_ptr<const core::HubConfig>> config =
       core::HubConfig::LoadFile(config_path);
   if (!config.ok()) return Fail(config.status());
   if (check_only) {
+    // The checks Hub::Create makes before it opens anything, so that a
+    // config that passes here (systemd's ExecStartPre) also starts.
+    absl::Status startable = CheckStartable(**config);
+    if (!startable.ok()) return Fail(startable);
     std::printf("sxhub: %s is valid\n", config_path.c_str());
     return 0;
   }
@@ -53,6 +62,10 @@ int Run(const std::string& config_path, bool check_only,
     absl::Status written =
         Hub::WriteOfflineCheckpoint(**config, offline_checkpoint);
     return written.ok() ? 0 : Fail(written);
+  }
+  if (confirm_restore) {
+    absl::Status recorded = Hub::ConfirmRestore(**config);
+    return recorded.ok() ? 0 : Fail(recorded);
   }
   absl::StatusOr<std::unique_ptr<Hub>> hub =
       Hub::Create(config_path, *std::move(config));
@@ -68,6 +81,7 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::string checkpoint_dir;
   bool check_only = false;
+  bool confirm_restore = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (absl::StartsWith(arg, "--config=")) {
@@ -76,6 +90,8 @@ int main(int argc, char** argv) {
       checkpoint_dir = arg.substr(sizeof("--checkpoint=") - 1);
     } else if (arg == "--check-config") {
       check_only = true;
+    } else if (arg == "--confirm-restore") {
+      confirm_restore = true;
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(sx::server::kUsage, stdout);
       return 0;
@@ -96,5 +112,6 @@ int main(int argc, char** argv) {
   // detection on: a lock-order graph updated on every lock, a few percent of
   // the hub's CPU under load. The tests keep it on to catch lock cycles.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  return sx::server::Run(config_path, check_only, checkpoint_dir);
+  return sx::server::Run(config_path, check_only, checkpoint_dir,
+                         confirm_restore);
 }

@@ -2,6 +2,10 @@
 // thread, so the domain logic sees a strictly serial order of changes, with
 // group commit); reads go straight to RocksDB, pinned to the state as of the
 // last fsync.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -9,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -23,6 +28,7 @@
 #include "storage/slices.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
+#include "sx/storage/backup_marker.h"
 #include "sx/storage/store.h"
 #include "sx/transparency/merkle_hasher.h"
 
@@ -410,8 +416,14 @@ class RocksDbStore final : public Store {
     SX_RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw),
                                    "prepare checkpoint"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-    return FromRocksDb(checkpoint->CreateCheckpoint(directory),
-                       absl::StrCat("checkpoint to ", directory));
+    SX_RETURN_IF_ERROR(FromRocksDb(checkpoint->CreateCheckpoint(directory),
+                                   absl::StrCat("checkpoint to ", directory)));
+    // A backup holds every lead: as closed as the data directory.
+    if (chmod(directory.c_str(), 0700) != 0) {
+      return absl::UnavailableError(absl::StrCat(
+          "storage: cannot restrict ", directory, ": ", strerror(errno)));
+    }
+    return WriteBackupMarker(directory, absl::Now());
   }
 
   void SetWriteObserver(
@@ -508,6 +520,25 @@ absl::Status CheckFormatVersion(rocksdb::DB& db, const std::string& path) {
 
 // The log's hash is chosen when the database is created; a different one
 // later would make every stored node hash meaningless.
+// `options` with the id prefix of the database's generation: after a
+// confirmed restore, ids carry it, so that none repeats an id issued (and
+// lost by the restore) after the backup.
+absl::StatusOr<RocksDbStoreOptions> WithIdGeneration(
+    rocksdb::DB& db, RocksDbStoreOptions options) {
+  std::string stored;
+  rocksdb::Status status =
+      db.Get(rocksdb::ReadOptions(), keys::kRestoreCountKey, &stored);
+  if (status.IsNotFound()) return options;
+  SX_RETURN_IF_ERROR(FromRocksDb(status, "read restore count"));
+  uint64_t restores = 0;
+  if (!keys::DecodeUint64(stored, &restores)) {
+    return absl::DataLossError("storage: the restore count is malformed");
+  }
+  options.id_prefix =
+      absl::StrFormat("%s-g%03d", options.id_prefix, restores + 1);
+  return options;
+}
+
 absl::StatusOr<transparency::MerkleHasher> OpenLogHasher(
     rocksdb::DB& db, const std::string& wanted) {
   std::string stored;
@@ -553,6 +584,26 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const RocksDbStoreOptions& options) {
   if (options.path.empty()) {
     return absl::InvalidArgumentError("storage: no data directory given");
+  }
+  // Leads are confidential: a new data directory is the hub user's alone
+  // (RocksDB would create it with the umask's mode).
+  if (mkdir(options.path.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::UnavailableError(absl::StrCat(
+        "storage: cannot create ", options.path, ": ", strerror(errno)));
+  }
+  SX_ASSIGN_OR_RETURN(std::optional<BackupMarker> backup,
+                      ReadBackupMarker(options.path));
+  if (backup.has_value() && !options.confirming_restore) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "storage: ", options.path, " is a backup written at ",
+        absl::FormatTime(absl::RFC3339_sec, backup->written,
+                         absl::UTCTimeZone()),
+        ", restored into the data directory. Serving from it as is would "
+        "issue again the referral ids and event sequences that the hub "
+        "confirmed after the backup. Run `sxhub --config=FILE "
+        "--confirm-restore` once: it records the restore in the event log "
+        "and gives new referral ids a new generation (see deploy/README.md, "
+        "Restore)"));
   }
   rocksdb::Options db_options = DatabaseOptions();
   if (options.env != nullptr) db_options.env = options.env;
@@ -603,8 +654,16 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     }
     return version_status;
   }
+  absl::StatusOr<RocksDbStoreOptions> effective =
+      WithIdGeneration(*db, options);
+  if (!effective.ok()) {
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      db->DestroyColumnFamilyHandle(handle);
+    }
+    return effective.status();
+  }
   return std::unique_ptr<Store>(new RocksDbStore(
-      options, std::move(db), std::move(handles), cfs, *std::move(hasher)));
+      *effective, std::move(db), std::move(handles), cfs, *std::move(hasher)));
 }
 
 }  // namespace sx::storage

@@ -5,12 +5,15 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/keys.h"
 #include "sx/base/status_macros.h"
+#include "sx/storage/backup_marker.h"
 #include "sx/storage/store.h"
 #include "tests/support/temp_dir.h"
 
@@ -263,11 +266,50 @@ TEST_F(RocksDbStoreTest, CheckpointOpensAsACompleteCopy) {
   RocksDbStoreOptions options;
   options.path = dir_.Sub("backup");
   options.id_prefix = "test";
+  // A backup is marked: it opens only to have its restore recorded.
+  auto refused = OpenRocksDbStore(options);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(
+      absl::StrContains(refused.status().message(), "--confirm-restore"))
+      << refused.status();
+  options.confirming_restore = true;
   auto restored = OpenRocksDbStore(options);
   ASSERT_TRUE(restored.ok()) << restored.status();
   EXPECT_TRUE((*(*restored)->GetReferral(id)).has_value());
   EXPECT_EQ((*restored)->ReadInbox("b", 0, 10)->size(), 1u);
   EXPECT_TRUE((*restored)->VerifyEventChain().ok());
+}
+
+TEST_F(RocksDbStoreTest, CountedRestoresGiveIdsANewGenerationThatSortsLater) {
+  const std::string before = Submit("a", "b");
+  ASSERT_TRUE(store_
+                  ->ApplyAndWait([](Transaction& txn) -> absl::Status {
+                    SX_ASSIGN_OR_RETURN(uint64_t restores, txn.CountRestore());
+                    EXPECT_EQ(restores, 1u);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  Open();  // the generation is read when the store opens
+  const std::string after = Submit("a", "b");
+  EXPECT_EQ(before, "test-0000000001");
+  EXPECT_EQ(after, "test-g002-0000000002");
+  // Newest first stays true across generations.
+  EXPECT_LT(before, after);
+}
+
+TEST_F(RocksDbStoreTest, BackupMarkerRoundTripsAndIsRemoved) {
+  ASSERT_TRUE(store_->CreateCheckpoint(dir_.Sub("backup")).ok());
+  auto marker = ReadBackupMarker(dir_.Sub("backup"));
+  ASSERT_TRUE(marker.ok()) << marker.status();
+  ASSERT_TRUE(marker->has_value());
+  EXPECT_EQ((*marker)->token.size(), 32u);
+  EXPECT_LT(absl::Now() - (*marker)->written, absl::Minutes(1));
+  ASSERT_TRUE(RemoveBackupMarker(dir_.Sub("backup")).ok());
+  EXPECT_FALSE(ReadBackupMarker(dir_.Sub("backup"))->has_value());
+  // A damaged mark is not taken for no mark.
+  std::ofstream(dir_.Sub("backup/SXHUB-BACKUP")) << "garbage\n";
+  EXPECT_EQ(ReadBackupMarker(dir_.Sub("backup")).status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 TEST_F(RocksDbStoreTest, RequestRecordsAreScopedToTheCaller) {

@@ -89,6 +89,10 @@ absl::StatusOr<std::string> RocksDbTransaction::NewReferralId() {
   return absl::StrFormat("%s-%010d", id_prefix_, number);
 }
 
+absl::StatusOr<uint64_t> RocksDbTransaction::CountRestore() {
+  return NextCounterValue(keys::kRestoreCountKey);
+}
+
 absl::Status RocksDbTransaction::CreateReferral(const v1::Referral& referral,
                                                 const v1::Lead& lead) {
   if (referral.has_lead()) {

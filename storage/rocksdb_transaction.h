@@ -26,6 +26,7 @@ class RocksDbTransaction final : public Transaction {
   absl::StatusOr<::supervision::v1::Lead> GetLead(
       absl::string_view referral_id) override;
   absl::StatusOr<std::string> NewReferralId() override;
+  absl::StatusOr<uint64_t> CountRestore() override;
   absl::Status CreateReferral(const ::supervision::v1::Referral& referral,
                               const ::supervision::v1::Lead& lead) override;
   absl::Status UpdateReferral(

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "client_sdk/sxctl/audit_files.h"
 #include "client_sdk/sxctl/audit_verification.h"
-#include "sx/transparency/checkpoint.h"
 #include "client_sdk/sxctl/local_files.h"
+#include "sx/transparency/checkpoint.h"
 
 namespace sx::sxctl {
 namespace {
@@ -31,6 +31,38 @@ absl::StatusOr<VerifiedCheckpoint> ReadVerifiedCheckpoint(
   if (!checkpoint.ok()) return checkpoint.status();
   return VerifyCheckpoint(*checkpoint, hub_certificate_pem,
                           absl::StrCat("checkpoint ", path));
+}
+
+// A log restored from a backup continues from the backup's events, so a
+// checkpoint taken after the backup but before the restore covers events
+// the restore discarded: it cannot be consistent with a later one, and the
+// hub's recorded restore, not tampering, is why. Asked of the hub's events
+// (an index lookup); the proof check that follows stays the judge when no
+// restore explains a difference.
+absl::Status CheckNoRestoreBetween(client::AuditClient& audit,
+                                   const VerifiedCheckpoint& older,
+                                   const VerifiedCheckpoint& newer) {
+  client::EventQuery query;
+  query.type = client::EventType::kLogRestored;
+  for (;;) {
+    absl::StatusOr<client::EventPage> page = audit.QueryEvents(query);
+    if (!page.ok()) return page.status();
+    for (const client::Event& restore : page->events) {
+      const uint64_t kept = restore.sequence - 1;
+      if (kept < older.checkpoint.tree_size &&
+          restore.sequence <= newer.checkpoint.tree_size) {
+        return absl::DataLossError(absl::StrCat(
+            "log restored from backup at sequence ", kept,
+            ": the old checkpoint (", older.checkpoint.tree_size,
+            " events) covers events that the restore discarded, so the two "
+            "checkpoints cannot be consistent. Event ",
+            restore.sequence, " records it: ", restore.reason,
+            ". Compare checkpoints taken after the restore."));
+      }
+    }
+    if (page->next_page_token.empty()) return absl::OkStatus();
+    query.page_token = page->next_page_token;
+  }
 }
 
 }  // namespace
@@ -133,6 +165,9 @@ absl::Status RunAuditConsistency(const CommandContext& context) {
   if (!newer.ok()) return newer.status();
   const absl::Status comparable = CheckComparable(*older, *newer);
   if (!comparable.ok()) return comparable;
+  const absl::Status not_restored =
+      CheckNoRestoreBetween(*context.audit, *older, *newer);
+  if (!not_restored.ok()) return not_restored;
   client::ConsistencyProof proof;
   if (NeedsConsistencyProof(*older, *newer)) {
     absl::StatusOr<client::ConsistencyProof> fetched =

@@ -15,6 +15,7 @@
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/exchange_client.h"
+#include "sx/client/hub_info_client.h"
 
 namespace sx::sxctl {
 
@@ -26,6 +27,7 @@ struct CommandContext {
   client::ExchangeClient* exchange = nullptr;
   client::AdminClient* admin = nullptr;
   client::AuditClient* audit = nullptr;
+  client::HubInfoClient* hub_info = nullptr;
 };
 
 // Converts an option value to an SDK enum with the SDK's own Parse* function.

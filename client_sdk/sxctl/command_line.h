@@ -54,8 +54,9 @@ using CommandHandler = absl::Status (*)(const CommandContext& context);
 
 // The hub service a command talks to, and so the client main connects for it
 // (with the identity from the connection settings). kNone: the command works
-// offline and needs no connection settings at all.
-enum class HubService { kNone, kExchange, kAdmin, kAudit };
+// offline and needs no connection settings at all. kHubInfo takes any
+// identity.
+enum class HubService { kNone, kExchange, kAdmin, kAudit, kHubInfo };
 
 struct CommandSpec {
   std::string name;  // one or two words: "show", "inbox list"

@@ -163,6 +163,8 @@ TEST(CommandLineTest, OfflineCommandsNeedNoHubService) {
             HubService::kAdmin);
   EXPECT_EQ(Parse({"list", "--role", "sent"}).invocation.command->service,
             HubService::kExchange);
+  EXPECT_EQ(Parse({"whoami"}).invocation.command->service,
+            HubService::kHubInfo);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "client_sdk/sxctl/connection_settings.h"
 #include "client_sdk/sxctl/inbox_commands.h"
 #include "client_sdk/sxctl/referral_commands.h"
+#include "client_sdk/sxctl/whoami_command.h"
 #include "sx/client/types.h"
 
 namespace sx::sxctl {
@@ -90,8 +91,8 @@ std::vector<OptionSpec> Paging(std::string what, std::string hub_limits) {
           Optional("page-token", "TOKEN", "continue from a previous page")};
 }
 
-// A command of the admin or audit group: `service` says which identity it
-// needs (kNone: it works offline).
+// A command of the admin or audit group, or whoami: `service` says which
+// identity it needs (kNone: it works offline; kHubInfo: any).
 CommandSpec ServiceCommand(std::string name, HubService service,
                            std::string summary, std::string description,
                            std::vector<OptionSpec> options,
@@ -201,7 +202,7 @@ void AddAuditCommands(std::vector<CommandSpec>& commands) {
                             EventType::kInterimFeedback,
                             EventType::kFinalFeedback, EventType::kClosed,
                             EventType::kWithdrawn, EventType::kReminded,
-                            EventType::kOverdue}),
+                            EventType::kOverdue, EventType::kLogRestored}),
                      false),
               ValueOption("from", "TIME", "only events at or after TIME (RFC "
                           "3339)", ValueType::kTime),
@@ -299,6 +300,20 @@ CommandSpec Step(std::string name, std::string summary, std::string description,
 
 std::vector<CommandSpec> BuildCommands() {
   std::vector<CommandSpec> commands;
+
+  // First, because it is the first thing to run with new settings.
+  commands.push_back(ServiceCommand(
+      "whoami", HubService::kHubInfo,
+      "show who the hub sees you as, the hub's id and version, and the round "
+      "trip",
+      "Works with any certificate: agency, administrator or auditor. Connects "
+      "(TLS handshake included) and prints the identity your certificate "
+      "names as the hub's config describes it (kind, name, and for an agency "
+      "its display name, type and whether it supervises), the certificate's "
+      "URI, the hub's id and version, the round trip of the call in "
+      "milliseconds, and how far the hub's clock is from this machine's "
+      "(to within half the round trip). Changes nothing.",
+      {}, &RunWhoAmI));
 
   CommandSpec send;
   send.name = "send";

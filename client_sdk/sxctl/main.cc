@@ -21,6 +21,7 @@
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/exchange_client.h"
+#include "sx/client/hub_info_client.h"
 
 namespace sx::sxctl {
 namespace {
@@ -95,6 +96,7 @@ int Run(const std::vector<std::string>& args) {
   std::unique_ptr<client::ExchangeClient> exchange;
   std::unique_ptr<client::AdminClient> admin;
   std::unique_ptr<client::AuditClient> audit;
+  std::unique_ptr<client::HubInfoClient> hub_info;
   const HubService service = invocation.command->service;
   if (service != HubService::kNone) {
     absl::StatusOr<client::ClientOptions> options =
@@ -109,11 +111,14 @@ int Run(const std::vector<std::string>& args) {
             ? Connect(&client::ConnectExchangeClient, *options, &exchange)
         : service == HubService::kAdmin
             ? Connect(&client::ConnectAdminClient, *options, &admin)
-            : Connect(&client::ConnectAuditClient, *options, &audit);
+        : service == HubService::kAudit
+            ? Connect(&client::ConnectAuditClient, *options, &audit)
+            : Connect(&client::ConnectHubInfoClient, *options, &hub_info);
     if (!connected.ok()) return ShowFailure(connected);
     context.exchange = exchange.get();
     context.admin = admin.get();
     context.audit = audit.get();
+    context.hub_info = hub_info.get();
   }
   const absl::Status status = invocation.command->run(context);
   std::cout.flush();

@@ -9,6 +9,8 @@
 #include "client_sdk/sxctl/json_writer.h"
 #include "client_sdk/sxctl/referral_json.h"
 #include "client_sdk/sxctl/referral_text.h"
+#include "client_sdk/sxctl/whoami_json.h"
+#include "client_sdk/sxctl/whoami_text.h"
 
 namespace sx::sxctl {
 
@@ -171,6 +173,11 @@ void Output::Consistent(const VerifiedCheckpoint& older,
                         const VerifiedCheckpoint& newer) {
   Print([&](JsonWriter& json) { WriteConsistentJson(older, newer, json); },
         [&] { return ConsistentText(older, newer); });
+}
+
+void Output::WhoAmI(const WhoAmIResult& result) {
+  Print([&](JsonWriter& json) { WriteWhoAmIJson(result, json); },
+        [&] { return WhoAmIText(result); });
 }
 
 }  // namespace sx::sxctl

@@ -14,12 +14,13 @@
 #include "client_sdk/sxctl/attachment_files.h"
 #include "client_sdk/sxctl/audit_files.h"
 #include "client_sdk/sxctl/audit_verification.h"
-#include "sx/transparency/checkpoint.h"
 #include "client_sdk/sxctl/json_writer.h"
+#include "client_sdk/sxctl/top_frame.h"
+#include "client_sdk/sxctl/whoami_result.h"
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/types.h"
-#include "client_sdk/sxctl/top_frame.h"
+#include "sx/transparency/checkpoint.h"
 
 namespace sx::sxctl {
 
@@ -63,6 +64,9 @@ class Output {
   void Verified(const VerifiedExport& verified);
   void Consistent(const VerifiedCheckpoint& older,
                   const VerifiedCheckpoint& newer);
+
+  // `whoami`, for any identity (whoami_text.h, whoami_json.h).
+  void WhoAmI(const WhoAmIResult& result);
 
  private:
   // Prints `write_json(JsonWriter&)` as pretty JSON or `text()`.

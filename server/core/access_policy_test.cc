@@ -60,6 +60,18 @@ TEST_F(AccessPolicyTest, EachIdentityKindUsesOnlyItsOwnService) {
   }
 }
 
+// WhoAmI is how any certificate checks its setup, so no kind is refused.
+TEST_F(AccessPolicyTest, EveryIdentityKindUsesHubInfo) {
+  for (const Identity& who :
+       {Identity{Identity::Kind::kAgency, kInspectionOffice},
+        Identity{Identity::Kind::kAgency, kDisciplineCommission},
+        Identity{Identity::Kind::kAdmin, "ops"},
+        Identity{Identity::Kind::kAuditor, "chain-auditor"}}) {
+    const absl::Status status = CheckServiceAccess(who, Service::kHubInfo);
+    EXPECT_TRUE(status.ok()) << who.name << ": " << status;
+  }
+}
+
 // The caller is named as its certificate's URI names it
 // (spiffe://<trust-domain>/admin/ops: admin "ops"), and told which
 // certificate the service wants.

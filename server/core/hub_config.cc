@@ -155,6 +155,7 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
   resolve(proto.mutable_tls()->mutable_cert_file());
   resolve(proto.mutable_tls()->mutable_key_file());
   resolve(proto.mutable_tls()->mutable_crl_directory());
+  resolve(proto.mutable_audit_log()->mutable_signing_key_file());
   return WithOrigin(FromProto(std::move(proto)), path);
 }
 

@@ -1,9 +1,10 @@
 // The hub's authorization contract, written out as a table and checked end to
-// end: every RPC of ExchangeService, AdminService and AuditService, called by
-// every party of the example config (six agencies, the administrator, the
-// auditor) against one prepared hub. The table below is the contract as the
-// protos and docs/DESIGN.md state it; it is deliberately not derived from
-// the implementation, so that a change of either shows up here.
+// end: every RPC of ExchangeService, AdminService, AuditService and
+// HubInfoService, called by every party of the example config (six agencies,
+// the administrator, the auditor) against one prepared hub. The table below is
+// the contract as the protos and docs/DESIGN.md state it; it is deliberately
+// not derived from the implementation, so that a change of either shows up
+// here.
 //
 // "A request naming another sender" cannot be written: no request message of
 // the contract has a field that names the caller (exchange.proto: "No request
@@ -33,6 +34,7 @@
 #include "supervision/v1/admin.grpc.pb.h"
 #include "supervision/v1/audit.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "supervision/v1/hub_info.grpc.pb.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
 
@@ -55,7 +57,7 @@ constexpr std::array<const char*, 8> kParties = {
     kCommission,         kInspection,       kOrganization, kAudit,
     kStationedEducation, kStationedHousing, kAdmin,        kAuditor};
 
-// Every RPC of the three services.
+// Every RPC of the four services.
 enum class Method {
   // ExchangeService
   kSubmitReferral,
@@ -85,6 +87,8 @@ enum class Method {
   kGetInclusionProof,
   kGetConsistencyProof,
   kExportEvents,
+  // HubInfoService
+  kWhoAmI,
 };
 
 constexpr Method kAllMethods[] = {
@@ -100,7 +104,7 @@ constexpr Method kAllMethods[] = {
     Method::kGetTransferCounts, Method::kGetHubStatus,
     Method::kQueryEvents,       Method::kGetCheckpoint,
     Method::kGetInclusionProof, Method::kGetConsistencyProof,
-    Method::kExportEvents,
+    Method::kExportEvents,      Method::kWhoAmI,
 };
 
 const char* MethodName(Method method) {
@@ -155,6 +159,8 @@ const char* MethodName(Method method) {
       return "Audit.GetConsistencyProof";
     case Method::kExportEvents:
       return "Audit.ExportEvents";
+    case Method::kWhoAmI:
+      return "HubInfo.WhoAmI";
   }
   return "?";
 }
@@ -262,10 +268,11 @@ constexpr Outcome D = kDenied;
 //   commission, inspection, organization, audit, stationed-education,
 //   stationed-housing, admin-ops, auditor-audit.
 // Agencies use only the exchange, administrators only the admin service,
-// auditors only the audit service. On a referral: sender and recipient may
-// read it, and so may observers (senders further up a 转办 chain); each step
-// belongs to one side (proto comments of each RPC), 督办 also to supervising
-// agencies. Nobody else gets anything but PERMISSION_DENIED.
+// auditors only the audit service; everyone may ask WhoAmI. On a referral:
+// sender and recipient may read it, and so may observers (senders further up
+// a 转办 chain); each step belongs to one side (proto comments of each RPC),
+// 督办 also to supervising agencies. Nobody else gets anything but
+// PERMISSION_DENIED.
 const Row kContract[] = {
     //                                           com     insp    org     aud     s-edu   s-hou   admin   auditor
     // ExchangeService, calls about the caller's own affairs.
@@ -325,6 +332,9 @@ const Row kContract[] = {
     {Method::kGetInclusionProof,   Target::kNone,  {D,      D,      D,      D,      D,      D,      D,      kOk}},
     {Method::kGetConsistencyProof, Target::kNone,  {D,      D,      D,      D,      D,      D,      D,      kOk}},
     {Method::kExportEvents,        Target::kNone,  {D,      D,      D,      D,      D,      D,      D,      kOk}},
+
+    // HubInfoService: every configured identity.
+    {Method::kWhoAmI,              Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    kOk}},
 };
 // clang-format on
 
@@ -359,6 +369,19 @@ std::string RecipientFor(const std::string& party) {
   return kCommission;
 }
 
+// The party name (as the dev PKI names its files) of the identity WhoAmI
+// describes: the agency id, or "admin-ops" for the administrator "ops".
+std::string PkiName(const v1::CallerIdentity& caller) {
+  switch (caller.kind()) {
+    case v1::IDENTITY_KIND_ADMIN:
+      return "admin-" + caller.name();
+    case v1::IDENTITY_KIND_AUDITOR:
+      return "auditor-" + caller.name();
+    default:
+      return caller.name();
+  }
+}
+
 // One party's connection to the hub and a stub for each service.
 class PartyClient {
  public:
@@ -366,7 +389,8 @@ class PartyClient {
       : name_(std::move(name)),
         exchange_(v1::ExchangeService::NewStub(channel)),
         admin_(v1::AdminService::NewStub(channel)),
-        audit_(v1::AuditService::NewStub(channel)) {}
+        audit_(v1::AuditService::NewStub(channel)),
+        hub_info_(v1::HubInfoService::NewStub(channel)) {}
 
   const std::string& name() const { return name_; }
   v1::ExchangeService::Stub& exchange() { return *exchange_; }
@@ -545,6 +569,18 @@ class PartyClient {
         v1::EventExport response;
         return audit_->ExportEvents(context.get(), request, &response);
       }
+      case Method::kWhoAmI: {
+        v1::WhoAmIResponse response;
+        grpc::Status status =
+            hub_info_->WhoAmI(context.get(), v1::WhoAmIRequest(), &response);
+        // Allowed is not enough: the hub must name the caller by its own
+        // certificate.
+        if (status.ok() && PkiName(response.caller()) != name_) {
+          return grpc::Status(grpc::StatusCode::INTERNAL,
+                              "WhoAmI named " + response.caller().name());
+        }
+        return status;
+      }
     }
     return grpc::Status(grpc::StatusCode::INTERNAL, "no such method");
   }
@@ -559,6 +595,7 @@ class PartyClient {
   std::unique_ptr<v1::ExchangeService::Stub> exchange_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
+  std::unique_ptr<v1::HubInfoService::Stub> hub_info_;
 };
 
 class AuthorizationMatrixE2eTest : public DevPkiSuite {
@@ -668,12 +705,12 @@ TEST_F(AuthorizationMatrixE2eTest,
     before.push_back(Fetch(reader, Prepared(target)));
   }
 
-  // kAllMethods lists every RPC the three services have, so that a new RPC
+  // kAllMethods lists every RPC the four services have, so that a new RPC
   // cannot skip the contract.
   int service_methods = 0;
   for (const char* service :
        {"supervision.v1.ExchangeService", "supervision.v1.AdminService",
-        "supervision.v1.AuditService"}) {
+        "supervision.v1.AuditService", "supervision.v1.HubInfoService"}) {
     service_methods += google::protobuf::DescriptorPool::generated_pool()
                            ->FindServiceByName(service)
                            ->method_count();

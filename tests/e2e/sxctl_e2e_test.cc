@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "sx/base/version.h"
 #include "tests/e2e/hub_process.h"
 #include "tests/e2e/sxctl_fixture.h"
 #include "tests/support/temp_dir.h"
@@ -57,9 +58,9 @@ class SxctlE2eTest : public SxctlFixture {
 };
 
 constexpr const char* kAllCommands[] = {
-    "send",     "inbox list", "inbox watch", "inbox ack", "show",
-    "list",     "accept",     "return",      "reroute",   "dispose",
-    "feedback", "close",      "withdraw",    "remind"};
+    "whoami",  "send",     "inbox list", "inbox watch", "inbox ack",
+    "show",    "list",     "accept",     "return",      "reroute",
+    "dispose", "feedback", "close",      "withdraw",    "remind"};
 
 TEST_F(SxctlE2eTest, HelpExplainsEveryCommandAndExitsZero) {
   ProcessResult general = RunRaw({"--help"});
@@ -390,6 +391,58 @@ TEST_F(SxctlE2eTest, WrongStepIsFailedPrecondition) {
   ProcessResult disposed =
       Run(kCommission, {"dispose", id, "--method", "case_filed"});
   EXPECT_EQ(disposed.exit_code, 0) << disposed.err;
+}
+
+// Every kind of certificate may ask who the hub takes it to be; the answer
+// names it as the example config does, with the hub's id and this build's
+// version.
+TEST_F(SxctlE2eTest, WhoAmIWorksWithEveryKindOfCertificate) {
+  struct Case {
+    const char* identity;  // dev PKI files
+    const char* kind;
+    const char* name;  // in the config
+  };
+  const Case cases[] = {
+      {kInspection, "agency", kInspection},
+      {kAdmin, "admin", "ops"},
+      {kAuditor, "auditor", "audit"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.identity);
+    ProcessResult result = Run(c.identity, {"whoami", "--json"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(Json(result.out, "d['caller']['kind']"), c.kind);
+    EXPECT_EQ(Json(result.out, "d['caller']['name']"), c.name);
+    EXPECT_EQ(
+        Json(result.out, "d['caller']['certificate_uri']"),
+        absl::StrCat("spiffe://supervision.example/", c.kind, "/", c.name));
+    EXPECT_EQ(Json(result.out, "d['hub_id']"), "demo");
+    EXPECT_EQ(Json(result.out, "d['hub_version']"), kVersion);
+    EXPECT_EQ(Json(result.out, "d['round_trip_ms'] >= 0"), "true")
+        << result.out;
+    EXPECT_EQ(Json(result.out, "d['clock_offset_ms'] is not None"), "true")
+        << result.out;
+  }
+
+  // An agency also learns its config entry; the commission supervises.
+  ProcessResult commission = Run(kCommission, {"whoami", "--json"});
+  ASSERT_EQ(commission.exit_code, 0) << commission.err;
+  EXPECT_EQ(Json(commission.out, "d['caller']['display_name']"), "市纪委监委");
+  EXPECT_EQ(Json(commission.out, "d['caller']['agency_type']"),
+            "discipline_commission");
+  EXPECT_EQ(Json(commission.out, "d['caller']['supervisor']"), "true");
+  ProcessResult admin = Run(kAdmin, {"whoami", "--json"});
+  EXPECT_EQ(Json(admin.out, "d['caller']['display_name']"), "");
+  EXPECT_EQ(Json(admin.out, "d['caller']['supervisor']"), "false");
+
+  // The table form, for people.
+  ProcessResult text = Run(kAuditor, {"whoami"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  for (const char* part :
+       {"auditor", "spiffe://supervision.example/auditor/audit", "demo",
+        "round trip", " ms", "clock offset"}) {
+    EXPECT_TRUE(absl::StrContains(text.out, part)) << part << "\n" << text.out;
+  }
 }
 
 TEST_F(SxctlE2eTest, UnreachableHubIsUnavailable) {

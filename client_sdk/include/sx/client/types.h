@@ -71,10 +71,17 @@ enum class EventType {
   kWithdrawn,
   kReminded,
   kOverdue,  // the hub flagged a missed accept or feedback deadline
+  // The hub's data was restored from a backup: the events after
+  // sequence - 1 were lost and later events took their sequences again.
+  kLogRestored,
 };
 
 // Which side of referrals to list.
 enum class PartyRole { kSender, kRecipient };
+
+// What a client certificate names: an agency, an administrator or an
+// auditor (see WhoAmI in hub_info_client.h).
+enum class IdentityKind { kUnspecified, kAgency, kAdmin, kAuditor };
 
 // Stable lower-case names ("submitted", "fast_track",
 // "preliminary_verification") for output and command lines, and the way back.
@@ -86,6 +93,7 @@ SX_CLIENT_EXPORT std::string ToString(Sensitivity value);
 SX_CLIENT_EXPORT std::string ToString(Urgency value);
 SX_CLIENT_EXPORT std::string ToString(FeedbackKind value);
 SX_CLIENT_EXPORT std::string ToString(EventType value);
+SX_CLIENT_EXPORT std::string ToString(IdentityKind value);
 SX_CLIENT_EXPORT bool ParseReferralKind(absl::string_view name,
                                         ReferralKind* value);
 SX_CLIENT_EXPORT bool ParseReferralState(absl::string_view name,
@@ -98,6 +106,8 @@ SX_CLIENT_EXPORT bool ParseUrgency(absl::string_view name, Urgency* value);
 SX_CLIENT_EXPORT bool ParseFeedbackKind(absl::string_view name,
                                         FeedbackKind* value);
 SX_CLIENT_EXPORT bool ParseEventType(absl::string_view name, EventType* value);
+SX_CLIENT_EXPORT bool ParseIdentityKind(absl::string_view name,
+                                        IdentityKind* value);
 
 // A file with its SHA-256 digest (lower-case hex). Leave sha256_hex empty to
 // let the hub compute it, or fill it to have the hub check it.

@@ -85,6 +85,10 @@ class Transaction {
 
   // A new, never used referral id.
   virtual absl::StatusOr<std::string> NewReferralId() = 0;
+  // Counts a confirmed restore from a backup and returns the new count.
+  // Referral ids of a store opened afterwards carry the next generation, so
+  // that none repeats an id issued after the backup was taken.
+  virtual absl::StatusOr<uint64_t> CountRestore() = 0;
   // Stores a new referral and its lead and indexes it for both parties.
   // `referral.lead` must be empty: the lead is stored once, apart.
   virtual absl::Status CreateReferral(
@@ -228,7 +232,8 @@ class Store {
 
   // Writes a consistent copy of the whole database to `directory`, which
   // must not exist yet (a RocksDB checkpoint: hard links where the
-  // filesystem allows, so it is quick and may be taken while serving).
+  // filesystem allows, so it is quick and may be taken while serving), mode
+  // 0700 and marked as a backup (backup_marker.h).
   virtual absl::Status CreateCheckpoint(const std::string& directory) = 0;
 
   // Called after each WAL fsync with what it made durable. Set once, before
@@ -246,8 +251,13 @@ class Store {
 struct RocksDbStoreOptions {
   // Directory of the database; created if missing.
   std::string path;
-  // Referral ids are "<id_prefix>-<10-digit number>", e.g. the hub id.
+  // Referral ids are "<id_prefix>-<10-digit number>", e.g. the hub id; after
+  // a confirmed restore "<id_prefix>-g<generation, 3 digits>-<number>", which
+  // sorts after every id of earlier generations.
   std::string id_prefix = "sx";
+  // Open a data directory that carries a backup marker, to record its
+  // restore. Otherwise such a directory is refused (FAILED_PRECONDITION).
+  bool confirming_restore = false;
   // Most transactions gathered into one fsynced write.
   size_t max_group_size = 512;
   // Hash of the transparency log: "sha256" or "sm3". Fixed for the life of
@@ -268,8 +278,9 @@ struct RocksDbStoreOptions {
   rocksdb::Env* env = nullptr;
 };
 
-// Opens (or creates) the RocksDB-backed store. Fails with a clear message if
-// the write-ahead log is corrupted anywhere but at its tail.
+// Opens (or creates, mode 0700) the RocksDB-backed store. Fails with a clear
+// message if the write-ahead log is corrupted anywhere but at its tail, or if
+// the directory is a restored backup whose restore is not being confirmed.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const RocksDbStoreOptions& options);
 

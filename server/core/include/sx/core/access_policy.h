@@ -13,10 +13,11 @@
 
 namespace sx::core {
 
-enum class Service { kExchange, kAdmin, kAudit };
+enum class Service { kExchange, kAdmin, kAudit, kHubInfo };
 
 // Agencies use the exchange; admins the admin service; auditors the audit
-// service. Nobody uses another's.
+// service. Nobody uses another's. Hub info (WhoAmI) is for any configured
+// identity: it is how each checks its own setup.
 absl::Status CheckServiceAccess(const Identity& caller, Service service);
 
 // How `agency_id` relates to `referral`.
