@@ -28,6 +28,16 @@ ConnectionFailure ClassifyConnectionFailure(const grpc::Status& status) {
   }
   // error_message() returns a copy: keep it while searching it.
   const std::string message = status.error_message();
+  // An alert from the hub during the handshake (TLS 1.2, or a TLS 1.3 hub
+  // that alerts before closing) is the hub refusing our certificate, not us
+  // refusing its: it must not send the user to --ca.
+  for (const char* alert :
+       {"alert unknown ca", "alert bad certificate", "alert certificate",
+        "alert handshake failure", "alert access denied"}) {
+    if (absl::StrContains(message, alert)) {
+      return ConnectionFailure::kClosedInHandshake;
+    }
+  }
   if (absl::StrContains(message, "Ssl handshake failed") ||
       absl::StrContains(message, "is not in peer certificate")) {
     return ConnectionFailure::kHubCertificateRejected;

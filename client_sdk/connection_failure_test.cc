@@ -40,6 +40,12 @@ TEST(ConnectionFailureTest, ClassifiesGrpcMessages) {
             ConnectionFailure::kHubCertificateRejected);
   EXPECT_EQ(ClassifyConnectionFailure(Unavailable(kClosed)),
             ConnectionFailure::kClosedInHandshake);
+  // An alert from the hub is its refusal of our certificate.
+  EXPECT_EQ(ClassifyConnectionFailure(Unavailable(
+                "failed to connect to all addresses; last error: UNKNOWN: "
+                "ipv4:127.0.0.1:7443: Ssl handshake failed: SSL_ERROR_SSL: "
+                "error:0A000418:SSL routines::tlsv1 alert unknown ca")),
+            ConnectionFailure::kClosedInHandshake);
   // The hub's own UNAVAILABLE (not durable) and other codes are answers.
   EXPECT_EQ(ClassifyConnectionFailure(
                 Unavailable("the hub could not make the change durable")),

@@ -42,12 +42,14 @@ class RetrySchedule {
   bool ShouldRetry(const grpc::Status& status) {
     const grpc::StatusCode code = status.error_code();
     const ConnectionFailure failure = ClassifyConnectionFailure(status);
-    if (failure == ConnectionFailure::kNone &&
+    // Only a status the hub itself sent proves the connection worked; an
+    // UNAVAILABLE that is not classified may be a transport failure too.
+    if (code != grpc::StatusCode::UNAVAILABLE &&
         code != grpc::StatusCode::DEADLINE_EXCEEDED &&
         code != grpc::StatusCode::CANCELLED) {
       history_->RecordAnswer();
-    }
-    if (failure != ConnectionFailure::kNone) {
+      last_connection_failure_ = grpc::Status::OK;
+    } else if (failure != ConnectionFailure::kNone) {
       last_connection_failure_ = status;
     }
     return (code == grpc::StatusCode::UNAVAILABLE ||

@@ -19,6 +19,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "server/backup_placement.h"
 #include "server/config_changes.h"
 #include "server/hub_log.h"
 #include "server/server_credentials.h"
@@ -172,19 +173,29 @@ absl::Status Hub::ConfirmRestore(const core::HubConfig& config) {
     SX_ASSIGN_OR_RETURN(Opened opened,
                         Open(config.proto(), /*confirming_restore=*/true));
     const core::SystemClock clock;
-    SX_ASSIGN_OR_RETURN(recorded,
-                        core::RecordRestore(*opened.store, clock, *backup));
+    std::vector<std::string> agencies;
+    for (const v1::Agency& agency : config.proto().agencies()) {
+      agencies.push_back(agency.id());
+    }
+    SX_ASSIGN_OR_RETURN(
+        recorded, core::RecordRestore(*opened.store, clock, *backup, agencies));
   }  // Closes the store before the mark goes: a crash in between repeats
      // nothing (RecordRestore finds its own event).
   SX_RETURN_IF_ERROR(storage::RemoveBackupMarker(data_dir));
   std::printf(
       "sxhub: restore of the backup written at %s recorded as event %llu; "
-      "new referral ids carry generation %llu. Start the hub as usual.\n",
+      "new referral ids carry generation %s. Start the hub as usual.\n",
       absl::FormatTime(absl::RFC3339_sec, backup->written, absl::UTCTimeZone())
           .c_str(),
       static_cast<unsigned long long>(recorded.event_sequence),
-      static_cast<unsigned long long>(recorded.generation));
+      recorded.generation.c_str());
   return absl::OkStatus();
+}
+
+absl::Status Hub::RestoreFromBackup(const core::HubConfig& config,
+                                    const std::string& backup_dir) {
+  SX_RETURN_IF_ERROR(PutBackupInPlace(backup_dir, config.proto().data_dir()));
+  return ConfirmRestore(config);
 }
 
 Hub::Hub(std::string config_path, std::shared_ptr<const core::HubConfig> config,

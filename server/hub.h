@@ -56,10 +56,11 @@ class Hub {
   static absl::StatusOr<std::unique_ptr<Hub>> Create(
       std::string config_path, std::shared_ptr<const core::HubConfig> config);
 
-  // For --checkpoint: takes the steps Create takes before serving (so it
-  // fails where Create would, e.g. on an unreadable signing key), writes a
-  // checkpoint of the database of a hub that is not running to `directory`
-  // and prints "sxhub: checkpoint written to DIR".
+  // For --checkpoint: opens the store and signing key as Create does (but
+  // skips CheckStartable, so that a stopped hub whose certificate expired
+  // can still be backed up), writes a checkpoint of the database of a hub
+  // that is not running to `directory` and prints "sxhub: checkpoint
+  // written to DIR".
   static absl::Status WriteOfflineCheckpoint(const core::HubConfig& config,
                                              const std::string& directory);
 
@@ -68,6 +69,10 @@ class Hub {
   // to a new generation, removes the mark and prints what it did. The hub
   // must not be running.
   static absl::Status ConfirmRestore(const core::HubConfig& config);
+  // For --restore-from: puts `backup_dir` in place of data_dir
+  // (backup_placement.h), then ConfirmRestore.
+  static absl::Status RestoreFromBackup(const core::HubConfig& config,
+                                        const std::string& backup_dir);
 
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;

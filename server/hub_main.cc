@@ -3,12 +3,13 @@
 //   sxhub --config=/etc/sxhub/hub.textproto
 //
 // Loads and checks the config, opens the RocksDB data directory, serves
-// ExchangeService (plus gRPC health and reflection) over mutual TLS, and
-// prints "sxhub: listening on HOST:PORT" once ready. SIGHUP reloads the config
-// (agencies, routes, operators, limits on later calls); SIGUSR1 writes a
-// checkpoint of the database under backup_dir; SIGTERM or SIGINT stops it
-// gracefully. With --checkpoint=DIR it writes a checkpoint of a stopped hub's
-// database and exits.
+// ExchangeService, AdminService, AuditService and HubInfoService (plus gRPC
+// health and reflection) over mutual TLS, and prints "sxhub: listening on
+// HOST:PORT" once ready. SIGHUP reloads the config (agencies, routes,
+// operators, limits on later calls); SIGUSR1 writes a checkpoint (backup) of
+// the database under backup_dir; SIGTERM or SIGINT stops it gracefully. The
+// other modes (--check-config, --checkpoint, --confirm-restore,
+// --restore-from) do one thing and exit.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -27,45 +28,59 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: sxhub --config=FILE [--check-config | --checkpoint=DIR |\n"
-    "                            --confirm-restore]\n"
+    "                            --confirm-restore | --restore-from=DIR]\n"
     "       sxhub --version\n"
-    "  --config=FILE      hub config in protobuf text format "
+    "  --config=FILE       hub config in protobuf text format "
     "(see deploy/hub.example.textproto)\n"
-    "  --check-config     check the config and the files and directories it\n"
-    "                     names as a start would, without starting; exit\n"
-    "  --checkpoint=DIR   copy the (stopped) hub's database to DIR and exit\n"
-    "  --confirm-restore  record that data_dir was restored from a backup\n"
-    "                     (the hub refuses to start until then) and exit\n"
-    "  --version          print sxhub's version and exit\n"
+    "  --check-config      check the config and the files and directories it\n"
+    "                      names as a start would, without starting; exit\n"
+    "  --checkpoint=DIR    copy the (stopped) hub's database to DIR and exit\n"
+    "  --restore-from=DIR  put the backup DIR in place of the (stopped) hub's\n"
+    "                      data_dir, keeping the old one beside it, record\n"
+    "                      the restore and exit\n"
+    "  --confirm-restore   record that data_dir was restored from a backup\n"
+    "                      by hand (the hub refuses to start until then)\n"
+    "  --version           print sxhub's version and exit\n"
     "signals: SIGHUP reloads the config, SIGUSR1 writes a checkpoint under\n"
     "  backup_dir, SIGTERM/SIGINT stop gracefully\n";
+
+enum class Mode {
+  kServe,
+  kCheckConfig,
+  kCheckpoint,
+  kConfirmRestore,
+  kRestore
+};
 
 int Fail(const absl::Status& status) {
   std::fprintf(stderr, "sxhub: %s\n", std::string(status.message()).c_str());
   return 1;
 }
 
-int Run(const std::string& config_path, bool check_only,
-        const std::string& offline_checkpoint, bool confirm_restore) {
+int Exit(const absl::Status& status) { return status.ok() ? 0 : Fail(status); }
+
+int Run(const std::string& config_path, Mode mode,
+        const std::string& directory) {
   absl::StatusOr<std::shared_ptr<const core::HubConfig>> config =
       core::HubConfig::LoadFile(config_path);
   if (!config.ok()) return Fail(config.status());
-  if (check_only) {
-    // The checks Hub::Create makes before it opens anything, so that a
-    // config that passes here (systemd's ExecStartPre) also starts.
-    absl::Status startable = CheckStartable(**config);
-    if (!startable.ok()) return Fail(startable);
-    std::printf("sxhub: %s is valid\n", config_path.c_str());
-    return 0;
-  }
-  if (!offline_checkpoint.empty()) {
-    absl::Status written =
-        Hub::WriteOfflineCheckpoint(**config, offline_checkpoint);
-    return written.ok() ? 0 : Fail(written);
-  }
-  if (confirm_restore) {
-    absl::Status recorded = Hub::ConfirmRestore(**config);
-    return recorded.ok() ? 0 : Fail(recorded);
+  switch (mode) {
+    case Mode::kCheckConfig: {
+      // The checks Hub::Create makes before it opens anything, so that a
+      // config that passes here (systemd's ExecStartPre) also starts.
+      absl::Status startable = CheckStartable(**config);
+      if (!startable.ok()) return Fail(startable);
+      std::printf("sxhub: %s is valid\n", config_path.c_str());
+      return 0;
+    }
+    case Mode::kCheckpoint:
+      return Exit(Hub::WriteOfflineCheckpoint(**config, directory));
+    case Mode::kConfirmRestore:
+      return Exit(Hub::ConfirmRestore(**config));
+    case Mode::kRestore:
+      return Exit(Hub::RestoreFromBackup(**config, directory));
+    case Mode::kServe:
+      break;
   }
   absl::StatusOr<std::unique_ptr<Hub>> hub =
       Hub::Create(config_path, *std::move(config));
@@ -78,20 +93,29 @@ int Run(const std::string& config_path, bool check_only,
 }  // namespace sx::server
 
 int main(int argc, char** argv) {
+  using sx::server::Mode;
   std::string config_path;
-  std::string checkpoint_dir;
-  bool check_only = false;
-  bool confirm_restore = false;
+  std::string directory;
+  Mode mode = Mode::kServe;
+  int modes = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (absl::StartsWith(arg, "--config=")) {
       config_path = arg.substr(sizeof("--config=") - 1);
     } else if (absl::StartsWith(arg, "--checkpoint=")) {
-      checkpoint_dir = arg.substr(sizeof("--checkpoint=") - 1);
+      directory = arg.substr(sizeof("--checkpoint=") - 1);
+      mode = Mode::kCheckpoint;
+      ++modes;
+    } else if (absl::StartsWith(arg, "--restore-from=")) {
+      directory = arg.substr(sizeof("--restore-from=") - 1);
+      mode = Mode::kRestore;
+      ++modes;
     } else if (arg == "--check-config") {
-      check_only = true;
+      mode = Mode::kCheckConfig;
+      ++modes;
     } else if (arg == "--confirm-restore") {
-      confirm_restore = true;
+      mode = Mode::kConfirmRestore;
+      ++modes;
     } else if (arg == "--help" || arg == "-h") {
       std::fputs(sx::server::kUsage, stdout);
       return 0;
@@ -104,7 +128,15 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (config_path.empty()) {
+  if (modes > 1) {
+    std::fprintf(stderr,
+                 "sxhub: give at most one of --check-config, "
+                 "--checkpoint, --confirm-restore, --restore-from\n");
+    return 2;
+  }
+  if (config_path.empty() ||
+      ((mode == Mode::kCheckpoint || mode == Mode::kRestore) &&
+       directory.empty())) {
     std::fputs(sx::server::kUsage, stderr);
     return 2;
   }
@@ -112,6 +144,5 @@ int main(int argc, char** argv) {
   // detection on: a lock-order graph updated on every lock, a few percent of
   // the hub's CPU under load. The tests keep it on to catch lock cycles.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  return sx::server::Run(config_path, check_only, checkpoint_dir,
-                         confirm_restore);
+  return sx::server::Run(config_path, mode, directory);
 }

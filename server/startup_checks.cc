@@ -20,6 +20,7 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,7 @@
 #include "absl/strings/string_view.h"
 #include "server/certificate_revocations.h"
 #include "sx/base/openssl_handles.h"
+#include "sx/storage/backup_marker.h"
 #include "sx/transparency/checkpoint_signature.h"
 #include "sx/transparency/merkle_hasher.h"
 
@@ -685,9 +687,20 @@ void CheckWritableDirectory(absl::string_view field, const std::string& value,
 }
 
 // mkdir, as the store creates it: one level, mode 0700.
+// A restored backup's mark stops the start too (backup_marker.h).
 void CheckDataDir(const v1::HubConfig& settings, Problems& problems) {
   CheckWritableDirectory("data_dir", settings.data_dir(),
                          /*create_parents=*/false, "", problems);
+  absl::StatusOr<std::optional<storage::BackupMarker>> backup =
+      storage::ReadBackupMarker(settings.data_dir());
+  if (!backup.ok()) {
+    problems.Add("data_dir", settings.data_dir(), backup.status().message());
+  } else if (backup->has_value()) {
+    problems.Add("data_dir", settings.data_dir(),
+                 "holds a backup restored by hand, not yet recorded: run "
+                 "sxhub --config=FILE --confirm-restore once (see "
+                 "deploy/README.md, Restore)");
+  }
 }
 
 // Only SIGUSR1 writes there (create_directories), but a backup that fails

@@ -61,13 +61,23 @@ absl::Status WriteBackupMarker(const std::string& directory, absl::Time now) {
   if (absl::Status synced = SyncPath(path, O_RDONLY); !synced.ok()) {
     return synced;
   }
-  return SyncPath(directory, O_RDONLY | O_DIRECTORY);
+  return SyncDirectory(directory);
+}
+
+absl::Status SyncDirectory(const std::string& directory) {
+  return SyncPath(directory.empty() ? "." : directory, O_RDONLY | O_DIRECTORY);
 }
 
 absl::StatusOr<std::optional<BackupMarker>> ReadBackupMarker(
     const std::string& directory) {
   const std::string path = MarkerPath(directory);
-  if (access(path.c_str(), F_OK) != 0) return std::nullopt;
+  if (access(path.c_str(), F_OK) != 0) {
+    // Only a mark that is surely absent lets the directory serve.
+    if (errno == ENOENT) return std::nullopt;
+    return absl::UnavailableError(absl::StrCat(
+        "storage: cannot tell whether ", path, " exists (", strerror(errno),
+        "): it would mark this data directory as a restored backup"));
+  }
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -97,7 +107,7 @@ absl::Status RemoveBackupMarker(const std::string& directory) {
     return absl::UnavailableError(
         absl::StrCat("storage: cannot remove ", path, ": ", strerror(errno)));
   }
-  return SyncPath(directory, O_RDONLY | O_DIRECTORY);
+  return SyncDirectory(directory);
 }
 
 }  // namespace sx::storage

@@ -25,9 +25,9 @@ inline constexpr char kDeadLetters[] = "dead_letters";
 // Keys in the default column family.
 inline constexpr char kFormatVersionKey[] = "meta/format_version";
 inline constexpr char kReferralCounterKey[] = "meta/referral_counter";
-// How many restores from a backup were confirmed (absent: none). Referral
-// ids carry the generation (restores + 1) after the first.
-inline constexpr char kRestoreCountKey[] = "meta/restore_count";
+// The referral id generation set by the last confirmed restore from a
+// backup (absent: none yet), e.g. "r20261206230000123456".
+inline constexpr char kIdGenerationKey[] = "meta/id_generation";
 // be64 sequence of the last event followed by the SHA-256 of its bytes.
 inline constexpr char kEventHeadKey[] = "meta/event_head";
 inline constexpr char kFormatVersion[] = "1";

@@ -3,9 +3,11 @@
 // group commit); reads go straight to RocksDB, pinned to the state as of the
 // last fsync.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -13,7 +15,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -416,14 +417,32 @@ class RocksDbStore final : public Store {
     SX_RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw),
                                    "prepare checkpoint"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-    SX_RETURN_IF_ERROR(FromRocksDb(checkpoint->CreateCheckpoint(directory),
-                                   absl::StrCat("checkpoint to ", directory)));
-    // A backup holds every lead: as closed as the data directory.
-    if (chmod(directory.c_str(), 0700) != 0) {
-      return absl::UnavailableError(absl::StrCat(
-          "storage: cannot restrict ", directory, ": ", strerror(errno)));
+    if (access(directory.c_str(), F_OK) == 0) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("storage: checkpoint to ", directory,
+                       ": the directory exists (a backup is never "
+                       "overwritten)"));
     }
-    return WriteBackupMarker(directory, absl::Now());
+    // Built under another name and renamed once whole, closed and marked: a
+    // crash never leaves an unmarked backup that would restore silently.
+    const std::string partial = absl::StrCat(directory, ".partial");
+    std::error_code ignored;
+    std::filesystem::remove_all(partial, ignored);  // a crashed attempt's
+    SX_RETURN_IF_ERROR(FromRocksDb(checkpoint->CreateCheckpoint(partial),
+                                   absl::StrCat("checkpoint to ", partial)));
+    // A backup holds every lead: as closed as the data directory.
+    if (chmod(partial.c_str(), 0700) != 0) {
+      return absl::UnavailableError(absl::StrCat(
+          "storage: cannot restrict ", partial, ": ", strerror(errno)));
+    }
+    SX_RETURN_IF_ERROR(WriteBackupMarker(partial, absl::Now()));
+    if (rename(partial.c_str(), directory.c_str()) != 0) {
+      return absl::UnavailableError(absl::StrCat("storage: cannot rename ",
+                                                 partial, " to ", directory,
+                                                 ": ", strerror(errno)));
+    }
+    return SyncDirectory(
+        std::filesystem::path(directory).parent_path().string());
   }
 
   void SetWriteObserver(
@@ -518,27 +537,22 @@ absl::Status CheckFormatVersion(rocksdb::DB& db, const std::string& path) {
   return absl::OkStatus();
 }
 
-// The log's hash is chosen when the database is created; a different one
-// later would make every stored node hash meaningless.
 // `options` with the id prefix of the database's generation: after a
 // confirmed restore, ids carry it, so that none repeats an id issued (and
 // lost by the restore) after the backup.
 absl::StatusOr<RocksDbStoreOptions> WithIdGeneration(
     rocksdb::DB& db, RocksDbStoreOptions options) {
-  std::string stored;
+  std::string generation;
   rocksdb::Status status =
-      db.Get(rocksdb::ReadOptions(), keys::kRestoreCountKey, &stored);
+      db.Get(rocksdb::ReadOptions(), keys::kIdGenerationKey, &generation);
   if (status.IsNotFound()) return options;
-  SX_RETURN_IF_ERROR(FromRocksDb(status, "read restore count"));
-  uint64_t restores = 0;
-  if (!keys::DecodeUint64(stored, &restores)) {
-    return absl::DataLossError("storage: the restore count is malformed");
-  }
-  options.id_prefix =
-      absl::StrFormat("%s-g%03d", options.id_prefix, restores + 1);
+  SX_RETURN_IF_ERROR(FromRocksDb(status, "read id generation"));
+  options.id_prefix = absl::StrCat(options.id_prefix, "-", generation);
   return options;
 }
 
+// The log's hash is chosen when the database is created; a different one
+// later would make every stored node hash meaningless.
 absl::StatusOr<transparency::MerkleHasher> OpenLogHasher(
     rocksdb::DB& db, const std::string& wanted) {
   std::string stored;

@@ -280,21 +280,36 @@ TEST_F(RocksDbStoreTest, CheckpointOpensAsACompleteCopy) {
   EXPECT_TRUE((*restored)->VerifyEventChain().ok());
 }
 
-TEST_F(RocksDbStoreTest, CountedRestoresGiveIdsANewGenerationThatSortsLater) {
+TEST_F(RocksDbStoreTest, AnIdGenerationPrefixesNewIdsThatSortLater) {
   const std::string before = Submit("a", "b");
   ASSERT_TRUE(store_
-                  ->ApplyAndWait([](Transaction& txn) -> absl::Status {
-                    SX_ASSIGN_OR_RETURN(uint64_t restores, txn.CountRestore());
-                    EXPECT_EQ(restores, 1u);
-                    return absl::OkStatus();
+                  ->ApplyAndWait([](Transaction& txn) {
+                    return txn.SetIdGeneration("r20261206230000123456");
                   })
                   .ok());
   Open();  // the generation is read when the store opens
   const std::string after = Submit("a", "b");
   EXPECT_EQ(before, "test-0000000001");
-  EXPECT_EQ(after, "test-g002-0000000002");
+  EXPECT_EQ(after, "test-r20261206230000123456-0000000002");
   // Newest first stays true across generations.
   EXPECT_LT(before, after);
+}
+
+TEST_F(RocksDbStoreTest, InboxSequencesMoveOnButNeverBack) {
+  Submit("a", "b");  // b's inbox: sequence 1
+  ASSERT_TRUE(store_
+                  ->ApplyAndWait([](Transaction& txn) -> absl::Status {
+                    SX_RETURN_IF_ERROR(txn.AdvanceInboxSequence("b", 1000));
+                    // Lower than where it is: no change.
+                    return txn.AdvanceInboxSequence("b", 10);
+                  })
+                  .ok());
+  Submit("a", "b");
+  auto entries = store_->ReadInbox("b", 0, 10);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].sequence(), 1u);
+  EXPECT_EQ((*entries)[1].sequence(), 1000u);
 }
 
 TEST_F(RocksDbStoreTest, BackupMarkerRoundTripsAndIsRemoved) {

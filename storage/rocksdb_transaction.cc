@@ -89,8 +89,27 @@ absl::StatusOr<std::string> RocksDbTransaction::NewReferralId() {
   return absl::StrFormat("%s-%010d", id_prefix_, number);
 }
 
-absl::StatusOr<uint64_t> RocksDbTransaction::CountRestore() {
-  return NextCounterValue(keys::kRestoreCountKey);
+absl::Status RocksDbTransaction::SetIdGeneration(absl::string_view generation) {
+  return Write(cfs_.meta, keys::kIdGenerationKey, generation);
+}
+
+absl::StatusOr<std::string> RocksDbTransaction::IdGeneration() {
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                      Read(cfs_.meta, keys::kIdGenerationKey));
+  return stored.value_or("");
+}
+
+absl::Status RocksDbTransaction::AdvanceInboxSequence(
+    absl::string_view agency_id, uint64_t next_sequence) {
+  const std::string key = keys::InboxCounterKey(agency_id);
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> stored, Read(cfs_.meta, key));
+  uint64_t last = 0;
+  if (stored.has_value() && !keys::DecodeUint64(*stored, &last)) {
+    return absl::DataLossError(
+        absl::StrCat("storage: counter ", key, " is malformed"));
+  }
+  if (next_sequence == 0 || last >= next_sequence - 1) return absl::OkStatus();
+  return Write(cfs_.meta, key, keys::EncodeUint64(next_sequence - 1));
 }
 
 absl::Status RocksDbTransaction::CreateReferral(const v1::Referral& referral,

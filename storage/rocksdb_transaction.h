@@ -26,7 +26,10 @@ class RocksDbTransaction final : public Transaction {
   absl::StatusOr<::supervision::v1::Lead> GetLead(
       absl::string_view referral_id) override;
   absl::StatusOr<std::string> NewReferralId() override;
-  absl::StatusOr<uint64_t> CountRestore() override;
+  absl::Status SetIdGeneration(absl::string_view generation) override;
+  absl::StatusOr<std::string> IdGeneration() override;
+  absl::Status AdvanceInboxSequence(absl::string_view agency_id,
+                                    uint64_t next_sequence) override;
   absl::Status CreateReferral(const ::supervision::v1::Referral& referral,
                               const ::supervision::v1::Lead& lead) override;
   absl::Status UpdateReferral(

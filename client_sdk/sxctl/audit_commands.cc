@@ -37,8 +37,8 @@ absl::StatusOr<VerifiedCheckpoint> ReadVerifiedCheckpoint(
 // checkpoint taken after the backup but before the restore covers events
 // the restore discarded: it cannot be consistent with a later one, and the
 // hub's recorded restore, not tampering, is why. Asked of the hub's events
-// (an index lookup); the proof check that follows stays the judge when no
-// restore explains a difference.
+// (an index lookup) only after the proof failed; without such a restore the
+// proof's failure stands.
 absl::Status CheckNoRestoreBetween(client::AuditClient& audit,
                                    const VerifiedCheckpoint& older,
                                    const VerifiedCheckpoint& newer) {
@@ -165,19 +165,25 @@ absl::Status RunAuditConsistency(const CommandContext& context) {
   if (!newer.ok()) return newer.status();
   const absl::Status comparable = CheckComparable(*older, *newer);
   if (!comparable.ok()) return comparable;
-  const absl::Status not_restored =
-      CheckNoRestoreBetween(*context.audit, *older, *newer);
-  if (!not_restored.ok()) return not_restored;
   client::ConsistencyProof proof;
+  absl::Status extends = absl::OkStatus();
   if (NeedsConsistencyProof(*older, *newer)) {
     absl::StatusOr<client::ConsistencyProof> fetched =
         context.audit->GetConsistencyProof(older->checkpoint.tree_size,
                                            newer->checkpoint.tree_size);
-    if (!fetched.ok()) return fetched.status();
-    proof = *std::move(fetched);
+    if (fetched.ok()) {
+      proof = *std::move(fetched);
+    } else {
+      extends = fetched.status();
+    }
   }
-  const absl::Status extends = VerifyExtends(*older, *newer, proof);
-  if (!extends.ok()) return extends;
+  if (extends.ok()) extends = VerifyExtends(*older, *newer, proof);
+  if (!extends.ok()) {
+    // Only a failed proof asks why: a recorded restore explains it.
+    const absl::Status restored =
+        CheckNoRestoreBetween(*context.audit, *older, *newer);
+    return restored.ok() ? extends : restored;
+  }
   context.output.Consistent(*older, *newer);
   return absl::OkStatus();
 }

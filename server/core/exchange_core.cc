@@ -537,26 +537,37 @@ absl::StatusOr<v1::ListReferralsResponse> ExchangeCore::List(
   }
 }
 
+absl::Status ExchangeCore::AttachReferral(const Identity& caller,
+                                          v1::InboxEntry& entry,
+                                          bool attachment_contents) {
+  const std::string& id = entry.event().referral_id();
+  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                      store_.GetReferral(id));
+  if (!referral.has_value()) {
+    return absl::DataLossError(
+        absl::StrCat("storage: referral ", id, " of an inbox entry is gone"));
+  }
+  if (entry.event().type() == v1::EVENT_TYPE_SUBMITTED &&
+      referral->recipient_agency_id() == caller.name) {
+    SX_ASSIGN_OR_RETURN(*referral->mutable_lead(), store_.GetLead(id));
+    if (!attachment_contents) {
+      StripAttachmentContent(*referral->mutable_lead()->mutable_attachments());
+    }
+  }
+  // Every entry of a referral would otherwise repeat all its feedback
+  // files; GetReferral fetches them when wanted.
+  StripFeedbackAttachments(*referral);
+  *entry.mutable_referral() = std::move(*referral);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<v1::InboxEntry>> ExchangeCore::ReadInbox(
     const Identity& caller, uint64_t after_sequence, size_t limit) {
   SX_ASSIGN_OR_RETURN(std::vector<v1::InboxEntry> entries,
                       store_.ReadInbox(caller.name, after_sequence, limit));
   for (v1::InboxEntry& entry : entries) {
-    const std::string& id = entry.event().referral_id();
-    SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
-                        store_.GetReferral(id));
-    if (!referral.has_value()) {
-      return absl::DataLossError(
-          absl::StrCat("storage: referral ", id, " of an inbox entry is gone"));
-    }
-    if (entry.event().type() == v1::EVENT_TYPE_SUBMITTED &&
-        referral->recipient_agency_id() == caller.name) {
-      SX_ASSIGN_OR_RETURN(*referral->mutable_lead(), store_.GetLead(id));
-    }
-    // Every entry of a referral would otherwise repeat all its feedback
-    // files; GetReferral fetches them when wanted.
-    StripFeedbackAttachments(*referral);
-    *entry.mutable_referral() = std::move(*referral);
+    SX_RETURN_IF_ERROR(
+        AttachReferral(caller, entry, /*attachment_contents=*/true));
   }
   return entries;
 }
@@ -569,20 +580,32 @@ absl::StatusOr<v1::PeekInboxResponse> ExchangeCore::PeekInbox(
   }
   const size_t page_size =
       request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  // A reply as large as the largest request the hub takes, so that memory
+  // per call stays what the call quota plans for, and every client that can
+  // send a lead can read the page.
+  const size_t max_reply_bytes = config()->limits().max_message_bytes();
   // One more than the page tells whether there is a next page.
   SX_ASSIGN_OR_RETURN(
       std::vector<v1::InboxEntry> entries,
-      ReadInbox(caller, request.after_sequence(), page_size + 1));
+      store_.ReadInbox(caller.name, request.after_sequence(), page_size + 1));
   v1::PeekInboxResponse response;
+  size_t reply_bytes = 0;
   for (v1::InboxEntry& entry : entries) {
-    if (static_cast<size_t>(response.entries_size()) == page_size) {
+    // Leads one at a time, without attachment contents (GetReferral fetches
+    // them): peak memory is one lead, not a page of them.
+    SX_RETURN_IF_ERROR(
+        AttachReferral(caller, entry, /*attachment_contents=*/false));
+    const size_t entry_bytes = entry.ByteSizeLong();
+    const bool page_full =
+        static_cast<size_t>(response.entries_size()) == page_size ||
+        (response.entries_size() > 0 &&
+         reply_bytes + entry_bytes > max_reply_bytes);
+    if (page_full) {
       response.set_next_after_sequence(
           response.entries(response.entries_size() - 1).sequence());
       break;
     }
-    // A page of leads stays small; GetReferral fetches attachments.
-    StripAttachmentContent(
-        *entry.mutable_referral()->mutable_lead()->mutable_attachments());
+    reply_bytes += entry_bytes;
     *response.add_entries() = std::move(entry);
   }
   return response;

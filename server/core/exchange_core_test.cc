@@ -538,6 +538,43 @@ TEST_F(ExchangeCoreTest, GetOmitsAttachmentBytesUnlessAsked) {
   EXPECT_EQ(full->feedback(0).attachments(0).content(), "立案决定书");
 }
 
+// Looking is not delivery: a peek leaves the entries as they were, carries
+// the lead (without attachment bytes) only where a stream would, and pages.
+TEST_F(ExchangeCoreTest, PeekInboxTakesNoDeliveryAndPages) {
+  const std::string id = LandReserveLeadIn(v1::REFERRAL_STATE_SUBMITTED);
+  ASSERT_TRUE(Step(kInspectionOffice, Remind(id, "请尽快签收")).ok());
+  const uint64_t first = Inbox(kDisciplineCommission)[0].sequence();
+
+  v1::PeekInboxRequest request;
+  request.set_page_size(1);
+  for (int look = 0; look < 3; ++look) {
+    auto page = core_->PeekInbox(Agency(kDisciplineCommission), request);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_EQ(page->entries_size(), 1);
+    EXPECT_EQ(page->entries(0).sequence(), first);
+    EXPECT_EQ(page->entries(0).delivery_attempts(), 0u);
+    EXPECT_EQ(page->entries(0).referral().state(),
+              v1::REFERRAL_STATE_SUBMITTED);
+    EXPECT_TRUE(page->entries(0).referral().has_lead());
+    EXPECT_TRUE(
+        page->entries(0).referral().lead().attachments(0).content().empty());
+    EXPECT_EQ(page->next_after_sequence(), first);
+  }
+  request.set_after_sequence(first);
+  auto rest = core_->PeekInbox(Agency(kDisciplineCommission), request);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->entries_size(), 1);
+  EXPECT_EQ(rest->entries(0).event().type(), v1::EVENT_TYPE_REMINDED);
+  EXPECT_FALSE(rest->entries(0).referral().has_lead())
+      << "only a new referral's entry carries the lead";
+  EXPECT_EQ(rest->next_after_sequence(), 0u);
+
+  request.set_page_size(501);
+  EXPECT_EQ(
+      core_->PeekInbox(Agency(kDisciplineCommission), request).status().code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 // 转办: the commission finds the matter belongs to the organization
 // department; the inspection office that found it keeps following it.
 TEST_F(ExchangeCoreTest, RerouteCreatesAChildTheOriginalSenderCanFollow) {

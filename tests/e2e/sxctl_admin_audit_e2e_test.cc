@@ -100,6 +100,23 @@ class SxctlAdminAuditE2eTest : public SxctlFixture {
     return entries;
   }
 
+  // Polls a peek (which counts nothing) until `identity`'s oldest entry
+  // shows `attempts` delivery attempts; false after 10 s.
+  bool WaitForAttempts(const std::string& identity, uint32_t attempts) {
+    auto stub = v1::ExchangeService::NewStub(hub_->Channel(identity));
+    for (int poll = 0; poll < 500; ++poll) {
+      grpc::ClientContext context;
+      v1::PeekInboxResponse page;
+      if (stub->PeekInbox(&context, v1::PeekInboxRequest(), &page).ok() &&
+          page.entries_size() > 0 &&
+          page.entries(0).delivery_attempts() == attempts) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
   // sxctl as `identity` against `hub` rather than the fixture's hub.
   ProcessResult RunAt(const HubProcess& hub, const std::string& identity,
                       std::vector<std::string> args) {
@@ -261,8 +278,11 @@ TEST_F(SxctlAdminAuditE2eTest, AdministratorsSeeMetadataNeverContent) {
 TEST_F(SxctlAdminAuditE2eTest, DeadLettersAreListedAndRedriven) {
   const std::string id = RunLoop();
   // The commission's inbox holds the new referral and the reminder; two
-  // streams that end without acknowledging are two delivery attempts.
+  // streams that end without acknowledging are two delivery attempts. The
+  // hub counts an attempt after its stream has ended: each stream waits
+  // until the one before it is counted.
   for (uint32_t attempt = 0; attempt < 2; ++attempt) {
+    ASSERT_TRUE(WaitForAttempts(kCommission, attempt));
     const std::vector<v1::InboxEntry> delivered =
         StreamWithoutAck(kCommission, 2);
     ASSERT_EQ(delivered.size(), 2u);

@@ -168,8 +168,13 @@ class SX_CLIENT_EXPORT AdminClient {
   virtual absl::StatusOr<HubStatus> GetHubStatus();
 };
 
-// Connects over mutual TLS with an administrator's certificate. Fails if the
-// certificate files cannot be read; the connection itself is made lazily.
+// Connects over mutual TLS with an administrator's certificate.
+// Before connecting it checks what it can itself:
+// INVALID_ARGUMENT for an unreadable file, an address without a port, a PEM
+// that does not parse or a key that is not the certificate's;
+// UNAUTHENTICATED for a certificate the hub would refuse for what it
+// carries (expired, not yet valid, not exactly one URI SAN). The connection
+// itself is made lazily, on the first call.
 SX_CLIENT_EXPORT absl::StatusOr<std::unique_ptr<AdminClient>>
 ConnectAdminClient(const ClientOptions& options);
 

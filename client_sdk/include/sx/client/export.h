@@ -3,10 +3,9 @@
 // and the free functions of the public headers. The value types (plain
 // structs without out-of-line members) need no mark.
 //
-// The library is built with default visibility today, so the mark changes
-// nothing yet; it is there so that the library can later be built with
-// -fvisibility=hidden, keeping gRPC, protobuf and the SDK's internals out of
-// its dynamic symbol table, without touching the public headers again.
+// The library is built with -fvisibility=hidden, so anything public without
+// the mark would be missing at link time; that keeps gRPC, protobuf and the
+// SDK's internals out of its dynamic symbol table.
 #pragma once
 
 #if defined(__GNUC__) || defined(__clang__)

@@ -37,4 +37,7 @@ absl::StatusOr<std::optional<BackupMarker>> ReadBackupMarker(
 // Removes the marker once the restore is recorded, durably.
 absl::Status RemoveBackupMarker(const std::string& directory);
 
+// fsyncs a directory, so that entries created or renamed in it last.
+absl::Status SyncDirectory(const std::string& directory);
+
 }  // namespace sx::storage

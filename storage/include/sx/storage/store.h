@@ -85,10 +85,17 @@ class Transaction {
 
   // A new, never used referral id.
   virtual absl::StatusOr<std::string> NewReferralId() = 0;
-  // Counts a confirmed restore from a backup and returns the new count.
-  // Referral ids of a store opened afterwards carry the next generation, so
-  // that none repeats an id issued after the backup was taken.
-  virtual absl::StatusOr<uint64_t> CountRestore() = 0;
+  // After a confirmed restore from a backup: referral ids of a store opened
+  // afterwards read "<id_prefix>-<generation>-<number>". `generation` must
+  // sort after every earlier one (the restore's time), so that it never
+  // repeats even when the same backup is restored twice.
+  virtual absl::Status SetIdGeneration(absl::string_view generation) = 0;
+  // The generation set by SetIdGeneration, or "" if none.
+  virtual absl::StatusOr<std::string> IdGeneration() = 0;
+  // Moves the agency's inbox on so that its next entry's sequence is at
+  // least `next_sequence` (no change if it is already past it).
+  virtual absl::Status AdvanceInboxSequence(absl::string_view agency_id,
+                                            uint64_t next_sequence) = 0;
   // Stores a new referral and its lead and indexes it for both parties.
   // `referral.lead` must be empty: the lead is stored once, apart.
   virtual absl::Status CreateReferral(
@@ -252,8 +259,8 @@ struct RocksDbStoreOptions {
   // Directory of the database; created if missing.
   std::string path;
   // Referral ids are "<id_prefix>-<10-digit number>", e.g. the hub id; after
-  // a confirmed restore "<id_prefix>-g<generation, 3 digits>-<number>", which
-  // sorts after every id of earlier generations.
+  // a confirmed restore "<id_prefix>-<generation>-<number>" (see
+  // SetIdGeneration), which sorts after every id of earlier generations.
   std::string id_prefix = "sx";
   // Open a data directory that carries a backup marker, to record its
   // restore. Otherwise such a directory is refused (FAILED_PRECONDITION).

@@ -98,6 +98,12 @@ class ExchangeCore {
   std::shared_ptr<const HubConfig> config() const;
 
  private:
+  // Puts the referral in `entry` (with the lead for the recipient of a new
+  // one, its attachment contents only if `attachment_contents`).
+  absl::Status AttachReferral(const Identity& caller,
+                              ::supervision::v1::InboxEntry& entry,
+                              bool attachment_contents);
+
   storage::Store& store_;
   const Clock& clock_;
   mutable absl::Mutex config_mu_;
