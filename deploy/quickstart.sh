@@ -120,7 +120,7 @@ as inspection-office close "$lead" >/dev/null
 expect_state inspection-office "$lead" closed
 echo "    $lead closed"
 
-step "Case 5: the audit bureau refers an audit finding (审计移送)"
+step "An audit finding: the audit bureau refers it to the commission (审计移送)"
 audit=$(as audit-bureau send --json --to discipline-commission --kind audit_finding \
   --subject "市属国有企业担保项目" --subject-org "市国有资本投资运营公司" \
   --category "违规担保" --summary "近三年投资担保记录比对发现超出授权范围的担保" \
@@ -128,7 +128,7 @@ audit=$(as audit-bureau send --json --to discipline-commission --kind audit_find
 [[ -n "$audit" ]] || fail "audit referral returned no id"
 echo "    审计局 → 纪委监委: referral $audit"
 
-step "Case 4/9: a stationed group's lead is passed on to the organization department (转办)"
+step "转办: a stationed group's lead is passed on to the organization department"
 stationed=$(as stationed-education send --json --to discipline-commission --kind lead \
   --subject "市教育局干部科" --category "选人用人问题" \
   --summary "干部选拔任用中存在程序不规范、考察不严问题" \
@@ -141,7 +141,7 @@ as organization-dept accept "$child" >/dev/null
 expect_state stationed-education "$child" accepted
 echo "    驻教育局纪检监察组 → 纪委监委 ($stationed) → 转办 → 组织部 ($child), accepted"
 
-step "Case 8: the audit finding is still not signed for; the audit bureau presses (催办/督办)"
+step "催办: the audit finding is still not signed for; the audit bureau presses"
 as audit-bureau remind "$audit" --text "请于3日内签收并反馈办理意见" >/dev/null
 echo "    审计局 sent a 督办 reminder on $audit; it is in the commission's inbox"
 

@@ -44,7 +44,8 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
          absl::Nanoseconds(timestamp.nanos());
 }
 
-// Case 5: an audit finding on guarantees given by city-owned enterprises.
+// An audit finding (审计移送) on guarantees given by city-owned enterprises,
+// like the leads case 5 of docs/CASES.md draws out.
 v1::Lead GuaranteeAuditLead() {
   v1::Lead lead;
   lead.set_subject("某市属国有企业");
@@ -56,7 +57,8 @@ v1::Lead GuaranteeAuditLead() {
   return lead;
 }
 
-// Case 9: cadre-selection problems found in an inspection round.
+// A problem list on cadre selection from an inspection round, of the kind
+// that reaches the organization department (case 9 of docs/CASES.md).
 v1::Lead CadreSelectionProblems() {
   v1::Lead lead;
   lead.set_subject("某区委组织部");
