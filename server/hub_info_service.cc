@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "grpc/grpc_security_constants.h"
 #include "server/call_support.h"
+#include "sx/core/timestamps.h"
 
 namespace sx::server {
 namespace {
@@ -54,15 +55,6 @@ v1::CallerIdentity Describe(const core::Identity& caller,
   return described;
 }
 
-// The core's own ToTimestamp is private to it (server/core/referral_steps.h).
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp timestamp;
-  const int64_t nanos = absl::ToUnixNanos(time);
-  timestamp.set_seconds(nanos / 1000000000);
-  timestamp.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  return timestamp;
-}
-
 }  // namespace
 
 HubInfoService::HubInfoService(ConfigSource config,
@@ -90,7 +82,7 @@ grpc::ServerUnaryReactor* HubInfoService::WhoAmI(
       Describe(*caller, *config, CertificateUri(*context));
   response->set_hub_id(config->proto().hub_id());
   response->set_hub_version(version_);
-  *response->mutable_hub_time() = ToTimestamp(clock_.Now());
+  *response->mutable_hub_time() = core::ToTimestamp(clock_.Now());
   return FinishNow(context, CallRecord(kMethod, caller->name, start),
                    absl::OkStatus());
 }

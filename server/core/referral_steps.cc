@@ -9,19 +9,6 @@ namespace sx::core {
 
 namespace v1 = ::supervision::v1;
 
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  google::protobuf::Timestamp timestamp;
-  const int64_t nanos = absl::ToUnixNanos(time);
-  timestamp.set_seconds(nanos / 1000000000);
-  timestamp.set_nanos(static_cast<int32_t>(nanos % 1000000000));
-  return timestamp;
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) +
-         absl::Nanoseconds(timestamp.nanos());
-}
-
 v1::Event NewEvent(v1::EventType type, const v1::Referral& referral,
                    absl::string_view actor, v1::ReferralState from,
                    absl::string_view request_id, absl::Time now) {

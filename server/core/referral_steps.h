@@ -1,6 +1,6 @@
 // The building blocks every change to a referral is made of, shared by the
-// exchange flows, the deadline watcher and the admin tools: timestamps,
-// events, inbox notifications and the deadline index.
+// exchange flows, the deadline watcher and the admin tools: events, inbox
+// notifications and the deadline index.
 #pragma once
 
 #include "absl/status/status.h"
@@ -8,12 +8,10 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "supervision/v1/referral.pb.h"
 #include "sx/core/referral_state_machine.h"
+#include "sx/core/timestamps.h"
 #include "sx/storage/store.h"
 
 namespace sx::core {
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time);
-absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // An event for a step just applied to `referral` (whose state is already
 // the new one).

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
-#include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
+#include "sx/core/timestamps.h"
 
 namespace sx::core {
 namespace {
