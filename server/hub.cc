@@ -70,12 +70,9 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
   const sigset_t signals = HubSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  const transparency::HashAlgorithm log_hash =
-      settings.audit_log().hash() == v1::AuditLogConfig::HASH_ALGORITHM_SM3
-          ? transparency::HashAlgorithm::kSm3
-          : transparency::HashAlgorithm::kSha256;
-  SX_ASSIGN_OR_RETURN(transparency::MerkleHasher hasher,
-                      transparency::MerkleHasher::Create(log_hash));
+  SX_ASSIGN_OR_RETURN(
+      transparency::MerkleHasher hasher,
+      transparency::MerkleHasher::Create(core::LogHashAlgorithm(settings)));
   std::string signing_key_file = settings.audit_log().signing_key_file().empty()
                                      ? settings.tls().key_file()
                                      : settings.audit_log().signing_key_file();

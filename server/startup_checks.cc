@@ -70,17 +70,14 @@ void CheckSigningKey(const v1::HubConfig& settings,
 }
 
 void CheckLogHash(const v1::HubConfig& settings, StartupProblems& problems) {
-  // The mapping of Hub::Create's Open.
-  const v1::AuditLogConfig::HashAlgorithm hash = settings.audit_log().hash();
   const absl::Status available =
-      transparency::MerkleHasher::Create(
-          hash == v1::AuditLogConfig::HASH_ALGORITHM_SM3
-              ? transparency::HashAlgorithm::kSm3
-              : transparency::HashAlgorithm::kSha256)
+      transparency::MerkleHasher::Create(core::LogHashAlgorithm(settings))
           .status();
   if (!available.ok()) {
-    problems.Add("audit_log.hash", v1::AuditLogConfig::HashAlgorithm_Name(hash),
-                 available.message());
+    problems.Add(
+        "audit_log.hash",
+        v1::AuditLogConfig::HashAlgorithm_Name(settings.audit_log().hash()),
+        available.message());
   }
 }
 

@@ -325,4 +325,10 @@ bool HubConfig::RouteAllowed(absl::string_view from_type,
   return routes_.contains(RouteKey(from_type, to_type, kind));
 }
 
+transparency::HashAlgorithm LogHashAlgorithm(const v1::HubConfig& settings) {
+  return settings.audit_log().hash() == v1::AuditLogConfig::HASH_ALGORITHM_SM3
+             ? transparency::HashAlgorithm::kSm3
+             : transparency::HashAlgorithm::kSha256;
+}
+
 }  // namespace sx::core

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "supervision/v1/config.pb.h"
 #include "sx/core/identity.h"
+#include "sx/transparency/merkle_hasher.h"
 
 namespace sx::core {
 
@@ -61,5 +62,10 @@ class HubConfig {
   // "<from_type>\0<to_type>\0<kind>"
   absl::flat_hash_set<std::string> routes_;
 };
+
+// The transparency log's hash as the config names it (SHA-256 unless
+// audit_log.hash is SM3): one reading for the start and its checks.
+transparency::HashAlgorithm LogHashAlgorithm(
+    const ::supervision::v1::HubConfig& settings);
 
 }  // namespace sx::core
