@@ -226,6 +226,10 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
   const ConfigSource config_source = [core = core_.get()] {
     return core->config();
   };
+  rectification_core_ = std::make_unique<core::RectificationCore>(
+      *store_, clock_, config_source);
+  rectification_ = std::make_unique<RectificationService>(
+      *rectification_core_, config_source, revocations_.get());
   admin_core_ = std::make_unique<core::AdminCore>(
       *store_, clock_, config_source,
       [notifier](absl::string_view agency) {
@@ -278,6 +282,7 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
       GRPC_ARG_MAX_METADATA_SIZE,
       static_cast<int>(settings.limits().max_metadata_bytes()));
   builder.RegisterService(exchange_.get());
+  builder.RegisterService(rectification_.get());
   builder.RegisterService(admin_.get());
   builder.RegisterService(audit_.get());
   builder.RegisterService(hub_info_.get());

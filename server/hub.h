@@ -15,6 +15,7 @@
 #include "server/audit_service.h"
 #include "server/certificate_revocations.h"
 #include "server/exchange_service.h"
+#include "server/rectification_service.h"
 #include "server/hub_info_service.h"
 #include "server/hub_metrics.h"
 #include "server/inbox_notifier.h"
@@ -118,6 +119,8 @@ class Hub {
   std::unique_ptr<core::ExchangeCore> core_;
   std::unique_ptr<InboxNotifier> notifier_;
   std::unique_ptr<ExchangeService> exchange_;
+  std::unique_ptr<core::RectificationCore> rectification_core_;
+  std::unique_ptr<RectificationService> rectification_;
   std::unique_ptr<core::AdminCore> admin_core_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<ReloadingCheckpointSigner> checkpoint_signer_;

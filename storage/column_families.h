@@ -17,6 +17,7 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* merkle = nullptr;
   rocksdb::ColumnFamilyHandle* deadlines = nullptr;
   rocksdb::ColumnFamilyHandle* dead_letters = nullptr;
+  rocksdb::ColumnFamilyHandle* rectification_items = nullptr;
 };
 
 }  // namespace sx::storage

@@ -77,10 +77,29 @@ std::string MerkleNodeKey(uint64_t level, uint64_t index) {
 }
 
 std::string DeadlineKey(DeadlineKind kind, absl::Time due,
-                        absl::string_view referral_id) {
+                        absl::string_view referral_id, uint32_t item_number) {
   const int64_t seconds = std::max<int64_t>(0, absl::ToUnixSeconds(due));
-  return absl::StrCat(EncodeUint64(static_cast<uint64_t>(seconds)),
-                      kind == DeadlineKind::kAccept ? "A" : "F", referral_id);
+  const std::string when = EncodeUint64(static_cast<uint64_t>(seconds));
+  switch (kind) {
+    case DeadlineKind::kAccept:
+      return absl::StrCat(when, "A", referral_id);
+    case DeadlineKind::kFeedback:
+      return absl::StrCat(when, "F", referral_id);
+    case DeadlineKind::kRectificationItem:
+      return absl::StrCat(when, "I",
+                          RectificationItemKey(referral_id, item_number));
+  }
+  return "";
+}
+
+std::string RectificationItemKey(absl::string_view referral_id,
+                                 uint32_t number) {
+  return absl::StrCat(RectificationItemPrefix(referral_id),
+                      EncodeUint64(number));
+}
+
+std::string RectificationItemPrefix(absl::string_view referral_id) {
+  return absl::StrCat(referral_id, absl::string_view("\0", 1));
 }
 
 bool ParseDeadlineKey(absl::string_view key, Deadline* deadline) {
@@ -88,12 +107,32 @@ bool ParseDeadlineKey(absl::string_view key, Deadline* deadline) {
   if (key.size() < 10 || !DecodeUint64(key.substr(0, 8), &seconds)) {
     return false;
   }
-  if (key[8] != 'A' && key[8] != 'F') return false;
-  deadline->kind =
-      key[8] == 'A' ? DeadlineKind::kAccept : DeadlineKind::kFeedback;
   deadline->due = absl::FromUnixSeconds(static_cast<int64_t>(seconds));
-  deadline->referral_id = std::string(key.substr(9));
-  return true;
+  const absl::string_view rest = key.substr(9);
+  switch (key[8]) {
+    case 'A':
+      deadline->kind = DeadlineKind::kAccept;
+      deadline->referral_id = std::string(rest);
+      return true;
+    case 'F':
+      deadline->kind = DeadlineKind::kFeedback;
+      deadline->referral_id = std::string(rest);
+      return true;
+    case 'I': {
+      uint64_t number = 0;
+      if (rest.size() < 10 || rest[rest.size() - 9] != '\0' ||
+          !DecodeUint64(rest.substr(rest.size() - 8), &number) ||
+          number > UINT32_MAX) {
+        return false;
+      }
+      deadline->kind = DeadlineKind::kRectificationItem;
+      deadline->referral_id = std::string(rest.substr(0, rest.size() - 9));
+      deadline->item_number = static_cast<uint32_t>(number);
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 }  // namespace sx::storage::keys

@@ -21,6 +21,9 @@ inline constexpr char kEventIndex[] = "event_index";
 inline constexpr char kMerkle[] = "merkle";
 inline constexpr char kDeadlines[] = "deadlines";
 inline constexpr char kDeadLetters[] = "dead_letters";
+// Added in 0.x with the rectification ledger; an older data directory gets
+// it, empty, when it is opened (create_missing_column_families).
+inline constexpr char kRectificationItems[] = "rectification_items";
 
 // Keys in the default column family.
 inline constexpr char kFormatVersionKey[] = "meta/format_version";
@@ -58,10 +61,16 @@ std::string EventIndexPrefix(EventIndex index, absl::string_view key);
 std::string EventTimeKey(absl::Time time);
 // <u8 level> <be64 index>
 std::string MerkleNodeKey(uint64_t level, uint64_t index);
-// <be64 unix seconds> <'A'|'F'> <referral id>
+// <be64 unix seconds> <'A'|'F'> <referral id>, or for a ledger item
+// <be64 unix seconds> 'I' <referral id> \0 <be64 item number>
 std::string DeadlineKey(DeadlineKind kind, absl::Time due,
-                        absl::string_view referral_id);
+                        absl::string_view referral_id,
+                        uint32_t item_number = 0);
 bool ParseDeadlineKey(absl::string_view key, Deadline* deadline);
+// <referral id> \0 <be64 item number>
+std::string RectificationItemKey(absl::string_view referral_id,
+                                 uint32_t number);
+std::string RectificationItemPrefix(absl::string_view referral_id);
 // Same layout as InboxKey.
 inline std::string DeadLetterKey(absl::string_view agency_id,
                                  uint64_t sequence) {

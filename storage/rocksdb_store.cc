@@ -294,6 +294,30 @@ class RocksDbStore final : public Store {
     return hash;
   }
 
+  absl::StatusOr<std::vector<v1::RectificationItem>> ListRectificationItems(
+      absl::string_view referral_id, uint32_t after_number,
+      size_t limit) override {
+    const PinnedRead read = Durable();
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(read.options, cfs_.rectification_items));
+    const std::string prefix = keys::RectificationItemPrefix(referral_id);
+    std::vector<v1::RectificationItem> items;
+    for (it->Seek(keys::RectificationItemKey(referral_id, after_number + 1));
+         it->Valid() && items.size() < limit; it->Next()) {
+      if (!absl::StartsWith(ToView(it->key()), prefix)) break;
+      v1::RectificationItem item;
+      if (!item.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(
+            absl::StrCat("storage: a rectification item of ", referral_id,
+                         " does not parse"));
+      }
+      items.push_back(std::move(item));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "read rectification items"));
+    return items;
+  }
+
   absl::StatusOr<std::vector<Deadline>> DeadlinesDue(absl::Time now,
                                                      size_t limit) override {
     const PinnedRead read = Durable();
@@ -631,7 +655,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
                                           keys::kEventIndex,
                                           keys::kMerkle,
                                           keys::kDeadlines,
-                                          keys::kDeadLetters};
+                                          keys::kDeadLetters,
+                                          keys::kRectificationItems};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     descriptors.emplace_back(name, FamilyOptions(db_options, name));
@@ -655,9 +680,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
                      status.ToString(), hint));
   }
   std::unique_ptr<rocksdb::DB> db(raw_db);
-  ColumnFamilies cfs{handles[0], handles[1], handles[2], handles[3],
-                     handles[4], handles[5], handles[6], handles[7],
-                     handles[8], handles[9], handles[10]};
+  ColumnFamilies cfs{handles[0], handles[1], handles[2],  handles[3],
+                     handles[4], handles[5], handles[6],  handles[7],
+                     handles[8], handles[9], handles[10], handles[11]};
   absl::StatusOr<transparency::MerkleHasher> hasher =
       OpenLogHasher(*db, options.log_hash);
   absl::Status version_status =

@@ -324,4 +324,40 @@ absl::Status RocksDbTransaction::DeleteDeadline(DeadlineKind kind,
   return Delete(cfs_.deadlines, keys::DeadlineKey(kind, due, referral_id));
 }
 
+absl::Status RocksDbTransaction::PutItemDeadline(absl::Time due,
+                                                 absl::string_view referral_id,
+                                                 uint32_t item_number) {
+  return Write(cfs_.deadlines,
+               keys::DeadlineKey(DeadlineKind::kRectificationItem, due,
+                                 referral_id, item_number),
+               "");
+}
+
+absl::Status RocksDbTransaction::DeleteItemDeadline(
+    absl::Time due, absl::string_view referral_id, uint32_t item_number) {
+  return Delete(cfs_.deadlines,
+                keys::DeadlineKey(DeadlineKind::kRectificationItem, due,
+                                  referral_id, item_number));
+}
+
+absl::StatusOr<std::optional<v1::RectificationItem>>
+RocksDbTransaction::GetRectificationItem(absl::string_view referral_id,
+                                         uint32_t number) {
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                      Read(cfs_.rectification_items,
+                           keys::RectificationItemKey(referral_id, number)));
+  if (!bytes.has_value()) return std::nullopt;
+  SX_ASSIGN_OR_RETURN(
+      v1::RectificationItem item,
+      Parse<v1::RectificationItem>(*bytes, "rectification item"));
+  return item;
+}
+
+absl::Status RocksDbTransaction::PutRectificationItem(
+    absl::string_view referral_id, const v1::RectificationItem& item) {
+  return Write(cfs_.rectification_items,
+               keys::RectificationItemKey(referral_id, item.number()),
+               item.SerializeAsString());
+}
+
 }  // namespace sx::storage

@@ -59,6 +59,15 @@ class RocksDbTransaction final : public Transaction {
                            absl::string_view referral_id) override;
   absl::Status DeleteDeadline(DeadlineKind kind, absl::Time due,
                               absl::string_view referral_id) override;
+  absl::Status PutItemDeadline(absl::Time due, absl::string_view referral_id,
+                               uint32_t item_number) override;
+  absl::Status DeleteItemDeadline(absl::Time due, absl::string_view referral_id,
+                                  uint32_t item_number) override;
+  absl::StatusOr<std::optional<::supervision::v1::RectificationItem>>
+  GetRectificationItem(absl::string_view referral_id, uint32_t number) override;
+  absl::Status PutRectificationItem(
+      absl::string_view referral_id,
+      const ::supervision::v1::RectificationItem& item) override;
 
   // Agencies whose inbox this transaction appended to.
   const std::vector<std::string>& grown_inboxes() const {

@@ -1,6 +1,7 @@
 #include "sx/core/deadline_watcher.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/core/rectification_ledger.h"
 #include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
 #include "sx/core/referral_state_machine.h"
@@ -15,6 +16,37 @@ constexpr size_t kBatch = 500;
 
 // The actor name of the hub's own steps in the event chain.
 constexpr char kHubActor[] = "hub";
+
+// Flags a ledger item still 整改中 at its due date: the referral state
+// machine says whether the hub may (the list has not ended), the item table
+// whether the item still owes its rectification. Returns whether it did.
+absl::StatusOr<bool> FlagItemOverdue(storage::Transaction& txn,
+                                     v1::Referral& referral,
+                                     uint32_t item_number, absl::Time now) {
+  absl::StatusOr<Step> step = DecideStep(
+      referral.state(), Action::kFlagRectificationOverdue, Party::kHub);
+  if (!step.ok()) return false;  // the list ended meanwhile
+  absl::StatusOr<v1::RectificationItem> item =
+      TakeItemStep(txn, referral, item_number, ItemStep::kFlagOverdue,
+                   kHubActor, ItemStepDetails(), now);
+  // Reported meanwhile: the deadline was met after all. (No such item can
+  // only be a damaged index; dropping its entry is all there is to do.)
+  if (absl::IsFailedPrecondition(item.status()) ||
+      absl::IsInvalidArgument(item.status())) {
+    return false;
+  }
+  SX_RETURN_IF_ERROR(item.status());
+  referral.set_version(referral.version() + 1);
+  *referral.mutable_updated_at() = ToTimestamp(now);
+  SX_RETURN_IF_ERROR(txn.UpdateReferral(referral));
+  v1::Event event =
+      NewEvent(step->event, referral, kHubActor, referral.state(), "", now);
+  event.add_item_numbers(item_number);
+  event.set_reason("rectification");
+  SX_RETURN_IF_ERROR(
+      RecordAndNotify(txn, std::move(event), referral, step->notify));
+  return true;
+}
 
 }  // namespace
 
@@ -32,11 +64,22 @@ absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
     bool flagged_this = false;
     SX_RETURN_IF_ERROR(
         store_.ApplyAndWait([&](storage::Transaction& txn) -> absl::Status {
-          SX_RETURN_IF_ERROR(txn.DeleteDeadline(deadline.kind, deadline.due,
-                                                deadline.referral_id));
+          if (deadline.kind == storage::DeadlineKind::kRectificationItem) {
+            SX_RETURN_IF_ERROR(txn.DeleteItemDeadline(
+                deadline.due, deadline.referral_id, deadline.item_number));
+          } else {
+            SX_RETURN_IF_ERROR(txn.DeleteDeadline(deadline.kind, deadline.due,
+                                                  deadline.referral_id));
+          }
           SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                               txn.GetReferral(deadline.referral_id));
           if (!referral.has_value()) return absl::OkStatus();
+          if (deadline.kind == storage::DeadlineKind::kRectificationItem) {
+            SX_ASSIGN_OR_RETURN(
+                flagged_this,
+                FlagItemOverdue(txn, *referral, deadline.item_number, now));
+            return absl::OkStatus();
+          }
           const bool accept = deadline.kind == storage::DeadlineKind::kAccept;
           absl::StatusOr<Step> step =
               DecideStep(referral->state(),

@@ -4,7 +4,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/core/rectification_ledger.h"
 #include "server/core/referral_steps.h"
+#include "server/core/request_records.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
 #include "sx/core/access_policy.h"
@@ -41,41 +43,6 @@ void StripFeedbackAttachments(v1::Referral& referral) {
   }
 }
 
-// A request id already used by this caller: the same request replays the
-// first call's result; a different one is refused.
-absl::StatusOr<std::optional<v1::Referral>> FindReplay(
-    Transaction& txn, const Identity& caller, absl::string_view method,
-    absl::string_view request_id, absl::string_view fingerprint) {
-  SX_ASSIGN_OR_RETURN(std::optional<v1::RequestRecord> record,
-                      txn.GetRequest(caller.name, request_id));
-  if (!record.has_value()) return std::nullopt;
-  if (record->method() != method || record->request_sha256() != fingerprint) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request_id: \"", request_id,
-        "\" was already used for a different request (", record->method(),
-        "); use a new request id for a new request"));
-  }
-  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
-                      txn.GetReferral(record->referral_id()));
-  if (!referral.has_value()) {
-    return absl::DataLossError(absl::StrCat(
-        "storage: referral ", record->referral_id(), " of a request is gone"));
-  }
-  return referral;
-}
-
-absl::Status RememberRequest(Transaction& txn, const Identity& caller,
-                             absl::string_view method,
-                             absl::string_view request_id,
-                             absl::string_view fingerprint,
-                             absl::string_view referral_id) {
-  v1::RequestRecord record;
-  record.set_method(std::string(method));
-  record.set_request_sha256(std::string(fingerprint));
-  record.set_referral_id(std::string(referral_id));
-  return txn.PutRequest(caller.name, request_id, record);
-}
-
 struct NewReferralParams {
   std::string sender;
   std::string recipient;
@@ -88,12 +55,11 @@ struct NewReferralParams {
   std::string lead_sha256;
 };
 
-// Creates a referral in SUBMITTED, its event, and the recipient's inbox entry.
-absl::StatusOr<v1::Referral> CreateAndDeliver(Transaction& txn,
-                                              const HubConfig& config,
-                                              const NewReferralParams& params,
-                                              const v1::Lead& lead,
-                                              absl::Time now) {
+// Creates a referral in SUBMITTED, its event, and the recipient's inbox
+// entry; with `items` (a problem list's first round), its ledger too.
+absl::StatusOr<v1::Referral> CreateAndDeliver(
+    Transaction& txn, const HubConfig& config, const NewReferralParams& params,
+    const v1::Lead& lead, const ItemDrafts& items, absl::Time now) {
   SX_ASSIGN_OR_RETURN(std::string id, txn.NewReferralId());
   const v1::Deadlines& deadlines = config.deadlines();
   const bool fast = lead.urgency() == v1::URGENCY_FAST_TRACK;
@@ -120,6 +86,13 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(Transaction& txn,
     referral.add_observer_agency_ids(observer);
   }
   referral.set_version(1);
+  std::vector<uint32_t> item_numbers;
+  if (!items.empty()) {
+    SX_ASSIGN_OR_RETURN(
+        item_numbers,
+        AddLedgerItems(txn, referral, items, params.sender,
+                       config.limits().max_rectification_items(), now));
+  }
   SX_RETURN_IF_ERROR(txn.CreateReferral(referral, lead));
   SX_RETURN_IF_ERROR(
       txn.PutDeadline(storage::DeadlineKind::kAccept, now + accept_within, id));
@@ -130,9 +103,16 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(Transaction& txn,
       NewEvent(v1::EVENT_TYPE_SUBMITTED, referral, params.sender,
                v1::REFERRAL_STATE_UNSPECIFIED, params.request_id, now);
   event.set_related_referral_id(params.parent_referral_id);
-  event.set_content_sha256(params.lead_sha256.empty()
-                               ? Sha256(lead.SerializeAsString())
-                               : params.lead_sha256);
+  if (!items.empty()) {
+    // The chain commits to the list's items as much as to its lead.
+    event.set_content_sha256(
+        Sha256(absl::StrCat(lead.SerializeAsString(), ItemDraftBytes(items))));
+    for (uint32_t number : item_numbers) event.add_item_numbers(number);
+  } else {
+    event.set_content_sha256(params.lead_sha256.empty()
+                                 ? Sha256(lead.SerializeAsString())
+                                 : params.lead_sha256);
+  }
   SX_RETURN_IF_ERROR(
       RecordAndNotify(txn, std::move(event), referral, Notify::kRecipient));
   return referral;
@@ -198,6 +178,15 @@ void ExchangeCore::Submit(const Identity& caller,
     if (!request.has_lead())
       return absl::InvalidArgumentError("lead: required");
     SX_RETURN_IF_ERROR(SealLead(*request.mutable_lead(), config->limits()));
+    if (!request.rectification_items().empty() &&
+        request.kind() != v1::REFERRAL_KIND_PROBLEM_LIST) {
+      return absl::InvalidArgumentError(
+          "rectification_items: only a problem list (kind PROBLEM_LIST) "
+          "carries rectification items");
+    }
+    SX_RETURN_IF_ERROR(ValidateItemDrafts("rectification_items",
+                                          request.rectification_items(),
+                                          config->limits(), clock_.Now()));
     return CheckRoute(*config, caller.name, request.recipient_agency_id(),
                       request.kind());
   }();
@@ -228,9 +217,10 @@ void ExchangeCore::Submit(const Identity& caller,
                                  /*observers=*/{},
                                  request_id,
                                  lead_sha256};
-        SX_ASSIGN_OR_RETURN(*result,
-                            CreateAndDeliver(txn, *config, params,
-                                             shared_request->lead(), now));
+        SX_ASSIGN_OR_RETURN(
+            *result,
+            CreateAndDeliver(txn, *config, params, shared_request->lead(),
+                             shared_request->rectification_items(), now));
         return RememberRequest(txn, caller, "SubmitReferral", request_id,
                                request_fingerprint, result->referral_id());
       },
@@ -346,9 +336,10 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
                 request->request_id,
                 /*lead_sha256=*/""};  // from the stored lead
             params.observers.push_back(referral.sender_agency_id());
-            SX_ASSIGN_OR_RETURN(
-                v1::Referral child,
-                CreateAndDeliver(txn, *config, params, lead, now));
+            // The child carries the lead; the ledger stays with the parent.
+            SX_ASSIGN_OR_RETURN(v1::Referral child,
+                                CreateAndDeliver(txn, *config, params, lead,
+                                                 ItemDrafts(), now));
             referral.set_child_referral_id(child.referral_id());
             referral.set_disposition(v1::DISPOSITION_METHOD_TRANSFER);
             referral.set_state_reason(request->text);
@@ -357,6 +348,9 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
             event.set_related_referral_id(child.referral_id());
             break;
           }
+          case Action::kClose:
+            SX_RETURN_IF_ERROR(CheckLedgerSettled(txn, referral));
+            break;
           default:
             break;
         }

@@ -57,6 +57,8 @@ void FillDefaults(v1::HubConfig& config) {
       fill(limits.min_free_disk_megabytes(), 64));
   limits.set_max_call_memory_megabytes(
       fill(limits.max_call_memory_megabytes(), 512));
+  limits.set_max_rectification_items(
+      fill(limits.max_rectification_items(), 2000));
   v1::Deadlines& deadlines = *config.mutable_deadlines();
   deadlines.set_accept_within_hours(fill(deadlines.accept_within_hours(), 72));
   deadlines.set_feedback_within_days(

@@ -25,6 +25,9 @@ struct Rule {
   Notify notify;
   // The sxctl command that asks for the step; null if no command names it.
   const char* command;
+  // A step on a problem list's rectification ledger: hints about what to do
+  // next with the referral itself leave these out.
+  bool ledger = false;
 };
 
 constexpr State kSubmitted = v1::REFERRAL_STATE_SUBMITTED;
@@ -33,6 +36,7 @@ constexpr State kAccepted = v1::REFERRAL_STATE_ACCEPTED;
 constexpr State kDisposing = v1::REFERRAL_STATE_DISPOSING;
 constexpr State kFeedbackSent = v1::REFERRAL_STATE_FEEDBACK_SENT;
 constexpr State kUnchanged = v1::REFERRAL_STATE_UNSPECIFIED;
+constexpr bool kLedger = true;
 
 // The whole loop 移送 → 签收 → 处置 → 反馈 → 销号 and its side exits.
 const Rule kRules[] = {
@@ -120,6 +124,49 @@ const Rule kRules[] = {
      v1::EVENT_TYPE_OVERDUE,
      Notify::kBoth,
      nullptr},
+    // The rectification ledger (整改台账) of a problem list: items may be
+    // added until the referral ends, also after final feedback (a second
+    // round); reports and verdicts need the list accepted (签收) first.
+    {Action::kAddRectificationItems,
+     {kSubmitted, kDelivered, kAccepted, kDisposing, kFeedbackSent},
+     kUnchanged,
+     {Party::kSender},
+     v1::EVENT_TYPE_RECTIFICATION_ITEMS_ADDED,
+     Notify::kRecipient,
+     "rectification add",
+     kLedger},
+    {Action::kReportRectification,
+     {kAccepted, kDisposing, kFeedbackSent},
+     kUnchanged,
+     {Party::kRecipient},
+     v1::EVENT_TYPE_RECTIFICATION_REPORTED,
+     Notify::kSender,
+     "rectification report",
+     kLedger},
+    {Action::kVerifyRectification,
+     {kAccepted, kDisposing, kFeedbackSent},
+     kUnchanged,
+     {Party::kSender},
+     v1::EVENT_TYPE_RECTIFICATION_VERIFIED,
+     Notify::kRecipient,
+     "rectification verify --accept",
+     kLedger},
+    {Action::kRejectRectification,
+     {kAccepted, kDisposing, kFeedbackSent},
+     kUnchanged,
+     {Party::kSender},
+     v1::EVENT_TYPE_RECTIFICATION_REJECTED,
+     Notify::kRecipient,
+     "rectification verify --reject",
+     kLedger},
+    {Action::kFlagRectificationOverdue,
+     {kSubmitted, kDelivered, kAccepted, kDisposing, kFeedbackSent},
+     kUnchanged,
+     {Party::kHub},
+     v1::EVENT_TYPE_RECTIFICATION_OVERDUE,
+     Notify::kBoth,
+     nullptr,
+     kLedger},
 };
 
 template <typename T>
@@ -173,6 +220,16 @@ ActionWords WordsFor(Action action) {
       return {"flag a missed acceptance deadline", "", "on"};
     case Action::kFlagFeedbackOverdue:
       return {"flag a missed feedback deadline", "", "on"};
+    case Action::kAddRectificationItems:
+      return {"add rectification items", "整改问题", "to"};
+    case Action::kReportRectification:
+      return {"report on a rectification item", "整改报告", "of"};
+    case Action::kVerifyRectification:
+      return {"verify a rectification item", "核验", "of"};
+    case Action::kRejectRectification:
+      return {"reject a rectification report", "未通过", "on"};
+    case Action::kFlagRectificationOverdue:
+      return {"flag a missed rectification deadline", "", "on"};
   }
   return {"unknown", "", ""};
 }
@@ -217,9 +274,8 @@ absl::string_view PartyName(Party party) {
 // "a, b or c".
 std::string OneOf(const std::vector<std::string>& items) {
   if (items.size() <= 1) return absl::StrJoin(items, "");
-  return absl::StrCat(
-      absl::StrJoin(items.begin(), items.end() - 1, ", "), " or ",
-      items.back());
+  return absl::StrCat(absl::StrJoin(items.begin(), items.end() - 1, ", "),
+                      " or ", items.back());
 }
 
 std::string AllowedParties(std::initializer_list<Party> who) {
@@ -230,7 +286,7 @@ std::string AllowedParties(std::initializer_list<Party> who) {
 
 bool TakesAnySteps(Party party) {
   for (const Rule& rule : kRules) {
-    if (Contains(rule.who, party)) return true;
+    if (Contains(rule.who, party) && !rule.ledger) return true;
   }
   return false;
 }
@@ -280,7 +336,7 @@ std::optional<std::string> StepsFirst(State current, const Rule& wanted) {
       return text;
     }
     for (const Rule& rule : kRules) {
-      if (rule.command == nullptr || rule.to == kUnchanged ||
+      if (rule.command == nullptr || rule.to == kUnchanged || rule.ledger ||
           !Contains(rule.from, at) || !PartyTaking(rule).has_value()) {
         continue;
       }
@@ -338,7 +394,9 @@ std::string NextStepsHint(v1::ReferralState state, Party party) {
   }
   std::vector<std::string> open;
   for (Action action : AllowedActions(state, party)) {
-    if (!CommandFor(action).empty()) open.push_back(ActionWithCommand(action));
+    if (!CommandFor(action).empty() && !RuleFor(action)->ledger) {
+      open.push_back(ActionWithCommand(action));
+    }
   }
   if (open.empty()) {
     return absl::StrCat("while the referral is ", StateName(state), ", ",
@@ -371,15 +429,15 @@ absl::StatusOr<Step> DecideStep(v1::ReferralState current, Action action,
         absl::StrCat("no rule for action ", ActionName(action)));
   }
   if (!Contains(rule->who, party)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "only ", AllowedParties(rule->who), " may ",
-        ActionOn(action, "this referral"), ", and the caller is ",
-        PartyName(party), "; ", NextStepsHint(current, party)));
+    return absl::PermissionDeniedError(
+        absl::StrCat("only ", AllowedParties(rule->who), " may ",
+                     ActionOn(action, "this referral"), ", and the caller is ",
+                     PartyName(party), "; ", NextStepsHint(current, party)));
   }
   if (!Contains(rule->from, current)) {
-    std::string message = absl::StrCat(
-        "cannot ", ActionOn(action, "a referral"), " that is ",
-        StateName(current), ": ");
+    std::string message =
+        absl::StrCat("cannot ", ActionOn(action, "a referral"), " that is ",
+                     StateName(current), ": ");
     if (IsTerminal(current)) {
       absl::StrAppend(&message, "it takes no further steps");
       return absl::FailedPreconditionError(message);

@@ -43,7 +43,12 @@ const std::vector<Action> kAllActions = {Action::kDeliver,
                                          Action::kWithdraw,
                                          Action::kRemind,
                                          Action::kFlagAcceptOverdue,
-                                         Action::kFlagFeedbackOverdue};
+                                         Action::kFlagFeedbackOverdue,
+                                         Action::kAddRectificationItems,
+                                         Action::kReportRectification,
+                                         Action::kVerifyRectification,
+                                         Action::kRejectRectification,
+                                         Action::kFlagRectificationOverdue};
 
 const std::vector<Party> kAllParties = {Party::kSender,     Party::kRecipient,
                                         Party::kSupervisor, Party::kObserver,
@@ -134,6 +139,38 @@ const std::vector<Expected> kContract = {
      kUnspecified,
      v1::EVENT_TYPE_OVERDUE,
      Notify::kBoth},
+    // rectification.proto: items until the referral ends, reports and
+    // verdicts once it is accepted; none changes the referral's state.
+    {Action::kAddRectificationItems,
+     {Party::kSender},
+     {kSubmitted, kDelivered, kAccepted, kDisposing, kFeedbackSent},
+     kUnspecified,
+     v1::EVENT_TYPE_RECTIFICATION_ITEMS_ADDED,
+     Notify::kRecipient},
+    {Action::kReportRectification,
+     {Party::kRecipient},
+     {kAccepted, kDisposing, kFeedbackSent},
+     kUnspecified,
+     v1::EVENT_TYPE_RECTIFICATION_REPORTED,
+     Notify::kSender},
+    {Action::kVerifyRectification,
+     {Party::kSender},
+     {kAccepted, kDisposing, kFeedbackSent},
+     kUnspecified,
+     v1::EVENT_TYPE_RECTIFICATION_VERIFIED,
+     Notify::kRecipient},
+    {Action::kRejectRectification,
+     {Party::kSender},
+     {kAccepted, kDisposing, kFeedbackSent},
+     kUnspecified,
+     v1::EVENT_TYPE_RECTIFICATION_REJECTED,
+     Notify::kRecipient},
+    {Action::kFlagRectificationOverdue,
+     {Party::kHub},
+     {kSubmitted, kDelivered, kAccepted, kDisposing, kFeedbackSent},
+     kUnspecified,
+     v1::EVENT_TYPE_RECTIFICATION_OVERDUE,
+     Notify::kBoth},
 };
 
 const Expected& ContractFor(Action action) {
@@ -201,8 +238,10 @@ TEST(ReferralStateMachineTest, EveryCombinationMatchesTheContract) {
     }
   }
   // Deliver 1, accept 2, return 3, reroute 2, dispose 2, interim 1, final 1,
-  // close 1, withdraw 2, remind 4 states × 2 parties, overdue flags 2 + 4.
-  EXPECT_EQ(allowed, 1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8 + 2 + 4);
+  // close 1, withdraw 2, remind 4 states × 2 parties, overdue flags 2 + 4;
+  // ledger: add 5, report 3, verify 3, reject 3, item overdue 5.
+  EXPECT_EQ(allowed,
+            1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8 + 2 + 4 + 5 + 3 + 3 + 3 + 5);
 }
 
 TEST(ReferralStateMachineTest, TerminalStatesAllowNothing) {
@@ -262,11 +301,11 @@ TEST(ReferralStateMachineTest, ErrorsNameTheActionAndTheState) {
 // The states as sxctl prints them (client_sdk/types.cc), written out here.
 TEST(ReferralStateMachineTest, StateNamesAreTheOnesSxctlPrints) {
   const std::vector<std::pair<State, std::string>> expected = {
-      {kSubmitted, "submitted"},         {kDelivered, "delivered"},
-      {kAccepted, "accepted"},           {kDisposing, "disposing"},
-      {kFeedbackSent, "feedback_sent"},  {kClosed, "closed"},
-      {kReturned, "returned"},           {kRerouted, "rerouted"},
-      {kWithdrawn, "withdrawn"},         {kUnspecified, "unspecified"}};
+      {kSubmitted, "submitted"},        {kDelivered, "delivered"},
+      {kAccepted, "accepted"},          {kDisposing, "disposing"},
+      {kFeedbackSent, "feedback_sent"}, {kClosed, "closed"},
+      {kReturned, "returned"},          {kRerouted, "rerouted"},
+      {kWithdrawn, "withdrawn"},        {kUnspecified, "unspecified"}};
   for (const auto& [state, name] : expected) EXPECT_EQ(StateName(state), name);
 }
 
@@ -285,7 +324,20 @@ const std::vector<std::pair<Action, std::string>> kCommands = {
     {Action::kRemind, "remind"},
     {Action::kFlagAcceptOverdue, ""},
     {Action::kFlagFeedbackOverdue, ""},
+    {Action::kAddRectificationItems, "rectification add"},
+    {Action::kReportRectification, "rectification report"},
+    {Action::kVerifyRectification, "rectification verify --accept"},
+    {Action::kRejectRectification, "rectification verify --reject"},
+    {Action::kFlagRectificationOverdue, ""},
 };
+
+bool IsLedgerStep(Action action) {
+  return action == Action::kAddRectificationItems ||
+         action == Action::kReportRectification ||
+         action == Action::kVerifyRectification ||
+         action == Action::kRejectRectification ||
+         action == Action::kFlagRectificationOverdue;
+}
 
 TEST(ReferralStateMachineTest, CommandsAreSxctlsOwn) {
   ASSERT_EQ(kCommands.size(), kAllActions.size());
@@ -318,8 +370,8 @@ TEST(ReferralStateMachineTest, HintListsExactlyTheStepsAllowedNow) {
   for (State state : kAllStates) {
     for (Party party : kAllParties) {
       const std::string hint = NextStepsHint(state, party);
-      SCOPED_TRACE(absl::StrCat(StateName(state), " ", PartyLabel(party), ": ",
-                                hint));
+      SCOPED_TRACE(
+          absl::StrCat(StateName(state), " ", PartyLabel(party), ": ", hint));
       EXPECT_FALSE(absl::StrContains(hint, "REFERRAL_STATE_"));
       bool takes_any = false;
       for (const Expected& row : kContract) takes_any |= row.who.count(party);
@@ -336,6 +388,11 @@ TEST(ReferralStateMachineTest, HintListsExactlyTheStepsAllowedNow) {
       int listed = 0;
       for (const auto& [action, command] : kCommands) {
         if (command.empty()) continue;
+        // Hints are about the referral's own loop, not its ledger.
+        if (IsLedgerStep(action)) {
+          EXPECT_FALSE(absl::StrContains(hint, command)) << command;
+          continue;
+        }
         const Expected& row = ContractFor(action);
         const bool allowed = row.who.count(party) && row.from.count(state);
         const std::string item = absl::StrCat("sxctl ", command, ")");
@@ -349,8 +406,8 @@ TEST(ReferralStateMachineTest, HintListsExactlyTheStepsAllowedNow) {
               << verb;
         }
       }
-      EXPECT_TRUE(absl::StartsWith(
-          hint, absl::StrCat("while the referral is ", StateName(state), ", ")));
+      EXPECT_TRUE(absl::StartsWith(hint, absl::StrCat("while the referral is ",
+                                                      StateName(state), ", ")));
       if (listed == 0) {
         EXPECT_TRUE(absl::EndsWith(hint, " has no step to take"));
       } else {
@@ -380,8 +437,8 @@ TEST(ReferralStateMachineTest, EveryRefusalNamesTheStateAndEndsWithTheHint) {
         ASSERT_EQ(step.status().code(), absl::StatusCode::kFailedPrecondition);
         EXPECT_TRUE(absl::StartsWith(message, "cannot "));
         EXPECT_TRUE(absl::StrContains(
-            message, absl::StrCat(" a referral that is ", StateName(state),
-                                  ": ")));
+            message,
+            absl::StrCat(" a referral that is ", StateName(state), ": ")));
         if (IsTerminal(state)) {
           EXPECT_TRUE(absl::EndsWith(message, ": it takes no further steps"));
         } else {
@@ -428,10 +485,11 @@ TEST(ReferralStateMachineTest, TheRefusalInTheIssueNowSaysWhatToDo) {
             "sxctl remind)");
 
   step = DecideStep(kFeedbackSent, Action::kRemind, Party::kObserver);
-  EXPECT_EQ(step.status().message(),
-            "only the sender or a supervising agency may send a reminder (督办) "
-            "about this referral, and the caller is an observer; an observer "
-            "takes no steps on a referral");
+  EXPECT_EQ(
+      step.status().message(),
+      "only the sender or a supervising agency may send a reminder (督办) "
+      "about this referral, and the caller is an observer; an observer "
+      "takes no steps on a referral");
 }
 
 // "X must first a (..., sxctl a), then b (..., sxctl b)": taking those steps,
@@ -457,8 +515,7 @@ TEST(ReferralStateMachineTest, StepsNamedToTakeFirstLeadToTheAction) {
           continue;
         }
         SCOPED_TRACE(message);
-        const std::string steps =
-            message.substr(0, message.find("; ", first));
+        const std::string steps = message.substr(0, message.find("; ", first));
         State at = state;
         size_t from = 0;
         int taken = 0;
@@ -480,9 +537,9 @@ TEST(ReferralStateMachineTest, StepsNamedToTakeFirstLeadToTheAction) {
           const Expected& row = ContractFor(next);
           ASSERT_EQ(row.who.size(), 1u);
           const Party by = *row.who.begin();
-          EXPECT_TRUE(absl::StrContains(steps.substr(0, command),
-                                        by == Party::kSender ? "the sender"
-                                                             : "the recipient"));
+          EXPECT_TRUE(absl::StrContains(
+              steps.substr(0, command),
+              by == Party::kSender ? "the sender" : "the recipient"));
           absl::StatusOr<Step> step = DecideStep(at, next, by);
           ASSERT_TRUE(step.ok()) << step.status();
           at = step->to;

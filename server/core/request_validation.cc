@@ -53,37 +53,28 @@ absl::Status Missing(absl::string_view field) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
 }
 
-absl::Status SealAttachments(
-    absl::string_view field,
-    google::protobuf::RepeatedPtrField<v1::Attachment>& attachments,
-    const v1::Limits& limits) {
-  if (static_cast<uint32_t>(attachments.size()) > limits.max_attachments()) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        field, ": ", attachments.size(), " attachments exceed the limit of ",
-        limits.max_attachments()));
+// Figures belong to the result: interim feedback reports progress in words.
+absl::Status CheckOutcome(const v1::Feedback& feedback) {
+  if (!feedback.has_outcome()) return absl::OkStatus();
+  const v1::FeedbackOutcome& outcome = feedback.outcome();
+  if (feedback.kind() != v1::FEEDBACK_KIND_FINAL &&
+      outcome.ByteSizeLong() > 0) {
+    return absl::InvalidArgumentError(
+        "feedback.outcome: only final feedback reports an outcome");
   }
-  for (int i = 0; i < attachments.size(); ++i) {
-    v1::Attachment& attachment = attachments[i];
-    const std::string where = absl::StrCat(field, "[", i, "]");
-    if (absl::StripAsciiWhitespace(attachment.name()).empty()) {
-      return Missing(absl::StrCat(where, ".name"));
-    }
-    if (attachment.content().size() > limits.max_attachment_bytes()) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          where, ".content: ", attachment.content().size(),
-          " bytes exceed the limit of ", limits.max_attachment_bytes()));
-    }
-    const std::string digest = Sha256Hex(attachment.content());
-    if (!attachment.sha256_hex().empty() &&
-        absl::AsciiStrToLower(attachment.sha256_hex()) != digest) {
+  const std::pair<absl::string_view, int64_t> figures[] = {
+      {"persons_case_filed", outcome.persons_case_filed()},
+      {"persons_disciplined", outcome.persons_disciplined()},
+      {"persons_organisational_measures",
+       outcome.persons_organisational_measures()},
+      {"persons_transferred_judicial", outcome.persons_transferred_judicial()},
+      {"amount_recovered_fen", outcome.amount_recovered_fen()},
+      {"problems_rectified", outcome.problems_rectified()}};
+  for (const auto& [name, value] : figures) {
+    if (value < 0) {
       return absl::InvalidArgumentError(
-          absl::StrCat(where,
-                       ".sha256_hex: does not match the content (corrupted in "
-                       "transit, or the wrong file)"));
+          absl::StrCat("feedback.outcome.", name, ": ", value, " is negative"));
     }
-    attachment.set_sha256_hex(digest);
-    attachment.set_size_bytes(
-        static_cast<int64_t>(attachment.content().size()));
   }
   return absl::OkStatus();
 }
@@ -121,24 +112,63 @@ absl::Status ValidateText(absl::string_view field, absl::string_view text,
   return absl::OkStatus();
 }
 
+absl::Status SealAttachments(
+    absl::string_view field,
+    google::protobuf::RepeatedPtrField<v1::Attachment>& attachments,
+    const v1::Limits& limits) {
+  if (static_cast<uint32_t>(attachments.size()) > limits.max_attachments()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        field, ": ", attachments.size(), " attachments exceed the limit of ",
+        limits.max_attachments()));
+  }
+  for (int i = 0; i < attachments.size(); ++i) {
+    v1::Attachment& attachment = attachments[i];
+    const std::string where = absl::StrCat(field, "[", i, "]");
+    if (absl::StripAsciiWhitespace(attachment.name()).empty()) {
+      return Missing(absl::StrCat(where, ".name"));
+    }
+    if (attachment.content().size() > limits.max_attachment_bytes()) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          where, ".content: ", attachment.content().size(),
+          " bytes exceed the limit of ", limits.max_attachment_bytes()));
+    }
+    const std::string digest = Sha256Hex(attachment.content());
+    if (!attachment.sha256_hex().empty() &&
+        absl::AsciiStrToLower(attachment.sha256_hex()) != digest) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where,
+                       ".sha256_hex: does not match the content (corrupted in "
+                       "transit, or the wrong file)"));
+    }
+    attachment.set_sha256_hex(digest);
+    attachment.set_size_bytes(
+        static_cast<int64_t>(attachment.content().size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateOptionalText(absl::string_view field,
+                                  absl::string_view text,
+                                  const v1::Limits& limits) {
+  if (text.size() > limits.max_text_bytes()) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        field, ": exceeds the limit of ", limits.max_text_bytes(), " bytes"));
+  }
+  if (!IsValidUtf8(text)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": not valid UTF-8"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SealLead(v1::Lead& lead, const v1::Limits& limits) {
   SX_RETURN_IF_ERROR(ValidateText("lead.subject", lead.subject(), limits));
   SX_RETURN_IF_ERROR(ValidateText("lead.category", lead.category(), limits));
   SX_RETURN_IF_ERROR(ValidateText("lead.summary", lead.summary(), limits));
   SX_RETURN_IF_ERROR(ValidateText("lead.source", lead.source(), limits));
-  for (const auto& [field, text] :
-       {std::pair<absl::string_view, const std::string&>{
-            "lead.subject_organization", lead.subject_organization()},
-        {"lead.subject_position", lead.subject_position()}}) {
-    if (text.size() > limits.max_text_bytes()) {
-      return absl::ResourceExhaustedError(absl::StrCat(
-          field, ": exceeds the limit of ", limits.max_text_bytes(), " bytes"));
-    }
-    if (!IsValidUtf8(text)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ": not valid UTF-8"));
-    }
-  }
+  SX_RETURN_IF_ERROR(ValidateOptionalText("lead.subject_organization",
+                                          lead.subject_organization(), limits));
+  SX_RETURN_IF_ERROR(ValidateOptionalText("lead.subject_position",
+                                          lead.subject_position(), limits));
   if (lead.sensitivity() == v1::SENSITIVITY_UNSPECIFIED ||
       !v1::Sensitivity_IsValid(lead.sensitivity())) {
     return absl::InvalidArgumentError(
@@ -160,6 +190,7 @@ absl::Status SealFeedback(v1::Feedback& feedback, const v1::Limits& limits) {
         "feedback.kind: required (INTERIM or FINAL)");
   }
   SX_RETURN_IF_ERROR(ValidateText("feedback.text", feedback.text(), limits));
+  SX_RETURN_IF_ERROR(CheckOutcome(feedback));
   return SealAttachments("feedback.attachments",
                          *feedback.mutable_attachments(), limits);
 }

@@ -1,10 +1,10 @@
 // The hub's authorization contract, written out as a table and checked end to
-// end: every RPC of ExchangeService, AdminService, AuditService and
-// HubInfoService, called by every party of the example config (six agencies,
-// the administrator, the auditor) against one prepared hub. The table below is
-// the contract as the protos and docs/DESIGN.md state it; it is deliberately
-// not derived from the implementation, so that a change of either shows up
-// here.
+// end: every RPC of ExchangeService, RectificationService, AdminService,
+// AuditService and HubInfoService, called by every party of the example config
+// (six agencies, the administrator, the auditor) against one prepared hub. The
+// table below is the contract as the protos and docs/DESIGN.md state it; it is
+// deliberately not derived from the implementation, so that a change of either
+// shows up here.
 //
 // "A request naming another sender" cannot be written: no request message of
 // the contract has a field that names the caller (exchange.proto: "No request
@@ -35,6 +35,7 @@
 #include "supervision/v1/audit.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "supervision/v1/hub_info.grpc.pb.h"
+#include "supervision/v1/rectification.grpc.pb.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
 
@@ -57,7 +58,7 @@ constexpr std::array<const char*, 8> kParties = {
     kCommission,         kInspection,       kOrganization, kAudit,
     kStationedEducation, kStationedHousing, kAdmin,        kAuditor};
 
-// Every RPC of the four services.
+// Every RPC of the five services.
 enum class Method {
   // ExchangeService
   kSubmitReferral,
@@ -74,6 +75,11 @@ enum class Method {
   kCloseReferral,
   kWithdrawReferral,
   kRemindReferral,
+  // RectificationService
+  kAddRectificationItems,
+  kReportRectification,
+  kVerifyRectification,
+  kListRectificationItems,
   // AdminService
   kListTransfers,
   kGetInboxStats,
@@ -92,19 +98,41 @@ enum class Method {
 };
 
 constexpr Method kAllMethods[] = {
-    Method::kSubmitReferral,    Method::kStreamInbox,
-    Method::kPeekInbox,         Method::kAckInbox,
-    Method::kGetReferral,       Method::kListReferrals,
-    Method::kAcceptReferral,    Method::kReturnReferral,
-    Method::kRerouteReferral,   Method::kRecordDisposition,
-    Method::kSendFeedback,      Method::kCloseReferral,
-    Method::kWithdrawReferral,  Method::kRemindReferral,
-    Method::kListTransfers,     Method::kGetInboxStats,
-    Method::kListDeadLetters,   Method::kRedriveDeadLetters,
-    Method::kGetTransferCounts, Method::kGetHubStatus,
-    Method::kQueryEvents,       Method::kGetCheckpoint,
-    Method::kGetInclusionProof, Method::kGetConsistencyProof,
-    Method::kExportEvents,      Method::kWhoAmI,
+    // ExchangeService
+    Method::kSubmitReferral,
+    Method::kStreamInbox,
+    Method::kPeekInbox,
+    Method::kAckInbox,
+    Method::kGetReferral,
+    Method::kListReferrals,
+    Method::kAcceptReferral,
+    Method::kReturnReferral,
+    Method::kRerouteReferral,
+    Method::kRecordDisposition,
+    Method::kSendFeedback,
+    Method::kCloseReferral,
+    Method::kWithdrawReferral,
+    Method::kRemindReferral,
+    // RectificationService
+    Method::kAddRectificationItems,
+    Method::kReportRectification,
+    Method::kVerifyRectification,
+    Method::kListRectificationItems,
+    // AdminService
+    Method::kListTransfers,
+    Method::kGetInboxStats,
+    Method::kListDeadLetters,
+    Method::kRedriveDeadLetters,
+    Method::kGetTransferCounts,
+    Method::kGetHubStatus,
+    // AuditService
+    Method::kQueryEvents,
+    Method::kGetCheckpoint,
+    Method::kGetInclusionProof,
+    Method::kGetConsistencyProof,
+    Method::kExportEvents,
+    // HubInfoService
+    Method::kWhoAmI,
 };
 
 const char* MethodName(Method method) {
@@ -137,6 +165,14 @@ const char* MethodName(Method method) {
       return "WithdrawReferral";
     case Method::kRemindReferral:
       return "RemindReferral";
+    case Method::kAddRectificationItems:
+      return "Rectification.AddRectificationItems";
+    case Method::kReportRectification:
+      return "Rectification.ReportRectification";
+    case Method::kVerifyRectification:
+      return "Rectification.VerifyRectification";
+    case Method::kListRectificationItems:
+      return "Rectification.ListRectificationItems";
     case Method::kListTransfers:
       return "Admin.ListTransfers";
     case Method::kGetInboxStats:
@@ -177,6 +213,24 @@ bool ChangesTheReferral(Method method) {
     case Method::kCloseReferral:
     case Method::kWithdrawReferral:
     case Method::kRemindReferral:
+    case Method::kAddRectificationItems:
+    case Method::kReportRectification:
+    case Method::kVerifyRectification:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The RectificationService's calls concern a problem list's ledger: they are
+// checked on the prepared problem list (on a lead, a party's call would only
+// show that a lead has no ledger).
+bool NamesAProblemList(Method method) {
+  switch (method) {
+    case Method::kAddRectificationItems:
+    case Method::kReportRectification:
+    case Method::kVerifyRectification:
+    case Method::kListRectificationItems:
       return true;
     default:
       return false;
@@ -197,6 +251,10 @@ enum class Target {
   // but is a supervising agency (supervisor: true in the example config), so
   // it may remind (督办) but not read.
   kLocal,
+  // inspection-office → organization-dept: a problem list (case 3 of
+  // docs/CASES.md) with two rectification items, both 整改中. The commission
+  // supervises but is no party, so it may not touch or read the ledger.
+  kProblemList,
 };
 
 const char* TargetName(Target target) {
@@ -209,6 +267,8 @@ const char* TargetName(Target target) {
       return "child";
     case Target::kLocal:
       return "local";
+    case Target::kProblemList:
+      return "list";
   }
   return "?";
 }
@@ -267,12 +327,13 @@ constexpr Outcome D = kDenied;
 // THE CONTRACT. Columns as in kParties:
 //   commission, inspection, organization, audit, stationed-education,
 //   stationed-housing, admin-ops, auditor-audit.
-// Agencies use only the exchange, administrators only the admin service,
-// auditors only the audit service; everyone may ask WhoAmI. On a referral:
-// sender and recipient may read it, and so may observers (senders further up
-// a 转办 chain); each step belongs to one side (proto comments of each RPC),
-// 督办 also to supervising agencies. Nobody else gets anything but
-// PERMISSION_DENIED.
+// Agencies use only the exchange and the rectification ledger, administrators
+// only the admin service, auditors only the audit service; everyone may ask
+// WhoAmI. On a referral: sender and recipient may read it, and so may
+// observers (senders further up a 转办 chain); each step belongs to one side
+// (proto comments of each RPC), 督办 also to supervising agencies. A problem
+// list's ledger: the sender adds items and verifies, the recipient reports,
+// both read it. Nobody else gets anything but PERMISSION_DENIED.
 const Row kContract[] = {
     //                                           com     insp    org     aud     s-edu   s-hou   admin   auditor
     // ExchangeService, calls about the caller's own affairs.
@@ -318,6 +379,15 @@ const Row kContract[] = {
     {Method::kWithdrawReferral,    Target::kLocal, {D,      D,      D,      D,      D,      kOk,    D,      D}},
     {Method::kRemindReferral,      Target::kLocal, {kOk,    D,      D,      D,      D,      kOk,    D,      D}},
 
+    // RectificationService. list: inspection-office (sender) →
+    // organization-dept (recipient); the commission supervises. Reports wait
+    // for 签收; verifying needs a report.
+    //                                                        com     insp    org     aud     s-edu   s-hou   admin   auditor
+    {Method::kAddRectificationItems,   Target::kProblemList, {D,      kOk,    D,      D,      D,      D,      D,      D}},
+    {Method::kReportRectification,     Target::kProblemList, {D,      D,      kState, D,      D,      D,      D,      D}},
+    {Method::kVerifyRectification,     Target::kProblemList, {D,      kState, D,      D,      D,      D,      D,      D}},
+    {Method::kListRectificationItems,  Target::kProblemList, {D,      kOk,    kOk,    D,      D,      D,      D,      D}},
+
     // AdminService: administrators only.
     {Method::kListTransfers,       Target::kNone,  {D,      D,      D,      D,      D,      D,      kOk,    D}},
     {Method::kGetInboxStats,       Target::kNone,  {D,      D,      D,      D,      D,      D,      kOk,    D}},
@@ -349,6 +419,16 @@ Outcome OutcomeOf(const grpc::Status& status) {
     default:
       return kOther;
   }
+}
+
+// One item of a problem list's ledger.
+v1::RectificationItemDraft SmallRectificationItem() {
+  v1::RectificationItemDraft item;
+  item.set_category("落实全面从严治党责任不力");
+  item.set_problem("公务接待管理不规范，存在超标准接待");
+  item.add_measures("逐笔核查公务接待台账");
+  item.set_responsible_unit("办公室");
+  return item;
 }
 
 v1::Lead SmallLead() {
@@ -388,6 +468,7 @@ class PartyClient {
   PartyClient(std::shared_ptr<grpc::Channel> channel, std::string name)
       : name_(std::move(name)),
         exchange_(v1::ExchangeService::NewStub(channel)),
+        rectification_(v1::RectificationService::NewStub(channel)),
         admin_(v1::AdminService::NewStub(channel)),
         audit_(v1::AuditService::NewStub(channel)),
         hub_info_(v1::HubInfoService::NewStub(channel)) {}
@@ -510,6 +591,43 @@ class PartyClient {
         request.set_text("请于3日内反馈办理进展");
         return exchange_->RemindReferral(context.get(), request, &referral);
       }
+      case Method::kAddRectificationItems: {
+        v1::AddRectificationItemsRequest request;
+        request.set_request_id(NextRequestId());
+        request.set_referral_id(referral_id);
+        *request.add_items() = SmallRectificationItem();
+        v1::RectificationStepResponse response;
+        return rectification_->AddRectificationItems(context.get(), request,
+                                                     &response);
+      }
+      case Method::kReportRectification: {
+        v1::ReportRectificationRequest request;
+        request.set_request_id(NextRequestId());
+        request.set_referral_id(referral_id);
+        request.set_item_number(1);
+        request.set_kind(v1::RECTIFICATION_REPORT_KIND_PROGRESS);
+        request.set_text("已制定整改方案，正在逐项落实");
+        v1::RectificationStepResponse response;
+        return rectification_->ReportRectification(context.get(), request,
+                                                   &response);
+      }
+      case Method::kVerifyRectification: {
+        v1::VerifyRectificationRequest request;
+        request.set_request_id(NextRequestId());
+        request.set_referral_id(referral_id);
+        request.set_item_number(1);
+        request.set_verdict(v1::RECTIFICATION_VERDICT_ACCEPT);
+        v1::RectificationStepResponse response;
+        return rectification_->VerifyRectification(context.get(), request,
+                                                   &response);
+      }
+      case Method::kListRectificationItems: {
+        v1::ListRectificationItemsRequest request;
+        request.set_referral_id(referral_id);
+        v1::ListRectificationItemsResponse response;
+        return rectification_->ListRectificationItems(context.get(), request,
+                                                      &response);
+      }
       case Method::kListTransfers: {
         v1::ListTransfersResponse response;
         return admin_->ListTransfers(context.get(), v1::ListTransfersRequest(),
@@ -593,6 +711,7 @@ class PartyClient {
 
   const std::string name_;
   std::unique_ptr<v1::ExchangeService::Stub> exchange_;
+  std::unique_ptr<v1::RectificationService::Stub> rectification_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
   std::unique_ptr<v1::HubInfoService::Stub> hub_info_;
@@ -608,7 +727,8 @@ class AuthorizationMatrixE2eTest : public DevPkiSuite {
       clients_.push_back(
           std::make_unique<PartyClient>(hub_->Channel(party), party));
     }
-    for (Target target : {Target::kLead, Target::kChild, Target::kLocal}) {
+    for (Target target : {Target::kLead, Target::kChild, Target::kLocal,
+                          Target::kProblemList}) {
       std::string id = Prepare(target);
       ASSERT_FALSE(id.empty()) << TargetName(target);
       prepared_[static_cast<int>(target)] = id;
@@ -623,12 +743,17 @@ class AuthorizationMatrixE2eTest : public DevPkiSuite {
     return *clients_.front();
   }
 
-  std::string Submit(const std::string& from, const std::string& to) {
+  std::string Submit(const std::string& from, const std::string& to,
+                     v1::ReferralKind kind = v1::REFERRAL_KIND_LEAD) {
     v1::SubmitReferralRequest request;
     request.set_request_id(absl::StrCat("prepare-", ++prepared_count_));
     request.set_recipient_agency_id(to);
-    request.set_kind(v1::REFERRAL_KIND_LEAD);
+    request.set_kind(kind);
     *request.mutable_lead() = SmallLead();
+    if (kind == v1::REFERRAL_KIND_PROBLEM_LIST) {
+      *request.add_rectification_items() = SmallRectificationItem();
+      *request.add_rectification_items() = SmallRectificationItem();
+    }
     v1::Referral referral;
     grpc::Status status = Client(from).exchange().SubmitReferral(
         Context().get(), request, &referral);
@@ -645,6 +770,9 @@ class AuthorizationMatrixE2eTest : public DevPkiSuite {
         return Submit(kInspection, kCommission);
       case Target::kLocal:
         return Submit(kStationedHousing, kInspection);
+      case Target::kProblemList:
+        return Submit(kInspection, kOrganization,
+                      v1::REFERRAL_KIND_PROBLEM_LIST);
       case Target::kChild: {
         const std::string parent = Submit(kInspection, kCommission);
         auto context = Context();
@@ -689,7 +817,7 @@ class AuthorizationMatrixE2eTest : public DevPkiSuite {
 
   std::unique_ptr<HubProcess> hub_;
   std::vector<std::unique_ptr<PartyClient>> clients_;
-  std::array<std::string, 4> prepared_;
+  std::array<std::string, 5> prepared_;
   int prepared_count_ = 0;
 };
 
@@ -699,32 +827,44 @@ TEST_F(AuthorizationMatrixE2eTest,
   const std::pair<Target, const char*> kWitness[] = {
       {Target::kLead, kInspection},
       {Target::kChild, kOrganization},
-      {Target::kLocal, kStationedHousing}};
+      {Target::kLocal, kStationedHousing},
+      {Target::kProblemList, kInspection}};
   std::vector<v1::Referral> before;
   for (const auto& [target, reader] : kWitness) {
     before.push_back(Fetch(reader, Prepared(target)));
   }
 
-  // kAllMethods lists every RPC the four services have, so that a new RPC
+  // kAllMethods lists every RPC the five services have, so that a new RPC
   // cannot skip the contract.
   int service_methods = 0;
   for (const char* service :
-       {"supervision.v1.ExchangeService", "supervision.v1.AdminService",
-        "supervision.v1.AuditService", "supervision.v1.HubInfoService"}) {
+       {"supervision.v1.ExchangeService", "supervision.v1.RectificationService",
+        "supervision.v1.AdminService", "supervision.v1.AuditService",
+        "supervision.v1.HubInfoService"}) {
     service_methods += google::protobuf::DescriptorPool::generated_pool()
                            ->FindServiceByName(service)
                            ->method_count();
   }
   EXPECT_EQ(std::size(kAllMethods), static_cast<size_t>(service_methods));
 
-  // The table covers every method, and every referral-naming method on each
-  // prepared referral.
+  // The table covers every method, every exchange method that names a
+  // referral on each prepared lead, and every ledger method on the prepared
+  // problem list.
   for (Method method : kAllMethods) {
     int rows = 0;
-    for (const Row& row : kContract) rows += row.method == method;
+    int list_rows = 0;
+    for (const Row& row : kContract) {
+      rows += row.method == method;
+      list_rows += row.method == method && row.target == Target::kProblemList;
+    }
     const bool names_referral =
         method == Method::kGetReferral || ChangesTheReferral(method);
-    EXPECT_EQ(rows, names_referral ? 3 : 1) << MethodName(method);
+    if (NamesAProblemList(method)) {
+      EXPECT_EQ(rows, 1) << MethodName(method);
+      EXPECT_EQ(list_rows, 1) << MethodName(method);
+    } else {
+      EXPECT_EQ(rows, names_referral ? 3 : 1) << MethodName(method);
+    }
   }
 
   std::string table;  // what actually happened, printed on failure
@@ -775,6 +915,9 @@ TEST_F(AuthorizationMatrixE2eTest,
     EXPECT_EQ(after.state(), v1::REFERRAL_STATE_SUBMITTED)
         << TargetName(kWitness[i].first);
     EXPECT_EQ(after.reminders_size(), 0) << TargetName(kWitness[i].first);
+    EXPECT_EQ(after.rectification().SerializeAsString(),
+              before[i].rectification().SerializeAsString())
+        << TargetName(kWitness[i].first);
   }
   if (HasFailure()) {
     ADD_FAILURE() << "actual matrix (columns: commission, inspection, "
@@ -976,6 +1119,15 @@ TEST_F(AuthorizationMatrixE2eTest, NonPartyCannotTellWhetherAReferralExists) {
   for (Method method : {Method::kGetReferral, Method::kAcceptReferral,
                         Method::kWithdrawReferral}) {
     EXPECT_EQ(Client(kAudit).Call(method, existing).error_code(),
+              Client(kAudit).Call(method, missing).error_code())
+        << MethodName(method);
+  }
+  // The same for a problem list's ledger.
+  const std::string list = Prepared(Target::kProblemList);
+  for (Method method :
+       {Method::kAddRectificationItems, Method::kReportRectification,
+        Method::kVerifyRectification, Method::kListRectificationItems}) {
+    EXPECT_EQ(Client(kAudit).Call(method, list).error_code(),
               Client(kAudit).Call(method, missing).error_code())
         << MethodName(method);
   }

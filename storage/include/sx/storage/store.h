@@ -26,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "supervision/v1/records.pb.h"
+#include "supervision/v1/rectification.pb.h"
 #include "supervision/v1/referral.pb.h"
 
 namespace rocksdb {
@@ -37,13 +38,16 @@ namespace sx::storage {
 // Which side of a referral an agency is on, for listing.
 enum class Side { kSender, kRecipient };
 
-// Which step a deadline is for.
-enum class DeadlineKind { kAccept, kFeedback };
+// Which step a deadline is for: the referral's acceptance or final feedback,
+// or one item of its rectification ledger.
+enum class DeadlineKind { kAccept, kFeedback, kRectificationItem };
 
 struct Deadline {
   DeadlineKind kind;
   absl::Time due;
   std::string referral_id;
+  // kRectificationItem only: the item's number.
+  uint32_t item_number = 0;
 };
 
 // One stored dead letter.
@@ -145,6 +149,21 @@ class Transaction {
                                    absl::string_view referral_id) = 0;
   virtual absl::Status DeleteDeadline(DeadlineKind kind, absl::Time due,
                                       absl::string_view referral_id) = 0;
+  // The same for one item of a rectification ledger.
+  virtual absl::Status PutItemDeadline(absl::Time due,
+                                       absl::string_view referral_id,
+                                       uint32_t item_number) = 0;
+  virtual absl::Status DeleteItemDeadline(absl::Time due,
+                                          absl::string_view referral_id,
+                                          uint32_t item_number) = 0;
+
+  // One item of a problem list's rectification ledger, or nullopt.
+  virtual absl::StatusOr<std::optional<::supervision::v1::RectificationItem>>
+  GetRectificationItem(absl::string_view referral_id, uint32_t number) = 0;
+  // Creates or replaces the item numbered item.number() of the referral.
+  virtual absl::Status PutRectificationItem(
+      absl::string_view referral_id,
+      const ::supervision::v1::RectificationItem& item) = 0;
 };
 
 using TransactionBody = std::function<absl::Status(Transaction&)>;
@@ -218,6 +237,12 @@ class Store {
   // index * 2^level, as stored when its last leaf was appended.
   virtual absl::StatusOr<std::string> PerfectSubtreeHash(uint64_t level,
                                                          uint64_t index) = 0;
+
+  // Items of a referral's rectification ledger numbered after
+  // `after_number`, in number order, at most `limit`.
+  virtual absl::StatusOr<std::vector<::supervision::v1::RectificationItem>>
+  ListRectificationItems(absl::string_view referral_id, uint32_t after_number,
+                         size_t limit) = 0;
 
   // Deadlines due at or before `now`, earliest first, at most `limit`.
   virtual absl::StatusOr<std::vector<Deadline>> DeadlinesDue(absl::Time now,

@@ -33,6 +33,14 @@ enum class Action {
   // The hub's own steps when a deadline passes.
   kFlagAcceptOverdue,
   kFlagFeedbackOverdue,
+  // Rectification ledger steps of a problem list (rectification.proto).
+  // They leave the referral's state as it is; the item's own status moves
+  // by the table in rectification_item_table.h.
+  kAddRectificationItems,
+  kReportRectification,
+  kVerifyRectification,
+  kRejectRectification,
+  kFlagRectificationOverdue,
 };
 
 // How the caller relates to a referral.
@@ -73,7 +81,8 @@ absl::string_view CommandFor(Action action);
 std::vector<Action> AllowedActions(::supervision::v1::ReferralState state,
                                    Party party);
 
-// For error messages, what `party` can do with a referral in `state`:
+// For error messages, what `party` can do with a referral in `state` (the
+// steps of the referral's own loop; ledger steps are not listed):
 // "while the referral is delivered, the recipient may accept (签收, sxctl
 // accept) or return (退回, sxctl return)" — the AllowedActions that a command
 // asks for — or why there are none ("while the referral is feedback_sent,

@@ -20,12 +20,27 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id);
 absl::Status ValidateText(absl::string_view field, absl::string_view text,
                           const ::supervision::v1::Limits& limits);
 
+// An optional free-text field: may be empty; else valid UTF-8 within
+// limits.max_text_bytes.
+absl::Status ValidateOptionalText(absl::string_view field,
+                                  absl::string_view text,
+                                  const ::supervision::v1::Limits& limits);
+
+// Checks the count, names and sizes of attachments; checks or fills each
+// one's SHA-256 and size. `field` names them in errors.
+absl::Status SealAttachments(
+    absl::string_view field,
+    google::protobuf::RepeatedPtrField<::supervision::v1::Attachment>&
+        attachments,
+    const ::supervision::v1::Limits& limits);
+
 // Checks a lead's required fields, enums and sizes; checks or fills each
 // attachment's SHA-256 and size.
 absl::Status SealLead(::supervision::v1::Lead& lead,
                       const ::supervision::v1::Limits& limits);
 
-// Checks feedback's kind, text and attachments; fills attachment digests.
+// Checks feedback's kind, text, outcome (final feedback only, no negative
+// figures) and attachments; fills attachment digests.
 absl::Status SealFeedback(::supervision::v1::Feedback& feedback,
                           const ::supervision::v1::Limits& limits);
 
