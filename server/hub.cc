@@ -226,10 +226,18 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
   const ConfigSource config_source = [core = core_.get()] {
     return core->config();
   };
-  rectification_core_ = std::make_unique<core::RectificationCore>(
-      *store_, clock_, config_source);
+  rectification_core_ =
+      std::make_unique<core::RectificationCore>(*store_, clock_, config_source);
   rectification_ = std::make_unique<RectificationService>(
       *rectification_core_, config_source, revocations_.get());
+  distribution_core_ =
+      std::make_unique<core::DistributionCore>(*store_, clock_, config_source);
+  distribution_ = std::make_unique<DistributionService>(
+      *distribution_core_, config_source, revocations_.get());
+  statistics_core_ =
+      std::make_unique<core::StatisticsCore>(*store_, config_source);
+  statistics_ = std::make_unique<StatisticsService>(
+      *statistics_core_, config_source, revocations_.get());
   admin_core_ = std::make_unique<core::AdminCore>(
       *store_, clock_, config_source,
       [notifier](absl::string_view agency) {
@@ -283,6 +291,8 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
       static_cast<int>(settings.limits().max_metadata_bytes()));
   builder.RegisterService(exchange_.get());
   builder.RegisterService(rectification_.get());
+  builder.RegisterService(distribution_.get());
+  builder.RegisterService(statistics_.get());
   builder.RegisterService(admin_.get());
   builder.RegisterService(audit_.get());
   builder.RegisterService(hub_info_.get());

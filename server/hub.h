@@ -14,13 +14,15 @@
 #include "server/admin_service.h"
 #include "server/audit_service.h"
 #include "server/certificate_revocations.h"
+#include "server/distribution_service.h"
 #include "server/exchange_service.h"
-#include "server/rectification_service.h"
 #include "server/hub_info_service.h"
 #include "server/hub_metrics.h"
 #include "server/inbox_notifier.h"
+#include "server/rectification_service.h"
 #include "server/reloading_checkpoint_signer.h"
 #include "server/revocation_watcher.h"
+#include "server/statistics_service.h"
 #include "sx/core/admin_core.h"
 #include "sx/core/audit_core.h"
 #include "sx/core/clock.h"
@@ -121,6 +123,10 @@ class Hub {
   std::unique_ptr<ExchangeService> exchange_;
   std::unique_ptr<core::RectificationCore> rectification_core_;
   std::unique_ptr<RectificationService> rectification_;
+  std::unique_ptr<core::DistributionCore> distribution_core_;
+  std::unique_ptr<DistributionService> distribution_;
+  std::unique_ptr<core::StatisticsCore> statistics_core_;
+  std::unique_ptr<StatisticsService> statistics_;
   std::unique_ptr<core::AdminCore> admin_core_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<ReloadingCheckpointSigner> checkpoint_signer_;

@@ -18,6 +18,8 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* deadlines = nullptr;
   rocksdb::ColumnFamilyHandle* dead_letters = nullptr;
   rocksdb::ColumnFamilyHandle* rectification_items = nullptr;
+  rocksdb::ColumnFamilyHandle* distributions = nullptr;
+  rocksdb::ColumnFamilyHandle* counters = nullptr;
 };
 
 }  // namespace sx::storage

@@ -45,6 +45,14 @@ absl::Status GroupBatch::Delete(rocksdb::ColumnFamilyHandle* cf,
   return absl::OkStatus();
 }
 
+absl::Status GroupBatch::Merge(rocksdb::ColumnFamilyHandle* cf,
+                               absl::string_view key,
+                               absl::string_view operand) {
+  // The WriteBatch's own save point undoes it; no overlay entry to keep.
+  return FromRocksDb(batch_.Merge(cf, ToSlice(key), ToSlice(operand)),
+                     "batch merge");
+}
+
 absl::StatusOr<std::optional<std::string>> GroupBatch::Get(
     rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
   auto found = overlay_.find(OverlayKey(cf, key));

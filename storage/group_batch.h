@@ -31,6 +31,10 @@ class GroupBatch {
   absl::Status Put(rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
                    absl::string_view value);
   absl::Status Delete(rocksdb::ColumnFamilyHandle* cf, absl::string_view key);
+  // A merge operand for `key` (the counters' family). Not visible to Get:
+  // nothing reads a counter inside a transaction.
+  absl::Status Merge(rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
+                     absl::string_view operand);
   // The group's latest value of `key`, else the database's; nullopt if
   // neither has it (or the group deleted it).
   absl::StatusOr<std::optional<std::string>> Get(

@@ -92,8 +92,22 @@ std::string DeadlineKey(DeadlineKind kind, absl::Time due,
   return "";
 }
 
+std::string DistributionKey(absl::string_view distribution_id) {
+  return absl::StrCat("D", distribution_id);
+}
+
+std::string DistributionSenderKey(absl::string_view sender_agency_id,
+                                  absl::string_view distribution_id) {
+  return absl::StrCat(DistributionSenderPrefix(sender_agency_id),
+                      distribution_id);
+}
+
+std::string DistributionSenderPrefix(absl::string_view sender_agency_id) {
+  return absl::StrCat("S", sender_agency_id, absl::string_view("\0", 1));
+}
+
 std::string RectificationItemKey(absl::string_view referral_id,
-                                 uint32_t number) {
+                                 uint64_t number) {
   return absl::StrCat(RectificationItemPrefix(referral_id),
                       EncodeUint64(number));
 }

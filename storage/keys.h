@@ -24,6 +24,9 @@ inline constexpr char kDeadLetters[] = "dead_letters";
 // Added in 0.x with the rectification ledger; an older data directory gets
 // it, empty, when it is opened (create_missing_column_families).
 inline constexpr char kRectificationItems[] = "rectification_items";
+// Added with distributions and statistics, the same way.
+inline constexpr char kDistributions[] = "distributions";
+inline constexpr char kCounters[] = "counters";
 
 // Keys in the default column family.
 inline constexpr char kFormatVersionKey[] = "meta/format_version";
@@ -67,9 +70,15 @@ std::string DeadlineKey(DeadlineKind kind, absl::Time due,
                         absl::string_view referral_id,
                         uint32_t item_number = 0);
 bool ParseDeadlineKey(absl::string_view key, Deadline* deadline);
+// Distributions: 'D' <distribution id> → the record; 'S' <sender> \0
+// <distribution id> → "" (the sender's index).
+std::string DistributionKey(absl::string_view distribution_id);
+std::string DistributionSenderKey(absl::string_view sender_agency_id,
+                                  absl::string_view distribution_id);
+std::string DistributionSenderPrefix(absl::string_view sender_agency_id);
 // <referral id> \0 <be64 item number>
 std::string RectificationItemKey(absl::string_view referral_id,
-                                 uint32_t number);
+                                 uint64_t number);
 std::string RectificationItemPrefix(absl::string_view referral_id);
 // Same layout as InboxKey.
 inline std::string DeadLetterKey(absl::string_view agency_id,

@@ -24,6 +24,7 @@
 #include "rocksdb/utilities/checkpoint.h"
 #include "storage/column_families.h"
 #include "storage/commit_pipeline.h"
+#include "storage/counter_merge.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
@@ -294,6 +295,76 @@ class RocksDbStore final : public Store {
     return hash;
   }
 
+  absl::StatusOr<std::optional<v1::StoredDistribution>> GetDistribution(
+      absl::string_view distribution_id) override {
+    const PinnedRead read = Durable();
+    std::string bytes;
+    rocksdb::Status status =
+        db_->Get(read.options, cfs_.distributions,
+                 keys::DistributionKey(distribution_id), &bytes);
+    if (status.IsNotFound()) return std::nullopt;
+    SX_RETURN_IF_ERROR(FromRocksDb(status, "read distribution"));
+    v1::StoredDistribution distribution;
+    if (!distribution.ParseFromString(bytes)) {
+      return absl::DataLossError(absl::StrCat(
+          "storage: distribution ", distribution_id, " does not parse"));
+    }
+    return distribution;
+  }
+
+  absl::StatusOr<ReferralIdPage> ListDistributionIds(
+      absl::string_view sender_agency_id, absl::string_view before_id,
+      size_t limit) override {
+    const PinnedRead read = Durable();
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(read.options, cfs_.distributions));
+    const std::string prefix = keys::DistributionSenderPrefix(sender_agency_id);
+    // Newest first: from just below `before_id`, or from the prefix's end.
+    if (before_id.empty()) {
+      it->SeekForPrev(absl::StrCat(prefix, "\xff"));
+    } else {
+      it->SeekForPrev(keys::DistributionSenderKey(sender_agency_id, before_id));
+      if (it->Valid() &&
+          ToView(it->key()) ==
+              keys::DistributionSenderKey(sender_agency_id, before_id)) {
+        it->Prev();
+      }
+    }
+    ReferralIdPage page;
+    for (; it->Valid(); it->Prev()) {
+      const absl::string_view key = ToView(it->key());
+      if (!absl::StartsWith(key, prefix)) break;
+      if (page.referral_ids.size() == limit) {
+        page.next_before_id = page.referral_ids.back();
+        break;
+      }
+      page.referral_ids.emplace_back(key.substr(prefix.size()));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "list distributions"));
+    return page;
+  }
+
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> ReadCounters(
+      absl::string_view from_key, absl::string_view to_key,
+      size_t limit) override {
+    const PinnedRead read = Durable();
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(read.options, cfs_.counters));
+    std::vector<std::pair<std::string, int64_t>> counters;
+    for (it->Seek(ToSlice(from_key)); it->Valid() && counters.size() < limit;
+         it->Next()) {
+      const absl::string_view key = ToView(it->key());
+      if (key >= to_key) break;
+      uint64_t value = 0;
+      if (!keys::DecodeUint64(ToView(it->value()), &value)) {
+        return absl::DataLossError("storage: a counter is malformed");
+      }
+      counters.emplace_back(std::string(key), static_cast<int64_t>(value));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "read counters"));
+    return counters;
+  }
+
   absl::StatusOr<std::vector<v1::RectificationItem>> ListRectificationItems(
       absl::string_view referral_id, uint32_t after_number,
       size_t limit) override {
@@ -302,7 +373,8 @@ class RocksDbStore final : public Store {
         db_->NewIterator(read.options, cfs_.rectification_items));
     const std::string prefix = keys::RectificationItemPrefix(referral_id);
     std::vector<v1::RectificationItem> items;
-    for (it->Seek(keys::RectificationItemKey(referral_id, after_number + 1));
+    for (it->Seek(keys::RectificationItemKey(referral_id,
+                                             uint64_t{after_number} + 1));
          it->Valid() && items.size() < limit; it->Next()) {
       if (!absl::StartsWith(ToView(it->key()), prefix)) break;
       v1::RectificationItem item;
@@ -524,6 +596,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db_options,
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (name == keys::kCounters) {
+    options.merge_operator = NewCounterMergeOperator();
+  }
   if (name == keys::kRequests || name == keys::kReferrals) {
     options.memtable_whole_key_filtering = true;
     options.memtable_prefix_bloom_size_ratio = 0.02;
@@ -656,7 +731,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
                                           keys::kMerkle,
                                           keys::kDeadlines,
                                           keys::kDeadLetters,
-                                          keys::kRectificationItems};
+                                          keys::kRectificationItems,
+                                          keys::kDistributions,
+                                          keys::kCounters};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     descriptors.emplace_back(name, FamilyOptions(db_options, name));
@@ -680,9 +757,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
                      status.ToString(), hint));
   }
   std::unique_ptr<rocksdb::DB> db(raw_db);
-  ColumnFamilies cfs{handles[0], handles[1], handles[2],  handles[3],
-                     handles[4], handles[5], handles[6],  handles[7],
-                     handles[8], handles[9], handles[10], handles[11]};
+  ColumnFamilies cfs{handles[0],  handles[1], handles[2],  handles[3],
+                     handles[4],  handles[5], handles[6],  handles[7],
+                     handles[8],  handles[9], handles[10], handles[11],
+                     handles[12], handles[13]};
   absl::StatusOr<transparency::MerkleHasher> hasher =
       OpenLogHasher(*db, options.log_hash);
   absl::Status version_status =

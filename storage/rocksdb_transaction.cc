@@ -340,6 +340,37 @@ absl::Status RocksDbTransaction::DeleteItemDeadline(
                                   referral_id, item_number));
 }
 
+absl::Status RocksDbTransaction::PutDistribution(
+    const v1::StoredDistribution& distribution) {
+  SX_RETURN_IF_ERROR(Write(
+      cfs_.distributions, keys::DistributionKey(distribution.distribution_id()),
+      distribution.SerializeAsString()));
+  return Write(cfs_.distributions,
+               keys::DistributionSenderKey(distribution.sender_agency_id(),
+                                           distribution.distribution_id()),
+               "");
+}
+
+absl::StatusOr<std::optional<v1::StoredDistribution>>
+RocksDbTransaction::GetDistribution(absl::string_view distribution_id) {
+  SX_ASSIGN_OR_RETURN(
+      std::optional<std::string> bytes,
+      Read(cfs_.distributions, keys::DistributionKey(distribution_id)));
+  if (!bytes.has_value()) return std::nullopt;
+  SX_ASSIGN_OR_RETURN(v1::StoredDistribution distribution,
+                      Parse<v1::StoredDistribution>(*bytes, "distribution"));
+  return distribution;
+}
+
+absl::Status RocksDbTransaction::AddToCounters(
+    const std::vector<std::pair<std::string, int64_t>>& deltas) {
+  for (const auto& [key, delta] : deltas) {
+    SX_RETURN_IF_ERROR(batch_.Merge(
+        cfs_.counters, key, keys::EncodeUint64(static_cast<uint64_t>(delta))));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<v1::RectificationItem>>
 RocksDbTransaction::GetRectificationItem(absl::string_view referral_id,
                                          uint32_t number) {

@@ -63,6 +63,12 @@ class RocksDbTransaction final : public Transaction {
                                uint32_t item_number) override;
   absl::Status DeleteItemDeadline(absl::Time due, absl::string_view referral_id,
                                   uint32_t item_number) override;
+  absl::Status PutDistribution(
+      const ::supervision::v1::StoredDistribution& distribution) override;
+  absl::StatusOr<std::optional<::supervision::v1::StoredDistribution>>
+  GetDistribution(absl::string_view distribution_id) override;
+  absl::Status AddToCounters(
+      const std::vector<std::pair<std::string, int64_t>>& deltas) override;
   absl::StatusOr<std::optional<::supervision::v1::RectificationItem>>
   GetRectificationItem(absl::string_view referral_id, uint32_t number) override;
   absl::Status PutRectificationItem(

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/core/rectification_ledger.h"
+#include "server/core/referral_creation.h"
 #include "server/core/referral_steps.h"
 #include "server/core/request_records.h"
 #include "sx/base/sha256.h"
@@ -41,81 +42,6 @@ void StripFeedbackAttachments(v1::Referral& referral) {
   for (v1::Feedback& feedback : *referral.mutable_feedback()) {
     StripAttachmentContent(*feedback.mutable_attachments());
   }
-}
-
-struct NewReferralParams {
-  std::string sender;
-  std::string recipient;
-  v1::ReferralKind kind;
-  std::string parent_referral_id;
-  std::vector<std::string> observers;
-  std::string request_id;
-  // SHA-256 of the serialized lead, if the caller has it already: computed
-  // before the transaction, it stays off the store's serial writer thread.
-  std::string lead_sha256;
-};
-
-// Creates a referral in SUBMITTED, its event, and the recipient's inbox
-// entry; with `items` (a problem list's first round), its ledger too.
-absl::StatusOr<v1::Referral> CreateAndDeliver(
-    Transaction& txn, const HubConfig& config, const NewReferralParams& params,
-    const v1::Lead& lead, const ItemDrafts& items, absl::Time now) {
-  SX_ASSIGN_OR_RETURN(std::string id, txn.NewReferralId());
-  const v1::Deadlines& deadlines = config.deadlines();
-  const bool fast = lead.urgency() == v1::URGENCY_FAST_TRACK;
-  const absl::Duration accept_within =
-      absl::Hours(fast ? deadlines.fast_track_accept_within_hours()
-                       : deadlines.accept_within_hours());
-  const absl::Duration feedback_within =
-      absl::Hours(24) * (fast ? deadlines.fast_track_feedback_within_days()
-                              : deadlines.feedback_within_days());
-
-  v1::Referral referral;
-  referral.set_referral_id(id);
-  referral.set_kind(params.kind);
-  referral.set_sender_agency_id(params.sender);
-  referral.set_recipient_agency_id(params.recipient);
-  referral.set_state(v1::REFERRAL_STATE_SUBMITTED);
-  referral.set_urgency(lead.urgency());
-  *referral.mutable_created_at() = ToTimestamp(now);
-  *referral.mutable_updated_at() = ToTimestamp(now);
-  *referral.mutable_accept_due_at() = ToTimestamp(now + accept_within);
-  *referral.mutable_feedback_due_at() = ToTimestamp(now + feedback_within);
-  referral.set_parent_referral_id(params.parent_referral_id);
-  for (const std::string& observer : params.observers) {
-    referral.add_observer_agency_ids(observer);
-  }
-  referral.set_version(1);
-  std::vector<uint32_t> item_numbers;
-  if (!items.empty()) {
-    SX_ASSIGN_OR_RETURN(
-        item_numbers,
-        AddLedgerItems(txn, referral, items, params.sender,
-                       config.limits().max_rectification_items(), now));
-  }
-  SX_RETURN_IF_ERROR(txn.CreateReferral(referral, lead));
-  SX_RETURN_IF_ERROR(
-      txn.PutDeadline(storage::DeadlineKind::kAccept, now + accept_within, id));
-  SX_RETURN_IF_ERROR(txn.PutDeadline(storage::DeadlineKind::kFeedback,
-                                     now + feedback_within, id));
-
-  v1::Event event =
-      NewEvent(v1::EVENT_TYPE_SUBMITTED, referral, params.sender,
-               v1::REFERRAL_STATE_UNSPECIFIED, params.request_id, now);
-  event.set_related_referral_id(params.parent_referral_id);
-  if (!items.empty()) {
-    // The chain commits to the list's items as much as to its lead.
-    event.set_content_sha256(
-        Sha256(absl::StrCat(lead.SerializeAsString(), ItemDraftBytes(items))));
-    for (uint32_t number : item_numbers) event.add_item_numbers(number);
-  } else {
-    event.set_content_sha256(params.lead_sha256.empty()
-                                 ? Sha256(lead.SerializeAsString())
-                                 : params.lead_sha256);
-  }
-  SX_RETURN_IF_ERROR(
-      RecordAndNotify(txn, std::move(event), referral, Notify::kRecipient));
-  return referral;
 }
 
 absl::Status ValidateStep(const StepRequest& step, const v1::Limits& limits) {
@@ -171,22 +97,9 @@ void ExchangeCore::Submit(const Identity& caller,
     SX_RETURN_IF_ERROR(ValidateId("request_id", request.request_id()));
     SX_RETURN_IF_ERROR(
         ValidateId("recipient_agency_id", request.recipient_agency_id()));
-    if (request.kind() == v1::REFERRAL_KIND_UNSPECIFIED ||
-        !v1::ReferralKind_IsValid(request.kind())) {
-      return absl::InvalidArgumentError("kind: required");
-    }
-    if (!request.has_lead())
-      return absl::InvalidArgumentError("lead: required");
-    SX_RETURN_IF_ERROR(SealLead(*request.mutable_lead(), config->limits()));
-    if (!request.rectification_items().empty() &&
-        request.kind() != v1::REFERRAL_KIND_PROBLEM_LIST) {
-      return absl::InvalidArgumentError(
-          "rectification_items: only a problem list (kind PROBLEM_LIST) "
-          "carries rectification items");
-    }
-    SX_RETURN_IF_ERROR(ValidateItemDrafts("rectification_items",
-                                          request.rectification_items(),
-                                          config->limits(), clock_.Now()));
+    SX_RETURN_IF_ERROR(SealNewReferralContent(
+        request.kind(), request.has_lead() ? request.mutable_lead() : nullptr,
+        request.rectification_items(), config->limits()));
     return CheckRoute(*config, caller.name, request.recipient_agency_id(),
                       request.kind());
   }();
@@ -210,6 +123,8 @@ void ExchangeCore::Submit(const Identity& caller,
           *result = std::move(*replay);
           return absl::OkStatus();
         }
+        SX_RETURN_IF_ERROR(CheckDueDatesAhead(
+            "rectification_items", shared_request->rectification_items(), now));
         NewReferralParams params{caller.name,
                                  shared_request->recipient_agency_id(),
                                  shared_request->kind(),
@@ -336,10 +251,12 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
                 request->request_id,
                 /*lead_sha256=*/""};  // from the stored lead
             params.observers.push_back(referral.sender_agency_id());
-            // The child carries the lead; the ledger stays with the parent.
-            SX_ASSIGN_OR_RETURN(v1::Referral child,
-                                CreateAndDeliver(txn, *config, params, lead,
-                                                 ItemDrafts(), now));
+            // The child carries the lead and what is still open of the ledger.
+            SX_ASSIGN_OR_RETURN(ItemDrafts open_items,
+                                OpenItemsAsDrafts(txn, referral, now));
+            SX_ASSIGN_OR_RETURN(
+                v1::Referral child,
+                CreateAndDeliver(txn, *config, params, lead, open_items, now));
             referral.set_child_referral_id(child.referral_id());
             referral.set_disposition(v1::DISPOSITION_METHOD_TRANSFER);
             referral.set_state_reason(request->text);

@@ -94,6 +94,23 @@ struct RectificationCore::LedgerStep {
   std::string content_sha256;
 };
 
+namespace {
+
+// Dates a call sets must lie ahead. Checked after the replay check, so that
+// a retry of a call that succeeded replays even once its dates have passed.
+absl::Status CheckDatesAhead(const RectificationCore::LedgerStep& step,
+                             absl::Time now) {
+  if (step.action == Action::kAddRectificationItems) {
+    return CheckDueDatesAhead("items", step.drafts, now);
+  }
+  if (step.details.review_at.has_value() && *step.details.review_at <= now) {
+    return absl::InvalidArgumentError("review_at: must be in the future");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 RectificationCore::RectificationCore(
     storage::Store& store, const Clock& clock,
     std::function<std::shared_ptr<const HubConfig>()> config)
@@ -110,8 +127,7 @@ void RectificationCore::AddItems(const Identity& caller,
     if (request.items().empty()) {
       return absl::InvalidArgumentError("items: at least one");
     }
-    return ValidateItemDrafts("items", request.items(), config->limits(),
-                              clock_.Now());
+    return ValidateItemDrafts("items", request.items(), config->limits());
   }();
   if (!valid.ok()) {
     done(valid);
@@ -133,7 +149,6 @@ void RectificationCore::Report(const Identity& caller,
                                std::string request_fingerprint,
                                LedgerCallback done) {
   const std::shared_ptr<const HubConfig> config = config_();
-  const absl::Time now = clock_.Now();
   auto step = std::make_shared<LedgerStep>();
   absl::Status valid = [&]() -> absl::Status {
     SX_RETURN_IF_ERROR(ValidateId("request_id", request.request_id()));
@@ -155,9 +170,6 @@ void RectificationCore::Report(const Identity& caller,
           return absl::InvalidArgumentError(
               "review_at: required for a long-term (长期坚持) report: when "
               "the continuing effort is reviewed");
-        }
-        if (FromTimestamp(request.review_at()) <= now) {
-          return absl::InvalidArgumentError("review_at: must be in the future");
         }
         step->details.review_at = FromTimestamp(request.review_at());
         return absl::OkStatus();
@@ -235,6 +247,7 @@ void RectificationCore::Run(const Identity& caller,
                             FindRequest(txn, caller, step->method,
                                         step->request_id, step->fingerprint));
         if (record.has_value()) return ReadReplay(txn, *record, *result);
+        SX_RETURN_IF_ERROR(CheckDatesAhead(*step, now));
         SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> found,
                             txn.GetReferral(step->referral_id));
         if (!found.has_value()) {

@@ -69,7 +69,7 @@ absl::Status KeepDeadline(storage::Transaction& txn,
 
 absl::Status ValidateItemDrafts(absl::string_view field,
                                 const ItemDrafts& drafts,
-                                const v1::Limits& limits, absl::Time now) {
+                                const v1::Limits& limits) {
   if (static_cast<uint32_t>(drafts.size()) > limits.max_rectification_items()) {
     return absl::ResourceExhaustedError(
         absl::StrCat(field, ": ", drafts.size(), " items exceed the limit of ",
@@ -89,10 +89,17 @@ absl::Status ValidateItemDrafts(absl::string_view field,
       SX_RETURN_IF_ERROR(ValidateText(absl::StrCat(where, ".measures[", m, "]"),
                                       draft.measures(m), limits));
     }
-    if (draft.has_due_at() && FromTimestamp(draft.due_at()) <= now) {
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckDueDatesAhead(absl::string_view field,
+                                const ItemDrafts& drafts, absl::Time now) {
+  for (int i = 0; i < drafts.size(); ++i) {
+    if (drafts[i].has_due_at() && FromTimestamp(drafts[i].due_at()) <= now) {
       return absl::InvalidArgumentError(absl::StrCat(
-          where,
-          ".due_at: must be in the future (or unset: the referral's "
+          field, "[", i,
+          "].due_at: must be in the future (or unset: the referral's "
           "feedback deadline)"));
     }
   }
@@ -124,6 +131,19 @@ absl::StatusOr<std::vector<uint32_t>> AddLedgerItems(
         "items: the list has ", summary.total(), " items, and ", drafts.size(),
         " more would exceed the limit of ", max_items,
         " (limits.max_rectification_items); send the rest as another list"));
+  }
+  const bool feedback_due_passed =
+      FromTimestamp(referral.feedback_due_at()) <= now;
+  for (int i = 0; i < drafts.size(); ++i) {
+    if (!drafts[i].has_due_at() && feedback_due_passed) {
+      // An item would be overdue the moment it was added.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "items[", i, "].due_at: required: the list's feedback deadline (",
+          absl::FormatTime(absl::RFC3339_sec,
+                           FromTimestamp(referral.feedback_due_at()),
+                           absl::UTCTimeZone()),
+          ") has passed, so new items need their own"));
+    }
   }
   summary.set_rounds(summary.rounds() + 1);
   std::vector<uint32_t> numbers;
@@ -190,11 +210,37 @@ absl::StatusOr<v1::RectificationItem> TakeItemStep(
   if (details.review_at.has_value()) {
     *update.mutable_review_at() = ToTimestamp(*details.review_at);
     *item.mutable_review_at() = ToTimestamp(*details.review_at);
+  } else if (item.status() != v1::RECTIFICATION_STATUS_LONG_TERM &&
+             item.status() != v1::RECTIFICATION_STATUS_REPORTED_LONG_TERM) {
+    // Reported done, or a long-term report rejected: nothing to review.
+    item.clear_review_at();
   }
   *item.mutable_updated_at() = ToTimestamp(now);
   SX_RETURN_IF_ERROR(KeepDeadline(txn, referral.referral_id(), stood, item));
   SX_RETURN_IF_ERROR(txn.PutRectificationItem(referral.referral_id(), item));
   return item;
+}
+
+absl::StatusOr<ItemDrafts> OpenItemsAsDrafts(storage::Transaction& txn,
+                                             const v1::Referral& referral,
+                                             absl::Time now) {
+  ItemDrafts drafts;
+  for (uint32_t number = 1; number <= referral.rectification().total();
+       ++number) {
+    SX_ASSIGN_OR_RETURN(
+        std::optional<v1::RectificationItem> item,
+        txn.GetRectificationItem(referral.referral_id(), number));
+    if (!item.has_value() || IsSettled(item->status())) continue;
+    v1::RectificationItemDraft& draft = *drafts.Add();
+    draft.set_category(item->category());
+    draft.set_problem(item->problem());
+    *draft.mutable_measures() = item->measures();
+    draft.set_responsible_unit(item->responsible_unit());
+    if (FromTimestamp(item->due_at()) > now) {
+      *draft.mutable_due_at() = item->due_at();
+    }
+  }
+  return drafts;
 }
 
 absl::Status CheckLedgerSettled(storage::Transaction& txn,

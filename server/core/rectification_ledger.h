@@ -27,12 +27,17 @@ namespace sx::core {
 using ItemDrafts = google::protobuf::RepeatedPtrField<
     ::supervision::v1::RectificationItemDraft>;
 
-// Checks drafts before any transaction: a problem, texts within limits,
-// due dates after `now`. `field` names them in errors ("items").
+// Checks drafts before any transaction: a problem, texts within limits.
+// `field` names them in errors ("items").
 absl::Status ValidateItemDrafts(absl::string_view field,
                                 const ItemDrafts& drafts,
-                                const ::supervision::v1::Limits& limits,
-                                absl::Time now);
+                                const ::supervision::v1::Limits& limits);
+
+// Due dates must lie after `now`. Checked inside the transaction, after the
+// replay check: a retry of a call that succeeded must not fail because its
+// dates have passed since.
+absl::Status CheckDueDatesAhead(absl::string_view field,
+                                const ItemDrafts& drafts, absl::Time now);
 
 // The bytes an event's content digest covers for these drafts.
 std::string ItemDraftBytes(const ItemDrafts& drafts);
@@ -66,6 +71,13 @@ absl::StatusOr<::supervision::v1::RectificationItem> TakeItemStep(
     storage::Transaction& txn, ::supervision::v1::Referral& referral,
     uint32_t number, ItemStep step, absl::string_view actor,
     ItemStepDetails details, absl::Time now);
+
+// The list's unsettled items as drafts, for the child of a 转办: the
+// competent agency takes over what is still open. Due dates already past
+// are left unset (the child's own feedback deadline).
+absl::StatusOr<ItemDrafts> OpenItemsAsDrafts(
+    storage::Transaction& txn, const ::supervision::v1::Referral& referral,
+    absl::Time now);
 
 // OK when every item is settled; else FAILED_PRECONDITION naming the open
 // items and their statuses (销号 waits for 对账).

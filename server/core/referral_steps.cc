@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "server/core/statistics_counting.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::core {
@@ -34,6 +35,8 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
   }
   SX_ASSIGN_OR_RETURN(v1::Event stored,
                       txn.AppendEvent(std::move(event), concerned));
+  // Statistics count as the change is written, never by reading history.
+  SX_RETURN_IF_ERROR(CountEvent(txn, stored, referral));
   if (notify == Notify::kSender || notify == Notify::kBoth) {
     SX_RETURN_IF_ERROR(
         txn.AppendInbox(referral.sender_agency_id(), stored).status());

@@ -21,8 +21,9 @@ namespace sx::core {
                                   ::supervision::v1::ReferralState from,
                                   absl::string_view request_id, absl::Time now);
 
-// Appends the event (indexed for the referral's parties and the actor) and
-// tells the party or parties the step names.
+// Appends the event (indexed for the referral's parties and the actor),
+// counts it in the statistics, and tells the party or parties the step
+// names.
 absl::Status RecordAndNotify(storage::Transaction& txn,
                              ::supervision::v1::Event event,
                              const ::supervision::v1::Referral& referral,

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "server/core/outcome_figures.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
 
@@ -62,15 +63,7 @@ absl::Status CheckOutcome(const v1::Feedback& feedback) {
     return absl::InvalidArgumentError(
         "feedback.outcome: only final feedback reports an outcome");
   }
-  const std::pair<absl::string_view, int64_t> figures[] = {
-      {"persons_case_filed", outcome.persons_case_filed()},
-      {"persons_disciplined", outcome.persons_disciplined()},
-      {"persons_organisational_measures",
-       outcome.persons_organisational_measures()},
-      {"persons_transferred_judicial", outcome.persons_transferred_judicial()},
-      {"amount_recovered_fen", outcome.amount_recovered_fen()},
-      {"problems_rectified", outcome.problems_rectified()}};
-  for (const auto& [name, value] : figures) {
+  for (const auto& [name, value] : OutcomeFigures(outcome)) {
     if (value < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("feedback.outcome.", name, ": ", value, " is negative"));

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -157,6 +158,18 @@ class Transaction {
                                           absl::string_view referral_id,
                                           uint32_t item_number) = 0;
 
+  // Distributions (通报 / 分送), indexed by sender.
+  virtual absl::Status PutDistribution(
+      const ::supervision::v1::StoredDistribution& distribution) = 0;
+  virtual absl::StatusOr<std::optional<::supervision::v1::StoredDistribution>>
+  GetDistribution(absl::string_view distribution_id) = 0;
+
+  // Adds each delta to its counter (a missing counter counts from 0)
+  // without reading it: the pre-counted figures statistics read. Keys are
+  // the caller's; see Store::ReadCounters.
+  virtual absl::Status AddToCounters(
+      const std::vector<std::pair<std::string, int64_t>>& deltas) = 0;
+
   // One item of a problem list's rectification ledger, or nullopt.
   virtual absl::StatusOr<std::optional<::supervision::v1::RectificationItem>>
   GetRectificationItem(absl::string_view referral_id, uint32_t number) = 0;
@@ -243,6 +256,20 @@ class Store {
   virtual absl::StatusOr<std::vector<::supervision::v1::RectificationItem>>
   ListRectificationItems(absl::string_view referral_id, uint32_t after_number,
                          size_t limit) = 0;
+
+  virtual absl::StatusOr<std::optional<::supervision::v1::StoredDistribution>>
+  GetDistribution(absl::string_view distribution_id) = 0;
+  // Distribution ids of one sender, newest first, below `before_id` (empty:
+  // from the newest), at most `limit`.
+  virtual absl::StatusOr<ReferralIdPage> ListDistributionIds(
+      absl::string_view sender_agency_id, absl::string_view before_id,
+      size_t limit) = 0;
+
+  // Counters with keys in [from_key, to_key), in key order, at most
+  // `limit`, as committed (see Transaction::AddToCounters).
+  virtual absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>
+  ReadCounters(absl::string_view from_key, absl::string_view to_key,
+               size_t limit) = 0;
 
   // Deadlines due at or before `now`, earliest first, at most `limit`.
   virtual absl::StatusOr<std::vector<Deadline>> DeadlinesDue(absl::Time now,

@@ -13,11 +13,12 @@
 
 namespace sx::core {
 
-enum class Service { kExchange, kAdmin, kAudit, kHubInfo };
+enum class Service { kExchange, kAdmin, kAudit, kHubInfo, kStatistics };
 
 // Agencies use the exchange; admins the admin service; auditors the audit
 // service. Nobody uses another's. Hub info (WhoAmI) is for any configured
-// identity: it is how each checks its own setup.
+// identity: it is how each checks its own setup. Statistics too: they are
+// figures without contents, and the core narrows an agency to its own.
 absl::Status CheckServiceAccess(const Identity& caller, Service service);
 
 // How `agency_id` relates to `referral`.

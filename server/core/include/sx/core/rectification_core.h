@@ -48,8 +48,11 @@ class RectificationCore {
       const Identity& caller,
       const ::supervision::v1::ListRectificationItemsRequest& request);
 
- private:
+ public:
+  // One ledger call, checked and ready for the transaction.
   struct LedgerStep;
+
+ private:
   void Run(const Identity& caller, std::shared_ptr<LedgerStep> step,
            LedgerCallback done);
 

@@ -1,0 +1,46 @@
+// Creating a referral: the one way every new referral comes to be, whether
+// submitted, rerouted (转办 child) or one of a distribution (通报 / 分送).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/core/rectification_ledger.h"
+#include "supervision/v1/referral.pb.h"
+#include "sx/core/hub_config.h"
+#include "sx/storage/store.h"
+
+namespace sx::core {
+
+struct NewReferralParams {
+  std::string sender;
+  std::string recipient;
+  ::supervision::v1::ReferralKind kind;
+  std::string parent_referral_id;
+  std::vector<std::string> observers;
+  std::string request_id;
+  // SHA-256 of the serialized lead, if the caller has it already: computed
+  // before the transaction, it stays off the store's serial writer thread.
+  std::string lead_sha256;
+  // One of a distribution (通报 / 分送), if set.
+  std::string distribution_id;
+};
+
+// Checks what a new referral carries, whoever sends it (SubmitReferral,
+// SubmitDistribution): a kind, a lead (null: missing), items only on a
+// problem list. Fills the lead's attachment digests.
+absl::Status SealNewReferralContent(::supervision::v1::ReferralKind kind,
+                                    ::supervision::v1::Lead* lead,
+                                    const ItemDrafts& items,
+                                    const ::supervision::v1::Limits& limits);
+
+// Creates a referral in SUBMITTED, its event, and the recipient's inbox
+// entry; with `items` (a problem list's first round), its ledger too.
+absl::StatusOr<::supervision::v1::Referral> CreateAndDeliver(
+    storage::Transaction& txn, const HubConfig& config,
+    const NewReferralParams& params, const ::supervision::v1::Lead& lead,
+    const ItemDrafts& items, absl::Time now);
+
+}  // namespace sx::core
