@@ -947,6 +947,56 @@ TEST_F(RectificationCoreTest, ALongTermReportNeedsAReviewDateInTheFuture) {
 
 // --- closing (销号) ----------------------------------------------------------
 
+// 转办 of a problem list: the competent agency takes over the items still
+// open, as its ledger's first round; the settled ones stay with the parent.
+TEST_F(RectificationCoreTest, ARerouteHandsTheChildTheItemsStillOpen) {
+  v1::SubmitReferralRequest request = ListRequest(Findings(3));
+  request.set_recipient_agency_id(kDisciplineCommission);
+  *request.mutable_rectification_items(2)->mutable_due_at() =
+      ToTimestamp(start_ + absl::Hours(24) * 10);
+  ReferralOr list = Submit(request);
+  ASSERT_TRUE(list.ok()) << list.status();
+  const std::string id = list->referral_id();
+  ASSERT_TRUE(
+      Step(kDisciplineCommission, Action::kAccept, "AcceptReferral", id).ok());
+  ASSERT_TRUE(
+      Report(id, 1, v1::RECTIFICATION_REPORT_KIND_DONE, kDisciplineCommission)
+          .ok());
+  ASSERT_TRUE(Accept(id, 1).ok());
+  clock_.Advance(absl::Hours(24) * 11);  // item 3's own due date has passed
+
+  StepRequest reroute;
+  reroute.action = Action::kReroute;
+  reroute.method = "RerouteReferral";
+  reroute.request_id = "reroute-1";
+  reroute.request_fingerprint = "reroute-1";
+  reroute.referral_id = id;
+  reroute.target_agency_id = kOrganizationDept;
+  reroute.text = "属干部选拔任用问题，转组织部门整改";
+  ReferralOr parent =
+      Await<ReferralOr>([&](std::function<void(ReferralOr)> done) {
+        exchange_->TakeStep(Agency(kDisciplineCommission), reroute,
+                            std::move(done));
+      });
+  ASSERT_TRUE(parent.ok()) << parent.status();
+  const std::string child = parent->child_referral_id();
+  ExpectSummary(Stored(child).rectification(), 2, 2, 0, 0, 0);
+
+  const Identity organization = Agency(kOrganizationDept);
+  v1::ListRectificationItemsRequest page;
+  page.set_referral_id(child);
+  ListOr items = ledger_->List(organization, page);
+  ASSERT_TRUE(items.ok()) << items.status();
+  ASSERT_EQ(items->items_size(), 2);
+  EXPECT_EQ(items->items(0).problem(), InspectionFindings()[1].problem());
+  EXPECT_EQ(items->items(1).problem(), InspectionFindings()[2].problem());
+  // A due date already past falls back to the child's feedback deadline.
+  EXPECT_EQ(items->items(1).due_at().seconds(),
+            Stored(child).feedback_due_at().seconds());
+  // The parent keeps its ledger as it was, settled item included.
+  ExpectSummary(Stored(id).rectification(), 3, 2, 0, 1, 0);
+}
+
 TEST_F(RectificationCoreTest, CloseWaitsUntilEveryItemIsSettled) {
   const std::string id = NewList(Findings(3));
   BringToFeedbackSent(id);
