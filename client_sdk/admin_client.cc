@@ -42,4 +42,9 @@ absl::StatusOr<HubStatus> AdminClient::GetHubStatus() {
       "AdminClient::GetHubStatus is not implemented by this client");
 }
 
+absl::StatusOr<Statistics> AdminClient::GetStatistics(const StatisticsQuery&) {
+  return absl::UnimplementedError(
+      "AdminClient::GetStatistics is not implemented by this client");
+}
+
 }  // namespace sx::client

@@ -37,4 +37,9 @@ absl::StatusOr<EventExport> AuditClient::ExportEvents(uint64_t, uint64_t) {
       "AuditClient::ExportEvents is not implemented by this client");
 }
 
+absl::StatusOr<Statistics> AuditClient::GetStatistics(const StatisticsQuery&) {
+  return absl::UnimplementedError(
+      "AuditClient::GetStatistics is not implemented by this client");
+}
+
 }  // namespace sx::client

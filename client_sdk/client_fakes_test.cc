@@ -112,6 +112,58 @@ TEST(ClientFakesTest, ExchangeFakeAnswersWhatItOverrides) {
                       "ExchangeClient::Return");
 }
 
+// A fake for a test of the sender's verification desk (对账销号), which only
+// verifies or rejects reported ledger items.
+class VerifyOnlyFake final : public ExchangeClient {
+ public:
+  absl::StatusOr<RectificationStepResult> VerifyRectification(
+      const VerifyRectificationParams& params,
+      const CallOptions& options) override {
+    verified.push_back(params);
+    request_ids.push_back(options.request_id);
+    RectificationStepResult result;
+    result.referral.referral_id = params.referral_id;
+    result.referral.rectification.total = 11;
+    result.referral.rectification.verified = 10;
+    RectificationItem item;
+    item.number = params.item_number;
+    item.status = params.verdict == RectificationVerdict::kAccept
+                      ? RectificationStatus::kVerified
+                      : RectificationStatus::kInProgress;
+    result.items.push_back(item);
+    return result;
+  }
+
+  std::vector<VerifyRectificationParams> verified;
+  std::vector<std::string> request_ids;
+};
+
+TEST(ClientFakesTest, LedgerFakeAnswersWhatItOverrides) {
+  VerifyOnlyFake fake;
+  ExchangeClient& client = fake;
+
+  VerifyRectificationParams reject;
+  reject.referral_id = "demo-0000000003";
+  reject.item_number = 7;
+  reject.verdict = RectificationVerdict::kReject;
+  reject.reason = "缺少整改佐证材料";
+  CallOptions options;
+  options.request_id = "ledger-7-check-2";
+  absl::StatusOr<RectificationStepResult> result =
+      client.VerifyRectification(reject, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->items.size(), 1u);
+  EXPECT_EQ(result->items[0].number, 7u);
+  EXPECT_EQ(result->items[0].status, RectificationStatus::kInProgress);
+  EXPECT_EQ(result->referral.rectification.verified, 10u);
+  ASSERT_EQ(fake.verified.size(), 1u);
+  EXPECT_EQ(fake.verified[0].reason, "缺少整改佐证材料");
+  EXPECT_EQ(fake.request_ids, std::vector<std::string>{"ledger-7-check-2"});
+
+  ExpectUnimplemented(client.ListRectificationItems({}).status(),
+                      "ExchangeClient::ListRectificationItems");
+}
+
 TEST(ClientFakesTest, EveryExchangeMethodHasAnUnimplementedDefault) {
   class BareFake final : public ExchangeClient {};
   BareFake fake;
@@ -147,6 +199,27 @@ TEST(ClientFakesTest, EveryExchangeMethodHasAnUnimplementedDefault) {
   ExpectUnimplemented(client.PeekInbox(PeekInboxParams{}).status(),
                       "ExchangeClient::PeekInbox");
   ExpectUnimplemented(client.Ack({1, 2}).status(), "ExchangeClient::Ack");
+  ExpectUnimplemented(
+      client.AddRectificationItems(AddRectificationItemsParams{id, {}})
+          .status(),
+      "ExchangeClient::AddRectificationItems");
+  ExpectUnimplemented(
+      client.ReportRectification(ReportRectificationParams{}).status(),
+      "ExchangeClient::ReportRectification");
+  ExpectUnimplemented(
+      client.VerifyRectification(VerifyRectificationParams{}).status(),
+      "ExchangeClient::VerifyRectification");
+  ExpectUnimplemented(
+      client.ListRectificationItems(RectificationItemQuery{}).status(),
+      "ExchangeClient::ListRectificationItems");
+  ExpectUnimplemented(client.SubmitDistribution(NewDistribution{}).status(),
+                      "ExchangeClient::SubmitDistribution");
+  ExpectUnimplemented(client.GetDistribution(id).status(),
+                      "ExchangeClient::GetDistribution");
+  ExpectUnimplemented(client.ListDistributions(DistributionQuery{}).status(),
+                      "ExchangeClient::ListDistributions");
+  ExpectUnimplemented(client.GetStatistics(StatisticsQuery{}).status(),
+                      "ExchangeClient::GetStatistics");
 
   // Never null, since InboxConsumer and other callers read it at once: an
   // ended stream whose Finish() names the missing method.
@@ -218,6 +291,8 @@ TEST(ClientFakesTest, AdminFakeAnswersWhatItOverrides) {
                       "AdminClient::RedriveDeadLetters");
   ExpectUnimplemented(admin.GetTransferCounts().status(),
                       "AdminClient::GetTransferCounts");
+  ExpectUnimplemented(admin.GetStatistics(StatisticsQuery{}).status(),
+                      "AdminClient::GetStatistics");
 }
 
 TEST(ClientFakesTest, AdminDefaultOfGetHubStatusIsUnimplemented) {
@@ -252,6 +327,48 @@ TEST(ClientFakesTest, AuditFakeAnswersWhatItOverrides) {
                       "AuditClient::GetConsistencyProof");
   ExpectUnimplemented(audit.ExportEvents(1).status(),
                       "AuditClient::ExportEvents");
+  ExpectUnimplemented(audit.GetStatistics(StatisticsQuery{}).status(),
+                      "AuditClient::GetStatistics");
+}
+
+// A fake for a test of an auditor's quarterly report, which only reads
+// statistics: the same call an agency's or an administrator's fake would
+// override.
+class QuarterFiguresFake final : public AuditClient {
+ public:
+  absl::StatusOr<Statistics> GetStatistics(
+      const StatisticsQuery& query) override {
+    asked.push_back(query);
+    Statistics statistics;
+    statistics.from_date = query.from_date;
+    statistics.to_date = query.to_date;
+    UnitFigures commission;
+    commission.agency_id = "discipline-commission";
+    commission.as_recipient.referrals = 104;
+    commission.as_recipient.persons_case_filed = 36;
+    statistics.units.push_back(commission);
+    return statistics;
+  }
+
+  std::vector<StatisticsQuery> asked;
+};
+
+TEST(ClientFakesTest, StatisticsFakeAnswersWhatItOverrides) {
+  QuarterFiguresFake fake;
+  AuditClient& audit = fake;
+  StatisticsQuery first_quarter;
+  first_quarter.from_date = "2026-01-01";
+  first_quarter.to_date = "2026-03-31";
+  absl::StatusOr<Statistics> statistics = audit.GetStatistics(first_quarter);
+  ASSERT_TRUE(statistics.ok()) << statistics.status();
+  ASSERT_EQ(statistics->units.size(), 1u);
+  EXPECT_EQ(statistics->units[0].as_recipient.persons_case_filed, 36u);
+  ASSERT_EQ(fake.asked.size(), 1u);
+  EXPECT_EQ(fake.asked[0].to_date, "2026-03-31");
+  EXPECT_EQ(fake.asked[0].agency_id, "") << "every unit";
+
+  ExpectUnimplemented(audit.GetCheckpoint().status(),
+                      "AuditClient::GetCheckpoint");
 }
 
 TEST(ClientFakesTest, AuditDefaultOfGetCheckpointIsUnimplemented) {

@@ -126,4 +126,54 @@ std::unique_ptr<InboxStream> ExchangeClient::OpenInbox(uint64_t) {
   return std::make_unique<UnimplementedInboxStream>();
 }
 
+absl::StatusOr<RectificationStepResult> ExchangeClient::AddRectificationItems(
+    const AddRectificationItemsParams&, const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::AddRectificationItems is not implemented by this "
+      "client");
+}
+
+absl::StatusOr<RectificationStepResult> ExchangeClient::ReportRectification(
+    const ReportRectificationParams&, const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::ReportRectification is not implemented by this client");
+}
+
+absl::StatusOr<RectificationStepResult> ExchangeClient::VerifyRectification(
+    const VerifyRectificationParams&, const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::VerifyRectification is not implemented by this client");
+}
+
+absl::StatusOr<RectificationItemPage> ExchangeClient::ListRectificationItems(
+    const RectificationItemQuery&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::ListRectificationItems is not implemented by this "
+      "client");
+}
+
+absl::StatusOr<Distribution> ExchangeClient::SubmitDistribution(
+    const NewDistribution&, const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::SubmitDistribution is not implemented by this client");
+}
+
+absl::StatusOr<Distribution> ExchangeClient::GetDistribution(
+    const std::string&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::GetDistribution is not implemented by this client");
+}
+
+absl::StatusOr<DistributionPage> ExchangeClient::ListDistributions(
+    const DistributionQuery&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::ListDistributions is not implemented by this client");
+}
+
+absl::StatusOr<Statistics> ExchangeClient::GetStatistics(
+    const StatisticsQuery&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::GetStatistics is not implemented by this client");
+}
+
 }  // namespace sx::client

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "client_sdk/proto_convert.h"
+#include "client_sdk/statistics_client_base.h"
 #include "client_sdk/unary_call.h"
 #include "grpcpp/grpcpp.h"
 #include "supervision/v1/admin.grpc.pb.h"
@@ -16,12 +17,12 @@ namespace v1 = ::supervision::v1;
 using internal::ToProto;
 
 // Thread-safe, as ServiceClient is. Overrides every method of AdminClient: the
-// interface's UNIMPLEMENTED defaults are for fakes only.
+// interface's UNIMPLEMENTED defaults are for fakes only; GetStatistics comes
+// with the base.
 class GrpcAdminClient final
-    : public AdminClient,
-      private internal::ServiceClient<v1::AdminService> {
+    : public internal::StatisticsClientBase<AdminClient, v1::AdminService> {
  public:
-  using ServiceClient::ServiceClient;
+  using StatisticsClientBase::StatisticsClientBase;
 
   absl::StatusOr<TransferPage> ListTransfers(
       const TransferQuery& query) override {

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "client_sdk/proto_convert.h"
+#include "client_sdk/statistics_client_base.h"
 #include "client_sdk/unary_call.h"
 #include "grpcpp/grpcpp.h"
 #include "supervision/v1/audit.grpc.pb.h"
@@ -19,12 +20,12 @@ namespace v1 = ::supervision::v1;
 using internal::ToProto;
 
 // Thread-safe, as ServiceClient is. Overrides every method of AuditClient: the
-// interface's UNIMPLEMENTED defaults are for fakes only.
+// interface's UNIMPLEMENTED defaults are for fakes only; GetStatistics comes
+// with the base.
 class GrpcAuditClient final
-    : public AuditClient,
-      private internal::ServiceClient<v1::AuditService> {
+    : public internal::StatisticsClientBase<AuditClient, v1::AuditService> {
  public:
-  using ServiceClient::ServiceClient;
+  using StatisticsClientBase::StatisticsClientBase;
 
   absl::StatusOr<EventPage> QueryEvents(const EventQuery& query) override {
     return Call(&Stub::QueryEvents, ToProto(query));

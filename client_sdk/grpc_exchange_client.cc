@@ -11,9 +11,12 @@
 #include "absl/synchronization/mutex.h"
 #include "client_sdk/grpc_status_convert.h"
 #include "client_sdk/proto_convert.h"
+#include "client_sdk/statistics_client_base.h"
 #include "client_sdk/unary_call.h"
 #include "grpcpp/grpcpp.h"
+#include "supervision/v1/distribution.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "supervision/v1/rectification.grpc.pb.h"
 #include "sx/client/exchange_client.h"
 
 namespace sx::client {
@@ -24,6 +27,8 @@ using internal::FromGrpcStatus;
 using internal::FromProto;
 using internal::ToProto;
 using Stub = v1::ExchangeService::Stub;
+using RectificationStub = v1::RectificationService::Stub;
+using DistributionStub = v1::DistributionService::Stub;
 
 // Entries it reads tell the client's connection history that the hub has
 // answered, so that the acknowledgements that follow ride out a hub restart.
@@ -60,12 +65,19 @@ class GrpcInboxStream final : public InboxStream {
 };
 
 // Thread-safe, as ServiceClient is. Overrides every method of ExchangeClient:
-// the interface's UNIMPLEMENTED defaults are for fakes only.
+// the interface's UNIMPLEMENTED defaults are for fakes only; GetStatistics
+// comes with the base. The ledger and distribution calls go to
+// RectificationService and DistributionService on the same channel, and so
+// share its connection history.
 class GrpcExchangeClient final
-    : public ExchangeClient,
-      private internal::ServiceClient<v1::ExchangeService> {
+    : public internal::StatisticsClientBase<ExchangeClient,
+                                            v1::ExchangeService> {
  public:
-  using ServiceClient::ServiceClient;
+  GrpcExchangeClient(const ClientOptions& options,
+                     std::shared_ptr<grpc::Channel> channel)
+      : StatisticsClientBase(options, channel),
+        rectification_stub_(v1::RectificationService::NewStub(channel)),
+        distribution_stub_(v1::DistributionService::NewStub(channel)) {}
 
   // Waits for the SubmitAsync calls in flight: they use the stub until their
   // last attempt, and gRPC must not lose its last channel inside one of its
@@ -79,11 +91,8 @@ class GrpcExchangeClient final
 
   absl::StatusOr<Referral> Submit(const NewReferral& referral,
                                   const CallOptions& options) override {
-    v1::SubmitReferralRequest request;
+    v1::SubmitReferralRequest request = ToProto(referral);
     request.set_request_id(RequestIdFor(options));
-    request.set_recipient_agency_id(referral.recipient_agency_id);
-    request.set_kind(static_cast<v1::ReferralKind>(referral.kind));
-    *request.mutable_lead() = ToProto(referral.lead);
     return Call(&Stub::SubmitReferral, request);
   }
 
@@ -95,10 +104,8 @@ class GrpcExchangeClient final
       v1::Referral reply;
     };
     auto exchange = std::make_shared<Exchange>();
+    exchange->request = ToProto(referral);
     exchange->request.set_request_id(RequestIdFor(options));
-    exchange->request.set_recipient_agency_id(referral.recipient_agency_id);
-    exchange->request.set_kind(static_cast<v1::ReferralKind>(referral.kind));
-    *exchange->request.mutable_lead() = ToProto(referral.lead);
     {
       absl::MutexLock lock(&async_calls_->mu);
       ++async_calls_->in_flight;
@@ -228,10 +235,69 @@ class GrpcExchangeClient final
     return std::make_unique<GrpcInboxStream>(*stub_, after_sequence, history_);
   }
 
+  absl::StatusOr<RectificationStepResult> AddRectificationItems(
+      const AddRectificationItemsParams& params,
+      const CallOptions& options) override {
+    v1::AddRectificationItemsRequest request = ToProto(params);
+    request.set_request_id(RequestIdFor(options));
+    return CallOn(*rectification_stub_,
+                  &RectificationStub::AddRectificationItems, request);
+  }
+
+  absl::StatusOr<RectificationStepResult> ReportRectification(
+      const ReportRectificationParams& params,
+      const CallOptions& options) override {
+    v1::ReportRectificationRequest request = ToProto(params);
+    request.set_request_id(RequestIdFor(options));
+    return CallOn(*rectification_stub_, &RectificationStub::ReportRectification,
+                  request);
+  }
+
+  absl::StatusOr<RectificationStepResult> VerifyRectification(
+      const VerifyRectificationParams& params,
+      const CallOptions& options) override {
+    v1::VerifyRectificationRequest request = ToProto(params);
+    request.set_request_id(RequestIdFor(options));
+    return CallOn(*rectification_stub_, &RectificationStub::VerifyRectification,
+                  request);
+  }
+
+  absl::StatusOr<RectificationItemPage> ListRectificationItems(
+      const RectificationItemQuery& query) override {
+    return CallOn(*rectification_stub_,
+                  &RectificationStub::ListRectificationItems, ToProto(query));
+  }
+
+  absl::StatusOr<Distribution> SubmitDistribution(
+      const NewDistribution& distribution,
+      const CallOptions& options) override {
+    v1::SubmitDistributionRequest request = ToProto(distribution);
+    request.set_request_id(RequestIdFor(options));
+    return CallOn(*distribution_stub_, &DistributionStub::SubmitDistribution,
+                  request);
+  }
+
+  absl::StatusOr<Distribution> GetDistribution(
+      const std::string& distribution_id) override {
+    v1::GetDistributionRequest request;
+    request.set_distribution_id(distribution_id);
+    return CallOn(*distribution_stub_, &DistributionStub::GetDistribution,
+                  request);
+  }
+
+  absl::StatusOr<DistributionPage> ListDistributions(
+      const DistributionQuery& query) override {
+    return CallOn(*distribution_stub_, &DistributionStub::ListDistributions,
+                  ToProto(query));
+  }
+
  private:
   static std::string RequestIdFor(const CallOptions& options) {
     return options.request_id.empty() ? NewRequestId() : options.request_id;
   }
+
+  const std::unique_ptr<RectificationStub> rectification_stub_;
+  const std::unique_ptr<DistributionStub> distribution_stub_;
 
   struct AsyncCalls {
     absl::Mutex mu;

@@ -18,8 +18,8 @@ static_assert(static_cast<int>(ReferralState::kWithdrawn) ==
               v1::REFERRAL_STATE_WITHDRAWN);
 static_assert(static_cast<int>(DispositionMethod::kTransfer) ==
               v1::DISPOSITION_METHOD_TRANSFER);
-static_assert(static_cast<int>(EventType::kLogRestored) ==
-              v1::EVENT_TYPE_LOG_RESTORED);
+static_assert(static_cast<int>(EventType::kRectificationOverdue) ==
+              v1::EVENT_TYPE_RECTIFICATION_OVERDUE);
 static_assert(static_cast<int>(ReferralKind::kAuditFinding) ==
               v1::REFERRAL_KIND_AUDIT_FINDING);
 static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
@@ -29,6 +29,14 @@ static_assert(static_cast<int>(FeedbackKind::kFinal) ==
               v1::FEEDBACK_KIND_FINAL);
 static_assert(static_cast<int>(IdentityKind::kAuditor) ==
               v1::IDENTITY_KIND_AUDITOR);
+static_assert(static_cast<int>(RectificationStatus::kLongTerm) ==
+              v1::RECTIFICATION_STATUS_LONG_TERM);
+static_assert(static_cast<int>(RectificationStep::kOverdue) ==
+              v1::RECTIFICATION_STEP_OVERDUE);
+static_assert(static_cast<int>(RectificationReportKind::kLongTerm) ==
+              v1::RECTIFICATION_REPORT_KIND_LONG_TERM);
+static_assert(static_cast<int>(RectificationVerdict::kReject) ==
+              v1::RECTIFICATION_VERDICT_REJECT);
 
 template <typename To, typename From>
 To Cast(From value) {
@@ -95,7 +103,49 @@ Feedback FromProto(const v1::Feedback& proto) {
     feedback.attachments.push_back(FromProto(attachment));
   }
   feedback.sent_at = FromProto(proto.sent_at());
+  feedback.has_outcome = proto.has_outcome();
+  const v1::FeedbackOutcome& outcome = proto.outcome();
+  feedback.outcome = FeedbackOutcome{outcome.persons_case_filed(),
+                                     outcome.persons_disciplined(),
+                                     outcome.persons_organisational_measures(),
+                                     outcome.persons_transferred_judicial(),
+                                     outcome.amount_recovered_fen(),
+                                     outcome.problems_rectified()};
   return feedback;
+}
+
+RectificationSummary FromProto(const v1::RectificationSummary& proto) {
+  return RectificationSummary{
+      proto.total(),      proto.in_progress(), proto.awaiting_verification(),
+      proto.verified(),   proto.long_term(),   proto.overdue(),
+      proto.rejections(), proto.rounds()};
+}
+
+RectificationUpdate FromProto(const v1::RectificationUpdate& proto) {
+  RectificationUpdate update;
+  update.step = Cast<RectificationStep>(proto.step());
+  update.actor = proto.actor();
+  update.time = FromProto(proto.time());
+  update.text = proto.text();
+  for (const auto& attachment : proto.evidence()) {
+    update.evidence.push_back(FromProto(attachment));
+  }
+  update.status = Cast<RectificationStatus>(proto.status());
+  update.review_at = FromProto(proto.review_at());
+  return update;
+}
+
+// What Submit and SubmitDistribution send alike: the kind, the lead and a
+// problem list's first ledger items. `New` is NewReferral or NewDistribution,
+// `Request` the matching request. (Qualified: this namespace's own ToProto
+// overloads would hide the public ones.)
+template <typename New, typename Request>
+void SetReferralContent(const New& referral, Request& proto) {
+  proto.set_kind(Cast<v1::ReferralKind>(referral.kind));
+  *proto.mutable_lead() = internal::ToProto(referral.lead);
+  for (const RectificationItemDraft& item : referral.rectification_items) {
+    *proto.add_rectification_items() = internal::ToProto(item);
+  }
 }
 
 }  // namespace
@@ -115,6 +165,8 @@ Event FromProto(const v1::Event& proto) {
   event.related_referral_id = proto.related_referral_id();
   event.content_sha256 = proto.content_sha256();
   event.previous_event_sha256 = proto.previous_event_sha256();
+  event.item_numbers.assign(proto.item_numbers().begin(),
+                            proto.item_numbers().end());
   return event;
 }
 
@@ -141,6 +193,33 @@ v1::Feedback ToProto(const Feedback& feedback) {
   for (const Attachment& attachment : feedback.attachments) {
     *proto.add_attachments() = ToProto(attachment);
   }
+  if (feedback.has_outcome) {
+    const FeedbackOutcome& outcome = feedback.outcome;
+    v1::FeedbackOutcome* out = proto.mutable_outcome();
+    out->set_persons_case_filed(outcome.persons_case_filed);
+    out->set_persons_disciplined(outcome.persons_disciplined);
+    out->set_persons_organisational_measures(
+        outcome.persons_organisational_measures);
+    out->set_persons_transferred_judicial(outcome.persons_transferred_judicial);
+    out->set_amount_recovered_fen(outcome.amount_recovered_fen);
+    out->set_problems_rectified(outcome.problems_rectified);
+  }
+  return proto;
+}
+
+v1::SubmitReferralRequest ToProto(const NewReferral& referral) {
+  v1::SubmitReferralRequest proto;
+  proto.set_recipient_agency_id(referral.recipient_agency_id);
+  SetReferralContent(referral, proto);
+  return proto;
+}
+
+v1::SubmitDistributionRequest ToProto(const NewDistribution& distribution) {
+  v1::SubmitDistributionRequest proto;
+  for (const std::string& recipient : distribution.recipient_agency_ids) {
+    proto.add_recipient_agency_ids(recipient);
+  }
+  SetReferralContent(distribution, proto);
   return proto;
 }
 
@@ -187,6 +266,8 @@ Referral FromProto(const v1::Referral& proto) {
   referral.accept_overdue = proto.accept_overdue();
   referral.feedback_overdue = proto.feedback_overdue();
   referral.version = proto.version();
+  referral.rectification = FromProto(proto.rectification());
+  referral.distribution_id = proto.distribution_id();
   return referral;
 }
 
@@ -256,6 +337,196 @@ v1::QueryEventsRequest ToProto(const EventQuery& query) {
   proto.set_page_size(query.page_size);
   proto.set_page_token(query.page_token);
   return proto;
+}
+
+v1::RectificationItemDraft ToProto(const RectificationItemDraft& draft) {
+  v1::RectificationItemDraft proto;
+  proto.set_category(draft.category);
+  proto.set_problem(draft.problem);
+  for (const std::string& measure : draft.measures) proto.add_measures(measure);
+  proto.set_responsible_unit(draft.responsible_unit);
+  if (IsBound(draft.due_at)) *proto.mutable_due_at() = ToProto(draft.due_at);
+  return proto;
+}
+
+v1::AddRectificationItemsRequest ToProto(
+    const AddRectificationItemsParams& params) {
+  v1::AddRectificationItemsRequest proto;
+  proto.set_referral_id(params.referral_id);
+  for (const RectificationItemDraft& item : params.items) {
+    *proto.add_items() = ToProto(item);
+  }
+  return proto;
+}
+
+v1::ReportRectificationRequest ToProto(
+    const ReportRectificationParams& params) {
+  v1::ReportRectificationRequest proto;
+  proto.set_referral_id(params.referral_id);
+  proto.set_item_number(params.item_number);
+  proto.set_kind(Cast<v1::RectificationReportKind>(params.kind));
+  proto.set_text(params.text);
+  for (const Attachment& attachment : params.evidence) {
+    *proto.add_evidence() = ToProto(attachment);
+  }
+  if (IsBound(params.review_at)) {
+    *proto.mutable_review_at() = ToProto(params.review_at);
+  }
+  return proto;
+}
+
+v1::VerifyRectificationRequest ToProto(
+    const VerifyRectificationParams& params) {
+  v1::VerifyRectificationRequest proto;
+  proto.set_referral_id(params.referral_id);
+  proto.set_item_number(params.item_number);
+  proto.set_verdict(Cast<v1::RectificationVerdict>(params.verdict));
+  proto.set_reason(params.reason);
+  return proto;
+}
+
+v1::ListRectificationItemsRequest ToProto(const RectificationItemQuery& query) {
+  v1::ListRectificationItemsRequest proto;
+  proto.set_referral_id(query.referral_id);
+  for (RectificationStatus status : query.statuses) {
+    proto.add_statuses(Cast<v1::RectificationStatus>(status));
+  }
+  proto.set_overdue_only(query.overdue_only);
+  proto.set_after_number(query.after_number);
+  proto.set_page_size(query.page_size);
+  proto.set_include_history(query.include_history);
+  return proto;
+}
+
+RectificationItem FromProto(const v1::RectificationItem& proto) {
+  RectificationItem item;
+  item.number = proto.number();
+  item.category = proto.category();
+  item.problem = proto.problem();
+  item.measures.assign(proto.measures().begin(), proto.measures().end());
+  item.responsible_unit = proto.responsible_unit();
+  item.due_at = FromProto(proto.due_at());
+  item.status = Cast<RectificationStatus>(proto.status());
+  item.review_at = FromProto(proto.review_at());
+  item.overdue = proto.overdue();
+  item.rejections = proto.rejections();
+  item.round = proto.round();
+  for (const v1::RectificationUpdate& update : proto.history()) {
+    item.history.push_back(FromProto(update));
+  }
+  item.updated_at = FromProto(proto.updated_at());
+  return item;
+}
+
+RectificationStepResult FromProto(const v1::RectificationStepResponse& proto) {
+  RectificationStepResult result;
+  result.referral = FromProto(proto.referral());
+  for (const v1::RectificationItem& item : proto.items()) {
+    result.items.push_back(FromProto(item));
+  }
+  return result;
+}
+
+RectificationItemPage FromProto(
+    const v1::ListRectificationItemsResponse& proto) {
+  RectificationItemPage page;
+  for (const v1::RectificationItem& item : proto.items()) {
+    page.items.push_back(FromProto(item));
+  }
+  page.next_after_number = proto.next_after_number();
+  page.summary = FromProto(proto.summary());
+  return page;
+}
+
+v1::ListDistributionsRequest ToProto(const DistributionQuery& query) {
+  v1::ListDistributionsRequest proto;
+  proto.set_page_size(query.page_size);
+  proto.set_page_token(query.page_token);
+  return proto;
+}
+
+Distribution FromProto(const v1::Distribution& proto) {
+  Distribution distribution;
+  distribution.distribution_id = proto.distribution_id();
+  distribution.sender_agency_id = proto.sender_agency_id();
+  distribution.kind = Cast<ReferralKind>(proto.kind());
+  distribution.created_at = FromProto(proto.created_at());
+  const v1::DistributionProgress& progress = proto.progress();
+  distribution.progress = DistributionProgress{
+      progress.recipients(), progress.delivered(), progress.accepted(),
+      progress.fed_back(),   progress.closed(),    progress.ended_otherwise(),
+      progress.overdue()};
+  for (const v1::DistributionMember& member : proto.members()) {
+    distribution.members.push_back(DistributionMember{
+        member.recipient_agency_id(), FromProto(member.referral())});
+  }
+  return distribution;
+}
+
+DistributionPage FromProto(const v1::ListDistributionsResponse& proto) {
+  DistributionPage page;
+  for (const v1::Distribution& distribution : proto.distributions()) {
+    page.distributions.push_back(FromProto(distribution));
+  }
+  page.next_page_token = proto.next_page_token();
+  return page;
+}
+
+v1::GetStatisticsRequest ToProto(const StatisticsQuery& query) {
+  v1::GetStatisticsRequest proto;
+  proto.set_from_date(query.from_date);
+  proto.set_to_date(query.to_date);
+  proto.set_agency_id(query.agency_id);
+  return proto;
+}
+
+SideFigures FromProto(const v1::SideFigures& proto) {
+  SideFigures figures;
+  figures.referrals = proto.referrals();
+  figures.leads = proto.leads();
+  figures.problem_lists = proto.problem_lists();
+  figures.audit_findings = proto.audit_findings();
+  figures.delivered = proto.delivered();
+  figures.accepted = proto.accepted();
+  figures.returned = proto.returned();
+  figures.rerouted = proto.rerouted();
+  figures.withdrawn = proto.withdrawn();
+  figures.fed_back = proto.fed_back();
+  figures.closed = proto.closed();
+  figures.reminders = proto.reminders();
+  figures.talk_or_inquiry = proto.talk_or_inquiry();
+  figures.preliminary_verification = proto.preliminary_verification();
+  figures.kept_pending = proto.kept_pending();
+  figures.closed_without_action = proto.closed_without_action();
+  figures.case_filed = proto.case_filed();
+  figures.transferred = proto.transferred();
+  figures.accept_overdue = proto.accept_overdue();
+  figures.feedback_overdue = proto.feedback_overdue();
+  figures.items_added = proto.items_added();
+  figures.items_verified = proto.items_verified();
+  figures.items_rejected = proto.items_rejected();
+  figures.items_overdue = proto.items_overdue();
+  figures.persons_case_filed = proto.persons_case_filed();
+  figures.persons_disciplined = proto.persons_disciplined();
+  figures.persons_organisational_measures =
+      proto.persons_organisational_measures();
+  figures.persons_transferred_judicial = proto.persons_transferred_judicial();
+  figures.amount_recovered_fen = proto.amount_recovered_fen();
+  figures.problems_rectified = proto.problems_rectified();
+  return figures;
+}
+
+Statistics FromProto(const v1::GetStatisticsResponse& proto) {
+  Statistics statistics;
+  statistics.from_date = proto.from_date();
+  statistics.to_date = proto.to_date();
+  for (const v1::UnitFigures& unit : proto.units()) {
+    statistics.units.push_back(UnitFigures{
+        unit.agency_id(), unit.display_name(), FromProto(unit.as_sender()),
+        FromProto(unit.as_recipient())});
+  }
+  statistics.totals = FromProto(proto.totals());
+  return statistics;
 }
 
 TransferPage FromProto(const v1::ListTransfersResponse& proto) {

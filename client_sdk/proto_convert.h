@@ -8,8 +8,11 @@
 #include "absl/status/statusor.h"
 #include "supervision/v1/admin.pb.h"
 #include "supervision/v1/audit.pb.h"
+#include "supervision/v1/distribution.pb.h"
 #include "supervision/v1/exchange.pb.h"
 #include "supervision/v1/hub_info.pb.h"
+#include "supervision/v1/rectification.pb.h"
+#include "supervision/v1/statistics.pb.h"
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/hub_info_client.h"
@@ -19,10 +22,27 @@ namespace sx::client::internal {
 
 ::supervision::v1::Lead ToProto(const Lead& lead);
 ::supervision::v1::Feedback ToProto(const Feedback& feedback);
+// Requests that change something leave request_id for the caller to set.
+::supervision::v1::SubmitReferralRequest ToProto(const NewReferral& referral);
 ::supervision::v1::ListReferralsRequest ToProto(const ListQuery& query);
 ::supervision::v1::ListTransfersRequest ToProto(const TransferQuery& query);
 ::supervision::v1::ListDeadLettersRequest ToProto(const DeadLetterQuery& query);
 ::supervision::v1::QueryEventsRequest ToProto(const EventQuery& query);
+::supervision::v1::RectificationItemDraft ToProto(
+    const RectificationItemDraft& draft);
+::supervision::v1::AddRectificationItemsRequest ToProto(
+    const AddRectificationItemsParams& params);
+::supervision::v1::ReportRectificationRequest ToProto(
+    const ReportRectificationParams& params);
+::supervision::v1::VerifyRectificationRequest ToProto(
+    const VerifyRectificationParams& params);
+::supervision::v1::ListRectificationItemsRequest ToProto(
+    const RectificationItemQuery& query);
+::supervision::v1::SubmitDistributionRequest ToProto(
+    const NewDistribution& distribution);
+::supervision::v1::ListDistributionsRequest ToProto(
+    const DistributionQuery& query);
+::supervision::v1::GetStatisticsRequest ToProto(const StatisticsQuery& query);
 
 // Exchange.
 Event FromProto(const ::supervision::v1::Event& event);
@@ -31,6 +51,22 @@ InboxEntry FromProto(const ::supervision::v1::InboxEntry& entry);
 ReferralPage FromProto(const ::supervision::v1::ListReferralsResponse& page);
 InboxPage FromProto(const ::supervision::v1::PeekInboxResponse& page);
 uint32_t FromProto(const ::supervision::v1::AckInboxResponse& response);
+
+// Rectification ledgers.
+RectificationItem FromProto(const ::supervision::v1::RectificationItem& item);
+RectificationStepResult FromProto(
+    const ::supervision::v1::RectificationStepResponse& response);
+RectificationItemPage FromProto(
+    const ::supervision::v1::ListRectificationItemsResponse& page);
+
+// Distributions.
+Distribution FromProto(const ::supervision::v1::Distribution& distribution);
+DistributionPage FromProto(
+    const ::supervision::v1::ListDistributionsResponse& page);
+
+// Statistics, for every client: any identity may ask.
+SideFigures FromProto(const ::supervision::v1::SideFigures& figures);
+Statistics FromProto(const ::supervision::v1::GetStatisticsResponse& response);
 
 // Administration.
 TransferPage FromProto(const ::supervision::v1::ListTransfersResponse& page);

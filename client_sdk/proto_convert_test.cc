@@ -1,5 +1,10 @@
 #include "client_sdk/proto_convert.h"
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
 
 namespace sx::client::internal {
@@ -79,6 +84,367 @@ TEST(ProtoConvertTest, InboxEntryCarriesAttemptsOverdueFlagsAndDigests) {
   EXPECT_EQ(entry.event.previous_event_sha256, std::string(32, '\x01'));
   EXPECT_FALSE(entry.referral.accept_overdue);
   EXPECT_TRUE(entry.referral.feedback_overdue);
+}
+
+TEST(ProtoConvertTest, FeedbackOutcomeTravelsOnlyWhenReported) {
+  Feedback feedback;
+  feedback.kind = FeedbackKind::kFinal;
+  feedback.text = "已立案审查调查，给予开除党籍处分";
+  EXPECT_FALSE(ToProto(feedback).has_outcome()) << "not reported";
+
+  feedback.has_outcome = true;
+  feedback.outcome.persons_case_filed = 36;
+  feedback.outcome.persons_disciplined = 37;
+  feedback.outcome.persons_organisational_measures = 5;
+  feedback.outcome.persons_transferred_judicial = 2;
+  feedback.outcome.amount_recovered_fen = 123456789012;
+  feedback.outcome.problems_rectified = 11;
+  v1::Referral proto;
+  *proto.add_feedback() = ToProto(feedback);
+  ASSERT_TRUE(proto.feedback(0).has_outcome());
+  EXPECT_EQ(proto.feedback(0).outcome().amount_recovered_fen(), 123456789012);
+
+  const Feedback back = FromProto(proto).feedback[0];
+  EXPECT_TRUE(back.has_outcome);
+  EXPECT_EQ(back.outcome.persons_case_filed, 36);
+  EXPECT_EQ(back.outcome.persons_disciplined, 37);
+  EXPECT_EQ(back.outcome.persons_organisational_measures, 5);
+  EXPECT_EQ(back.outcome.persons_transferred_judicial, 2);
+  EXPECT_EQ(back.outcome.amount_recovered_fen, 123456789012);
+  EXPECT_EQ(back.outcome.problems_rectified, 11);
+
+  // Reported zeros ("nothing came of it") are still reported.
+  feedback.outcome = FeedbackOutcome{};
+  EXPECT_TRUE(ToProto(feedback).has_outcome());
+}
+
+TEST(ProtoConvertTest, SubmitCarriesTheFirstRoundOfItems) {
+  NewReferral referral;
+  referral.recipient_agency_id = "land-bureau-party-group";
+  referral.kind = ReferralKind::kProblemList;
+  referral.lead.subject = "县自然资源局";
+  RectificationItemDraft item;
+  item.category = "党的领导弱化";
+  item.problem = "落实全面从严治党主体责任不到位";
+  item.measures = {"召开专题民主生活会", "修订党组议事规则"};
+  item.responsible_unit = "局党组";
+  item.due_at = absl::FromUnixSeconds(1767196800);
+  referral.rectification_items.push_back(item);
+  referral.rectification_items.push_back(RectificationItemDraft{});
+
+  const v1::SubmitReferralRequest proto = ToProto(referral);
+  EXPECT_EQ(proto.request_id(), "") << "the client sets it";
+  EXPECT_EQ(proto.kind(), v1::REFERRAL_KIND_PROBLEM_LIST);
+  EXPECT_EQ(proto.lead().subject(), "县自然资源局");
+  ASSERT_EQ(proto.rectification_items_size(), 2);
+  const v1::RectificationItemDraft& first = proto.rectification_items(0);
+  EXPECT_EQ(first.category(), "党的领导弱化");
+  EXPECT_EQ(first.problem(), "落实全面从严治党主体责任不到位");
+  ASSERT_EQ(first.measures_size(), 2);
+  EXPECT_EQ(first.measures(1), "修订党组议事规则");
+  EXPECT_EQ(first.responsible_unit(), "局党组");
+  EXPECT_EQ(first.due_at().seconds(), 1767196800);
+  EXPECT_FALSE(proto.rectification_items(1).has_due_at())
+      << "no due date: the referral's feedback due date applies";
+}
+
+TEST(ProtoConvertTest, LedgerStepRequestsKeepEveryField) {
+  ReportRectificationParams report;
+  report.referral_id = "demo-0000000003";
+  report.item_number = 4;
+  report.kind = RectificationReportKind::kLongTerm;
+  report.text = "已建立长效机制，持续推进";
+  report.evidence.push_back({"制度汇编.pdf", "application/pdf", "%PDF", "", 4});
+  report.review_at = absl::FromUnixSeconds(1782864000);
+  const v1::ReportRectificationRequest proto = ToProto(report);
+  EXPECT_EQ(proto.referral_id(), "demo-0000000003");
+  EXPECT_EQ(proto.item_number(), 4u);
+  EXPECT_EQ(proto.kind(), v1::RECTIFICATION_REPORT_KIND_LONG_TERM);
+  EXPECT_EQ(proto.text(), "已建立长效机制，持续推进");
+  ASSERT_EQ(proto.evidence_size(), 1);
+  EXPECT_EQ(proto.evidence(0).content(), "%PDF");
+  EXPECT_EQ(proto.review_at().seconds(), 1782864000);
+  report.review_at = absl::InfinitePast();
+  EXPECT_FALSE(ToProto(report).has_review_at());
+
+  VerifyRectificationParams verify;
+  verify.referral_id = "demo-0000000003";
+  verify.item_number = 4;
+  verify.verdict = RectificationVerdict::kReject;
+  verify.reason = "缺少整改佐证材料";
+  const v1::VerifyRectificationRequest verdict = ToProto(verify);
+  EXPECT_EQ(verdict.verdict(), v1::RECTIFICATION_VERDICT_REJECT);
+  EXPECT_EQ(verdict.reason(), "缺少整改佐证材料");
+  EXPECT_EQ(verdict.item_number(), 4u);
+
+  AddRectificationItemsParams add;
+  add.referral_id = "demo-0000000003";
+  add.items.resize(3);
+  EXPECT_EQ(ToProto(add).items_size(), 3);
+
+  RectificationItemQuery query;
+  query.referral_id = "demo-0000000003";
+  query.statuses = {RectificationStatus::kInProgress,
+                    RectificationStatus::kReportedDone};
+  query.overdue_only = true;
+  query.after_number = 50;
+  query.page_size = 25;
+  query.include_history = true;
+  const v1::ListRectificationItemsRequest list = ToProto(query);
+  ASSERT_EQ(list.statuses_size(), 2);
+  EXPECT_EQ(list.statuses(1), v1::RECTIFICATION_STATUS_REPORTED_DONE);
+  EXPECT_TRUE(list.overdue_only());
+  EXPECT_EQ(list.after_number(), 50u);
+  EXPECT_EQ(list.page_size(), 25u);
+  EXPECT_TRUE(list.include_history());
+}
+
+TEST(ProtoConvertTest, LedgerRepliesKeepItemsHistoryAndCounts) {
+  v1::ListRectificationItemsResponse proto;
+  v1::RectificationItem* item = proto.add_items();
+  item->set_number(7);
+  item->set_category("全面从严治党不力");
+  item->set_problem("公务接待超标准");
+  item->add_measures("清退超标准费用");
+  item->set_responsible_unit("局办公室");
+  item->mutable_due_at()->set_seconds(1767196800);
+  item->set_status(v1::RECTIFICATION_STATUS_LONG_TERM);
+  item->mutable_review_at()->set_seconds(1782864000);
+  item->set_overdue(true);
+  item->set_rejections(1);
+  item->set_round(2);
+  v1::RectificationUpdate* update = item->add_history();
+  update->set_step(v1::RECTIFICATION_STEP_REJECTED);
+  update->set_actor("inspection-office");
+  update->set_text("缺少整改佐证材料");
+  update->set_status(v1::RECTIFICATION_STATUS_IN_PROGRESS);
+  update->add_evidence()->set_name("退款凭证.jpg");
+  proto.set_next_after_number(7);
+  v1::RectificationSummary* summary = proto.mutable_summary();
+  summary->set_total(11);
+  summary->set_in_progress(1);
+  summary->set_verified(9);
+  summary->set_long_term(1);
+  summary->set_overdue(1);
+  summary->set_rejections(1);
+  summary->set_rounds(2);
+
+  const RectificationItemPage page = FromProto(proto);
+  ASSERT_EQ(page.items.size(), 1u);
+  const RectificationItem& back = page.items[0];
+  EXPECT_EQ(back.number, 7u);
+  EXPECT_EQ(back.category, "全面从严治党不力");
+  EXPECT_EQ(back.problem, "公务接待超标准");
+  EXPECT_EQ(back.measures, std::vector<std::string>{"清退超标准费用"});
+  EXPECT_EQ(back.responsible_unit, "局办公室");
+  EXPECT_EQ(back.due_at, absl::FromUnixSeconds(1767196800));
+  EXPECT_EQ(back.status, RectificationStatus::kLongTerm);
+  EXPECT_EQ(back.review_at, absl::FromUnixSeconds(1782864000));
+  EXPECT_TRUE(back.overdue);
+  EXPECT_EQ(back.rejections, 1u);
+  EXPECT_EQ(back.round, 2u);
+  EXPECT_EQ(back.updated_at, absl::InfinitePast());
+  ASSERT_EQ(back.history.size(), 1u);
+  EXPECT_EQ(back.history[0].step, RectificationStep::kRejected);
+  EXPECT_EQ(back.history[0].actor, "inspection-office");
+  EXPECT_EQ(back.history[0].status, RectificationStatus::kInProgress);
+  ASSERT_EQ(back.history[0].evidence.size(), 1u);
+  EXPECT_EQ(back.history[0].evidence[0].name, "退款凭证.jpg");
+  EXPECT_EQ(page.next_after_number, 7u);
+  EXPECT_EQ(page.summary.total, 11u);
+  EXPECT_EQ(page.summary.in_progress, 1u);
+  EXPECT_EQ(page.summary.awaiting_verification, 0u);
+  EXPECT_EQ(page.summary.verified, 9u);
+  EXPECT_EQ(page.summary.long_term, 1u);
+  EXPECT_EQ(page.summary.overdue, 1u);
+  EXPECT_EQ(page.summary.rejections, 1u);
+  EXPECT_EQ(page.summary.rounds, 2u);
+
+  v1::RectificationStepResponse step;
+  step.mutable_referral()->set_referral_id("demo-0000000003");
+  *step.mutable_referral()->mutable_rectification() = proto.summary();
+  *step.add_items() = proto.items(0);
+  const RectificationStepResult result = FromProto(step);
+  EXPECT_EQ(result.referral.referral_id, "demo-0000000003");
+  EXPECT_EQ(result.referral.rectification.verified, 9u);
+  ASSERT_EQ(result.items.size(), 1u);
+  EXPECT_EQ(result.items[0].number, 7u);
+}
+
+TEST(ProtoConvertTest, LedgerEventsNameTheirItems) {
+  v1::Event proto;
+  proto.set_type(v1::EVENT_TYPE_RECTIFICATION_VERIFIED);
+  proto.add_item_numbers(3);
+  proto.add_item_numbers(5);
+  const Event event = FromProto(proto);
+  EXPECT_EQ(event.type, EventType::kRectificationVerified);
+  EXPECT_EQ(event.item_numbers, (std::vector<uint32_t>{3, 5}));
+}
+
+TEST(ProtoConvertTest, DistributionSendsWhatSubmitSendsToEveryRecipient) {
+  // Case 10 of docs/CASES.md: one problem list to several supervision units.
+  NewDistribution distribution;
+  distribution.recipient_agency_ids = {"discipline-commission",
+                                       "organization-department",
+                                       "propaganda-department"};
+  distribution.kind = ReferralKind::kProblemList;
+  distribution.lead.subject = "行业系统治理";
+  distribution.lead.category = "巡察建议";
+  distribution.lead.urgency = Urgency::kNormal;
+  RectificationItemDraft item;
+  item.problem = "行业监管制度执行不到位";
+  item.measures = {"开展专项整治"};
+  distribution.rectification_items.push_back(item);
+
+  const v1::SubmitDistributionRequest proto = ToProto(distribution);
+  EXPECT_EQ(proto.request_id(), "") << "the client sets it";
+  ASSERT_EQ(proto.recipient_agency_ids_size(), 3);
+  EXPECT_EQ(proto.recipient_agency_ids(1), "organization-department");
+  EXPECT_EQ(proto.kind(), v1::REFERRAL_KIND_PROBLEM_LIST);
+  EXPECT_EQ(proto.lead().subject(), "行业系统治理");
+  ASSERT_EQ(proto.rectification_items_size(), 1);
+  EXPECT_EQ(proto.rectification_items(0).problem(), "行业监管制度执行不到位");
+
+  // The same content as a single referral's, field for field.
+  NewReferral referral;
+  referral.kind = distribution.kind;
+  referral.lead = distribution.lead;
+  referral.rectification_items = distribution.rectification_items;
+  const v1::SubmitReferralRequest single = ToProto(referral);
+  EXPECT_EQ(proto.lead().SerializeAsString(),
+            single.lead().SerializeAsString());
+  EXPECT_EQ(proto.rectification_items(0).SerializeAsString(),
+            single.rectification_items(0).SerializeAsString());
+}
+
+TEST(ProtoConvertTest, DistributionKeepsProgressAndMembersInOrder) {
+  v1::Distribution proto;
+  proto.set_distribution_id("demo-0000000040");
+  proto.set_sender_agency_id("inspection-office");
+  proto.set_kind(v1::REFERRAL_KIND_PROBLEM_LIST);
+  proto.mutable_created_at()->set_seconds(1764115200);
+  v1::DistributionProgress* progress = proto.mutable_progress();
+  progress->set_recipients(19);
+  progress->set_delivered(18);
+  progress->set_accepted(12);
+  progress->set_fed_back(7);
+  progress->set_closed(1);
+  progress->set_ended_otherwise(2);
+  progress->set_overdue(3);
+  for (const char* recipient :
+       {"discipline-commission", "organization-department"}) {
+    v1::DistributionMember* member = proto.add_members();
+    member->set_recipient_agency_id(recipient);
+    member->mutable_referral()->set_recipient_agency_id(recipient);
+    member->mutable_referral()->set_distribution_id("demo-0000000040");
+    member->mutable_referral()->set_accept_overdue(true);
+  }
+  proto.mutable_members(1)->mutable_referral()->set_referral_id(
+      "demo-0000000042");
+
+  const Distribution back = FromProto(proto);
+  EXPECT_EQ(back.distribution_id, "demo-0000000040");
+  EXPECT_EQ(back.sender_agency_id, "inspection-office");
+  EXPECT_EQ(back.kind, ReferralKind::kProblemList);
+  EXPECT_EQ(back.created_at, absl::FromUnixSeconds(1764115200));
+  EXPECT_EQ(back.progress.recipients, 19u);
+  EXPECT_EQ(back.progress.delivered, 18u);
+  EXPECT_EQ(back.progress.accepted, 12u);
+  EXPECT_EQ(back.progress.fed_back, 7u);
+  EXPECT_EQ(back.progress.closed, 1u);
+  EXPECT_EQ(back.progress.ended_otherwise, 2u);
+  EXPECT_EQ(back.progress.overdue, 3u);
+  ASSERT_EQ(back.members.size(), 2u);
+  EXPECT_EQ(back.members[1].recipient_agency_id, "organization-department");
+  EXPECT_EQ(back.members[1].referral.referral_id, "demo-0000000042");
+  EXPECT_EQ(back.members[1].referral.distribution_id, "demo-0000000040");
+  EXPECT_TRUE(back.members[1].referral.accept_overdue);
+  EXPECT_FALSE(back.members[1].referral.has_lead);
+
+  v1::ListDistributionsResponse page;
+  *page.add_distributions() = proto;
+  page.set_next_page_token("demo-0000000040");
+  const DistributionPage listed = FromProto(page);
+  ASSERT_EQ(listed.distributions.size(), 1u);
+  EXPECT_EQ(listed.distributions[0].progress.accepted, 12u);
+  EXPECT_EQ(listed.next_page_token, "demo-0000000040");
+
+  DistributionQuery query;
+  query.page_size = 100;
+  query.page_token = "demo-0000000040";
+  EXPECT_EQ(ToProto(query).page_size(), 100u);
+  EXPECT_EQ(ToProto(query).page_token(), "demo-0000000040");
+}
+
+// FromProto and SideFigureFields() against the contract: every figure of
+// the contract is named, and arrives in the SDK field of that name.
+TEST(ProtoConvertTest, EveryFigureArrivesUnderItsOwnName) {
+  const std::vector<SideFigureField>& fields = SideFigureFields();
+  EXPECT_EQ(fields.size() * sizeof(uint64_t), sizeof(SideFigures))
+      << "a field of SideFigures is missing from SideFigureFields()";
+  const google::protobuf::Descriptor* descriptor =
+      v1::SideFigures::descriptor();
+  ASSERT_EQ(static_cast<size_t>(descriptor->field_count()), fields.size())
+      << "the contract has a figure the SDK does not";
+  // Each field a different value (its number, past 32 bits), so that two
+  // figures swapped or read from the same field show.
+  v1::SideFigures proto;
+  const google::protobuf::Reflection* reflection = proto.GetReflection();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    reflection->SetUInt64(&proto, field, (uint64_t{1} << 40) + field->number());
+  }
+  const SideFigures figures = FromProto(proto);
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const google::protobuf::FieldDescriptor* field =
+        descriptor->FindFieldByName(fields[i].name);
+    ASSERT_NE(field, nullptr) << fields[i].name;
+    EXPECT_EQ(field->index(), static_cast<int>(i))
+        << fields[i].name << " out of the contract's order";
+    EXPECT_EQ(figures.*fields[i].figure, (uint64_t{1} << 40) + field->number())
+        << fields[i].name;
+  }
+}
+
+TEST(ProtoConvertTest, StatisticsKeepUnitsInOrderAndTheTotals) {
+  StatisticsQuery query;
+  query.from_date = "2026-01-01";
+  query.to_date = "2026-03-31";
+  query.agency_id = "land-bureau-party-group";
+  const v1::GetStatisticsRequest request = ToProto(query);
+  EXPECT_EQ(request.from_date(), "2026-01-01");
+  EXPECT_EQ(request.to_date(), "2026-03-31");
+  EXPECT_EQ(request.agency_id(), "land-bureau-party-group");
+
+  // Case 6 of docs/CASES.md: 104 leads, 36 cases filed, 37 disciplined.
+  v1::GetStatisticsResponse proto;
+  proto.set_from_date("2026-01-01");
+  proto.set_to_date("2026-03-31");
+  v1::UnitFigures* commission = proto.add_units();
+  commission->set_agency_id("discipline-commission");
+  commission->set_display_name("市纪委监委");
+  commission->mutable_as_recipient()->set_referrals(104);
+  commission->mutable_as_recipient()->set_persons_case_filed(36);
+  commission->mutable_as_recipient()->set_persons_disciplined(37);
+  v1::UnitFigures* removed = proto.add_units();
+  removed->set_agency_id("old-audit-bureau");
+  removed->mutable_as_sender()->set_referrals(2);
+  proto.mutable_totals()->set_referrals(106);
+
+  const Statistics back = FromProto(proto);
+  EXPECT_EQ(back.from_date, "2026-01-01");
+  EXPECT_EQ(back.to_date, "2026-03-31");
+  ASSERT_EQ(back.units.size(), 2u);
+  EXPECT_EQ(back.units[0].agency_id, "discipline-commission");
+  EXPECT_EQ(back.units[0].display_name, "市纪委监委");
+  EXPECT_EQ(back.units[0].as_recipient.referrals, 104u);
+  EXPECT_EQ(back.units[0].as_recipient.persons_case_filed, 36u);
+  EXPECT_EQ(back.units[0].as_recipient.persons_disciplined, 37u);
+  EXPECT_EQ(back.units[0].as_sender.referrals, 0u) << "sides kept apart";
+  EXPECT_EQ(back.units[1].agency_id, "old-audit-bureau");
+  EXPECT_EQ(back.units[1].display_name, "") << "no longer configured";
+  EXPECT_EQ(back.units[1].as_sender.referrals, 2u);
+  EXPECT_EQ(back.totals.referrals, 106u);
 }
 
 TEST(ProtoConvertTest, QueryBoundsAreSetOnlyWhenFinite) {

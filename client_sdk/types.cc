@@ -78,24 +78,72 @@ const std::pair<EventType, const char*> kEventTypes[] = {
     {EventType::kReminded, "reminded"},
     {EventType::kOverdue, "overdue"},
     {EventType::kLogRestored, "log_restored"},
+    {EventType::kRectificationItemsAdded, "rectification_items_added"},
+    {EventType::kRectificationReported, "rectification_reported"},
+    {EventType::kRectificationVerified, "rectification_verified"},
+    {EventType::kRectificationRejected, "rectification_rejected"},
+    {EventType::kRectificationOverdue, "rectification_overdue"},
 };
 const std::pair<IdentityKind, const char*> kIdentityKinds[] = {
     {IdentityKind::kAgency, "agency"},
     {IdentityKind::kAdmin, "admin"},
     {IdentityKind::kAuditor, "auditor"},
 };
+const std::pair<RectificationStatus, const char*> kRectificationStatuses[] = {
+    {RectificationStatus::kInProgress, "in_progress"},
+    {RectificationStatus::kReportedDone, "reported_done"},
+    {RectificationStatus::kReportedLongTerm, "reported_long_term"},
+    {RectificationStatus::kVerified, "verified"},
+    {RectificationStatus::kLongTerm, "long_term"},
+};
+const std::pair<RectificationStep, const char*> kRectificationSteps[] = {
+    {RectificationStep::kAdded, "added"},
+    {RectificationStep::kProgress, "progress"},
+    {RectificationStep::kReportedDone, "reported_done"},
+    {RectificationStep::kReportedLongTerm, "reported_long_term"},
+    {RectificationStep::kVerified, "verified"},
+    {RectificationStep::kRejected, "rejected"},
+    {RectificationStep::kOverdue, "overdue"},
+};
+const std::pair<RectificationReportKind, const char*> kReportKinds[] = {
+    {RectificationReportKind::kProgress, "progress"},
+    {RectificationReportKind::kDone, "done"},
+    {RectificationReportKind::kLongTerm, "long_term"},
+};
+const std::pair<RectificationVerdict, const char*> kVerdicts[] = {
+    {RectificationVerdict::kAccept, "accept"},
+    {RectificationVerdict::kReject, "reject"},
+};
 
 }  // namespace
 
 std::string ToString(ReferralKind value) { return NameOf(kKinds, value); }
 std::string ToString(ReferralState value) { return NameOf(kStates, value); }
-std::string ToString(DispositionMethod value) { return NameOf(kMethods, value); }
-std::string ToString(Sensitivity value) { return NameOf(kSensitivities, value); }
+std::string ToString(DispositionMethod value) {
+  return NameOf(kMethods, value);
+}
+std::string ToString(Sensitivity value) {
+  return NameOf(kSensitivities, value);
+}
 std::string ToString(Urgency value) { return NameOf(kUrgencies, value); }
-std::string ToString(FeedbackKind value) { return NameOf(kFeedbackKinds, value); }
+std::string ToString(FeedbackKind value) {
+  return NameOf(kFeedbackKinds, value);
+}
 std::string ToString(EventType value) { return NameOf(kEventTypes, value); }
 std::string ToString(IdentityKind value) {
   return NameOf(kIdentityKinds, value);
+}
+std::string ToString(RectificationStatus value) {
+  return NameOf(kRectificationStatuses, value);
+}
+std::string ToString(RectificationStep value) {
+  return NameOf(kRectificationSteps, value);
+}
+std::string ToString(RectificationReportKind value) {
+  return NameOf(kReportKinds, value);
+}
+std::string ToString(RectificationVerdict value) {
+  return NameOf(kVerdicts, value);
 }
 
 bool ParseReferralKind(absl::string_view name, ReferralKind* value) {
@@ -121,6 +169,59 @@ bool ParseEventType(absl::string_view name, EventType* value) {
 }
 bool ParseIdentityKind(absl::string_view name, IdentityKind* value) {
   return ValueOf(kIdentityKinds, name, value);
+}
+bool ParseRectificationStatus(absl::string_view name,
+                              RectificationStatus* value) {
+  return ValueOf(kRectificationStatuses, name, value);
+}
+bool ParseRectificationStep(absl::string_view name, RectificationStep* value) {
+  return ValueOf(kRectificationSteps, name, value);
+}
+bool ParseRectificationReportKind(absl::string_view name,
+                                  RectificationReportKind* value) {
+  return ValueOf(kReportKinds, name, value);
+}
+bool ParseRectificationVerdict(absl::string_view name,
+                               RectificationVerdict* value) {
+  return ValueOf(kVerdicts, name, value);
+}
+
+const std::vector<SideFigureField>& SideFigureFields() {
+  static const auto* const fields = new std::vector<SideFigureField>{
+      {"referrals", &SideFigures::referrals},
+      {"leads", &SideFigures::leads},
+      {"problem_lists", &SideFigures::problem_lists},
+      {"audit_findings", &SideFigures::audit_findings},
+      {"delivered", &SideFigures::delivered},
+      {"accepted", &SideFigures::accepted},
+      {"returned", &SideFigures::returned},
+      {"rerouted", &SideFigures::rerouted},
+      {"withdrawn", &SideFigures::withdrawn},
+      {"fed_back", &SideFigures::fed_back},
+      {"closed", &SideFigures::closed},
+      {"reminders", &SideFigures::reminders},
+      {"talk_or_inquiry", &SideFigures::talk_or_inquiry},
+      {"preliminary_verification", &SideFigures::preliminary_verification},
+      {"kept_pending", &SideFigures::kept_pending},
+      {"closed_without_action", &SideFigures::closed_without_action},
+      {"case_filed", &SideFigures::case_filed},
+      {"transferred", &SideFigures::transferred},
+      {"accept_overdue", &SideFigures::accept_overdue},
+      {"feedback_overdue", &SideFigures::feedback_overdue},
+      {"items_added", &SideFigures::items_added},
+      {"items_verified", &SideFigures::items_verified},
+      {"items_rejected", &SideFigures::items_rejected},
+      {"items_overdue", &SideFigures::items_overdue},
+      {"persons_case_filed", &SideFigures::persons_case_filed},
+      {"persons_disciplined", &SideFigures::persons_disciplined},
+      {"persons_organisational_measures",
+       &SideFigures::persons_organisational_measures},
+      {"persons_transferred_judicial",
+       &SideFigures::persons_transferred_judicial},
+      {"amount_recovered_fen", &SideFigures::amount_recovered_fen},
+      {"problems_rectified", &SideFigures::problems_rectified},
+  };
+  return *fields;
 }
 
 }  // namespace sx::client

@@ -1,5 +1,7 @@
 #include "sx/client/types.h"
 
+#include <string>
+
 #include "gtest/gtest.h"
 
 namespace sx::client {
@@ -13,7 +15,8 @@ TEST(TypesTest, NamesRoundTrip) {
         ReferralState::kReturned, ReferralState::kRerouted,
         ReferralState::kWithdrawn}) {
     ReferralState parsed = ReferralState::kUnspecified;
-    ASSERT_TRUE(ParseReferralState(ToString(state), &parsed)) << ToString(state);
+    ASSERT_TRUE(ParseReferralState(ToString(state), &parsed))
+        << ToString(state);
     EXPECT_EQ(parsed, state);
   }
   DispositionMethod method;
@@ -26,7 +29,7 @@ TEST(TypesTest, NamesRoundTrip) {
 
 TEST(TypesTest, EventTypeNamesRoundTrip) {
   for (int i = static_cast<int>(EventType::kSubmitted);
-       i <= static_cast<int>(EventType::kLogRestored); ++i) {
+       i <= static_cast<int>(EventType::kRectificationOverdue); ++i) {
     const EventType type = static_cast<EventType>(i);
     EventType parsed = EventType::kUnspecified;
     ASSERT_TRUE(ParseEventType(ToString(type), &parsed)) << i;
@@ -34,6 +37,38 @@ TEST(TypesTest, EventTypeNamesRoundTrip) {
   }
   EXPECT_EQ(ToString(EventType::kOverdue), "overdue");
   EXPECT_EQ(ToString(EventType::kLogRestored), "log_restored");
+  EXPECT_EQ(ToString(EventType::kRectificationRejected),
+            "rectification_rejected");
+}
+
+// Every value of a ledger enum has a name that parses back to it, so the
+// loops run from the first value after kUnspecified to the last.
+template <typename Enum>
+void ExpectNamesRoundTrip(Enum last, bool (*parse)(absl::string_view, Enum*)) {
+  for (int i = 1; i <= static_cast<int>(last); ++i) {
+    const Enum value = static_cast<Enum>(i);
+    const std::string name = ToString(value);
+    EXPECT_NE(name, "unspecified") << i;
+    Enum parsed = Enum::kUnspecified;
+    ASSERT_TRUE(parse(name, &parsed)) << name;
+    EXPECT_EQ(parsed, value) << name;
+  }
+}
+
+TEST(TypesTest, RectificationNamesRoundTrip) {
+  ExpectNamesRoundTrip(RectificationStatus::kLongTerm,
+                       &ParseRectificationStatus);
+  ExpectNamesRoundTrip(RectificationStep::kOverdue, &ParseRectificationStep);
+  ExpectNamesRoundTrip(RectificationReportKind::kLongTerm,
+                       &ParseRectificationReportKind);
+  ExpectNamesRoundTrip(RectificationVerdict::kReject,
+                       &ParseRectificationVerdict);
+  EXPECT_EQ(ToString(RectificationStatus::kReportedLongTerm),
+            "reported_long_term");
+  EXPECT_EQ(ToString(RectificationReportKind::kLongTerm), "long_term");
+  RectificationVerdict verdict = RectificationVerdict::kAccept;
+  EXPECT_FALSE(ParseRectificationVerdict("approve", &verdict));
+  EXPECT_EQ(verdict, RectificationVerdict::kAccept);
 }
 
 // As the hub names kinds in its messages ("admin \"ops\"").
@@ -53,6 +88,27 @@ TEST(TypesTest, UnknownNamesAreRefused) {
   EXPECT_FALSE(ParseReferralState("", &state));
   EXPECT_EQ(state, ReferralState::kClosed) << "a failed parse must not write";
   EXPECT_EQ(ToString(ReferralState::kUnspecified), "unspecified");
+}
+
+// A distribution sends what a single referral sends, to several recipients,
+// so a program that switches from Submit to SubmitDistribution keeps the
+// same defaults: a lead, unless told otherwise.
+TEST(TypesTest, NewDistributionStartsLikeNewReferral) {
+  const NewDistribution distribution;
+  EXPECT_EQ(distribution.kind, NewReferral{}.kind);
+  EXPECT_EQ(distribution.kind, ReferralKind::kLead);
+  EXPECT_TRUE(distribution.recipient_agency_ids.empty());
+  EXPECT_EQ(Referral{}.distribution_id, "") << "not one of a distribution";
+}
+
+// Figures of a unit that did nothing are zeros, not garbage: the hub leaves
+// such units' figures unset.
+TEST(TypesTest, FiguresStartAtZero) {
+  const UnitFigures unit;
+  EXPECT_EQ(unit.as_sender.referrals, 0u);
+  EXPECT_EQ(unit.as_recipient.amount_recovered_fen, 0u);
+  EXPECT_EQ(Statistics{}.totals.problems_rectified, 0u);
+  EXPECT_EQ(DistributionProgress{}.recipients, 0u);
 }
 
 }  // namespace

@@ -100,7 +100,17 @@ class ServiceClient {
   auto Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                          Reply*),
             const Request& request) {
-    return CallAndConvert(options_, history_, *stub_, method, request);
+    return CallOn(*stub_, method, request);
+  }
+
+  // A call to another service on the same channel (`stub` made from it),
+  // with this client's options and connection history.
+  template <typename OtherStub, typename Request, typename Reply>
+  auto CallOn(OtherStub& stub,
+              grpc::Status (OtherStub::*method)(grpc::ClientContext*,
+                                                const Request&, Reply*),
+              const Request& request) {
+    return CallAndConvert(options_, history_, stub, method, request);
   }
 
   const ClientOptions options_;

@@ -4,20 +4,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "client_sdk/sxctl/referral_text.h"
 #include "client_sdk/sxctl/text_table.h"
 #include "client_sdk/sxctl/time_format.h"
 
 namespace sx::sxctl {
 namespace {
-
-std::string Overdue(bool accept, bool feedback) {
-  std::vector<std::string> missed;
-  if (accept) missed.push_back("accept");
-  if (feedback) missed.push_back("feedback");
-  return absl::StrJoin(missed, ", ");
-}
 
 std::string Since(absl::Time then, absl::Time now) {
   return then == absl::InfinitePast() ? "" : AgeText(now - then);
@@ -58,18 +50,19 @@ std::string TransferTableText(
                    "CREATED", "ACCEPT DUE", "FEEDBACK DUE", "OVERDUE",
                    "DISPOSITION", "FB", "REM"});
   for (const client::TransferSummary& transfer : transfers) {
-    table.AddRow({transfer.referral_id, client::ToString(transfer.kind),
-                  client::ToString(transfer.state),
-                  absl::StrCat(transfer.sender_agency_id, " → ",
-                               transfer.recipient_agency_id),
-                  client::ToString(transfer.urgency),
-                  FormatTimeSeconds(transfer.created_at),
-                  FormatTimeSeconds(transfer.accept_due_at),
-                  FormatTimeSeconds(transfer.feedback_due_at),
-                  Overdue(transfer.accept_overdue, transfer.feedback_overdue),
-                  Disposition(transfer.disposition),
-                  absl::StrCat(transfer.feedback_count),
-                  absl::StrCat(transfer.reminder_count)});
+    table.AddRow(
+        {transfer.referral_id, client::ToString(transfer.kind),
+         client::ToString(transfer.state),
+         absl::StrCat(transfer.sender_agency_id, " → ",
+                      transfer.recipient_agency_id),
+         client::ToString(transfer.urgency),
+         FormatTimeSeconds(transfer.created_at),
+         FormatTimeSeconds(transfer.accept_due_at),
+         FormatTimeSeconds(transfer.feedback_due_at),
+         OverdueFlagsText(transfer.accept_overdue, transfer.feedback_overdue),
+         Disposition(transfer.disposition),
+         absl::StrCat(transfer.feedback_count),
+         absl::StrCat(transfer.reminder_count)});
   }
   return table.Render();
 }

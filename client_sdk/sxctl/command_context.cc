@@ -6,6 +6,12 @@
 
 namespace sx::sxctl {
 
+client::CallOptions RequestOptions(const Invocation& invocation) {
+  client::CallOptions options;
+  options.request_id = invocation.Value("request-id");
+  return options;
+}
+
 absl::StatusOr<std::vector<client::ReferralState>> StateOptions(
     const Invocation& invocation) {
   std::vector<client::ReferralState> states;

@@ -22,8 +22,8 @@ namespace sx::sxctl {
 struct CommandContext {
   const Invocation& invocation;
   Output& output;
-  // Only the client of the command's HubService is set; offline commands
-  // (HubService::kNone) get none.
+  // Only the client of the command's HubService is set (the exchange client
+  // for kStatistics); offline commands (HubService::kNone) get none.
   client::ExchangeClient* exchange = nullptr;
   client::AdminClient* admin = nullptr;
   client::AuditClient* audit = nullptr;
@@ -55,6 +55,10 @@ absl::Status ChoiceOption(const Invocation& invocation, const std::string& name,
   *value = *parsed;
   return absl::OkStatus();
 }
+
+// The call options of a mutating command: its --request-id, if given (the
+// SDK makes one otherwise).
+client::CallOptions RequestOptions(const Invocation& invocation);
 
 // Every --state value, as SDK states (the parser checked the names).
 absl::StatusOr<std::vector<client::ReferralState>> StateOptions(

@@ -54,9 +54,19 @@ using CommandHandler = absl::Status (*)(const CommandContext& context);
 
 // The hub service a command talks to, and so the client main connects for it
 // (with the identity from the connection settings). kNone: the command works
-// offline and needs no connection settings at all. kHubInfo takes any
-// identity.
-enum class HubService { kNone, kExchange, kAdmin, kAudit, kHubInfo };
+// offline and needs no connection settings at all. kHubInfo and kStatistics
+// take any identity; for kStatistics main connects the exchange client,
+// whatever the certificate names: every SDK client offers GetStatistics on
+// the same kind of channel, and the hub decides from the certificate alone
+// what the caller sees.
+enum class HubService {
+  kNone,
+  kExchange,
+  kAdmin,
+  kAudit,
+  kHubInfo,
+  kStatistics
+};
 
 struct CommandSpec {
   std::string name;  // one or two words: "show", "inbox list"

@@ -153,6 +153,107 @@ TEST(CommandLineTest, TimesAreRfc3339WithAnOffset) {
   }
 }
 
+TEST(CommandLineTest, RectificationCommandsTakeTheReferralAndTheItem) {
+  ParseResult list =
+      Parse({"rectification", "list", "R-1", "--status", "in_progress",
+             "--status", "reported_done", "--overdue", "--history", "--all"});
+  ASSERT_EQ(list.error, "");
+  EXPECT_EQ(list.invocation.command->name, "rectification list");
+  EXPECT_EQ(list.invocation.Values("status"),
+            (std::vector<std::string>{"in_progress", "reported_done"}));
+  EXPECT_TRUE(list.invocation.Has("all"));
+
+  ParseResult report =
+      Parse({"rectification", "report", "R-1", "3", "--kind", "long_term",
+             "--text", "已建立长效机制", "--review-date", "2025-06-30",
+             "--evidence", "a.pdf", "--evidence", "b.jpg"});
+  ASSERT_EQ(report.error, "");
+  EXPECT_EQ(report.invocation.arguments,
+            (std::vector<std::string>{"R-1", "3"}));
+  EXPECT_EQ(report.invocation.Values("evidence"),
+            (std::vector<std::string>{"a.pdf", "b.jpg"}));
+
+  EXPECT_EQ(
+      Parse({"rectification", "report", "R-1", "--kind", "done", "--text", "t"})
+          .error,
+      "missing ID ITEM");
+  EXPECT_EQ(Parse({"rectification", "report", "R-1", "3", "--kind", "finished",
+                   "--text", "t"})
+                .error,
+            "--kind 'finished' is not one of: progress, done, long_term");
+  EXPECT_EQ(Parse({"rectification", "add", "R-1"}).error,
+            "missing required option --items FILE");
+  EXPECT_EQ(Parse({"rectification", "verify", "R-1", "3", "--reject",
+                   "--reason", "缺少整改佐证材料"})
+                .error,
+            "");
+  EXPECT_EQ(Parse({"rectification"}).error,
+            "'rectification' needs a subcommand");
+}
+
+TEST(CommandLineTest, FinalFeedbackTakesOutcomeFigures) {
+  ParseResult parsed =
+      Parse({"feedback", "R-1", "--kind", "final", "--text", "已立案",
+             "--case-filed", "36", "--disciplined", "37", "--recovered-yuan",
+             "12.5", "--rectified", "11"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.invocation.Count("case-filed"), 36u);
+  EXPECT_EQ(parsed.invocation.Value("recovered-yuan"), "12.5");
+  EXPECT_EQ(Parse({"feedback", "R-1", "--kind", "final", "--text", "t",
+                   "--judicial", "two"})
+                .error,
+            "--judicial 'two' is not a non-negative integer");
+}
+
+TEST(CommandLineTest, DistributeTakesSendsOptionsAndManyRecipients) {
+  ParseResult parsed = Parse(
+      {"distribute", "--to", "discipline-commission,organization-department",
+       "--to", "propaganda-department", "--kind", "problem_list", "--subject",
+       "行业系统治理", "--category", "巡察建议", "--summary", "s", "--source",
+       "巡察", "--sensitivity", "ordinary", "--items", "items.txt"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.invocation.command->name, "distribute");
+  EXPECT_EQ(parsed.invocation.command->service, HubService::kExchange);
+  EXPECT_EQ(
+      parsed.invocation.Values("to"),
+      (std::vector<std::string>{"discipline-commission,organization-department",
+                                "propaganda-department"}));
+  EXPECT_EQ(Parse({"distribute", "--to", "x", "--subject", "s"}).error,
+            "missing required option --category TEXT");
+
+  // Everything send takes, distribute takes, and the other way round.
+  const CommandSpec* send = Parse({"send"}).invocation.command;
+  const CommandSpec* distribute = Parse({"distribute"}).invocation.command;
+  ASSERT_NE(send, nullptr);
+  ASSERT_NE(distribute, nullptr);
+  ASSERT_EQ(send->options.size(), distribute->options.size());
+  for (size_t i = 0; i < send->options.size(); ++i) {
+    EXPECT_EQ(send->options[i].name, distribute->options[i].name);
+  }
+
+  ParseResult show = Parse({"distribution", "show", "demo-0000000040"});
+  ASSERT_EQ(show.error, "");
+  EXPECT_EQ(show.invocation.command->name, "distribution show");
+  ParseResult list =
+      Parse({"distribution", "list", "--page-size", "100", "--all"});
+  ASSERT_EQ(list.error, "");
+  EXPECT_EQ(list.invocation.Count("page-size"), 100u);
+  EXPECT_EQ(Parse({"distribution"}).error, "'distribution' needs a subcommand");
+}
+
+TEST(CommandLineTest, StatsTakesAnyIdentityAndOneOfThePeriodOptions) {
+  ParseResult parsed = Parse({"stats", "--quarter", "2026-Q1", "--unit",
+                              "discipline-commission", "--csv"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.invocation.command->service, HubService::kStatistics);
+  EXPECT_EQ(parsed.invocation.Value("quarter"), "2026-Q1");
+  EXPECT_TRUE(parsed.invocation.Has("csv"));
+  ParseResult days =
+      Parse({"stats", "--from", "2026-01-01", "--to", "2026-03-31", "--json"});
+  ASSERT_EQ(days.error, "");
+  EXPECT_EQ(days.invocation.Value("to"), "2026-03-31");
+}
+
 TEST(CommandLineTest, OfflineCommandsNeedNoHubService) {
   EXPECT_EQ(Parse({"audit", "verify", "--export", "e", "--hub-cert", "c"})
                 .invocation.command->service,

@@ -5,12 +5,14 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-
 #include "client_sdk/sxctl/admin_commands.h"
 #include "client_sdk/sxctl/audit_commands.h"
 #include "client_sdk/sxctl/connection_settings.h"
+#include "client_sdk/sxctl/distribution_commands.h"
 #include "client_sdk/sxctl/inbox_commands.h"
+#include "client_sdk/sxctl/rectification_commands.h"
 #include "client_sdk/sxctl/referral_commands.h"
+#include "client_sdk/sxctl/statistics_command.h"
 #include "client_sdk/sxctl/whoami_command.h"
 #include "sx/client/types.h"
 
@@ -20,6 +22,8 @@ namespace {
 using client::DispositionMethod;
 using client::EventType;
 using client::FeedbackKind;
+using client::RectificationReportKind;
+using client::RectificationStatus;
 using client::ReferralKind;
 using client::ReferralState;
 using client::Sensitivity;
@@ -70,14 +74,14 @@ OptionSpec RequestId() {
 
 // --state, repeatable: one of the referral states.
 OptionSpec StateFilter(std::string help) {
-  OptionSpec option = Choice(
-      "state", "STATE", std::move(help),
-      Names({ReferralState::kSubmitted, ReferralState::kDelivered,
-             ReferralState::kAccepted, ReferralState::kDisposing,
-             ReferralState::kFeedbackSent, ReferralState::kClosed,
-             ReferralState::kReturned, ReferralState::kRerouted,
-             ReferralState::kWithdrawn}),
-      false);
+  OptionSpec option =
+      Choice("state", "STATE", std::move(help),
+             Names({ReferralState::kSubmitted, ReferralState::kDelivered,
+                    ReferralState::kAccepted, ReferralState::kDisposing,
+                    ReferralState::kFeedbackSent, ReferralState::kClosed,
+                    ReferralState::kReturned, ReferralState::kRerouted,
+                    ReferralState::kWithdrawn}),
+             false);
   option.repeatable = true;
   return option;
 }
@@ -120,23 +124,24 @@ void AddAdminCommands(std::vector<CommandSpec>& commands) {
       "Metadata only: who, what kind, where it stands, deadlines and overdue "
       "flags, never a lead's content. Newest first; every filter given must "
       "match.",
-      Concat({StateFilter("only transfers in this state"),
-              Optional("from", "AGENCY", "only transfers sent by AGENCY"),
-              Optional("to", "AGENCY", "only transfers sent to AGENCY"),
-              ValueOption("created-after", "TIME",
-                          "only transfers created at or after TIME (RFC "
-                          "3339, e.g. 2024-05-01T00:00:00+08:00)",
-                          ValueType::kTime),
-              ValueOption("created-before", "TIME",
-                          "only transfers created before TIME",
-                          ValueType::kTime),
-              SwitchOption("overdue",
-                           "only transfers with a missed deadline flagged")},
-             Paging("transfers", "50, at most 500")),
+      Concat(
+          {StateFilter("only transfers in this state"),
+           Optional("from", "AGENCY", "only transfers sent by AGENCY"),
+           Optional("to", "AGENCY", "only transfers sent to AGENCY"),
+           ValueOption("created-after", "TIME",
+                       "only transfers created at or after TIME (RFC "
+                       "3339, e.g. 2024-05-01T00:00:00+08:00)",
+                       ValueType::kTime),
+           ValueOption("created-before", "TIME",
+                       "only transfers created before TIME", ValueType::kTime),
+           SwitchOption("overdue",
+                        "only transfers with a missed deadline flagged")},
+          Paging("transfers", "50, at most 500")),
       &RunAdminTransfers));
   commands.push_back(ServiceCommand(
       "admin inboxes", HubService::kAdmin,
-      "管理员: every agency's inbox: depth, oldest entry, streams, dead letters",
+      "管理员: every agency's inbox: depth, oldest entry, streams, dead "
+      "letters",
       "One row per configured agency: unacknowledged entries, how long the "
       "oldest has waited, open inbox streams, dead letters and the last "
       "sequence given out.",
@@ -179,8 +184,8 @@ void AddAdminCommands(std::vector<CommandSpec>& commands) {
       "the hub recorded per second since the previous frame. On a terminal "
       "each frame replaces the last; otherwise frames follow each other, a "
       "blank line apart. With --json, one JSON object per frame and line.",
-      {ValueOption("interval", "SECONDS",
-                   "time between frames (default 2)", ValueType::kSeconds),
+      {ValueOption("interval", "SECONDS", "time between frames (default 2)",
+                   ValueType::kSeconds),
        ValueOption("iterations", "N", "stop after N frames",
                    ValueType::kCount)},
       &RunAdminTop));
@@ -192,23 +197,30 @@ void AddAuditCommands(std::vector<CommandSpec>& commands) {
       "审计员: read the hub's event history, oldest first",
       "Every filter given must match. --agency selects the events of "
       "referrals AGENCY is a party to or acted in.",
-      Concat({Optional("referral", "ID", "only events of this referral"),
-              Optional("agency", "AGENCY", "only events concerning AGENCY"),
-              Choice("type", "TYPE", "only events of this type",
-                     Names({EventType::kSubmitted, EventType::kDelivered,
-                            EventType::kAccepted, EventType::kReturned,
-                            EventType::kRerouted,
-                            EventType::kDispositionRecorded,
-                            EventType::kInterimFeedback,
-                            EventType::kFinalFeedback, EventType::kClosed,
-                            EventType::kWithdrawn, EventType::kReminded,
-                            EventType::kOverdue, EventType::kLogRestored}),
-                     false),
-              ValueOption("from", "TIME", "only events at or after TIME (RFC "
-                          "3339)", ValueType::kTime),
-              ValueOption("to", "TIME", "only events at or before TIME",
-                          ValueType::kTime)},
-             Paging("events", "100, at most 1000")),
+      Concat(
+          {Optional("referral", "ID", "only events of this referral"),
+           Optional("agency", "AGENCY", "only events concerning AGENCY"),
+           Choice("type", "TYPE", "only events of this type",
+                  Names({EventType::kSubmitted, EventType::kDelivered,
+                         EventType::kAccepted, EventType::kReturned,
+                         EventType::kRerouted, EventType::kDispositionRecorded,
+                         EventType::kInterimFeedback, EventType::kFinalFeedback,
+                         EventType::kClosed, EventType::kWithdrawn,
+                         EventType::kReminded, EventType::kOverdue,
+                         EventType::kLogRestored,
+                         EventType::kRectificationItemsAdded,
+                         EventType::kRectificationReported,
+                         EventType::kRectificationVerified,
+                         EventType::kRectificationRejected,
+                         EventType::kRectificationOverdue}),
+                  false),
+           ValueOption("from", "TIME",
+                       "only events at or after TIME (RFC "
+                       "3339)",
+                       ValueType::kTime),
+           ValueOption("to", "TIME", "only events at or before TIME",
+                       ValueType::kTime)},
+          Paging("events", "100, at most 1000")),
       &RunAuditEvents));
   commands.push_back(ServiceCommand(
       "audit checkpoint", HubService::kAudit,
@@ -298,6 +310,277 @@ CommandSpec Step(std::string name, std::string summary, std::string description,
   return command;
 }
 
+// --items FILE: ledger items in the format `rectification add --help`
+// describes.
+OptionSpec ItemsFile(std::string help, bool required) {
+  OptionSpec option = ValueOption("items", "FILE", std::move(help));
+  option.required = required;
+  return option;
+}
+
+// A count of final feedback's outcome.
+OptionSpec OutcomeCount(std::string name, std::string help) {
+  return ValueOption(std::move(name), "N", std::move(help), ValueType::kCount);
+}
+
+// A ledger step on one item of a problem list: "ID ITEM" plus `options` and
+// --request-id.
+CommandSpec ItemStep(std::string name, std::string summary,
+                     std::string description, std::vector<OptionSpec> options,
+                     CommandHandler run) {
+  CommandSpec command = Step(std::move(name), std::move(summary),
+                             std::move(description), std::move(options), run);
+  command.arguments = "ID ITEM";
+  command.min_arguments = 2;
+  command.max_arguments = 2;
+  return command;
+}
+
+void AddRectificationCommands(std::vector<CommandSpec>& commands) {
+  CommandSpec list;
+  list.name = "rectification list";
+  list.summary = "整改台账: a problem list's items and where each stands";
+  list.description =
+      "Parties and observers of the referral only. One row per item, in "
+      "number order: category, status, due day, whether it missed its due "
+      "date, responsible unit, and the problem (cut to fit; --history shows "
+      "it whole). Then the ledger's summary: items settled (verified, or "
+      "accepted as long-term; a problem list can be closed only when every "
+      "item is), awaiting verification, in progress, overdue, and rejected "
+      "reports. Every filter given must match.\n"
+      "Statuses: in_progress 整改中, reported_done 已完成·待核验, "
+      "reported_long_term 长期坚持·待核验, verified 已完成, long_term "
+      "长期坚持. "
+      "Due and review days are calendar days in China Standard Time.";
+  list.arguments = "ID";
+  list.min_arguments = 1;
+  list.max_arguments = 1;
+  OptionSpec status = Choice(
+      "status", "STATUS", "only items with this status",
+      Names({RectificationStatus::kInProgress,
+             RectificationStatus::kReportedDone,
+             RectificationStatus::kReportedLongTerm,
+             RectificationStatus::kVerified, RectificationStatus::kLongTerm}),
+      false);
+  status.repeatable = true;
+  list.options = {
+      status,
+      SwitchOption("overdue", "only items flagged for missing their due date"),
+      SwitchOption("history",
+                   "also each item in full: problem, measures, dates and its "
+                   "history of reports and verifications"),
+      ValueOption("page-size", "N",
+                  "at most N items per page (hub default 50, at most 500)",
+                  ValueType::kCount),
+      ValueOption("after", "N",
+                  "only items numbered after N (to continue from a page's "
+                  "\"more:\" line)",
+                  ValueType::kCount),
+      SwitchOption("all", "read every page, one after another"),
+  };
+  list.run = &RunRectificationList;
+  commands.push_back(std::move(list));
+
+  commands.push_back(Step(
+      "rectification add", "整改台账 (sender): add items, e.g. a second round",
+      "Allowed until the referral ends, also after final feedback: the list "
+      "then cannot be closed until the new items are settled. Existing items "
+      "keep their numbers and history; new ones are numbered after them. The "
+      "recipient's inbox hears of it.\n"
+      "The items file (also for send --items) is UTF-8 text, one item per "
+      "block of \"field: value\" lines, blocks separated by a blank line, "
+      "e.g.:\n"
+      "category: 党的领导弱化\n"
+      "problem: 落实全面从严治党主体责任不到位\n"
+      "measure: 召开专题民主生活会\n"
+      "measure: 修订党组议事规则\n"
+      "unit: 局党组\n"
+      "due: 2025-03-31\n"
+      "problem is required; measure may be repeated; category, unit and due "
+      "are optional. due is a date (by the end of that day, China Standard "
+      "Time) or an RFC 3339 time; without it the referral's feedback due "
+      "date applies. Lines starting with # are comments. An error names the "
+      "file's line.",
+      {ItemsFile("the items to add", true)}, &RunRectificationAdd));
+
+  commands.push_back(ItemStep(
+      "rectification report",
+      "整改 (recipient): report progress, done or long-term",
+      "Allowed once the referral is accepted (签收) and until it ends. "
+      "progress records what was done and leaves the item as it is; done "
+      "(已完成) and long_term (长期坚持, with --review-date) ask the sender to "
+      "verify it (sxctl rectification verify). The sender's inbox hears of "
+      "it.",
+      {Choice("kind", "KIND", "what is reported",
+              Names({RectificationReportKind::kProgress,
+                     RectificationReportKind::kDone,
+                     RectificationReportKind::kLongTerm}),
+              true),
+       Required("text", "TEXT",
+                "what was done, e.g. 已修订采购管理办法并组织全员培训"),
+       Optional("review-date", "DATE",
+                "long_term only, and required there: when the continuing "
+                "effort is reviewed, a date such as 2025-06-30 (China "
+                "Standard Time) or an RFC 3339 time, in the future"),
+       [] {
+         OptionSpec evidence = ValueOption(
+             "evidence", "FILE",
+             "attach evidence (整改佐证材料), named by its base name as for "
+             "send --attach");
+         evidence.repeatable = true;
+         return evidence;
+       }()},
+      &RunRectificationReport));
+
+  commands.push_back(ItemStep(
+      "rectification verify", "核验 (sender): accept or reject a reported item",
+      "--accept (核验通过): an item reported done becomes verified (已完成), "
+      "one reported long-term becomes long_term (长期坚持); both count as "
+      "settled. --reject (未通过) puts the item back to in_progress (整改中) "
+      "with --reason, which the recipient reads. The recipient's inbox hears "
+      "of it.",
+      {SwitchOption("accept", "核验通过: the report is accepted"),
+       SwitchOption("reject", "未通过: the item goes back to in_progress"),
+       Optional("reason", "TEXT",
+                "with --reject, and required there: what is still missing, "
+                "e.g. 缺少整改佐证材料")},
+      &RunRectificationVerify));
+}
+
+// What `send` and `distribute` send (referral_content_options.h): the kind,
+// the lead, its attachments and a problem list's first items.
+std::vector<OptionSpec> ReferralContentOptions() {
+  return {
+      Choice("kind", "KIND", "what is sent (default lead)",
+             Names({ReferralKind::kLead, ReferralKind::kProblemList,
+                    ReferralKind::kAuditFinding}),
+             false),
+      Required("subject", "TEXT", "who or what the lead concerns"),
+      Optional("subject-org", "TEXT", "the subject's organization"),
+      Optional("subject-position", "TEXT", "the subject's position"),
+      Required("category", "TEXT", "category, e.g. 进一步了解关注类"),
+      Required("summary", "TEXT", "what was found"),
+      Required("source", "TEXT", "how it was found, e.g. 巡察个别谈话"),
+      Choice("sensitivity", "LEVEL", "sensitivity level",
+             Names({Sensitivity::kOrdinary, Sensitivity::kSensitive,
+                    Sensitivity::kHighlySensitive}),
+             true),
+      Choice("urgency", "URGENCY", "fast_track is 绿色通道 (default normal)",
+             Names({Urgency::kNormal, Urgency::kFastTrack}), false),
+      Attach("attach a file: named by its base name, media type from its "
+             "extension"),
+      ItemsFile("problem_list only: the rectification ledger's first items, "
+                "read from FILE (format: sxctl rectification add --help)",
+                false),
+  };
+}
+
+CommandSpec DistributeCommand() {
+  CommandSpec distribute;
+  distribute.name = "distribute";
+  distribute.summary =
+      "通报/分送: send one lead or problem list to many agencies at once";
+  distribute.description =
+      "Sends the same lead, and a problem list's items (--items), to every "
+      "agency --to names, each as its own referral in its inbox, under one "
+      "distribution id: each recipient signs for (签收), disposes of and "
+      "feeds back on its own referral, with its own deadlines, as after "
+      "send, and each rectifies its own copy of the items. All or nothing: "
+      "if the route to any recipient is refused, nothing is sent to anyone "
+      "and the error names that recipient. Prints the distribution: its id, "
+      "its progress and one row per recipient with its referral id. Follow "
+      "it with sxctl distribution show.";
+  OptionSpec to = Required("to", "AGENCY[,AGENCY...]",
+                           "the recipients' agency ids, separated by commas "
+                           "or in several --to, each once, not your own");
+  to.repeatable = true;
+  distribute.options = Concat({to}, ReferralContentOptions());
+  distribute.options.push_back(RequestId());
+  distribute.run = &RunDistribute;
+  return distribute;
+}
+
+void AddDistributionCommands(std::vector<CommandSpec>& commands) {
+  CommandSpec show;
+  show.name = "distribution show";
+  show.summary =
+      "通报/分送 (sender): where a distribution stands, recipient by "
+      "recipient";
+  show.description =
+      "The sender only. The progress line counts the recipients' referrals "
+      "by how far they have come, each in every stage it has passed (a "
+      "closed one is also signed for and fed back): delivered, signed for "
+      "(签收), fed back (final feedback, 反馈), closed (销号); overdue counts "
+      "those flagged for a missed acceptance or feedback deadline, ended "
+      "otherwise those returned (退回), rerouted (转办) or withdrawn (撤回). "
+      "Then one row per recipient: its referral, state, missed deadlines and "
+      "last change. sxctl show ID shows one referral in full.";
+  show.arguments = "ID";
+  show.min_arguments = 1;
+  show.max_arguments = 1;
+  show.run = &RunDistributionShow;
+  commands.push_back(std::move(show));
+
+  CommandSpec list;
+  list.name = "distribution list";
+  list.summary =
+      "通报/分送 (sender): your distributions, newest first, with their "
+      "progress";
+  list.description =
+      "One row per distribution: its kind, when it was sent, and how many of "
+      "its recipients' referrals were delivered, signed for, fed back and "
+      "closed, are overdue or ended otherwise (see distribution show).";
+  list.options = Paging("distributions", "20, at most 100");
+  list.options.push_back(
+      SwitchOption("all", "read every page, one after another"));
+  list.run = &RunDistributionList;
+  commands.push_back(std::move(list));
+}
+
+CommandSpec StatsCommand() {
+  return ServiceCommand(
+      "stats", HubService::kStatistics,
+      "统计: figures per unit for a period: sent, received, signed for, "
+      "overdue, dispositions, rectification, outcomes",
+      "Works with any certificate: an agency sees its own figures; a "
+      "supervising agency, an administrator or an auditor every unit's (or "
+      "--unit's). Name the period one way: --from and --to, --month, "
+      "--quarter or --year; days are calendar days in China Standard Time, "
+      "both ends included. Figures count what happened in the period: a "
+      "referral sent in January and closed in February counts as sent in "
+      "January and closed in February.\n"
+      "One row per unit. 移送 counts the referrals it sent; the other columns "
+      "what became of those it received: 接收 received, 签收 signed for, 反馈 "
+      "final feedback sent, 销号 closed, 逾期 missed acceptance and feedback "
+      "deadlines the hub flagged, 逾期率 逾期 per 接收; dispositions recorded, "
+      "by method (谈话函询, 初步核实, 暂存待查, 予以了结, 立案审查调查, 转办); "
+      "rectification items added (新增整改问题), verified (整改完成), with a "
+      "report rejected (整改未通过) and overdue (整改逾期), and 整改完成率, "
+      "整改完成 per 新增整改问题; the outcomes final feedback reported: "
+      "立案, 处分, 组织处理 and 移送司法 in persons, 追缴金额 in yuan and "
+      "整改问题数. With several units a last row, 合计, counts every referral "
+      "once. Rates have one decimal, \"-\" where there is nothing to divide "
+      "by.\n"
+      "--json prints every figure the hub keeps, for both sides of each unit "
+      "and the totals (amounts in fen); --csv prints the table for Excel.",
+      {ValueOption("from", "DAY",
+                   "the period's first day, e.g. 2026-01-01 (with --to)"),
+       ValueOption("to", "DAY",
+                   "the period's last day, included, e.g. 2026-03-31 (with "
+                   "--from)"),
+       Optional("month", "YYYY-MM", "a calendar month, e.g. 2026-03"),
+       Optional("quarter", "YYYY-QN",
+                "a quarter, e.g. 2026-Q1 (January to March)"),
+       Optional("year", "YYYY", "a calendar year, e.g. 2026"),
+       Optional("unit", "AGENCY",
+                "only this unit's figures (an agency that does not supervise "
+                "sees only its own in any case)"),
+       SwitchOption("csv",
+                    "print the table as CSV for Excel: UTF-8 with a byte "
+                    "order mark, CRLF line ends, a header row in Chinese")},
+      &RunStats);
+}
+
 std::vector<CommandSpec> BuildCommands() {
   std::vector<CommandSpec> commands;
 
@@ -322,31 +605,15 @@ std::vector<CommandSpec> BuildCommands() {
   send.description =
       "Submits a referral; the hub checks that the route from your agency to "
       "the recipient is allowed for this kind. Prints the new referral "
-      "(state submitted).";
-  send.options = {
-      Required("to", "AGENCY", "the recipient agency's id"),
-      Choice("kind", "KIND", "what is sent (default lead)",
-             Names({ReferralKind::kLead, ReferralKind::kProblemList,
-                    ReferralKind::kAuditFinding}),
-             false),
-      Required("subject", "TEXT", "who or what the lead concerns"),
-      Optional("subject-org", "TEXT", "the subject's organization"),
-      Optional("subject-position", "TEXT", "the subject's position"),
-      Required("category", "TEXT", "category, e.g. 进一步了解关注类"),
-      Required("summary", "TEXT", "what was found"),
-      Required("source", "TEXT", "how it was found, e.g. 巡察个别谈话"),
-      Choice("sensitivity", "LEVEL", "sensitivity level",
-             Names({Sensitivity::kOrdinary, Sensitivity::kSensitive,
-                    Sensitivity::kHighlySensitive}),
-             true),
-      Choice("urgency", "URGENCY", "fast_track is 绿色通道 (default normal)",
-             Names({Urgency::kNormal, Urgency::kFastTrack}), false),
-      Attach("attach a file: named by its base name, media type from its "
-             "extension"),
-      RequestId(),
-  };
+      "(state submitted). A problem list (问题清单) may carry its numbered "
+      "items for the rectification ledger (整改台账) with --items, or get "
+      "them later with sxctl rectification add.";
+  send.options = Concat({Required("to", "AGENCY", "the recipient agency's id")},
+                        ReferralContentOptions());
+  send.options.push_back(RequestId());
   send.run = &RunSend;
   commands.push_back(std::move(send));
+  commands.push_back(DistributeCommand());
 
   CommandSpec inbox_list;
   inbox_list.name = "inbox list";
@@ -422,10 +689,10 @@ std::vector<CommandSpec> BuildCommands() {
   CommandSpec list;
   list.name = "list";
   list.summary = "list referrals you sent or received, newest first";
-  list.options = Concat(
-      {Choice("role", "ROLE", "which side", {"sent", "received"}, true),
-       StateFilter("only referrals in this state")},
-      Paging("referrals", "50, at most 500"));
+  list.options =
+      Concat({Choice("role", "ROLE", "which side", {"sent", "received"}, true),
+              StateFilter("only referrals in this state")},
+             Paging("referrals", "50, at most 500"));
   list.run = &RunList;
   commands.push_back(std::move(list));
 
@@ -460,11 +727,32 @@ std::vector<CommandSpec> BuildCommands() {
   commands.push_back(Step(
       "feedback", "反馈 (recipient): send interim or final feedback",
       "Interim feedback keeps the referral disposing; final feedback moves it "
-      "to feedback_sent. Both reach the sender's inbox.",
+      "to feedback_sent. Both reach the sender's inbox.\n"
+      "Final feedback may report the outcome in figures, which the hub adds "
+      "up for statistics: giving any of --case-filed, --disciplined, "
+      "--organisational, --judicial, --recovered-yuan and --rectified "
+      "reports the outcome, with 0 for the figures not given.",
       {Choice("kind", "KIND", "interim or final",
               Names({FeedbackKind::kInterim, FeedbackKind::kFinal}), true),
        Required("text", "TEXT", "the feedback"),
-       Attach("attach a file (as for send)")},
+       Attach("attach a file (as for send)"),
+       OutcomeCount("case-filed",
+                    "final only: persons whose case was filed for review and "
+                    "investigation (立案审查调查)"),
+       OutcomeCount("disciplined",
+                    "final only: persons given party or administrative "
+                    "discipline (党纪政务处分)"),
+       OutcomeCount("organisational",
+                    "final only: persons given organisational measures "
+                    "(组织处理: 诫勉, 调整职务, ...)"),
+       OutcomeCount("judicial",
+                    "final only: persons transferred to judicial organs "
+                    "(移送司法机关)"),
+       Optional("recovered-yuan", "AMOUNT",
+                "final only: amount recovered (追缴 / 挽回损失) in yuan, at "
+                "most two decimals, e.g. 12.5"),
+       OutcomeCount("rectified",
+                    "final only: problems rectified as a result (整改问题)")},
       &RunFeedback));
   commands.push_back(Step("close", "销号 (sender): confirm and close",
                           "feedback_sent → closed.", {}, &RunClose));
@@ -478,6 +766,9 @@ std::vector<CommandSpec> BuildCommands() {
       "the recipient still owes a step.",
       {Required("text", "TEXT", "what is asked of the recipient")},
       &RunRemind));
+  AddRectificationCommands(commands);
+  AddDistributionCommands(commands);
+  commands.push_back(StatsCommand());
   AddAdminCommands(commands);
   AddAuditCommands(commands);
   return commands;

@@ -106,8 +106,10 @@ int Run(const std::vector<std::string>& args) {
                 << "\n";
       return kExitUsage;
     }
+    // Statistics go through the exchange client for any identity (see
+    // HubService).
     const absl::Status connected =
-        service == HubService::kExchange
+        service == HubService::kExchange || service == HubService::kStatistics
             ? Connect(&client::ConnectExchangeClient, *options, &exchange)
         : service == HubService::kAdmin
             ? Connect(&client::ConnectAdminClient, *options, &admin)

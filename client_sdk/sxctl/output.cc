@@ -6,9 +6,15 @@
 #include "client_sdk/sxctl/admin_text.h"
 #include "client_sdk/sxctl/audit_json.h"
 #include "client_sdk/sxctl/audit_text.h"
+#include "client_sdk/sxctl/distribution_json.h"
+#include "client_sdk/sxctl/distribution_text.h"
 #include "client_sdk/sxctl/json_writer.h"
+#include "client_sdk/sxctl/rectification_json.h"
+#include "client_sdk/sxctl/rectification_text.h"
 #include "client_sdk/sxctl/referral_json.h"
 #include "client_sdk/sxctl/referral_text.h"
+#include "client_sdk/sxctl/statistics_json.h"
+#include "client_sdk/sxctl/statistics_table.h"
 #include "client_sdk/sxctl/whoami_json.h"
 #include "client_sdk/sxctl/whoami_text.h"
 
@@ -80,6 +86,41 @@ void Output::Acknowledged(uint32_t acknowledged, size_t requested) {
       out_ << " (the rest were acknowledged before)";
     out_ << "\n";
   }
+}
+
+void Output::RectificationItems(const client::RectificationItemPage& page,
+                                bool details) {
+  Print([&](JsonWriter& json) { WriteRectificationItemPageJson(page, json); },
+        [&] { return RectificationPageText(page, details); });
+  if (format_ == OutputFormat::kText && page.next_after_number != 0) {
+    out_ << "\nmore: add --after " << page.next_after_number << " (or --all)\n";
+  }
+}
+
+void Output::RectificationStep(const client::RectificationStepResult& result) {
+  Print([&](JsonWriter& json) { WriteRectificationStepJson(result, json); },
+        [&] { return RectificationStepText(result); });
+}
+
+void Output::Distribution(const client::Distribution& distribution) {
+  Print([&](JsonWriter& json) { WriteDistributionJson(distribution, json); },
+        [&] { return DistributionText(distribution); });
+}
+
+void Output::Distributions(const client::DistributionPage& page) {
+  PrintPage(
+      page.distributions, page.next_page_token, "no distributions\n",
+      [&](JsonWriter& json) { WriteDistributionPageJson(page, json); },
+      &DistributionTableText);
+}
+
+void Output::Statistics(const client::Statistics& statistics) {
+  Print([&](JsonWriter& json) { WriteStatisticsJson(statistics, json); },
+        [&] { return StatisticsText(statistics); });
+}
+
+void Output::StatisticsCsv(const client::Statistics& statistics) {
+  out_ << sx::sxctl::StatisticsCsv(statistics);
 }
 
 void Output::Transfers(const client::TransferPage& page) {

@@ -41,6 +41,23 @@ class Output {
   // or a text line; flushed at once.
   void StreamedInboxEntry(const client::InboxEntry& entry);
   void Acknowledged(uint32_t acknowledged, size_t requested);
+  // A ledger's items (rectification list), with `details` each in full and
+  // its history; in text, the summary line and how to get the next page.
+  void RectificationItems(const client::RectificationItemPage& page,
+                          bool details);
+  // What a ledger step (rectification add, report, verify) returns.
+  void RectificationStep(const client::RectificationStepResult& result);
+  // One distribution (distribute, distribution show): its progress and one
+  // row per recipient's referral.
+  void Distribution(const client::Distribution& distribution);
+  // The distributions of `distribution list`; in text, how to get the next
+  // page.
+  void Distributions(const client::DistributionPage& page);
+
+  // `stats`, for any identity (statistics_table.h, statistics_json.h): a
+  // table or JSON, or, with StatisticsCsv, CSV for Excel whatever the format.
+  void Statistics(const client::Statistics& statistics);
+  void StatisticsCsv(const client::Statistics& statistics);
 
   // Administrators' results (admin_text.h, admin_json.h).
   void Transfers(const client::TransferPage& page);

@@ -1,20 +1,18 @@
 #include "client_sdk/sxctl/referral_commands.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "client_sdk/sxctl/attachment_files.h"
+#include "client_sdk/sxctl/referral_content_options.h"
+#include "client_sdk/sxctl/yuan_amount.h"
 
 namespace sx::sxctl {
 namespace {
-
-client::CallOptions RequestOptions(const Invocation& invocation) {
-  client::CallOptions options;
-  options.request_id = invocation.Value("request-id");
-  return options;
-}
 
 // Every command that names one referral takes its id first.
 const std::string& ReferralId(const CommandContext& context) {
@@ -29,37 +27,68 @@ absl::Status PrintResult(const CommandContext& context,
   return absl::OkStatus();
 }
 
+// The outcome options of `feedback` and the figure each sets.
+struct OutcomeCount {
+  const char* option;
+  int32_t client::FeedbackOutcome::*figure;
+};
+constexpr OutcomeCount kOutcomeCounts[] = {
+    {"case-filed", &client::FeedbackOutcome::persons_case_filed},
+    {"disciplined", &client::FeedbackOutcome::persons_disciplined},
+    {"organisational",
+     &client::FeedbackOutcome::persons_organisational_measures},
+    {"judicial", &client::FeedbackOutcome::persons_transferred_judicial},
+    {"rectified", &client::FeedbackOutcome::problems_rectified},
+};
+constexpr char kRecoveredYuan[] = "recovered-yuan";
+
+// Sets feedback->outcome from the outcome options. Giving any of them
+// reports the outcome, with 0 for the figures not given; giving none leaves
+// it unreported.
+absl::Status OutcomeOptions(const Invocation& in, client::Feedback* feedback) {
+  client::FeedbackOutcome& outcome = feedback->outcome;
+  bool reported = false;
+  for (const OutcomeCount& count : kOutcomeCounts) {
+    if (!in.Has(count.option)) continue;
+    const uint64_t value = in.Count(count.option);
+    if (value > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
+      return UsageError(absl::StrCat("--", count.option, " ", value,
+                                     " is more than a referral can count"));
+    }
+    outcome.*count.figure = static_cast<int32_t>(value);
+    reported = true;
+  }
+  if (in.Has(kRecoveredYuan)) {
+    const std::string amount = in.Value(kRecoveredYuan);
+    if (!ParseYuanAsFen(amount, &outcome.amount_recovered_fen)) {
+      return UsageError(absl::StrCat(
+          "--", kRecoveredYuan, " '", amount,
+          "' is not an amount in yuan with at most two decimals, such as "
+          "12.5"));
+    }
+    reported = true;
+  }
+  if (reported && feedback->kind != client::FeedbackKind::kFinal) {
+    return UsageError(
+        "outcome figures (--case-filed, --disciplined, --organisational, "
+        "--judicial, --recovered-yuan, --rectified) go with --kind final "
+        "only");
+  }
+  feedback->has_outcome = reported;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RunSend(const CommandContext& context) {
   const Invocation& in = context.invocation;
+  absl::StatusOr<ReferralContent> content = ReadReferralContent(in);
+  if (!content.ok()) return content.status();
   client::NewReferral referral;
   referral.recipient_agency_id = in.Value("to");
-  const absl::Status kind =
-      ChoiceOption(in, "kind", &client::ParseReferralKind, &referral.kind);
-  if (!kind.ok()) return kind;
-  client::Lead& lead = referral.lead;
-  lead.subject = in.Value("subject");
-  lead.subject_organization = in.Value("subject-org");
-  lead.subject_position = in.Value("subject-position");
-  lead.category = in.Value("category");
-  lead.summary = in.Value("summary");
-  lead.source = in.Value("source");
-  absl::StatusOr<client::Sensitivity> sensitivity =
-      ParseChoice(&client::ParseSensitivity, in.Value("sensitivity"));
-  if (!sensitivity.ok()) return sensitivity.status();
-  lead.sensitivity = *sensitivity;
-  absl::StatusOr<client::Urgency> urgency = ParseChoice(
-      &client::ParseUrgency, in.Has("urgency")
-                                 ? in.Value("urgency")
-                                 : client::ToString(client::Urgency::kNormal));
-  if (!urgency.ok()) return urgency.status();
-  lead.urgency = *urgency;
-  // Read every file before calling, so that a typo sends nothing.
-  absl::StatusOr<std::vector<client::Attachment>> attachments =
-      ReadAttachmentFiles(in.Values("attach"));
-  if (!attachments.ok()) return attachments.status();
-  lead.attachments = *std::move(attachments);
+  referral.kind = content->kind;
+  referral.lead = std::move(content->lead);
+  referral.rectification_items = std::move(content->rectification_items);
   return PrintResult(context,
                      context.exchange->Submit(referral, RequestOptions(in)));
 }
@@ -139,6 +168,8 @@ absl::Status RunFeedback(const CommandContext& context) {
   if (!kind.ok()) return kind.status();
   feedback.kind = *kind;
   feedback.text = in.Value("text");
+  const absl::Status outcome = OutcomeOptions(in, &feedback);
+  if (!outcome.ok()) return outcome;
   absl::StatusOr<std::vector<client::Attachment>> attachments =
       ReadAttachmentFiles(in.Values("attach"));
   if (!attachments.ok()) return attachments.status();

@@ -1,18 +1,57 @@
 #include "client_sdk/sxctl/referral_json.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "client_sdk/sxctl/rectification_json.h"
 #include "client_sdk/sxctl/time_format.h"
 
 namespace sx::sxctl {
 namespace {
 
-// `saved_to` may be null, or parallel to `attachments`.
-void WriteAttachments(const std::vector<client::Attachment>& attachments,
-                      const std::vector<std::string>* saved_to,
-                      JsonWriter& json) {
+void WriteLead(const client::Lead& lead, const SavedAttachments* saved,
+               JsonWriter& json) {
+  json.BeginObject();
+  json.Key("subject").String(lead.subject);
+  json.Key("subject_organization").String(lead.subject_organization);
+  json.Key("subject_position").String(lead.subject_position);
+  json.Key("category").String(lead.category);
+  json.Key("summary").String(lead.summary);
+  json.Key("source").String(lead.source);
+  json.Key("sensitivity").String(client::ToString(lead.sensitivity));
+  json.Key("urgency").String(client::ToString(lead.urgency));
+  json.Key("attachments");
+  WriteAttachmentsJson(lead.attachments, saved ? &saved->lead : nullptr, json);
+  json.EndObject();
+}
+
+void WriteStrings(const std::vector<std::string>& values, JsonWriter& json) {
+  json.BeginArray();
+  for (const std::string& value : values) json.String(value);
+  json.EndArray();
+}
+
+// {"persons_case_filed": N, ..., "amount_recovered_fen": N, ...}
+void WriteOutcome(const client::FeedbackOutcome& outcome, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("persons_case_filed").Int(outcome.persons_case_filed);
+  json.Key("persons_disciplined").Int(outcome.persons_disciplined);
+  json.Key("persons_organisational_measures")
+      .Int(outcome.persons_organisational_measures);
+  json.Key("persons_transferred_judicial")
+      .Int(outcome.persons_transferred_judicial);
+  json.Key("amount_recovered_fen").Int(outcome.amount_recovered_fen);
+  json.Key("problems_rectified").Int(outcome.problems_rectified);
+  json.EndObject();
+}
+
+}  // namespace
+
+void WriteAttachmentsJson(const std::vector<client::Attachment>& attachments,
+                          const std::vector<std::string>* saved_to,
+                          JsonWriter& json) {
   json.BeginArray();
   for (size_t i = 0; i < attachments.size(); ++i) {
     const client::Attachment& attachment = attachments[i];
@@ -28,30 +67,6 @@ void WriteAttachments(const std::vector<client::Attachment>& attachments,
   }
   json.EndArray();
 }
-
-void WriteLead(const client::Lead& lead, const SavedAttachments* saved,
-               JsonWriter& json) {
-  json.BeginObject();
-  json.Key("subject").String(lead.subject);
-  json.Key("subject_organization").String(lead.subject_organization);
-  json.Key("subject_position").String(lead.subject_position);
-  json.Key("category").String(lead.category);
-  json.Key("summary").String(lead.summary);
-  json.Key("source").String(lead.source);
-  json.Key("sensitivity").String(client::ToString(lead.sensitivity));
-  json.Key("urgency").String(client::ToString(lead.urgency));
-  json.Key("attachments");
-  WriteAttachments(lead.attachments, saved ? &saved->lead : nullptr, json);
-  json.EndObject();
-}
-
-void WriteStrings(const std::vector<std::string>& values, JsonWriter& json) {
-  json.BeginArray();
-  for (const std::string& value : values) json.String(value);
-  json.EndArray();
-}
-
-}  // namespace
 
 void WriteTimeJson(absl::Time time, JsonWriter& json) {
   const std::string text = FormatTimePrecise(time);
@@ -80,6 +95,9 @@ void WriteEventJson(const client::Event& event, JsonWriter& json) {
       .String(absl::BytesToHexString(event.content_sha256));
   json.Key("previous_event_sha256")
       .String(absl::BytesToHexString(event.previous_event_sha256));
+  json.Key("item_numbers").BeginArray();
+  for (uint32_t number : event.item_numbers) json.Uint(number);
+  json.EndArray();
   json.EndObject();
 }
 
@@ -87,6 +105,7 @@ void WriteReferralJson(const client::Referral& referral,
                        const SavedAttachments* saved, JsonWriter& json) {
   json.BeginObject();
   WriteReferralFieldsJson(referral, json);
+  json.Key("distribution_id").String(referral.distribution_id);
   json.Key("observer_agency_ids");
   WriteStrings(referral.observer_agency_ids, json);
   json.Key("state_reason").String(referral.state_reason);
@@ -106,11 +125,17 @@ void WriteReferralJson(const client::Referral& referral,
     json.Key("sent_at");
     WriteTimeJson(feedback.sent_at, json);
     json.Key("attachments");
-    WriteAttachments(feedback.attachments,
-                     saved != nullptr && i < saved->feedback.size()
-                         ? &saved->feedback[i]
-                         : nullptr,
-                     json);
+    WriteAttachmentsJson(feedback.attachments,
+                         saved != nullptr && i < saved->feedback.size()
+                             ? &saved->feedback[i]
+                             : nullptr,
+                         json);
+    json.Key("outcome");
+    if (feedback.has_outcome) {
+      WriteOutcome(feedback.outcome, json);
+    } else {
+      json.Null();
+    }
     json.EndObject();
   }
   json.EndArray();
@@ -124,15 +149,24 @@ void WriteReferralJson(const client::Referral& referral,
     json.EndObject();
   }
   json.EndArray();
+  // Only a problem list has a ledger; for other kinds the counts would be
+  // zeros that mean nothing.
+  json.Key("rectification");
+  if (referral.kind == client::ReferralKind::kProblemList) {
+    WriteRectificationSummaryJson(referral.rectification, json);
+  } else {
+    json.Null();
+  }
   json.EndObject();
 }
 
 void WriteReferralPageJson(const client::ReferralPage& page, JsonWriter& json) {
-  WritePageJson("referrals", page.referrals, page.next_page_token,
-                [](const client::Referral& referral, JsonWriter& json) {
-                  WriteReferralJson(referral, nullptr, json);
-                },
-                json);
+  WritePageJson(
+      "referrals", page.referrals, page.next_page_token,
+      [](const client::Referral& referral, JsonWriter& json) {
+        WriteReferralJson(referral, nullptr, json);
+      },
+      json);
 }
 
 void WriteInboxEntryJson(const client::InboxEntry& entry, JsonWriter& json) {

@@ -32,6 +32,12 @@ void WriteEventJson(const client::Event& event, JsonWriter& json);
 // An RFC 3339 string, or null for a time never set.
 void WriteTimeJson(absl::Time time, JsonWriter& json);
 
+// [{"name": ..., "media_type": ..., "size_bytes": N, "sha256_hex": ...}]
+// with "saved_to" where `saved_to` (null, or parallel to `attachments`) says.
+void WriteAttachmentsJson(const std::vector<client::Attachment>& attachments,
+                          const std::vector<std::string>* saved_to,
+                          JsonWriter& json);
+
 // The members a referral and an administrator's TransferSummary share, in
 // this order, into the object being written.
 template <typename ReferralOrSummary>

@@ -4,9 +4,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "client_sdk/sxctl/rectification_text.h"
 #include "client_sdk/sxctl/text_table.h"
 #include "client_sdk/sxctl/time_format.h"
 #include "client_sdk/sxctl/utf8.h"
+#include "client_sdk/sxctl/yuan_amount.h"
 
 namespace sx::sxctl {
 namespace {
@@ -94,6 +96,23 @@ std::string LeadText(const client::Lead& lead, const SavedAttachments* saved) {
   return out;
 }
 
+// The figures of final feedback, one per line, named as the agencies count
+// them.
+std::string OutcomeText(const client::FeedbackOutcome& outcome) {
+  const std::vector<std::string> lines = {
+      absl::StrCat("立案 case filed ", outcome.persons_case_filed),
+      absl::StrCat("处分 disciplined ", outcome.persons_disciplined),
+      absl::StrCat("组织处理 organisational measures ",
+                   outcome.persons_organisational_measures),
+      absl::StrCat("移送司法 transferred to judicial organs ",
+                   outcome.persons_transferred_judicial),
+      absl::StrCat("追缴 recovered ",
+                   FormatFenAsYuan(outcome.amount_recovered_fen), " yuan"),
+      absl::StrCat("整改 problems rectified ", outcome.problems_rectified),
+  };
+  return absl::StrJoin(lines, "\n");
+}
+
 std::string FeedbackText(const client::Referral& referral,
                          const SavedAttachments* saved) {
   std::string out = "\nFeedback\n";
@@ -103,6 +122,9 @@ std::string FeedbackText(const client::Referral& referral,
     block.Add(absl::StrCat("#", i + 1), client::ToString(feedback.kind));
     block.Add("sent", FormatTimeSeconds(feedback.sent_at));
     block.Add("text", feedback.text);
+    if (feedback.has_outcome) {
+      block.Add("outcome", OutcomeText(feedback.outcome));
+    }
     absl::StrAppend(&out, block.Render());
     if (!feedback.attachments.empty()) {
       const std::vector<std::string>* saved_to =
@@ -144,6 +166,13 @@ std::vector<std::string> InboxRow(const client::InboxEntry& entry) {
 
 }  // namespace
 
+std::string OverdueFlagsText(bool accept_overdue, bool feedback_overdue) {
+  std::vector<std::string> missed;
+  if (accept_overdue) missed.push_back("accept");
+  if (feedback_overdue) missed.push_back("feedback");
+  return absl::StrJoin(missed, ", ");
+}
+
 std::string EventDetailText(const client::Event& event) {
   std::vector<std::string> parts;
   if (event.disposition != client::DispositionMethod::kUnspecified) {
@@ -151,6 +180,11 @@ std::string EventDetailText(const client::Event& event) {
   }
   if (!event.related_referral_id.empty()) {
     parts.push_back(absl::StrCat("related ", event.related_referral_id));
+  }
+  if (!event.item_numbers.empty()) {
+    parts.push_back(
+        absl::StrCat(event.item_numbers.size() == 1 ? "item " : "items ",
+                     absl::StrJoin(event.item_numbers, ", ")));
   }
   if (!event.reason.empty()) parts.push_back(event.reason);
   return absl::StrJoin(parts, "; ");
@@ -174,7 +208,12 @@ std::string ReferralText(const client::Referral& referral,
             Due(referral.feedback_due_at, AwaitsFeedback(referral.state), now));
   block.Add("parent", referral.parent_referral_id);
   block.Add("child", referral.child_referral_id);
+  block.Add("distribution", referral.distribution_id);
   block.Add("observers", absl::StrJoin(referral.observer_agency_ids, ", "));
+  if (referral.kind == client::ReferralKind::kProblemList) {
+    block.Add("rectification",
+              RectificationSummaryLine(referral.rectification));
+  }
   block.Add("version", absl::StrCat(referral.version));
   std::string out = block.Render();
   if (referral.has_lead) absl::StrAppend(&out, LeadText(referral.lead, saved));

@@ -12,9 +12,10 @@
 
 namespace sx::sxctl {
 
-// Everything the hub returned about one referral: state and deadlines, the
-// lead (if included), attachments with sizes and digests, feedback and
-// reminders. `saved` may be null.
+// Everything the hub returned about one referral: state and deadlines, a
+// problem list's ledger summary, the lead (if included), attachments with
+// sizes and digests, feedback (with its outcome figures) and reminders.
+// `saved` may be null.
 std::string ReferralText(const client::Referral& referral,
                          const SavedAttachments* saved, absl::Time now);
 
@@ -28,7 +29,12 @@ std::string InboxTableText(const std::vector<client::InboxEntry>& entries);
 // One line per entry, for streaming where later rows are not known yet.
 std::string InboxLineText(const client::InboxEntry& entry);
 
-// What an event adds beyond its type: a method, a related referral, a reason.
+// The deadlines the hub flagged as missed: "accept", "feedback", "accept,
+// feedback" or "".
+std::string OverdueFlagsText(bool accept_overdue, bool feedback_overdue);
+
+// What an event adds beyond its type: a method, a related referral, the
+// ledger items of a rectification step, a reason.
 std::string EventDetailText(const client::Event& event);
 
 }  // namespace sx::sxctl

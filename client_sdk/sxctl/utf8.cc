@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace sx::sxctl {
@@ -29,6 +30,19 @@ bool IsWide(char32_t c) {
 bool IsCombining(char32_t c) {
   return (c >= 0x0300 && c <= 0x036F) || (c >= 0x200B && c <= 0x200F) ||
          (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xFE20 && c <= 0xFE2F);
+}
+
+size_t CodePointWidth(char32_t c) {
+  if (IsCombining(c)) return 0;
+  return IsWide(c) ? 2 : 1;
+}
+
+// NextCodePoint returned kReplacementCharacter for the one byte at `start`
+// because it was not valid, not because the text held a real U+FFFD.
+bool IsInvalidByte(absl::string_view text, size_t start, size_t pos,
+                   char32_t c) {
+  return c == kReplacementCharacter && pos - start == 1 &&
+         static_cast<unsigned char>(text[start]) >= 0x80;
 }
 
 }  // namespace
@@ -100,12 +114,36 @@ void AppendUtf8(char32_t c, std::string* out) {
 size_t DisplayWidth(absl::string_view text) {
   size_t width = 0;
   size_t pos = 0;
-  while (pos < text.size()) {
-    const char32_t c = NextCodePoint(text, &pos);
-    if (IsCombining(c)) continue;
-    width += IsWide(c) ? 2 : 1;
-  }
+  while (pos < text.size()) width += CodePointWidth(NextCodePoint(text, &pos));
   return width;
+}
+
+bool IsValidUtf8(absl::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t start = pos;
+    if (IsInvalidByte(text, start, pos, NextCodePoint(text, &pos))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string TruncateToWidth(absl::string_view text, size_t columns) {
+  if (DisplayWidth(text) <= columns) return std::string(text);
+  constexpr absl::string_view kEllipsis = "...";
+  const size_t room =
+      columns > kEllipsis.size() ? columns - kEllipsis.size() : 0;
+  size_t width = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t next = pos;
+    const size_t added = CodePointWidth(NextCodePoint(text, &next));
+    if (width + added > room) break;
+    width += added;
+    pos = next;
+  }
+  return absl::StrCat(text.substr(0, pos), kEllipsis);
 }
 
 std::string TerminalSafe(absl::string_view text) {
@@ -119,8 +157,7 @@ std::string TerminalSafe(absl::string_view text) {
                          (c >= 0x80 && c < 0xA0);
     if (control) {
       absl::StrAppendFormat(&out, "\\x%02x", static_cast<uint32_t>(c));
-    } else if (c == kReplacementCharacter && pos - start == 1 &&
-               static_cast<unsigned char>(text[start]) >= 0x80) {
+    } else if (IsInvalidByte(text, start, pos, c)) {
       // An invalid byte: show which one, so the sender can find it.
       absl::StrAppendFormat(&out, "\\x%02x",
                             static_cast<unsigned char>(text[start]));

@@ -29,4 +29,12 @@ size_t DisplayWidth(absl::string_view text);
 // than newline and tab shown as \xNN escapes.
 std::string TerminalSafe(absl::string_view text);
 
+// Whether `text` is valid UTF-8 throughout (a U+FFFD in it is valid).
+bool IsValidUtf8(absl::string_view text);
+
+// `text` cut to at most `columns` terminal columns (at least 3, the "..."
+// that ends it when something was cut), never inside a character; for table
+// cells that would otherwise run off the screen (a ledger item's problem).
+std::string TruncateToWidth(absl::string_view text, size_t columns);
+
 }  // namespace sx::sxctl

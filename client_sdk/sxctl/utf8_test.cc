@@ -46,5 +46,22 @@ TEST(NextCodePointTest, RejectsCodePointsPastUnicode) {
   EXPECT_EQ(pos, 1u);
 }
 
+TEST(IsValidUtf8Test, FindsInvalidBytesAnywhere) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("problem: 公务接待超标准"));
+  EXPECT_TRUE(IsValidUtf8("\xef\xbf\xbd"));       // a real U+FFFD
+  EXPECT_FALSE(IsValidUtf8("\xb9\xab\xce\xf1"));  // 公务 in GBK
+  EXPECT_FALSE(IsValidUtf8("ok \xe5\x85"));       // cut short
+}
+
+TEST(TruncateToWidthTest, CutsByColumnsNeverInsideACharacter) {
+  EXPECT_EQ(TruncateToWidth("short", 10), "short");
+  EXPECT_EQ(TruncateToWidth("公务接待", 8), "公务接待");
+  // 8 columns: "..." and 5 columns of room, which hold two wide characters.
+  EXPECT_EQ(TruncateToWidth("公务接待超标准", 8), "公务...");
+  EXPECT_EQ(TruncateToWidth("abcdefghijk", 8), "abcde...");
+  EXPECT_EQ(TruncateToWidth("abcdef", 2), "...");
+}
+
 }  // namespace
 }  // namespace sx::sxctl

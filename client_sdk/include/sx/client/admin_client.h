@@ -166,6 +166,10 @@ class SX_CLIENT_EXPORT AdminClient {
       const std::string& agency_id, const std::vector<uint64_t>& sequences);
   virtual absl::StatusOr<TransferCounts> GetTransferCounts();
   virtual absl::StatusOr<HubStatus> GetHubStatus();
+  // 统计: figures per unit for a period, every unit's (see the comment before
+  // StatisticsQuery in types.h); counts only, never a lead's content.
+  virtual absl::StatusOr<Statistics> GetStatistics(
+      const StatisticsQuery& query);
 };
 
 // Connects over mutual TLS with an administrator's certificate.

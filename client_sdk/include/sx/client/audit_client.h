@@ -119,6 +119,11 @@ class SX_CLIENT_EXPORT AuditClient {
   // events) with a checkpoint of the current log and a proof for each.
   virtual absl::StatusOr<EventExport> ExportEvents(uint64_t from_sequence,
                                                    uint64_t to_sequence = 0);
+  // 统计: figures per unit for a period, every unit's (see the comment before
+  // StatisticsQuery in types.h). Unlike the calls above it is not proved by
+  // the log: the hub counts as it writes.
+  virtual absl::StatusOr<Statistics> GetStatistics(
+      const StatisticsQuery& query);
 };
 
 // Connects over mutual TLS with an auditor's certificate.

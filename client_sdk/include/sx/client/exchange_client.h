@@ -132,6 +132,51 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // null: the default returns a stream that has already ended, whose Finish()
   // is UNIMPLEMENTED.
   virtual std::unique_ptr<InboxStream> OpenInbox(uint64_t after_sequence = 0);
+
+  // The rectification ledger of a problem list (整改台账), item by item; see
+  // the comment before RectificationUpdate in types.h. Each step returns the
+  // referral with the ledger's new counts and the items it changed.
+  //
+  // Adds items (sender), e.g. a second round of feedback; allowed until the
+  // referral ends, also after final feedback (it then cannot be closed until
+  // the new items are settled).
+  virtual absl::StatusOr<RectificationStepResult> AddRectificationItems(
+      const AddRectificationItemsParams& params,
+      const CallOptions& options = {});
+  // Reports on one item (recipient, once the referral is accepted): progress,
+  // done or continuing effort.
+  virtual absl::StatusOr<RectificationStepResult> ReportRectification(
+      const ReportRectificationParams& params, const CallOptions& options = {});
+  // Verifies or rejects a reported item (sender).
+  virtual absl::StatusOr<RectificationStepResult> VerifyRectification(
+      const VerifyRectificationParams& params, const CallOptions& options = {});
+  // Reads a page of a ledger's items, in number order, with its counts.
+  // Parties and observers of the referral only.
+  virtual absl::StatusOr<RectificationItemPage> ListRectificationItems(
+      const RectificationItemQuery& query);
+
+  // 通报 / 分送: one notice or problem list to many units (see the comment
+  // before NewDistribution in types.h).
+  //
+  // Sends the lead, and a problem list's first items, to every recipient as
+  // its own referral, all or none: if the route to any recipient is refused,
+  // nothing is sent to anyone and the error names that recipient. The reply
+  // lists the new referrals (state submitted) in the recipients' order.
+  virtual absl::StatusOr<Distribution> SubmitDistribution(
+      const NewDistribution& distribution, const CallOptions& options = {});
+  // Where a distribution stands: progress and each recipient's referral
+  // (without the lead). The sender only.
+  virtual absl::StatusOr<Distribution> GetDistribution(
+      const std::string& distribution_id);
+  // The caller's distributions, newest first, with progress but no members.
+  virtual absl::StatusOr<DistributionPage> ListDistributions(
+      const DistributionQuery& query);
+
+  // 统计: figures per unit for a period (see the comment before
+  // StatisticsQuery in types.h). An agency sees its own; a supervising agency
+  // every unit's. AdminClient and AuditClient offer the same call.
+  virtual absl::StatusOr<Statistics> GetStatistics(
+      const StatisticsQuery& query);
 };
 
 // Connects over mutual TLS.

@@ -74,6 +74,51 @@ enum class EventType {
   // The hub's data was restored from a backup: the events after
   // sequence - 1 were lost and later events took their sequences again.
   kLogRestored,
+  // Steps of a problem list's rectification ledger (整改台账); the event's
+  // item_numbers name the items.
+  kRectificationItemsAdded,  // a later round (at submission: kSubmitted)
+  kRectificationReported,    // progress, done or continuing
+  kRectificationVerified,    // 核验通过
+  kRectificationRejected,    // 未通过; the reason says what is missing
+  kRectificationOverdue,     // the hub found an item 整改中 at its due date
+};
+
+// Where one item of a rectification ledger stands. Settled, so that the list
+// may be closed (销号): kVerified and kLongTerm.
+enum class RectificationStatus {
+  kUnspecified,
+  kInProgress,        // 整改中 (also after a rejected report)
+  kReportedDone,      // 已完成·待核验
+  kReportedLongTerm,  // 长期坚持·待核验
+  kVerified,          // 已完成
+  kLongTerm,          // 长期坚持, reviewed on the item's review date
+};
+
+// What happened to a ledger item, one history entry per step.
+enum class RectificationStep {
+  kUnspecified,
+  kAdded,
+  kProgress,
+  kReportedDone,
+  kReportedLongTerm,
+  kVerified,
+  kRejected,  // 未通过
+  kOverdue,   // the hub found it 整改中 at its due date
+};
+
+// What the recipient reports on an item.
+enum class RectificationReportKind {
+  kUnspecified,
+  kProgress,  // the item stays as it is
+  kDone,      // 已完成: asks the sender to verify
+  kLongTerm,  // 长期坚持: asks the sender to accept continuing effort
+};
+
+// The sender's answer to a report.
+enum class RectificationVerdict {
+  kUnspecified,
+  kAccept,  // 核验通过
+  kReject,  // 未通过: back to 整改中, with a reason
 };
 
 // Which side of referrals to list.
@@ -94,6 +139,10 @@ SX_CLIENT_EXPORT std::string ToString(Urgency value);
 SX_CLIENT_EXPORT std::string ToString(FeedbackKind value);
 SX_CLIENT_EXPORT std::string ToString(EventType value);
 SX_CLIENT_EXPORT std::string ToString(IdentityKind value);
+SX_CLIENT_EXPORT std::string ToString(RectificationStatus value);
+SX_CLIENT_EXPORT std::string ToString(RectificationStep value);
+SX_CLIENT_EXPORT std::string ToString(RectificationReportKind value);
+SX_CLIENT_EXPORT std::string ToString(RectificationVerdict value);
 SX_CLIENT_EXPORT bool ParseReferralKind(absl::string_view name,
                                         ReferralKind* value);
 SX_CLIENT_EXPORT bool ParseReferralState(absl::string_view name,
@@ -108,6 +157,14 @@ SX_CLIENT_EXPORT bool ParseFeedbackKind(absl::string_view name,
 SX_CLIENT_EXPORT bool ParseEventType(absl::string_view name, EventType* value);
 SX_CLIENT_EXPORT bool ParseIdentityKind(absl::string_view name,
                                         IdentityKind* value);
+SX_CLIENT_EXPORT bool ParseRectificationStatus(absl::string_view name,
+                                               RectificationStatus* value);
+SX_CLIENT_EXPORT bool ParseRectificationStep(absl::string_view name,
+                                             RectificationStep* value);
+SX_CLIENT_EXPORT bool ParseRectificationReportKind(
+    absl::string_view name, RectificationReportKind* value);
+SX_CLIENT_EXPORT bool ParseRectificationVerdict(absl::string_view name,
+                                                RectificationVerdict* value);
 
 // A file with its SHA-256 digest (lower-case hex). Leave sha256_hex empty to
 // let the hub compute it, or fill it to have the hub check it.
@@ -133,17 +190,53 @@ struct Lead {
   Urgency urgency = Urgency::kUnspecified;
 };
 
+// What a disposition achieved, in figures (e.g. case 6 of docs/CASES.md: 104
+// leads → 36 立案, 37 处分). Counts of people or problems for one referral
+// alone; none may be negative.
+struct FeedbackOutcome {
+  int32_t persons_case_filed = 0;               // 立案审查调查
+  int32_t persons_disciplined = 0;              // 党纪政务处分
+  int32_t persons_organisational_measures = 0;  // 组织处理
+  int32_t persons_transferred_judicial = 0;     // 移送司法机关
+  // 追缴 / 挽回损失, in fen (分, 1/100 yuan), so that sums are exact.
+  int64_t amount_recovered_fen = 0;
+  int32_t problems_rectified = 0;  // 整改问题
+};
+
 struct Feedback {
   FeedbackKind kind = FeedbackKind::kUnspecified;
   std::string text;
   std::vector<Attachment> attachments;
   absl::Time sent_at = absl::InfinitePast();  // set by the hub
+  // Whether `outcome` is reported, as has_lead is for a referral's lead: set
+  // it to send the figures (final feedback only; the hub refuses them with
+  // interim feedback). An outcome of zeros, reported, says that nothing came
+  // of it, which is not the same as saying nothing.
+  bool has_outcome = false;
+  FeedbackOutcome outcome;
 };
 
 struct Reminder {
   std::string from_agency_id;
   std::string text;
   absl::Time sent_at = absl::InfinitePast();
+};
+
+// Where a problem list's rectification ledger (整改台账) stands, e.g. 10 of 11
+// items settled. The hub keeps the counts in step with every item step; all
+// are zero for other kinds of referral.
+struct RectificationSummary {
+  uint32_t total = 0;
+  uint32_t in_progress = 0;            // 整改中
+  uint32_t awaiting_verification = 0;  // reported, waiting for the sender
+  uint32_t verified = 0;               // 已完成
+  uint32_t long_term = 0;              // 长期坚持
+  // Items flagged for missing their due date (they stay counted).
+  uint32_t overdue = 0;
+  // Reports the sender rejected (未通过), over all items and rounds.
+  uint32_t rejections = 0;
+  // How many times items were added (1: all at submission).
+  uint32_t rounds = 0;
 };
 
 // A referral (移送) as the hub reports it. `has_lead` tells whether `lead` was
@@ -172,6 +265,11 @@ struct Referral {
   bool accept_overdue = false;
   bool feedback_overdue = false;
   int64_t version = 0;
+  // Problem lists only: the counts of the rectification ledger.
+  RectificationSummary rectification;
+  // Set when the referral is one of a distribution (通报 / 分送) to several
+  // recipients; see Distribution.
+  std::string distribution_id;
 };
 
 // One entry of the hub's event chain, as delivered in inbox entries and
@@ -195,6 +293,8 @@ struct Event {
   // removed or altered event.
   std::string content_sha256;
   std::string previous_event_sha256;
+  // Rectification steps: the ledger items the step concerns.
+  std::vector<uint32_t> item_numbers;
 };
 
 // One inbox entry: what happened, and the referral as it is now.
@@ -208,11 +308,31 @@ struct InboxEntry {
   uint32_t delivery_attempts = 0;
 };
 
+// One problem of a problem list, as the sender writes it (see
+// RectificationService in proto/supervision/v1/rectification.proto).
+struct RectificationItemDraft {
+  // In the sender's classification, e.g. one of the "5大类": "党的领导弱化".
+  // Optional.
+  std::string category;
+  // The problem found. Required.
+  std::string problem;
+  // 整改措施: several per item.
+  std::vector<std::string> measures;
+  // 责任单位. Optional.
+  std::string responsible_unit;
+  // 完成时限, in the future. Unset (InfinitePast): the referral's feedback
+  // due date.
+  absl::Time due_at = absl::InfinitePast();
+};
+
 // What to send with Submit.
 struct NewReferral {
   std::string recipient_agency_id;
   ReferralKind kind = ReferralKind::kLead;
   Lead lead;
+  // Problem lists only: the ledger's first round of items. Optional; items
+  // can also be added later (AddRectificationItems).
+  std::vector<RectificationItemDraft> rectification_items;
 };
 
 struct ListQuery {
@@ -276,6 +396,266 @@ struct RemindParams {
   std::string referral_id;
   // What is asked of the recipient. Required.
   std::string text;
+};
+
+// The rectification ledger of a problem list (整改台账): items arrive with
+// Submit or AddRectificationItems; the recipient reports on each; the sender
+// verifies or rejects each report; the list closes only when every item is
+// settled. See RectificationService in
+// proto/supervision/v1/rectification.proto.
+
+// One step in an item's history.
+struct RectificationUpdate {
+  RectificationStep step = RectificationStep::kUnspecified;
+  // Agency id, or "hub".
+  std::string actor;
+  absl::Time time = absl::InfinitePast();
+  // The report, or the reason for a rejection.
+  std::string text;
+  // Evidence sent with a report (contents omitted).
+  std::vector<Attachment> evidence;
+  // The item's status after the step.
+  RectificationStatus status = RectificationStatus::kUnspecified;
+  // Long-term reports: when the continuing effort is reviewed.
+  absl::Time review_at = absl::InfinitePast();
+};
+
+// One item of a ledger, with its history.
+struct RectificationItem {
+  // 1, 2, ... in the order items were added; stable forever.
+  uint32_t number = 0;
+  std::string category;
+  std::string problem;
+  std::vector<std::string> measures;
+  std::string responsible_unit;
+  absl::Time due_at = absl::InfinitePast();
+  RectificationStatus status = RectificationStatus::kUnspecified;
+  // Long-term items: the next review date.
+  absl::Time review_at = absl::InfinitePast();
+  // Was still 整改中 at due_at (stays set once flagged).
+  bool overdue = false;
+  // Reports on it the sender rejected.
+  uint32_t rejections = 0;
+  // Which round added it: 1 at submission, 2 for the first later addition.
+  uint32_t round = 0;
+  // Oldest first; empty when a listing did not ask for it.
+  std::vector<RectificationUpdate> history;
+  absl::Time updated_at = absl::InfinitePast();
+};
+
+// Adds items to a problem list (sender), e.g. a second round of feedback.
+struct AddRectificationItemsParams {
+  std::string referral_id;
+  // At least one.
+  std::vector<RectificationItemDraft> items;
+};
+
+// The recipient reports on one item.
+struct ReportRectificationParams {
+  std::string referral_id;
+  uint32_t item_number = 0;
+  // Required.
+  RectificationReportKind kind = RectificationReportKind::kUnspecified;
+  // What was done, e.g. "已修订采购管理办法并组织全员培训". Required.
+  std::string text;
+  // 整改佐证材料; bounded like a lead's attachments.
+  std::vector<Attachment> evidence;
+  // kLongTerm only, and required there: when to review, in the future.
+  absl::Time review_at = absl::InfinitePast();
+};
+
+// The sender verifies (核验通过) or rejects (未通过) a reported item.
+struct VerifyRectificationParams {
+  std::string referral_id;
+  uint32_t item_number = 0;
+  // Required.
+  RectificationVerdict verdict = RectificationVerdict::kUnspecified;
+  // Required for kReject: what is still missing.
+  std::string reason;
+};
+
+// What a ledger step returns: the referral as it is now (without its lead;
+// `referral.rectification` has the new counts) and the items the step
+// changed, with their history (evidence without contents).
+struct RectificationStepResult {
+  Referral referral;
+  std::vector<RectificationItem> items;
+};
+
+// Which items of a ledger ListRectificationItems reads, in number order.
+struct RectificationItemQuery {
+  std::string referral_id;
+  std::vector<RectificationStatus> statuses;  // empty: all
+  bool overdue_only = false;
+  uint32_t after_number = 0;  // 0: from the first item
+  uint32_t page_size = 0;     // 0: the hub's default (50); at most 500
+  // Each item's history too (without evidence contents); off keeps pages of
+  // hundreds of items small.
+  bool include_history = false;
+};
+
+struct RectificationItemPage {
+  std::vector<RectificationItem> items;
+  // Pass as after_number for the next page; 0 at the end.
+  uint32_t next_after_number = 0;
+  RectificationSummary summary;
+};
+
+// Distributions (通报 / 分送): one notice or problem list to many units at
+// once, e.g. an inspection office's suggestions to 19 supervision units (case
+// 10 of docs/CASES.md). The hub makes one referral per recipient, all or
+// none, under one distribution id; each recipient signs for, disposes of and
+// feeds back on its own referral as usual, and the sender follows them
+// together. See proto/supervision/v1/distribution.proto.
+
+// What to send with SubmitDistribution: what Submit sends (NewReferral), to
+// several recipients.
+struct NewDistribution {
+  // Agency ids, each once, not the caller's. At least one.
+  std::vector<std::string> recipient_agency_ids;
+  ReferralKind kind = ReferralKind::kLead;
+  // What every recipient receives.
+  Lead lead;
+  // Problem lists only: each recipient's ledger starts with these items, and
+  // each rectifies and reports on its own copy.
+  std::vector<RectificationItemDraft> rectification_items;
+};
+
+// How many of a distribution's referrals have come how far. A referral counts
+// in every stage it has passed: a closed one is also delivered, accepted and
+// fed back.
+struct DistributionProgress {
+  uint32_t recipients = 0;
+  // The recipient's system has it (delivered or later, not withdrawn).
+  uint32_t delivered = 0;
+  uint32_t accepted = 0;  // 签收
+  uint32_t fed_back = 0;  // final feedback sent
+  uint32_t closed = 0;    // 销号
+  // Returned (退回), rerouted (转办) or withdrawn (撤回).
+  uint32_t ended_otherwise = 0;
+  // Flagged for a missed acceptance or feedback deadline.
+  uint32_t overdue = 0;
+};
+
+// One recipient's referral as it is now, without the lead.
+struct DistributionMember {
+  std::string recipient_agency_id;
+  Referral referral;
+};
+
+struct Distribution {
+  // From the same series as referral ids.
+  std::string distribution_id;
+  std::string sender_agency_id;
+  ReferralKind kind = ReferralKind::kUnspecified;
+  absl::Time created_at = absl::InfinitePast();
+  DistributionProgress progress;
+  // In the order the recipients were named; empty in listings.
+  std::vector<DistributionMember> members;
+};
+
+// Which of the caller's distributions ListDistributions reads, newest first.
+struct DistributionQuery {
+  uint32_t page_size = 0;  // 0: the hub's default (20); at most 100
+  std::string page_token;
+};
+
+struct DistributionPage {
+  // With their progress, without members.
+  std::vector<Distribution> distributions;
+  std::string next_page_token;  // empty at the end
+};
+
+// Statistics (统计): what happened in a period, per unit, as the hub counts it
+// while changes are written. Any identity may ask: an agency sees its own
+// figures, a supervising agency, administrators and auditors every unit's.
+// Figures count steps taken in the period (a referral sent in January and
+// closed in February counts as sent in January and closed in February); days
+// are those of China Standard Time. See
+// proto/supervision/v1/statistics.proto.
+
+struct StatisticsQuery {
+  // First and last day of the period, both included, as "YYYY-MM-DD", e.g.
+  // "2026-01-01" and "2026-03-31" for the first quarter. Required; at most
+  // ten years apart.
+  std::string from_date;
+  std::string to_date;
+  // One unit only. Empty: the caller's own figures for an agency that does
+  // not supervise, every unit for the others.
+  std::string agency_id;
+};
+
+// What happened to the referrals one unit took part in on one side (as
+// sender, or as recipient): counts of steps taken in the period.
+struct SideFigures {
+  // Referrals sent (as sender) or received (as recipient), and by kind.
+  uint64_t referrals = 0;
+  uint64_t leads = 0;
+  uint64_t problem_lists = 0;
+  uint64_t audit_findings = 0;
+  // Steps of the loop.
+  uint64_t delivered = 0;
+  uint64_t accepted = 0;  // 签收
+  uint64_t returned = 0;
+  uint64_t rerouted = 0;
+  uint64_t withdrawn = 0;
+  uint64_t fed_back = 0;  // final feedback
+  uint64_t closed = 0;    // 销号
+  uint64_t reminders = 0;
+  // Dispositions recorded, by method (a changed method counts again).
+  uint64_t talk_or_inquiry = 0;           // 谈话函询
+  uint64_t preliminary_verification = 0;  // 初步核实
+  uint64_t kept_pending = 0;              // 暂存待查
+  uint64_t closed_without_action = 0;     // 予以了结
+  uint64_t case_filed = 0;                // 立案审查调查
+  uint64_t transferred = 0;               // 转办
+  // Missed deadlines the hub flagged.
+  uint64_t accept_overdue = 0;
+  uint64_t feedback_overdue = 0;
+  // Rectification ledgers: items added, verified (已完成, or 长期坚持
+  // accepted), reports rejected (未通过), items flagged overdue.
+  uint64_t items_added = 0;
+  uint64_t items_verified = 0;
+  uint64_t items_rejected = 0;
+  uint64_t items_overdue = 0;
+  // Outcomes reported by final feedback (FeedbackOutcome), summed.
+  uint64_t persons_case_filed = 0;
+  uint64_t persons_disciplined = 0;
+  uint64_t persons_organisational_measures = 0;
+  uint64_t persons_transferred_judicial = 0;
+  uint64_t amount_recovered_fen = 0;  // 分, 1/100 yuan
+  uint64_t problems_rectified = 0;
+};
+
+// A figure of SideFigures with the contract's name for it ("accepted",
+// "amount_recovered_fen"), for programs that print or store every figure
+// without naming each.
+struct SideFigureField {
+  const char* name;
+  uint64_t SideFigures::*figure;
+};
+
+// Every figure of SideFigures, in the contract's order.
+SX_CLIENT_EXPORT const std::vector<SideFigureField>& SideFigureFields();
+
+struct UnitFigures {
+  std::string agency_id;
+  // From the hub's config; empty for a unit no longer configured.
+  std::string display_name;
+  SideFigures as_sender;
+  SideFigures as_recipient;
+};
+
+struct Statistics {
+  // The period as asked.
+  std::string from_date;
+  std::string to_date;
+  // Configured units first, in config order, then units no longer
+  // configured that have figures in the period.
+  std::vector<UnitFigures> units;
+  // Every referral of the listed units once: the sum of their as_sender
+  // figures.
+  SideFigures totals;
 };
 
 }  // namespace sx::client

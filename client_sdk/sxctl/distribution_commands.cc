@@ -1,0 +1,90 @@
+#include "client_sdk/sxctl/distribution_commands.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "client_sdk/sxctl/referral_content_options.h"
+
+namespace sx::sxctl {
+namespace {
+
+// Every --to, each one agency or several separated by commas ("--to a,b
+// --to c"), in the order given.
+absl::StatusOr<std::vector<std::string>> Recipients(const Invocation& in) {
+  std::vector<std::string> recipients;
+  for (const std::string& value : in.Values("to")) {
+    for (absl::string_view id : absl::StrSplit(value, ',')) {
+      id = absl::StripAsciiWhitespace(id);
+      if (id.empty()) {
+        return UsageError(absl::StrCat(
+            "--to '", value,
+            "' names an empty agency; separate agency ids with single "
+            "commas"));
+      }
+      recipients.emplace_back(id);
+    }
+  }
+  return recipients;
+}
+
+absl::StatusOr<client::DistributionPage> ListAllPages(
+    client::ExchangeClient& exchange, client::DistributionQuery query) {
+  client::DistributionPage all;
+  while (true) {
+    absl::StatusOr<client::DistributionPage> page =
+        exchange.ListDistributions(query);
+    if (!page.ok()) return page.status();
+    for (client::Distribution& distribution : page->distributions) {
+      all.distributions.push_back(std::move(distribution));
+    }
+    if (page->next_page_token.empty()) break;
+    // A page that sends us back where we were would loop forever.
+    if (page->next_page_token == query.page_token) {
+      return absl::DataLossError(
+          absl::StrCat("the hub answered page token ", query.page_token,
+                       " with a page that continues from the same token"));
+    }
+    query.page_token = std::move(page->next_page_token);
+  }
+  return all;
+}
+
+}  // namespace
+
+absl::Status RunDistribute(const CommandContext& context) {
+  const Invocation& in = context.invocation;
+  absl::StatusOr<std::vector<std::string>> recipients = Recipients(in);
+  if (!recipients.ok()) return recipients.status();
+  absl::StatusOr<ReferralContent> content = ReadReferralContent(in);
+  if (!content.ok()) return content.status();
+  client::NewDistribution distribution;
+  distribution.recipient_agency_ids = *std::move(recipients);
+  distribution.kind = content->kind;
+  distribution.lead = std::move(content->lead);
+  distribution.rectification_items = std::move(content->rectification_items);
+  return PrintIfOk(
+      context.exchange->SubmitDistribution(distribution, RequestOptions(in)),
+      context.output, &Output::Distribution);
+}
+
+absl::Status RunDistributionShow(const CommandContext& context) {
+  return PrintIfOk(
+      context.exchange->GetDistribution(context.invocation.arguments.front()),
+      context.output, &Output::Distribution);
+}
+
+absl::Status RunDistributionList(const CommandContext& context) {
+  const Invocation& in = context.invocation;
+  client::DistributionQuery query;
+  query.page_size = PageSizeOption(in);
+  query.page_token = in.Value("page-token");
+  return PrintIfOk(in.Has("all") ? ListAllPages(*context.exchange, query)
+                                 : context.exchange->ListDistributions(query),
+                   context.output, &Output::Distributions);
+}
+
+}  // namespace sx::sxctl
