@@ -145,6 +145,88 @@ step "催办: the audit finding is still not signed for; the audit bureau presse
 as audit-bureau remind "$audit" --text "请于3日内签收并反馈办理意见" >/dev/null
 echo "    审计局 sent a 督办 reminder on $audit; it is in the commission's inbox"
 
+step "Case 3: the inspection office feeds back 5 categories, 11 problems for rectification (整改台账)"
+due=$(date -d '+60 days' +%F)
+{
+  n=0
+  while IFS='|' read -r category problem measure unit; do
+    n=$((n + 1))
+    printf 'category: %s\nproblem: %s\nmeasure: %s\nmeasure: 建立长效机制，纳入年度考核\nunit: %s\ndue: %s\n\n' \
+      "$category" "$problem" "$measure" "$unit" "$due"
+  done <<'ITEMS'
+党的领导弱化|理论学习中心组学习流于形式|制定年度学习计划并严格考勤|办公室
+党的领导弱化|重大事项请示报告不及时|修订请示报告制度|办公室
+全面从严治党不力|主体责任清单未细化到岗|逐岗细化责任清单|机关党委
+全面从严治党不力|廉政风险排查不全面|开展廉政风险再排查|纪检组
+选人用人问题|干部选拔任用程序不规范|严格执行干部任用条例|干部科
+选人用人问题|干部档案审核不严|对干部档案逐一复审|干部科
+基层党建薄弱|党支部组织生活不规范|规范三会一课记录|机关党委
+基层党建薄弱|发展党员把关不严|开展发展党员工作专项检查|机关党委
+作风问题|违规发放津补贴|清退违规发放款项|财务科
+作风问题|公务用车管理不规范|建立用车台账并公开|办公室
+作风问题|调查研究不深入|建立领导干部联系基层制度|办公室
+ITEMS
+} >"$work/整改问题.txt"
+list=$(as inspection-office send --json --to organization-dept --kind problem_list \
+  --subject "市教育局党组" --category "巡察反馈问题清单" \
+  --summary "第三轮巡察反馈问题5大类11项，请组织整改并逐项反馈" \
+  --source "巡察反馈" --sensitivity ordinary --urgency normal \
+  --items "$work/整改问题.txt" | id_of)
+[[ -n "$list" ]] || fail "the problem list returned no referral id"
+as organization-dept accept "$list" >/dev/null
+echo "    巡察办 → 组织部: problem list $list with 11 items, signed for"
+
+step "The unit reports item by item; the inspection office verifies (核验) or rejects (未通过)"
+for item in $(seq 1 10); do
+  as organization-dept rectification report "$list" "$item" --kind done \
+    --text "已按整改措施完成整改，相关制度已印发" >/dev/null
+done
+as organization-dept rectification report "$list" 11 --kind long_term \
+  --text "联系基层制度已建立，需长期坚持" --review-date "$(date -d '+180 days' +%F)" >/dev/null
+for item in $(seq 1 11); do
+  if [[ $item == 6 ]]; then
+    as inspection-office rectification verify "$list" 6 --reject \
+      --reason "缺少干部档案复审记录等整改佐证材料" >/dev/null
+  else
+    as inspection-office rectification verify "$list" "$item" --accept >/dev/null
+  fi
+done
+if as inspection-office close "$list" 2>"$work/refused.txt" >/dev/null; then
+  fail "the list closed with items open"
+fi
+echo "    item 6 rejected; 销号 refused while it is open: $(grep -o 'item 6[^,)]*' "$work/refused.txt" | head -n 1)"
+printf '干部档案复审记录\n共复审档案126卷，补正12卷\n' >"$work/档案复审记录.txt"
+as organization-dept rectification report "$list" 6 --kind done \
+  --text "已补充干部档案复审记录" --evidence "$work/档案复审记录.txt" >/dev/null
+as inspection-office rectification verify "$list" 6 --accept >/dev/null
+as organization-dept dispose "$list" --method preliminary_verification >/dev/null
+as organization-dept feedback "$list" --kind final --text "11项问题已整改10项，1项长期坚持" \
+  --rectified 11 >/dev/null
+as inspection-office close "$list" >/dev/null
+expect_state inspection-office "$list" closed
+as inspection-office rectification list "$list" | sed 's/^/    /'
+
+step "Case 10: one notice to several units at once (通报 / 分送), each on its own referral"
+distribution=$(as discipline-commission distribute --json \
+  --to stationed-education,stationed-housing,organization-dept,inspection-office \
+  --kind problem_list --subject "全市教育、住建系统" --category "典型问题通报" \
+  --summary "近期查处的违规收送礼品礼金典型问题，请对照排查并反馈" \
+  --source "审查调查发现" --sensitivity ordinary --urgency normal \
+  | grep -o '"distribution_id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/')
+[[ -n "$distribution" ]] || fail "the distribution returned no id"
+for unit in stationed-education stationed-housing; do
+  member=$(as "$unit" inbox list --json | grep -o '"referral_id": *"[^"]*"' | tail -n 1 \
+    | sed 's/.*"\([^"]*\)"$/\1/')
+  as "$unit" accept "$member" >/dev/null
+done
+as discipline-commission distribution show "$distribution" | sed 's/^/    /'
+
+step "Statistics (统计) for today, counted as each step was written"
+today=$(date -u -d '+8 hours' +%F)   # days are China Standard Time
+as admin-ops stats --from "$today" --to "$today" | sed 's/^/    /'
+as admin-ops stats --from "$today" --to "$today" --csv >"$work/统计.csv"
+echo "    the same as CSV for a spreadsheet: $work/统计.csv"
+
 step "Someone else's referral stays private"
 if as organization-dept show "$lead" 2>"$work/refused.txt" >/dev/null; then
   fail "组织部 could read $lead"
@@ -175,6 +257,7 @@ printf '    %-16s %s\n' "$lead" "$(state_of inspection-office "$lead")  (巡察�
 printf '    %-16s %s\n' "$audit" "$(state_of audit-bureau "$audit")  (审计局 → 纪委监委, reminded)"
 printf '    %-16s %s\n' "$stationed" "$(state_of stationed-education "$stationed")  (驻教育局纪检监察组 → 纪委监委)"
 printf '    %-16s %s\n' "$child" "$(state_of organization-dept "$child")  (纪委监委 → 组织部, child of $stationed)"
+printf '    %-16s %s\n' "$list" "$(state_of inspection-office "$list")  (巡察办 → 组织部, 11-item rectification ledger)"
 echo
 echo "All steps behaved as expected."
 if $keep_running; then

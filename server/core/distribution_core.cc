@@ -146,7 +146,12 @@ void DistributionCore::Submit(const Identity& caller,
           for (const std::string& id : stored->referral_ids()) {
             SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                                 txn.GetReferral(id));
-            if (referral.has_value()) referrals->push_back(*referral);
+            if (!referral.has_value()) {
+              return absl::DataLossError(absl::StrCat(
+                  "storage: referral ", id, " of distribution ",
+                  stored->distribution_id(), " is missing"));
+            }
+            referrals->push_back(*std::move(referral));
           }
           return absl::OkStatus();
         }

@@ -1,7 +1,8 @@
 // The hub's authorization contract, written out as a table and checked end to
-// end: every RPC of ExchangeService, RectificationService, AdminService,
-// AuditService and HubInfoService, called by every party of the example config
-// (six agencies, the administrator, the auditor) against one prepared hub. The
+// end: every RPC of ExchangeService, RectificationService,
+// DistributionService, StatisticsService, AdminService, AuditService and
+// HubInfoService, called by every party of the example config (six agencies,
+// the administrator, the auditor) against one prepared hub. The
 // table below is the contract as the protos and docs/DESIGN.md state it; it is
 // deliberately not derived from the implementation, so that a change of either
 // shows up here.
@@ -33,9 +34,11 @@
 #include "gtest/gtest.h"
 #include "supervision/v1/admin.grpc.pb.h"
 #include "supervision/v1/audit.grpc.pb.h"
+#include "supervision/v1/distribution.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "supervision/v1/hub_info.grpc.pb.h"
 #include "supervision/v1/rectification.grpc.pb.h"
+#include "supervision/v1/statistics.grpc.pb.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
 
@@ -58,7 +61,7 @@ constexpr std::array<const char*, 8> kParties = {
     kCommission,         kInspection,       kOrganization, kAudit,
     kStationedEducation, kStationedHousing, kAdmin,        kAuditor};
 
-// Every RPC of the five services.
+// Every RPC of the seven services.
 enum class Method {
   // ExchangeService
   kSubmitReferral,
@@ -80,6 +83,12 @@ enum class Method {
   kReportRectification,
   kVerifyRectification,
   kListRectificationItems,
+  // DistributionService
+  kSubmitDistribution,
+  kGetDistribution,
+  kListDistributions,
+  // StatisticsService
+  kGetStatistics,
   // AdminService
   kListTransfers,
   kGetInboxStats,
@@ -118,6 +127,12 @@ constexpr Method kAllMethods[] = {
     Method::kReportRectification,
     Method::kVerifyRectification,
     Method::kListRectificationItems,
+    // DistributionService
+    Method::kSubmitDistribution,
+    Method::kGetDistribution,
+    Method::kListDistributions,
+    // StatisticsService
+    Method::kGetStatistics,
     // AdminService
     Method::kListTransfers,
     Method::kGetInboxStats,
@@ -173,6 +188,14 @@ const char* MethodName(Method method) {
       return "Rectification.VerifyRectification";
     case Method::kListRectificationItems:
       return "Rectification.ListRectificationItems";
+    case Method::kSubmitDistribution:
+      return "Distribution.SubmitDistribution";
+    case Method::kGetDistribution:
+      return "Distribution.GetDistribution";
+    case Method::kListDistributions:
+      return "Distribution.ListDistributions";
+    case Method::kGetStatistics:
+      return "Statistics.GetStatistics";
     case Method::kListTransfers:
       return "Admin.ListTransfers";
     case Method::kGetInboxStats:
@@ -237,7 +260,13 @@ bool NamesAProblemList(Method method) {
   }
 }
 
-// The prepared referrals a call names (all in SUBMITTED).
+// GetDistribution concerns a distribution: it is checked on the prepared one.
+bool NamesADistribution(Method method) {
+  return method == Method::kGetDistribution;
+}
+
+// The prepared referrals a call names (all in SUBMITTED), and the prepared
+// distribution.
 enum class Target {
   // The call names no referral.
   kNone,
@@ -255,6 +284,11 @@ enum class Target {
   // docs/CASES.md) with two rectification items, both 整改中. The commission
   // supervises but is no party, so it may not touch or read the ledger.
   kProblemList,
+  // inspection-office → discipline-commission and organization-dept: a
+  // distribution (通报 / 分送, case 10 of docs/CASES.md) of a lead. Only its
+  // sender follows it; its recipients (the supervising commission among
+  // them) see their own referrals only.
+  kDistribution,
 };
 
 const char* TargetName(Target target) {
@@ -269,6 +303,8 @@ const char* TargetName(Target target) {
       return "local";
     case Target::kProblemList:
       return "list";
+    case Target::kDistribution:
+      return "dist";
   }
   return "?";
 }
@@ -327,9 +363,11 @@ constexpr Outcome D = kDenied;
 // THE CONTRACT. Columns as in kParties:
 //   commission, inspection, organization, audit, stationed-education,
 //   stationed-housing, admin-ops, auditor-audit.
-// Agencies use only the exchange and the rectification ledger, administrators
-// only the admin service, auditors only the audit service; everyone may ask
-// WhoAmI. On a referral: sender and recipient may read it, and so may
+// Agencies use only the exchange, the rectification ledger and
+// distributions, administrators only the admin service, auditors only the
+// audit service; everyone may ask WhoAmI and for statistics (figures only,
+// an agency's narrowed to its own). A distribution is followed by its
+// sender alone. On a referral: sender and recipient may read it, and so may
 // observers (senders further up a 转办 chain); each step belongs to one side
 // (proto comments of each RPC), 督办 also to supervising agencies. A problem
 // list's ledger: the sender adds items and verifies, the recipient reports,
@@ -387,6 +425,18 @@ const Row kContract[] = {
     {Method::kReportRectification,     Target::kProblemList, {D,      D,      kState, D,      D,      D,      D,      D}},
     {Method::kVerifyRectification,     Target::kProblemList, {D,      kState, D,      D,      D,      D,      D,      D}},
     {Method::kListRectificationItems,  Target::kProblemList, {D,      kOk,    kOk,    D,      D,      D,      D,      D}},
+
+    // DistributionService: agencies send to the recipients their routes
+    // open and list their own; a distribution is read by its sender only.
+    // dist: inspection-office → discipline-commission, organization-dept.
+    //                                                     com     insp    org     aud     s-edu   s-hou   admin   auditor
+    {Method::kSubmitDistribution,  Target::kNone,         {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
+    {Method::kListDistributions,   Target::kNone,         {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
+    {Method::kGetDistribution,     Target::kDistribution, {D,      kOk,    D,      D,      D,      D,      D,      D}},
+
+    // StatisticsService: everyone, with agency_id empty (the core narrows
+    // an agency that does not supervise to its own figures).
+    {Method::kGetStatistics,       Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    kOk}},
 
     // AdminService: administrators only.
     {Method::kListTransfers,       Target::kNone,  {D,      D,      D,      D,      D,      D,      kOk,    D}},
@@ -469,15 +519,19 @@ class PartyClient {
       : name_(std::move(name)),
         exchange_(v1::ExchangeService::NewStub(channel)),
         rectification_(v1::RectificationService::NewStub(channel)),
+        distribution_(v1::DistributionService::NewStub(channel)),
+        statistics_(v1::StatisticsService::NewStub(channel)),
         admin_(v1::AdminService::NewStub(channel)),
         audit_(v1::AuditService::NewStub(channel)),
         hub_info_(v1::HubInfoService::NewStub(channel)) {}
 
   const std::string& name() const { return name_; }
   v1::ExchangeService::Stub& exchange() { return *exchange_; }
+  v1::DistributionService::Stub& distribution() { return *distribution_; }
 
   // Calls `method` with a well-formed request (naming `referral_id` if the
-  // method takes one), so that only authorization and state decide.
+  // method takes one; GetDistribution takes a distribution id in it), so
+  // that only authorization and state decide.
   grpc::Status Call(
       Method method, const std::string& referral_id,
       std::chrono::milliseconds stream_time = std::chrono::milliseconds(300)) {
@@ -628,6 +682,41 @@ class PartyClient {
         return rectification_->ListRectificationItems(context.get(), request,
                                                       &response);
       }
+      case Method::kSubmitDistribution: {
+        v1::SubmitDistributionRequest request;
+        request.set_request_id(NextRequestId());
+        request.add_recipient_agency_ids(RecipientFor(name_));
+        request.set_kind(v1::REFERRAL_KIND_LEAD);
+        *request.mutable_lead() = SmallLead();
+        v1::Distribution distribution;
+        grpc::Status status = distribution_->SubmitDistribution(
+            context.get(), request, &distribution);
+        if (status.ok() && distribution.sender_agency_id() != name_) {
+          return grpc::Status(grpc::StatusCode::INTERNAL,
+                              "distributed under another sender: " +
+                                  distribution.sender_agency_id());
+        }
+        return status;
+      }
+      case Method::kGetDistribution: {
+        v1::GetDistributionRequest request;
+        request.set_distribution_id(referral_id);
+        v1::Distribution distribution;
+        return distribution_->GetDistribution(context.get(), request,
+                                              &distribution);
+      }
+      case Method::kListDistributions: {
+        v1::ListDistributionsResponse response;
+        return distribution_->ListDistributions(
+            context.get(), v1::ListDistributionsRequest(), &response);
+      }
+      case Method::kGetStatistics: {
+        v1::GetStatisticsRequest request;
+        request.set_from_date("2026-01-01");
+        request.set_to_date("2026-12-31");
+        v1::GetStatisticsResponse response;
+        return statistics_->GetStatistics(context.get(), request, &response);
+      }
       case Method::kListTransfers: {
         v1::ListTransfersResponse response;
         return admin_->ListTransfers(context.get(), v1::ListTransfersRequest(),
@@ -712,6 +801,8 @@ class PartyClient {
   const std::string name_;
   std::unique_ptr<v1::ExchangeService::Stub> exchange_;
   std::unique_ptr<v1::RectificationService::Stub> rectification_;
+  std::unique_ptr<v1::DistributionService::Stub> distribution_;
+  std::unique_ptr<v1::StatisticsService::Stub> statistics_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
   std::unique_ptr<v1::HubInfoService::Stub> hub_info_;
@@ -728,7 +819,7 @@ class AuthorizationMatrixE2eTest : public DevPkiSuite {
           std::make_unique<PartyClient>(hub_->Channel(party), party));
     }
     for (Target target : {Target::kLead, Target::kChild, Target::kLocal,
-                          Target::kProblemList}) {
+                          Target::kProblemList, Target::kDistribution}) {
       std::string id = Prepare(target);
       ASSERT_FALSE(id.empty()) << TargetName(target);
       prepared_[static_cast<int>(target)] = id;
@@ -773,6 +864,21 @@ class AuthorizationMatrixE2eTest : public DevPkiSuite {
       case Target::kProblemList:
         return Submit(kInspection, kOrganization,
                       v1::REFERRAL_KIND_PROBLEM_LIST);
+      case Target::kDistribution: {
+        v1::SubmitDistributionRequest request;
+        request.set_request_id(absl::StrCat("prepare-", ++prepared_count_));
+        request.add_recipient_agency_ids(kCommission);
+        request.add_recipient_agency_ids(kOrganization);
+        request.set_kind(v1::REFERRAL_KIND_LEAD);
+        *request.mutable_lead() = SmallLead();
+        v1::Distribution distribution;
+        grpc::Status status =
+            Client(kInspection)
+                .distribution()
+                .SubmitDistribution(Context().get(), request, &distribution);
+        EXPECT_TRUE(status.ok()) << status.error_message();
+        return distribution.distribution_id();
+      }
       case Target::kChild: {
         const std::string parent = Submit(kInspection, kCommission);
         auto context = Context();
@@ -804,6 +910,19 @@ class AuthorizationMatrixE2eTest : public DevPkiSuite {
     return prepared_[static_cast<int>(target)];
   }
 
+  // The prepared distribution as its sender sees it.
+  v1::Distribution FetchDistribution() {
+    v1::GetDistributionRequest request;
+    request.set_distribution_id(Prepared(Target::kDistribution));
+    v1::Distribution distribution;
+    grpc::Status status =
+        Client(kInspection)
+            .distribution()
+            .GetDistribution(Context().get(), request, &distribution);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return distribution;
+  }
+
   // The referral as one of its parties sees it.
   v1::Referral Fetch(const std::string& reader, const std::string& id) {
     v1::GetReferralRequest request;
@@ -817,7 +936,7 @@ class AuthorizationMatrixE2eTest : public DevPkiSuite {
 
   std::unique_ptr<HubProcess> hub_;
   std::vector<std::unique_ptr<PartyClient>> clients_;
-  std::array<std::string, 5> prepared_;
+  std::array<std::string, 6> prepared_;
   int prepared_count_ = 0;
 };
 
@@ -833,14 +952,16 @@ TEST_F(AuthorizationMatrixE2eTest,
   for (const auto& [target, reader] : kWitness) {
     before.push_back(Fetch(reader, Prepared(target)));
   }
+  const v1::Distribution distribution_before = FetchDistribution();
 
-  // kAllMethods lists every RPC the five services have, so that a new RPC
+  // kAllMethods lists every RPC the seven services have, so that a new RPC
   // cannot skip the contract.
   int service_methods = 0;
   for (const char* service :
        {"supervision.v1.ExchangeService", "supervision.v1.RectificationService",
-        "supervision.v1.AdminService", "supervision.v1.AuditService",
-        "supervision.v1.HubInfoService"}) {
+        "supervision.v1.DistributionService",
+        "supervision.v1.StatisticsService", "supervision.v1.AdminService",
+        "supervision.v1.AuditService", "supervision.v1.HubInfoService"}) {
     service_methods += google::protobuf::DescriptorPool::generated_pool()
                            ->FindServiceByName(service)
                            ->method_count();
@@ -848,20 +969,26 @@ TEST_F(AuthorizationMatrixE2eTest,
   EXPECT_EQ(std::size(kAllMethods), static_cast<size_t>(service_methods));
 
   // The table covers every method, every exchange method that names a
-  // referral on each prepared lead, and every ledger method on the prepared
-  // problem list.
+  // referral on each prepared lead, every ledger method on the prepared
+  // problem list, and GetDistribution on the prepared distribution.
   for (Method method : kAllMethods) {
     int rows = 0;
     int list_rows = 0;
+    int distribution_rows = 0;
     for (const Row& row : kContract) {
       rows += row.method == method;
       list_rows += row.method == method && row.target == Target::kProblemList;
+      distribution_rows +=
+          row.method == method && row.target == Target::kDistribution;
     }
     const bool names_referral =
         method == Method::kGetReferral || ChangesTheReferral(method);
     if (NamesAProblemList(method)) {
       EXPECT_EQ(rows, 1) << MethodName(method);
       EXPECT_EQ(list_rows, 1) << MethodName(method);
+    } else if (NamesADistribution(method)) {
+      EXPECT_EQ(rows, 1) << MethodName(method);
+      EXPECT_EQ(distribution_rows, 1) << MethodName(method);
     } else {
       EXPECT_EQ(rows, names_referral ? 3 : 1) << MethodName(method);
     }
@@ -919,6 +1046,11 @@ TEST_F(AuthorizationMatrixE2eTest,
               before[i].rectification().SerializeAsString())
         << TargetName(kWitness[i].first);
   }
+  // Reading the distribution changed none of its referrals.
+  const v1::Distribution distribution_after = FetchDistribution();
+  EXPECT_EQ(distribution_after.DebugString(),
+            distribution_before.DebugString());
+  EXPECT_EQ(distribution_after.members_size(), 2);
   if (HasFailure()) {
     ADD_FAILURE() << "actual matrix (columns: commission, inspection, "
                      "organization, audit, stationed-education, "
@@ -1130,6 +1262,19 @@ TEST_F(AuthorizationMatrixE2eTest, NonPartyCannotTellWhetherAReferralExists) {
     EXPECT_EQ(Client(kAudit).Call(method, list).error_code(),
               Client(kAudit).Call(method, missing).error_code())
         << MethodName(method);
+  }
+  // And for a distribution (ids from the same series): a stranger and a
+  // recipient alike.
+  const std::string distribution = Prepared(Target::kDistribution);
+  for (const char* party : {kAudit, kCommission}) {
+    const grpc::Status existing_status =
+        Client(party).Call(Method::kGetDistribution, distribution);
+    const grpc::Status missing_status =
+        Client(party).Call(Method::kGetDistribution, missing);
+    EXPECT_EQ(existing_status.error_code(), missing_status.error_code())
+        << party;
+    EXPECT_EQ(existing_status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << party;
   }
 }
 
