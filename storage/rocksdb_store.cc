@@ -598,6 +598,13 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db_options,
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (name == keys::kCounters) {
     options.merge_operator = NewCounterMergeOperator();
+    // Without a bound, every addition since the last flush stays a separate
+    // operand in the memtable, and reading a counter folds them all: a
+    // statistics call would grow with recent traffic (measured: 120 ms for a
+    // year of all units at 1M referrals, against 1 ms once flushed). After
+    // this many operands the write folds them into one value, so a read
+    // folds at most this many per key.
+    options.max_successive_merges = 16;
   }
   if (name == keys::kRequests || name == keys::kReferrals) {
     options.memtable_whole_key_filtering = true;
