@@ -192,6 +192,9 @@ TEST(ClientFakesTest, EveryExchangeMethodHasAnUnimplementedDefault) {
   ExpectUnimplemented(client.SendFeedback(id, Feedback{}).status(),
                       "ExchangeClient::SendFeedback");
   ExpectUnimplemented(client.Close(id).status(), "ExchangeClient::Close");
+  ExpectUnimplemented(
+      client.RejectFeedback(RejectFeedbackParams{id, "reason"}).status(),
+      "ExchangeClient::RejectFeedback");
   ExpectUnimplemented(client.Withdraw(WithdrawParams{id, "reason"}).status(),
                       "ExchangeClient::Withdraw");
   ExpectUnimplemented(client.Remind(RemindParams{id, "text"}).status(),

@@ -100,6 +100,12 @@ absl::StatusOr<Referral> ExchangeClient::Close(const std::string&,
       "ExchangeClient::Close is not implemented by this client");
 }
 
+absl::StatusOr<Referral> ExchangeClient::RejectFeedback(
+    const RejectFeedbackParams&, const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::RejectFeedback is not implemented by this client");
+}
+
 absl::StatusOr<Referral> ExchangeClient::Withdraw(const WithdrawParams&,
                                                   const CallOptions&) {
   return absl::UnimplementedError(

@@ -199,6 +199,15 @@ class GrpcExchangeClient final
     return Call(&Stub::CloseReferral, request);
   }
 
+  absl::StatusOr<Referral> RejectFeedback(const RejectFeedbackParams& params,
+                                          const CallOptions& options) override {
+    v1::RejectFeedbackRequest request;
+    request.set_request_id(RequestIdFor(options));
+    request.set_referral_id(params.referral_id);
+    request.set_reason(params.reason);
+    return Call(&Stub::RejectFeedback, request);
+  }
+
   absl::StatusOr<Referral> Withdraw(const WithdrawParams& params,
                                     const CallOptions& options) override {
     v1::WithdrawReferralRequest request;

@@ -18,8 +18,8 @@ static_assert(static_cast<int>(ReferralState::kWithdrawn) ==
               v1::REFERRAL_STATE_WITHDRAWN);
 static_assert(static_cast<int>(DispositionMethod::kTransfer) ==
               v1::DISPOSITION_METHOD_TRANSFER);
-static_assert(static_cast<int>(EventType::kRectificationOverdue) ==
-              v1::EVENT_TYPE_RECTIFICATION_OVERDUE);
+static_assert(static_cast<int>(EventType::kFeedbackRejected) ==
+              v1::EVENT_TYPE_FEEDBACK_REJECTED);
 static_assert(static_cast<int>(ReferralKind::kAuditFinding) ==
               v1::REFERRAL_KIND_AUDIT_FINDING);
 static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
@@ -513,6 +513,7 @@ SideFigures FromProto(const v1::SideFigures& proto) {
   figures.persons_transferred_judicial = proto.persons_transferred_judicial();
   figures.amount_recovered_fen = proto.amount_recovered_fen();
   figures.problems_rectified = proto.problems_rectified();
+  figures.feedback_rejected = proto.feedback_rejected();
   return figures;
 }
 

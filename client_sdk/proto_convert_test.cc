@@ -281,6 +281,39 @@ TEST(ProtoConvertTest, LedgerEventsNameTheirItems) {
   EXPECT_EQ(event.item_numbers, (std::vector<uint32_t>{3, 5}));
 }
 
+// 退回补充 as the recipient's inbox delivers it: the reason says what is
+// missing, and the referral is disposing again with every round of feedback.
+TEST(ProtoConvertTest, RejectedFeedbackArrivesWithItsReasonAndEveryRound) {
+  v1::InboxEntry proto;
+  proto.set_sequence(9);
+  proto.mutable_event()->set_type(v1::EVENT_TYPE_FEEDBACK_REJECTED);
+  proto.mutable_event()->set_actor("inspection-office");
+  proto.mutable_event()->set_from_state(v1::REFERRAL_STATE_FEEDBACK_SENT);
+  proto.mutable_event()->set_to_state(v1::REFERRAL_STATE_DISPOSING);
+  proto.mutable_event()->set_reason("未说明对相关责任人的处理情况");
+  proto.mutable_referral()->set_state(v1::REFERRAL_STATE_DISPOSING);
+  proto.mutable_referral()->set_state_reason("未说明对相关责任人的处理情况");
+  for (const char* text : {"已立案审查调查", "已给予党内严重警告处分"}) {
+    v1::Feedback* feedback = proto.mutable_referral()->add_feedback();
+    feedback->set_kind(v1::FEEDBACK_KIND_FINAL);
+    feedback->set_text(text);
+  }
+  const InboxEntry entry = FromProto(proto);
+  EXPECT_EQ(entry.event.type, EventType::kFeedbackRejected);
+  EXPECT_EQ(entry.event.from_state, ReferralState::kFeedbackSent);
+  EXPECT_EQ(entry.event.to_state, ReferralState::kDisposing);
+  EXPECT_EQ(entry.event.reason, "未说明对相关责任人的处理情况");
+  EXPECT_EQ(entry.referral.state_reason, "未说明对相关责任人的处理情况");
+  ASSERT_EQ(entry.referral.feedback.size(), 2u);
+  EXPECT_EQ(entry.referral.feedback[0].kind, FeedbackKind::kFinal);
+  EXPECT_EQ(entry.referral.feedback[1].text, "已给予党内严重警告处分");
+
+  // Auditors can ask for exactly these events.
+  EventQuery events;
+  events.type = EventType::kFeedbackRejected;
+  EXPECT_EQ(ToProto(events).type(), v1::EVENT_TYPE_FEEDBACK_REJECTED);
+}
+
 TEST(ProtoConvertTest, DistributionSendsWhatSubmitSendsToEveryRecipient) {
   // Case 10 of docs/CASES.md: one problem list to several supervision units.
   NewDistribution distribution;
@@ -426,6 +459,7 @@ TEST(ProtoConvertTest, StatisticsKeepUnitsInOrderAndTheTotals) {
   commission->mutable_as_recipient()->set_referrals(104);
   commission->mutable_as_recipient()->set_persons_case_filed(36);
   commission->mutable_as_recipient()->set_persons_disciplined(37);
+  commission->mutable_as_recipient()->set_feedback_rejected(4);
   v1::UnitFigures* removed = proto.add_units();
   removed->set_agency_id("old-audit-bureau");
   removed->mutable_as_sender()->set_referrals(2);
@@ -440,6 +474,7 @@ TEST(ProtoConvertTest, StatisticsKeepUnitsInOrderAndTheTotals) {
   EXPECT_EQ(back.units[0].as_recipient.referrals, 104u);
   EXPECT_EQ(back.units[0].as_recipient.persons_case_filed, 36u);
   EXPECT_EQ(back.units[0].as_recipient.persons_disciplined, 37u);
+  EXPECT_EQ(back.units[0].as_recipient.feedback_rejected, 4u);
   EXPECT_EQ(back.units[0].as_sender.referrals, 0u) << "sides kept apart";
   EXPECT_EQ(back.units[1].agency_id, "old-audit-bureau");
   EXPECT_EQ(back.units[1].display_name, "") << "no longer configured";

@@ -83,6 +83,7 @@ const std::pair<EventType, const char*> kEventTypes[] = {
     {EventType::kRectificationVerified, "rectification_verified"},
     {EventType::kRectificationRejected, "rectification_rejected"},
     {EventType::kRectificationOverdue, "rectification_overdue"},
+    {EventType::kFeedbackRejected, "feedback_rejected"},
 };
 const std::pair<IdentityKind, const char*> kIdentityKinds[] = {
     {IdentityKind::kAgency, "agency"},
@@ -220,6 +221,7 @@ const std::vector<SideFigureField>& SideFigureFields() {
        &SideFigures::persons_transferred_judicial},
       {"amount_recovered_fen", &SideFigures::amount_recovered_fen},
       {"problems_rectified", &SideFigures::problems_rectified},
+      {"feedback_rejected", &SideFigures::feedback_rejected},
   };
   return *fields;
 }

@@ -29,7 +29,7 @@ TEST(TypesTest, NamesRoundTrip) {
 
 TEST(TypesTest, EventTypeNamesRoundTrip) {
   for (int i = static_cast<int>(EventType::kSubmitted);
-       i <= static_cast<int>(EventType::kRectificationOverdue); ++i) {
+       i <= static_cast<int>(EventType::kFeedbackRejected); ++i) {
     const EventType type = static_cast<EventType>(i);
     EventType parsed = EventType::kUnspecified;
     ASSERT_TRUE(ParseEventType(ToString(type), &parsed)) << i;
@@ -39,6 +39,10 @@ TEST(TypesTest, EventTypeNamesRoundTrip) {
   EXPECT_EQ(ToString(EventType::kLogRestored), "log_restored");
   EXPECT_EQ(ToString(EventType::kRectificationRejected),
             "rectification_rejected");
+  EXPECT_EQ(ToString(EventType::kFeedbackRejected), "feedback_rejected");
+  EventType parsed = EventType::kUnspecified;
+  ASSERT_TRUE(ParseEventType("feedback_rejected", &parsed));
+  EXPECT_EQ(parsed, EventType::kFeedbackRejected);
 }
 
 // Every value of a ledger enum has a name that parses back to it, so the
@@ -108,6 +112,7 @@ TEST(TypesTest, FiguresStartAtZero) {
   EXPECT_EQ(unit.as_sender.referrals, 0u);
   EXPECT_EQ(unit.as_recipient.amount_recovered_fen, 0u);
   EXPECT_EQ(Statistics{}.totals.problems_rectified, 0u);
+  EXPECT_EQ(unit.as_recipient.feedback_rejected, 0u);
   EXPECT_EQ(DistributionProgress{}.recipients, 0u);
 }
 

@@ -261,6 +261,18 @@ grpc::ServerUnaryReactor* ExchangeService::CloseReferral(
   return RunStep(context, "CloseReferral", *request, std::move(step), response);
 }
 
+grpc::ServerUnaryReactor* ExchangeService::RejectFeedback(
+    grpc::CallbackServerContext* context,
+    const v1::RejectFeedbackRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kRejectFeedback;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.text = request->reason();
+  return RunStep(context, "RejectFeedback", *request, std::move(step),
+                 response);
+}
+
 grpc::ServerUnaryReactor* ExchangeService::WithdrawReferral(
     grpc::CallbackServerContext* context,
     const v1::WithdrawReferralRequest* request, v1::Referral* response) {

@@ -66,6 +66,10 @@ class ExchangeService final
       grpc::CallbackServerContext* context,
       const ::supervision::v1::CloseReferralRequest* request,
       ::supervision::v1::Referral* response) override;
+  grpc::ServerUnaryReactor* RejectFeedback(
+      grpc::CallbackServerContext* context,
+      const ::supervision::v1::RejectFeedbackRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* WithdrawReferral(
       grpc::CallbackServerContext* context,
       const ::supervision::v1::WithdrawReferralRequest* request,

@@ -205,6 +205,27 @@ TEST(CommandLineTest, FinalFeedbackTakesOutcomeFigures) {
             "--judicial 'two' is not a non-negative integer");
 }
 
+// 退回补充 (case 2 of docs/CASES.md): the inspection office sends the
+// commission's final feedback back because it says nothing of the people
+// responsible.
+TEST(CommandLineTest, RejectFeedbackTakesTheReferralAndAReason) {
+  ParseResult parsed =
+      Parse({"reject-feedback", "R-1", "--reason",
+             "未说明对相关责任人的处理情况", "--request-id", "recheck-1"});
+  ASSERT_EQ(parsed.error, "");
+  ASSERT_NE(parsed.invocation.command, nullptr);
+  EXPECT_EQ(parsed.invocation.command->name, "reject-feedback");
+  EXPECT_EQ(parsed.invocation.arguments, std::vector<std::string>{"R-1"});
+  EXPECT_EQ(parsed.invocation.Value("reason"), "未说明对相关责任人的处理情况");
+  EXPECT_EQ(parsed.invocation.Value("request-id"), "recheck-1");
+  EXPECT_EQ(Parse({"reject-feedback", "R-1"}).error,
+            "missing required option --reason TEXT");
+  EXPECT_EQ(Parse({"reject-feedback", "--reason", "r"}).error, "missing ID");
+  // Audit readers can pick its events out.
+  EXPECT_EQ(Parse({"audit", "events", "--type", "feedback_rejected"}).error,
+            "");
+}
+
 TEST(CommandLineTest, DistributeTakesSendsOptionsAndManyRecipients) {
   ParseResult parsed = Parse(
       {"distribute", "--to", "discipline-commission,organization-department",

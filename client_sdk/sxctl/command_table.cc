@@ -212,7 +212,8 @@ void AddAuditCommands(std::vector<CommandSpec>& commands) {
                          EventType::kRectificationReported,
                          EventType::kRectificationVerified,
                          EventType::kRectificationRejected,
-                         EventType::kRectificationOverdue}),
+                         EventType::kRectificationOverdue,
+                         EventType::kFeedbackRejected}),
                   false),
            ValueOption("from", "TIME",
                        "only events at or after TIME (RFC "
@@ -551,8 +552,9 @@ CommandSpec StatsCommand() {
       "January and closed in February.\n"
       "One row per unit. 移送 counts the referrals it sent; the other columns "
       "what became of those it received: 接收 received, 签收 signed for, 反馈 "
-      "final feedback sent, 销号 closed, 逾期 missed acceptance and feedback "
-      "deadlines the hub flagged, 逾期率 逾期 per 接收; dispositions recorded, "
+      "final feedback sent, 销号 closed, 退回补充 final feedback sent back for "
+      "more, 逾期 missed acceptance and feedback deadlines the hub flagged, "
+      "逾期率 逾期 per 接收; dispositions recorded, "
       "by method (谈话函询, 初步核实, 暂存待查, 予以了结, 立案审查调查, 转办); "
       "rectification items added (新增整改问题), verified (整改完成), with a "
       "report rejected (整改未通过) and overdue (整改逾期), and 整改完成率, "
@@ -756,6 +758,15 @@ std::vector<CommandSpec> BuildCommands() {
       &RunFeedback));
   commands.push_back(Step("close", "销号 (sender): confirm and close",
                           "feedback_sent → closed.", {}, &RunClose));
+  commands.push_back(Step(
+      "reject-feedback",
+      "退回补充 (sender): send inadequate final feedback back for more",
+      "feedback_sent → disposing; the recipient must send final feedback "
+      "again. Every round stays in the referral's feedback, and the feedback "
+      "deadline stands again (past it, the hub flags the referral overdue).",
+      {Required("reason", "TEXT",
+                "what is missing, e.g. 未说明对相关责任人的处理情况")},
+      &RunRejectFeedback));
   commands.push_back(
       Step("withdraw", "撤回 (sender): take back a referral not yet accepted",
            "submitted or delivered → withdrawn.",

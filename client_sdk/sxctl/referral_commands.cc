@@ -185,6 +185,15 @@ absl::Status RunClose(const CommandContext& context) {
                                        RequestOptions(context.invocation)));
 }
 
+absl::Status RunRejectFeedback(const CommandContext& context) {
+  const Invocation& in = context.invocation;
+  client::RejectFeedbackParams params;
+  params.referral_id = ReferralId(context);
+  params.reason = in.Value("reason");
+  return PrintResult(
+      context, context.exchange->RejectFeedback(params, RequestOptions(in)));
+}
+
 absl::Status RunWithdraw(const CommandContext& context) {
   const Invocation& in = context.invocation;
   client::WithdrawParams params;

@@ -1,7 +1,7 @@
 // The referral commands of sxctl: send, show, list, and one command per step
-// of the loop (accept, return, reroute, dispose, feedback, close, withdraw,
-// remind). Each turns its checked options into one SDK call and prints the
-// referral the hub returns.
+// of the loop (accept, return, reroute, dispose, feedback, close,
+// reject-feedback, withdraw, remind). Each turns its checked options into one
+// SDK call and prints the referral the hub returns.
 #pragma once
 
 #include "absl/status/status.h"
@@ -18,6 +18,7 @@ absl::Status RunReroute(const CommandContext& context);
 absl::Status RunDispose(const CommandContext& context);
 absl::Status RunFeedback(const CommandContext& context);
 absl::Status RunClose(const CommandContext& context);
+absl::Status RunRejectFeedback(const CommandContext& context);
 absl::Status RunWithdraw(const CommandContext& context);
 absl::Status RunRemind(const CommandContext& context);
 

@@ -61,6 +61,7 @@ const std::vector<Column>& Columns() {
       Received("签收", &SideFigures::accepted),
       Received("反馈", &SideFigures::fed_back),
       Received("销号", &SideFigures::closed),
+      Received("退回补充", &SideFigures::feedback_rejected),
       {"逾期",
        [](const Sides& sides) {
          return absl::StrCat(Overdue(sides.as_recipient));

@@ -32,6 +32,7 @@ client::Statistics AQuarter() {
   office.display_name = "市委巡察办";
   office.as_sender.referrals = 52;
   office.as_sender.accepted = 50;
+  office.as_sender.feedback_rejected = 7;
   client::UnitFigures commission;
   commission.agency_id = "discipline-commission";
   commission.display_name = "市纪委监委";
@@ -39,6 +40,7 @@ client::Statistics AQuarter() {
   commission.as_recipient.accepted = 150;
   commission.as_recipient.fed_back = 120;
   commission.as_recipient.closed = 100;
+  commission.as_recipient.feedback_rejected = 7;
   commission.as_recipient.accept_overdue = 3;
   commission.as_recipient.feedback_overdue = 5;
   commission.as_recipient.case_filed = 36;
@@ -66,6 +68,8 @@ TEST(StatisticsTableTest, SentFromTheSenderSideEverythingElseFromTheRecipient) {
   EXPECT_EQ(Cell(table, 1, "签收"), "150");
   EXPECT_EQ(Cell(table, 1, "反馈"), "120");
   EXPECT_EQ(Cell(table, 1, "销号"), "100");
+  EXPECT_EQ(Cell(table, 1, "退回补充"), "7") << "final feedback sent back";
+  EXPECT_EQ(Cell(table, 0, "退回补充"), "0") << "it sent them back, as sender";
   EXPECT_EQ(Cell(table, 1, "逾期"), "8") << "acceptance and feedback";
   EXPECT_EQ(Cell(table, 1, "立案审查调查"), "36");
   EXPECT_EQ(Cell(table, 1, "立案人数"), "36");
@@ -105,11 +109,12 @@ TEST(StatisticsTableTest, CsvIsForExcel) {
   std::vector<std::string> records =
       absl::StrSplit(csv.substr(3), "\r\n", absl::SkipEmpty());
   ASSERT_EQ(records.size(), 4u) << "header, two units, 合计";
-  EXPECT_EQ(records[0],
-            "单位,单位名称,移送,接收,签收,反馈,销号,逾期,逾期率,谈话函询,"
-            "初步核实,暂存待查,予以了结,立案审查调查,转办,新增整改问题,"
-            "整改完成,整改未通过,整改逾期,整改完成率,立案人数,处分人数,"
-            "组织处理人数,移送司法人数,追缴金额(元),整改问题数");
+  EXPECT_EQ(
+      records[0],
+      "单位,单位名称,移送,接收,签收,反馈,销号,退回补充,逾期,逾期率,谈话函询,"
+      "初步核实,暂存待查,予以了结,立案审查调查,转办,新增整改问题,"
+      "整改完成,整改未通过,整改逾期,整改完成率,立案人数,处分人数,"
+      "组织处理人数,移送司法人数,追缴金额(元),整改问题数");
   EXPECT_TRUE(absl::StartsWith(records[3], "合计,,156,156,150,"));
   EXPECT_TRUE(absl::EndsWith(csv, "\r\n"));
 }

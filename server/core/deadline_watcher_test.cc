@@ -183,5 +183,36 @@ TEST_F(DeadlineWatcherTest, BothDeadlinesMissedGiveTwoFlags) {
   EXPECT_TRUE(referral.feedback_overdue());
 }
 
+// 退回补充 puts the feedback deadline back at its original time: met in
+// time but sent back after it passed, the referral is overdue at the next
+// check; one already flagged is not flagged a second time.
+TEST_F(DeadlineWatcherTest, RejectedFeedbackOwesTheOriginalDeadlineAgain) {
+  const std::string late = Submit(v1::URGENCY_FAST_TRACK);  // 7 days
+  const std::string flagged = Submit(v1::URGENCY_FAST_TRACK);
+  for (const std::string& id : {late, flagged}) {
+    ASSERT_TRUE(Step(kDisciplineCommission, Action::kAccept, id).ok());
+    ASSERT_TRUE(Step(kDisciplineCommission, Action::kDispose, id,
+                     v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION)
+                    .ok());
+  }
+  ASSERT_TRUE(Step(kDisciplineCommission, Action::kFinalFeedback, late).ok());
+  clock_.Advance(absl::Hours(24) * 8);
+  EXPECT_EQ(*watcher_->CheckOnce(), 1) << "only the one still disposing";
+  ASSERT_TRUE(Fetch(flagged).feedback_overdue());
+  ASSERT_TRUE(
+      Step(kDisciplineCommission, Action::kFinalFeedback, flagged).ok());
+
+  for (const std::string& id : {late, flagged}) {
+    ReferralOr rejected = Step(kInspectionOffice, Action::kRejectFeedback, id);
+    ASSERT_TRUE(rejected.ok()) << rejected.status();
+    EXPECT_EQ(rejected->state(), v1::REFERRAL_STATE_DISPOSING);
+  }
+  EXPECT_EQ(*watcher_->CheckOnce(), 1);
+  EXPECT_TRUE(Fetch(late).feedback_overdue());
+  EXPECT_EQ(OverdueEvents().size(), 2u)
+      << "the flagged one is not flagged again";
+  EXPECT_EQ(*watcher_->CheckOnce(), 0);
+}
+
 }  // namespace
 }  // namespace sx::core

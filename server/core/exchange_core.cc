@@ -50,6 +50,7 @@ absl::Status ValidateStep(const StepRequest& step, const v1::Limits& limits) {
   switch (step.action) {
     case Action::kReturn:
     case Action::kWithdraw:
+    case Action::kRejectFeedback:
       return ValidateText("reason", step.text, limits);
     case Action::kReroute:
       SX_RETURN_IF_ERROR(ValidateId("target_agency_id", step.target_agency_id));
@@ -204,6 +205,7 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
         switch (request->action) {
           case Action::kReturn:
           case Action::kWithdraw:
+          case Action::kRejectFeedback:
             referral.set_state_reason(request->text);
             event.set_reason(request->text);
             break;
@@ -271,7 +273,7 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
           default:
             break;
         }
-        SX_RETURN_IF_ERROR(ReleaseDeadlines(txn, referral, from));
+        SX_RETURN_IF_ERROR(KeepDeadlinesInStep(txn, referral, from));
         SX_RETURN_IF_ERROR(txn.UpdateReferral(referral));
         SX_RETURN_IF_ERROR(
             RecordAndNotify(txn, std::move(event), referral, decided.notify));

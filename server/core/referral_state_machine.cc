@@ -96,6 +96,13 @@ const Rule kRules[] = {
      v1::EVENT_TYPE_CLOSED,
      Notify::kRecipient,
      "close"},
+    {Action::kRejectFeedback,
+     {kFeedbackSent},
+     kDisposing,
+     {Party::kSender},
+     v1::EVENT_TYPE_FEEDBACK_REJECTED,
+     Notify::kRecipient,
+     "reject-feedback"},
     {Action::kWithdraw,
      {kSubmitted, kDelivered},
      v1::REFERRAL_STATE_WITHDRAWN,
@@ -214,6 +221,8 @@ ActionWords WordsFor(Action action) {
       return {"close", "销号", ""};
     case Action::kWithdraw:
       return {"withdraw", "撤回", ""};
+    case Action::kRejectFeedback:
+      return {"reject the final feedback", "退回补充", "of"};
     case Action::kRemind:
       return {"send a reminder", "督办", "about"};
     case Action::kFlagAcceptOverdue:

@@ -42,6 +42,7 @@ const std::vector<Action> kAllActions = {Action::kDeliver,
                                          Action::kClose,
                                          Action::kWithdraw,
                                          Action::kRemind,
+                                         Action::kRejectFeedback,
                                          Action::kFlagAcceptOverdue,
                                          Action::kFlagFeedbackOverdue,
                                          Action::kAddRectificationItems,
@@ -120,6 +121,12 @@ const std::vector<Expected> kContract = {
      {kSubmitted, kDelivered},
      kWithdrawn,
      v1::EVENT_TYPE_WITHDRAWN,
+     Notify::kRecipient},
+    {Action::kRejectFeedback,
+     {Party::kSender},
+     {kFeedbackSent},
+     kDisposing,
+     v1::EVENT_TYPE_FEEDBACK_REJECTED,
      Notify::kRecipient},
     {Action::kRemind,
      {Party::kSender, Party::kSupervisor},
@@ -239,9 +246,9 @@ TEST(ReferralStateMachineTest, EveryCombinationMatchesTheContract) {
   }
   // Deliver 1, accept 2, return 3, reroute 2, dispose 2, interim 1, final 1,
   // close 1, withdraw 2, remind 4 states × 2 parties, overdue flags 2 + 4;
-  // ledger: add 5, report 3, verify 3, reject 3, item overdue 5.
-  EXPECT_EQ(allowed,
-            1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8 + 2 + 4 + 5 + 3 + 3 + 3 + 5);
+  // ledger: add 5, report 3, verify 3, reject 3, item overdue 5; 退回补充 1.
+  EXPECT_EQ(allowed, 1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8 + 2 + 4 + 5 + 3 + 3 +
+                         3 + 5 + 1);
 }
 
 TEST(ReferralStateMachineTest, TerminalStatesAllowNothing) {
@@ -322,6 +329,7 @@ const std::vector<std::pair<Action, std::string>> kCommands = {
     {Action::kClose, "close"},
     {Action::kWithdraw, "withdraw"},
     {Action::kRemind, "remind"},
+    {Action::kRejectFeedback, "reject-feedback"},
     {Action::kFlagAcceptOverdue, ""},
     {Action::kFlagFeedbackOverdue, ""},
     {Action::kAddRectificationItems, "rectification add"},

@@ -48,10 +48,15 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
   return absl::OkStatus();
 }
 
-absl::Status ReleaseDeadlines(storage::Transaction& txn,
-                              const v1::Referral& referral,
-                              v1::ReferralState from) {
+absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
+                                 const v1::Referral& referral,
+                                 v1::ReferralState from) {
   const v1::ReferralState to = referral.state();
+  if (!OwesFeedback(from) && OwesFeedback(to) && !referral.feedback_overdue()) {
+    SX_RETURN_IF_ERROR(txn.PutDeadline(
+        storage::DeadlineKind::kFeedback,
+        FromTimestamp(referral.feedback_due_at()), referral.referral_id()));
+  }
   if (OwesAcceptance(from) && !OwesAcceptance(to)) {
     SX_RETURN_IF_ERROR(txn.DeleteDeadline(
         storage::DeadlineKind::kAccept, FromTimestamp(referral.accept_due_at()),

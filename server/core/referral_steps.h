@@ -30,9 +30,11 @@ absl::Status RecordAndNotify(storage::Transaction& txn,
                              Notify notify);
 
 // Keeps the deadline index in step with a state change: a deadline stands
-// while the recipient owes its step and is removed when it no longer does.
-absl::Status ReleaseDeadlines(storage::Transaction& txn,
-                              const ::supervision::v1::Referral& referral,
-                              ::supervision::v1::ReferralState from);
+// while the recipient owes its step, is removed when it no longer does, and
+// stands again, at its original time, when the recipient owes it again
+// (退回补充) — unless the hub already flagged it missed.
+absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
+                                 const ::supervision::v1::Referral& referral,
+                                 ::supervision::v1::ReferralState from);
 
 }  // namespace sx::core

@@ -100,10 +100,15 @@ std::vector<std::pair<std::string, int64_t>> FiguresOf(
       break;
     case v1::EVENT_TYPE_FINAL_FEEDBACK:
       one("fed_back");
-      AddOutcome(referral, figures);
       break;
     case v1::EVENT_TYPE_CLOSED:
       one("closed");
+      // The outcome counts once the sender accepts it: final feedback sent
+      // back for more (退回补充) and sent again would otherwise count twice.
+      AddOutcome(referral, figures);
+      break;
+    case v1::EVENT_TYPE_FEEDBACK_REJECTED:
+      one("feedback_rejected");
       break;
     case v1::EVENT_TYPE_WITHDRAWN:
       one("withdrawn");

@@ -68,6 +68,7 @@ TEST(FiguresOfTest, EachEventTypeCountsItsFigures) {
   // 转办 is a way of disposing of it too.
   EXPECT_EQ(figures(v1::EVENT_TYPE_REROUTED), "rerouted=1 transferred=1");
   EXPECT_EQ(figures(v1::EVENT_TYPE_CLOSED), "closed=1");
+  EXPECT_EQ(figures(v1::EVENT_TYPE_FEEDBACK_REJECTED), "feedback_rejected=1");
   EXPECT_EQ(figures(v1::EVENT_TYPE_WITHDRAWN), "withdrawn=1");
   EXPECT_EQ(figures(v1::EVENT_TYPE_REMINDED), "reminders=1");
   // Without feedback there is no outcome to add.
@@ -145,9 +146,13 @@ TEST(FiguresOfTest, FinalFeedbackAddsTheOutcomeOfTheLastFeedback) {
   final_feedback->set_kind(v1::FEEDBACK_KIND_FINAL);
   final_feedback->set_text("立案36人，给予党纪政务处分37人");
   *final_feedback->mutable_outcome() = CaseSixOutcome();
-  // Zero figures are left out.
+  // The outcome counts when the sender closes, not when it is reported:
+  // feedback sent back (退回补充) and sent again must not count twice.
   EXPECT_EQ(Text(FiguresOf(EventOf(v1::EVENT_TYPE_FINAL_FEEDBACK), lead)),
-            "fed_back=1 persons_case_filed=36 persons_disciplined=37 "
+            "fed_back=1");
+  // Zero figures are left out.
+  EXPECT_EQ(Text(FiguresOf(EventOf(v1::EVENT_TYPE_CLOSED), lead)),
+            "closed=1 persons_case_filed=36 persons_disciplined=37 "
             "amount_recovered_fen=156240000");
   v1::FeedbackOutcome every;
   every.set_persons_case_filed(1);
@@ -157,12 +162,13 @@ TEST(FiguresOfTest, FinalFeedbackAddsTheOutcomeOfTheLastFeedback) {
   every.set_amount_recovered_fen(5);
   every.set_problems_rectified(6);
   *final_feedback->mutable_outcome() = every;
-  EXPECT_EQ(Text(FiguresOf(EventOf(v1::EVENT_TYPE_FINAL_FEEDBACK), lead)),
-            "fed_back=1 persons_case_filed=1 persons_disciplined=2 "
+  EXPECT_EQ(Text(FiguresOf(EventOf(v1::EVENT_TYPE_CLOSED), lead)),
+            "closed=1 persons_case_filed=1 persons_disciplined=2 "
             "persons_organisational_measures=3 persons_transferred_judicial=4 "
             "amount_recovered_fen=5 problems_rectified=6");
-  // Only a final feedback event adds outcomes.
-  EXPECT_EQ(Text(FiguresOf(EventOf(v1::EVENT_TYPE_CLOSED), lead)), "closed=1");
+  // Only 销号 adds outcomes.
+  EXPECT_EQ(Text(FiguresOf(EventOf(v1::EVENT_TYPE_FINAL_FEEDBACK), lead)),
+            "fed_back=1");
 }
 
 // Figures are counter names and must name SideFigures fields: a figure
@@ -360,7 +366,8 @@ TEST(CountEventTest, BothPartiesCountInTheDayAndTheMonth) {
 
   v1::Referral lead = ReferralOf(v1::REFERRAL_KIND_LEAD);
   *lead.add_feedback()->mutable_outcome() = CaseSixOutcome();
-  v1::Event event = EventOf(v1::EVENT_TYPE_FINAL_FEEDBACK);
+  // 销号 counts the accepted outcome as well as itself.
+  v1::Event event = EventOf(v1::EVENT_TYPE_CLOSED);
   // 20:00 UTC on 31 March: 1 April in Beijing.
   *event.mutable_time() = ToTimestamp(absl::FromCivil(
       absl::CivilSecond(2026, 3, 31, 20, 0, 0), absl::UTCTimeZone()));
@@ -385,7 +392,7 @@ TEST(CountEventTest, BothPartiesCountInTheDayAndTheMonth) {
     EXPECT_TRUE(in_april) << absl::CEscape(key);
     EXPECT_EQ(parsed.agency_id, parsed.as_sender ? "stationed-education"
                                                  : "discipline-commission");
-    const int64_t expected = parsed.figure == "fed_back"              ? 2
+    const int64_t expected = parsed.figure == "closed"                ? 2
                              : parsed.figure == "persons_case_filed"  ? 72
                              : parsed.figure == "persons_disciplined" ? 74
                              : parsed.figure == "amount_recovered_fen"

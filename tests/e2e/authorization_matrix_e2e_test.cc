@@ -76,6 +76,7 @@ enum class Method {
   kRecordDisposition,
   kSendFeedback,
   kCloseReferral,
+  kRejectFeedback,
   kWithdrawReferral,
   kRemindReferral,
   // RectificationService
@@ -120,6 +121,7 @@ constexpr Method kAllMethods[] = {
     Method::kRecordDisposition,
     Method::kSendFeedback,
     Method::kCloseReferral,
+    Method::kRejectFeedback,
     Method::kWithdrawReferral,
     Method::kRemindReferral,
     // RectificationService
@@ -176,6 +178,8 @@ const char* MethodName(Method method) {
       return "SendFeedback";
     case Method::kCloseReferral:
       return "CloseReferral";
+    case Method::kRejectFeedback:
+      return "RejectFeedback";
     case Method::kWithdrawReferral:
       return "WithdrawReferral";
     case Method::kRemindReferral:
@@ -234,6 +238,7 @@ bool ChangesTheReferral(Method method) {
     case Method::kRecordDisposition:
     case Method::kSendFeedback:
     case Method::kCloseReferral:
+    case Method::kRejectFeedback:
     case Method::kWithdrawReferral:
     case Method::kRemindReferral:
     case Method::kAddRectificationItems:
@@ -389,6 +394,8 @@ const Row kContract[] = {
     {Method::kRecordDisposition,   Target::kLead,  {kState, D,      D,      D,      D,      D,      D,      D}},
     {Method::kSendFeedback,        Target::kLead,  {kState, D,      D,      D,      D,      D,      D,      D}},
     {Method::kCloseReferral,       Target::kLead,  {D,      kState, D,      D,      D,      D,      D,      D}},
+    // 退回补充 needs final feedback first: the sender's call is a state error.
+    {Method::kRejectFeedback,      Target::kLead,  {D,      kState, D,      D,      D,      D,      D,      D}},
     {Method::kWithdrawReferral,    Target::kLead,  {D,      kOk,    D,      D,      D,      D,      D,      D}},
     // The recipient does not remind itself, supervisor or not.
     {Method::kRemindReferral,      Target::kLead,  {D,      kOk,    D,      D,      D,      D,      D,      D}},
@@ -402,6 +409,7 @@ const Row kContract[] = {
     {Method::kRecordDisposition,   Target::kChild, {D,      D,      kState, D,      D,      D,      D,      D}},
     {Method::kSendFeedback,        Target::kChild, {D,      D,      kState, D,      D,      D,      D,      D}},
     {Method::kCloseReferral,       Target::kChild, {kState, D,      D,      D,      D,      D,      D,      D}},
+    {Method::kRejectFeedback,      Target::kChild, {kState, D,      D,      D,      D,      D,      D,      D}},
     {Method::kWithdrawReferral,    Target::kChild, {kOk,    D,      D,      D,      D,      D,      D,      D}},
     {Method::kRemindReferral,      Target::kChild, {kOk,    D,      D,      D,      D,      D,      D,      D}},
 
@@ -414,6 +422,7 @@ const Row kContract[] = {
     {Method::kRecordDisposition,   Target::kLocal, {D,      kState, D,      D,      D,      D,      D,      D}},
     {Method::kSendFeedback,        Target::kLocal, {D,      kState, D,      D,      D,      D,      D,      D}},
     {Method::kCloseReferral,       Target::kLocal, {D,      D,      D,      D,      D,      kState, D,      D}},
+    {Method::kRejectFeedback,      Target::kLocal, {D,      D,      D,      D,      D,      kState, D,      D}},
     {Method::kWithdrawReferral,    Target::kLocal, {D,      D,      D,      D,      D,      kOk,    D,      D}},
     {Method::kRemindReferral,      Target::kLocal, {kOk,    D,      D,      D,      D,      kOk,    D,      D}},
 
@@ -630,6 +639,13 @@ class PartyClient {
         request.set_request_id(NextRequestId());
         request.set_referral_id(referral_id);
         return exchange_->CloseReferral(context.get(), request, &referral);
+      }
+      case Method::kRejectFeedback: {
+        v1::RejectFeedbackRequest request;
+        request.set_request_id(NextRequestId());
+        request.set_referral_id(referral_id);
+        request.set_reason("未说明对相关责任人的处理情况");
+        return exchange_->RejectFeedback(context.get(), request, &referral);
       }
       case Method::kWithdrawReferral: {
         v1::WithdrawReferralRequest request;
@@ -1249,7 +1265,7 @@ TEST_F(AuthorizationMatrixE2eTest, NonPartyCannotTellWhetherAReferralExists) {
   const std::string existing = Prepared(Target::kLead);
   const std::string missing = "demo-0000009999";
   for (Method method : {Method::kGetReferral, Method::kAcceptReferral,
-                        Method::kWithdrawReferral}) {
+                        Method::kRejectFeedback, Method::kWithdrawReferral}) {
     EXPECT_EQ(Client(kAudit).Call(method, existing).error_code(),
               Client(kAudit).Call(method, missing).error_code())
         << MethodName(method);

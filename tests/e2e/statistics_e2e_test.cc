@@ -286,7 +286,8 @@ class StatisticsE2eTest : public DevPkiSuite {
   // Case 6 played on ten leads from the stationed group to the commission:
   // all taken delivery of, nine signed for, six 立案审查调查, two 谈话函询,
   // one 初步核实 still under way (and reminded), eight final feedbacks whose
-  // outcomes sum to 36 立案 and 37 处分, five closed (销号). Returns what
+  // outcomes sum to 36 立案 and 37 处分, all eight closed (销号: outcomes
+  // count when the sender accepts them). Returns what
   // either side's figures must say.
   v1::SideFigures PlayCaseSix() {
     auto stationed = As(kStationed);
@@ -328,7 +329,7 @@ class StatisticsE2eTest : public DevPkiSuite {
     rectified.set_problems_rectified(4);
     ok(commission->Feedback(ids[7], v1::FEEDBACK_KIND_FINAL,
                             "经谈话函询，问题已督促整改", rectified));
-    for (int i = 0; i < 5; ++i) ok(stationed->Close(ids[i]));
+    for (int i = 0; i < 8; ++i) ok(stationed->Close(ids[i]));
     ok(stationed->Remind(ids[8]));
 
     v1::SideFigures expected;
@@ -337,7 +338,7 @@ class StatisticsE2eTest : public DevPkiSuite {
     expected.set_delivered(10);
     expected.set_accepted(9);
     expected.set_fed_back(8);
-    expected.set_closed(5);
+    expected.set_closed(8);
     expected.set_reminders(1);
     expected.set_talk_or_inquiry(2);
     expected.set_preliminary_verification(1);

@@ -115,6 +115,10 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // 销号.
   virtual absl::StatusOr<Referral> Close(const std::string& referral_id,
                                          const CallOptions& options = {});
+  // 退回补充 (sender): final feedback → disposing again, with the reason; the
+  // feedback deadline stands again.
+  virtual absl::StatusOr<Referral> RejectFeedback(
+      const RejectFeedbackParams& params, const CallOptions& options = {});
   // 撤回.
   virtual absl::StatusOr<Referral> Withdraw(const WithdrawParams& params,
                                             const CallOptions& options = {});

@@ -81,6 +81,9 @@ enum class EventType {
   kRectificationVerified,    // 核验通过
   kRectificationRejected,    // 未通过; the reason says what is missing
   kRectificationOverdue,     // the hub found an item 整改中 at its due date
+  // 退回补充: the sender rejected the final feedback (the reason says what is
+  // missing); the referral is disposing again.
+  kFeedbackRejected,
 };
 
 // Where one item of a rectification ledger stands. Settled, so that the list
@@ -384,6 +387,15 @@ struct RerouteParams {
   std::string reason;
 };
 
+// 退回补充: the sender sends inadequate final feedback back for more. The
+// referral is disposing again; the recipient sends final feedback anew, and
+// every round stays in the referral's feedback.
+struct RejectFeedbackParams {
+  std::string referral_id;
+  // What is missing or wrong, e.g. "未说明对相关责任人的处理情况". Required.
+  std::string reason;
+};
+
 // 撤回: the sender takes a referral back.
 struct WithdrawParams {
   std::string referral_id;
@@ -625,6 +637,8 @@ struct SideFigures {
   uint64_t persons_transferred_judicial = 0;
   uint64_t amount_recovered_fen = 0;  // 分, 1/100 yuan
   uint64_t problems_rectified = 0;
+  // Final feedback the sender rejected (退回补充).
+  uint64_t feedback_rejected = 0;
 };
 
 // A figure of SideFigures with the contract's name for it ("accepted",

@@ -30,6 +30,8 @@ enum class Action {
   kClose,
   kWithdraw,
   kRemind,
+  // 退回补充: the sender sends final feedback back for more.
+  kRejectFeedback,
   // The hub's own steps when a deadline passes.
   kFlagAcceptOverdue,
   kFlagFeedbackOverdue,
