@@ -51,6 +51,12 @@ void AddFigure(v1::SideFigures& figures, absl::string_view figure,
       reflection->GetUInt64(figures, field) + static_cast<uint64_t>(value));
 }
 
+// Figures kept as the sum of others rather than counted on their own.
+void DeriveSums(v1::SideFigures& figures) {
+  figures.set_referrals(figures.leads() + figures.problem_lists() +
+                        figures.audit_findings());
+}
+
 void AddAll(v1::SideFigures& into, const v1::SideFigures& figures) {
   const google::protobuf::Descriptor* descriptor =
       v1::SideFigures::descriptor();
@@ -141,6 +147,8 @@ absl::StatusOr<v1::GetStatisticsResponse> StatisticsCore::Get(
     }
     figures.set_agency_id(agency_id);
     figures.set_display_name(std::string(display_name));
+    DeriveSums(*figures.mutable_as_sender());
+    DeriveSums(*figures.mutable_as_recipient());
     AddAll(*response.mutable_totals(), figures.as_sender());
   };
   for (const v1::Agency& agency : config->proto().agencies()) {

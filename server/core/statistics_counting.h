@@ -22,7 +22,9 @@
 namespace sx::core {
 
 // The figures (SideFigures field names) an event adds to, with how much.
-// The same for both parties; `referral` is as the event left it.
+// The same for both parties; `referral` is as the event left it. Figures
+// that are sums of others (`referrals`, of the kinds) are not counted but
+// added up when read.
 std::vector<std::pair<std::string, int64_t>> FiguresOf(
     const ::supervision::v1::Event& event,
     const ::supervision::v1::Referral& referral);
