@@ -211,6 +211,9 @@ v1::SubmitReferralRequest ToProto(const NewReferral& referral) {
   v1::SubmitReferralRequest proto;
   proto.set_recipient_agency_id(referral.recipient_agency_id);
   SetReferralContent(referral, proto);
+  if (!referral.resubmits_referral_id.empty()) {
+    proto.set_resubmits_referral_id(referral.resubmits_referral_id);
+  }
   return proto;
 }
 
@@ -268,6 +271,7 @@ Referral FromProto(const v1::Referral& proto) {
   referral.version = proto.version();
   referral.rectification = FromProto(proto.rectification());
   referral.distribution_id = proto.distribution_id();
+  referral.resubmission_of = proto.resubmission_of();
   return referral;
 }
 

@@ -350,6 +350,30 @@ TEST(ProtoConvertTest, DistributionSendsWhatSubmitSendsToEveryRecipient) {
             single.rectification_items(0).SerializeAsString());
 }
 
+// 退回后重新移送: the inspection office sends again the lead the commission
+// returned, and the new referral names the first.
+TEST(ProtoConvertTest, AResubmissionNamesTheReturnedReferral) {
+  NewReferral referral;
+  referral.recipient_agency_id = "discipline-commission";
+  referral.lead.subject = "县土地储备中心";
+  EXPECT_EQ(ToProto(referral).resubmits_referral_id(), "")
+      << "a referral of its own";
+  referral.resubmits_referral_id = "demo-0000000007";
+  const v1::SubmitReferralRequest request = ToProto(referral);
+  EXPECT_EQ(request.resubmits_referral_id(), "demo-0000000007");
+  EXPECT_EQ(request.recipient_agency_id(), "discipline-commission");
+  EXPECT_EQ(request.lead().subject(), "县土地储备中心");
+
+  v1::Referral proto;
+  proto.set_referral_id("demo-0000000009");
+  proto.set_resubmission_of("demo-0000000007");
+  const Referral back = FromProto(proto);
+  EXPECT_EQ(back.referral_id, "demo-0000000009");
+  EXPECT_EQ(back.resubmission_of, "demo-0000000007");
+  EXPECT_EQ(back.parent_referral_id, "") << "not a child of a 转办";
+  EXPECT_EQ(FromProto(v1::Referral()).resubmission_of, "");
+}
+
 TEST(ProtoConvertTest, DistributionKeepsProgressAndMembersInOrder) {
   v1::Distribution proto;
   proto.set_distribution_id("demo-0000000040");

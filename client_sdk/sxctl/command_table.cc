@@ -609,9 +609,17 @@ std::vector<CommandSpec> BuildCommands() {
       "the recipient is allowed for this kind. Prints the new referral "
       "(state submitted). A problem list (问题清单) may carry its numbered "
       "items for the rectification ledger (整改台账) with --items, or get "
-      "them later with sxctl rectification add.";
+      "them later with sxctl rectification add. To send again a referral "
+      "the recipient returned (退回), e.g. with the missing material added, "
+      "name it with --resubmits: the hub refuses unless you sent it and it "
+      "is returned.";
   send.options = Concat({Required("to", "AGENCY", "the recipient agency's id")},
                         ReferralContentOptions());
+  // Not in ReferralContentOptions: a distribution sends nothing again.
+  send.options.push_back(
+      Optional("resubmits", "ID",
+               "退回后重新移送: send again a referral you sent and the "
+               "recipient returned (退回); the new referral names it"));
   send.options.push_back(RequestId());
   send.run = &RunSend;
   commands.push_back(std::move(send));

@@ -82,6 +82,10 @@ absl::Status OutcomeOptions(const Invocation& in, client::Feedback* feedback) {
 
 absl::Status RunSend(const CommandContext& context) {
   const Invocation& in = context.invocation;
+  // An empty id would send a referral of its own, not the one meant.
+  if (in.Has("resubmits") && in.Value("resubmits").empty()) {
+    return UsageError("--resubmits needs the id of the returned referral");
+  }
   absl::StatusOr<ReferralContent> content = ReadReferralContent(in);
   if (!content.ok()) return content.status();
   client::NewReferral referral;
@@ -89,6 +93,7 @@ absl::Status RunSend(const CommandContext& context) {
   referral.kind = content->kind;
   referral.lead = std::move(content->lead);
   referral.rectification_items = std::move(content->rectification_items);
+  referral.resubmits_referral_id = in.Value("resubmits");
   return PrintResult(context,
                      context.exchange->Submit(referral, RequestOptions(in)));
 }

@@ -106,6 +106,12 @@ void WriteReferralJson(const client::Referral& referral,
   json.BeginObject();
   WriteReferralFieldsJson(referral, json);
   json.Key("distribution_id").String(referral.distribution_id);
+  json.Key("resubmission_of");
+  if (referral.resubmission_of.empty()) {
+    json.Null();
+  } else {
+    json.String(referral.resubmission_of);
+  }
   json.Key("observer_agency_ids");
   WriteStrings(referral.observer_agency_ids, json);
   json.Key("state_reason").String(referral.state_reason);

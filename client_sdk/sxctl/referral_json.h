@@ -1,6 +1,7 @@
 // The JSON shape of sxctl's results (--json). Field names follow the SDK
 // types (and so the proto), enum values use the SDK's lower-case names, times
-// are RFC 3339 UTC strings, and a time or lead that was never set is null.
+// are RFC 3339 UTC strings, and a time or lead that was never set is null
+// (so is a referral's resubmission_of when it sends nothing again).
 // Attachment bytes are never included: they go to files (show
 // --attachments-to), and "saved_to" says where.
 #pragma once

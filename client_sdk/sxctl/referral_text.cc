@@ -209,6 +209,7 @@ std::string ReferralText(const client::Referral& referral,
   block.Add("parent", referral.parent_referral_id);
   block.Add("child", referral.child_referral_id);
   block.Add("distribution", referral.distribution_id);
+  block.Add("resubmission of", referral.resubmission_of);
   block.Add("observers", absl::StrJoin(referral.observer_agency_ids, ", "));
   if (referral.kind == client::ReferralKind::kProblemList) {
     block.Add("rectification",

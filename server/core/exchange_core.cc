@@ -98,6 +98,10 @@ void ExchangeCore::Submit(const Identity& caller,
     SX_RETURN_IF_ERROR(ValidateId("request_id", request.request_id()));
     SX_RETURN_IF_ERROR(
         ValidateId("recipient_agency_id", request.recipient_agency_id()));
+    if (!request.resubmits_referral_id().empty()) {
+      SX_RETURN_IF_ERROR(
+          ValidateId("resubmits_referral_id", request.resubmits_referral_id()));
+    }
     SX_RETURN_IF_ERROR(SealNewReferralContent(
         request.kind(), request.has_lead() ? request.mutable_lead() : nullptr,
         request.rectification_items(), config->limits()));
@@ -126,6 +130,10 @@ void ExchangeCore::Submit(const Identity& caller,
         }
         SX_RETURN_IF_ERROR(CheckDueDatesAhead(
             "rectification_items", shared_request->rectification_items(), now));
+        const std::string& original = shared_request->resubmits_referral_id();
+        if (!original.empty()) {
+          SX_RETURN_IF_ERROR(CheckResubmittable(txn, caller.name, original));
+        }
         NewReferralParams params{caller.name,
                                  shared_request->recipient_agency_id(),
                                  shared_request->kind(),
@@ -133,6 +141,7 @@ void ExchangeCore::Submit(const Identity& caller,
                                  /*observers=*/{},
                                  request_id,
                                  lead_sha256};
+        params.resubmission_of = original;
         SX_ASSIGN_OR_RETURN(
             *result,
             CreateAndDeliver(txn, *config, params, shared_request->lead(),

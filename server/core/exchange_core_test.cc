@@ -1409,6 +1409,39 @@ TEST_F(ExchangeCoreTest, ReturnWithReason) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// A returned lead is sent again by its sender, with the missing material
+// added, and the new referral names the first; only the sender may, and
+// only once the first is RETURNED.
+TEST_F(ExchangeCoreTest, AReturnedReferralIsSentAgainLinkedToTheFirst) {
+  const std::string first = LandReserveLeadIn(v1::REFERRAL_STATE_ACCEPTED);
+  v1::SubmitReferralRequest again =
+      SubmitRequest("resubmit-1", kDisciplineCommission, LandReserveLead());
+  again.set_resubmits_referral_id(first);
+
+  // Not before it is returned; not by someone else.
+  ReferralOr early = Submit(kInspectionOffice, again);
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(early.status().message(), "is accepted"))
+      << early.status();
+  ASSERT_TRUE(Step(kDisciplineCommission,
+                   Return(first, "材料不全，请补充转账凭证后重新移送"))
+                  .ok());
+  v1::SubmitReferralRequest foreign =
+      SubmitRequest("resubmit-2", kDisciplineCommission, LandReserveLead());
+  foreign.set_resubmits_referral_id(first);
+  EXPECT_EQ(Submit(kAuditBureau, foreign).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  ReferralOr resent = Submit(kInspectionOffice, again);
+  ASSERT_TRUE(resent.ok()) << resent.status();
+  EXPECT_EQ(resent->resubmission_of(), first);
+  EXPECT_EQ(resent->state(), v1::REFERRAL_STATE_SUBMITTED);
+  const v1::Event submitted = EventsOf(resent->referral_id()).front();
+  EXPECT_EQ(submitted.type(), v1::EVENT_TYPE_SUBMITTED);
+  EXPECT_EQ(submitted.related_referral_id(), first);
+  EXPECT_EQ(Stored(first).state(), v1::REFERRAL_STATE_RETURNED);
+}
+
 TEST_F(ExchangeCoreTest, DispositionMayChange) {
   const std::string id = LandReserveLeadIn(v1::REFERRAL_STATE_DISPOSING);
   ReferralOr filed = Step(kDisciplineCommission,

@@ -6,6 +6,7 @@
 #include "server/core/referral_steps.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
+#include "sx/core/access_policy.h"
 #include "sx/core/request_validation.h"
 
 namespace sx::core {
@@ -27,6 +28,23 @@ absl::Status SealNewReferralContent(v1::ReferralKind kind, v1::Lead* lead,
         "carries rectification items");
   }
   return ValidateItemDrafts("rectification_items", items, limits);
+}
+
+absl::Status CheckResubmittable(storage::Transaction& txn,
+                                absl::string_view caller,
+                                absl::string_view original_id) {
+  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> original,
+                      txn.GetReferral(original_id));
+  if (!original.has_value() || original->sender_agency_id() != caller) {
+    return NotAPartyOrMissing(caller, original_id);
+  }
+  if (original->state() != v1::REFERRAL_STATE_RETURNED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "resubmits_referral_id: only a returned (退回) referral can be sent "
+        "again, and ",
+        original_id, " is ", StateName(original->state())));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
@@ -58,6 +76,7 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
   *referral.mutable_feedback_due_at() = ToTimestamp(now + feedback_within);
   referral.set_parent_referral_id(params.parent_referral_id);
   referral.set_distribution_id(params.distribution_id);
+  referral.set_resubmission_of(params.resubmission_of);
   for (const std::string& observer : params.observers) {
     referral.add_observer_agency_ids(observer);
   }
@@ -78,7 +97,9 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
   v1::Event event =
       NewEvent(v1::EVENT_TYPE_SUBMITTED, referral, params.sender,
                v1::REFERRAL_STATE_UNSPECIFIED, params.request_id, now);
-  event.set_related_referral_id(params.parent_referral_id);
+  event.set_related_referral_id(params.resubmission_of.empty()
+                                    ? params.parent_referral_id
+                                    : params.resubmission_of);
   if (!items.empty()) {
     // The chain commits to the list's items as much as to its lead.
     event.set_content_sha256(

@@ -26,6 +26,8 @@ struct NewReferralParams {
   std::string lead_sha256;
   // One of a distribution (通报 / 分送), if set.
   std::string distribution_id;
+  // The returned referral this one sends again, if set.
+  std::string resubmission_of;
 };
 
 // Checks what a new referral carries, whoever sends it (SubmitReferral,
@@ -35,6 +37,13 @@ absl::Status SealNewReferralContent(::supervision::v1::ReferralKind kind,
                                     ::supervision::v1::Lead* lead,
                                     const ItemDrafts& items,
                                     const ::supervision::v1::Limits& limits);
+
+// OK if `caller` may send `original_id` again: its sender, and the referral
+// RETURNED. Otherwise PERMISSION_DENIED worded as for a referral that does
+// not exist, or FAILED_PRECONDITION naming its state.
+absl::Status CheckResubmittable(storage::Transaction& txn,
+                                absl::string_view caller,
+                                absl::string_view original_id);
 
 // Creates a referral in SUBMITTED, its event, and the recipient's inbox
 // entry; with `items` (a problem list's first round), its ledger too.

@@ -1,6 +1,8 @@
 // End-to-end tests of 退回补充 (RejectFeedback in exchange.proto): the sender
 // finds the final feedback inadequate and sends it back for more, round after
-// round, until it can close (销号). The real sxhub binary on loopback, real
+// round, until it can close (销号); and of 退回后重新移送 (SubmitReferral's
+// resubmits_referral_id), where the recipient returns the referral itself
+// and the sender sends it again. The real sxhub binary on loopback, real
 // certificates from deploy/dev-pki.sh, plain generated stubs as clients.
 //
 // The scenario is case 1 of docs/CASES.md: the inspection office's lead on
@@ -10,11 +12,13 @@
 // computed in UTC+8 too, before and after the steps (a run across midnight
 // spans two).
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -32,10 +36,14 @@ namespace v1 = ::supervision::v1;
 
 constexpr char kInspection[] = "inspection-office";
 constexpr char kCommission[] = "discipline-commission";
+// Routes allow it to send leads to the commission too.
+constexpr char kAudit[] = "audit-bureau";
 
 // What the inspection office finds missing, round by round.
 constexpr char kFirstReason[] = "未说明对相关责任人的处理情况";
 constexpr char kSecondReason[] = "未附立案决定书及处分决定书";
+// Why the commission returns (退回) the lead before any feedback.
+constexpr char kReturnReason[] = "材料不全，请补充转账凭证后重新移送";
 
 // The day `time` falls on in China Standard Time.
 std::string ChinaDate(absl::Time time) {
@@ -68,16 +76,19 @@ class Party {
         statistics_(v1::StatisticsService::NewStub(channel_)) {}
 
   std::string Submit(const std::string& recipient) {
-    v1::SubmitReferralRequest request;
-    request.set_request_id(NextRequestId());
-    request.set_recipient_agency_id(recipient);
-    request.set_kind(v1::REFERRAL_KIND_LEAD);
-    *request.mutable_lead() = LandReserveLead();
     v1::Referral referral;
-    grpc::Status status =
-        exchange_->SubmitReferral(Context().get(), request, &referral);
+    grpc::Status status = exchange_->SubmitReferral(
+        Context().get(), LeadTo(recipient), &referral);
     EXPECT_TRUE(status.ok()) << name_ << ": " << status.error_message();
     return referral.referral_id();
+  }
+
+  // 退回后重新移送: the lead again, naming the returned referral `original`.
+  grpc::Status SubmitAgain(const std::string& recipient,
+                           const std::string& original, v1::Referral* out) {
+    v1::SubmitReferralRequest request = LeadTo(recipient);
+    request.set_resubmits_referral_id(original);
+    return exchange_->SubmitReferral(Context().get(), request, out);
   }
 
   grpc::Status Accept(const std::string& id) {
@@ -86,6 +97,15 @@ class Party {
     request.set_referral_id(id);
     v1::Referral ignored;
     return exchange_->AcceptReferral(Context().get(), request, &ignored);
+  }
+
+  grpc::Status Return(const std::string& id, const std::string& reason) {
+    v1::ReturnReferralRequest request;
+    request.set_request_id(NextRequestId());
+    request.set_referral_id(id);
+    request.set_reason(reason);
+    v1::Referral ignored;
+    return exchange_->ReturnReferral(Context().get(), request, &ignored);
   }
 
   grpc::Status Dispose(const std::string& id, v1::DispositionMethod method) {
@@ -141,6 +161,22 @@ class Party {
     return referral;
   }
 
+  // The ids of the referrals the agency sent, newest first.
+  std::vector<std::string> Sent() {
+    v1::ListReferralsRequest request;
+    request.set_role(v1::PARTY_ROLE_SENDER);
+    request.set_page_size(500);
+    v1::ListReferralsResponse response;
+    grpc::Status status =
+        exchange_->ListReferrals(Context().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << name_ << ": " << status.error_message();
+    std::vector<std::string> ids;
+    for (const v1::Referral& referral : response.referrals()) {
+      ids.push_back(referral.referral_id());
+    }
+    return ids;
+  }
+
   // The unacknowledged entries of the inbox, oldest first, without taking
   // delivery.
   std::vector<v1::InboxEntry> Inbox() {
@@ -172,6 +208,16 @@ class Party {
   }
 
  private:
+  // Case 1's lead to `recipient`, under a fresh request id.
+  v1::SubmitReferralRequest LeadTo(const std::string& recipient) {
+    v1::SubmitReferralRequest request;
+    request.set_request_id(NextRequestId());
+    request.set_recipient_agency_id(recipient);
+    request.set_kind(v1::REFERRAL_KIND_LEAD);
+    *request.mutable_lead() = LandReserveLead();
+    return request;
+  }
+
   std::string NextRequestId() {
     static std::atomic<int> counter{0};
     return absl::StrCat(name_, "-rounds-", ++counter);
@@ -199,6 +245,14 @@ std::vector<v1::EventType> TypesOf(const std::vector<v1::InboxEntry>& entries) {
     types.push_back(entry.event().type());
   }
   return types;
+}
+
+std::vector<uint64_t> SequencesOf(const std::vector<v1::InboxEntry>& entries) {
+  std::vector<uint64_t> sequences;
+  for (const v1::InboxEntry& entry : entries) {
+    sequences.push_back(entry.sequence());
+  }
+  return sequences;
 }
 
 class FeedbackRoundsE2eTest : public DevPkiSuite {
@@ -357,6 +411,97 @@ TEST_F(FeedbackRoundsE2eTest, FinalFeedbackRejectedTwiceThenAccepted) {
       << recipient.ShortDebugString();
   EXPECT_EQ(recipient.as_sender().feedback_rejected(), 0u)
       << recipient.ShortDebugString();
+}
+
+// 退回后重新移送: the commission returns the lead for want of the transfer
+// records; the inspection office sends it again, naming the returned
+// referral. Only its sender may, and only once it is returned; a refusal
+// creates nothing.
+TEST_F(FeedbackRoundsE2eTest, AReturnedLeadIsSentAgainLinkedToTheFirst) {
+  auto inspection = As(kInspection);
+  auto commission = As(kCommission);
+  auto audit = As(kAudit);
+
+  const std::string first = inspection->Submit(kCommission);
+  ASSERT_FALSE(first.empty());
+  ASSERT_TRUE(commission->Accept(first).ok());
+  const std::vector<std::string> sent = inspection->Sent();
+  ASSERT_EQ(sent, std::vector<std::string>{first});
+  const std::vector<uint64_t> inbox = SequencesOf(commission->Inbox());
+  ASSERT_EQ(inbox.size(), 1u) << "the first referral's entry";
+
+  // Not before it is returned: accepted, it is the commission's to handle.
+  v1::Referral refused;
+  grpc::Status status = inspection->SubmitAgain(kCommission, first, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << status.error_message();
+  EXPECT_NE(status.error_message().find(absl::StrCat(
+                "resubmits_referral_id: only a returned (退回) referral can "
+                "be sent again, and ",
+                first, " is accepted")),
+            std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(inspection->Sent(), sent);
+  EXPECT_EQ(SequencesOf(commission->Inbox()), inbox);
+
+  // 退回, with the reason.
+  status = commission->Return(first, kReturnReason);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(inspection->Get(first).state(), v1::REFERRAL_STATE_RETURNED);
+  const std::vector<uint64_t> inbox_after_return =
+      SequencesOf(commission->Inbox());
+
+  // Not by another agency, although its route to the commission is open:
+  // refused word for word as for a referral that does not exist, so that it
+  // learns nothing of the inspection office's referrals.
+  status = audit->SubmitAgain(kCommission, first, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << status.error_message();
+  const std::string missing = absl::StrCat(first, "9");
+  const grpc::Status no_such =
+      audit->SubmitAgain(kCommission, missing, &refused);
+  EXPECT_EQ(no_such.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << no_such.error_message();
+  EXPECT_EQ(absl::StrReplaceAll(no_such.error_message(), {{missing, first}}),
+            status.error_message());
+  EXPECT_TRUE(audit->Sent().empty());
+  EXPECT_EQ(inspection->Sent(), sent);
+  EXPECT_EQ(SequencesOf(commission->Inbox()), inbox_after_return);
+
+  // The inspection office sends it again: a new referral that names the
+  // first, in the commission's inbox as any new referral, its submitted
+  // event naming the first too.
+  v1::Referral again;
+  status = inspection->SubmitAgain(kCommission, first, &again);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_FALSE(again.referral_id().empty());
+  EXPECT_NE(again.referral_id(), first);
+  EXPECT_EQ(again.resubmission_of(), first);
+  EXPECT_EQ(again.state(), v1::REFERRAL_STATE_SUBMITTED);
+  EXPECT_EQ(again.sender_agency_id(), kInspection);
+  EXPECT_EQ(again.recipient_agency_id(), kCommission);
+  EXPECT_EQ(inspection->Get(again.referral_id()).resubmission_of(), first);
+  EXPECT_EQ(inspection->Sent(),
+            (std::vector<std::string>{again.referral_id(), first}));
+
+  std::vector<v1::InboxEntry> submitted;
+  for (const v1::InboxEntry& entry :
+       OfType(commission->Inbox(), v1::EVENT_TYPE_SUBMITTED)) {
+    if (entry.referral().referral_id() == again.referral_id()) {
+      submitted.push_back(entry);
+    }
+  }
+  ASSERT_EQ(submitted.size(), 1u);
+  EXPECT_EQ(submitted[0].event().referral_id(), again.referral_id());
+  EXPECT_EQ(submitted[0].event().related_referral_id(), first);
+  EXPECT_EQ(submitted[0].event().actor(), kInspection);
+  EXPECT_EQ(submitted[0].referral().resubmission_of(), first);
+
+  // The first stays returned, with its reason.
+  const v1::Referral original = inspection->Get(first);
+  EXPECT_EQ(original.state(), v1::REFERRAL_STATE_RETURNED);
+  EXPECT_EQ(original.state_reason(), kReturnReason);
+  EXPECT_EQ(original.resubmission_of(), "");
 }
 
 }  // namespace

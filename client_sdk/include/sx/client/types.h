@@ -273,6 +273,10 @@ struct Referral {
   // Set when the referral is one of a distribution (通报 / 分送) to several
   // recipients; see Distribution.
   std::string distribution_id;
+  // The returned (退回) referral this one sends again, if any (see
+  // NewReferral::resubmits_referral_id); its submitted event names it as
+  // related_referral_id.
+  std::string resubmission_of;
 };
 
 // One entry of the hub's event chain, as delivered in inbox entries and
@@ -336,6 +340,13 @@ struct NewReferral {
   // Problem lists only: the ledger's first round of items. Optional; items
   // can also be added later (AddRectificationItems).
   std::vector<RectificationItemDraft> rectification_items;
+  // Sends again a referral the caller sent and the recipient returned (退回),
+  // e.g. with the missing material added: the new referral names it in
+  // Referral::resubmission_of. Optional (empty: a referral of its own). The
+  // hub refuses with PERMISSION_DENIED, worded as for a referral that does
+  // not exist, unless the caller sent it, and with FAILED_PRECONDITION
+  // unless it is returned.
+  std::string resubmits_referral_id;
 };
 
 struct ListQuery {
