@@ -21,14 +21,6 @@ constexpr uint32_t kMaxPageSize = 500;
 // Referral ids read from storage per round while filtering.
 constexpr size_t kScanBatch = 256;
 
-absl::StatusOr<size_t> PageSize(uint32_t requested) {
-  if (requested > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: at most ", kMaxPageSize));
-  }
-  return requested == 0 ? kDefaultPageSize : requested;
-}
-
 bool Matches(const v1::ListTransfersRequest& request,
              const v1::Referral& referral) {
   if (!request.states().empty()) {
@@ -113,7 +105,9 @@ AdminCore::AdminCore(storage::Store& store, const Clock& clock,
 
 absl::StatusOr<v1::ListTransfersResponse> AdminCore::ListTransfers(
     const v1::ListTransfersRequest& request) {
-  SX_ASSIGN_OR_RETURN(size_t page_size, PageSize(request.page_size()));
+  SX_ASSIGN_OR_RETURN(
+      size_t page_size,
+      ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
   if (!request.page_token().empty()) {
     SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
   }
@@ -152,7 +146,9 @@ absl::StatusOr<v1::GetInboxStatsResponse> AdminCore::InboxStats() {
 
 absl::StatusOr<v1::ListDeadLettersResponse> AdminCore::ListDeadLetters(
     const v1::ListDeadLettersRequest& request) {
-  SX_ASSIGN_OR_RETURN(size_t page_size, PageSize(request.page_size()));
+  SX_ASSIGN_OR_RETURN(
+      size_t page_size,
+      ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
   // The token is the storage position of the last letter, hex-encoded.
   const std::string after = absl::HexStringToBytes(request.page_token());
   if (absl::BytesToHexString(after) != request.page_token()) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
+#include "sx/core/request_validation.h"
 #include "sx/transparency/merkle_proofs.h"
 
 namespace sx::core {
@@ -71,12 +72,9 @@ AuditCore::AuditCore(storage::Store& store, const Clock& clock,
 
 absl::StatusOr<v1::QueryEventsResponse> AuditCore::QueryEvents(
     const v1::QueryEventsRequest& request) {
-  if (request.page_size() > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: at most ", kMaxPageSize));
-  }
-  const size_t page_size =
-      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  SX_ASSIGN_OR_RETURN(
+      const size_t page_size,
+      ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
   uint64_t after = 0;
   if (!request.page_token().empty() &&
       !absl::SimpleAtoi(request.page_token(), &after)) {

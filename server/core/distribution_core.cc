@@ -8,6 +8,7 @@
 #include "server/core/distribution_progress.h"
 #include "server/core/rectification_ledger.h"
 #include "server/core/referral_creation.h"
+#include "server/core/referral_steps.h"
 #include "server/core/request_records.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
@@ -32,14 +33,6 @@ absl::Status NotTheSendersOrMissing(absl::string_view agency_id,
       "distribution ", distribution_id, " does not exist or agency \"",
       agency_id,
       "\" did not send it (sxctl distribution list lists those it sent)"));
-}
-
-void StripFeedbackContent(v1::Referral& referral) {
-  for (v1::Feedback& feedback : *referral.mutable_feedback()) {
-    for (v1::Attachment& attachment : *feedback.mutable_attachments()) {
-      attachment.clear_content();
-    }
-  }
 }
 
 absl::Status ValidateRecipients(const HubConfig& config, const Identity& caller,
@@ -89,7 +82,7 @@ v1::Distribution Assemble(const v1::StoredDistribution& stored,
     for (v1::Referral& referral : referrals) {
       v1::DistributionMember& member = *distribution.add_members();
       member.set_recipient_agency_id(referral.recipient_agency_id());
-      StripFeedbackContent(referral);
+      StripFeedbackAttachments(referral);
       *member.mutable_referral() = std::move(referral);
     }
   }
@@ -147,9 +140,9 @@ void DistributionCore::Submit(const Identity& caller,
             SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                                 txn.GetReferral(id));
             if (!referral.has_value()) {
-              return absl::DataLossError(absl::StrCat(
-                  "storage: referral ", id, " of distribution ",
-                  stored->distribution_id(), " is missing"));
+              return absl::DataLossError(
+                  absl::StrCat("storage: referral ", id, " of distribution ",
+                               stored->distribution_id(), " is missing"));
             }
             referrals->push_back(*std::move(referral));
           }
@@ -165,14 +158,13 @@ void DistributionCore::Submit(const Identity& caller,
         *stored->mutable_created_at() = ToTimestamp(now);
         for (const std::string& recipient :
              shared_request->recipient_agency_ids()) {
-          NewReferralParams params{caller.name,
-                                   recipient,
-                                   shared_request->kind(),
-                                   /*parent_referral_id=*/"",
-                                   /*observers=*/{},
-                                   request_id,
-                                   lead_sha256,
-                                   distribution_id};
+          NewReferralParams params;
+          params.sender = caller.name;
+          params.recipient = recipient;
+          params.kind = shared_request->kind();
+          params.request_id = request_id;
+          params.lead_sha256 = lead_sha256;
+          params.distribution_id = distribution_id;
           SX_ASSIGN_OR_RETURN(
               v1::Referral referral,
               CreateAndDeliver(txn, *config, params, shared_request->lead(),
@@ -224,15 +216,12 @@ absl::StatusOr<v1::Distribution> DistributionCore::Get(
 
 absl::StatusOr<v1::ListDistributionsResponse> DistributionCore::List(
     const Identity& caller, const v1::ListDistributionsRequest& request) {
-  if (request.page_size() > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: at most ", kMaxPageSize));
-  }
+  SX_ASSIGN_OR_RETURN(
+      const size_t page_size,
+      ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
   if (!request.page_token().empty()) {
     SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
   }
-  const size_t page_size =
-      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   SX_ASSIGN_OR_RETURN(
       storage::ReferralIdPage ids,
       store_.ListDistributionIds(caller.name, request.page_token(), page_size));

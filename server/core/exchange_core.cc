@@ -24,11 +24,6 @@ constexpr uint32_t kDefaultPageSize = 50;
 constexpr uint32_t kMaxPageSize = 500;
 constexpr size_t kMaxAcksPerCall = 1000;
 
-void StripAttachmentContent(
-    google::protobuf::RepeatedPtrField<v1::Attachment>& attachments) {
-  for (v1::Attachment& attachment : attachments) attachment.clear_content();
-}
-
 // Leaves only what an administrator may see of a referral.
 void RedactContent(v1::Referral& referral) {
   referral.clear_lead();
@@ -36,12 +31,6 @@ void RedactContent(v1::Referral& referral) {
   referral.clear_reminders();
   referral.clear_state_reason();
   referral.clear_observer_agency_ids();
-}
-
-void StripFeedbackAttachments(v1::Referral& referral) {
-  for (v1::Feedback& feedback : *referral.mutable_feedback()) {
-    StripAttachmentContent(*feedback.mutable_attachments());
-  }
 }
 
 absl::Status ValidateStep(const StepRequest& step, const v1::Limits& limits) {
@@ -134,13 +123,12 @@ void ExchangeCore::Submit(const Identity& caller,
         if (!original.empty()) {
           SX_RETURN_IF_ERROR(CheckResubmittable(txn, caller.name, original));
         }
-        NewReferralParams params{caller.name,
-                                 shared_request->recipient_agency_id(),
-                                 shared_request->kind(),
-                                 /*parent_referral_id=*/"",
-                                 /*observers=*/{},
-                                 request_id,
-                                 lead_sha256};
+        NewReferralParams params;
+        params.sender = caller.name;
+        params.recipient = shared_request->recipient_agency_id();
+        params.kind = shared_request->kind();
+        params.request_id = request_id;
+        params.lead_sha256 = lead_sha256;
         params.resubmission_of = original;
         SX_ASSIGN_OR_RETURN(
             *result,
@@ -252,16 +240,15 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
                                           referral.kind()));
             SX_ASSIGN_OR_RETURN(v1::Lead lead,
                                 txn.GetLead(referral.referral_id()));
-            NewReferralParams params{
-                caller.name,
-                request->target_agency_id,
-                referral.kind(),
-                referral.referral_id(),
-                {referral.observer_agency_ids().begin(),
-                 referral.observer_agency_ids().end()},
-                request->request_id,
-                /*lead_sha256=*/""};  // from the stored lead
+            NewReferralParams params;  // lead_sha256 from the stored lead
+            params.sender = caller.name;
+            params.recipient = request->target_agency_id;
+            params.kind = referral.kind();
+            params.parent_referral_id = referral.referral_id();
+            params.observers = {referral.observer_agency_ids().begin(),
+                                referral.observer_agency_ids().end()};
             params.observers.push_back(referral.sender_agency_id());
+            params.request_id = request->request_id;
             // The child carries the lead and what is still open of the ledger.
             SX_ASSIGN_OR_RETURN(ItemDrafts open_items,
                                 OpenItemsAsDrafts(txn, referral, now));
@@ -409,15 +396,12 @@ absl::StatusOr<v1::ListReferralsResponse> ExchangeCore::List(
       request.role() != v1::PARTY_ROLE_RECIPIENT) {
     return absl::InvalidArgumentError("role: SENDER or RECIPIENT");
   }
-  if (request.page_size() > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: at most ", kMaxPageSize));
-  }
+  SX_ASSIGN_OR_RETURN(
+      const size_t page_size,
+      ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
   if (!request.page_token().empty()) {
     SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
   }
-  const size_t page_size =
-      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   const storage::Side side = request.role() == v1::PARTY_ROLE_SENDER
                                  ? storage::Side::kSender
                                  : storage::Side::kRecipient;
@@ -496,12 +480,9 @@ absl::StatusOr<std::vector<v1::InboxEntry>> ExchangeCore::ReadInbox(
 
 absl::StatusOr<v1::PeekInboxResponse> ExchangeCore::PeekInbox(
     const Identity& caller, const v1::PeekInboxRequest& request) {
-  if (request.page_size() > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: at most ", kMaxPageSize));
-  }
-  const size_t page_size =
-      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
+  SX_ASSIGN_OR_RETURN(
+      const size_t page_size,
+      ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
   // A reply as large as the largest request the hub takes, so that memory
   // per call stays what the call quota plans for, and every client that can
   // send a lead can read the page.

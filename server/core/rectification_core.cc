@@ -27,17 +27,7 @@ constexpr uint32_t kMaxPageSize = 500;
 // about hundreds of items small.
 void StripEvidenceContent(v1::RectificationItem& item) {
   for (v1::RectificationUpdate& update : *item.mutable_history()) {
-    for (v1::Attachment& evidence : *update.mutable_evidence()) {
-      evidence.clear_content();
-    }
-  }
-}
-
-void StripFeedbackContent(v1::Referral& referral) {
-  for (v1::Feedback& feedback : *referral.mutable_feedback()) {
-    for (v1::Attachment& attachment : *feedback.mutable_attachments()) {
-      attachment.clear_content();
-    }
+    StripAttachmentContent(*update.mutable_evidence());
   }
 }
 
@@ -304,7 +294,7 @@ void RectificationCore::Run(const Identity& caller,
           done(status);
           return;
         }
-        StripFeedbackContent(*result->mutable_referral());
+        StripFeedbackAttachments(*result->mutable_referral());
         for (v1::RectificationItem& item : *result->mutable_items()) {
           StripEvidenceContent(item);
         }
@@ -315,10 +305,9 @@ void RectificationCore::Run(const Identity& caller,
 absl::StatusOr<v1::ListRectificationItemsResponse> RectificationCore::List(
     const Identity& caller, const v1::ListRectificationItemsRequest& request) {
   SX_RETURN_IF_ERROR(ValidateId("referral_id", request.referral_id()));
-  if (request.page_size() > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: at most ", kMaxPageSize));
-  }
+  SX_ASSIGN_OR_RETURN(
+      const size_t page_size,
+      ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
   for (int status : request.statuses()) {
     if (status == v1::RECTIFICATION_STATUS_UNSPECIFIED ||
         !v1::RectificationStatus_IsValid(status)) {
@@ -326,8 +315,6 @@ absl::StatusOr<v1::ListRectificationItemsResponse> RectificationCore::List(
           absl::StrCat("statuses: ", status, " is not a status"));
     }
   }
-  const size_t page_size =
-      request.page_size() == 0 ? kDefaultPageSize : request.page_size();
   SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
                       store_.GetReferral(request.referral_id()));
   if (!referral.has_value()) {

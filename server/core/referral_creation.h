@@ -17,7 +17,8 @@ namespace sx::core {
 struct NewReferralParams {
   std::string sender;
   std::string recipient;
-  ::supervision::v1::ReferralKind kind;
+  ::supervision::v1::ReferralKind kind =
+      ::supervision::v1::REFERRAL_KIND_UNSPECIFIED;
   std::string parent_referral_id;
   std::vector<std::string> observers;
   std::string request_id;

@@ -24,6 +24,17 @@ v1::Event NewEvent(v1::EventType type, const v1::Referral& referral,
   return event;
 }
 
+void StripAttachmentContent(
+    google::protobuf::RepeatedPtrField<v1::Attachment>& attachments) {
+  for (v1::Attachment& attachment : attachments) attachment.clear_content();
+}
+
+void StripFeedbackAttachments(v1::Referral& referral) {
+  for (v1::Feedback& feedback : *referral.mutable_feedback()) {
+    StripAttachmentContent(*feedback.mutable_attachments());
+  }
+}
+
 absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
                              const v1::Referral& referral, Notify notify) {
   std::vector<std::string> concerned = {referral.sender_agency_id(),

@@ -21,6 +21,13 @@ namespace sx::core {
                                   ::supervision::v1::ReferralState from,
                                   absl::string_view request_id, absl::Time now);
 
+// Replies carry attachments' names, sizes and digests; the bytes only when
+// asked for (GetReferral). These drop the bytes.
+void StripAttachmentContent(
+    google::protobuf::RepeatedPtrField<::supervision::v1::Attachment>&
+        attachments);
+void StripFeedbackAttachments(::supervision::v1::Referral& referral);
+
 // Appends the event (indexed for the referral's parties and the actor),
 // counts it in the statistics, and tells the party or parties the step
 // names.

@@ -89,6 +89,16 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<size_t> ValidatePageSize(uint32_t requested,
+                                        uint32_t default_size,
+                                        uint32_t max_size) {
+  if (requested > max_size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: at most ", max_size));
+  }
+  return requested == 0 ? default_size : requested;
+}
+
 absl::Status ValidateText(absl::string_view field, absl::string_view text,
                           const v1::Limits& limits) {
   if (absl::StripAsciiWhitespace(text).empty()) return Missing(field);

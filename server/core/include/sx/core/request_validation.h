@@ -5,6 +5,7 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "supervision/v1/config.pb.h"
 #include "supervision/v1/referral.pb.h"
@@ -19,6 +20,12 @@ absl::Status ValidateId(absl::string_view field, absl::string_view id);
 // A required free-text field: not blank, within limits.max_text_bytes.
 absl::Status ValidateText(absl::string_view field, absl::string_view text,
                           const ::supervision::v1::Limits& limits);
+
+// A listing's page size: `requested`, or `default_size` when 0;
+// INVALID_ARGUMENT above `max_size`.
+absl::StatusOr<size_t> ValidatePageSize(uint32_t requested,
+                                        uint32_t default_size,
+                                        uint32_t max_size);
 
 // An optional free-text field: may be empty; else valid UTF-8 within
 // limits.max_text_bytes.
