@@ -34,10 +34,11 @@ constexpr uint64_t kPairCount = sizeof(kPairs) / sizeof(kPairs[0]);
 // One referral in this many goes on to 签收, 处置 and final feedback.
 constexpr uint64_t kFollowedUpEvery = 10;
 
+// 暂存待查 is left out: it pauses the lead instead of leading to feedback.
+// The scale config lets a case be filed without a recorded 初步核实.
 constexpr v1::DispositionMethod kMethods[] = {
     v1::DISPOSITION_METHOD_TALK_OR_INQUIRY,
     v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION,
-    v1::DISPOSITION_METHOD_KEPT_PENDING,
     v1::DISPOSITION_METHOD_CLOSED_WITHOUT_ACTION,
     v1::DISPOSITION_METHOD_CASE_FILED,
 };
@@ -157,6 +158,10 @@ void HistoryFill::TakeStep(FollowUp follow_up) {
       step.method = "RecordDisposition";
       step.disposition = kMethods[(follow_up.number / kFollowedUpEvery) %
                                   (sizeof(kMethods) / sizeof(kMethods[0]))];
+      // What 予以了结 needs; the others record it too.
+      step.handler = "承办人甲";
+      step.approver = "组长乙";
+      step.text = "经初步了解，反映问题不属实";
       break;
     default: {
       step.action = core::Action::kFinalFeedback;

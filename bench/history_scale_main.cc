@@ -208,6 +208,9 @@ absl::StatusOr<std::shared_ptr<const core::HubConfig>> ScaleConfig() {
   route.add_to_types("audit_bureau");
   route.add_to_types("stationed_group");
   route.add_kinds(v1::REFERRAL_KIND_PROBLEM_LIST);
+  // History is filled one disposition per lead (history_fill.cc).
+  proto.mutable_disposition_rules()->set_allow_case_filing_without_verification(
+      true);
   proto.set_hub_id("sxscale");
   return core::HubConfig::FromProto(std::move(proto));
 }

@@ -8,6 +8,7 @@
 #include "server/grpc_status.h"
 #include "server/inbox_stream.h"
 #include "sx/base/sha256.h"
+#include "sx/core/timestamps.h"
 
 namespace sx::server {
 
@@ -234,7 +235,42 @@ grpc::ServerUnaryReactor* ExchangeService::RecordDisposition(
   step.request_id = request->request_id();
   step.referral_id = request->referral_id();
   step.disposition = request->method();
+  step.handler = request->handler();
+  step.approver = request->approver();
+  step.approval_reference = request->approval_reference();
+  step.text = request->reason();
+  if (request->has_review_at()) {
+    step.due_at = core::FromTimestamp(request->review_at());
+  }
   return RunStep(context, "RecordDisposition", *request, std::move(step),
+                 response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::ReopenReferral(
+    grpc::CallbackServerContext* context,
+    const v1::ReopenReferralRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kReopen;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.text = request->reason();
+  return RunStep(context, "ReopenReferral", *request, std::move(step),
+                 response);
+}
+
+grpc::ServerUnaryReactor* ExchangeService::DelegateReferral(
+    grpc::CallbackServerContext* context,
+    const v1::DelegateReferralRequest* request, v1::Referral* response) {
+  core::StepRequest step;
+  step.action = core::Action::kDelegate;
+  step.request_id = request->request_id();
+  step.referral_id = request->referral_id();
+  step.target_agency_id = request->target_agency_id();
+  step.text = request->instructions();
+  if (request->has_feedback_due_at()) {
+    step.due_at = core::FromTimestamp(request->feedback_due_at());
+  }
+  return RunStep(context, "DelegateReferral", *request, std::move(step),
                  response);
 }
 

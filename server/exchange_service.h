@@ -58,6 +58,14 @@ class ExchangeService final
       grpc::CallbackServerContext* context,
       const ::supervision::v1::RecordDispositionRequest* request,
       ::supervision::v1::Referral* response) override;
+  grpc::ServerUnaryReactor* ReopenReferral(
+      grpc::CallbackServerContext* context,
+      const ::supervision::v1::ReopenReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
+  grpc::ServerUnaryReactor* DelegateReferral(
+      grpc::CallbackServerContext* context,
+      const ::supervision::v1::DelegateReferralRequest* request,
+      ::supervision::v1::Referral* response) override;
   grpc::ServerUnaryReactor* SendFeedback(
       grpc::CallbackServerContext* context,
       const ::supervision::v1::SendFeedbackRequest* request,

@@ -88,6 +88,8 @@ std::string DeadlineKey(DeadlineKind kind, absl::Time due,
     case DeadlineKind::kRectificationItem:
       return absl::StrCat(when, "I",
                           RectificationItemKey(referral_id, item_number));
+    case DeadlineKind::kReview:
+      return absl::StrCat(when, "R", referral_id);
   }
   return "";
 }
@@ -130,6 +132,10 @@ bool ParseDeadlineKey(absl::string_view key, Deadline* deadline) {
       return true;
     case 'F':
       deadline->kind = DeadlineKind::kFeedback;
+      deadline->referral_id = std::string(rest);
+      return true;
+    case 'R':
+      deadline->kind = DeadlineKind::kReview;
       deadline->referral_id = std::string(rest);
       return true;
     case 'I': {

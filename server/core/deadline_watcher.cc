@@ -48,6 +48,27 @@ absl::StatusOr<bool> FlagItemOverdue(storage::Transaction& txn,
   return true;
 }
 
+// Reminds the recipient that a kept-pending (暂存待查) lead is due for
+// review. Returns whether it did: a lead reopened meanwhile, or given a new
+// review date, needs no reminder for this one.
+absl::StatusOr<bool> RemindOfReview(storage::Transaction& txn,
+                                    const v1::Referral& referral,
+                                    absl::Time due, absl::Time now) {
+  absl::StatusOr<Step> step =
+      DecideStep(referral.state(), Action::kFlagReviewDue, Party::kHub);
+  // The index keeps whole seconds.
+  const bool this_review =
+      absl::ToUnixSeconds(FromTimestamp(referral.review_at())) ==
+      absl::ToUnixSeconds(due);
+  if (!step.ok() || !this_review) return false;
+  v1::Event event =
+      NewEvent(step->event, referral, kHubActor, referral.state(), "", now);
+  event.set_reason("review");
+  SX_RETURN_IF_ERROR(
+      RecordAndNotify(txn, std::move(event), referral, step->notify));
+  return true;
+}
+
 }  // namespace
 
 DeadlineWatcher::DeadlineWatcher(storage::Store& store, const Clock& clock)
@@ -78,6 +99,12 @@ absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
             SX_ASSIGN_OR_RETURN(
                 flagged_this,
                 FlagItemOverdue(txn, *referral, deadline.item_number, now));
+            return absl::OkStatus();
+          }
+          if (deadline.kind == storage::DeadlineKind::kReview) {
+            SX_ASSIGN_OR_RETURN(
+                flagged_this,
+                RemindOfReview(txn, *referral, deadline.due, now));
             return absl::OkStatus();
           }
           const bool accept = deadline.kind == storage::DeadlineKind::kAccept;

@@ -353,6 +353,10 @@ TEST(DistributionProgressTest, EveryStateCountsInTheStagesItHasPassed) {
       {v1::REFERRAL_STATE_DISPOSING,
        "recipients=1 delivered=1 accepted=1 fed_back=0 closed=0 "
        "ended_otherwise=0 overdue=0"},
+      // 暂存待查: signed for, kept pending.
+      {v1::REFERRAL_STATE_KEPT_PENDING,
+       "recipients=1 delivered=1 accepted=1 fed_back=0 closed=0 "
+       "ended_otherwise=0 overdue=0"},
       {v1::REFERRAL_STATE_FEEDBACK_SENT,
        "recipients=1 delivered=1 accepted=1 fed_back=1 closed=0 "
        "ended_otherwise=0 overdue=0"},
@@ -384,7 +388,7 @@ TEST(DistributionProgressTest, EveryStateCountsInTheStagesItHasPassed) {
   std::vector<v1::Referral> all;
   for (const Case& c : kCases) all.push_back(InState(c.state));
   EXPECT_EQ(Counts(ProgressOf(all)),
-            "recipients=10 delivered=7 accepted=5 fed_back=2 closed=1 "
+            "recipients=11 delivered=8 accepted=6 fed_back=2 closed=1 "
             "ended_otherwise=3 overdue=0");
   EXPECT_EQ(Counts(ProgressOf({})),
             "recipients=0 delivered=0 accepted=0 fed_back=0 closed=0 "

@@ -21,6 +21,7 @@ v1::DistributionProgress ProgressOf(
         [[fallthrough]];
       case v1::REFERRAL_STATE_ACCEPTED:
       case v1::REFERRAL_STATE_DISPOSING:
+      case v1::REFERRAL_STATE_KEPT_PENDING:
         accepted = true;
         [[fallthrough]];
       case v1::REFERRAL_STATE_DELIVERED:

@@ -8,6 +8,7 @@
 #include "server/core/referral_creation.h"
 #include "server/core/referral_steps.h"
 #include "server/core/request_records.h"
+#include "server/core/step_effects.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
 #include "sx/core/access_policy.h"
@@ -31,35 +32,8 @@ void RedactContent(v1::Referral& referral) {
   referral.clear_reminders();
   referral.clear_state_reason();
   referral.clear_observer_agency_ids();
-}
-
-absl::Status ValidateStep(const StepRequest& step, const v1::Limits& limits) {
-  SX_RETURN_IF_ERROR(ValidateId("request_id", step.request_id));
-  SX_RETURN_IF_ERROR(ValidateId("referral_id", step.referral_id));
-  switch (step.action) {
-    case Action::kReturn:
-    case Action::kWithdraw:
-    case Action::kRejectFeedback:
-      return ValidateText("reason", step.text, limits);
-    case Action::kReroute:
-      SX_RETURN_IF_ERROR(ValidateId("target_agency_id", step.target_agency_id));
-      return ValidateText("reason", step.text, limits);
-    case Action::kRemind:
-      return ValidateText("text", step.text, limits);
-    case Action::kDispose:
-      if (step.disposition == v1::DISPOSITION_METHOD_TRANSFER) {
-        return absl::InvalidArgumentError(
-            "method: 转办 (TRANSFER) is recorded by RerouteReferral, which "
-            "names the competent agency");
-      }
-      if (step.disposition == v1::DISPOSITION_METHOD_UNSPECIFIED ||
-          !v1::DispositionMethod_IsValid(step.disposition)) {
-        return absl::InvalidArgumentError("method: required");
-      }
-      return absl::OkStatus();
-    default:
-      return absl::OkStatus();
-  }
+  referral.clear_dispositions();
+  referral.clear_delegation_instructions();
 }
 
 }  // namespace
@@ -150,6 +124,20 @@ void ExchangeCore::Submit(const Identity& caller,
 void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
                             ReferralCallback done) {
   std::shared_ptr<const HubConfig> config = this->config();
+  const absl::Time now = clock_.Now();
+  // 暂存待查 is asked for as a disposition method, but it is a step of its
+  // own: it pauses the feedback clock until the lead is reopened.
+  if (step.action == Action::kDispose &&
+      step.disposition == v1::DISPOSITION_METHOD_KEPT_PENDING) {
+    step.action = Action::kKeepPending;
+    // The deadline index keeps whole seconds: rounding up, the reminder
+    // never comes before the date asked for.
+    if (step.due_at.has_value()) {
+      const absl::Time down =
+          absl::FromUnixSeconds(absl::ToUnixSeconds(*step.due_at));
+      if (down != *step.due_at) step.due_at = down + absl::Seconds(1);
+    }
+  }
   if (step.action == Action::kInterimFeedback ||
       step.action == Action::kFinalFeedback) {
     const v1::FeedbackKind expected = step.action == Action::kInterimFeedback
@@ -165,14 +153,13 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
       return;
     }
   }
-  absl::Status valid = ValidateStep(step, config->limits());
+  absl::Status valid = ValidateStepRequest(step, *config, now);
   if (!valid.ok()) {
     done(valid);
     return;
   }
   auto result = std::make_shared<v1::Referral>();
   auto request = std::make_shared<StepRequest>(std::move(step));
-  const absl::Time now = clock_.Now();
   store_.Apply(
       [=](Transaction& txn) -> absl::Status {
         SX_ASSIGN_OR_RETURN(
@@ -198,78 +185,9 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
         *referral.mutable_updated_at() = ToTimestamp(now);
         v1::Event event = NewEvent(decided.event, referral, caller.name, from,
                                    request->request_id, now);
-
-        switch (request->action) {
-          case Action::kReturn:
-          case Action::kWithdraw:
-          case Action::kRejectFeedback:
-            referral.set_state_reason(request->text);
-            event.set_reason(request->text);
-            break;
-          case Action::kDispose:
-            referral.set_disposition(request->disposition);
-            event.set_disposition(request->disposition);
-            break;
-          case Action::kInterimFeedback:
-          case Action::kFinalFeedback: {
-            v1::Feedback& feedback = *referral.add_feedback();
-            feedback = request->feedback;
-            *feedback.mutable_sent_at() = ToTimestamp(now);
-            event.set_content_sha256(Sha256(feedback.SerializeAsString()));
-            break;
-          }
-          case Action::kRemind: {
-            v1::Reminder& reminder = *referral.add_reminders();
-            reminder.set_from_agency_id(caller.name);
-            reminder.set_text(request->text);
-            *reminder.mutable_sent_at() = ToTimestamp(now);
-            event.set_content_sha256(Sha256(reminder.SerializeAsString()));
-            break;
-          }
-          case Action::kReroute: {
-            const auto& observers = referral.observer_agency_ids();
-            if (request->target_agency_id == referral.sender_agency_id() ||
-                std::find(observers.begin(), observers.end(),
-                          request->target_agency_id) != observers.end()) {
-              return absl::InvalidArgumentError(
-                  "target_agency_id: that agency sent this lead on its way; "
-                  "use ReturnReferral (退回) to send it back");
-            }
-            SX_RETURN_IF_ERROR(CheckRoute(*config, caller.name,
-                                          request->target_agency_id,
-                                          referral.kind()));
-            SX_ASSIGN_OR_RETURN(v1::Lead lead,
-                                txn.GetLead(referral.referral_id()));
-            NewReferralParams params;  // lead_sha256 from the stored lead
-            params.sender = caller.name;
-            params.recipient = request->target_agency_id;
-            params.kind = referral.kind();
-            params.parent_referral_id = referral.referral_id();
-            params.observers = {referral.observer_agency_ids().begin(),
-                                referral.observer_agency_ids().end()};
-            params.observers.push_back(referral.sender_agency_id());
-            params.request_id = request->request_id;
-            // The child carries the lead and what is still open of the ledger.
-            SX_ASSIGN_OR_RETURN(ItemDrafts open_items,
-                                OpenItemsAsDrafts(txn, referral, now));
-            SX_ASSIGN_OR_RETURN(
-                v1::Referral child,
-                CreateAndDeliver(txn, *config, params, lead, open_items, now));
-            referral.set_child_referral_id(child.referral_id());
-            referral.set_disposition(v1::DISPOSITION_METHOD_TRANSFER);
-            referral.set_state_reason(request->text);
-            event.set_disposition(v1::DISPOSITION_METHOD_TRANSFER);
-            event.set_reason(request->text);
-            event.set_related_referral_id(child.referral_id());
-            break;
-          }
-          case Action::kClose:
-            SX_RETURN_IF_ERROR(CheckLedgerSettled(txn, referral));
-            break;
-          default:
-            break;
-        }
-        SX_RETURN_IF_ERROR(KeepDeadlinesInStep(txn, referral, from));
+        SX_RETURN_IF_ERROR(
+            ApplyStepEffects(txn, *config, *request, referral, event, now));
+        SX_RETURN_IF_ERROR(KeepDeadlinesInStep(txn, referral, from, now));
         SX_RETURN_IF_ERROR(txn.UpdateReferral(referral));
         SX_RETURN_IF_ERROR(
             RecordAndNotify(txn, std::move(event), referral, decided.notify));

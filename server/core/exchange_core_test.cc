@@ -876,7 +876,7 @@ TEST_F(ExchangeCoreTest, FailedStepsChangeNothing) {
       Feedback(delivered, v1::FEEDBACK_KIND_INTERIM, "正在核实"),
       Code::kFailedPrecondition);
   add("dispose before accepting", kDisciplineCommission,
-      Dispose(delivered, v1::DISPOSITION_METHOD_KEPT_PENDING),
+      Dispose(delivered, v1::DISPOSITION_METHOD_TALK_OR_INQUIRY),
       Code::kFailedPrecondition);
   add("withdraw after acceptance", kInspectionOffice,
       Withdraw(disposing, "撤回"), Code::kFailedPrecondition);
@@ -1045,7 +1045,7 @@ TEST_F(ExchangeCoreTest, AFailedCallRemembersNoRequestId) {
 TEST_F(ExchangeCoreTest, RefusalsSayWhatToDoAndNothingMore) {
   const std::string id = LandReserveLeadIn(v1::REFERRAL_STATE_DELIVERED);
   ReferralOr early = Step(kDisciplineCommission,
-                          Dispose(id, v1::DISPOSITION_METHOD_KEPT_PENDING));
+                          Dispose(id, v1::DISPOSITION_METHOD_TALK_OR_INQUIRY));
   EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(early.status().message(),
             "cannot record a disposition (处置) on a referral that is "

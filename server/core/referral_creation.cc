@@ -59,9 +59,10 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
   const absl::Duration accept_within =
       absl::Hours(fast ? deadlines.fast_track_accept_within_hours()
                        : deadlines.accept_within_hours());
-  const absl::Duration feedback_within =
-      absl::Hours(24) * (fast ? deadlines.fast_track_feedback_within_days()
-                              : deadlines.feedback_within_days());
+  const absl::Time feedback_due = params.feedback_due_at.value_or(
+      now + absl::Hours(24) * (fast
+                                   ? deadlines.fast_track_feedback_within_days()
+                                   : deadlines.feedback_within_days()));
 
   v1::Referral referral;
   referral.set_referral_id(id);
@@ -73,10 +74,12 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
   *referral.mutable_created_at() = ToTimestamp(now);
   *referral.mutable_updated_at() = ToTimestamp(now);
   *referral.mutable_accept_due_at() = ToTimestamp(now + accept_within);
-  *referral.mutable_feedback_due_at() = ToTimestamp(now + feedback_within);
+  *referral.mutable_feedback_due_at() = ToTimestamp(feedback_due);
   referral.set_parent_referral_id(params.parent_referral_id);
   referral.set_distribution_id(params.distribution_id);
   referral.set_resubmission_of(params.resubmission_of);
+  referral.set_delegated(params.delegated);
+  referral.set_delegation_instructions(params.delegation_instructions);
   for (const std::string& observer : params.observers) {
     referral.add_observer_agency_ids(observer);
   }
@@ -91,8 +94,8 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
   SX_RETURN_IF_ERROR(txn.CreateReferral(referral, lead));
   SX_RETURN_IF_ERROR(
       txn.PutDeadline(storage::DeadlineKind::kAccept, now + accept_within, id));
-  SX_RETURN_IF_ERROR(txn.PutDeadline(storage::DeadlineKind::kFeedback,
-                                     now + feedback_within, id));
+  SX_RETURN_IF_ERROR(
+      txn.PutDeadline(storage::DeadlineKind::kFeedback, feedback_due, id));
 
   v1::Event event =
       NewEvent(v1::EVENT_TYPE_SUBMITTED, referral, params.sender,

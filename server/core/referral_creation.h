@@ -1,7 +1,9 @@
 // Creating a referral: the one way every new referral comes to be, whether
-// submitted, rerouted (转办 child) or one of a distribution (通报 / 分送).
+// submitted, rerouted (转办 child), delegated (交办 child) or one of a
+// distribution (通报 / 分送).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,11 @@ struct NewReferralParams {
   std::string distribution_id;
   // The returned referral this one sends again, if set.
   std::string resubmission_of;
+  // 交办: a child delegated from parent_referral_id, with what it is asked
+  // to do, and a feedback deadline that replaces the configured one.
+  bool delegated = false;
+  std::string delegation_instructions;
+  std::optional<absl::Time> feedback_due_at;
 };
 
 // Checks what a new referral carries, whoever sends it (SubmitReferral,

@@ -35,6 +35,7 @@ constexpr State kDelivered = v1::REFERRAL_STATE_DELIVERED;
 constexpr State kAccepted = v1::REFERRAL_STATE_ACCEPTED;
 constexpr State kDisposing = v1::REFERRAL_STATE_DISPOSING;
 constexpr State kFeedbackSent = v1::REFERRAL_STATE_FEEDBACK_SENT;
+constexpr State kKeptPending = v1::REFERRAL_STATE_KEPT_PENDING;
 constexpr State kUnchanged = v1::REFERRAL_STATE_UNSPECIFIED;
 constexpr bool kLedger = true;
 
@@ -62,7 +63,7 @@ const Rule kRules[] = {
      Notify::kSender,
      "return"},
     {Action::kReroute,
-     {kAccepted, kDisposing},
+     {kAccepted, kDisposing, kKeptPending},
      v1::REFERRAL_STATE_REROUTED,
      {Party::kRecipient},
      v1::EVENT_TYPE_REROUTED,
@@ -75,6 +76,31 @@ const Rule kRules[] = {
      v1::EVENT_TYPE_DISPOSITION_RECORDED,
      Notify::kSender,
      "dispose"},
+    // 暂存待查: a disposition too, but one that pauses the feedback clock
+    // until the recipient reopens the lead; a new review date may be set.
+    {Action::kKeepPending,
+     {kAccepted, kDisposing, kKeptPending},
+     kKeptPending,
+     {Party::kRecipient},
+     v1::EVENT_TYPE_DISPOSITION_RECORDED,
+     Notify::kSender,
+     "dispose --method kept_pending --review-date"},
+    {Action::kReopen,
+     {kKeptPending},
+     kDisposing,
+     {Party::kRecipient},
+     v1::EVENT_TYPE_REOPENED,
+     Notify::kSender,
+     "reopen"},
+    // 交办 / 分办: the work goes to a child referral, the referral stays
+    // with its recipient, who answers for it.
+    {Action::kDelegate,
+     {kAccepted, kDisposing},
+     kUnchanged,
+     {Party::kRecipient},
+     v1::EVENT_TYPE_DELEGATED,
+     Notify::kSender,
+     "delegate"},
     {Action::kInterimFeedback,
      {kDisposing},
      kUnchanged,
@@ -130,6 +156,13 @@ const Rule kRules[] = {
      {Party::kHub},
      v1::EVENT_TYPE_OVERDUE,
      Notify::kBoth,
+     nullptr},
+    {Action::kFlagReviewDue,
+     {kKeptPending},
+     kUnchanged,
+     {Party::kHub},
+     v1::EVENT_TYPE_REVIEW_DUE,
+     Notify::kRecipient,
      nullptr},
     // The rectification ledger (整改台账) of a problem list: items may be
     // added until the referral ends, also after final feedback (a second
@@ -213,6 +246,12 @@ ActionWords WordsFor(Action action) {
       return {"reroute", "转办", ""};
     case Action::kDispose:
       return {"record a disposition", "处置", "on"};
+    case Action::kKeepPending:
+      return {"keep pending", "暂存待查", ""};
+    case Action::kReopen:
+      return {"reopen", "重新启用", ""};
+    case Action::kDelegate:
+      return {"delegate work", "交办", "on"};
     case Action::kInterimFeedback:
       return {"send interim feedback", "", "on"};
     case Action::kFinalFeedback:
@@ -229,6 +268,8 @@ ActionWords WordsFor(Action action) {
       return {"flag a missed acceptance deadline", "", "on"};
     case Action::kFlagFeedbackOverdue:
       return {"flag a missed feedback deadline", "", "on"};
+    case Action::kFlagReviewDue:
+      return {"remind of a review date", "", "on"};
     case Action::kAddRectificationItems:
       return {"add rectification items", "整改问题", "to"};
     case Action::kReportRectification:

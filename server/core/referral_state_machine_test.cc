@@ -27,16 +27,21 @@ constexpr State kClosed = v1::REFERRAL_STATE_CLOSED;
 constexpr State kReturned = v1::REFERRAL_STATE_RETURNED;
 constexpr State kRerouted = v1::REFERRAL_STATE_REROUTED;
 constexpr State kWithdrawn = v1::REFERRAL_STATE_WITHDRAWN;
+constexpr State kKeptPending = v1::REFERRAL_STATE_KEPT_PENDING;
 
-const std::vector<State> kAllStates = {
-    kUnspecified,  kSubmitted, kDelivered, kAccepted, kDisposing,
-    kFeedbackSent, kClosed,    kReturned,  kRerouted, kWithdrawn};
+const std::vector<State> kAllStates = {kUnspecified, kSubmitted,  kDelivered,
+                                       kAccepted,    kDisposing,  kFeedbackSent,
+                                       kClosed,      kReturned,   kRerouted,
+                                       kWithdrawn,   kKeptPending};
 
 const std::vector<Action> kAllActions = {Action::kDeliver,
                                          Action::kAccept,
                                          Action::kReturn,
                                          Action::kReroute,
                                          Action::kDispose,
+                                         Action::kKeepPending,
+                                         Action::kReopen,
+                                         Action::kDelegate,
                                          Action::kInterimFeedback,
                                          Action::kFinalFeedback,
                                          Action::kClose,
@@ -45,6 +50,7 @@ const std::vector<Action> kAllActions = {Action::kDeliver,
                                          Action::kRejectFeedback,
                                          Action::kFlagAcceptOverdue,
                                          Action::kFlagFeedbackOverdue,
+                                         Action::kFlagReviewDue,
                                          Action::kAddRectificationItems,
                                          Action::kReportRectification,
                                          Action::kVerifyRectification,
@@ -88,7 +94,7 @@ const std::vector<Expected> kContract = {
      Notify::kSender},
     {Action::kReroute,
      {Party::kRecipient},
-     {kAccepted, kDisposing},
+     {kAccepted, kDisposing, kKeptPending},
      kRerouted,
      v1::EVENT_TYPE_REROUTED,
      Notify::kSender},
@@ -97,6 +103,26 @@ const std::vector<Expected> kContract = {
      {kAccepted, kDisposing},
      kDisposing,
      v1::EVENT_TYPE_DISPOSITION_RECORDED,
+     Notify::kSender},
+    // 暂存待查, with a new review date as often as needed; 重新启用.
+    {Action::kKeepPending,
+     {Party::kRecipient},
+     {kAccepted, kDisposing, kKeptPending},
+     kKeptPending,
+     v1::EVENT_TYPE_DISPOSITION_RECORDED,
+     Notify::kSender},
+    {Action::kReopen,
+     {Party::kRecipient},
+     {kKeptPending},
+     kDisposing,
+     v1::EVENT_TYPE_REOPENED,
+     Notify::kSender},
+    // 交办: the referral stays where it is, with its recipient.
+    {Action::kDelegate,
+     {Party::kRecipient},
+     {kAccepted, kDisposing},
+     kUnspecified,
+     v1::EVENT_TYPE_DELEGATED,
      Notify::kSender},
     {Action::kInterimFeedback,
      {Party::kRecipient},
@@ -146,6 +172,12 @@ const std::vector<Expected> kContract = {
      kUnspecified,
      v1::EVENT_TYPE_OVERDUE,
      Notify::kBoth},
+    {Action::kFlagReviewDue,
+     {Party::kHub},
+     {kKeptPending},
+     kUnspecified,
+     v1::EVENT_TYPE_REVIEW_DUE,
+     Notify::kRecipient},
     // rectification.proto: items until the referral ends, reports and
     // verdicts once it is accepted; none changes the referral's state.
     {Action::kAddRectificationItems,
@@ -246,9 +278,11 @@ TEST(ReferralStateMachineTest, EveryCombinationMatchesTheContract) {
   }
   // Deliver 1, accept 2, return 3, reroute 2, dispose 2, interim 1, final 1,
   // close 1, withdraw 2, remind 4 states × 2 parties, overdue flags 2 + 4;
-  // ledger: add 5, report 3, verify 3, reject 3, item overdue 5; 退回补充 1.
+  // ledger: add 5, report 3, verify 3, reject 3, item overdue 5; 退回补充 1;
+  // reroute also from kept pending 1, keep pending 3, reopen 1, delegate 2,
+  // review reminder 1.
   EXPECT_EQ(allowed, 1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8 + 2 + 4 + 5 + 3 + 3 +
-                         3 + 5 + 1);
+                         3 + 5 + 1 + 1 + 3 + 1 + 2 + 1);
 }
 
 TEST(ReferralStateMachineTest, TerminalStatesAllowNothing) {
@@ -312,7 +346,8 @@ TEST(ReferralStateMachineTest, StateNamesAreTheOnesSxctlPrints) {
       {kAccepted, "accepted"},          {kDisposing, "disposing"},
       {kFeedbackSent, "feedback_sent"}, {kClosed, "closed"},
       {kReturned, "returned"},          {kRerouted, "rerouted"},
-      {kWithdrawn, "withdrawn"},        {kUnspecified, "unspecified"}};
+      {kWithdrawn, "withdrawn"},        {kKeptPending, "kept_pending"},
+      {kUnspecified, "unspecified"}};
   for (const auto& [state, name] : expected) EXPECT_EQ(StateName(state), name);
 }
 
@@ -324,6 +359,9 @@ const std::vector<std::pair<Action, std::string>> kCommands = {
     {Action::kReturn, "return"},
     {Action::kReroute, "reroute"},
     {Action::kDispose, "dispose"},
+    {Action::kKeepPending, "dispose --method kept_pending --review-date"},
+    {Action::kReopen, "reopen"},
+    {Action::kDelegate, "delegate"},
     {Action::kInterimFeedback, "feedback --kind interim"},
     {Action::kFinalFeedback, "feedback --kind final"},
     {Action::kClose, "close"},
@@ -332,6 +370,7 @@ const std::vector<std::pair<Action, std::string>> kCommands = {
     {Action::kRejectFeedback, "reject-feedback"},
     {Action::kFlagAcceptOverdue, ""},
     {Action::kFlagFeedbackOverdue, ""},
+    {Action::kFlagReviewDue, ""},
     {Action::kAddRectificationItems, "rectification add"},
     {Action::kReportRectification, "rectification report"},
     {Action::kVerifyRectification, "rectification verify --accept"},

@@ -39,6 +39,15 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
                              const v1::Referral& referral, Notify notify) {
   std::vector<std::string> concerned = {referral.sender_agency_id(),
                                         referral.recipient_agency_id()};
+  const bool tells_sender =
+      notify == Notify::kSender || notify == Notify::kBoth;
+  // Observers (whoever sent the lead on its way: the finder of a lead that
+  // was rerouted or delegated) follow it as its sender does.
+  if (tells_sender) {
+    for (const std::string& observer : referral.observer_agency_ids()) {
+      concerned.push_back(observer);
+    }
+  }
   // A supervisor's reminder concerns the supervisor too.
   if (event.actor() != "hub" && event.actor() != referral.sender_agency_id() &&
       event.actor() != referral.recipient_agency_id()) {
@@ -48,9 +57,12 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
                       txn.AppendEvent(std::move(event), concerned));
   // Statistics count as the change is written, never by reading history.
   SX_RETURN_IF_ERROR(CountEvent(txn, stored, referral));
-  if (notify == Notify::kSender || notify == Notify::kBoth) {
+  if (tells_sender) {
     SX_RETURN_IF_ERROR(
         txn.AppendInbox(referral.sender_agency_id(), stored).status());
+    for (const std::string& observer : referral.observer_agency_ids()) {
+      SX_RETURN_IF_ERROR(txn.AppendInbox(observer, stored).status());
+    }
   }
   if (notify == Notify::kRecipient || notify == Notify::kBoth) {
     SX_RETURN_IF_ERROR(
@@ -60,9 +72,28 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
 }
 
 absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
-                                 const v1::Referral& referral,
-                                 v1::ReferralState from) {
+                                 v1::Referral& referral, v1::ReferralState from,
+                                 absl::Time now) {
   const v1::ReferralState to = referral.state();
+  constexpr v1::ReferralState kKeptPending = v1::REFERRAL_STATE_KEPT_PENDING;
+  if (to == kKeptPending && from != kKeptPending) {
+    *referral.mutable_paused_at() = ToTimestamp(now);
+  }
+  if (from == kKeptPending && to != kKeptPending) {
+    if (referral.has_review_at()) {
+      SX_RETURN_IF_ERROR(txn.DeleteDeadline(storage::DeadlineKind::kReview,
+                                            FromTimestamp(referral.review_at()),
+                                            referral.referral_id()));
+    }
+    // The feedback clock stood still while the lead was kept pending.
+    if (referral.has_paused_at()) {
+      const absl::Duration paused = now - FromTimestamp(referral.paused_at());
+      *referral.mutable_feedback_due_at() =
+          ToTimestamp(FromTimestamp(referral.feedback_due_at()) + paused);
+    }
+    referral.clear_review_at();
+    referral.clear_paused_at();
+  }
   if (!OwesFeedback(from) && OwesFeedback(to) && !referral.feedback_overdue()) {
     SX_RETURN_IF_ERROR(txn.PutDeadline(
         storage::DeadlineKind::kFeedback,
@@ -79,6 +110,18 @@ absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
         FromTimestamp(referral.feedback_due_at()), referral.referral_id()));
   }
   return absl::OkStatus();
+}
+
+absl::Status SetReviewDate(storage::Transaction& txn, v1::Referral& referral,
+                           absl::Time review_at) {
+  if (referral.has_review_at()) {
+    SX_RETURN_IF_ERROR(txn.DeleteDeadline(storage::DeadlineKind::kReview,
+                                          FromTimestamp(referral.review_at()),
+                                          referral.referral_id()));
+  }
+  *referral.mutable_review_at() = ToTimestamp(review_at);
+  return txn.PutDeadline(storage::DeadlineKind::kReview, review_at,
+                         referral.referral_id());
 }
 
 }  // namespace sx::core

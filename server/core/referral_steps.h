@@ -30,7 +30,7 @@ void StripFeedbackAttachments(::supervision::v1::Referral& referral);
 
 // Appends the event (indexed for the referral's parties and the actor),
 // counts it in the statistics, and tells the party or parties the step
-// names.
+// names; the referral's observers hear whatever its sender hears.
 absl::Status RecordAndNotify(storage::Transaction& txn,
                              ::supervision::v1::Event event,
                              const ::supervision::v1::Referral& referral,
@@ -39,9 +39,19 @@ absl::Status RecordAndNotify(storage::Transaction& txn,
 // Keeps the deadline index in step with a state change: a deadline stands
 // while the recipient owes its step, is removed when it no longer does, and
 // stands again, at its original time, when the recipient owes it again
-// (退回补充) — unless the hub already flagged it missed.
+// (退回补充) — unless the hub already flagged it missed. Keeping a lead
+// pending (暂存待查) pauses the feedback clock (paused_at); leaving that
+// state removes the review date and moves the feedback deadline on by the
+// pause.
 absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
-                                 const ::supervision::v1::Referral& referral,
-                                 ::supervision::v1::ReferralState from);
+                                 ::supervision::v1::Referral& referral,
+                                 ::supervision::v1::ReferralState from,
+                                 absl::Time now);
+
+// Sets a kept-pending referral's review date, replacing any earlier one in
+// the deadline index (the hub reminds the recipient on that date).
+absl::Status SetReviewDate(storage::Transaction& txn,
+                           ::supervision::v1::Referral& referral,
+                           absl::Time review_at);
 
 }  // namespace sx::core

@@ -96,7 +96,7 @@ class AdminAuditE2eTest : public DevPkiSuite {
     v1::RecordDispositionRequest dispose;
     dispose.set_request_id("dispose-1");
     dispose.set_referral_id(id);
-    dispose.set_method(v1::DISPOSITION_METHOD_CASE_FILED);
+    dispose.set_method(v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION);
     EXPECT_TRUE(
         commission->RecordDisposition(Context().get(), dispose, &referral)
             .ok());

@@ -74,6 +74,8 @@ enum class Method {
   kReturnReferral,
   kRerouteReferral,
   kRecordDisposition,
+  kReopenReferral,
+  kDelegateReferral,
   kSendFeedback,
   kCloseReferral,
   kRejectFeedback,
@@ -119,6 +121,8 @@ constexpr Method kAllMethods[] = {
     Method::kReturnReferral,
     Method::kRerouteReferral,
     Method::kRecordDisposition,
+    Method::kReopenReferral,
+    Method::kDelegateReferral,
     Method::kSendFeedback,
     Method::kCloseReferral,
     Method::kRejectFeedback,
@@ -174,6 +178,10 @@ const char* MethodName(Method method) {
       return "RerouteReferral";
     case Method::kRecordDisposition:
       return "RecordDisposition";
+    case Method::kReopenReferral:
+      return "ReopenReferral";
+    case Method::kDelegateReferral:
+      return "DelegateReferral";
     case Method::kSendFeedback:
       return "SendFeedback";
     case Method::kCloseReferral:
@@ -236,6 +244,8 @@ bool ChangesTheReferral(Method method) {
     case Method::kReturnReferral:
     case Method::kRerouteReferral:
     case Method::kRecordDisposition:
+    case Method::kReopenReferral:
+    case Method::kDelegateReferral:
     case Method::kSendFeedback:
     case Method::kCloseReferral:
     case Method::kRejectFeedback:
@@ -392,6 +402,10 @@ const Row kContract[] = {
     {Method::kReturnReferral,      Target::kLead,  {kOk,    D,      D,      D,      D,      D,      D,      D}},
     {Method::kRerouteReferral,     Target::kLead,  {kState, D,      D,      D,      D,      D,      D,      D}},
     {Method::kRecordDisposition,   Target::kLead,  {kState, D,      D,      D,      D,      D,      D,      D}},
+    // 重新启用 needs a lead kept pending, 交办 one accepted: the recipient's
+    // call is a state error.
+    {Method::kReopenReferral,      Target::kLead,  {kState, D,      D,      D,      D,      D,      D,      D}},
+    {Method::kDelegateReferral,    Target::kLead,  {kState, D,      D,      D,      D,      D,      D,      D}},
     {Method::kSendFeedback,        Target::kLead,  {kState, D,      D,      D,      D,      D,      D,      D}},
     {Method::kCloseReferral,       Target::kLead,  {D,      kState, D,      D,      D,      D,      D,      D}},
     // 退回补充 needs final feedback first: the sender's call is a state error.
@@ -407,6 +421,8 @@ const Row kContract[] = {
     {Method::kReturnReferral,      Target::kChild, {D,      D,      kOk,    D,      D,      D,      D,      D}},
     {Method::kRerouteReferral,     Target::kChild, {D,      D,      kState, D,      D,      D,      D,      D}},
     {Method::kRecordDisposition,   Target::kChild, {D,      D,      kState, D,      D,      D,      D,      D}},
+    {Method::kReopenReferral,      Target::kChild, {D,      D,      kState, D,      D,      D,      D,      D}},
+    {Method::kDelegateReferral,    Target::kChild, {D,      D,      kState, D,      D,      D,      D,      D}},
     {Method::kSendFeedback,        Target::kChild, {D,      D,      kState, D,      D,      D,      D,      D}},
     {Method::kCloseReferral,       Target::kChild, {kState, D,      D,      D,      D,      D,      D,      D}},
     {Method::kRejectFeedback,      Target::kChild, {kState, D,      D,      D,      D,      D,      D,      D}},
@@ -420,6 +436,8 @@ const Row kContract[] = {
     {Method::kReturnReferral,      Target::kLocal, {D,      kOk,    D,      D,      D,      D,      D,      D}},
     {Method::kRerouteReferral,     Target::kLocal, {D,      kState, D,      D,      D,      D,      D,      D}},
     {Method::kRecordDisposition,   Target::kLocal, {D,      kState, D,      D,      D,      D,      D,      D}},
+    {Method::kReopenReferral,      Target::kLocal, {D,      kState, D,      D,      D,      D,      D,      D}},
+    {Method::kDelegateReferral,    Target::kLocal, {D,      kState, D,      D,      D,      D,      D,      D}},
     {Method::kSendFeedback,        Target::kLocal, {D,      kState, D,      D,      D,      D,      D,      D}},
     {Method::kCloseReferral,       Target::kLocal, {D,      D,      D,      D,      D,      kState, D,      D}},
     {Method::kRejectFeedback,      Target::kLocal, {D,      D,      D,      D,      D,      kState, D,      D}},
@@ -625,6 +643,23 @@ class PartyClient {
         request.set_referral_id(referral_id);
         request.set_method(v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION);
         return exchange_->RecordDisposition(context.get(), request, &referral);
+      }
+      case Method::kReopenReferral: {
+        v1::ReopenReferralRequest request;
+        request.set_request_id(NextRequestId());
+        request.set_referral_id(referral_id);
+        request.set_reason("收到新的举报材料");
+        return exchange_->ReopenReferral(context.get(), request, &referral);
+      }
+      case Method::kDelegateReferral: {
+        // To an agency the caller's routes open, so that the route does not
+        // decide.
+        v1::DelegateReferralRequest request;
+        request.set_request_id(NextRequestId());
+        request.set_referral_id(referral_id);
+        request.set_target_agency_id(RecipientFor(name_));
+        request.set_instructions("请开展初步核实并于20日内报告");
+        return exchange_->DelegateReferral(context.get(), request, &referral);
       }
       case Method::kSendFeedback: {
         v1::SendFeedbackRequest request;
@@ -1058,6 +1093,8 @@ TEST_F(AuthorizationMatrixE2eTest,
     EXPECT_EQ(after.state(), v1::REFERRAL_STATE_SUBMITTED)
         << TargetName(kWitness[i].first);
     EXPECT_EQ(after.reminders_size(), 0) << TargetName(kWitness[i].first);
+    EXPECT_EQ(after.delegated_referral_ids_size(), 0)
+        << TargetName(kWitness[i].first);
     EXPECT_EQ(after.rectification().SerializeAsString(),
               before[i].rectification().SerializeAsString())
         << TargetName(kWitness[i].first);
@@ -1265,7 +1302,8 @@ TEST_F(AuthorizationMatrixE2eTest, NonPartyCannotTellWhetherAReferralExists) {
   const std::string existing = Prepared(Target::kLead);
   const std::string missing = "demo-0000009999";
   for (Method method : {Method::kGetReferral, Method::kAcceptReferral,
-                        Method::kRejectFeedback, Method::kWithdrawReferral}) {
+                        Method::kRejectFeedback, Method::kWithdrawReferral,
+                        Method::kReopenReferral, Method::kDelegateReferral}) {
     EXPECT_EQ(Client(kAudit).Call(method, existing).error_code(),
               Client(kAudit).Call(method, missing).error_code())
         << MethodName(method);

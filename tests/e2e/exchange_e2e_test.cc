@@ -395,7 +395,7 @@ TEST_F(ExchangeE2eTest, IllegalStepsAreRejectedAndChangeNothing) {
   ASSERT_TRUE(commission->Return(id, "不属于本机关管辖").ok());
   // Terminal: nothing more.
   EXPECT_EQ(
-      commission->Dispose(id, v1::DISPOSITION_METHOD_KEPT_PENDING).error_code(),
+      commission->Dispose(id, v1::DISPOSITION_METHOD_TALK_OR_INQUIRY).error_code(),
       grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(inspection->Remind(id).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);

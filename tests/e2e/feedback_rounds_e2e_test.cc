@@ -280,6 +280,9 @@ TEST_F(FeedbackRoundsE2eTest, FinalFeedbackRejectedTwiceThenAccepted) {
   const std::string id = inspection->Submit(kCommission);
   ASSERT_FALSE(id.empty());
   ASSERT_TRUE(commission->Accept(id).ok());
+  ASSERT_TRUE(
+      commission->Dispose(id, v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION)
+          .ok());
   ASSERT_TRUE(commission->Dispose(id, v1::DISPOSITION_METHOD_CASE_FILED).ok());
   constexpr char kFirstText[] = "已立案审查调查";
   ASSERT_TRUE(commission->FinalFeedback(id, kFirstText).ok());

@@ -1208,6 +1208,9 @@ TEST_F(RectificationE2eTest, FinalFeedbackCarriesOutcomeFigures) {
   const std::string id = submitted.referral_id();
   EXPECT_EQ(submitted.rectification().total(), 0u) << "a lead has no ledger";
   ASSERT_TRUE(commission->Accept(id).ok());
+  ASSERT_TRUE(
+      commission->Dispose(id, v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION)
+          .ok());
   ASSERT_TRUE(commission->Dispose(id, v1::DISPOSITION_METHOD_CASE_FILED).ok());
   const int64_t version = Fetch(*stationed, id).version();
 

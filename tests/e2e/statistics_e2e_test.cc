@@ -302,7 +302,10 @@ class StatisticsE2eTest : public DevPkiSuite {
     };
     ok(commission->TakeDelivery());
     for (int i = 0; i < 9; ++i) ok(commission->Accept(ids[i]));
+    // 立案 after 初步核实, as the disposition rules ask.
     for (int i = 0; i < 6; ++i) {
+      ok(commission->Dispose(ids[i],
+                             v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION));
       ok(commission->Dispose(ids[i], v1::DISPOSITION_METHOD_CASE_FILED));
     }
     ok(commission->Dispose(ids[6], v1::DISPOSITION_METHOD_TALK_OR_INQUIRY));
@@ -341,7 +344,7 @@ class StatisticsE2eTest : public DevPkiSuite {
     expected.set_closed(8);
     expected.set_reminders(1);
     expected.set_talk_or_inquiry(2);
-    expected.set_preliminary_verification(1);
+    expected.set_preliminary_verification(7);
     expected.set_case_filed(6);
     expected.set_persons_case_filed(36);
     expected.set_persons_disciplined(37);

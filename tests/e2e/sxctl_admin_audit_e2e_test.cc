@@ -76,7 +76,7 @@ class SxctlAdminAuditE2eTest : public SxctlFixture {
     const std::string id = Send(kInspection, kCommission);
     Ok(kInspection, {"remind", id, "--text", kReminder});
     Ok(kCommission, {"accept", id});
-    Ok(kCommission, {"dispose", id, "--method", "case_filed"});
+    Ok(kCommission, {"dispose", id, "--method", "preliminary_verification"});
     Ok(kCommission, {"feedback", id, "--kind", "final", "--text", kFeedback});
     return id;
   }
@@ -216,7 +216,8 @@ TEST_F(SxctlAdminAuditE2eTest, AdministratorsSeeMetadataNeverContent) {
   EXPECT_EQ(Json(transfers, "d['transfers'][0]['state']"), "feedback_sent");
   EXPECT_EQ(Json(transfers, "d['transfers'][0]['sender_agency_id']"),
             kInspection);
-  EXPECT_EQ(Json(transfers, "d['transfers'][0]['disposition']"), "case_filed");
+  EXPECT_EQ(Json(transfers, "d['transfers'][0]['disposition']"),
+            "preliminary_verification");
   EXPECT_EQ(Json(transfers, "d['transfers'][0]['reminder_count']"), "1");
   EXPECT_EQ(Json(transfers, "d['transfers'][0]['feedback_count']"), "1");
   EXPECT_EQ(Json(transfers, "d['transfers'][0]['accept_overdue']"), "false");

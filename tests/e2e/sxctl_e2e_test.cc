@@ -389,7 +389,7 @@ TEST_F(SxctlE2eTest, WrongStepIsFailedPrecondition) {
   ProcessResult accepted = Run(kCommission, {"accept", id});
   EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
   ProcessResult disposed =
-      Run(kCommission, {"dispose", id, "--method", "case_filed"});
+      Run(kCommission, {"dispose", id, "--method", "preliminary_verification"});
   EXPECT_EQ(disposed.exit_code, 0) << disposed.err;
 }
 

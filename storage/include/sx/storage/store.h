@@ -40,8 +40,9 @@ namespace sx::storage {
 enum class Side { kSender, kRecipient };
 
 // Which step a deadline is for: the referral's acceptance or final feedback,
-// or one item of its rectification ledger.
-enum class DeadlineKind { kAccept, kFeedback, kRectificationItem };
+// one item of its rectification ledger, or the review date of a lead kept
+// pending (暂存待查).
+enum class DeadlineKind { kAccept, kFeedback, kRectificationItem, kReview };
 
 struct Deadline {
   DeadlineKind kind;

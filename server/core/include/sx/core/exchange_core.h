@@ -22,30 +22,10 @@
 #include "sx/core/hub_config.h"
 #include "sx/core/identity.h"
 #include "sx/core/referral_state_machine.h"
+#include "sx/core/step_request.h"
 #include "sx/storage/store.h"
 
 namespace sx::core {
-
-// One step on an existing referral, as requested by a caller. The server
-// builds it from whichever RPC was called; all steps share one path.
-struct StepRequest {
-  Action action;
-  // RPC method name, remembered with the request id to detect reuse.
-  std::string method;
-  std::string request_id;
-  // SHA-256 of the request's bytes: a retry must send the same request.
-  std::string request_fingerprint;
-  std::string referral_id;
-  // Reason (return, withdraw, reroute) or reminder text.
-  std::string text;
-  // Reroute only.
-  std::string target_agency_id;
-  // Dispose only.
-  ::supervision::v1::DispositionMethod disposition =
-      ::supervision::v1::DISPOSITION_METHOD_UNSPECIFIED;
-  // Feedback only.
-  ::supervision::v1::Feedback feedback;
-};
 
 using ReferralCallback =
     std::function<void(absl::StatusOr<::supervision::v1::Referral>)>;

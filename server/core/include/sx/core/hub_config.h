@@ -41,6 +41,9 @@ class HubConfig {
   // With defaults filled in.
   const ::supervision::v1::HubConfig& proto() const { return proto_; }
   const ::supervision::v1::Limits& limits() const { return proto_.limits(); }
+  const ::supervision::v1::DispositionRules& disposition_rules() const {
+    return proto_.disposition_rules();
+  }
   const ::supervision::v1::Deadlines& deadlines() const {
     return proto_.deadlines();
   }

@@ -43,6 +43,15 @@ enum class Action {
   kVerifyRectification,
   kRejectRectification,
   kFlagRectificationOverdue,
+  // 暂存待查: a disposition that keeps the lead pending until a review date.
+  kKeepPending,
+  // Takes a kept-pending lead up again.
+  kReopen,
+  // 交办 / 分办: a child referral does (part of) the work; the referral
+  // stays with its recipient.
+  kDelegate,
+  // The hub's reminder that a kept-pending lead is due for review.
+  kFlagReviewDue,
 };
 
 // How the caller relates to a referral.
