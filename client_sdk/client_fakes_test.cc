@@ -164,6 +164,84 @@ TEST(ClientFakesTest, LedgerFakeAnswersWhatItOverrides) {
                       "ExchangeClient::ListRectificationItems");
 }
 
+// A fake for a test of a case-handling desk (承办) that records dispositions
+// and delegates work, written against DisposeParams only.
+class DispositionDeskFake final : public ExchangeClient {
+ public:
+  // Keeps the method-only Dispose visible; its default forwards here.
+  using ExchangeClient::Dispose;
+  absl::StatusOr<Referral> Dispose(const DisposeParams& params,
+                                   const CallOptions& options) override {
+    disposed.push_back(params);
+    request_ids.push_back(options.request_id);
+    Referral referral;
+    referral.referral_id = params.referral_id;
+    referral.disposition = params.method;
+    return referral;
+  }
+  absl::StatusOr<Referral> Delegate(const DelegateParams& params,
+                                    const CallOptions& options) override {
+    delegated.push_back(params);
+    request_ids.push_back(options.request_id);
+    Referral parent;
+    parent.referral_id = params.referral_id;
+    parent.state = ReferralState::kDisposing;
+    parent.delegated_referral_ids = {"demo-0000000014", "demo-0000000015"};
+    return parent;
+  }
+
+  std::vector<DisposeParams> disposed;
+  std::vector<DelegateParams> delegated;
+  std::vector<std::string> request_ids;
+};
+
+TEST(ClientFakesTest, MethodOnlyDisposeForwardsToTheParamsOne) {
+  DispositionDeskFake fake;
+  ExchangeClient& client = fake;
+  CallOptions options;
+  options.request_id = "case-2026-031";
+
+  // A program written before DisposeParams keeps working, request id and
+  // all.
+  absl::StatusOr<Referral> disposed = client.Dispose(
+      "demo-0000000012", DispositionMethod::kPreliminaryVerification, options);
+  ASSERT_TRUE(disposed.ok()) << disposed.status();
+  EXPECT_EQ(disposed->disposition, DispositionMethod::kPreliminaryVerification);
+
+  DisposeParams params;
+  params.referral_id = "demo-0000000012";
+  params.method = DispositionMethod::kKeptPending;
+  params.handler = "张明";
+  params.approver = "李华";
+  params.review_at = absl::FromUnixSeconds(1782864000);
+  ASSERT_TRUE(client.Dispose(params).ok());
+
+  ASSERT_EQ(fake.disposed.size(), 2u);
+  EXPECT_EQ(fake.disposed[0].referral_id, "demo-0000000012");
+  EXPECT_EQ(fake.disposed[0].method,
+            DispositionMethod::kPreliminaryVerification);
+  EXPECT_EQ(fake.disposed[0].handler, "") << "the method alone";
+  EXPECT_EQ(fake.disposed[0].review_at, absl::InfinitePast());
+  EXPECT_EQ(fake.disposed[1].handler, "张明");
+  EXPECT_EQ(fake.disposed[1].review_at, absl::FromUnixSeconds(1782864000));
+
+  DelegateParams delegate;
+  delegate.referral_id = "demo-0000000012";
+  delegate.target_agency_id = "stationed-education";
+  delegate.instructions = "请对第2项问题开展初步核实并于20日内报告";
+  absl::StatusOr<Referral> parent = client.Delegate(delegate, options);
+  ASSERT_TRUE(parent.ok()) << parent.status();
+  EXPECT_EQ(parent->delegated_referral_ids.back(), "demo-0000000015");
+  ASSERT_EQ(fake.delegated.size(), 1u);
+  EXPECT_EQ(fake.delegated[0].target_agency_id, "stationed-education");
+  EXPECT_EQ(fake.request_ids,
+            (std::vector<std::string>{"case-2026-031", "", "case-2026-031"}));
+
+  ExpectUnimplemented(
+      client.Reopen(ReopenParams{"demo-0000000012", "r"}).status(),
+      "ExchangeClient::Reopen");
+}
+
 TEST(ClientFakesTest, EveryExchangeMethodHasAnUnimplementedDefault) {
   class BareFake final : public ExchangeClient {};
   BareFake fake;
@@ -189,6 +267,16 @@ TEST(ClientFakesTest, EveryExchangeMethodHasAnUnimplementedDefault) {
   ExpectUnimplemented(
       client.Dispose(id, DispositionMethod::kCaseFiled).status(),
       "ExchangeClient::Dispose");
+  DisposeParams dispose;
+  dispose.referral_id = id;
+  dispose.method = DispositionMethod::kCaseFiled;
+  ExpectUnimplemented(client.Dispose(dispose).status(),
+                      "ExchangeClient::Dispose");
+  ExpectUnimplemented(client.Reopen(ReopenParams{id, "reason"}).status(),
+                      "ExchangeClient::Reopen");
+  ExpectUnimplemented(
+      client.Delegate(DelegateParams{id, "agency", "instructions"}).status(),
+      "ExchangeClient::Delegate");
   ExpectUnimplemented(client.SendFeedback(id, Feedback{}).status(),
                       "ExchangeClient::SendFeedback");
   ExpectUnimplemented(client.Close(id).status(), "ExchangeClient::Close");
@@ -391,22 +479,22 @@ TEST(ClientFakesTest, HubInfoDefaultOfWhoAmIIsUnimplemented) {
 // the default that ExchangeClient's comment promises.
 class GrownExchangeClient : public ExchangeClient {
  public:
-  virtual absl::StatusOr<Referral> Reopen(const std::string& /*referral_id*/,
-                                          const CallOptions& /*options*/ = {}) {
+  virtual absl::StatusOr<Referral> Archive(
+      const std::string& /*referral_id*/, const CallOptions& /*options*/ = {}) {
     return absl::UnimplementedError(
-        "ExchangeClient::Reopen is not implemented by this client");
+        "ExchangeClient::Archive is not implemented by this client");
   }
 };
 
 // The same growth without a default, which the promise rules out.
 class GrownWithoutDefault : public ExchangeClient {
  public:
-  virtual absl::StatusOr<Referral> Reopen(const std::string& referral_id,
-                                          const CallOptions& options = {}) = 0;
+  virtual absl::StatusOr<Referral> Archive(const std::string& referral_id,
+                                           const CallOptions& options = {}) = 0;
 };
 
 // An agency's fake, one source for whichever interface version it is
-// compiled against: it overrides Accept and knows nothing of Reopen.
+// compiled against: it overrides Accept and knows nothing of Archive.
 template <typename Interface>
 class AcceptOnlyFake final : public Interface {
  public:
@@ -438,8 +526,8 @@ TEST(ClientFakesTest, FakeKeepsCompilingAndWorkingWhenTheInterfaceGrows) {
   }
   // Code that uses the new method gets a clear answer from the old fake.
   GrownExchangeClient& grown = after;
-  ExpectUnimplemented(grown.Reopen("demo-0000000001").status(),
-                      "ExchangeClient::Reopen");
+  ExpectUnimplemented(grown.Archive("demo-0000000001").status(),
+                      "ExchangeClient::Archive");
 }
 
 }  // namespace

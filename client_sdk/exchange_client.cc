@@ -2,7 +2,8 @@
 // line, so that the vtables live in the SDK library, and so that an agency's
 // fake that overrides only a few methods links against them: a method added
 // to the interface later comes with its default, and the fake keeps
-// compiling. GrpcExchangeClient overrides every one of them.
+// compiling. GrpcExchangeClient overrides every one of them but the
+// method-only Dispose, whose default forwards to the DisposeParams one.
 #include "sx/client/exchange_client.h"
 
 #include <memory>
@@ -80,11 +81,31 @@ absl::StatusOr<Referral> ExchangeClient::Reroute(const RerouteParams&,
       "ExchangeClient::Reroute is not implemented by this client");
 }
 
-absl::StatusOr<Referral> ExchangeClient::Dispose(const std::string&,
-                                                 DispositionMethod,
+absl::StatusOr<Referral> ExchangeClient::Dispose(const std::string& referral_id,
+                                                 DispositionMethod method,
+                                                 const CallOptions& options) {
+  DisposeParams params;
+  params.referral_id = referral_id;
+  params.method = method;
+  return Dispose(params, options);
+}
+
+absl::StatusOr<Referral> ExchangeClient::Dispose(const DisposeParams&,
                                                  const CallOptions&) {
   return absl::UnimplementedError(
       "ExchangeClient::Dispose is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Reopen(const ReopenParams&,
+                                                const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Reopen is not implemented by this client");
+}
+
+absl::StatusOr<Referral> ExchangeClient::Delegate(const DelegateParams&,
+                                                  const CallOptions&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::Delegate is not implemented by this client");
 }
 
 absl::StatusOr<Referral> ExchangeClient::SendFeedback(const std::string&,

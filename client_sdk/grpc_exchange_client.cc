@@ -64,9 +64,10 @@ class GrpcInboxStream final : public InboxStream {
   std::unique_ptr<grpc::ClientReader<v1::InboxEntry>> reader_;
 };
 
-// Thread-safe, as ServiceClient is. Overrides every method of ExchangeClient:
-// the interface's UNIMPLEMENTED defaults are for fakes only; GetStatistics
-// comes with the base. The ledger and distribution calls go to
+// Thread-safe, as ServiceClient is. Overrides every method of ExchangeClient
+// but the method-only Dispose, whose default forwards to the DisposeParams
+// one: the interface's UNIMPLEMENTED defaults are for fakes only;
+// GetStatistics comes with the base. The ledger and distribution calls go to
 // RectificationService and DistributionService on the same channel, and so
 // share its connection history.
 class GrpcExchangeClient final
@@ -154,11 +155,7 @@ class GrpcExchangeClient final
 
   absl::StatusOr<Referral> Return(const ReturnParams& params,
                                   const CallOptions& options) override {
-    v1::ReturnReferralRequest request;
-    request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(params.referral_id);
-    request.set_reason(params.reason);
-    return Call(&Stub::ReturnReferral, request);
+    return CallWithReason(&Stub::ReturnReferral, params, options);
   }
 
   absl::StatusOr<Referral> Reroute(const RerouteParams& params,
@@ -171,14 +168,25 @@ class GrpcExchangeClient final
     return Call(&Stub::RerouteReferral, request);
   }
 
-  absl::StatusOr<Referral> Dispose(const std::string& referral_id,
-                                   DispositionMethod method,
+  // The method-only Dispose is the interface's, which forwards here.
+  using ExchangeClient::Dispose;
+  absl::StatusOr<Referral> Dispose(const DisposeParams& params,
                                    const CallOptions& options) override {
-    v1::RecordDispositionRequest request;
+    v1::RecordDispositionRequest request = ToProto(params);
     request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(referral_id);
-    request.set_method(static_cast<v1::DispositionMethod>(method));
     return Call(&Stub::RecordDisposition, request);
+  }
+
+  absl::StatusOr<Referral> Reopen(const ReopenParams& params,
+                                  const CallOptions& options) override {
+    return CallWithReason(&Stub::ReopenReferral, params, options);
+  }
+
+  absl::StatusOr<Referral> Delegate(const DelegateParams& params,
+                                    const CallOptions& options) override {
+    v1::DelegateReferralRequest request = ToProto(params);
+    request.set_request_id(RequestIdFor(options));
+    return Call(&Stub::DelegateReferral, request);
   }
 
   absl::StatusOr<Referral> SendFeedback(const std::string& referral_id,
@@ -201,20 +209,12 @@ class GrpcExchangeClient final
 
   absl::StatusOr<Referral> RejectFeedback(const RejectFeedbackParams& params,
                                           const CallOptions& options) override {
-    v1::RejectFeedbackRequest request;
-    request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(params.referral_id);
-    request.set_reason(params.reason);
-    return Call(&Stub::RejectFeedback, request);
+    return CallWithReason(&Stub::RejectFeedback, params, options);
   }
 
   absl::StatusOr<Referral> Withdraw(const WithdrawParams& params,
                                     const CallOptions& options) override {
-    v1::WithdrawReferralRequest request;
-    request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(params.referral_id);
-    request.set_reason(params.reason);
-    return Call(&Stub::WithdrawReferral, request);
+    return CallWithReason(&Stub::WithdrawReferral, params, options);
   }
 
   absl::StatusOr<Referral> Remind(const RemindParams& params,
@@ -303,6 +303,20 @@ class GrpcExchangeClient final
  private:
   static std::string RequestIdFor(const CallOptions& options) {
     return options.request_id.empty() ? NewRequestId() : options.request_id;
+  }
+
+  // The steps whose request names the referral and a reason and nothing else
+  // (退回, 退回补充, 撤回, 重新启用): `Params` is the matching *Params struct.
+  template <typename Request, typename Params>
+  absl::StatusOr<Referral> CallWithReason(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   v1::Referral*),
+      const Params& params, const CallOptions& options) {
+    Request request;
+    request.set_request_id(RequestIdFor(options));
+    request.set_referral_id(params.referral_id);
+    request.set_reason(params.reason);
+    return Call(method, request);
   }
 
   const std::unique_ptr<RectificationStub> rectification_stub_;

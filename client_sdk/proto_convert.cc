@@ -14,12 +14,12 @@ namespace {
 
 // The SDK's enums list the contract's values in the contract's order, so a
 // cast converts them; these guard that promise.
-static_assert(static_cast<int>(ReferralState::kWithdrawn) ==
-              v1::REFERRAL_STATE_WITHDRAWN);
+static_assert(static_cast<int>(ReferralState::kKeptPending) ==
+              v1::REFERRAL_STATE_KEPT_PENDING);
 static_assert(static_cast<int>(DispositionMethod::kTransfer) ==
               v1::DISPOSITION_METHOD_TRANSFER);
-static_assert(static_cast<int>(EventType::kFeedbackRejected) ==
-              v1::EVENT_TYPE_FEEDBACK_REJECTED);
+static_assert(static_cast<int>(EventType::kDelegated) ==
+              v1::EVENT_TYPE_DELEGATED);
 static_assert(static_cast<int>(ReferralKind::kAuditFinding) ==
               v1::REFERRAL_KIND_AUDIT_FINDING);
 static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
@@ -111,7 +111,21 @@ Feedback FromProto(const v1::Feedback& proto) {
                                      outcome.persons_transferred_judicial(),
                                      outcome.amount_recovered_fen(),
                                      outcome.problems_rectified()};
+  feedback.cites_referral_ids.assign(proto.cites_referral_ids().begin(),
+                                     proto.cites_referral_ids().end());
   return feedback;
+}
+
+DispositionRecord FromProto(const v1::DispositionRecord& proto) {
+  DispositionRecord record;
+  record.method = Cast<DispositionMethod>(proto.method());
+  record.handler = proto.handler();
+  record.approver = proto.approver();
+  record.approval_reference = proto.approval_reference();
+  record.reason = proto.reason();
+  record.recorded_at = FromProto(proto.recorded_at());
+  record.review_at = FromProto(proto.review_at());
+  return record;
 }
 
 RectificationSummary FromProto(const v1::RectificationSummary& proto) {
@@ -204,6 +218,9 @@ v1::Feedback ToProto(const Feedback& feedback) {
     out->set_amount_recovered_fen(outcome.amount_recovered_fen);
     out->set_problems_rectified(outcome.problems_rectified);
   }
+  for (const std::string& cited : feedback.cites_referral_ids) {
+    proto.add_cites_referral_ids(cited);
+  }
   return proto;
 }
 
@@ -213,6 +230,31 @@ v1::SubmitReferralRequest ToProto(const NewReferral& referral) {
   SetReferralContent(referral, proto);
   if (!referral.resubmits_referral_id.empty()) {
     proto.set_resubmits_referral_id(referral.resubmits_referral_id);
+  }
+  return proto;
+}
+
+v1::RecordDispositionRequest ToProto(const DisposeParams& params) {
+  v1::RecordDispositionRequest proto;
+  proto.set_referral_id(params.referral_id);
+  proto.set_method(Cast<v1::DispositionMethod>(params.method));
+  proto.set_handler(params.handler);
+  proto.set_approver(params.approver);
+  proto.set_approval_reference(params.approval_reference);
+  proto.set_reason(params.reason);
+  if (IsBound(params.review_at)) {
+    *proto.mutable_review_at() = ToProto(params.review_at);
+  }
+  return proto;
+}
+
+v1::DelegateReferralRequest ToProto(const DelegateParams& params) {
+  v1::DelegateReferralRequest proto;
+  proto.set_referral_id(params.referral_id);
+  proto.set_target_agency_id(params.target_agency_id);
+  proto.set_instructions(params.instructions);
+  if (IsBound(params.feedback_due_at)) {
+    *proto.mutable_feedback_due_at() = ToProto(params.feedback_due_at);
   }
   return proto;
 }
@@ -272,6 +314,14 @@ Referral FromProto(const v1::Referral& proto) {
   referral.rectification = FromProto(proto.rectification());
   referral.distribution_id = proto.distribution_id();
   referral.resubmission_of = proto.resubmission_of();
+  for (const v1::DispositionRecord& record : proto.dispositions()) {
+    referral.dispositions.push_back(FromProto(record));
+  }
+  referral.review_at = FromProto(proto.review_at());
+  referral.paused_at = FromProto(proto.paused_at());
+  referral.delegated_referral_ids.assign(proto.delegated_referral_ids().begin(),
+                                         proto.delegated_referral_ids().end());
+  referral.delegated = proto.delegated();
   return referral;
 }
 

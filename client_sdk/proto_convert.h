@@ -24,6 +24,10 @@ namespace sx::client::internal {
 ::supervision::v1::Feedback ToProto(const Feedback& feedback);
 // Requests that change something leave request_id for the caller to set.
 ::supervision::v1::SubmitReferralRequest ToProto(const NewReferral& referral);
+::supervision::v1::RecordDispositionRequest ToProto(
+    const DisposeParams& params);
+::supervision::v1::DelegateReferralRequest ToProto(
+    const DelegateParams& params);
 ::supervision::v1::ListReferralsRequest ToProto(const ListQuery& query);
 ::supervision::v1::ListTransfersRequest ToProto(const TransferQuery& query);
 ::supervision::v1::ListDeadLettersRequest ToProto(const DeadLetterQuery& query);

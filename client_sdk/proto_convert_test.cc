@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "google/protobuf/descriptor.h"
@@ -312,6 +313,174 @@ TEST(ProtoConvertTest, RejectedFeedbackArrivesWithItsReasonAndEveryRound) {
   EventQuery events;
   events.type = EventType::kFeedbackRejected;
   EXPECT_EQ(ToProto(events).type(), v1::EVENT_TYPE_FEEDBACK_REJECTED);
+}
+
+// 处置 with its handler and approval (承办人负首责、组长审核把关): 予以了结 as
+// the group meeting decided it, then 暂存待查 with a review date.
+TEST(ProtoConvertTest, DisposeCarriesHandlerApprovalAndReviewDate) {
+  ASSERT_EQ(v1::RecordDispositionRequest::descriptor()->field_count(), 8)
+      << "the contract has a field DisposeParams does not";
+  DisposeParams params;
+  params.referral_id = "demo-0000000011";
+  params.method = DispositionMethod::kClosedWithoutAction;
+  params.handler = "张明";
+  params.approver = "李华";
+  params.approval_reference = "纪组会〔2026〕3号";
+  params.reason = "反映问题查无实据";
+  v1::RecordDispositionRequest proto = ToProto(params);
+  EXPECT_EQ(proto.request_id(), "") << "the client sets it";
+  EXPECT_EQ(proto.referral_id(), "demo-0000000011");
+  EXPECT_EQ(proto.method(), v1::DISPOSITION_METHOD_CLOSED_WITHOUT_ACTION);
+  EXPECT_EQ(proto.handler(), "张明");
+  EXPECT_EQ(proto.approver(), "李华");
+  EXPECT_EQ(proto.approval_reference(), "纪组会〔2026〕3号");
+  EXPECT_EQ(proto.reason(), "反映问题查无实据");
+  EXPECT_FALSE(proto.has_review_at()) << "only kept pending has one";
+
+  params.method = DispositionMethod::kKeptPending;
+  params.review_at = absl::FromUnixSeconds(1782864000);
+  proto = ToProto(params);
+  EXPECT_EQ(proto.method(), v1::DISPOSITION_METHOD_KEPT_PENDING);
+  EXPECT_EQ(proto.review_at().seconds(), 1782864000);
+
+  // The method alone, as the method-only Dispose sends it.
+  DisposeParams bare;
+  bare.referral_id = "demo-0000000011";
+  bare.method = DispositionMethod::kTalkOrInquiry;
+  proto = ToProto(bare);
+  EXPECT_EQ(proto.method(), v1::DISPOSITION_METHOD_TALK_OR_INQUIRY);
+  EXPECT_EQ(proto.handler(), "");
+  EXPECT_EQ(proto.approver(), "");
+  EXPECT_FALSE(proto.has_review_at());
+}
+
+// 交办 (case 4 of docs/CASES.md): the commission hands the verification of
+// one problem to the stationed group, due earlier than its own feedback.
+TEST(ProtoConvertTest, DelegateCarriesInstructionsAndAnEarlierDeadline) {
+  ASSERT_EQ(v1::DelegateReferralRequest::descriptor()->field_count(), 5)
+      << "the contract has a field DelegateParams does not";
+  DelegateParams params;
+  params.referral_id = "demo-0000000012";
+  params.target_agency_id = "stationed-education";
+  params.instructions = "请对第2项问题开展初步核实并于20日内报告";
+  v1::DelegateReferralRequest proto = ToProto(params);
+  EXPECT_EQ(proto.request_id(), "");
+  EXPECT_EQ(proto.referral_id(), "demo-0000000012");
+  EXPECT_EQ(proto.target_agency_id(), "stationed-education");
+  EXPECT_EQ(proto.instructions(), "请对第2项问题开展初步核实并于20日内报告");
+  EXPECT_FALSE(proto.has_feedback_due_at()) << "the parent's deadline";
+
+  params.feedback_due_at = absl::FromUnixSeconds(1767196800);
+  proto = ToProto(params);
+  EXPECT_EQ(proto.feedback_due_at().seconds(), 1767196800);
+}
+
+// A lead kept pending (暂存待查) after preliminary verification: every
+// decision in order, the review date and when the clock paused.
+TEST(ProtoConvertTest, KeptPendingReferralKeepsEveryDecisionAndItsClock) {
+  ASSERT_EQ(v1::DispositionRecord::descriptor()->field_count(), 7)
+      << "the contract has a field DispositionRecord does not";
+  v1::Referral proto;
+  proto.set_referral_id("demo-0000000013");
+  proto.set_state(v1::REFERRAL_STATE_KEPT_PENDING);
+  proto.set_disposition(v1::DISPOSITION_METHOD_KEPT_PENDING);
+  v1::DispositionRecord* first = proto.add_dispositions();
+  first->set_method(v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION);
+  first->set_handler("张明");
+  first->mutable_recorded_at()->set_seconds(1764115200);
+  v1::DispositionRecord* second = proto.add_dispositions();
+  second->set_method(v1::DISPOSITION_METHOD_KEPT_PENDING);
+  second->set_handler("张明");
+  second->set_approver("李华");
+  second->set_approval_reference("组务会纪要第12期");
+  second->set_reason("关键证人暂无法联系");
+  second->mutable_recorded_at()->set_seconds(1764201600);
+  second->mutable_review_at()->set_seconds(1782864000);
+  proto.mutable_review_at()->set_seconds(1782864000);
+  proto.mutable_paused_at()->set_seconds(1764201600);
+
+  const Referral back = FromProto(proto);
+  EXPECT_EQ(back.state, ReferralState::kKeptPending);
+  EXPECT_EQ(back.disposition, DispositionMethod::kKeptPending);
+  ASSERT_EQ(back.dispositions.size(), 2u);
+  EXPECT_EQ(back.dispositions[0].method,
+            DispositionMethod::kPreliminaryVerification);
+  EXPECT_EQ(back.dispositions[0].handler, "张明");
+  EXPECT_EQ(back.dispositions[0].approver, "");
+  EXPECT_EQ(back.dispositions[0].recorded_at,
+            absl::FromUnixSeconds(1764115200));
+  EXPECT_EQ(back.dispositions[0].review_at, absl::InfinitePast());
+  EXPECT_EQ(back.dispositions[1].method, DispositionMethod::kKeptPending);
+  EXPECT_EQ(back.dispositions[1].approver, "李华");
+  EXPECT_EQ(back.dispositions[1].approval_reference, "组务会纪要第12期");
+  EXPECT_EQ(back.dispositions[1].reason, "关键证人暂无法联系");
+  EXPECT_EQ(back.dispositions[1].recorded_at,
+            absl::FromUnixSeconds(1764201600));
+  EXPECT_EQ(back.dispositions[1].review_at, absl::FromUnixSeconds(1782864000));
+  EXPECT_EQ(back.review_at, absl::FromUnixSeconds(1782864000));
+  EXPECT_EQ(back.paused_at, absl::FromUnixSeconds(1764201600));
+
+  const Referral plain = FromProto(v1::Referral());
+  EXPECT_TRUE(plain.dispositions.empty());
+  EXPECT_EQ(plain.review_at, absl::InfinitePast());
+  EXPECT_EQ(plain.paused_at, absl::InfinitePast());
+}
+
+// 交办 as the inboxes deliver it: the parent names its children in order,
+// the child says it was delegated, not rerouted, and final feedback on the
+// parent cites the children it builds on.
+TEST(ProtoConvertTest, DelegationLinksParentChildrenAndFeedback) {
+  v1::InboxEntry proto;
+  proto.set_sequence(21);
+  proto.mutable_event()->set_type(v1::EVENT_TYPE_DELEGATED);
+  proto.mutable_event()->set_related_referral_id("demo-0000000015");
+  v1::Referral* parent = proto.mutable_referral();
+  parent->set_referral_id("demo-0000000012");
+  parent->set_state(v1::REFERRAL_STATE_DISPOSING);
+  parent->add_delegated_referral_ids("demo-0000000014");
+  parent->add_delegated_referral_ids("demo-0000000015");
+  const InboxEntry entry = FromProto(proto);
+  EXPECT_EQ(entry.event.type, EventType::kDelegated);
+  EXPECT_EQ(entry.event.related_referral_id, "demo-0000000015");
+  EXPECT_EQ(entry.referral.delegated_referral_ids,
+            (std::vector<std::string>{"demo-0000000014", "demo-0000000015"}));
+  EXPECT_FALSE(entry.referral.delegated) << "the parent was not delegated";
+  EXPECT_EQ(entry.referral.child_referral_id, "") << "not a 转办";
+
+  v1::Referral child;
+  child.set_referral_id("demo-0000000015");
+  child.set_parent_referral_id("demo-0000000012");
+  child.set_delegated(true);
+  const Referral child_back = FromProto(child);
+  EXPECT_TRUE(child_back.delegated);
+  EXPECT_EQ(child_back.parent_referral_id, "demo-0000000012");
+  EXPECT_TRUE(child_back.delegated_referral_ids.empty());
+
+  Feedback feedback;
+  feedback.kind = FeedbackKind::kFinal;
+  feedback.text = "经驻局纪检监察组核实，第2项问题属实";
+  EXPECT_EQ(ToProto(feedback).cites_referral_ids_size(), 0);
+  feedback.cites_referral_ids = {"demo-0000000014", "demo-0000000015"};
+  v1::Referral with_feedback;
+  *with_feedback.add_feedback() = ToProto(feedback);
+  ASSERT_EQ(with_feedback.feedback(0).cites_referral_ids_size(), 2);
+  EXPECT_EQ(with_feedback.feedback(0).cites_referral_ids(1), "demo-0000000015");
+  EXPECT_EQ(FromProto(with_feedback).feedback[0].cites_referral_ids,
+            feedback.cites_referral_ids);
+
+  // The other new events arrive as what they are, and auditors can ask for
+  // each.
+  for (const auto& [proto_type, type] :
+       {std::pair{v1::EVENT_TYPE_REOPENED, EventType::kReopened},
+        std::pair{v1::EVENT_TYPE_REVIEW_DUE, EventType::kReviewDue},
+        std::pair{v1::EVENT_TYPE_DELEGATED, EventType::kDelegated}}) {
+    v1::Event event;
+    event.set_type(proto_type);
+    EXPECT_EQ(FromProto(event).type, type) << proto_type;
+    EventQuery query;
+    query.type = type;
+    EXPECT_EQ(ToProto(query).type(), proto_type) << proto_type;
+  }
 }
 
 TEST(ProtoConvertTest, DistributionSendsWhatSubmitSendsToEveryRecipient) {

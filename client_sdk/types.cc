@@ -42,6 +42,7 @@ const std::pair<ReferralState, const char*> kStates[] = {
     {ReferralState::kReturned, "returned"},
     {ReferralState::kRerouted, "rerouted"},
     {ReferralState::kWithdrawn, "withdrawn"},
+    {ReferralState::kKeptPending, "kept_pending"},
 };
 const std::pair<DispositionMethod, const char*> kMethods[] = {
     {DispositionMethod::kTalkOrInquiry, "talk_or_inquiry"},
@@ -84,6 +85,9 @@ const std::pair<EventType, const char*> kEventTypes[] = {
     {EventType::kRectificationRejected, "rectification_rejected"},
     {EventType::kRectificationOverdue, "rectification_overdue"},
     {EventType::kFeedbackRejected, "feedback_rejected"},
+    {EventType::kReopened, "reopened"},
+    {EventType::kReviewDue, "review_due"},
+    {EventType::kDelegated, "delegated"},
 };
 const std::pair<IdentityKind, const char*> kIdentityKinds[] = {
     {IdentityKind::kAgency, "agency"},

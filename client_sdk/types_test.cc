@@ -13,12 +13,16 @@ TEST(TypesTest, NamesRoundTrip) {
         ReferralState::kAccepted, ReferralState::kDisposing,
         ReferralState::kFeedbackSent, ReferralState::kClosed,
         ReferralState::kReturned, ReferralState::kRerouted,
-        ReferralState::kWithdrawn}) {
+        ReferralState::kWithdrawn, ReferralState::kKeptPending}) {
     ReferralState parsed = ReferralState::kUnspecified;
     ASSERT_TRUE(ParseReferralState(ToString(state), &parsed))
         << ToString(state);
     EXPECT_EQ(parsed, state);
   }
+  // 暂存待查 is a state as well as a method, under the same name.
+  EXPECT_EQ(ToString(ReferralState::kKeptPending), "kept_pending");
+  EXPECT_EQ(ToString(ReferralState::kKeptPending),
+            ToString(DispositionMethod::kKeptPending));
   DispositionMethod method;
   ASSERT_TRUE(ParseDispositionMethod("preliminary_verification", &method));
   EXPECT_EQ(method, DispositionMethod::kPreliminaryVerification);
@@ -29,7 +33,7 @@ TEST(TypesTest, NamesRoundTrip) {
 
 TEST(TypesTest, EventTypeNamesRoundTrip) {
   for (int i = static_cast<int>(EventType::kSubmitted);
-       i <= static_cast<int>(EventType::kFeedbackRejected); ++i) {
+       i <= static_cast<int>(EventType::kDelegated); ++i) {
     const EventType type = static_cast<EventType>(i);
     EventType parsed = EventType::kUnspecified;
     ASSERT_TRUE(ParseEventType(ToString(type), &parsed)) << i;
@@ -43,6 +47,9 @@ TEST(TypesTest, EventTypeNamesRoundTrip) {
   EventType parsed = EventType::kUnspecified;
   ASSERT_TRUE(ParseEventType("feedback_rejected", &parsed));
   EXPECT_EQ(parsed, EventType::kFeedbackRejected);
+  EXPECT_EQ(ToString(EventType::kReopened), "reopened");
+  EXPECT_EQ(ToString(EventType::kReviewDue), "review_due");
+  EXPECT_EQ(ToString(EventType::kDelegated), "delegated");
 }
 
 // Every value of a ledger enum has a name that parses back to it, so the
@@ -103,6 +110,23 @@ TEST(TypesTest, NewDistributionStartsLikeNewReferral) {
   EXPECT_EQ(distribution.kind, ReferralKind::kLead);
   EXPECT_TRUE(distribution.recipient_agency_ids.empty());
   EXPECT_EQ(Referral{}.distribution_id, "") << "not one of a distribution";
+}
+
+// What a step leaves unset is sent unset: no review date but for 暂存待查,
+// the parent's deadline for a delegated child, and a referral of its own
+// is neither delegated nor paused.
+TEST(TypesTest, NewFieldsStartUnset) {
+  EXPECT_EQ(DisposeParams{}.method, DispositionMethod::kUnspecified);
+  EXPECT_EQ(DisposeParams{}.review_at, absl::InfinitePast());
+  EXPECT_EQ(DelegateParams{}.feedback_due_at, absl::InfinitePast());
+  const Referral referral;
+  EXPECT_FALSE(referral.delegated);
+  EXPECT_TRUE(referral.delegated_referral_ids.empty());
+  EXPECT_TRUE(referral.dispositions.empty());
+  EXPECT_EQ(referral.review_at, absl::InfinitePast());
+  EXPECT_EQ(referral.paused_at, absl::InfinitePast());
+  EXPECT_EQ(DispositionRecord{}.recorded_at, absl::InfinitePast());
+  EXPECT_TRUE(Feedback{}.cites_referral_ids.empty());
 }
 
 // Figures of a unit that did nothing are zeros, not garbage: the hub leaves

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "client_sdk/sxctl/command_line.h"
 #include "client_sdk/sxctl/output.h"
 #include "sx/client/admin_client.h"
@@ -66,6 +67,28 @@ absl::StatusOr<std::vector<client::ReferralState>> StateOptions(
 
 // --page-size, or 0 (the hub's default). Past uint32 is the hub's to refuse.
 uint32_t PageSizeOption(const Invocation& invocation);
+
+// Every value of the repeatable option `name`, each one id or several
+// separated by commas ("--to a,b --to c"), in the order given. A usage error
+// names an empty id, e.g. "--to 'a,,b' names an empty agency" for `what`
+// "agency".
+absl::StatusOr<std::vector<std::string>> IdListOption(
+    const Invocation& invocation, const std::string& name,
+    absl::string_view what);
+
+// Sets `*deadline` from option `name`, a day or time as deadline_date.h
+// reads it (a day is by its end, China Standard Time), if the option was
+// given; leaves it alone otherwise. A usage error for any other form.
+absl::Status DeadlineOption(const Invocation& invocation,
+                            const std::string& name, absl::Time* deadline);
+
+// --review-date, which goes with one choice of another option only and is
+// required there (`choice`, e.g. "--kind long_term"; `meaning` says what the
+// date is for in the message when it is missing). `applies`: that choice was
+// made. Sets `*review_at` as DeadlineOption does.
+absl::Status ReviewDateOption(const Invocation& invocation, bool applies,
+                              absl::string_view choice,
+                              absl::string_view meaning, absl::Time* review_at);
 
 // The positional arguments of a command whose argument_type is kCount.
 std::vector<uint64_t> CountArguments(const Invocation& invocation);

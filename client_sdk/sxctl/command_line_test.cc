@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "client_sdk/sxctl/command_table.h"
+#include "client_sdk/sxctl/help_text.h"
 #include "gtest/gtest.h"
 
 namespace sx::sxctl {
@@ -224,6 +226,94 @@ TEST(CommandLineTest, RejectFeedbackTakesTheReferralAndAReason) {
   // Audit readers can pick its events out.
   EXPECT_EQ(Parse({"audit", "events", "--type", "feedback_rejected"}).error,
             "");
+}
+
+// 处置 with its handler and approval, and 暂存待查 with a review date.
+TEST(CommandLineTest, DisposeTakesHandlerApprovalReasonAndReviewDate) {
+  ParseResult parsed =
+      Parse({"dispose", "R-1", "--method", "kept_pending", "--handler", "张明",
+             "--approver", "李华", "--approval-ref", "组务会纪要第12期",
+             "--reason", "关键证人暂无法联系", "--review-date", "2026-06-30"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.invocation.command->name, "dispose");
+  EXPECT_EQ(parsed.invocation.Value("handler"), "张明");
+  EXPECT_EQ(parsed.invocation.Value("approver"), "李华");
+  EXPECT_EQ(parsed.invocation.Value("approval-ref"), "组务会纪要第12期");
+  EXPECT_EQ(parsed.invocation.Value("reason"), "关键证人暂无法联系");
+  EXPECT_EQ(parsed.invocation.Value("review-date"), "2026-06-30");
+  // Only the method is required by sxctl; the hub enforces its own rules.
+  EXPECT_EQ(Parse({"dispose", "R-1", "--method", "case_filed"}).error, "");
+  EXPECT_EQ(Parse({"dispose", "R-1", "--handler", "张明"}).error,
+            "missing required option --method METHOD");
+  EXPECT_EQ(
+      Parse({"dispose", "R-1", "--method", "talk_or_inquiry", "--approval-ref"})
+          .error,
+      "option --approval-ref needs a value (REF)");
+  // Kept pending is a state to list by, and its events can be picked out.
+  EXPECT_EQ(
+      Parse({"list", "--role", "received", "--state", "kept_pending"}).error,
+      "");
+  for (const char* type : {"reopened", "review_due", "delegated"}) {
+    EXPECT_EQ(Parse({"audit", "events", "--type", type}).error, "") << type;
+  }
+}
+
+TEST(CommandLineTest, ReopenAndDelegateTakeWhatTheHubRequires) {
+  ParseResult reopen = Parse({"reopen", "R-1", "--reason", "收到新的举报材料"});
+  ASSERT_EQ(reopen.error, "");
+  EXPECT_EQ(reopen.invocation.command->name, "reopen");
+  EXPECT_EQ(Parse({"reopen", "R-1"}).error,
+            "missing required option --reason TEXT");
+
+  ParseResult delegate =
+      Parse({"delegate", "R-1", "--to", "stationed-education", "--instructions",
+             "请对第2项问题开展初步核实并于20日内报告", "--due", "2026-01-20",
+             "--request-id", "delegate-1"});
+  ASSERT_EQ(delegate.error, "");
+  EXPECT_EQ(delegate.invocation.command->name, "delegate");
+  EXPECT_EQ(delegate.invocation.arguments, std::vector<std::string>{"R-1"});
+  EXPECT_EQ(delegate.invocation.Value("to"), "stationed-education");
+  EXPECT_EQ(delegate.invocation.Value("due"), "2026-01-20");
+  EXPECT_EQ(delegate.invocation.Value("request-id"), "delegate-1");
+  EXPECT_EQ(Parse({"delegate", "R-1", "--to", "x"}).error,
+            "missing required option --instructions TEXT");
+  EXPECT_EQ(Parse({"delegate", "R-1", "--instructions", "i"}).error,
+            "missing required option --to AGENCY");
+  EXPECT_EQ(Parse({"delegate", "--to", "x", "--instructions", "i"}).error,
+            "missing ID");
+
+  ParseResult cites = Parse({"feedback", "R-1", "--kind", "final", "--text",
+                             "t", "--cites", "R-2,R-3", "--cites", "R-4"});
+  ASSERT_EQ(cites.error, "");
+  EXPECT_EQ(cites.invocation.Values("cites"),
+            (std::vector<std::string>{"R-2,R-3", "R-4"}));
+}
+
+// The help names every new option, with the Chinese terms as elsewhere.
+TEST(CommandLineTest, HelpExplainsDispositionsKeptPendingAndDelegation) {
+  const std::string general = GeneralHelp(Commands(), GlobalOptions());
+  for (const char* line :
+       {"\n  reopen ", "\n  delegate ", "交办", "暂存待查"}) {
+    EXPECT_TRUE(absl::StrContains(general, line)) << line;
+  }
+  const std::string dispose =
+      CommandHelp(*Parse({"dispose"}).invocation.command, GlobalOptions());
+  for (const char* text :
+       {"--handler NAME", "--approver NAME", "--approval-ref REF",
+        "--reason TEXT", "--review-date DATE", "承办人", "组务会",
+        "kept_pending"}) {
+    EXPECT_TRUE(absl::StrContains(dispose, text)) << text;
+  }
+  const std::string delegate =
+      CommandHelp(*Parse({"delegate"}).invocation.command, GlobalOptions());
+  EXPECT_TRUE(absl::StartsWith(
+      delegate,
+      "usage: sxctl delegate ID --to AGENCY --instructions TEXT [options]"))
+      << delegate;
+  EXPECT_TRUE(absl::StrContains(delegate, "--due DATE")) << delegate;
+  const std::string feedback =
+      CommandHelp(*Parse({"feedback"}).invocation.command, GlobalOptions());
+  EXPECT_TRUE(absl::StrContains(feedback, "--cites ID[,ID...]")) << feedback;
 }
 
 // 退回后重新移送: the commission returned the land reserve lead (case 1 of

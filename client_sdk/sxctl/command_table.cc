@@ -80,7 +80,7 @@ OptionSpec StateFilter(std::string help) {
                     ReferralState::kAccepted, ReferralState::kDisposing,
                     ReferralState::kFeedbackSent, ReferralState::kClosed,
                     ReferralState::kReturned, ReferralState::kRerouted,
-                    ReferralState::kWithdrawn}),
+                    ReferralState::kWithdrawn, ReferralState::kKeptPending}),
              false);
   option.repeatable = true;
   return option;
@@ -197,31 +197,39 @@ void AddAuditCommands(std::vector<CommandSpec>& commands) {
       "审计员: read the hub's event history, oldest first",
       "Every filter given must match. --agency selects the events of "
       "referrals AGENCY is a party to or acted in.",
-      Concat(
-          {Optional("referral", "ID", "only events of this referral"),
-           Optional("agency", "AGENCY", "only events concerning AGENCY"),
-           Choice("type", "TYPE", "only events of this type",
-                  Names({EventType::kSubmitted, EventType::kDelivered,
-                         EventType::kAccepted, EventType::kReturned,
-                         EventType::kRerouted, EventType::kDispositionRecorded,
-                         EventType::kInterimFeedback, EventType::kFinalFeedback,
-                         EventType::kClosed, EventType::kWithdrawn,
-                         EventType::kReminded, EventType::kOverdue,
-                         EventType::kLogRestored,
-                         EventType::kRectificationItemsAdded,
-                         EventType::kRectificationReported,
-                         EventType::kRectificationVerified,
-                         EventType::kRectificationRejected,
-                         EventType::kRectificationOverdue,
-                         EventType::kFeedbackRejected}),
-                  false),
-           ValueOption("from", "TIME",
-                       "only events at or after TIME (RFC "
-                       "3339)",
-                       ValueType::kTime),
-           ValueOption("to", "TIME", "only events at or before TIME",
-                       ValueType::kTime)},
-          Paging("events", "100, at most 1000")),
+      Concat({Optional("referral", "ID", "only events of this referral"),
+              Optional("agency", "AGENCY", "only events concerning AGENCY"),
+              Choice("type", "TYPE", "only events of this type",
+                     Names({EventType::kSubmitted,
+                            EventType::kDelivered,
+                            EventType::kAccepted,
+                            EventType::kReturned,
+                            EventType::kRerouted,
+                            EventType::kDispositionRecorded,
+                            EventType::kInterimFeedback,
+                            EventType::kFinalFeedback,
+                            EventType::kClosed,
+                            EventType::kWithdrawn,
+                            EventType::kReminded,
+                            EventType::kOverdue,
+                            EventType::kLogRestored,
+                            EventType::kRectificationItemsAdded,
+                            EventType::kRectificationReported,
+                            EventType::kRectificationVerified,
+                            EventType::kRectificationRejected,
+                            EventType::kRectificationOverdue,
+                            EventType::kFeedbackRejected,
+                            EventType::kReopened,
+                            EventType::kReviewDue,
+                            EventType::kDelegated}),
+                     false),
+              ValueOption("from", "TIME",
+                          "only events at or after TIME (RFC "
+                          "3339)",
+                          ValueType::kTime),
+              ValueOption("to", "TIME", "only events at or before TIME",
+                          ValueType::kTime)},
+             Paging("events", "100, at most 1000")),
       &RunAuditEvents));
   commands.push_back(ServiceCommand(
       "audit checkpoint", HubService::kAudit,
@@ -682,9 +690,18 @@ std::vector<CommandSpec> BuildCommands() {
 
   CommandSpec show;
   show.name = "show";
-  show.summary = "show one referral: lead, attachments, feedback, reminders";
+  show.summary =
+      "show one referral: lead, attachments, dispositions, feedback, "
+      "reminders";
   show.description =
-      "Only the sender, the recipient and observers of a referral may read it.";
+      "Only the sender, the recipient and observers of a referral may read "
+      "it. Besides its state and deadlines it shows a kept-pending (暂存待查) "
+      "referral's review date and since when its feedback clock is paused; "
+      "its links: parent, child of a 转办, children delegated to (交办) and "
+      "whether it was itself delegated; every disposition decision (处置), "
+      "oldest first, with handler (承办人), approver (审核), approval "
+      "reference (文号 or 组务会 minutes), reason, time and review date; and "
+      "the delegated children each final feedback cites.";
   show.arguments = "ID";
   show.min_arguments = 1;
   show.max_arguments = 1;
@@ -721,19 +738,81 @@ std::vector<CommandSpec> BuildCommands() {
        Required("reason", "TEXT", "why it is passed on")},
       &RunReroute));
   commands.push_back(Step(
-      "dispose", "处置 (recipient): record the disposition method",
-      "accepted or disposing → disposing. May be repeated to change the "
-      "method.\nMethods: talk_or_inquiry 谈话函询, preliminary_verification "
-      "初步核实, kept_pending 暂存待查, closed_without_action 予以了结, "
-      "case_filed 立案审查调查. 转办 is `sxctl reroute`.",
+      "dispose",
+      "处置 (recipient): record the disposition method, its handler and "
+      "approval",
+      "accepted or disposing → disposing; with kept_pending (暂存待查), "
+      "accepted, disposing or kept_pending → kept_pending until the review "
+      "date, with the feedback clock paused (sxctl reopen takes it up "
+      "again). May be repeated to change the "
+      "method; every decision stays on the referral (sxctl show), with the "
+      "handler (承办人), approver (审核), approval reference and reason.\n"
+      "The hub enforces its config's disposition rules, by default: "
+      "closed_without_action needs --approver and --reason, and case_filed "
+      "an earlier preliminary_verification on the same referral; it may "
+      "also require --handler for every method.\n"
+      "Methods: talk_or_inquiry 谈话函询, preliminary_verification "
+      "初步核实, kept_pending 暂存待查 (needs --review-date), "
+      "closed_without_action 予以了结, case_filed 立案审查调查. 转办 is "
+      "`sxctl reroute`, 交办 `sxctl delegate`.",
       {Choice("method", "METHOD", "how the lead is handled",
               Names({DispositionMethod::kTalkOrInquiry,
                      DispositionMethod::kPreliminaryVerification,
                      DispositionMethod::kKeptPending,
                      DispositionMethod::kClosedWithoutAction,
                      DispositionMethod::kCaseFiled}),
-              true)},
+              true),
+       Optional("handler", "NAME",
+                "承办人: who handles it, as your agency's system names them"),
+       Optional("approver", "NAME",
+                "审核 / 批准人: who approved the decision (required for "
+                "closed_without_action unless the hub's config says "
+                "otherwise)"),
+       Optional("approval-ref", "REF",
+                "the approval's reference, e.g. a document number (文号) or "
+                "the minutes of the group meeting (组务会) that decided it"),
+       Optional("reason", "TEXT",
+                "why, e.g. 反映问题查无实据 (required for "
+                "closed_without_action unless the hub's config says "
+                "otherwise)"),
+       Optional("review-date", "DATE",
+                "kept_pending only, and required there: when the lead is "
+                "reviewed again, a date such as 2026-06-30 (by the end of "
+                "that day, China Standard Time) or an RFC 3339 time, in the "
+                "future")},
       &RunDispose));
+  commands.push_back(Step(
+      "reopen",
+      "重新启用 (recipient): take a kept-pending (暂存待查) referral up again",
+      "kept_pending → disposing. The feedback deadline moves on by the time "
+      "the referral was kept pending. Record the new method with sxctl "
+      "dispose.",
+      {Required("reason", "TEXT", "why, e.g. 收到新的举报材料")}, &RunReopen));
+  commands.push_back(Step(
+      "delegate",
+      "交办/分办 (recipient): hand work to another agency, staying "
+      "answerable",
+      "The hub creates a child referral from you to AGENCY with the "
+      "instructions (the route must be allowed), while this referral stays "
+      "accepted or disposing with you: unlike 转办 (sxctl reroute) you answer "
+      "for the result. The original sender and the other observers follow "
+      "the child too. Its feedback deadline is yours, or --due if earlier. "
+      "Your final feedback waits until every child has sent its own or "
+      "ended, and may cite them (sxctl feedback --cites). Prints this "
+      "referral, whose \"delegated to\" lists its children, then the new "
+      "child's id (JSON: the referral; the last of delegated_referral_ids is "
+      "the new child).",
+      {Required("to", "AGENCY",
+                "the agency that is to do the work, e.g. a stationed "
+                "discipline group (派驻纪检监察组)"),
+       Required("instructions", "TEXT",
+                "what is asked of it, e.g. "
+                "请对第2项问题开展初步核实并于20日内报告"),
+       Optional("due", "DATE",
+                "when the child's final feedback is due, if earlier than "
+                "yours: a date such as 2026-01-20 (by the end of that day, "
+                "China Standard Time) or an RFC 3339 time")},
+      &RunDelegate));
   commands.push_back(Step(
       "feedback", "反馈 (recipient): send interim or final feedback",
       "Interim feedback keeps the referral disposing; final feedback moves it "
@@ -741,7 +820,10 @@ std::vector<CommandSpec> BuildCommands() {
       "Final feedback may report the outcome in figures, which the hub adds "
       "up for statistics: giving any of --case-filed, --disciplined, "
       "--organisational, --judicial, --recovered-yuan and --rectified "
-      "reports the outcome, with 0 for the figures not given.",
+      "reports the outcome, with 0 for the figures not given.\n"
+      "On a referral that delegated work (交办, sxctl delegate), final "
+      "feedback waits until every child has sent its own or ended, and may "
+      "cite the children it builds on with --cites.",
       {Choice("kind", "KIND", "interim or final",
               Names({FeedbackKind::kInterim, FeedbackKind::kFinal}), true),
        Required("text", "TEXT", "the feedback"),
@@ -762,7 +844,16 @@ std::vector<CommandSpec> BuildCommands() {
                 "final only: amount recovered (追缴 / 挽回损失) in yuan, at "
                 "most two decimals, e.g. 12.5"),
        OutcomeCount("rectified",
-                    "final only: problems rectified as a result (整改问题)")},
+                    "final only: problems rectified as a result (整改问题)"),
+       [] {
+         OptionSpec cites =
+             Optional("cites", "ID[,ID...]",
+                      "final only: delegated (交办) children whose results "
+                      "this feedback builds on, separated by commas or in "
+                      "several --cites");
+         cites.repeatable = true;
+         return cites;
+       }()},
       &RunFeedback));
   commands.push_back(Step("close", "销号 (sender): confirm and close",
                           "feedback_sent → closed.", {}, &RunClose));

@@ -4,32 +4,11 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "client_sdk/sxctl/referral_content_options.h"
 
 namespace sx::sxctl {
 namespace {
-
-// Every --to, each one agency or several separated by commas ("--to a,b
-// --to c"), in the order given.
-absl::StatusOr<std::vector<std::string>> Recipients(const Invocation& in) {
-  std::vector<std::string> recipients;
-  for (const std::string& value : in.Values("to")) {
-    for (absl::string_view id : absl::StrSplit(value, ',')) {
-      id = absl::StripAsciiWhitespace(id);
-      if (id.empty()) {
-        return UsageError(absl::StrCat(
-            "--to '", value,
-            "' names an empty agency; separate agency ids with single "
-            "commas"));
-      }
-      recipients.emplace_back(id);
-    }
-  }
-  return recipients;
-}
 
 absl::StatusOr<client::DistributionPage> ListAllPages(
     client::ExchangeClient& exchange, client::DistributionQuery query) {
@@ -57,7 +36,8 @@ absl::StatusOr<client::DistributionPage> ListAllPages(
 
 absl::Status RunDistribute(const CommandContext& context) {
   const Invocation& in = context.invocation;
-  absl::StatusOr<std::vector<std::string>> recipients = Recipients(in);
+  absl::StatusOr<std::vector<std::string>> recipients =
+      IdListOption(in, "to", "agency");
   if (!recipients.ok()) return recipients.status();
   absl::StatusOr<ReferralContent> content = ReadReferralContent(in);
   if (!content.ok()) return content.status();

@@ -135,9 +135,10 @@ std::string GeneralHelp(const std::vector<CommandSpec>& commands,
   std::string out =
       "sxctl: command-line client of the supervision data exchange hub.\n"
       "Moves referrals through 移送 → 签收 → 处置 → 反馈 → 销号 as the agency\n"
-      "named by your client certificate, sends one lead or problem list to\n"
-      "many agencies at once (distribute, distribution ...), and keeps\n"
-      "problem lists' rectification ledgers (整改台账) item by item\n"
+      "named by your client certificate, with 转办 (reroute), 交办 (delegate)\n"
+      "and 暂存待查 (dispose, reopen) on the way; sends one lead or problem\n"
+      "list to many agencies at once (distribute, distribution ...), and\n"
+      "keeps problem lists' rectification ledgers (整改台账) item by item\n"
       "(rectification ...); with an administrator's certificate watches\n"
       "transfers and queues (admin ...), with an auditor's reads and verifies\n"
       "the event history (audit ...). With any certificate, stats reports\n"

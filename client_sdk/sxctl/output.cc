@@ -29,6 +29,11 @@ void Output::Referral(const client::Referral& referral,
         [&] { return ReferralText(referral, saved, absl::Now()); });
 }
 
+void Output::Delegated(const client::Referral& parent) {
+  Print([&](JsonWriter& json) { WriteReferralJson(parent, nullptr, json); },
+        [&] { return DelegatedText(parent, absl::Now()); });
+}
+
 void Output::Page(const client::ReferralPage& page) {
   PrintPage(
       page.referrals, page.next_page_token, "no referrals\n",

@@ -33,6 +33,10 @@ class Output {
   // One referral (show, send and every step). `saved` may be null.
   void Referral(const client::Referral& referral,
                 const SavedAttachments* saved = nullptr);
+  // What `delegate` returns: the parent as Referral() prints it (in JSON the
+  // same object; the last of its delegated_referral_ids is the new child),
+  // and in text the new child named after it.
+  void Delegated(const client::Referral& parent);
   // One page of `list`; in text, how to get the next page.
   void Page(const client::ReferralPage& page);
   // What `inbox list` read: a JSON array, or a table.

@@ -9,7 +9,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "client_sdk/sxctl/attachment_files.h"
-#include "client_sdk/sxctl/deadline_date.h"
 #include "client_sdk/sxctl/rectification_items_file.h"
 
 namespace sx::sxctl {
@@ -116,22 +115,11 @@ absl::Status RunRectificationReport(const CommandContext& context) {
   if (!kind.ok()) return kind.status();
   params.kind = *kind;
   params.text = in.Value("text");
-  const bool long_term =
-      params.kind == client::RectificationReportKind::kLongTerm;
-  if (in.Has("review-date")) {
-    if (!long_term) {
-      return UsageError("--review-date goes with --kind long_term only");
-    }
-    const std::string date = in.Value("review-date");
-    if (!ParseDeadline(date, &params.review_at)) {
-      return UsageError(
-          absl::StrCat("--review-date '", date, "' is not ", kDeadlineForms));
-    }
-  } else if (long_term) {
-    return UsageError(
-        "--kind long_term needs --review-date DATE: when the continuing "
-        "effort is reviewed");
-  }
+  const absl::Status review_date = ReviewDateOption(
+      in, params.kind == client::RectificationReportKind::kLongTerm,
+      "--kind long_term", "when the continuing effort is reviewed",
+      &params.review_at);
+  if (!review_date.ok()) return review_date;
   // Read every file before calling, so that a typo sends nothing.
   absl::StatusOr<std::vector<client::Attachment>> evidence =
       ReadAttachmentFiles(in.Values("evidence"));

@@ -27,6 +27,21 @@ absl::Status PrintResult(const CommandContext& context,
   return absl::OkStatus();
 }
 
+// The steps that send the referral and --reason and nothing else (退回,
+// 退回补充, 撤回, 重新启用): `step` is the ExchangeClient method, `Params`
+// its *Params struct.
+template <typename Params>
+absl::Status RunReasonStep(
+    const CommandContext& context,
+    absl::StatusOr<client::Referral> (client::ExchangeClient::*step)(
+        const Params&, const client::CallOptions&)) {
+  Params params;
+  params.referral_id = ReferralId(context);
+  params.reason = context.invocation.Value("reason");
+  return PrintResult(context, (context.exchange->*step)(
+                                  params, RequestOptions(context.invocation)));
+}
+
 // The outcome options of `feedback` and the figure each sets.
 struct OutcomeCount {
   const char* option;
@@ -137,12 +152,7 @@ absl::Status RunAccept(const CommandContext& context) {
 }
 
 absl::Status RunReturn(const CommandContext& context) {
-  const Invocation& in = context.invocation;
-  client::ReturnParams params;
-  params.referral_id = ReferralId(context);
-  params.reason = in.Value("reason");
-  return PrintResult(context,
-                     context.exchange->Return(params, RequestOptions(in)));
+  return RunReasonStep(context, &client::ExchangeClient::Return);
 }
 
 absl::Status RunReroute(const CommandContext& context) {
@@ -157,12 +167,39 @@ absl::Status RunReroute(const CommandContext& context) {
 
 absl::Status RunDispose(const CommandContext& context) {
   const Invocation& in = context.invocation;
+  client::DisposeParams params;
+  params.referral_id = ReferralId(context);
   absl::StatusOr<client::DispositionMethod> method =
       ParseChoice(&client::ParseDispositionMethod, in.Value("method"));
   if (!method.ok()) return method.status();
+  params.method = *method;
+  params.handler = in.Value("handler");
+  params.approver = in.Value("approver");
+  params.approval_reference = in.Value("approval-ref");
+  params.reason = in.Value("reason");
+  const absl::Status review_date = ReviewDateOption(
+      in, params.method == client::DispositionMethod::kKeptPending,
+      "--method kept_pending", "when the lead is reviewed again",
+      &params.review_at);
+  if (!review_date.ok()) return review_date;
   return PrintResult(context,
-                     context.exchange->Dispose(ReferralId(context), *method,
-                                               RequestOptions(in)));
+                     context.exchange->Dispose(params, RequestOptions(in)));
+}
+
+absl::Status RunReopen(const CommandContext& context) {
+  return RunReasonStep(context, &client::ExchangeClient::Reopen);
+}
+
+absl::Status RunDelegate(const CommandContext& context) {
+  const Invocation& in = context.invocation;
+  client::DelegateParams params;
+  params.referral_id = ReferralId(context);
+  params.target_agency_id = in.Value("to");
+  params.instructions = in.Value("instructions");
+  const absl::Status due = DeadlineOption(in, "due", &params.feedback_due_at);
+  if (!due.ok()) return due;
+  return PrintIfOk(context.exchange->Delegate(params, RequestOptions(in)),
+                   context.output, &Output::Delegated);
 }
 
 absl::Status RunFeedback(const CommandContext& context) {
@@ -175,6 +212,13 @@ absl::Status RunFeedback(const CommandContext& context) {
   feedback.text = in.Value("text");
   const absl::Status outcome = OutcomeOptions(in, &feedback);
   if (!outcome.ok()) return outcome;
+  absl::StatusOr<std::vector<std::string>> cites =
+      IdListOption(in, "cites", "referral");
+  if (!cites.ok()) return cites.status();
+  if (!cites->empty() && feedback.kind != client::FeedbackKind::kFinal) {
+    return UsageError("--cites goes with --kind final only");
+  }
+  feedback.cites_referral_ids = *std::move(cites);
   absl::StatusOr<std::vector<client::Attachment>> attachments =
       ReadAttachmentFiles(in.Values("attach"));
   if (!attachments.ok()) return attachments.status();
@@ -191,21 +235,11 @@ absl::Status RunClose(const CommandContext& context) {
 }
 
 absl::Status RunRejectFeedback(const CommandContext& context) {
-  const Invocation& in = context.invocation;
-  client::RejectFeedbackParams params;
-  params.referral_id = ReferralId(context);
-  params.reason = in.Value("reason");
-  return PrintResult(
-      context, context.exchange->RejectFeedback(params, RequestOptions(in)));
+  return RunReasonStep(context, &client::ExchangeClient::RejectFeedback);
 }
 
 absl::Status RunWithdraw(const CommandContext& context) {
-  const Invocation& in = context.invocation;
-  client::WithdrawParams params;
-  params.referral_id = ReferralId(context);
-  params.reason = in.Value("reason");
-  return PrintResult(context,
-                     context.exchange->Withdraw(params, RequestOptions(in)));
+  return RunReasonStep(context, &client::ExchangeClient::Withdraw);
 }
 
 absl::Status RunRemind(const CommandContext& context) {

@@ -1,7 +1,7 @@
 // The referral commands of sxctl: send, show, list, and one command per step
-// of the loop (accept, return, reroute, dispose, feedback, close,
-// reject-feedback, withdraw, remind). Each turns its checked options into one
-// SDK call and prints the referral the hub returns.
+// of the loop (accept, return, reroute, dispose, reopen, delegate, feedback,
+// close, reject-feedback, withdraw, remind). Each turns its checked options
+// into one SDK call and prints the referral the hub returns.
 #pragma once
 
 #include "absl/status/status.h"
@@ -16,6 +16,8 @@ absl::Status RunAccept(const CommandContext& context);
 absl::Status RunReturn(const CommandContext& context);
 absl::Status RunReroute(const CommandContext& context);
 absl::Status RunDispose(const CommandContext& context);
+absl::Status RunReopen(const CommandContext& context);
+absl::Status RunDelegate(const CommandContext& context);
 absl::Status RunFeedback(const CommandContext& context);
 absl::Status RunClose(const CommandContext& context);
 absl::Status RunRejectFeedback(const CommandContext& context);

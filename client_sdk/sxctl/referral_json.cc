@@ -47,6 +47,26 @@ void WriteOutcome(const client::FeedbackOutcome& outcome, JsonWriter& json) {
   json.EndObject();
 }
 
+// [{"method": ..., "handler": ..., ..., "review_at": null}], oldest first.
+void WriteDispositions(const std::vector<client::DispositionRecord>& records,
+                       JsonWriter& json) {
+  json.BeginArray();
+  for (const client::DispositionRecord& record : records) {
+    json.BeginObject();
+    json.Key("method").String(client::ToString(record.method));
+    json.Key("handler").String(record.handler);
+    json.Key("approver").String(record.approver);
+    json.Key("approval_reference").String(record.approval_reference);
+    json.Key("reason").String(record.reason);
+    json.Key("recorded_at");
+    WriteTimeJson(record.recorded_at, json);
+    json.Key("review_at");
+    WriteTimeJson(record.review_at, json);
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
 }  // namespace
 
 void WriteAttachmentsJson(const std::vector<client::Attachment>& attachments,
@@ -112,6 +132,13 @@ void WriteReferralJson(const client::Referral& referral,
   } else {
     json.String(referral.resubmission_of);
   }
+  json.Key("delegated").Bool(referral.delegated);
+  json.Key("delegated_referral_ids");
+  WriteStrings(referral.delegated_referral_ids, json);
+  json.Key("review_at");
+  WriteTimeJson(referral.review_at, json);
+  json.Key("paused_at");
+  WriteTimeJson(referral.paused_at, json);
   json.Key("observer_agency_ids");
   WriteStrings(referral.observer_agency_ids, json);
   json.Key("state_reason").String(referral.state_reason);
@@ -122,6 +149,8 @@ void WriteReferralJson(const client::Referral& referral,
   } else {
     json.Null();
   }
+  json.Key("dispositions");
+  WriteDispositions(referral.dispositions, json);
   json.Key("feedback").BeginArray();
   for (size_t i = 0; i < referral.feedback.size(); ++i) {
     const client::Feedback& feedback = referral.feedback[i];
@@ -142,6 +171,8 @@ void WriteReferralJson(const client::Referral& referral,
     } else {
       json.Null();
     }
+    json.Key("cites_referral_ids");
+    WriteStrings(feedback.cites_referral_ids, json);
     json.EndObject();
   }
   json.EndArray();

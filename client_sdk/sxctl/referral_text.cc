@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "client_sdk/sxctl/deadline_date.h"
 #include "client_sdk/sxctl/rectification_text.h"
 #include "client_sdk/sxctl/text_table.h"
 #include "client_sdk/sxctl/time_format.h"
@@ -122,6 +123,7 @@ std::string FeedbackText(const client::Referral& referral,
     block.Add(absl::StrCat("#", i + 1), client::ToString(feedback.kind));
     block.Add("sent", FormatTimeSeconds(feedback.sent_at));
     block.Add("text", feedback.text);
+    block.Add("cites", absl::StrJoin(feedback.cites_referral_ids, ", "));
     if (feedback.has_outcome) {
       block.Add("outcome", OutcomeText(feedback.outcome));
     }
@@ -135,6 +137,21 @@ std::string FeedbackText(const client::Referral& referral,
     }
   }
   return out;
+}
+
+// Every disposition decision, oldest first: who handled it, who approved it
+// and on what authority, why, and a kept-pending lead's review date.
+std::string DispositionsText(
+    const std::vector<client::DispositionRecord>& records) {
+  TextTable table({"RECORDED", "METHOD", "HANDLER", "APPROVER", "APPROVAL REF",
+                   "REVIEW DATE", "REASON"});
+  for (const client::DispositionRecord& record : records) {
+    table.AddRow({FormatTimeSeconds(record.recorded_at),
+                  Disposition(record.method), record.handler, record.approver,
+                  record.approval_reference,
+                  FormatDeadlineDay(record.review_at), record.reason});
+  }
+  return absl::StrCat("\nDispositions\n", Indent(table.Render(), 2));
 }
 
 std::string RemindersText(const std::vector<client::Reminder>& reminders) {
@@ -206,8 +223,17 @@ std::string ReferralText(const client::Referral& referral,
             Due(referral.accept_due_at, AwaitsAcceptance(referral.state), now));
   block.Add("feedback due",
             Due(referral.feedback_due_at, AwaitsFeedback(referral.state), now));
+  // Kept pending (暂存待查): the feedback clock stands still until reopened.
+  block.Add("review date", FormatDeadlineDay(referral.review_at));
+  block.Add("paused since", FormatTimeSeconds(referral.paused_at));
   block.Add("parent", referral.parent_referral_id);
+  block.Add("delegated",
+            referral.delegated
+                ? "yes (交办: the parent's recipient stays answerable)"
+                : "");
   block.Add("child", referral.child_referral_id);
+  block.Add("delegated to",
+            absl::StrJoin(referral.delegated_referral_ids, ", "));
   block.Add("distribution", referral.distribution_id);
   block.Add("resubmission of", referral.resubmission_of);
   block.Add("observers", absl::StrJoin(referral.observer_agency_ids, ", "));
@@ -218,11 +244,23 @@ std::string ReferralText(const client::Referral& referral,
   block.Add("version", absl::StrCat(referral.version));
   std::string out = block.Render();
   if (referral.has_lead) absl::StrAppend(&out, LeadText(referral.lead, saved));
+  if (!referral.dispositions.empty()) {
+    absl::StrAppend(&out, DispositionsText(referral.dispositions));
+  }
   if (!referral.feedback.empty()) {
     absl::StrAppend(&out, FeedbackText(referral, saved));
   }
   if (!referral.reminders.empty()) {
     absl::StrAppend(&out, RemindersText(referral.reminders));
+  }
+  return out;
+}
+
+std::string DelegatedText(const client::Referral& parent, absl::Time now) {
+  std::string out = ReferralText(parent, nullptr, now);
+  if (!parent.delegated_referral_ids.empty()) {
+    absl::StrAppend(&out, "\nnew child referral ",
+                    parent.delegated_referral_ids.back(), "\n");
   }
   return out;
 }

@@ -12,12 +12,18 @@
 
 namespace sx::sxctl {
 
-// Everything the hub returned about one referral: state and deadlines, a
-// problem list's ledger summary, the lead (if included), attachments with
-// sizes and digests, feedback (with its outcome figures) and reminders.
-// `saved` may be null.
+// Everything the hub returned about one referral: state and deadlines (a
+// kept-pending one's review date and since when its clock is paused), links
+// to other referrals (转办, 交办), a problem list's ledger summary, the lead
+// (if included), attachments with sizes and digests, every disposition
+// decision, feedback (with its outcome figures and the delegated children it
+// cites) and reminders. `saved` may be null.
 std::string ReferralText(const client::Referral& referral,
                          const SavedAttachments* saved, absl::Time now);
+
+// What `delegate` prints: the parent as ReferralText does, then the child it
+// just made (the last of its delegated_referral_ids).
+std::string DelegatedText(const client::Referral& parent, absl::Time now);
 
 // One row per referral; `now` decides which due dates are overdue.
 std::string ReferralTableText(const std::vector<client::Referral>& referrals,

@@ -104,10 +104,28 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // 转办: the reply is the parent; child_referral_id names the new referral.
   virtual absl::StatusOr<Referral> Reroute(const RerouteParams& params,
                                            const CallOptions& options = {});
-  // 处置.
+  // 处置 with the method alone: Dispose(DisposeParams) with only referral_id
+  // and method set, which the default calls. Kept for programs written
+  // before DisposeParams; a fake that overrides the other Dispose gets this
+  // one for free (say `using ExchangeClient::Dispose;` to keep it visible).
   virtual absl::StatusOr<Referral> Dispose(const std::string& referral_id,
                                            DispositionMethod method,
                                            const CallOptions& options = {});
+  // 处置 (recipient): the method with its handler and approval (see
+  // DisposeParams); kKeptPending (暂存待查) with its review date.
+  virtual absl::StatusOr<Referral> Dispose(const DisposeParams& params,
+                                           const CallOptions& options = {});
+  // 重新启用 (recipient): kept pending → disposing, with the reason; the
+  // feedback deadline moves on by the time the referral was kept pending.
+  virtual absl::StatusOr<Referral> Reopen(const ReopenParams& params,
+                                          const CallOptions& options = {});
+  // 交办 / 分办 (recipient): hands work to another agency as a child referral
+  // while the caller stays answerable (see DelegateParams). The reply is the
+  // parent; the last of its delegated_referral_ids names the child. Final
+  // feedback on the parent waits until every child has sent its own or
+  // ended, and may cite them (Feedback::cites_referral_ids).
+  virtual absl::StatusOr<Referral> Delegate(const DelegateParams& params,
+                                            const CallOptions& options = {});
   // 反馈 (interim or final, by feedback.kind).
   virtual absl::StatusOr<Referral> SendFeedback(
       const std::string& referral_id, const Feedback& feedback,

@@ -34,6 +34,9 @@ enum class ReferralState {
   kReturned,      // 已退回
   kRerouted,      // 已转办
   kWithdrawn,     // 已撤回
+  // 暂存待查: kept pending until a review date (Dispose with kKeptPending);
+  // the feedback clock is paused until Reopen.
+  kKeptPending,
 };
 
 enum class DispositionMethod {
@@ -84,6 +87,14 @@ enum class EventType {
   // 退回补充: the sender rejected the final feedback (the reason says what is
   // missing); the referral is disposing again.
   kFeedbackRejected,
+  // 重新启用: the recipient took a kept-pending (暂存待查) referral up again;
+  // the referral is disposing again.
+  kReopened,
+  // The hub's reminder that a kept-pending referral reached its review date.
+  kReviewDue,
+  // 交办 / 分办: the recipient delegated work to another agency as a child
+  // referral (related_referral_id); the referral stays with the recipient.
+  kDelegated,
 };
 
 // Where one item of a rectification ledger stands. Settled, so that the list
@@ -217,6 +228,29 @@ struct Feedback {
   // of it, which is not the same as saying nothing.
   bool has_outcome = false;
   FeedbackOutcome outcome;
+  // Delegated (交办) children of the referral whose results this feedback
+  // builds on; each must be one of its Referral::delegated_referral_ids.
+  std::vector<std::string> cites_referral_ids;
+};
+
+// One disposition decision (处置) as the recipient's system records it, after
+// the practice that the handler is answerable first and the group leader
+// checks (承办人负首责、组长审核把关). A change of method adds a record; none
+// is ever overwritten. See DisposeParams for what the hub requires.
+struct DispositionRecord {
+  DispositionMethod method = DispositionMethod::kUnspecified;
+  // 承办人: who handles it, as the agency's own system names them.
+  std::string handler;
+  // 审核 / 批准人: who approved the decision.
+  std::string approver;
+  // The approval's reference, e.g. a document number (文号) or the minutes of
+  // the group meeting (组务会) that decided it.
+  std::string approval_reference;
+  // Why.
+  std::string reason;
+  absl::Time recorded_at = absl::InfinitePast();  // set by the hub
+  // kKeptPending only: when the lead is to be reviewed again.
+  absl::Time review_at = absl::InfinitePast();
 };
 
 struct Reminder {
@@ -277,6 +311,23 @@ struct Referral {
   // NewReferral::resubmits_referral_id); its submitted event names it as
   // related_referral_id.
   std::string resubmission_of;
+  // Every disposition decision, oldest first; `disposition` is the last
+  // one's method.
+  std::vector<DispositionRecord> dispositions;
+  // Kept pending (暂存待查) only: the review date, and since when the
+  // feedback clock is paused (Reopen moves feedback_due_at on by the time
+  // since then).
+  absl::Time review_at = absl::InfinitePast();
+  absl::Time paused_at = absl::InfinitePast();
+  // 交办 / 分办: the children this referral's recipient delegated work to,
+  // oldest first (see DelegateParams). The referral stays open with its
+  // recipient, who answers for the result and may send final feedback only
+  // once every child has sent its own or ended.
+  std::vector<std::string> delegated_referral_ids;
+  // This referral was delegated (交办) from parent_referral_id, whose
+  // recipient stays answerable, rather than rerouted (转办), which ends the
+  // parent. Its feedback deadline is never later than the parent's.
+  bool delegated = false;
 };
 
 // One entry of the hub's event chain, as delivered in inbox entries and
@@ -396,6 +447,62 @@ struct RerouteParams {
   std::string target_agency_id;
   // Why it is passed on. Required.
   std::string reason;
+};
+
+// 处置: the recipient records how it disposes of a referral (accepted or
+// disposing), who handles it and who approved it. Called again, it changes
+// the method (e.g. 初步核实, then 立案审查调查); every decision stays in
+// Referral::dispositions. The hub enforces the rules of its config, by
+// default: kClosedWithoutAction (予以了结) needs an approver and a reason,
+// and kCaseFiled (立案审查调查) an earlier kPreliminaryVerification (初步核实);
+// FAILED_PRECONDITION says what is missing. kKeptPending (暂存待查) moves the
+// referral (also one already kept pending) to kept pending until review_at,
+// with the feedback clock paused.
+struct DisposeParams {
+  std::string referral_id;
+  // Required; not kUnspecified and not kTransfer (use Reroute).
+  DispositionMethod method = DispositionMethod::kUnspecified;
+  // 承办人, as the agency's own system names them. Required if the hub's
+  // config says so.
+  std::string handler;
+  // 审核 / 批准人. Required for kClosedWithoutAction unless the hub's config
+  // says otherwise.
+  std::string approver;
+  // The approval's reference, e.g. a document number (文号) or the minutes
+  // of the group meeting (组务会). Optional.
+  std::string approval_reference;
+  // Why. Required for kClosedWithoutAction unless the hub's config says
+  // otherwise.
+  std::string reason;
+  // kKeptPending only, and required there: the review date, in the future.
+  absl::Time review_at = absl::InfinitePast();
+};
+
+// 重新启用: the recipient takes a kept-pending (暂存待查) referral up again. It
+// is disposing again, and its feedback deadline moves on by the time it was
+// kept pending.
+struct ReopenParams {
+  std::string referral_id;
+  // Why it is taken up again, e.g. "收到新的举报材料". Required.
+  std::string reason;
+};
+
+// 交办 / 分办: the recipient hands the lead, or a part of the work named in
+// the instructions, to another agency as a child referral, e.g. to a
+// stationed discipline group (派驻纪检监察组). Unlike 转办 (RerouteParams) the
+// referral stays accepted or disposing with the caller, who stays answerable
+// for the result; the original sender and the other observers follow the
+// child too.
+struct DelegateParams {
+  std::string referral_id;
+  // The agency that is to do the work; the route must be allowed. Required.
+  std::string target_agency_id;
+  // What is asked of it, e.g. "请对第2项问题开展初步核实并于20日内报告".
+  // Required.
+  std::string instructions;
+  // When the child's final feedback is due, if earlier than the parent's;
+  // never later. Unset (InfinitePast): the parent's feedback deadline.
+  absl::Time feedback_due_at = absl::InfinitePast();
 };
 
 // 退回补充: the sender sends inadequate final feedback back for more. The

@@ -1,0 +1,263 @@
+#include "client_sdk/sxctl/referral_commands.h"
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/time/time.h"
+#include "client_sdk/sxctl/command_context.h"
+#include "client_sdk/sxctl/command_line.h"
+#include "client_sdk/sxctl/command_table.h"
+#include "client_sdk/sxctl/output.h"
+#include "gtest/gtest.h"
+#include "sx/client/exchange_client.h"
+
+namespace sx::sxctl {
+namespace {
+
+// Records what the commands ask of the hub and answers with the referral as
+// the hub would return it.
+class RecordingExchange final : public client::ExchangeClient {
+ public:
+  using ExchangeClient::Dispose;
+  absl::StatusOr<client::Referral> Dispose(
+      const client::DisposeParams& params,
+      const client::CallOptions& options) override {
+    client::Referral referral = Record(disposed, params, options);
+    referral.disposition = params.method;
+    return referral;
+  }
+  absl::StatusOr<client::Referral> Reopen(
+      const client::ReopenParams& params,
+      const client::CallOptions& options) override {
+    return Record(reopened, params, options);
+  }
+  absl::StatusOr<client::Referral> Delegate(
+      const client::DelegateParams& params,
+      const client::CallOptions& options) override {
+    client::Referral parent = Record(delegated, params, options);
+    parent.delegated_referral_ids = {"demo-0000000014", "demo-0000000015"};
+    return parent;
+  }
+  absl::StatusOr<client::Referral> SendFeedback(
+      const std::string& referral_id, const client::Feedback& feedback,
+      const client::CallOptions& options) override {
+    feedback_sent.push_back(feedback);
+    request_ids.push_back(options.request_id);
+    return Reply(referral_id);
+  }
+
+  std::vector<client::DisposeParams> disposed;
+  std::vector<client::ReopenParams> reopened;
+  std::vector<client::DelegateParams> delegated;
+  std::vector<client::Feedback> feedback_sent;
+  std::vector<std::string> request_ids;
+
+ private:
+  // Keeps the call and its request id; the referral as the step left it.
+  template <typename Params>
+  client::Referral Record(std::vector<Params>& calls, const Params& params,
+                          const client::CallOptions& options) {
+    calls.push_back(params);
+    request_ids.push_back(options.request_id);
+    return Reply(params.referral_id);
+  }
+  static client::Referral Reply(const std::string& referral_id) {
+    client::Referral referral;
+    referral.referral_id = referral_id;
+    referral.sender_agency_id = "inspection-office";
+    referral.recipient_agency_id = "discipline-commission";
+    referral.state = client::ReferralState::kDisposing;
+    return referral;
+  }
+};
+
+// Runs `args` as sxctl would against `exchange`: parsed with the real command
+// table, then the command's handler. What it printed goes to `printed`.
+absl::Status RunCommand(const std::vector<std::string>& args,
+                        client::ExchangeClient& exchange, std::string* printed,
+                        OutputFormat format = OutputFormat::kText) {
+  const ParseResult parsed =
+      CommandLineParser(Commands(), GlobalOptions()).Parse(args);
+  if (!parsed.error.empty()) return UsageError(parsed.error);
+  std::ostringstream out;
+  Output output(format, out);
+  const CommandContext context{parsed.invocation, output, &exchange};
+  const absl::Status status = parsed.invocation.command->run(context);
+  *printed = out.str();
+  return status;
+}
+
+// 予以了结 as the group meeting decided it: the handler answers first, the
+// group leader approved it (承办人负首责、组长审核把关).
+TEST(ReferralCommandsTest, DisposeSendsTheHandlerApprovalAndReason) {
+  RecordingExchange exchange;
+  std::string printed;
+  ASSERT_TRUE(
+      RunCommand({"dispose", "demo-0000000011", "--method",
+                  "closed_without_action", "--handler", "张明", "--approver",
+                  "李华", "--approval-ref", "纪组会〔2026〕3号", "--reason",
+                  "反映问题查无实据", "--request-id", "case-11-close"},
+                 exchange, &printed)
+          .ok());
+  ASSERT_EQ(exchange.disposed.size(), 1u);
+  const client::DisposeParams& params = exchange.disposed[0];
+  EXPECT_EQ(params.referral_id, "demo-0000000011");
+  EXPECT_EQ(params.method, client::DispositionMethod::kClosedWithoutAction);
+  EXPECT_EQ(params.handler, "张明");
+  EXPECT_EQ(params.approver, "李华");
+  EXPECT_EQ(params.approval_reference, "纪组会〔2026〕3号");
+  EXPECT_EQ(params.reason, "反映问题查无实据");
+  EXPECT_EQ(params.review_at, absl::InfinitePast());
+  EXPECT_EQ(exchange.request_ids, std::vector<std::string>{"case-11-close"});
+  EXPECT_TRUE(absl::StrContains(printed, "closed_without_action")) << printed;
+
+  // The method alone is still a disposition.
+  ASSERT_TRUE(
+      RunCommand({"dispose", "demo-0000000011", "--method", "talk_or_inquiry"},
+                 exchange, &printed)
+          .ok());
+  ASSERT_EQ(exchange.disposed.size(), 2u);
+  EXPECT_EQ(exchange.disposed[1].handler, "");
+  EXPECT_EQ(exchange.disposed[1].approver, "");
+}
+
+// 暂存待查 needs the day it is reviewed again, and only it takes one.
+TEST(ReferralCommandsTest, KeptPendingNeedsAReviewDateAtTheEndOfThatDay) {
+  RecordingExchange exchange;
+  std::string printed;
+  ASSERT_TRUE(RunCommand({"dispose", "demo-0000000013", "--method",
+                          "kept_pending", "--handler", "张明", "--reason",
+                          "关键证人暂无法联系", "--review-date", "2026-06-30"},
+                         exchange, &printed)
+                  .ok());
+  ASSERT_EQ(exchange.disposed.size(), 1u);
+  EXPECT_EQ(exchange.disposed[0].method,
+            client::DispositionMethod::kKeptPending);
+  // 2026-07-01T00:00:00+08:00, as for every other date sxctl reads.
+  EXPECT_EQ(exchange.disposed[0].review_at, absl::FromUnixSeconds(1782835200));
+
+  const absl::Status missing =
+      RunCommand({"dispose", "demo-0000000013", "--method", "kept_pending"},
+                 exchange, &printed);
+  EXPECT_TRUE(IsUsageError(missing)) << missing;
+  EXPECT_EQ(missing.message(),
+            "--method kept_pending needs --review-date DATE: when the lead is "
+            "reviewed again");
+  const absl::Status stray =
+      RunCommand({"dispose", "demo-0000000013", "--method", "case_filed",
+                  "--review-date", "2026-06-30"},
+                 exchange, &printed);
+  EXPECT_TRUE(IsUsageError(stray)) << stray;
+  EXPECT_EQ(stray.message(),
+            "--review-date goes with --method kept_pending only");
+  const absl::Status bad =
+      RunCommand({"dispose", "demo-0000000013", "--method", "kept_pending",
+                  "--review-date", "2026-6-30"},
+                 exchange, &printed);
+  EXPECT_TRUE(IsUsageError(bad)) << bad;
+  EXPECT_TRUE(absl::StartsWith(bad.message(),
+                               "--review-date '2026-6-30' is not a date"))
+      << bad;
+  EXPECT_EQ(exchange.disposed.size(), 1u) << "nothing sent after an error";
+}
+
+TEST(ReferralCommandsTest, ReopenSendsTheReason) {
+  RecordingExchange exchange;
+  std::string printed;
+  ASSERT_TRUE(RunCommand({"reopen", "demo-0000000013", "--reason",
+                          "收到新的举报材料", "--request-id", "reopen-13"},
+                         exchange, &printed)
+                  .ok());
+  ASSERT_EQ(exchange.reopened.size(), 1u);
+  EXPECT_EQ(exchange.reopened[0].referral_id, "demo-0000000013");
+  EXPECT_EQ(exchange.reopened[0].reason, "收到新的举报材料");
+  EXPECT_EQ(exchange.request_ids, std::vector<std::string>{"reopen-13"});
+  EXPECT_TRUE(absl::StrContains(printed, "demo-0000000013")) << printed;
+}
+
+// 交办 (case 4 of docs/CASES.md): the commission hands the verification of
+// one problem to the stationed group, due earlier than its own feedback.
+TEST(ReferralCommandsTest, DelegatePrintsTheParentThenTheNewChild) {
+  RecordingExchange exchange;
+  std::string printed;
+  ASSERT_TRUE(
+      RunCommand({"delegate", "demo-0000000012", "--to", "stationed-education",
+                  "--instructions", "请对第2项问题开展初步核实并于20日内报告",
+                  "--due", "2026-01-20", "--request-id", "delegate-12-1"},
+                 exchange, &printed)
+          .ok());
+  ASSERT_EQ(exchange.delegated.size(), 1u);
+  const client::DelegateParams& params = exchange.delegated[0];
+  EXPECT_EQ(params.referral_id, "demo-0000000012");
+  EXPECT_EQ(params.target_agency_id, "stationed-education");
+  EXPECT_EQ(params.instructions, "请对第2项问题开展初步核实并于20日内报告");
+  // 2026-01-21T00:00:00+08:00: by the end of the day.
+  EXPECT_EQ(params.feedback_due_at, absl::FromUnixSeconds(1768924800));
+  EXPECT_EQ(exchange.request_ids, std::vector<std::string>{"delegate-12-1"});
+  EXPECT_TRUE(absl::StartsWith(printed, "referral ")) << printed;
+  EXPECT_TRUE(absl::EndsWith(printed, "\nnew child referral demo-0000000015\n"))
+      << printed;
+
+  // Without --due, the parent's deadline.
+  ASSERT_TRUE(
+      RunCommand({"delegate", "demo-0000000012", "--to", "stationed-housing",
+                  "--instructions", "请核查第3项问题"},
+                 exchange, &printed, OutputFormat::kJson)
+          .ok());
+  ASSERT_EQ(exchange.delegated.size(), 2u);
+  EXPECT_EQ(exchange.delegated[1].feedback_due_at, absl::InfinitePast());
+  // JSON: the parent, as for every step; its last delegated id is the child.
+  EXPECT_TRUE(absl::StartsWith(printed, "{")) << printed;
+  EXPECT_TRUE(absl::StrContains(printed, "\"delegated_referral_ids\": [\n"))
+      << printed;
+  EXPECT_FALSE(absl::StrContains(printed, "new child")) << printed;
+
+  const absl::Status bad =
+      RunCommand({"delegate", "demo-0000000012", "--to", "stationed-education",
+                  "--instructions", "i", "--due", "下月底"},
+                 exchange, &printed);
+  EXPECT_TRUE(IsUsageError(bad)) << bad;
+  EXPECT_EQ(exchange.delegated.size(), 2u) << "nothing sent after an error";
+}
+
+TEST(ReferralCommandsTest, FinalFeedbackCitesTheDelegatedChildren) {
+  RecordingExchange exchange;
+  std::string printed;
+  ASSERT_TRUE(RunCommand({"feedback", "demo-0000000012", "--kind", "final",
+                          "--text", "经驻局纪检监察组核实，第2项问题属实",
+                          "--cites", "demo-0000000014,demo-0000000015",
+                          "--cites", "demo-0000000016"},
+                         exchange, &printed)
+                  .ok());
+  ASSERT_EQ(exchange.feedback_sent.size(), 1u);
+  EXPECT_EQ(exchange.feedback_sent[0].cites_referral_ids,
+            (std::vector<std::string>{"demo-0000000014", "demo-0000000015",
+                                      "demo-0000000016"}));
+
+  ASSERT_TRUE(RunCommand({"feedback", "demo-0000000012", "--kind", "final",
+                          "--text", "已办结"},
+                         exchange, &printed)
+                  .ok());
+  ASSERT_EQ(exchange.feedback_sent.size(), 2u);
+  EXPECT_TRUE(exchange.feedback_sent[1].cites_referral_ids.empty());
+
+  const absl::Status interim =
+      RunCommand({"feedback", "demo-0000000012", "--kind", "interim", "--text",
+                  "t", "--cites", "demo-0000000014"},
+                 exchange, &printed);
+  EXPECT_TRUE(IsUsageError(interim)) << interim;
+  EXPECT_EQ(interim.message(), "--cites goes with --kind final only");
+  const absl::Status empty =
+      RunCommand({"feedback", "demo-0000000012", "--kind", "final", "--text",
+                  "t", "--cites", "demo-0000000014,"},
+                 exchange, &printed);
+  EXPECT_TRUE(IsUsageError(empty)) << empty;
+  EXPECT_EQ(exchange.feedback_sent.size(), 2u) << "nothing sent after an error";
+}
+
+}  // namespace
+}  // namespace sx::sxctl
