@@ -1151,9 +1151,12 @@ class ExchangeHarness {
     Check(referral.referral_id() == entry.event().referral_id(),
           "an inbox entry carries another referral than its event's");
     auto found = referrals_.find(referral.referral_id());
-    Check(found != referrals_.end() && (caller.name == found->second.sender ||
-                                        caller.name == found->second.recipient),
-          "an inbox entry went to an agency not party to its referral");
+    Check(found != referrals_.end() &&
+              (caller.name == found->second.sender ||
+               caller.name == found->second.recipient ||
+               IsObserver(caller.name, found->second)),
+          "an inbox entry went to an agency neither party to its referral nor "
+          "observing it");
     CheckAsModel(referral, "ReadInbox");
     const bool new_referral =
         entry.event().type() == v1::EVENT_TYPE_SUBMITTED &&
