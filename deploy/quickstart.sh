@@ -23,7 +23,7 @@ for arg in "$@"; do
     --build-dir=*) build="${arg#*=}" ;;
     --workdir=*) work="${arg#*=}" ;;
     --port=*) port="${arg#*=}" ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "quickstart: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -83,6 +83,8 @@ done
 as() { local who="$1"; shift; "$sxctl_bin" --profile="$work/profiles/$who" "$@"; }
 id_of() { grep -o '"referral_id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
 child_of() { grep -o '"child_referral_id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
+# The newest child of a 交办: the last of delegated_referral_ids.
+delegated_of() { tr -d ' \n' | grep -o '"delegated_referral_ids":\[[^]]*\]' | grep -o '"[^"]*"\]$' | tr -d '"]'; }
 state_of() { as "$1" show "$2" --json | grep -o '"state": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
 expect_state() {
   local got; got=$(state_of "$1" "$2")
@@ -144,6 +146,103 @@ echo "    驻教育局纪检监察组 → 纪委监委 ($stationed) → 转办 �
 step "催办: the audit finding is still not signed for; the audit bureau presses"
 as audit-bureau remind "$audit" --text "请于3日内签收并反馈办理意见" >/dev/null
 echo "    审计局 sent a 督办 reminder on $audit; it is in the commission's inbox"
+
+step "交办: the commission hands a lead to its stationed group and stays answerable for it"
+school=$(as inspection-office send --json --to discipline-commission --kind lead \
+  --subject "市教育局基建办" --subject-org "市教育局" --category "一般类" \
+  --summary "校舍维修工程招投标中，两家投标单位疑似同一实际控制人，存在围标串标嫌疑" \
+  --source "巡察发现" --sensitivity sensitive --urgency normal | id_of)
+[[ -n "$school" ]] || fail "the school-works lead returned no referral id"
+as discipline-commission accept "$school" >/dev/null
+as discipline-commission dispose "$school" --method preliminary_verification \
+  --handler "第三监督检查室 王某" --approver "分管常委 李某" >/dev/null
+delegated=$(as discipline-commission delegate "$school" --json --to stationed-education \
+  --instructions "请对校舍维修工程招投标问题开展初步核实，20日内报告结果" | delegated_of)
+[[ -n "$delegated" ]] || fail "delegate returned no child referral"
+expect_state inspection-office "$school" disposing
+expect_state inspection-office "$delegated" submitted
+echo "    巡察办 → 纪委监委 ($school, 初步核实) → 交办 → 驻教育局纪检监察组 ($delegated)"
+echo "    $school stays with 纪委监委; 巡察办, which found the lead, may read $delegated too"
+
+step "The stationed group verifies and reports; the commission's own final feedback waits for it"
+as stationed-education accept "$delegated" >/dev/null
+as stationed-education dispose "$delegated" --method preliminary_verification \
+  --handler "驻教育局纪检监察组 赵某" --approver "组长 孙某" >/dev/null
+if as discipline-commission feedback "$school" --kind final --text "初核完毕" \
+    2>"$work/refused.txt" >/dev/null; then
+  fail "纪委监委 sent final feedback on $school while $delegated was still working"
+fi
+grep -q FAILED_PRECONDITION "$work/refused.txt" || fail "expected FAILED_PRECONDITION, got: $(cat "$work/refused.txt")"
+echo "    纪委监委's final feedback refused: $(grep -o 'unanswered: [^;]*' "$work/refused.txt")"
+as stationed-education feedback "$delegated" --kind final \
+  --text "经初步核实，两家投标单位实际控制人相同，围标串标问题属实；已对基建办负责人谈话提醒" \
+  >/dev/null
+
+step "巡察办 follows the delegated work from its inbox (inbox list: looking, not taking delivery)"
+as inspection-office inbox list >"$work/inbox.txt"
+awk -v id="$delegated" 'NR == 1 || $4 == id' "$work/inbox.txt" | sed 's/^/    /'
+awk -v id="$delegated" '$4 == id { print $3 }' "$work/inbox.txt" >"$work/heard.txt"
+for event in accepted disposition_recorded final_feedback; do
+  grep -qx "$event" "$work/heard.txt" || fail "巡察办's inbox has no $event entry for $delegated"
+done
+
+step "The commission closes the delegated work, answers for the lead citing it; 巡察办 closes (销号)"
+as discipline-commission close "$delegated" >/dev/null
+as discipline-commission feedback "$school" --kind final --cites "$delegated" \
+  --text "经交办驻市教育局纪检监察组初步核实，围标串标问题属实；已对基建办负责人谈话提醒，责令重新组织招标" \
+  >/dev/null
+as inspection-office close "$school" >/dev/null
+expect_state inspection-office "$school" closed
+as inspection-office show "$school" | sed -n '/^Feedback/,$p' | sed 's/^/    /'
+
+step "处置 rules: 予以了结 needs an approver and a reason (disposition_rules)"
+housing=$(as stationed-housing send --json --to discipline-commission --kind lead \
+  --subject "市住建局物业科" --subject-org "市住建局" --category "一般类" \
+  --summary "反映物业专项维修资金审批中收受好处" \
+  --source "信访举报" --sensitivity sensitive --urgency normal | id_of)
+[[ -n "$housing" ]] || fail "the housing lead returned no referral id"
+as discipline-commission accept "$housing" >/dev/null
+status=0
+as discipline-commission dispose "$housing" --method closed_without_action \
+  2>"$work/refused.txt" >/dev/null || status=$?
+[[ $status == 1 ]] || fail "予以了结 without an approver: exit status $status, expected 1"
+grep -q INVALID_ARGUMENT "$work/refused.txt" || fail "expected INVALID_ARGUMENT, got: $(cat "$work/refused.txt")"
+echo "    without --approver (exit status $status): $(head -n 1 "$work/refused.txt")"
+as discipline-commission dispose "$housing" --method closed_without_action \
+  --handler "第四监督检查室 陈某" --approver "分管常委 李某" \
+  --approval-ref "纪委常委会会议纪要〔2026〕15号" \
+  --reason "经谈话了解、调取资金审批记录，反映问题查无实据" >/dev/null
+as discipline-commission feedback "$housing" --kind final \
+  --text "经核查，反映问题查无实据，予以了结" >/dev/null
+as stationed-housing close "$housing" >/dev/null
+expect_state stationed-housing "$housing" closed
+as stationed-housing show "$housing" | sed -n '/^Dispositions/,/^$/{/^$/d;p}' | sed 's/^/    /'
+
+step "暂存待查: a vague lead kept pending until a review date, its feedback clock paused; then reopened"
+pending=$(as audit-bureau send --json --to discipline-commission --kind lead \
+  --subject "某区教育局财务科" --subject-org "某区教育局" --category "一般类" \
+  --summary "反映违规发放津补贴，未提供具体人员和金额" \
+  --source "审计发现" --sensitivity ordinary --urgency normal | id_of)
+[[ -n "$pending" ]] || fail "the kept-pending lead returned no referral id"
+as discipline-commission accept "$pending" >/dev/null
+as discipline-commission dispose "$pending" --method kept_pending \
+  --review-date "$(date -d '+90 days' +%F)" --handler "第二监督检查室 刘某" \
+  --approver "分管常委 李某" --reason "反映问题笼统，暂不具备核查条件" >/dev/null
+expect_state audit-bureau "$pending" kept_pending
+as audit-bureau show "$pending" | grep -E '^(state|feedback due|review date|paused since) ' \
+  | sed 's/^/    /'
+as discipline-commission reopen "$pending" --reason "收到新的举报材料，列明发放人员和金额" >/dev/null
+expect_state audit-bureau "$pending" disposing
+if as discipline-commission dispose "$pending" --method case_filed 2>"$work/refused.txt" >/dev/null; then
+  fail "立案 on $pending went through without 初步核实"
+fi
+grep -q FAILED_PRECONDITION "$work/refused.txt" || fail "expected FAILED_PRECONDITION, got: $(cat "$work/refused.txt")"
+echo "    reopened; 立案 before 初步核实 refused: $(grep -o 'cannot record[^;]*' "$work/refused.txt")"
+as discipline-commission dispose "$pending" --method preliminary_verification \
+  --handler "第二监督检查室 刘某" >/dev/null
+as discipline-commission dispose "$pending" --method case_filed \
+  --handler "第二监督检查室 刘某" --approver "分管常委 李某" >/dev/null
+echo "    after 初步核实, 立案审查调查 recorded on $pending"
 
 step "Case 3: the inspection office feeds back 5 categories, 11 problems for rectification (整改台账)"
 due=$(date -d '+60 days' +%F)
@@ -257,6 +356,10 @@ printf '    %-16s %s\n' "$lead" "$(state_of inspection-office "$lead")  (巡察�
 printf '    %-16s %s\n' "$audit" "$(state_of audit-bureau "$audit")  (审计局 → 纪委监委, reminded)"
 printf '    %-16s %s\n' "$stationed" "$(state_of stationed-education "$stationed")  (驻教育局纪检监察组 → 纪委监委)"
 printf '    %-16s %s\n' "$child" "$(state_of organization-dept "$child")  (纪委监委 → 组织部, child of $stationed)"
+printf '    %-16s %s\n' "$school" "$(state_of inspection-office "$school")  (巡察办 → 纪委监委, result of the 交办 rolled up)"
+printf '    %-16s %s\n' "$delegated" "$(state_of inspection-office "$delegated")  (纪委监委 → 驻教育局纪检监察组, 交办 from $school)"
+printf '    %-16s %s\n' "$housing" "$(state_of stationed-housing "$housing")  (驻住建局纪检监察组 → 纪委监委, 予以了结 with approval)"
+printf '    %-16s %s\n' "$pending" "$(state_of audit-bureau "$pending")  (审计局 → 纪委监委, 暂存待查, reopened, 立案)"
 printf '    %-16s %s\n' "$list" "$(state_of inspection-office "$list")  (巡察办 → 组织部, 11-item rectification ledger)"
 echo
 echo "All steps behaved as expected."
@@ -267,6 +370,7 @@ The hub keeps running (pid $hub_pid, $address). Try sxctl by hand, e.g.:
   $sxctl_bin --profile=$work/profiles/discipline-commission inbox list
   $sxctl_bin --profile=$work/profiles/inspection-office list --role sent
   $sxctl_bin --profile=$work/profiles/inspection-office show $lead
+  $sxctl_bin --profile=$work/profiles/inspection-office show $school
   $sxctl_bin --help
 Stop it with: kill $hub_pid
 EOF
