@@ -256,7 +256,8 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
   hub_info_ = std::make_unique<HubInfoService>(
       config_source, revocations_.get(), clock_, kVersion);
   SX_ASSIGN_OR_RETURN(metrics_, HubMetrics::Create(*store_, *admin_core_));
-  deadlines_ = std::make_unique<core::DeadlineWatcher>(*store_, clock_);
+  deadlines_ =
+      std::make_unique<core::DeadlineWatcher>(*store_, clock_, config_source);
   deadlines_->Start(
       absl::Seconds(settings.deadlines().check_interval_seconds()),
       [](const absl::Status& status) {

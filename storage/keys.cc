@@ -90,6 +90,10 @@ std::string DeadlineKey(DeadlineKind kind, absl::Time due,
                           RectificationItemKey(referral_id, item_number));
     case DeadlineKind::kReview:
       return absl::StrCat(when, "R", referral_id);
+    case DeadlineKind::kBlueWarning:
+      return absl::StrCat(when, "B", referral_id);
+    case DeadlineKind::kYellowWarning:
+      return absl::StrCat(when, "Y", referral_id);
   }
   return "";
 }
@@ -136,6 +140,14 @@ bool ParseDeadlineKey(absl::string_view key, Deadline* deadline) {
       return true;
     case 'R':
       deadline->kind = DeadlineKind::kReview;
+      deadline->referral_id = std::string(rest);
+      return true;
+    case 'B':
+      deadline->kind = DeadlineKind::kBlueWarning;
+      deadline->referral_id = std::string(rest);
+      return true;
+    case 'Y':
+      deadline->kind = DeadlineKind::kYellowWarning;
       deadline->referral_id = std::string(rest);
       return true;
     case 'I': {

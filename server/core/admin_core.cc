@@ -91,6 +91,10 @@ v1::TransferSummary TransferSummaryOf(const v1::Referral& referral) {
   summary.set_feedback_count(static_cast<uint32_t>(referral.feedback_size()));
   summary.set_reminder_count(static_cast<uint32_t>(referral.reminders_size()));
   summary.set_version(referral.version());
+  summary.set_warning_level(referral.warning_level());
+  summary.set_delegation_count(
+      static_cast<uint32_t>(referral.delegated_referral_ids_size()));
+  summary.set_delegated(referral.delegated());
   return summary;
 }
 

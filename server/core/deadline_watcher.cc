@@ -69,15 +69,58 @@ absl::StatusOr<bool> RemindOfReview(storage::Transaction& txn,
   return true;
 }
 
+// Gives a staged warning (预警) on the feedback deadline, if the referral
+// still owes final feedback and this warning is still the one planned (a
+// pause moves warnings on; a warning already given or outranked is not
+// given again). Returns whether it did.
+absl::StatusOr<bool> WarnOfDeadline(storage::Transaction& txn,
+                                    v1::Referral& referral,
+                                    const storage::Deadline& deadline,
+                                    const HubConfig& config, absl::Time now) {
+  const bool blue = deadline.kind == storage::DeadlineKind::kBlueWarning;
+  const v1::WarningLevel level =
+      blue ? v1::WARNING_LEVEL_BLUE : v1::WARNING_LEVEL_YELLOW;
+  const google::protobuf::Timestamp& planned =
+      blue ? referral.blue_warning_at() : referral.yellow_warning_at();
+  absl::StatusOr<Step> step =
+      DecideStep(referral.state(), Action::kFlagWarning, Party::kHub);
+  const bool this_warning = (blue ? referral.has_blue_warning_at()
+                                  : referral.has_yellow_warning_at()) &&
+                            absl::ToUnixSeconds(FromTimestamp(planned)) ==
+                                absl::ToUnixSeconds(deadline.due);
+  if (!step.ok() || !this_warning || referral.warning_level() >= level) {
+    return false;
+  }
+  if (blue) {
+    referral.clear_blue_warning_at();
+  } else {
+    referral.clear_yellow_warning_at();
+  }
+  referral.set_warning_level(level);
+  referral.set_version(referral.version() + 1);
+  *referral.mutable_updated_at() = ToTimestamp(now);
+  SX_RETURN_IF_ERROR(txn.UpdateReferral(referral));
+  v1::Event event =
+      NewEvent(step->event, referral, kHubActor, referral.state(), "", now);
+  event.set_warning_level(level);
+  event.set_reason(blue ? "blue" : "yellow");
+  SX_RETURN_IF_ERROR(RecordAndNotify(txn, std::move(event), referral,
+                                     step->notify, config.supervisor_ids()));
+  return true;
+}
+
 }  // namespace
 
-DeadlineWatcher::DeadlineWatcher(storage::Store& store, const Clock& clock)
-    : store_(store), clock_(clock) {}
+DeadlineWatcher::DeadlineWatcher(
+    storage::Store& store, const Clock& clock,
+    std::function<std::shared_ptr<const HubConfig>()> config)
+    : store_(store), clock_(clock), config_(std::move(config)) {}
 
 DeadlineWatcher::~DeadlineWatcher() { Stop(); }
 
 absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
   const absl::Time now = clock_.Now();
+  const std::shared_ptr<const HubConfig> config = config_();
   SX_ASSIGN_OR_RETURN(std::vector<storage::Deadline> due,
                       store_.DeadlinesDue(now, kBatch));
   int flagged = 0;
@@ -101,6 +144,13 @@ absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
                 FlagItemOverdue(txn, *referral, deadline.item_number, now));
             return absl::OkStatus();
           }
+          if (deadline.kind == storage::DeadlineKind::kBlueWarning ||
+              deadline.kind == storage::DeadlineKind::kYellowWarning) {
+            SX_ASSIGN_OR_RETURN(
+                flagged_this,
+                WarnOfDeadline(txn, *referral, deadline, *config, now));
+            return absl::OkStatus();
+          }
           if (deadline.kind == storage::DeadlineKind::kReview) {
             SX_ASSIGN_OR_RETURN(
                 flagged_this,
@@ -118,7 +168,12 @@ absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
           if (accept) {
             referral->set_accept_overdue(true);
           } else {
+            // 红: the last stage of the warnings; none is left to come.
             referral->set_feedback_overdue(true);
+            referral->set_warning_level(v1::WARNING_LEVEL_RED);
+            SX_RETURN_IF_ERROR(DeleteWarningDeadlines(txn, *referral));
+            referral->clear_blue_warning_at();
+            referral->clear_yellow_warning_at();
           }
           referral->set_version(referral->version() + 1);
           *referral->mutable_updated_at() = ToTimestamp(now);
@@ -126,6 +181,7 @@ absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
           v1::Event event = NewEvent(step->event, *referral, kHubActor,
                                      referral->state(), "", now);
           event.set_reason(accept ? "accept" : "feedback");
+          if (!accept) event.set_warning_level(v1::WARNING_LEVEL_RED);
           SX_RETURN_IF_ERROR(
               RecordAndNotify(txn, std::move(event), *referral, step->notify));
           flagged_this = true;

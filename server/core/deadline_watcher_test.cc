@@ -31,7 +31,8 @@ class DeadlineWatcherTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     core_ = std::make_unique<ExchangeCore>(*store_, clock_, TestHubConfig());
-    watcher_ = std::make_unique<DeadlineWatcher>(*store_, clock_);
+    watcher_ = std::make_unique<DeadlineWatcher>(
+        *store_, clock_, [this] { return core_->config(); });
   }
 
   std::string Submit(v1::Urgency urgency) {

@@ -107,7 +107,7 @@ class DistributionCoreTest : public ::testing::Test {
     distributions_ =
         std::make_unique<DistributionCore>(*store_, clock_, config);
     statistics_ = std::make_unique<StatisticsCore>(*store_, config);
-    watcher_ = std::make_unique<DeadlineWatcher>(*store_, clock_);
+    watcher_ = std::make_unique<DeadlineWatcher>(*store_, clock_, config);
   }
 
   DistributionOr Submit(const std::vector<std::string>& recipients,

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "server/core/deadline_plan.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::core {
@@ -72,6 +73,11 @@ void FillDefaults(v1::HubConfig& config) {
       fill(deadlines.fast_track_feedback_within_days(), 7));
   deadlines.set_check_interval_seconds(
       fill(deadlines.check_interval_seconds(), 60));
+  v1::DeadlineWarnings& warnings = *deadlines.mutable_warnings();
+  if (!warnings.disabled()) {
+    warnings.set_blue_working_days(fill(warnings.blue_working_days(), 5));
+    warnings.set_yellow_working_days(fill(warnings.yellow_working_days(), 2));
+  }
   for (v1::Agency& agency : *config.mutable_agencies()) {
     if (agency.certificate_identity().empty()) {
       agency.set_certificate_identity(absl::StrCat(
@@ -288,11 +294,18 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
         absl::StrCat("must hold at least 4 x limits.max_message_bytes (",
                      (least_call_memory + kMiB - 1) >> 20, " MiB)"));
   }
-  return std::shared_ptr<const HubConfig>(new HubConfig(std::move(proto)));
+  SX_RETURN_IF_ERROR(ValidateDeadlines(proto.deadlines()));
+  absl::StatusOr<WorkingDayCalendar> calendar =
+      WorkingDayCalendar::FromConfig(proto.calendar());
+  if (!calendar.ok()) return calendar.status();
+  return std::shared_ptr<const HubConfig>(
+      new HubConfig(std::move(proto), *std::move(calendar)));
 }
 
-HubConfig::HubConfig(v1::HubConfig proto) : proto_(std::move(proto)) {
+HubConfig::HubConfig(v1::HubConfig proto, WorkingDayCalendar calendar)
+    : proto_(std::move(proto)), calendar_(std::move(calendar)) {
   for (const v1::Agency& agency : proto_.agencies()) {
+    if (agency.supervisor()) supervisor_ids_.push_back(agency.id());
     agencies_[agency.id()] = &agency;
     identities_[agency.certificate_identity()] =
         Identity{Identity::Kind::kAgency, agency.id()};

@@ -43,7 +43,8 @@ class KeptPendingTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     core_ = std::make_unique<ExchangeCore>(*store_, clock_, TestHubConfig());
-    watcher_ = std::make_unique<DeadlineWatcher>(*store_, clock_);
+    watcher_ = std::make_unique<DeadlineWatcher>(
+        *store_, clock_, [this] { return core_->config(); });
   }
 
   // Day `n` after the lead was submitted (and accepted, and disposed of).

@@ -141,7 +141,8 @@ class RectificationCoreTest : public ::testing::Test {
         std::make_unique<ExchangeCore>(*store_, clock_, TestHubConfig());
     ledger_ = std::make_unique<RectificationCore>(
         *store_, clock_, [this] { return exchange_->config(); });
-    watcher_ = std::make_unique<DeadlineWatcher>(*store_, clock_);
+    watcher_ = std::make_unique<DeadlineWatcher>(
+        *store_, clock_, [this] { return exchange_->config(); });
   }
 
   // --- submitting -----------------------------------------------------------

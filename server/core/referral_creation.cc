@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/core/deadline_plan.h"
 #include "server/core/referral_steps.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
@@ -60,9 +61,7 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
       absl::Hours(fast ? deadlines.fast_track_accept_within_hours()
                        : deadlines.accept_within_hours());
   const absl::Time feedback_due = params.feedback_due_at.value_or(
-      now + absl::Hours(24) * (fast
-                                   ? deadlines.fast_track_feedback_within_days()
-                                   : deadlines.feedback_within_days()));
+      FeedbackDueFor(config, params.kind, lead.urgency(), now));
 
   v1::Referral referral;
   referral.set_referral_id(id);
@@ -84,6 +83,7 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
     referral.add_observer_agency_ids(observer);
   }
   referral.set_version(1);
+  PlanWarnings(config, now, referral);
   std::vector<uint32_t> item_numbers;
   if (!items.empty()) {
     SX_ASSIGN_OR_RETURN(
@@ -96,6 +96,7 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
       txn.PutDeadline(storage::DeadlineKind::kAccept, now + accept_within, id));
   SX_RETURN_IF_ERROR(
       txn.PutDeadline(storage::DeadlineKind::kFeedback, feedback_due, id));
+  SX_RETURN_IF_ERROR(PutWarningDeadlines(txn, referral));
 
   v1::Event event =
       NewEvent(v1::EVENT_TYPE_SUBMITTED, referral, params.sender,

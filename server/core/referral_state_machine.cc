@@ -164,6 +164,13 @@ const Rule kRules[] = {
      v1::EVENT_TYPE_REVIEW_DUE,
      Notify::kRecipient,
      nullptr},
+    {Action::kFlagWarning,
+     {kSubmitted, kDelivered, kAccepted, kDisposing},
+     kUnchanged,
+     {Party::kHub},
+     v1::EVENT_TYPE_DEADLINE_WARNING,
+     Notify::kRecipientAndSupervisors,
+     nullptr},
     // The rectification ledger (整改台账) of a problem list: items may be
     // added until the referral ends, also after final feedback (a second
     // round); reports and verdicts need the list accepted (签收) first.
@@ -270,6 +277,8 @@ ActionWords WordsFor(Action action) {
       return {"flag a missed feedback deadline", "", "on"};
     case Action::kFlagReviewDue:
       return {"remind of a review date", "", "on"};
+    case Action::kFlagWarning:
+      return {"warn of a nearing feedback deadline", "预警", "on"};
     case Action::kAddRectificationItems:
       return {"add rectification items", "整改问题", "to"};
     case Action::kReportRectification:

@@ -51,6 +51,7 @@ const std::vector<Action> kAllActions = {Action::kDeliver,
                                          Action::kFlagAcceptOverdue,
                                          Action::kFlagFeedbackOverdue,
                                          Action::kFlagReviewDue,
+                                         Action::kFlagWarning,
                                          Action::kAddRectificationItems,
                                          Action::kReportRectification,
                                          Action::kVerifyRectification,
@@ -178,6 +179,13 @@ const std::vector<Expected> kContract = {
      kUnspecified,
      v1::EVENT_TYPE_REVIEW_DUE,
      Notify::kRecipient},
+    // 预警: blue and yellow while final feedback is owed; red is OVERDUE.
+    {Action::kFlagWarning,
+     {Party::kHub},
+     {kSubmitted, kDelivered, kAccepted, kDisposing},
+     kUnspecified,
+     v1::EVENT_TYPE_DEADLINE_WARNING,
+     Notify::kRecipientAndSupervisors},
     // rectification.proto: items until the referral ends, reports and
     // verdicts once it is accepted; none changes the referral's state.
     {Action::kAddRectificationItems,
@@ -280,9 +288,9 @@ TEST(ReferralStateMachineTest, EveryCombinationMatchesTheContract) {
   // close 1, withdraw 2, remind 4 states × 2 parties, overdue flags 2 + 4;
   // ledger: add 5, report 3, verify 3, reject 3, item overdue 5; 退回补充 1;
   // reroute also from kept pending 1, keep pending 3, reopen 1, delegate 2,
-  // review reminder 1.
+  // review reminder 1; warnings 4.
   EXPECT_EQ(allowed, 1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8 + 2 + 4 + 5 + 3 + 3 +
-                         3 + 5 + 1 + 1 + 3 + 1 + 2 + 1);
+                         3 + 5 + 1 + 1 + 3 + 1 + 2 + 1 + 4);
 }
 
 TEST(ReferralStateMachineTest, TerminalStatesAllowNothing) {
@@ -371,6 +379,7 @@ const std::vector<std::pair<Action, std::string>> kCommands = {
     {Action::kFlagAcceptOverdue, ""},
     {Action::kFlagFeedbackOverdue, ""},
     {Action::kFlagReviewDue, ""},
+    {Action::kFlagWarning, ""},
     {Action::kAddRectificationItems, "rectification add"},
     {Action::kReportRectification, "rectification report"},
     {Action::kVerifyRectification, "rectification verify --accept"},

@@ -36,7 +36,8 @@ void StripFeedbackAttachments(v1::Referral& referral) {
 }
 
 absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
-                             const v1::Referral& referral, Notify notify) {
+                             const v1::Referral& referral, Notify notify,
+                             const std::vector<std::string>& supervisors) {
   std::vector<std::string> concerned = {referral.sender_agency_id(),
                                         referral.recipient_agency_id()};
   const bool tells_sender =
@@ -46,6 +47,18 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
   if (tells_sender) {
     for (const std::string& observer : referral.observer_agency_ids()) {
       concerned.push_back(observer);
+    }
+  }
+  // Supervisors other than the parties themselves.
+  std::vector<std::string> also_supervisors;
+  if (notify == Notify::kRecipientAndSupervisors) {
+    for (const std::string& supervisor : supervisors) {
+      if (supervisor == referral.sender_agency_id() ||
+          supervisor == referral.recipient_agency_id()) {
+        continue;
+      }
+      also_supervisors.push_back(supervisor);
+      concerned.push_back(supervisor);
     }
   }
   // A supervisor's reminder concerns the supervisor too.
@@ -64,9 +77,13 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
       SX_RETURN_IF_ERROR(txn.AppendInbox(observer, stored).status());
     }
   }
-  if (notify == Notify::kRecipient || notify == Notify::kBoth) {
+  if (notify == Notify::kRecipient || notify == Notify::kBoth ||
+      notify == Notify::kRecipientAndSupervisors) {
     SX_RETURN_IF_ERROR(
         txn.AppendInbox(referral.recipient_agency_id(), stored).status());
+  }
+  for (const std::string& supervisor : also_supervisors) {
+    SX_RETURN_IF_ERROR(txn.AppendInbox(supervisor, stored).status());
   }
   return absl::OkStatus();
 }
@@ -85,11 +102,20 @@ absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
                                             FromTimestamp(referral.review_at()),
                                             referral.referral_id()));
     }
-    // The feedback clock stood still while the lead was kept pending.
+    // The feedback clock stood still while the lead was kept pending; the
+    // warnings still to come move on with it.
     if (referral.has_paused_at()) {
       const absl::Duration paused = now - FromTimestamp(referral.paused_at());
-      *referral.mutable_feedback_due_at() =
-          ToTimestamp(FromTimestamp(referral.feedback_due_at()) + paused);
+      auto move_on = [&](google::protobuf::Timestamp* moment) {
+        *moment = ToTimestamp(FromTimestamp(*moment) + paused);
+      };
+      move_on(referral.mutable_feedback_due_at());
+      if (referral.has_blue_warning_at()) {
+        move_on(referral.mutable_blue_warning_at());
+      }
+      if (referral.has_yellow_warning_at()) {
+        move_on(referral.mutable_yellow_warning_at());
+      }
     }
     referral.clear_review_at();
     referral.clear_paused_at();
@@ -98,6 +124,7 @@ absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
     SX_RETURN_IF_ERROR(txn.PutDeadline(
         storage::DeadlineKind::kFeedback,
         FromTimestamp(referral.feedback_due_at()), referral.referral_id()));
+    SX_RETURN_IF_ERROR(PutWarningDeadlines(txn, referral));
   }
   if (OwesAcceptance(from) && !OwesAcceptance(to)) {
     SX_RETURN_IF_ERROR(txn.DeleteDeadline(
@@ -108,6 +135,37 @@ absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
     SX_RETURN_IF_ERROR(txn.DeleteDeadline(
         storage::DeadlineKind::kFeedback,
         FromTimestamp(referral.feedback_due_at()), referral.referral_id()));
+    SX_RETURN_IF_ERROR(DeleteWarningDeadlines(txn, referral));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PutWarningDeadlines(storage::Transaction& txn,
+                                 const v1::Referral& referral) {
+  if (referral.has_blue_warning_at()) {
+    SX_RETURN_IF_ERROR(txn.PutDeadline(
+        storage::DeadlineKind::kBlueWarning,
+        FromTimestamp(referral.blue_warning_at()), referral.referral_id()));
+  }
+  if (referral.has_yellow_warning_at()) {
+    SX_RETURN_IF_ERROR(txn.PutDeadline(
+        storage::DeadlineKind::kYellowWarning,
+        FromTimestamp(referral.yellow_warning_at()), referral.referral_id()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeleteWarningDeadlines(storage::Transaction& txn,
+                                    const v1::Referral& referral) {
+  if (referral.has_blue_warning_at()) {
+    SX_RETURN_IF_ERROR(txn.DeleteDeadline(
+        storage::DeadlineKind::kBlueWarning,
+        FromTimestamp(referral.blue_warning_at()), referral.referral_id()));
+  }
+  if (referral.has_yellow_warning_at()) {
+    SX_RETURN_IF_ERROR(txn.DeleteDeadline(
+        storage::DeadlineKind::kYellowWarning,
+        FromTimestamp(referral.yellow_warning_at()), referral.referral_id()));
   }
   return absl::OkStatus();
 }

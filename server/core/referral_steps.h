@@ -3,6 +3,9 @@
 // notifications and the deadline index.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -31,10 +34,12 @@ void StripFeedbackAttachments(::supervision::v1::Referral& referral);
 // Appends the event (indexed for the referral's parties and the actor),
 // counts it in the statistics, and tells the party or parties the step
 // names; the referral's observers hear whatever its sender hears.
+// `supervisors` (the config's) are told for kRecipientAndSupervisors.
 absl::Status RecordAndNotify(storage::Transaction& txn,
                              ::supervision::v1::Event event,
                              const ::supervision::v1::Referral& referral,
-                             Notify notify);
+                             Notify notify,
+                             const std::vector<std::string>& supervisors = {});
 
 // Keeps the deadline index in step with a state change: a deadline stands
 // while the recipient owes its step, is removed when it no longer does, and
@@ -47,6 +52,14 @@ absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
                                  ::supervision::v1::Referral& referral,
                                  ::supervision::v1::ReferralState from,
                                  absl::Time now);
+
+// The deadline index entries of the referral's staged warnings still to
+// come (blue_warning_at, yellow_warning_at): put with its feedback deadline,
+// deleted with it.
+absl::Status PutWarningDeadlines(storage::Transaction& txn,
+                                 const ::supervision::v1::Referral& referral);
+absl::Status DeleteWarningDeadlines(
+    storage::Transaction& txn, const ::supervision::v1::Referral& referral);
 
 // Sets a kept-pending referral's review date, replacing any earlier one in
 // the deadline index (the hub reminds the recipient on that date).

@@ -1,4 +1,4 @@
-#include "server/core/working_day_calendar.h"
+#include "sx/core/working_day_calendar.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -221,6 +221,16 @@ bool WorkingDayCalendar::IsWorkingDay(absl::CivilDay day) const {
 
 bool WorkingDayCalendar::Covers(int year) const {
   return std::binary_search(years_.begin(), years_.end(), year);
+}
+
+absl::Time WorkingDayCalendar::WhenWorkingDaysLeft(absl::Time due,
+                                                   int days_left) const {
+  absl::CivilDay day = absl::ToCivilDay(due, ChinaTime());
+  for (int counted = 0; counted <= days_left;) {
+    --day;
+    if (IsWorkingDay(day)) ++counted;
+  }
+  return absl::FromCivil(day, ChinaTime());
 }
 
 absl::Time WorkingDayCalendar::AddWorkingDays(absl::Time start,

@@ -1,4 +1,4 @@
-#include "server/core/working_day_calendar.h"
+#include "sx/core/working_day_calendar.h"
 
 #include <string>
 #include <vector>
@@ -226,6 +226,36 @@ TEST(WorkingDayCalendarTest, WorkingDaysLeftBeforeADeadline) {
   // Due, and past due.
   EXPECT_EQ(calendar.WorkingDaysLeft(due, due), 0);
   EXPECT_EQ(calendar.WorkingDaysLeft(At(2026, 3, 2, 9), due), 0);
+}
+
+// When a staged warning falls due: 2 working days left from 02-24 (the
+// holiday before it leaves 3), 5 from 02-12.
+TEST(WorkingDayCalendarTest, WhenWorkingDaysLeftAcrossSpringFestival) {
+  const WorkingDayCalendar calendar = Calendar2026();
+  const absl::Time due = At(2026, 2, 27);
+  EXPECT_EQ(calendar.WhenWorkingDaysLeft(due, 0), At(2026, 2, 26));
+  EXPECT_EQ(calendar.WhenWorkingDaysLeft(due, 2), At(2026, 2, 24));
+  EXPECT_EQ(calendar.WhenWorkingDaysLeft(due, 3), At(2026, 2, 14));
+  EXPECT_EQ(calendar.WhenWorkingDaysLeft(due, 5), At(2026, 2, 12));
+  // A deadline in the middle of a day counts the days before that one.
+  EXPECT_EQ(calendar.WhenWorkingDaysLeft(At(2026, 2, 26, 15), 2),
+            At(2026, 2, 14));
+}
+
+// It is the first moment WorkingDaysLeft says so, whatever the deadline.
+TEST(WorkingDayCalendarTest, WhenWorkingDaysLeftIsTheFirstSuchMoment) {
+  const WorkingDayCalendar calendar = Calendar2026();
+  for (absl::CivilDay day(2026, 1, 10); day < absl::CivilDay(2026, 11, 1);
+       ++day) {
+    const absl::Time due = absl::FromCivil(day, China());
+    for (int left = 0; left <= 6; ++left) {
+      const absl::Time when = calendar.WhenWorkingDaysLeft(due, left);
+      ASSERT_LE(calendar.WorkingDaysLeft(when, due), left)
+          << day << " " << left;
+      ASSERT_GT(calendar.WorkingDaysLeft(when - absl::Seconds(1), due), left)
+          << day << " " << left;
+    }
+  }
 }
 
 TEST(WorkingDayCalendarTest, WorkingDaysLeftCountsOnlyWholeDays) {

@@ -40,9 +40,16 @@ namespace sx::storage {
 enum class Side { kSender, kRecipient };
 
 // Which step a deadline is for: the referral's acceptance or final feedback,
-// one item of its rectification ledger, or the review date of a lead kept
-// pending (暂存待查).
-enum class DeadlineKind { kAccept, kFeedback, kRectificationItem, kReview };
+// one item of its rectification ledger, the review date of a lead kept
+// pending (暂存待查), or a staged warning (预警) before the feedback deadline.
+enum class DeadlineKind {
+  kAccept,
+  kFeedback,
+  kRectificationItem,
+  kReview,
+  kBlueWarning,
+  kYellowWarning,
+};
 
 struct Deadline {
   DeadlineKind kind;

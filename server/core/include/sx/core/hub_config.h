@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -16,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "supervision/v1/config.pb.h"
 #include "sx/core/identity.h"
+#include "sx/core/working_day_calendar.h"
 #include "sx/transparency/merkle_hasher.h"
 
 namespace sx::core {
@@ -47,6 +49,12 @@ class HubConfig {
   const ::supervision::v1::Deadlines& deadlines() const {
     return proto_.deadlines();
   }
+  // Working days by the config's calendar (Monday to Friday if none).
+  const WorkingDayCalendar& calendar() const { return calendar_; }
+  // Agencies configured as supervisors, in config order.
+  const std::vector<std::string>& supervisor_ids() const {
+    return supervisor_ids_;
+  }
 
   const ::supervision::v1::Agency* FindAgency(
       absl::string_view agency_id) const;
@@ -57,9 +65,11 @@ class HubConfig {
                     ::supervision::v1::ReferralKind kind) const;
 
  private:
-  explicit HubConfig(::supervision::v1::HubConfig proto);
+  HubConfig(::supervision::v1::HubConfig proto, WorkingDayCalendar calendar);
 
   const ::supervision::v1::HubConfig proto_;
+  const WorkingDayCalendar calendar_;
+  std::vector<std::string> supervisor_ids_;
   absl::flat_hash_map<std::string, const ::supervision::v1::Agency*> agencies_;
   absl::flat_hash_map<std::string, Identity> identities_;
   // "<from_type>\0<to_type>\0<kind>"

@@ -52,6 +52,8 @@ enum class Action {
   kDelegate,
   // The hub's reminder that a kept-pending lead is due for review.
   kFlagReviewDue,
+  // The hub's staged warning (预警) before the feedback deadline.
+  kFlagWarning,
 };
 
 // How the caller relates to a referral.
@@ -67,8 +69,16 @@ enum class Party {
   kHub,
 };
 
-// Whose inbox is told of a step.
-enum class Notify { kNobody, kSender, kRecipient, kBoth };
+// Whose inbox is told of a step. The referral's observers hear whatever its
+// sender hears; kRecipientAndSupervisors also tells every agency the config
+// names supervisor.
+enum class Notify {
+  kNobody,
+  kSender,
+  kRecipient,
+  kBoth,
+  kRecipientAndSupervisors
+};
 
 struct Step {
   ::supervision::v1::ReferralState to;

@@ -77,6 +77,12 @@ class WorkingDayCalendar {
   // 0: it is due at the end of today. 0 also once `due` <= `now`; tell the
   // two apart by comparing the times. Both times finite.
   int WorkingDaysLeft(absl::Time now, absl::Time due) const;
+  // The first moment at which WorkingDaysLeft(moment, due) <= `days_left`:
+  // the start (00:00 China time) of the (days_left+1)-th working day before
+  // the day `due` falls in. For the example above, 2 working days left from
+  // 2026-02-24 00:00 on. A warning "2 working days left" is due then.
+  // Costs the days walked back. `days_left` >= 0, `due` finite.
+  absl::Time WhenWorkingDaysLeft(absl::Time due, int days_left) const;
 
  private:
   // Sorted and disjoint: days off (any weekday) and weekend days worked.
