@@ -329,6 +329,7 @@ grpc::ServerUnaryReactor* ExchangeService::RemindReferral(
   step.request_id = request->request_id();
   step.referral_id = request->referral_id();
   step.text = request->text();
+  step.supervision_level = request->level();
   return RunStep(context, "RemindReferral", *request, std::move(step),
                  response);
 }

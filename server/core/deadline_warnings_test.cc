@@ -3,7 +3,8 @@
 // ExchangeCore and the DeadlineWatcher on a FakeClock: when each falls due
 // across the Spring Festival holiday and its worked Saturdays, whom each
 // reaches (the recipient and the supervisor agencies), that a pause moves
-// them on and that final feedback ends them.
+// them on and that final feedback ends them. And the pressure a sender or
+// supervisor adds by hand: reminders that escalate 催办 → 督办 → 挂牌督办.
 #include <functional>
 #include <memory>
 #include <string>
@@ -102,13 +103,23 @@ class DeadlineWarningsTest : public ::testing::Test {
     return submitted.ok() ? submitted->referral_id() : "";
   }
 
-  ReferralOr Step(StepRequest step) {
+  // A step by the recipient, the inspection office, unless `caller` says.
+  ReferralOr Step(StepRequest step,
+                  absl::string_view caller = kInspectionOffice) {
     step.request_id = absl::StrCat("req-", ++requests_);
     step.request_fingerprint = step.request_id;
     step.method = step.request_id;
     return Await<ReferralOr>([&](std::function<void(ReferralOr)> done) {
-      core_->TakeStep(Agency(kInspectionOffice), step, std::move(done));
+      core_->TakeStep(Agency(caller), step, std::move(done));
     });
+  }
+
+  ReferralOr Remind(const std::string& id, absl::string_view caller,
+                    v1::SupervisionLevel level) {
+    StepRequest step = NewStep(Action::kRemind, id);
+    step.text = "请于3日内报告核查进展";
+    step.supervision_level = level;
+    return Step(step, caller);
   }
 
   StepRequest NewStep(Action action, const std::string& id) {
@@ -242,6 +253,59 @@ TEST_F(DeadlineWarningsTest, APauseMovesTheWarningsOn) {
   AdvanceTo(China(3, 10, 0, 1));
   EXPECT_EQ(Check(), 1);
   EXPECT_EQ(Warnings(kInspectionOffice), Levels{kBlue});
+}
+
+// The sender presses (催办, then 督办); only the supervising commission may
+// list the matter (挂牌督办). The referral keeps the highest level; every
+// reminder keeps its own; a refused listing changes nothing.
+TEST_F(DeadlineWarningsTest, RemindersEscalateAndOnlyASupervisorLists) {
+  const std::string id = Submit();
+  ReferralOr urged =
+      Remind(id, kStationedEducation, v1::SUPERVISION_LEVEL_UNSPECIFIED);
+  ASSERT_TRUE(urged.ok()) << urged.status();
+  EXPECT_EQ(urged->supervision_level(), v1::SUPERVISION_LEVEL_URGE);
+  ASSERT_TRUE(
+      Remind(id, kStationedEducation, v1::SUPERVISION_LEVEL_SUPERVISE).ok());
+
+  const v1::Referral before = Stored(id);
+  ReferralOr listed_by_sender =
+      Remind(id, kStationedEducation, v1::SUPERVISION_LEVEL_LISTED);
+  EXPECT_EQ(listed_by_sender.status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(listed_by_sender.status().message().find("挂牌督办"),
+            std::string::npos)
+      << listed_by_sender.status();
+  EXPECT_EQ(Stored(id).SerializeAsString(), before.SerializeAsString());
+  EXPECT_EQ(
+      Remind(id, kStationedEducation, static_cast<v1::SupervisionLevel>(9))
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+
+  ASSERT_TRUE(
+      Remind(id, kDisciplineCommission, v1::SUPERVISION_LEVEL_LISTED).ok());
+  // A later, milder reminder does not lower the listing.
+  ASSERT_TRUE(Remind(id, kStationedEducation, v1::SUPERVISION_LEVEL_URGE).ok());
+  const v1::Referral pressed = Stored(id);
+  EXPECT_EQ(pressed.supervision_level(), v1::SUPERVISION_LEVEL_LISTED);
+  std::vector<v1::SupervisionLevel> levels;
+  for (const v1::Reminder& reminder : pressed.reminders()) {
+    levels.push_back(reminder.level());
+  }
+  EXPECT_EQ(levels,
+            (std::vector<v1::SupervisionLevel>{
+                v1::SUPERVISION_LEVEL_URGE, v1::SUPERVISION_LEVEL_SUPERVISE,
+                v1::SUPERVISION_LEVEL_LISTED, v1::SUPERVISION_LEVEL_URGE}));
+  // The recipient heard each, at its level.
+  auto entries = store_->ReadInbox(kInspectionOffice, 0, 100);
+  ASSERT_TRUE(entries.ok());
+  std::vector<v1::SupervisionLevel> heard;
+  for (const v1::InboxEntry& entry : *entries) {
+    if (entry.event().type() == v1::EVENT_TYPE_REMINDED) {
+      heard.push_back(entry.event().supervision_level());
+    }
+  }
+  EXPECT_EQ(heard, levels);
 }
 
 // A deadline born shorter than a stage skips it: a 2-working-day lead gets

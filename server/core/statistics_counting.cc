@@ -116,6 +116,18 @@ std::vector<std::pair<std::string, int64_t>> FiguresOf(
       break;
     case v1::EVENT_TYPE_REMINDED:
       one("reminders");
+      if (event.supervision_level() == v1::SUPERVISION_LEVEL_SUPERVISE) {
+        one("supervised");
+      } else if (event.supervision_level() == v1::SUPERVISION_LEVEL_LISTED) {
+        one("listed_supervision");
+      }
+      break;
+    case v1::EVENT_TYPE_DEADLINE_WARNING:
+      one(event.warning_level() == v1::WARNING_LEVEL_BLUE ? "blue_warnings"
+                                                          : "yellow_warnings");
+      break;
+    case v1::EVENT_TYPE_DELEGATED:
+      one("delegated");
       break;
     case v1::EVENT_TYPE_OVERDUE:
       one(event.reason() == "accept" ? "accept_overdue" : "feedback_overdue");

@@ -87,6 +87,30 @@ TEST(FiguresOfTest, EachEventTypeCountsItsFigures) {
   EXPECT_EQ(Text(FiguresOf(overdue, lead)), "feedback_overdue=1");
 }
 
+// 督办 escalates: every reminder counts, 督办 and 挂牌督办 also by level;
+// warnings by colour; a delegation once.
+TEST(FiguresOfTest, PressureCountsByLevel) {
+  const v1::Referral lead = ReferralOf(v1::REFERRAL_KIND_LEAD);
+  const std::pair<v1::SupervisionLevel, const char*> kLevels[] = {
+      {v1::SUPERVISION_LEVEL_URGE, "reminders=1"},
+      {v1::SUPERVISION_LEVEL_SUPERVISE, "reminders=1 supervised=1"},
+      {v1::SUPERVISION_LEVEL_LISTED, "reminders=1 listed_supervision=1"},
+  };
+  for (const auto& [level, expected] : kLevels) {
+    v1::Event reminded = EventOf(v1::EVENT_TYPE_REMINDED);
+    reminded.set_supervision_level(level);
+    EXPECT_EQ(Text(FiguresOf(reminded, lead)), expected)
+        << v1::SupervisionLevel_Name(level);
+  }
+  v1::Event warning = EventOf(v1::EVENT_TYPE_DEADLINE_WARNING);
+  warning.set_warning_level(v1::WARNING_LEVEL_BLUE);
+  EXPECT_EQ(Text(FiguresOf(warning, lead)), "blue_warnings=1");
+  warning.set_warning_level(v1::WARNING_LEVEL_YELLOW);
+  EXPECT_EQ(Text(FiguresOf(warning, lead)), "yellow_warnings=1");
+  EXPECT_EQ(Text(FiguresOf(EventOf(v1::EVENT_TYPE_DELEGATED), lead)),
+            "delegated=1");
+}
+
 TEST(FiguresOfTest, ASubmissionCountsItsKindAndItsItems) {
   v1::Event submitted = EventOf(v1::EVENT_TYPE_SUBMITTED);
   EXPECT_EQ(

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "server/core/delegation.h"
 #include "server/core/disposition_records.h"
 #include "server/core/rectification_ledger.h"
@@ -74,6 +75,33 @@ absl::Status Dispose(storage::Transaction& txn, const HubConfig& config,
   return absl::OkStatus();
 }
 
+// 催办 / 督办 / 挂牌督办: the reminder at its level; the referral keeps the
+// highest level reached. Listing a matter (挂牌) is a supervisor's act.
+absl::Status Remind(const HubConfig& config, const StepRequest& request,
+                    v1::Referral& referral, v1::Event& event, absl::Time now) {
+  const v1::SupervisionLevel level =
+      request.supervision_level == v1::SUPERVISION_LEVEL_UNSPECIFIED
+          ? v1::SUPERVISION_LEVEL_URGE
+          : request.supervision_level;
+  const v1::Agency* caller = config.FindAgency(event.actor());
+  if (level == v1::SUPERVISION_LEVEL_LISTED &&
+      (caller == nullptr || !caller->supervisor())) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "only an agency the hub config names supervisor may list a matter "
+        "for supervision (挂牌督办), and ",
+        event.actor(), " is not one; it may send 催办 or 督办"));
+  }
+  v1::Reminder& reminder = *referral.add_reminders();
+  reminder.set_from_agency_id(event.actor());
+  reminder.set_text(request.text);
+  *reminder.mutable_sent_at() = ToTimestamp(now);
+  reminder.set_level(level);
+  referral.set_supervision_level(std::max(referral.supervision_level(), level));
+  event.set_supervision_level(level);
+  event.set_content_sha256(Sha256(reminder.SerializeAsString()));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateStepRequest(const StepRequest& request,
@@ -92,6 +120,10 @@ absl::Status ValidateStepRequest(const StepRequest& request,
           ValidateId("target_agency_id", request.target_agency_id));
       return ValidateText("reason", request.text, limits);
     case Action::kRemind:
+      if (!v1::SupervisionLevel_IsValid(request.supervision_level)) {
+        return absl::InvalidArgumentError(
+            "level: 催办 (URGE), 督办 (SUPERVISE) or 挂牌督办 (LISTED)");
+      }
       return ValidateText("text", request.text, limits);
     case Action::kDispose:
     case Action::kKeepPending:
@@ -133,14 +165,8 @@ absl::Status ApplyStepEffects(storage::Transaction& txn,
       event.set_content_sha256(Sha256(feedback.SerializeAsString()));
       return absl::OkStatus();
     }
-    case Action::kRemind: {
-      v1::Reminder& reminder = *referral.add_reminders();
-      reminder.set_from_agency_id(event.actor());
-      reminder.set_text(request.text);
-      *reminder.mutable_sent_at() = ToTimestamp(now);
-      event.set_content_sha256(Sha256(reminder.SerializeAsString()));
-      return absl::OkStatus();
-    }
+    case Action::kRemind:
+      return Remind(config, request, referral, event, now);
     case Action::kReroute:
       SX_RETURN_IF_ERROR(CheckDelegatesAnswered(txn, referral, request.action));
       return Reroute(txn, config, request, referral, event, now);

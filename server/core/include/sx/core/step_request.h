@@ -36,6 +36,9 @@ struct StepRequest {
   // Keep pending: the review date. Delegate: the child's feedback deadline,
   // if earlier than the parent's.
   std::optional<absl::Time> due_at;
+  // Remind only: 催办 (also for UNSPECIFIED), 督办 or 挂牌督办.
+  ::supervision::v1::SupervisionLevel supervision_level =
+      ::supervision::v1::SUPERVISION_LEVEL_UNSPECIFIED;
   // Feedback only.
   ::supervision::v1::Feedback feedback;
 };
