@@ -219,10 +219,8 @@ class GrpcExchangeClient final
 
   absl::StatusOr<Referral> Remind(const RemindParams& params,
                                   const CallOptions& options) override {
-    v1::RemindReferralRequest request;
+    v1::RemindReferralRequest request = ToProto(params);
     request.set_request_id(RequestIdFor(options));
-    request.set_referral_id(params.referral_id);
-    request.set_text(params.text);
     return Call(&Stub::RemindReferral, request);
   }
 

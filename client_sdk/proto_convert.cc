@@ -18,8 +18,15 @@ static_assert(static_cast<int>(ReferralState::kKeptPending) ==
               v1::REFERRAL_STATE_KEPT_PENDING);
 static_assert(static_cast<int>(DispositionMethod::kTransfer) ==
               v1::DISPOSITION_METHOD_TRANSFER);
-static_assert(static_cast<int>(EventType::kDelegated) ==
-              v1::EVENT_TYPE_DELEGATED);
+static_assert(static_cast<int>(EventType::kDeadlineWarning) ==
+              v1::EVENT_TYPE_DEADLINE_WARNING);
+static_assert(static_cast<int>(WarningLevel::kNone) ==
+              v1::WARNING_LEVEL_UNSPECIFIED);
+static_assert(static_cast<int>(WarningLevel::kRed) == v1::WARNING_LEVEL_RED);
+static_assert(static_cast<int>(SupervisionLevel::kUnspecified) ==
+              v1::SUPERVISION_LEVEL_UNSPECIFIED);
+static_assert(static_cast<int>(SupervisionLevel::kListed) ==
+              v1::SUPERVISION_LEVEL_LISTED);
 static_assert(static_cast<int>(ReferralKind::kAuditFinding) ==
               v1::REFERRAL_KIND_AUDIT_FINDING);
 static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
@@ -181,6 +188,8 @@ Event FromProto(const v1::Event& proto) {
   event.previous_event_sha256 = proto.previous_event_sha256();
   event.item_numbers.assign(proto.item_numbers().begin(),
                             proto.item_numbers().end());
+  event.warning_level = Cast<WarningLevel>(proto.warning_level());
+  event.supervision_level = Cast<SupervisionLevel>(proto.supervision_level());
   return event;
 }
 
@@ -259,6 +268,14 @@ v1::DelegateReferralRequest ToProto(const DelegateParams& params) {
   return proto;
 }
 
+v1::RemindReferralRequest ToProto(const RemindParams& params) {
+  v1::RemindReferralRequest proto;
+  proto.set_referral_id(params.referral_id);
+  proto.set_text(params.text);
+  proto.set_level(Cast<v1::SupervisionLevel>(params.level));
+  return proto;
+}
+
 v1::SubmitDistributionRequest ToProto(const NewDistribution& distribution) {
   v1::SubmitDistributionRequest proto;
   for (const std::string& recipient : distribution.recipient_agency_ids) {
@@ -304,9 +321,10 @@ Referral FromProto(const v1::Referral& proto) {
     referral.feedback.push_back(FromProto(feedback));
   }
   for (const auto& reminder : proto.reminders()) {
-    referral.reminders.push_back(Reminder{reminder.from_agency_id(),
-                                          reminder.text(),
-                                          FromProto(reminder.sent_at())});
+    referral.reminders.push_back(
+        Reminder{reminder.from_agency_id(), reminder.text(),
+                 FromProto(reminder.sent_at()),
+                 Cast<SupervisionLevel>(reminder.level())});
   }
   referral.accept_overdue = proto.accept_overdue();
   referral.feedback_overdue = proto.feedback_overdue();
@@ -322,6 +340,12 @@ Referral FromProto(const v1::Referral& proto) {
   referral.delegated_referral_ids.assign(proto.delegated_referral_ids().begin(),
                                          proto.delegated_referral_ids().end());
   referral.delegated = proto.delegated();
+  referral.delegation_instructions = proto.delegation_instructions();
+  referral.warning_level = Cast<WarningLevel>(proto.warning_level());
+  referral.blue_warning_at = FromProto(proto.blue_warning_at());
+  referral.yellow_warning_at = FromProto(proto.yellow_warning_at());
+  referral.supervision_level =
+      Cast<SupervisionLevel>(proto.supervision_level());
   return referral;
 }
 
@@ -568,6 +592,11 @@ SideFigures FromProto(const v1::SideFigures& proto) {
   figures.amount_recovered_fen = proto.amount_recovered_fen();
   figures.problems_rectified = proto.problems_rectified();
   figures.feedback_rejected = proto.feedback_rejected();
+  figures.supervised = proto.supervised();
+  figures.listed_supervision = proto.listed_supervision();
+  figures.blue_warnings = proto.blue_warnings();
+  figures.yellow_warnings = proto.yellow_warnings();
+  figures.delegated = proto.delegated();
   return figures;
 }
 
@@ -606,6 +635,9 @@ TransferPage FromProto(const v1::ListTransfersResponse& proto) {
     summary.feedback_count = transfer.feedback_count();
     summary.reminder_count = transfer.reminder_count();
     summary.version = transfer.version();
+    summary.warning_level = Cast<WarningLevel>(transfer.warning_level());
+    summary.delegation_count = transfer.delegation_count();
+    summary.delegated = transfer.delegated();
     page.transfers.push_back(std::move(summary));
   }
   page.next_page_token = proto.next_page_token();

@@ -28,6 +28,7 @@ namespace sx::client::internal {
     const DisposeParams& params);
 ::supervision::v1::DelegateReferralRequest ToProto(
     const DelegateParams& params);
+::supervision::v1::RemindReferralRequest ToProto(const RemindParams& params);
 ::supervision::v1::ListReferralsRequest ToProto(const ListQuery& query);
 ::supervision::v1::ListTransfersRequest ToProto(const TransferQuery& query);
 ::supervision::v1::ListDeadLettersRequest ToProto(const DeadLetterQuery& query);

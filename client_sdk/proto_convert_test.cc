@@ -375,6 +375,92 @@ TEST(ProtoConvertTest, DelegateCarriesInstructionsAndAnEarlierDeadline) {
   EXPECT_EQ(proto.feedback_due_at().seconds(), 1767196800);
 }
 
+// 督办 escalates (as practised): 催办 by the sender's call written before
+// levels existed, then 督办, then 挂牌督办 from the supervising commission.
+TEST(ProtoConvertTest, RemindCarriesItsLevel) {
+  ASSERT_EQ(v1::RemindReferralRequest::descriptor()->field_count(), 4)
+      << "the contract has a field RemindParams does not";
+  v1::RemindReferralRequest proto =
+      ToProto(RemindParams{"demo-0000000016", "请于3日内反馈初核进展"});
+  EXPECT_EQ(proto.request_id(), "") << "the client sets it";
+  EXPECT_EQ(proto.referral_id(), "demo-0000000016");
+  EXPECT_EQ(proto.text(), "请于3日内反馈初核进展");
+  EXPECT_EQ(proto.level(), v1::SUPERVISION_LEVEL_URGE);
+
+  RemindParams params;
+  params.referral_id = "demo-0000000016";
+  params.text = "请于12月20日前报送核查结果";
+  for (const auto& [level, proto_level] :
+       {std::pair{SupervisionLevel::kSupervise,
+                  v1::SUPERVISION_LEVEL_SUPERVISE},
+        std::pair{SupervisionLevel::kListed, v1::SUPERVISION_LEVEL_LISTED},
+        std::pair{SupervisionLevel::kUnspecified,
+                  v1::SUPERVISION_LEVEL_UNSPECIFIED}}) {
+    params.level = level;
+    proto = ToProto(params);
+    EXPECT_EQ(proto.level(), proto_level) << ToString(level);
+    EXPECT_EQ(proto.text(), "请于12月20日前报送核查结果");
+  }
+}
+
+// What a reminded referral shows: each reminder's level, the highest one
+// reached, and the REMINDED event's level; a delegated child also carries
+// what its parent's recipient asked of it.
+TEST(ProtoConvertTest, RemindersArriveWithTheirLevels) {
+  ASSERT_EQ(v1::Reminder::descriptor()->field_count(), 4)
+      << "the contract has a field Reminder does not";
+  v1::InboxEntry proto;
+  proto.set_sequence(33);
+  v1::Event* event = proto.mutable_event();
+  event->set_type(v1::EVENT_TYPE_REMINDED);
+  event->set_actor("discipline-commission");
+  event->set_supervision_level(v1::SUPERVISION_LEVEL_LISTED);
+  v1::Referral* referral = proto.mutable_referral();
+  referral->set_referral_id("demo-0000000015");
+  referral->set_parent_referral_id("demo-0000000012");
+  referral->set_delegated(true);
+  referral->set_delegation_instructions(
+      "请对第2项问题开展初步核实并于20日内报告");
+  referral->set_supervision_level(v1::SUPERVISION_LEVEL_LISTED);
+  const std::pair<const char*, v1::SupervisionLevel> sent[] = {
+      {"inspection-office", v1::SUPERVISION_LEVEL_URGE},
+      {"inspection-office", v1::SUPERVISION_LEVEL_SUPERVISE},
+      {"discipline-commission", v1::SUPERVISION_LEVEL_LISTED}};
+  for (const auto& [from, level] : sent) {
+    v1::Reminder* reminder = referral->add_reminders();
+    reminder->set_from_agency_id(from);
+    reminder->set_text("请尽快反馈");
+    reminder->mutable_sent_at()->set_seconds(1766000000 + level);
+    reminder->set_level(level);
+  }
+
+  const InboxEntry entry = FromProto(proto);
+  EXPECT_EQ(entry.event.type, EventType::kReminded);
+  EXPECT_EQ(entry.event.supervision_level, SupervisionLevel::kListed);
+  EXPECT_EQ(entry.referral.supervision_level, SupervisionLevel::kListed);
+  EXPECT_EQ(entry.referral.delegation_instructions,
+            "请对第2项问题开展初步核实并于20日内报告");
+  ASSERT_EQ(entry.referral.reminders.size(), 3u);
+  const SupervisionLevel levels[] = {SupervisionLevel::kUrge,
+                                     SupervisionLevel::kSupervise,
+                                     SupervisionLevel::kListed};
+  for (size_t i = 0; i < 3; ++i) {
+    const Reminder& reminder = entry.referral.reminders[i];
+    EXPECT_EQ(reminder.level, levels[i]) << i;
+    EXPECT_EQ(reminder.from_agency_id, sent[i].first) << i;
+    EXPECT_EQ(reminder.text, "请尽快反馈");
+    EXPECT_EQ(reminder.sent_at,
+              absl::FromUnixSeconds(1766000000 + static_cast<int64_t>(i) + 1));
+  }
+
+  // No reminder yet: no level; not delegated: no instructions.
+  const Referral plain = FromProto(v1::Referral());
+  EXPECT_EQ(plain.supervision_level, SupervisionLevel::kUnspecified);
+  EXPECT_EQ(plain.delegation_instructions, "");
+  EXPECT_EQ(FromProto(v1::Event()).supervision_level,
+            SupervisionLevel::kUnspecified);
+}
+
 // A lead kept pending (暂存待查) after preliminary verification: every
 // decision in order, the review date and when the clock paused.
 TEST(ProtoConvertTest, KeptPendingReferralKeepsEveryDecisionAndItsClock) {
@@ -481,6 +567,137 @@ TEST(ProtoConvertTest, DelegationLinksParentChildrenAndFeedback) {
     query.type = type;
     EXPECT_EQ(ToProto(query).type(), proto_type) << proto_type;
   }
+}
+
+// 预警 as the recipient's inbox delivers it: the yellow warning (2 working
+// days left) after the blue one, with no warning left to come; then the
+// missed deadline, red.
+TEST(ProtoConvertTest, DeadlineWarningsArriveWithTheirLevel) {
+  EXPECT_EQ(v1::Event::descriptor()->field_count(), 16)
+      << "the contract has a field Event does not";
+  v1::InboxEntry proto;
+  proto.set_sequence(31);
+  v1::Event* event = proto.mutable_event();
+  event->set_type(v1::EVENT_TYPE_DEADLINE_WARNING);
+  event->set_actor("hub");
+  event->set_warning_level(v1::WARNING_LEVEL_YELLOW);
+  v1::Referral* referral = proto.mutable_referral();
+  referral->set_referral_id("demo-0000000016");
+  referral->set_state(v1::REFERRAL_STATE_DISPOSING);
+  referral->mutable_feedback_due_at()->set_seconds(1767196800);
+  referral->set_warning_level(v1::WARNING_LEVEL_YELLOW);
+  InboxEntry entry = FromProto(proto);
+  EXPECT_EQ(entry.event.type, EventType::kDeadlineWarning);
+  EXPECT_EQ(entry.event.warning_level, WarningLevel::kYellow);
+  EXPECT_EQ(entry.referral.warning_level, WarningLevel::kYellow);
+  EXPECT_EQ(entry.referral.blue_warning_at, absl::InfinitePast())
+      << "given already: none to come";
+  EXPECT_EQ(entry.referral.yellow_warning_at, absl::InfinitePast());
+
+  event->set_type(v1::EVENT_TYPE_OVERDUE);
+  event->set_warning_level(v1::WARNING_LEVEL_RED);
+  referral->set_feedback_overdue(true);
+  referral->set_warning_level(v1::WARNING_LEVEL_RED);
+  entry = FromProto(proto);
+  EXPECT_EQ(entry.event.type, EventType::kOverdue);
+  EXPECT_EQ(entry.event.warning_level, WarningLevel::kRed);
+  EXPECT_EQ(entry.referral.warning_level, WarningLevel::kRed);
+
+  // An accept overdue is no warning on the feedback deadline.
+  EXPECT_EQ(FromProto(v1::Event()).warning_level, WarningLevel::kNone);
+
+  // Auditors can ask for the warnings alone.
+  EventQuery query;
+  query.type = EventType::kDeadlineWarning;
+  EXPECT_EQ(ToProto(query).type(), v1::EVENT_TYPE_DEADLINE_WARNING);
+}
+
+// A referral just accepted: no warning yet, the blue and yellow ones
+// planned before its deadline; each level arrives as itself.
+TEST(ProtoConvertTest, ReferralKeepsItsWarningLevelAndPlannedWarnings) {
+  v1::Referral proto;
+  proto.set_referral_id("demo-0000000017");
+  proto.mutable_feedback_due_at()->set_seconds(1767196800);
+  proto.mutable_blue_warning_at()->set_seconds(1766678400);
+  proto.mutable_yellow_warning_at()->set_seconds(1766937600);
+  Referral back = FromProto(proto);
+  EXPECT_EQ(back.warning_level, WarningLevel::kNone);
+  EXPECT_EQ(back.blue_warning_at, absl::FromUnixSeconds(1766678400));
+  EXPECT_EQ(back.yellow_warning_at, absl::FromUnixSeconds(1766937600));
+
+  proto.clear_blue_warning_at();
+  for (const auto& [proto_level, level] :
+       {std::pair{v1::WARNING_LEVEL_BLUE, WarningLevel::kBlue},
+        std::pair{v1::WARNING_LEVEL_YELLOW, WarningLevel::kYellow},
+        std::pair{v1::WARNING_LEVEL_RED, WarningLevel::kRed}}) {
+    proto.set_warning_level(proto_level);
+    back = FromProto(proto);
+    EXPECT_EQ(back.warning_level, level) << proto_level;
+    EXPECT_EQ(back.blue_warning_at, absl::InfinitePast()) << proto_level;
+    EXPECT_EQ(back.yellow_warning_at, absl::FromUnixSeconds(1766937600));
+  }
+}
+
+// What an administrator sees of a transfer, every field of the contract:
+// the warning level and 交办 links besides the state and deadlines.
+TEST(ProtoConvertTest, TransferSummaryKeepsEveryField) {
+  ASSERT_EQ(v1::TransferSummary::descriptor()->field_count(), 21)
+      << "the contract has a field TransferSummary does not";
+  v1::ListTransfersResponse proto;
+  v1::TransferSummary* transfer = proto.add_transfers();
+  transfer->set_referral_id("demo-0000000012");
+  transfer->set_kind(v1::REFERRAL_KIND_LEAD);
+  transfer->set_sender_agency_id("inspection-office");
+  transfer->set_recipient_agency_id("discipline-commission");
+  transfer->set_state(v1::REFERRAL_STATE_DISPOSING);
+  transfer->set_urgency(v1::URGENCY_FAST_TRACK);
+  transfer->mutable_created_at()->set_seconds(1764115200);
+  transfer->mutable_updated_at()->set_seconds(1764201600);
+  transfer->mutable_accept_due_at()->set_seconds(1764374400);
+  transfer->mutable_feedback_due_at()->set_seconds(1767196800);
+  transfer->set_accept_overdue(true);
+  transfer->set_feedback_overdue(false);
+  transfer->set_disposition(v1::DISPOSITION_METHOD_PRELIMINARY_VERIFICATION);
+  transfer->set_parent_referral_id("demo-0000000010");
+  transfer->set_child_referral_id("demo-0000000011");
+  transfer->set_feedback_count(2);
+  transfer->set_reminder_count(3);
+  transfer->set_version(9);
+  transfer->set_warning_level(v1::WARNING_LEVEL_YELLOW);
+  transfer->set_delegation_count(2);
+  transfer->set_delegated(true);
+  proto.add_transfers()->set_referral_id("demo-0000000013");
+  proto.set_next_page_token("demo-0000000013");
+
+  const TransferPage page = FromProto(proto);
+  ASSERT_EQ(page.transfers.size(), 2u);
+  const TransferSummary& back = page.transfers[0];
+  EXPECT_EQ(back.referral_id, "demo-0000000012");
+  EXPECT_EQ(back.kind, ReferralKind::kLead);
+  EXPECT_EQ(back.sender_agency_id, "inspection-office");
+  EXPECT_EQ(back.recipient_agency_id, "discipline-commission");
+  EXPECT_EQ(back.state, ReferralState::kDisposing);
+  EXPECT_EQ(back.urgency, Urgency::kFastTrack);
+  EXPECT_EQ(back.created_at, absl::FromUnixSeconds(1764115200));
+  EXPECT_EQ(back.updated_at, absl::FromUnixSeconds(1764201600));
+  EXPECT_EQ(back.accept_due_at, absl::FromUnixSeconds(1764374400));
+  EXPECT_EQ(back.feedback_due_at, absl::FromUnixSeconds(1767196800));
+  EXPECT_TRUE(back.accept_overdue);
+  EXPECT_FALSE(back.feedback_overdue);
+  EXPECT_EQ(back.disposition, DispositionMethod::kPreliminaryVerification);
+  EXPECT_EQ(back.parent_referral_id, "demo-0000000010");
+  EXPECT_EQ(back.child_referral_id, "demo-0000000011");
+  EXPECT_EQ(back.feedback_count, 2u);
+  EXPECT_EQ(back.reminder_count, 3u);
+  EXPECT_EQ(back.version, 9);
+  EXPECT_EQ(back.warning_level, WarningLevel::kYellow);
+  EXPECT_EQ(back.delegation_count, 2u);
+  EXPECT_TRUE(back.delegated);
+  const TransferSummary& plain = page.transfers[1];
+  EXPECT_EQ(plain.warning_level, WarningLevel::kNone);
+  EXPECT_EQ(plain.delegation_count, 0u);
+  EXPECT_FALSE(plain.delegated);
+  EXPECT_EQ(page.next_page_token, "demo-0000000013");
 }
 
 TEST(ProtoConvertTest, DistributionSendsWhatSubmitSendsToEveryRecipient) {

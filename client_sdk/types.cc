@@ -88,6 +88,18 @@ const std::pair<EventType, const char*> kEventTypes[] = {
     {EventType::kReopened, "reopened"},
     {EventType::kReviewDue, "review_due"},
     {EventType::kDelegated, "delegated"},
+    {EventType::kDeadlineWarning, "deadline_warning"},
+};
+const std::pair<WarningLevel, const char*> kWarningLevels[] = {
+    {WarningLevel::kNone, "none"},
+    {WarningLevel::kBlue, "blue"},
+    {WarningLevel::kYellow, "yellow"},
+    {WarningLevel::kRed, "red"},
+};
+const std::pair<SupervisionLevel, const char*> kSupervisionLevels[] = {
+    {SupervisionLevel::kUrge, "urge"},
+    {SupervisionLevel::kSupervise, "supervise"},
+    {SupervisionLevel::kListed, "listed"},
 };
 const std::pair<IdentityKind, const char*> kIdentityKinds[] = {
     {IdentityKind::kAgency, "agency"},
@@ -135,6 +147,12 @@ std::string ToString(FeedbackKind value) {
   return NameOf(kFeedbackKinds, value);
 }
 std::string ToString(EventType value) { return NameOf(kEventTypes, value); }
+std::string ToString(WarningLevel value) {
+  return NameOf(kWarningLevels, value);
+}
+std::string ToString(SupervisionLevel value) {
+  return NameOf(kSupervisionLevels, value);
+}
 std::string ToString(IdentityKind value) {
   return NameOf(kIdentityKinds, value);
 }
@@ -171,6 +189,12 @@ bool ParseFeedbackKind(absl::string_view name, FeedbackKind* value) {
 }
 bool ParseEventType(absl::string_view name, EventType* value) {
   return ValueOf(kEventTypes, name, value);
+}
+bool ParseWarningLevel(absl::string_view name, WarningLevel* value) {
+  return ValueOf(kWarningLevels, name, value);
+}
+bool ParseSupervisionLevel(absl::string_view name, SupervisionLevel* value) {
+  return ValueOf(kSupervisionLevels, name, value);
 }
 bool ParseIdentityKind(absl::string_view name, IdentityKind* value) {
   return ValueOf(kIdentityKinds, name, value);
@@ -226,6 +250,11 @@ const std::vector<SideFigureField>& SideFigureFields() {
       {"amount_recovered_fen", &SideFigures::amount_recovered_fen},
       {"problems_rectified", &SideFigures::problems_rectified},
       {"feedback_rejected", &SideFigures::feedback_rejected},
+      {"supervised", &SideFigures::supervised},
+      {"listed_supervision", &SideFigures::listed_supervision},
+      {"blue_warnings", &SideFigures::blue_warnings},
+      {"yellow_warnings", &SideFigures::yellow_warnings},
+      {"delegated", &SideFigures::delegated},
   };
   return *fields;
 }

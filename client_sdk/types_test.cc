@@ -33,7 +33,7 @@ TEST(TypesTest, NamesRoundTrip) {
 
 TEST(TypesTest, EventTypeNamesRoundTrip) {
   for (int i = static_cast<int>(EventType::kSubmitted);
-       i <= static_cast<int>(EventType::kDelegated); ++i) {
+       i <= static_cast<int>(EventType::kDeadlineWarning); ++i) {
     const EventType type = static_cast<EventType>(i);
     EventType parsed = EventType::kUnspecified;
     ASSERT_TRUE(ParseEventType(ToString(type), &parsed)) << i;
@@ -50,6 +50,47 @@ TEST(TypesTest, EventTypeNamesRoundTrip) {
   EXPECT_EQ(ToString(EventType::kReopened), "reopened");
   EXPECT_EQ(ToString(EventType::kReviewDue), "review_due");
   EXPECT_EQ(ToString(EventType::kDelegated), "delegated");
+  EXPECT_EQ(ToString(EventType::kDeadlineWarning), "deadline_warning");
+}
+
+// 预警: no warning is "none", not "unspecified", and every level parses back.
+TEST(TypesTest, WarningLevelNamesRoundTrip) {
+  EXPECT_EQ(ToString(WarningLevel::kNone), "none");
+  EXPECT_EQ(ToString(WarningLevel::kBlue), "blue");
+  EXPECT_EQ(ToString(WarningLevel::kYellow), "yellow");
+  EXPECT_EQ(ToString(WarningLevel::kRed), "red");
+  for (WarningLevel level : {WarningLevel::kNone, WarningLevel::kBlue,
+                             WarningLevel::kYellow, WarningLevel::kRed}) {
+    WarningLevel parsed =
+        level == WarningLevel::kRed ? WarningLevel::kNone : WarningLevel::kRed;
+    ASSERT_TRUE(ParseWarningLevel(ToString(level), &parsed)) << ToString(level);
+    EXPECT_EQ(parsed, level);
+  }
+  WarningLevel level = WarningLevel::kYellow;
+  EXPECT_FALSE(ParseWarningLevel("unspecified", &level));
+  EXPECT_FALSE(ParseWarningLevel("黄", &level));
+  EXPECT_EQ(level, WarningLevel::kYellow) << "a failed parse must not write";
+}
+
+// 催办, 督办, 挂牌督办 by the names sxctl takes (remind --level) and prints.
+TEST(TypesTest, SupervisionLevelNamesRoundTrip) {
+  EXPECT_EQ(ToString(SupervisionLevel::kUrge), "urge");
+  EXPECT_EQ(ToString(SupervisionLevel::kSupervise), "supervise");
+  EXPECT_EQ(ToString(SupervisionLevel::kListed), "listed");
+  EXPECT_EQ(ToString(SupervisionLevel::kUnspecified), "unspecified");
+  for (SupervisionLevel level :
+       {SupervisionLevel::kUrge, SupervisionLevel::kSupervise,
+        SupervisionLevel::kListed}) {
+    SupervisionLevel parsed = SupervisionLevel::kUnspecified;
+    ASSERT_TRUE(ParseSupervisionLevel(ToString(level), &parsed))
+        << ToString(level);
+    EXPECT_EQ(parsed, level);
+  }
+  SupervisionLevel level = SupervisionLevel::kSupervise;
+  EXPECT_FALSE(ParseSupervisionLevel("unspecified", &level));
+  EXPECT_FALSE(ParseSupervisionLevel("督办", &level));
+  EXPECT_EQ(level, SupervisionLevel::kSupervise)
+      << "a failed parse must not write";
 }
 
 // Every value of a ledger enum has a name that parses back to it, so the
@@ -127,6 +168,17 @@ TEST(TypesTest, NewFieldsStartUnset) {
   EXPECT_EQ(referral.paused_at, absl::InfinitePast());
   EXPECT_EQ(DispositionRecord{}.recorded_at, absl::InfinitePast());
   EXPECT_TRUE(Feedback{}.cites_referral_ids.empty());
+  // No warning given and none planned until the hub says so.
+  EXPECT_EQ(referral.warning_level, WarningLevel::kNone);
+  EXPECT_EQ(referral.blue_warning_at, absl::InfinitePast());
+  EXPECT_EQ(referral.yellow_warning_at, absl::InfinitePast());
+  EXPECT_EQ(Event{}.warning_level, WarningLevel::kNone);
+  // No reminder yet, so no level; a reminder sent without one is 催办.
+  EXPECT_EQ(referral.supervision_level, SupervisionLevel::kUnspecified);
+  EXPECT_EQ(Reminder{}.level, SupervisionLevel::kUnspecified);
+  EXPECT_EQ(Event{}.supervision_level, SupervisionLevel::kUnspecified);
+  EXPECT_EQ(RemindParams{}.level, SupervisionLevel::kUrge);
+  EXPECT_EQ(referral.delegation_instructions, "");
 }
 
 // Figures of a unit that did nothing are zeros, not garbage: the hub leaves

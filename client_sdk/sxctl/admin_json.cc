@@ -11,6 +11,8 @@ void WriteTransfer(const client::TransferSummary& transfer, JsonWriter& json) {
   json.Key("feedback_count").Uint(transfer.feedback_count);
   json.Key("reminder_count").Uint(transfer.reminder_count);
   json.Key("version").Int(transfer.version);
+  json.Key("delegation_count").Uint(transfer.delegation_count);
+  json.Key("delegated").Bool(transfer.delegated);
   json.EndObject();
 }
 

@@ -47,7 +47,7 @@ std::string AgeText(absl::Duration age) {
 std::string TransferTableText(
     const std::vector<client::TransferSummary>& transfers) {
   TextTable table({"REFERRAL", "KIND", "STATE", "FROM → TO", "URGENCY",
-                   "CREATED", "ACCEPT DUE", "FEEDBACK DUE", "OVERDUE",
+                   "CREATED", "ACCEPT DUE", "FEEDBACK DUE", "OVERDUE", "WARN",
                    "DISPOSITION", "FB", "REM"});
   for (const client::TransferSummary& transfer : transfers) {
     table.AddRow(
@@ -60,6 +60,7 @@ std::string TransferTableText(
          FormatTimeSeconds(transfer.accept_due_at),
          FormatTimeSeconds(transfer.feedback_due_at),
          OverdueFlagsText(transfer.accept_overdue, transfer.feedback_overdue),
+         WarningLevelMark(transfer.warning_level),
          Disposition(transfer.disposition),
          absl::StrCat(transfer.feedback_count),
          absl::StrCat(transfer.reminder_count)});

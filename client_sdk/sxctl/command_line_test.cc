@@ -1,6 +1,7 @@
 #include "client_sdk/sxctl/command_line.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -314,6 +315,67 @@ TEST(CommandLineTest, HelpExplainsDispositionsKeptPendingAndDelegation) {
   const std::string feedback =
       CommandHelp(*Parse({"feedback"}).invocation.command, GlobalOptions());
   EXPECT_TRUE(absl::StrContains(feedback, "--cites ID[,ID...]")) << feedback;
+}
+
+// For each command line, that its command's help mentions each text.
+void ExpectHelpMentions(
+    const std::vector<std::pair<std::vector<std::string>,
+                                std::vector<std::string>>>& commands) {
+  for (const auto& [command, texts] : commands) {
+    const ParseResult parsed = Parse(command);
+    ASSERT_NE(parsed.invocation.command, nullptr) << command[0];
+    const std::string help =
+        CommandHelp(*parsed.invocation.command, GlobalOptions());
+    for (const std::string& text : texts) {
+      EXPECT_TRUE(absl::StrContains(help, text))
+          << parsed.invocation.command->name << ": " << text;
+    }
+  }
+}
+
+// 预警: auditors pick out the warnings, and the help says where each
+// listing shows the level (single words: the help is wrapped).
+TEST(CommandLineTest, DeadlineWarningsCanBeListedAndAreExplained) {
+  ParseResult events = Parse({"audit", "events", "--type", "deadline_warning"});
+  ASSERT_EQ(events.error, "");
+  EXPECT_EQ(events.invocation.Value("type"), "deadline_warning");
+  EXPECT_NE(Parse({"audit", "events", "--type", "warning"}).error, "");
+  ExpectHelpMentions(
+      {{{"show"}, {"预警", "黄", "红"}},
+       {{"list"}, {"WARN", "蓝", "黄", "红"}},
+       {{"admin", "transfers"}, {"WARN", "预警", "delegation_count"}},
+       {{"inbox", "list"}, {"DETAIL", "预警"}},
+       {{"audit", "events"}, {"deadline_warning"}}});
+}
+
+// 督办 escalates: remind takes the level by its SDK name, only those three;
+// the help says what each means and where show prints it (single words:
+// the help is wrapped).
+TEST(CommandLineTest, RemindTakesASupervisionLevelAndTheHelpExplainsIt) {
+  for (const std::string level : {"urge", "supervise", "listed"}) {
+    const ParseResult parsed = Parse({"remind", "demo-0000000016", "--text",
+                                      "请尽快反馈", "--level", level});
+    ASSERT_EQ(parsed.error, "") << level;
+    EXPECT_EQ(parsed.invocation.Value("level"), level);
+  }
+  const ParseResult without =
+      Parse({"remind", "demo-0000000016", "--text", "请尽快反馈"});
+  ASSERT_EQ(without.error, "");
+  EXPECT_FALSE(without.invocation.Has("level")) << "optional";
+  for (const std::string level : {"督办", "unspecified", "LISTED"}) {
+    EXPECT_NE(
+        Parse({"remind", "demo-0000000016", "--text", "t", "--level", level})
+            .error,
+        "")
+        << level;
+  }
+  ExpectHelpMentions(
+      {{{"remind"},
+        {"--level LEVEL", "urge", "supervise", "listed", "催办", "督办",
+         "挂牌督办", "supervisor"}},
+       {{"show"}, {"挂牌督办", "instructions", "reminder"}},
+       {{"inbox", "list"}, {"DETAIL", "挂牌督办"}},
+       {{"stats"}, {"督办", "挂牌督办", "蓝色预警", "黄色预警", "交办"}}});
 }
 
 // 退回后重新移送: the commission returned the land reserve lead (case 1 of

@@ -27,6 +27,7 @@ using client::RectificationStatus;
 using client::ReferralKind;
 using client::ReferralState;
 using client::Sensitivity;
+using client::SupervisionLevel;
 using client::Urgency;
 
 // Choices are the SDK's own names, so that the command line, the JSON output
@@ -121,8 +122,10 @@ void AddAdminCommands(std::vector<CommandSpec>& commands) {
   commands.push_back(ServiceCommand(
       "admin transfers", HubService::kAdmin,
       "管理员: list transfers (referrals) by state, route, time or overdue",
-      "Metadata only: who, what kind, where it stands, deadlines and overdue "
-      "flags, never a lead's content. Newest first; every filter given must "
+      "Metadata only: who, what kind, where it stands, deadlines, overdue "
+      "flags and the feedback deadline's warning (预警, WARN: 蓝 blue, 黄 "
+      "yellow, 红 red), never a lead's content; JSON adds 交办 links "
+      "(delegation_count, delegated). Newest first; every filter given must "
       "match.",
       Concat(
           {StateFilter("only transfers in this state"),
@@ -221,7 +224,8 @@ void AddAuditCommands(std::vector<CommandSpec>& commands) {
                             EventType::kFeedbackRejected,
                             EventType::kReopened,
                             EventType::kReviewDue,
-                            EventType::kDelegated}),
+                            EventType::kDelegated,
+                            EventType::kDeadlineWarning}),
                      false),
               ValueOption("from", "TIME",
                           "only events at or after TIME (RFC "
@@ -550,7 +554,7 @@ CommandSpec StatsCommand() {
   return ServiceCommand(
       "stats", HubService::kStatistics,
       "统计: figures per unit for a period: sent, received, signed for, "
-      "overdue, dispositions, rectification, outcomes",
+      "supervision, warnings, overdue, dispositions, rectification, outcomes",
       "Works with any certificate: an agency sees its own figures; a "
       "supervising agency, an administrator or an auditor every unit's (or "
       "--unit's). Name the period one way: --from and --to, --month, "
@@ -561,10 +565,13 @@ CommandSpec StatsCommand() {
       "One row per unit. 移送 counts the referrals it sent; the other columns "
       "what became of those it received: 接收 received, 签收 signed for, 反馈 "
       "final feedback sent, 销号 closed, 退回补充 final feedback sent back for "
-      "more, 逾期 missed acceptance and feedback deadlines the hub flagged, "
+      "more, 督办 and 挂牌督办 reminders received at those levels, 蓝色预警 "
+      "and 黄色预警 the hub's blue and yellow warnings on feedback deadlines, "
+      "逾期 missed acceptance and feedback deadlines the hub flagged, "
       "逾期率 逾期 per 接收; dispositions recorded, "
-      "by method (谈话函询, 初步核实, 暂存待查, 予以了结, 立案审查调查, 转办); "
-      "rectification items added (新增整改问题), verified (整改完成), with a "
+      "by method (谈话函询, 初步核实, 暂存待查, 予以了结, 立案审查调查, 转办), "
+      "and 交办 work delegated to another agency; rectification items added "
+      "(新增整改问题), verified (整改完成), with a "
       "report rejected (整改未通过) and overdue (整改逾期), and 整改完成率, "
       "整改完成 per 新增整改问题; the outcomes final feedback reported: "
       "立案, 处分, 组织处理 and 移送司法 in persons, 追缴金额 in yuan and "
@@ -645,7 +652,11 @@ std::vector<CommandSpec> BuildCommands() {
       "each stream that carried an entry but ended without acknowledging it "
       "counts one attempt, and after the hub's max_delivery_attempts (default "
       "5) the entry moves to the dead letters, which only an administrator "
-      "can redrive (sxctl admin redrive).";
+      "can redrive (sxctl admin redrive). DETAIL says what an event adds to "
+      "its type: a deadline warning's level (预警: blue 蓝, yellow 黄; red 红 "
+      "with a missed feedback deadline), a reminder's level (urge 催办, "
+      "supervise 督办, listed 挂牌督办), a method, a related referral, a "
+      "reason.";
   inbox_list.options = {
       ValueOption("after", "SEQ",
                   "skip entries up to and including this sequence",
@@ -695,13 +706,18 @@ std::vector<CommandSpec> BuildCommands() {
       "reminders";
   show.description =
       "Only the sender, the recipient and observers of a referral may read "
-      "it. Besides its state and deadlines it shows a kept-pending (暂存待查) "
-      "referral's review date and since when its feedback clock is paused; "
-      "its links: parent, child of a 转办, children delegated to (交办) and "
-      "whether it was itself delegated; every disposition decision (处置), "
-      "oldest first, with handler (承办人), approver (审核), approval "
-      "reference (文号 or 组务会 minutes), reason, time and review date; and "
-      "the delegated children each final feedback cites.";
+      "it. Besides its state and deadlines it shows the feedback deadline's "
+      "warning (预警: blue 蓝, yellow 黄, red 红 once missed) and when the "
+      "blue and yellow warnings still to come are due; the supervision level "
+      "(督办) the reminders reached (urge 催办, supervise 督办, listed "
+      "挂牌督办); a kept-pending (暂存待查) referral's review date and since "
+      "when its feedback clock is paused; its links: parent, child of a 转办, "
+      "children delegated to (交办) and whether it was itself delegated, with "
+      "the instructions it was delegated with; every disposition decision "
+      "(处置), oldest first, with handler (承办人), approver (审核), approval "
+      "reference (文号 or 组务会 minutes), reason, time and review date; the "
+      "delegated children each final feedback cites; and each reminder with "
+      "its level.";
   show.arguments = "ID";
   show.min_arguments = 1;
   show.max_arguments = 1;
@@ -716,6 +732,9 @@ std::vector<CommandSpec> BuildCommands() {
   CommandSpec list;
   list.name = "list";
   list.summary = "list referrals you sent or received, newest first";
+  list.description =
+      "WARN is the feedback deadline's warning (预警): 蓝 blue and 黄 yellow "
+      "as the deadline draws near, 红 red once it is missed, - none.";
   list.options =
       Concat({Choice("role", "ROLE", "which side", {"sent", "received"}, true),
               StateFilter("only referrals in this state")},
@@ -873,8 +892,19 @@ std::vector<CommandSpec> BuildCommands() {
   commands.push_back(Step(
       "remind", "催办/督办 (sender or supervisor): remind the recipient",
       "Recorded on the referral and delivered to the recipient's inbox while "
-      "the recipient still owes a step.",
-      {Required("text", "TEXT", "what is asked of the recipient")},
+      "the recipient still owes a step. --level says how hard it presses (督办 "
+      "escalates): urge 催办 (the default) asks, supervise 督办 demands an "
+      "answer by a date, listed 挂牌督办 puts the matter on the supervising "
+      "commission's list until it is done; only an agency the hub's config "
+      "names supervisor may list. The referral keeps the highest level "
+      "reached (sxctl show: supervision).",
+      {Required("text", "TEXT", "what is asked of the recipient"),
+       Choice("level", "LEVEL",
+              "urge (催办, default), supervise (督办) or listed (挂牌督办, "
+              "supervisors only)",
+              Names({SupervisionLevel::kUrge, SupervisionLevel::kSupervise,
+                     SupervisionLevel::kListed}),
+              false)},
       &RunRemind));
   AddRectificationCommands(commands);
   AddDistributionCommands(commands);

@@ -247,6 +247,9 @@ absl::Status RunRemind(const CommandContext& context) {
   client::RemindParams params;
   params.referral_id = ReferralId(context);
   params.text = in.Value("text");
+  const absl::Status level =
+      ChoiceOption(in, "level", &client::ParseSupervisionLevel, &params.level);
+  if (!level.ok()) return level;
   return PrintResult(context,
                      context.exchange->Remind(params, RequestOptions(in)));
 }

@@ -49,11 +49,22 @@ class RecordingExchange final : public client::ExchangeClient {
     request_ids.push_back(options.request_id);
     return Reply(referral_id);
   }
+  absl::StatusOr<client::Referral> Remind(
+      const client::RemindParams& params,
+      const client::CallOptions& options) override {
+    client::Referral referral = Record(reminded, params, options);
+    referral.supervision_level = params.level;
+    referral.reminders.push_back(
+        client::Reminder{"discipline-commission", params.text,
+                         absl::FromUnixSeconds(1766000000), params.level});
+    return referral;
+  }
 
   std::vector<client::DisposeParams> disposed;
   std::vector<client::ReopenParams> reopened;
   std::vector<client::DelegateParams> delegated;
   std::vector<client::Feedback> feedback_sent;
+  std::vector<client::RemindParams> reminded;
   std::vector<std::string> request_ids;
 
  private:
@@ -222,6 +233,48 @@ TEST(ReferralCommandsTest, DelegatePrintsTheParentThenTheNewChild) {
                  exchange, &printed);
   EXPECT_TRUE(IsUsageError(bad)) << bad;
   EXPECT_EQ(exchange.delegated.size(), 2u) << "nothing sent after an error";
+}
+
+// 督办 escalates: 挂牌督办 by the supervising commission, the level in what
+// is printed; without --level, 催办; a level sxctl does not know is refused
+// before anything is sent.
+TEST(ReferralCommandsTest, RemindSendsItsLevel) {
+  RecordingExchange exchange;
+  std::string printed;
+  ASSERT_TRUE(RunCommand({"remind", "demo-0000000016", "--text",
+                          "请于12月20日前报送核查结果", "--level", "listed",
+                          "--request-id", "remind-16-3"},
+                         exchange, &printed)
+                  .ok());
+  ASSERT_EQ(exchange.reminded.size(), 1u);
+  EXPECT_EQ(exchange.reminded[0].referral_id, "demo-0000000016");
+  EXPECT_EQ(exchange.reminded[0].text, "请于12月20日前报送核查结果");
+  EXPECT_EQ(exchange.reminded[0].level, client::SupervisionLevel::kListed);
+  EXPECT_EQ(exchange.request_ids, std::vector<std::string>{"remind-16-3"});
+  EXPECT_TRUE(absl::StrContains(printed, "listed (挂牌督办)")) << printed;
+
+  ASSERT_TRUE(RunCommand({"remind", "demo-0000000016", "--text", "请尽快反馈",
+                          "--level", "supervise"},
+                         exchange, &printed, OutputFormat::kJson)
+                  .ok());
+  ASSERT_EQ(exchange.reminded.size(), 2u);
+  EXPECT_EQ(exchange.reminded[1].level, client::SupervisionLevel::kSupervise);
+  EXPECT_TRUE(
+      absl::StrContains(printed, "\"supervision_level\": \"supervise\""))
+      << printed;
+
+  ASSERT_TRUE(RunCommand({"remind", "demo-0000000016", "--text", "请尽快反馈"},
+                         exchange, &printed)
+                  .ok());
+  ASSERT_EQ(exchange.reminded.size(), 3u);
+  EXPECT_EQ(exchange.reminded[2].level, client::SupervisionLevel::kUrge);
+  EXPECT_EQ(exchange.request_ids[2], "") << "the SDK makes one";
+
+  const absl::Status bad = RunCommand(
+      {"remind", "demo-0000000016", "--text", "t", "--level", "督办"}, exchange,
+      &printed);
+  EXPECT_TRUE(IsUsageError(bad)) << bad;
+  EXPECT_EQ(exchange.reminded.size(), 3u) << "nothing sent after an error";
 }
 
 TEST(ReferralCommandsTest, FinalFeedbackCitesTheDelegatedChildren) {

@@ -118,6 +118,9 @@ void WriteEventJson(const client::Event& event, JsonWriter& json) {
   json.Key("item_numbers").BeginArray();
   for (uint32_t number : event.item_numbers) json.Uint(number);
   json.EndArray();
+  json.Key("warning_level").String(client::ToString(event.warning_level));
+  json.Key("supervision_level")
+      .String(client::ToString(event.supervision_level));
   json.EndObject();
 }
 
@@ -135,10 +138,17 @@ void WriteReferralJson(const client::Referral& referral,
   json.Key("delegated").Bool(referral.delegated);
   json.Key("delegated_referral_ids");
   WriteStrings(referral.delegated_referral_ids, json);
+  json.Key("delegation_instructions").String(referral.delegation_instructions);
   json.Key("review_at");
   WriteTimeJson(referral.review_at, json);
   json.Key("paused_at");
   WriteTimeJson(referral.paused_at, json);
+  json.Key("blue_warning_at");
+  WriteTimeJson(referral.blue_warning_at, json);
+  json.Key("yellow_warning_at");
+  WriteTimeJson(referral.yellow_warning_at, json);
+  json.Key("supervision_level")
+      .String(client::ToString(referral.supervision_level));
   json.Key("observer_agency_ids");
   WriteStrings(referral.observer_agency_ids, json);
   json.Key("state_reason").String(referral.state_reason);
@@ -183,6 +193,7 @@ void WriteReferralJson(const client::Referral& referral,
     json.Key("text").String(reminder.text);
     json.Key("sent_at");
     WriteTimeJson(reminder.sent_at, json);
+    json.Key("level").String(client::ToString(reminder.level));
     json.EndObject();
   }
   json.EndArray();

@@ -60,6 +60,7 @@ void WriteReferralFieldsJson(const ReferralOrSummary& referral,
   WriteTimeJson(referral.feedback_due_at, json);
   json.Key("accept_overdue").Bool(referral.accept_overdue);
   json.Key("feedback_overdue").Bool(referral.feedback_overdue);
+  json.Key("warning_level").String(client::ToString(referral.warning_level));
   json.Key("disposition").String(client::ToString(referral.disposition));
   json.Key("parent_referral_id").String(referral.parent_referral_id);
   json.Key("child_referral_id").String(referral.child_referral_id);

@@ -47,6 +47,41 @@ std::string Disposition(client::DispositionMethod method) {
              : client::ToString(method);
 }
 
+// 蓝 / 黄 / 红, as the agencies name the stages; "" for none.
+std::string WarningColour(client::WarningLevel level) {
+  switch (level) {
+    case client::WarningLevel::kBlue:
+      return "蓝";
+    case client::WarningLevel::kYellow:
+      return "黄";
+    case client::WarningLevel::kRed:
+      return "红";
+    case client::WarningLevel::kNone:
+      break;
+  }
+  return "";
+}
+
+// 催办 / 督办 / 挂牌督办, as the agencies name the levels; "" for none.
+std::string SupervisionTerm(client::SupervisionLevel level) {
+  switch (level) {
+    case client::SupervisionLevel::kUrge:
+      return "催办";
+    case client::SupervisionLevel::kSupervise:
+      return "督办";
+    case client::SupervisionLevel::kListed:
+      return "挂牌督办";
+    case client::SupervisionLevel::kUnspecified:
+      break;
+  }
+  return "";
+}
+
+// "yellow (黄)": the SDK's name with the agencies' term; "" without a term.
+std::string NameWithTerm(const std::string& name, const std::string& term) {
+  return term.empty() ? "" : absl::StrCat(name, " (", term, ")");
+}
+
 std::string Indent(const std::string& text, int columns) {
   const std::string margin(columns, ' ');
   std::string out;
@@ -155,10 +190,10 @@ std::string DispositionsText(
 }
 
 std::string RemindersText(const std::vector<client::Reminder>& reminders) {
-  TextTable table({"SENT", "FROM", "TEXT"});
+  TextTable table({"SENT", "FROM", "LEVEL", "TEXT"});
   for (const client::Reminder& reminder : reminders) {
     table.AddRow({FormatTimeSeconds(reminder.sent_at), reminder.from_agency_id,
-                  reminder.text});
+                  SupervisionLevelText(reminder.level), reminder.text});
   }
   return absl::StrCat("\nReminders\n", Indent(table.Render(), 2));
 }
@@ -190,8 +225,28 @@ std::string OverdueFlagsText(bool accept_overdue, bool feedback_overdue) {
   return absl::StrJoin(missed, ", ");
 }
 
+std::string WarningLevelText(client::WarningLevel level) {
+  return NameWithTerm(client::ToString(level), WarningColour(level));
+}
+
+std::string SupervisionLevelText(client::SupervisionLevel level) {
+  return NameWithTerm(client::ToString(level), SupervisionTerm(level));
+}
+
+std::string WarningLevelMark(client::WarningLevel level) {
+  const std::string colour = WarningColour(level);
+  return colour.empty() ? "-" : colour;
+}
+
 std::string EventDetailText(const client::Event& event) {
   std::vector<std::string> parts;
+  if (event.warning_level != client::WarningLevel::kNone) {
+    parts.push_back(
+        absl::StrCat("warning ", WarningLevelText(event.warning_level)));
+  }
+  if (event.supervision_level != client::SupervisionLevel::kUnspecified) {
+    parts.push_back(SupervisionLevelText(event.supervision_level));
+  }
   if (event.disposition != client::DispositionMethod::kUnspecified) {
     parts.push_back(client::ToString(event.disposition));
   }
@@ -203,7 +258,14 @@ std::string EventDetailText(const client::Event& event) {
         absl::StrCat(event.item_numbers.size() == 1 ? "item " : "items ",
                      absl::StrJoin(event.item_numbers, ", ")));
   }
-  if (!event.reason.empty()) parts.push_back(event.reason);
+  // The hub's warnings name their level in the reason too ("yellow"): once
+  // is enough.
+  const bool reason_is_level =
+      event.warning_level != client::WarningLevel::kNone &&
+      event.reason == client::ToString(event.warning_level);
+  if (!event.reason.empty() && !reason_is_level) {
+    parts.push_back(event.reason);
+  }
   return absl::StrJoin(parts, "; ");
 }
 
@@ -223,6 +285,12 @@ std::string ReferralText(const client::Referral& referral,
             Due(referral.accept_due_at, AwaitsAcceptance(referral.state), now));
   block.Add("feedback due",
             Due(referral.feedback_due_at, AwaitsFeedback(referral.state), now));
+  // 预警: the highest warning given, and the ones still to come.
+  block.Add("warning", WarningLevelText(referral.warning_level));
+  block.Add("blue warning at", FormatTimeSeconds(referral.blue_warning_at));
+  block.Add("yellow warning at", FormatTimeSeconds(referral.yellow_warning_at));
+  // 督办: the highest level any reminder on it reached.
+  block.Add("supervision", SupervisionLevelText(referral.supervision_level));
   // Kept pending (暂存待查): the feedback clock stands still until reopened.
   block.Add("review date", FormatDeadlineDay(referral.review_at));
   block.Add("paused since", FormatTimeSeconds(referral.paused_at));
@@ -231,6 +299,7 @@ std::string ReferralText(const client::Referral& referral,
             referral.delegated
                 ? "yes (交办: the parent's recipient stays answerable)"
                 : "");
+  block.Add("instructions", referral.delegation_instructions);
   block.Add("child", referral.child_referral_id);
   block.Add("delegated to",
             absl::StrJoin(referral.delegated_referral_ids, ", "));
@@ -268,7 +337,7 @@ std::string DelegatedText(const client::Referral& parent, absl::Time now) {
 std::string ReferralTableText(const std::vector<client::Referral>& referrals,
                               absl::Time now) {
   TextTable table({"REFERRAL", "KIND", "STATE", "FROM → TO", "URGENCY",
-                   "ACCEPT DUE", "FEEDBACK DUE", "DISPOSITION"});
+                   "ACCEPT DUE", "FEEDBACK DUE", "WARN", "DISPOSITION"});
   for (const client::Referral& referral : referrals) {
     table.AddRow(
         {referral.referral_id, client::ToString(referral.kind),
@@ -276,6 +345,7 @@ std::string ReferralTableText(const std::vector<client::Referral>& referrals,
          client::ToString(referral.urgency),
          Due(referral.accept_due_at, AwaitsAcceptance(referral.state), now),
          Due(referral.feedback_due_at, AwaitsFeedback(referral.state), now),
+         WarningLevelMark(referral.warning_level),
          Disposition(referral.disposition)});
   }
   return table.Render();

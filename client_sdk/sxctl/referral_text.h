@@ -12,7 +12,8 @@
 
 namespace sx::sxctl {
 
-// Everything the hub returned about one referral: state and deadlines (a
+// Everything the hub returned about one referral: state and deadlines (the
+// feedback deadline's warning level and the warnings still to come, a
 // kept-pending one's review date and since when its clock is paused), links
 // to other referrals (转办, 交办), a problem list's ledger summary, the lead
 // (if included), attachments with sizes and digests, every disposition
@@ -25,7 +26,8 @@ std::string ReferralText(const client::Referral& referral,
 // just made (the last of its delegated_referral_ids).
 std::string DelegatedText(const client::Referral& parent, absl::Time now);
 
-// One row per referral; `now` decides which due dates are overdue.
+// One row per referral, with its warning level; `now` decides which due
+// dates are overdue.
 std::string ReferralTableText(const std::vector<client::Referral>& referrals,
                               absl::Time now);
 
@@ -39,8 +41,19 @@ std::string InboxLineText(const client::InboxEntry& entry);
 // feedback" or "".
 std::string OverdueFlagsText(bool accept_overdue, bool feedback_overdue);
 
-// What an event adds beyond its type: a method, a related referral, the
-// ledger items of a rectification step, a reason.
+// What an event adds beyond its type: a warning level (预警), a method, a
+// related referral, the ledger items of a rectification step, a reason.
 std::string EventDetailText(const client::Event& event);
+
+// A warning level (预警) with the agencies' name for it: "yellow (黄)"; ""
+// for none.
+std::string WarningLevelText(client::WarningLevel level);
+
+// The same for a narrow table column: 蓝, 黄 or 红, "-" for none.
+std::string WarningLevelMark(client::WarningLevel level);
+
+// How hard a reminder pressed, with the agencies' name for it: "supervise
+// (督办)"; "" for none (a referral never reminded).
+std::string SupervisionLevelText(client::SupervisionLevel level);
 
 }  // namespace sx::sxctl

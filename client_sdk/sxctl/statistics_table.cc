@@ -62,6 +62,10 @@ const std::vector<Column>& Columns() {
       Received("反馈", &SideFigures::fed_back),
       Received("销号", &SideFigures::closed),
       Received("退回补充", &SideFigures::feedback_rejected),
+      Received("督办", &SideFigures::supervised),
+      Received("挂牌督办", &SideFigures::listed_supervision),
+      Received("蓝色预警", &SideFigures::blue_warnings),
+      Received("黄色预警", &SideFigures::yellow_warnings),
       {"逾期",
        [](const Sides& sides) {
          return absl::StrCat(Overdue(sides.as_recipient));
@@ -77,6 +81,7 @@ const std::vector<Column>& Columns() {
       Received("予以了结", &SideFigures::closed_without_action),
       Received("立案审查调查", &SideFigures::case_filed),
       Received("转办", &SideFigures::transferred),
+      Received("交办", &SideFigures::delegated),
       Received("新增整改问题", &SideFigures::items_added),
       Received("整改完成", &SideFigures::items_verified),
       Received("整改未通过", &SideFigures::items_rejected),

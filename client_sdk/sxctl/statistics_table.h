@@ -2,10 +2,11 @@
 // output and the CSV output print, so that the terminal and the spreadsheet
 // always agree. One row per unit, headed in Chinese as the agencies' own
 // report forms are: 移送 counts what the unit sent; every other column what
-// happened to what it received (签收, 反馈, 销号, 退回补充, 逾期 and the rate
-// of it, dispositions by method, rectification items and the rate completed,
-// and the outcomes final feedback reported). When several units are listed, a
-// last 合计 row counts every referral once, from the hub's totals.
+// happened to what it received (签收, 反馈, 销号, 退回补充, reminders at 督办
+// and 挂牌督办, the hub's 蓝色 and 黄色预警, 逾期 and the rate of it,
+// dispositions by method and 交办, rectification items and the rate
+// completed, and the outcomes final feedback reported). When several units are
+// listed, a last 合计 row counts every referral once, from the hub's totals.
 #pragma once
 
 #include <string>

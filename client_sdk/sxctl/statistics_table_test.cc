@@ -1,6 +1,7 @@
 #include "client_sdk/sxctl/statistics_table.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -103,18 +104,59 @@ TEST(StatisticsTableTest, TotalsRowCountsEveryReferralOnceAndOnlyForSeveral) {
       << "one unit: no 合计";
 }
 
+// 督办 and 挂牌督办 received, the hub's 蓝色 and 黄色预警 and 交办 each in a
+// column of their own, for what the unit received: the office pressed the
+// commission, which was pressed, warned and delegated.
+TEST(StatisticsTableTest, SupervisionWarningsAndDelegationHaveTheirColumns) {
+  client::Statistics statistics = AQuarter();
+  client::SideFigures& office = statistics.units[0].as_sender;
+  office.reminders = 9;
+  office.supervised = 4;
+  office.listed_supervision = 1;
+  client::SideFigures& commission = statistics.units[1].as_recipient;
+  commission.reminders = 9;
+  commission.supervised = 4;
+  commission.listed_supervision = 1;
+  commission.blue_warnings = 12;
+  commission.yellow_warnings = 5;
+  commission.delegated = 3;
+  statistics.totals.supervised = 4;
+  statistics.totals.listed_supervision = 1;
+  statistics.totals.blue_warnings = 12;
+  statistics.totals.yellow_warnings = 5;
+  statistics.totals.delegated = 3;
+  const StatisticsTable table = BuildStatisticsTable(statistics);
+  const std::pair<const char*, const char*> figures[] = {{"督办", "4"},
+                                                         {"挂牌督办", "1"},
+                                                         {"蓝色预警", "12"},
+                                                         {"黄色预警", "5"},
+                                                         {"交办", "3"}};
+  for (const auto& [header, value] : figures) {
+    EXPECT_EQ(Cell(table, 1, header), value) << header;
+    EXPECT_EQ(Cell(table, 2, header), value) << "合计 " << header;
+    EXPECT_EQ(Cell(table, 0, header), "0")
+        << header << ": the office pressed, it was not pressed";
+  }
+  for (const std::vector<std::string>& row : table.rows) {
+    EXPECT_EQ(row.size(), table.header.size());
+  }
+  const std::string text = StatisticsText(statistics);
+  EXPECT_TRUE(absl::StrContains(text, "挂牌督办")) << text;
+  EXPECT_TRUE(absl::StrContains(text, "黄色预警")) << text;
+}
+
 TEST(StatisticsTableTest, CsvIsForExcel) {
   const std::string csv = StatisticsCsv(AQuarter());
   ASSERT_TRUE(absl::StartsWith(csv, kUtf8ByteOrderMark));
   std::vector<std::string> records =
       absl::StrSplit(csv.substr(3), "\r\n", absl::SkipEmpty());
   ASSERT_EQ(records.size(), 4u) << "header, two units, 合计";
-  EXPECT_EQ(
-      records[0],
-      "单位,单位名称,移送,接收,签收,反馈,销号,退回补充,逾期,逾期率,谈话函询,"
-      "初步核实,暂存待查,予以了结,立案审查调查,转办,新增整改问题,"
-      "整改完成,整改未通过,整改逾期,整改完成率,立案人数,处分人数,"
-      "组织处理人数,移送司法人数,追缴金额(元),整改问题数");
+  EXPECT_EQ(records[0],
+            "单位,单位名称,移送,接收,签收,反馈,销号,退回补充,督办,挂牌督办,"
+            "蓝色预警,黄色预警,逾期,逾期率,谈话函询,初步核实,暂存待查,予以了结,"
+            "立案审查调查,转办,交办,新增整改问题,整改完成,整改未通过,整改逾期,"
+            "整改完成率,立案人数,处分人数,组织处理人数,移送司法人数,"
+            "追缴金额(元),整改问题数");
   EXPECT_TRUE(absl::StartsWith(records[3], "合计,,156,156,150,"));
   EXPECT_TRUE(absl::EndsWith(csv, "\r\n"));
 }

@@ -52,6 +52,11 @@ struct TransferSummary {
   uint32_t feedback_count = 0;
   uint32_t reminder_count = 0;
   int64_t version = 0;
+  // The staged warning (预警) on the feedback deadline: blue, yellow, red.
+  WarningLevel warning_level = WarningLevel::kNone;
+  // 交办: the children it delegated work to, and whether it is one.
+  uint32_t delegation_count = 0;
+  bool delegated = false;
 };
 
 // Which transfers to list; every filter left at its default matches all.

@@ -140,7 +140,8 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // 撤回.
   virtual absl::StatusOr<Referral> Withdraw(const WithdrawParams& params,
                                             const CallOptions& options = {});
-  // 催办 / 督办.
+  // 催办 / 督办 / 挂牌督办, at RemindParams::level; the reply's
+  // supervision_level is the highest any reminder on it reached.
   virtual absl::StatusOr<Referral> Remind(const RemindParams& params,
                                           const CallOptions& options = {});
   // Reads the caller's inbox without taking delivery: no delivery attempt is

@@ -95,6 +95,33 @@ enum class EventType {
   // 交办 / 分办: the recipient delegated work to another agency as a child
   // referral (related_referral_id); the referral stays with the recipient.
   kDelegated,
+  // The hub's staged warning (预警) that the feedback deadline draws near;
+  // the event's warning_level says blue or yellow. Goes to the recipient and
+  // to every supervisor agency.
+  kDeadlineWarning,
+};
+
+// How close a referral is to missing its feedback deadline (预警): kBlue (蓝)
+// when the hub config's blue number of working days is left, kYellow (黄) at
+// the yellow number, kRed (红) once the deadline is missed. Only rises while
+// the recipient owes final feedback.
+enum class WarningLevel {
+  kNone,
+  kBlue,    // 蓝
+  kYellow,  // 黄
+  kRed,     // 红: the feedback deadline was missed
+};
+
+// How hard a reminder presses (督办 escalates, as practised): kUrge (催办)
+// asks, kSupervise (督办) demands an answer by a date, kListed (挂牌督办) puts
+// the matter on the supervising commission's list until it is done; only an
+// agency the hub config names supervisor may list. A referral without
+// reminders is kUnspecified.
+enum class SupervisionLevel {
+  kUnspecified,
+  kUrge,       // 催办
+  kSupervise,  // 督办
+  kListed,     // 挂牌督办
 };
 
 // Where one item of a rectification ledger stands. Settled, so that the list
@@ -144,7 +171,8 @@ enum class IdentityKind { kUnspecified, kAgency, kAdmin, kAuditor };
 
 // Stable lower-case names ("submitted", "fast_track",
 // "preliminary_verification") for output and command lines, and the way back.
-// Parse* return false for an unknown name.
+// Parse* return false for an unknown name. A warning level has no
+// "unspecified": its zero, kNone, is "none".
 SX_CLIENT_EXPORT std::string ToString(ReferralKind value);
 SX_CLIENT_EXPORT std::string ToString(ReferralState value);
 SX_CLIENT_EXPORT std::string ToString(DispositionMethod value);
@@ -152,6 +180,8 @@ SX_CLIENT_EXPORT std::string ToString(Sensitivity value);
 SX_CLIENT_EXPORT std::string ToString(Urgency value);
 SX_CLIENT_EXPORT std::string ToString(FeedbackKind value);
 SX_CLIENT_EXPORT std::string ToString(EventType value);
+SX_CLIENT_EXPORT std::string ToString(WarningLevel value);
+SX_CLIENT_EXPORT std::string ToString(SupervisionLevel value);
 SX_CLIENT_EXPORT std::string ToString(IdentityKind value);
 SX_CLIENT_EXPORT std::string ToString(RectificationStatus value);
 SX_CLIENT_EXPORT std::string ToString(RectificationStep value);
@@ -169,6 +199,10 @@ SX_CLIENT_EXPORT bool ParseUrgency(absl::string_view name, Urgency* value);
 SX_CLIENT_EXPORT bool ParseFeedbackKind(absl::string_view name,
                                         FeedbackKind* value);
 SX_CLIENT_EXPORT bool ParseEventType(absl::string_view name, EventType* value);
+SX_CLIENT_EXPORT bool ParseWarningLevel(absl::string_view name,
+                                        WarningLevel* value);
+SX_CLIENT_EXPORT bool ParseSupervisionLevel(absl::string_view name,
+                                            SupervisionLevel* value);
 SX_CLIENT_EXPORT bool ParseIdentityKind(absl::string_view name,
                                         IdentityKind* value);
 SX_CLIENT_EXPORT bool ParseRectificationStatus(absl::string_view name,
@@ -257,6 +291,9 @@ struct Reminder {
   std::string from_agency_id;
   std::string text;
   absl::Time sent_at = absl::InfinitePast();
+  // 催办, 督办 or 挂牌督办 (the hub stores kUrge for a reminder sent without
+  // a level).
+  SupervisionLevel level = SupervisionLevel::kUnspecified;
 };
 
 // Where a problem list's rectification ledger (整改台账) stands, e.g. 10 of 11
@@ -328,6 +365,20 @@ struct Referral {
   // recipient stays answerable, rather than rerouted (转办), which ends the
   // parent. Its feedback deadline is never later than the parent's.
   bool delegated = false;
+  // A delegated referral only: what the delegating agency asks of it
+  // (DelegateParams::instructions). Like the lead, only the parties and
+  // observers see it, never administrators.
+  std::string delegation_instructions;
+  // The highest warning (预警) the hub gave on the feedback deadline, and
+  // when it will give the blue and yellow ones (InfinitePast: none to come,
+  // e.g. already given, or the deadline was born shorter than the
+  // threshold). A pause (暂存待查) moves them on with the deadline.
+  WarningLevel warning_level = WarningLevel::kNone;
+  absl::Time blue_warning_at = absl::InfinitePast();
+  absl::Time yellow_warning_at = absl::InfinitePast();
+  // The highest level any reminder on it reached (督办 only escalates);
+  // kUnspecified while it has none.
+  SupervisionLevel supervision_level = SupervisionLevel::kUnspecified;
 };
 
 // One entry of the hub's event chain, as delivered in inbox entries and
@@ -353,6 +404,10 @@ struct Event {
   std::string previous_event_sha256;
   // Rectification steps: the ledger items the step concerns.
   std::vector<uint32_t> item_numbers;
+  // kDeadlineWarning (blue, yellow) and a feedback kOverdue (red).
+  WarningLevel warning_level = WarningLevel::kNone;
+  // kReminded: how hard the reminder pressed.
+  SupervisionLevel supervision_level = SupervisionLevel::kUnspecified;
 };
 
 // One inbox entry: what happened, and the referral as it is now.
@@ -454,8 +509,9 @@ struct RerouteParams {
 // the method (e.g. 初步核实, then 立案审查调查); every decision stays in
 // Referral::dispositions. The hub enforces the rules of its config, by
 // default: kClosedWithoutAction (予以了结) needs an approver and a reason,
-// and kCaseFiled (立案审查调查) an earlier kPreliminaryVerification (初步核实);
-// FAILED_PRECONDITION says what is missing. kKeptPending (暂存待查) moves the
+// and kCaseFiled (立案审查调查) an earlier kPreliminaryVerification (初步核实)
+// (a missing field is INVALID_ARGUMENT naming it, a missing 初步核实
+// FAILED_PRECONDITION). kKeptPending (暂存待查) moves the
 // referral (also one already kept pending) to kept pending until review_at,
 // with the feedback clock paused.
 struct DisposeParams {
@@ -521,11 +577,15 @@ struct WithdrawParams {
   std::string reason;
 };
 
-// 催办 / 督办: asks the recipient to act.
+// 催办 / 督办 / 挂牌督办: asks the recipient to act, as hard as `level` says.
+// The referral keeps the highest level reached.
 struct RemindParams {
   std::string referral_id;
   // What is asked of the recipient. Required.
   std::string text;
+  // kListed only from an agency the hub config names supervisor
+  // (PERMISSION_DENIED otherwise). kUnspecified is kUrge to the hub.
+  SupervisionLevel level = SupervisionLevel::kUrge;
 };
 
 // The rectification ledger of a problem list (整改台账): items arrive with
@@ -757,6 +817,16 @@ struct SideFigures {
   uint64_t problems_rectified = 0;
   // Final feedback the sender rejected (退回补充).
   uint64_t feedback_rejected = 0;
+  // Reminders by level (`reminders` counts them all): 督办 and 挂牌督办. A
+  // unit with listed_supervision in a period was 挂牌 in it.
+  uint64_t supervised = 0;
+  uint64_t listed_supervision = 0;
+  // Staged warnings (预警) the hub gave on feedback deadlines.
+  uint64_t blue_warnings = 0;
+  uint64_t yellow_warnings = 0;
+  // Work delegated (交办) to another agency: for the delegating side as
+  // sender of the new child, and as the parent's recipient.
+  uint64_t delegated = 0;
 };
 
 // A figure of SideFigures with the contract's name for it ("accepted",
