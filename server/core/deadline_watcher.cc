@@ -48,6 +48,15 @@ absl::StatusOr<bool> FlagItemOverdue(storage::Transaction& txn,
   return true;
 }
 
+// Whether a deadline index entry due at `due` is the one the referral still
+// plans at `planned` (the index keeps whole seconds; an entry left behind by
+// a moved or cleared plan is not).
+bool StillPlanned(bool has_planned, const google::protobuf::Timestamp& planned,
+                  absl::Time due) {
+  return has_planned && absl::ToUnixSeconds(FromTimestamp(planned)) ==
+                            absl::ToUnixSeconds(due);
+}
+
 // Reminds the recipient that a kept-pending (暂存待查) lead is due for
 // review. Returns whether it did: a lead reopened meanwhile, or given a new
 // review date, needs no reminder for this one.
@@ -56,11 +65,10 @@ absl::StatusOr<bool> RemindOfReview(storage::Transaction& txn,
                                     absl::Time due, absl::Time now) {
   absl::StatusOr<Step> step =
       DecideStep(referral.state(), Action::kFlagReviewDue, Party::kHub);
-  // The index keeps whole seconds.
-  const bool this_review =
-      absl::ToUnixSeconds(FromTimestamp(referral.review_at())) ==
-      absl::ToUnixSeconds(due);
-  if (!step.ok() || !this_review) return false;
+  if (!step.ok() ||
+      !StillPlanned(referral.has_review_at(), referral.review_at(), due)) {
+    return false;
+  }
   v1::Event event =
       NewEvent(step->event, referral, kHubActor, referral.state(), "", now);
   event.set_reason("review");
@@ -84,10 +92,9 @@ absl::StatusOr<bool> WarnOfDeadline(storage::Transaction& txn,
       blue ? referral.blue_warning_at() : referral.yellow_warning_at();
   absl::StatusOr<Step> step =
       DecideStep(referral.state(), Action::kFlagWarning, Party::kHub);
-  const bool this_warning = (blue ? referral.has_blue_warning_at()
-                                  : referral.has_yellow_warning_at()) &&
-                            absl::ToUnixSeconds(FromTimestamp(planned)) ==
-                                absl::ToUnixSeconds(deadline.due);
+  const bool this_warning = StillPlanned(
+      blue ? referral.has_blue_warning_at() : referral.has_yellow_warning_at(),
+      planned, deadline.due);
   if (!step.ok() || !this_warning || referral.warning_level() >= level) {
     return false;
   }

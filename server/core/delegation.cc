@@ -50,12 +50,7 @@ absl::StatusOr<v1::Referral> DelegateWork(storage::Transaction& txn,
                                           v1::Referral& parent,
                                           absl::Time now) {
   const std::string& target = request.target_agency_id;
-  if (target == parent.sender_agency_id() ||
-      Lists(parent.observer_agency_ids(), target)) {
-    return absl::InvalidArgumentError(
-        "target_agency_id: that agency sent this lead on its way; use "
-        "ReturnReferral (退回) to send it back");
-  }
+  SX_RETURN_IF_ERROR(CheckOnward(parent, target));
   const uint32_t most = config.limits().max_delegations();
   if (static_cast<uint32_t>(parent.delegated_referral_ids_size()) >= most) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -73,15 +68,7 @@ absl::StatusOr<v1::Referral> DelegateWork(storage::Transaction& txn,
   SX_RETURN_IF_ERROR(
       CheckRoute(config, parent.recipient_agency_id(), target, parent.kind()));
   SX_ASSIGN_OR_RETURN(v1::Lead lead, txn.GetLead(parent.referral_id()));
-  NewReferralParams params;  // lead_sha256 from the stored lead
-  params.sender = parent.recipient_agency_id();
-  params.recipient = target;
-  params.kind = parent.kind();
-  params.parent_referral_id = parent.referral_id();
-  params.observers = {parent.observer_agency_ids().begin(),
-                      parent.observer_agency_ids().end()};
-  params.observers.push_back(parent.sender_agency_id());
-  params.request_id = request.request_id;
+  NewReferralParams params = OnwardParams(parent, target, request.request_id);
   params.delegated = true;
   params.delegation_instructions = request.text;
   params.feedback_due_at = request.due_at.has_value()

@@ -1,5 +1,6 @@
 #include "server/core/referral_creation.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -46,6 +47,33 @@ absl::Status CheckResubmittable(storage::Transaction& txn,
         original_id, " is ", StateName(original->state())));
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckOnward(const v1::Referral& parent, absl::string_view target) {
+  const auto& observers = parent.observer_agency_ids();
+  if (target == parent.sender_agency_id() ||
+      std::find(observers.begin(), observers.end(), target) !=
+          observers.end()) {
+    return absl::InvalidArgumentError(
+        "target_agency_id: that agency sent this lead on its way; use "
+        "ReturnReferral (退回) to send it back");
+  }
+  return absl::OkStatus();
+}
+
+NewReferralParams OnwardParams(const v1::Referral& parent,
+                               absl::string_view target,
+                               absl::string_view request_id) {
+  NewReferralParams params;
+  params.sender = parent.recipient_agency_id();
+  params.recipient = std::string(target);
+  params.kind = parent.kind();
+  params.parent_referral_id = parent.referral_id();
+  params.observers = {parent.observer_agency_ids().begin(),
+                      parent.observer_agency_ids().end()};
+  params.observers.push_back(parent.sender_agency_id());
+  params.request_id = std::string(request_id);
+  return params;
 }
 
 absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,

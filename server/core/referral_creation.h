@@ -53,6 +53,19 @@ absl::Status CheckResubmittable(storage::Transaction& txn,
                                 absl::string_view caller,
                                 absl::string_view original_id);
 
+// 转办 and 交办 pass a lead onward from the recipient of `parent`: never back
+// to an agency that sent it on its way (its sender or an observer; that is
+// 退回), INVALID_ARGUMENT naming target_agency_id.
+absl::Status CheckOnward(const ::supervision::v1::Referral& parent,
+                         absl::string_view target);
+
+// The child of `parent` that 转办 or 交办 creates: from the parent's
+// recipient to `target`, of the parent's kind, observed by the parent's
+// observers and its sender (lead_sha256 comes from the stored lead).
+NewReferralParams OnwardParams(const ::supervision::v1::Referral& parent,
+                               absl::string_view target,
+                               absl::string_view request_id);
+
 // Creates a referral in SUBMITTED, its event, and the recipient's inbox
 // entry; with `items` (a problem list's first round), its ledger too.
 absl::StatusOr<::supervision::v1::Referral> CreateAndDeliver(

@@ -24,25 +24,12 @@ namespace {
 absl::Status Reroute(storage::Transaction& txn, const HubConfig& config,
                      const StepRequest& request, v1::Referral& referral,
                      v1::Event& event, absl::Time now) {
-  const auto& observers = referral.observer_agency_ids();
-  if (request.target_agency_id == referral.sender_agency_id() ||
-      std::find(observers.begin(), observers.end(), request.target_agency_id) !=
-          observers.end()) {
-    return absl::InvalidArgumentError(
-        "target_agency_id: that agency sent this lead on its way; "
-        "use ReturnReferral (退回) to send it back");
-  }
+  SX_RETURN_IF_ERROR(CheckOnward(referral, request.target_agency_id));
   SX_RETURN_IF_ERROR(CheckRoute(config, referral.recipient_agency_id(),
                                 request.target_agency_id, referral.kind()));
   SX_ASSIGN_OR_RETURN(v1::Lead lead, txn.GetLead(referral.referral_id()));
-  NewReferralParams params;  // lead_sha256 from the stored lead
-  params.sender = referral.recipient_agency_id();
-  params.recipient = request.target_agency_id;
-  params.kind = referral.kind();
-  params.parent_referral_id = referral.referral_id();
-  params.observers = {observers.begin(), observers.end()};
-  params.observers.push_back(referral.sender_agency_id());
-  params.request_id = request.request_id;
+  const NewReferralParams params =
+      OnwardParams(referral, request.target_agency_id, request.request_id);
   SX_ASSIGN_OR_RETURN(ItemDrafts open_items,
                       OpenItemsAsDrafts(txn, referral, now));
   SX_ASSIGN_OR_RETURN(
