@@ -35,10 +35,6 @@ absl::Time China(int month, int day, int hour = 0, int minute = 0) {
                          absl::FixedTimeZone(8 * 60 * 60));
 }
 
-Identity Agency(absl::string_view id) {
-  return Identity{Identity::Kind::kAgency, std::string(id)};
-}
-
 // The test config with the 2026 Spring Festival arrangement (15–23 Feb off,
 // Saturdays 14 and 28 Feb worked), feedback in 10 working days, warnings at
 // 5 and 2 working days left.
@@ -64,10 +60,7 @@ std::shared_ptr<const HubConfig> WorkingDayConfig() {
 class DeadlineWarningsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::RocksDbStoreOptions options;
-    options.path = dir_.Sub("db");
-    options.id_prefix = "test-hub";
-    auto store = storage::OpenRocksDbStore(options);
+    auto store = OpenTestStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     core_ = std::make_unique<ExchangeCore>(*store_, clock_, WorkingDayConfig());

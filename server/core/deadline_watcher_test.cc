@@ -18,16 +18,10 @@ namespace {
 
 using ReferralOr = absl::StatusOr<v1::Referral>;
 
-Identity Agency(absl::string_view id) {
-  return Identity{Identity::Kind::kAgency, std::string(id)};
-}
-
 class DeadlineWatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::RocksDbStoreOptions options;
-    options.path = dir_.Sub("db");
-    auto store = storage::OpenRocksDbStore(options);
+    auto store = OpenTestStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     core_ = std::make_unique<ExchangeCore>(*store_, clock_, TestHubConfig());

@@ -41,10 +41,6 @@ constexpr char kInstructions[] =
 
 absl::Duration Days(int days) { return absl::Hours(24) * days; }
 
-Identity Agency(absl::string_view id) {
-  return Identity{Identity::Kind::kAgency, std::string(id)};
-}
-
 // An inbox entry as this test cares about it: which referral, which step.
 struct Heard {
   std::string referral_id;
@@ -87,10 +83,7 @@ std::ostream& operator<<(std::ostream& os, const Snapshot& snapshot) {
 class DelegationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::RocksDbStoreOptions options;
-    options.path = dir_.Sub("db");
-    options.id_prefix = "test-hub";
-    auto store = storage::OpenRocksDbStore(options);
+    auto store = OpenTestStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     core_ = std::make_unique<ExchangeCore>(*store_, clock_, TestHubConfig());

@@ -28,10 +28,6 @@ namespace {
 using DistributionOr = absl::StatusOr<v1::Distribution>;
 using ReferralOr = absl::StatusOr<v1::Referral>;
 
-Identity Agency(absl::string_view id) {
-  return Identity{Identity::Kind::kAgency, std::string(id)};
-}
-
 // Units of case 10 of docs/CASES.md added to the test config, with a route
 // from the inspection office.
 constexpr char kPropaganda[] = "propaganda-dept";
@@ -95,10 +91,7 @@ std::string Counts(const v1::DistributionProgress& progress) {
 class DistributionCoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::RocksDbStoreOptions options;
-    options.path = dir_.Sub("db");
-    options.id_prefix = "test-hub";
-    auto store = storage::OpenRocksDbStore(options);
+    auto store = OpenTestStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     exchange_ =

@@ -35,10 +35,6 @@ const char* const kAllAgencies[] = {kDisciplineCommission, kInspectionOffice,
                                     kOrganizationDept, kAuditBureau,
                                     kStationedEducation};
 
-Identity Agency(absl::string_view id) {
-  return Identity{Identity::Kind::kAgency, std::string(id)};
-}
-
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixSeconds(timestamp.seconds()) +
          absl::Nanoseconds(timestamp.nanos());
@@ -112,10 +108,7 @@ class ExchangeCoreTest : public ::testing::Test {
         clock_(start_) {}
 
   void SetUp() override {
-    storage::RocksDbStoreOptions options;
-    options.path = dir_.Sub("db");
-    options.id_prefix = "test-hub";
-    auto store = storage::OpenRocksDbStore(options);
+    auto store = OpenTestStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     core_ = std::make_unique<ExchangeCore>(*store_, clock_, TestHubConfig());

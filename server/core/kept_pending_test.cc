@@ -29,17 +29,10 @@ using ReferralOr = absl::StatusOr<v1::Referral>;
 
 absl::Duration Days(int days) { return absl::Hours(24) * days; }
 
-Identity Agency(absl::string_view id) {
-  return Identity{Identity::Kind::kAgency, std::string(id)};
-}
-
 class KeptPendingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::RocksDbStoreOptions options;
-    options.path = dir_.Sub("db");
-    options.id_prefix = "test-hub";
-    auto store = storage::OpenRocksDbStore(options);
+    auto store = OpenTestStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     core_ = std::make_unique<ExchangeCore>(*store_, clock_, TestHubConfig());

@@ -32,10 +32,6 @@ using ReferralOr = absl::StatusOr<v1::Referral>;
 using StepOr = absl::StatusOr<v1::RectificationStepResponse>;
 using ListOr = absl::StatusOr<v1::ListRectificationItemsResponse>;
 
-Identity Agency(absl::string_view id) {
-  return Identity{Identity::Kind::kAgency, std::string(id)};
-}
-
 // A problem list on cadre selection from an inspection round, of the kind
 // that reaches the organization department (case 9 of docs/CASES.md).
 v1::Lead CadreSelectionProblems() {
@@ -131,10 +127,7 @@ class RectificationCoreTest : public ::testing::Test {
         clock_(start_) {}
 
   void SetUp() override {
-    storage::RocksDbStoreOptions options;
-    options.path = dir_.Sub("db");
-    options.id_prefix = "test-hub";
-    auto store = storage::OpenRocksDbStore(options);
+    auto store = OpenTestStore(dir_.Sub("db"));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     exchange_ =

@@ -105,9 +105,6 @@ void Check(bool ok, absl::string_view what) {
   if (!ok) Fail(what);
 }
 
-Identity Agency(absl::string_view id) {
-  return Identity{Identity::Kind::kAgency, std::string(id)};
-}
 
 const Identity kCallers[] = {
     Agency(kDisciplineCommission),

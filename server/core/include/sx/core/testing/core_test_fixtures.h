@@ -1,14 +1,36 @@
-// Fixtures shared by the domain core's tests: waiting for asynchronous core
-// calls, and realistic leads from docs/CASES.md.
+// Fixtures shared by the domain core's tests: who calls, a store on disk,
+// waiting for asynchronous core calls, and realistic leads from
+// docs/CASES.md.
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/notification.h"
 #include "supervision/v1/referral.pb.h"
+#include "sx/core/identity.h"
+#include "sx/storage/store.h"
 
 namespace sx::core {
+
+// An agency as the server names a caller from its certificate.
+inline Identity Agency(absl::string_view id) {
+  return Identity{Identity::Kind::kAgency, std::string(id)};
+}
+
+// A RocksDB store in `path`, its referral ids prefixed with the test
+// config's hub id ("test-hub-0000000001").
+inline absl::StatusOr<std::unique_ptr<storage::Store>> OpenTestStore(
+    const std::string& path) {
+  storage::RocksDbStoreOptions options;
+  options.path = path;
+  options.id_prefix = "test-hub";
+  return storage::OpenRocksDbStore(options);
+}
 
 // Runs an asynchronous core call and waits for its callback, which runs on
 // the store's writer thread (or inline, for requests refused up front).
