@@ -20,6 +20,7 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* rectification_items = nullptr;
   rocksdb::ColumnFamilyHandle* distributions = nullptr;
   rocksdb::ColumnFamilyHandle* counters = nullptr;
+  rocksdb::ColumnFamilyHandle* watch_list = nullptr;
 };
 
 }  // namespace sx::storage

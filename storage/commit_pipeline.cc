@@ -125,7 +125,8 @@ CommitPipeline::Written CommitPipeline::WriteGroup(
   GroupBatch batch;
   for (Pending& pending : group) {
     batch.SetSavePoint();
-    RocksDbTransaction txn(db_, cfs_, batch, options_.id_prefix, hasher_);
+    RocksDbTransaction txn(db_, cfs_, batch, options_.id_prefix, hasher_,
+                           options_.referral_deriver);
     absl::Status status = pending.body(txn);
     if (status.ok()) {
       batch.PopSavePoint().IgnoreError();  // the save point was just set

@@ -27,6 +27,8 @@ inline constexpr char kRectificationItems[] = "rectification_items";
 // Added with distributions and statistics, the same way.
 inline constexpr char kDistributions[] = "distributions";
 inline constexpr char kCounters[] = "counters";
+// Added with the supervision ledger (see ReferralDeriver).
+inline constexpr char kWatchList[] = "watch_list";
 
 // Keys in the default column family.
 inline constexpr char kFormatVersionKey[] = "meta/format_version";
@@ -39,6 +41,9 @@ inline constexpr char kEventHeadKey[] = "meta/event_head";
 inline constexpr char kFormatVersion[] = "1";
 // The transparency log's hash name; fixed when the database is created.
 inline constexpr char kLogHashKey[] = "meta/log_hash";
+// The ReferralDeriver version the counters and watch list were derived with;
+// absent: not derived (or written since by a store without a deriver).
+inline constexpr char kDerivedVersionKey[] = "meta/derived_version";
 
 std::string EncodeUint64(uint64_t value);
 // Returns false if `bytes` is not exactly 8 bytes.

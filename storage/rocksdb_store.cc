@@ -25,6 +25,7 @@
 #include "storage/column_families.h"
 #include "storage/commit_pipeline.h"
 #include "storage/counter_merge.h"
+#include "storage/derived_rebuild.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
@@ -363,6 +364,26 @@ class RocksDbStore final : public Store {
     }
     SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "read counters"));
     return counters;
+  }
+
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  ReadWatchList(absl::string_view prefix, absl::string_view after_key,
+                size_t limit) override {
+    const PinnedRead read = Durable();
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(read.options, cfs_.watch_list));
+    std::vector<std::pair<std::string, std::string>> entries;
+    it->Seek(ToSlice(std::max(prefix, after_key)));
+    if (it->Valid() && !after_key.empty() && ToView(it->key()) == after_key) {
+      it->Next();
+    }
+    for (; it->Valid() && entries.size() < limit; it->Next()) {
+      const absl::string_view key = ToView(it->key());
+      if (!absl::StartsWith(key, prefix)) break;
+      entries.emplace_back(std::string(key), std::string(ToView(it->value())));
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "read watch list"));
+    return entries;
   }
 
   absl::StatusOr<std::vector<v1::RectificationItem>> ListRectificationItems(
@@ -740,7 +761,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
                                           keys::kDeadLetters,
                                           keys::kRectificationItems,
                                           keys::kDistributions,
-                                          keys::kCounters};
+                                          keys::kCounters,
+                                          keys::kWatchList};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     descriptors.emplace_back(name, FamilyOptions(db_options, name));
@@ -764,14 +786,17 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
                      status.ToString(), hint));
   }
   std::unique_ptr<rocksdb::DB> db(raw_db);
-  ColumnFamilies cfs{handles[0],  handles[1], handles[2],  handles[3],
-                     handles[4],  handles[5], handles[6],  handles[7],
-                     handles[8],  handles[9], handles[10], handles[11],
-                     handles[12], handles[13]};
+  ColumnFamilies cfs{handles[0],  handles[1],  handles[2],  handles[3],
+                     handles[4],  handles[5],  handles[6],  handles[7],
+                     handles[8],  handles[9],  handles[10], handles[11],
+                     handles[12], handles[13], handles[14]};
   absl::StatusOr<transparency::MerkleHasher> hasher =
       OpenLogHasher(*db, options.log_hash);
   absl::Status version_status =
       hasher.ok() ? CheckFormatVersion(*db, options.path) : hasher.status();
+  if (version_status.ok()) {
+    version_status = RederiveIfStale(*db, cfs, options.referral_deriver);
+  }
   if (!version_status.ok()) {
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
       db->DestroyColumnFamilyHandle(handle);

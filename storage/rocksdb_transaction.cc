@@ -1,5 +1,6 @@
 #include "storage/rocksdb_transaction.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -31,12 +32,14 @@ RocksDbTransaction::RocksDbTransaction(rocksdb::DB& db,
                                        const ColumnFamilies& cfs,
                                        GroupBatch& batch,
                                        absl::string_view id_prefix,
-                                       const transparency::MerkleHasher& hasher)
+                                       const transparency::MerkleHasher& hasher,
+                                       const ReferralDeriver& deriver)
     : db_(db),
       cfs_(cfs),
       batch_(batch),
       id_prefix_(id_prefix),
-      hasher_(hasher) {}
+      hasher_(hasher),
+      deriver_(deriver) {}
 
 absl::StatusOr<std::optional<std::string>> RocksDbTransaction::Read(
     rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
@@ -127,6 +130,7 @@ absl::Status RocksDbTransaction::CreateReferral(const v1::Referral& referral,
   }
   SX_RETURN_IF_ERROR(Write(cfs_.referrals, id, referral.SerializeAsString()));
   SX_RETURN_IF_ERROR(Write(cfs_.leads, id, lead.SerializeAsString()));
+  SX_RETURN_IF_ERROR(KeepDerivedEntries(nullptr, referral));
   SX_RETURN_IF_ERROR(Write(
       cfs_.party_index,
       keys::PartyIndexKey(referral.sender_agency_id(), Side::kSender, id), ""));
@@ -147,8 +151,51 @@ absl::Status RocksDbTransaction::UpdateReferral(const v1::Referral& referral) {
     return absl::NotFoundError(absl::StrCat(
         "storage: referral ", referral.referral_id(), " does not exist"));
   }
-  return Write(cfs_.referrals, referral.referral_id(),
-               referral.SerializeAsString());
+  SX_RETURN_IF_ERROR(Write(cfs_.referrals, referral.referral_id(),
+                           referral.SerializeAsString()));
+  if (!deriver_.derive) return KeepDerivedEntries(nullptr, referral);
+  SX_ASSIGN_OR_RETURN(v1::Referral before,
+                      Parse<v1::Referral>(*existing, "referral"));
+  return KeepDerivedEntries(&before, referral);
+}
+
+absl::Status RocksDbTransaction::KeepDerivedEntries(
+    const v1::Referral* before, const v1::Referral& after) {
+  if (!deriver_.derive) {
+    // The entries no longer match the referrals: the next store opened with
+    // a deriver derives them all again.
+    return Delete(cfs_.meta, keys::kDerivedVersionKey);
+  }
+  DerivedEntries was;
+  if (before != nullptr) was = deriver_.derive(*before);
+  const DerivedEntries is = deriver_.derive(after);
+  // Counters: one less where the referral no longer counts, one more where
+  // it newly does. Both lists are short (a handful of conditions).
+  for (const std::string& key : was.counters) {
+    if (std::find(is.counters.begin(), is.counters.end(), key) ==
+        is.counters.end()) {
+      SX_RETURN_IF_ERROR(AddToCounters({{key, -1}}));
+    }
+  }
+  for (const std::string& key : is.counters) {
+    if (std::find(was.counters.begin(), was.counters.end(), key) ==
+        was.counters.end()) {
+      SX_RETURN_IF_ERROR(AddToCounters({{key, 1}}));
+    }
+  }
+  for (const auto& [key, value] : was.watched) {
+    const bool kept = std::any_of(
+        is.watched.begin(), is.watched.end(),
+        [&key = key](const auto& entry) { return entry.first == key; });
+    if (!kept) SX_RETURN_IF_ERROR(Delete(cfs_.watch_list, key));
+  }
+  for (const auto& entry : is.watched) {
+    if (std::find(was.watched.begin(), was.watched.end(), entry) ==
+        was.watched.end()) {
+      SX_RETURN_IF_ERROR(Write(cfs_.watch_list, entry.first, entry.second));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<v1::RequestRecord>> RocksDbTransaction::GetRequest(

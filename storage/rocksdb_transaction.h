@@ -19,7 +19,8 @@ class RocksDbTransaction final : public Transaction {
  public:
   RocksDbTransaction(rocksdb::DB& db, const ColumnFamilies& cfs,
                      GroupBatch& batch, absl::string_view id_prefix,
-                     const transparency::MerkleHasher& hasher);
+                     const transparency::MerkleHasher& hasher,
+                     const ReferralDeriver& deriver);
 
   absl::StatusOr<std::optional<::supervision::v1::Referral>> GetReferral(
       absl::string_view referral_id) override;
@@ -92,12 +93,18 @@ class RocksDbTransaction final : public Transaction {
   // subtree it completes.
   absl::Status AppendLeaf(uint64_t leaf_index, absl::string_view leaf_bytes);
   absl::Status Delete(rocksdb::ColumnFamilyHandle* cf, absl::string_view key);
+  // Moves the derived counters and watch-list entries from what `before`
+  // (null: a new referral) derived to what `after` derives. Without a
+  // deriver, marks the derived entries stale instead.
+  absl::Status KeepDerivedEntries(const ::supervision::v1::Referral* before,
+                                  const ::supervision::v1::Referral& after);
 
   rocksdb::DB& db_;
   const ColumnFamilies& cfs_;
   GroupBatch& batch_;
   const std::string id_prefix_;
   const transparency::MerkleHasher& hasher_;
+  const ReferralDeriver& deriver_;
   std::vector<std::string> grown_inboxes_;
 };
 

@@ -29,6 +29,7 @@
 #include "supervision/v1/records.pb.h"
 #include "supervision/v1/rectification.pb.h"
 #include "supervision/v1/referral.pb.h"
+#include "sx/storage/referral_deriver.h"
 
 namespace rocksdb {
 class Env;
@@ -279,6 +280,13 @@ class Store {
   ReadCounters(absl::string_view from_key, absl::string_view to_key,
                size_t limit) = 0;
 
+  // Watch-list entries (see ReferralDeriver) whose key starts with `prefix`
+  // and sorts after `after_key` (empty: from the first), in key order, at
+  // most `limit`, as committed.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  ReadWatchList(absl::string_view prefix, absl::string_view after_key,
+                size_t limit) = 0;
+
   // Deadlines due at or before `now`, earliest first, at most `limit`.
   virtual absl::StatusOr<std::vector<Deadline>> DeadlinesDue(absl::Time now,
                                                              size_t limit) = 0;
@@ -340,6 +348,10 @@ struct RocksDbStoreOptions {
   // reopened. The hub exits here so that its supervisor
   // restarts it; everything acknowledged is on disk already.
   std::function<void(const absl::Status&)> on_unrecoverable_write_error;
+  // What the store derives from each referral as it is written (counters,
+  // watch list). Without one it derives nothing, and a later open with one
+  // derives everything again.
+  ReferralDeriver referral_deriver;
   // For fault tests: a RocksDB environment to do all file I/O through (e.g.
   // one that simulates power loss). Not owned; must outlive the store.
   rocksdb::Env* env = nullptr;
