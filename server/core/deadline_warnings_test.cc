@@ -2,9 +2,10 @@
 // staged warnings before them (预警: 蓝, 黄, then 红 when missed), through
 // ExchangeCore and the DeadlineWatcher on a FakeClock: when each falls due
 // across the Spring Festival holiday and its worked Saturdays, whom each
-// reaches (the recipient and the supervisor agencies), that a pause moves
-// them on and that final feedback ends them. And the pressure a sender or
-// supervisor adds by hand: reminders that escalate 催办 → 督办 → 挂牌督办.
+// reaches (the recipient and the supervisor agencies; 红 the sender too; a
+// missed acceptance the parties only), that a pause moves them on and that
+// final feedback ends them. And the pressure a sender or supervisor adds by
+// hand: reminders that escalate 催办 → 督办 → 挂牌督办.
 #include <functional>
 #include <memory>
 #include <string>
@@ -79,18 +80,19 @@ class DeadlineWarningsTest : public ::testing::Test {
     return flagged.ok() ? *flagged : -1;
   }
 
-  // A normal lead from the stationed group to the inspection office (the
-  // commission, a supervisor, is no party to it).
-  std::string Submit() {
+  // A normal lead, by default from the stationed group to the inspection
+  // office (the commission, a supervisor, is no party to it).
+  std::string Submit(absl::string_view from = kStationedEducation,
+                     absl::string_view to = kInspectionOffice) {
     v1::SubmitReferralRequest request;
     request.set_request_id(absl::StrCat("submit-", ++requests_));
-    request.set_recipient_agency_id(kInspectionOffice);
+    request.set_recipient_agency_id(std::string(to));
     request.set_kind(v1::REFERRAL_KIND_LEAD);
     *request.mutable_lead() = LandReserveLead(v1::URGENCY_NORMAL);
     ReferralOr submitted =
         Await<ReferralOr>([&](std::function<void(ReferralOr)> done) {
-          core_->Submit(Agency(kStationedEducation), request,
-                        request.request_id(), std::move(done));
+          core_->Submit(Agency(from), request, request.request_id(),
+                        std::move(done));
         });
     EXPECT_TRUE(submitted.ok()) << submitted.status();
     return submitted.ok() ? submitted->referral_id() : "";
@@ -146,6 +148,20 @@ class DeadlineWarningsTest : public ::testing::Test {
     return levels;
   }
 
+  // The reasons ("accept", "feedback") of the OVERDUE entries in `agency`'s
+  // inbox, in order.
+  std::vector<std::string> Overdue(absl::string_view agency) {
+    auto entries = store_->ReadInbox(agency, 0, 1000);
+    EXPECT_TRUE(entries.ok()) << entries.status();
+    std::vector<std::string> reasons;
+    for (const v1::InboxEntry& entry : *entries) {
+      if (entry.event().type() == v1::EVENT_TYPE_OVERDUE) {
+        reasons.push_back(entry.event().reason());
+      }
+    }
+    return reasons;
+  }
+
   sx::testing::TempDir dir_;
   FakeClock clock_{China(2, 10, 10)};  // Tuesday before the holiday
   std::unique_ptr<storage::Store> store_;
@@ -155,6 +171,7 @@ class DeadlineWarningsTest : public ::testing::Test {
 };
 
 using Levels = std::vector<v1::WarningLevel>;
+using Reasons = std::vector<std::string>;
 constexpr v1::WarningLevel kBlue = v1::WARNING_LEVEL_BLUE;
 constexpr v1::WarningLevel kYellow = v1::WARNING_LEVEL_YELLOW;
 constexpr v1::WarningLevel kRed = v1::WARNING_LEVEL_RED;
@@ -195,9 +212,69 @@ TEST_F(DeadlineWarningsTest, BlueYellowRedAcrossTheSpringFestival) {
   // The recipient and the supervisor hear every stage; the sender hears
   // only the deadline missed; nobody else anything.
   EXPECT_EQ(Warnings(kInspectionOffice), (Levels{kBlue, kYellow, kRed}));
-  EXPECT_EQ(Warnings(kDisciplineCommission), (Levels{kBlue, kYellow}));
+  EXPECT_EQ(Warnings(kDisciplineCommission), (Levels{kBlue, kYellow, kRed}));
   EXPECT_EQ(Warnings(kStationedEducation), Levels{kRed});
   EXPECT_EQ(Warnings(kOrganizationDept), Levels{});
+}
+
+// A missed acceptance (签收) is the parties' matter: both hear it, the
+// supervisor does not. The feedback deadline missed later (红) reaches it.
+TEST_F(DeadlineWarningsTest, OnlyAMissedFeedbackDeadlineReachesSupervisors) {
+  const std::string id = Submit();
+  const absl::Time accept_due = FromTimestamp(Stored(id).accept_due_at());
+  EXPECT_EQ(accept_due, China(2, 13, 10));  // 72 hours
+  AdvanceTo(accept_due + absl::Minutes(1));
+  EXPECT_EQ(Check(), 1);
+  EXPECT_TRUE(Stored(id).accept_overdue());
+  EXPECT_EQ(Overdue(kInspectionOffice), Reasons{"accept"});
+  EXPECT_EQ(Overdue(kStationedEducation), Reasons{"accept"});
+  EXPECT_EQ(Overdue(kDisciplineCommission), Reasons{});
+
+  AdvanceTo(China(3, 3, 0, 1));
+  EXPECT_EQ(Check(), 3);  // blue, yellow, red
+  EXPECT_TRUE(Stored(id).feedback_overdue());
+  EXPECT_EQ(Overdue(kInspectionOffice), (Reasons{"accept", "feedback"}));
+  EXPECT_EQ(Overdue(kStationedEducation), (Reasons{"accept", "feedback"}));
+  EXPECT_EQ(Overdue(kDisciplineCommission), Reasons{"feedback"});
+  EXPECT_EQ(Overdue(kOrganizationDept), Reasons{});
+  EXPECT_EQ(Overdue(kAuditBureau), Reasons{});
+}
+
+// A supervisor that is a party hears 红 once, as that party.
+TEST_F(DeadlineWarningsTest, ASupervisorThatIsAPartyHearsRedOnce) {
+  const std::string id = Submit(kAuditBureau, kDisciplineCommission);
+  ASSERT_TRUE(Step(NewStep(Action::kAccept, id), kDisciplineCommission).ok());
+  AdvanceTo(China(3, 3, 0, 1));
+  EXPECT_EQ(Check(), 3);
+  EXPECT_EQ(Warnings(kDisciplineCommission), (Levels{kBlue, kYellow, kRed}));
+  EXPECT_EQ(Warnings(kAuditBureau), Levels{kRed});
+  EXPECT_EQ(Warnings(kInspectionOffice), Levels{});
+}
+
+// A supervisor that is no party learns from its inbox where the referral
+// stands, not what the parties wrote: no reminder texts, dispositions or
+// state reason come with the entry.
+TEST_F(DeadlineWarningsTest, ASupervisorsEntriesCarryNoContent) {
+  const std::string id = Submit();
+  ASSERT_TRUE(Step(NewStep(Action::kAccept, id)).ok());
+  ASSERT_TRUE(
+      Remind(id, kStationedEducation, v1::SUPERVISION_LEVEL_SUPERVISE).ok());
+  AdvanceTo(China(2, 24, 0, 1));
+  EXPECT_EQ(Check(), 1);
+  auto entries = core_->ReadInbox(Agency(kDisciplineCommission), 0, 100);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_EQ(entries->size(), 1u);
+  const v1::Referral& seen = (*entries)[0].referral();
+  EXPECT_EQ(seen.referral_id(), id);
+  EXPECT_EQ(seen.state(), v1::REFERRAL_STATE_ACCEPTED);
+  EXPECT_EQ(seen.warning_level(), kBlue);
+  EXPECT_EQ(seen.supervision_level(), v1::SUPERVISION_LEVEL_SUPERVISE);
+  EXPECT_EQ(seen.reminders_size(), 0);
+  EXPECT_FALSE(seen.has_lead());
+  // The recipient's entry of the same warning carries the reminder.
+  auto own = core_->ReadInbox(Agency(kInspectionOffice), 0, 100);
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->back().referral().reminders_size(), 1);
 }
 
 // Final feedback before the warnings ends them: none is given, and the

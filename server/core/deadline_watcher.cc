@@ -189,8 +189,10 @@ absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
                                      referral->state(), "", now);
           event.set_reason(accept ? "accept" : "feedback");
           if (!accept) event.set_warning_level(v1::WARNING_LEVEL_RED);
-          SX_RETURN_IF_ERROR(
-              RecordAndNotify(txn, std::move(event), *referral, step->notify));
+          // The step says whether the supervisors hear it (红 they do).
+          SX_RETURN_IF_ERROR(RecordAndNotify(txn, std::move(event), *referral,
+                                             step->notify,
+                                             config->supervisor_ids()));
           flagged_this = true;
           return absl::OkStatus();
         }));

@@ -371,6 +371,13 @@ absl::Status ExchangeCore::AttachReferral(const Identity& caller,
     return absl::DataLossError(
         absl::StrCat("storage: referral ", id, " of an inbox entry is gone"));
   }
+  if (!CheckCanRead(*config(), caller.name, *referral).ok()) {
+    // A supervisor told of a warning or a missed deadline is no party to
+    // the referral: it learns where the referral stands, not what it says.
+    RedactContent(*referral);
+    *entry.mutable_referral() = std::move(*referral);
+    return absl::OkStatus();
+  }
   if (entry.event().type() == v1::EVENT_TYPE_SUBMITTED &&
       referral->recipient_agency_id() == caller.name) {
     SX_ASSIGN_OR_RETURN(*referral->mutable_lead(), store_.GetLead(id));

@@ -155,7 +155,7 @@ const Rule kRules[] = {
      kUnchanged,
      {Party::kHub},
      v1::EVENT_TYPE_OVERDUE,
-     Notify::kBoth,
+     Notify::kBothAndSupervisors,
      nullptr},
     {Action::kFlagReviewDue,
      {kKeptPending},

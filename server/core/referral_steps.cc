@@ -1,5 +1,6 @@
 #include "server/core/referral_steps.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,15 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
                              const std::vector<std::string>& supervisors) {
   std::vector<std::string> concerned = {referral.sender_agency_id(),
                                         referral.recipient_agency_id()};
-  const bool tells_sender =
-      notify == Notify::kSender || notify == Notify::kBoth;
+  const bool tells_sender = notify == Notify::kSender ||
+                            notify == Notify::kBoth ||
+                            notify == Notify::kBothAndSupervisors;
+  const bool tells_recipient = notify == Notify::kRecipient ||
+                               notify == Notify::kBoth ||
+                               notify == Notify::kRecipientAndSupervisors ||
+                               notify == Notify::kBothAndSupervisors;
+  const bool tells_supervisors = notify == Notify::kRecipientAndSupervisors ||
+                                 notify == Notify::kBothAndSupervisors;
   // Observers (whoever sent the lead on its way: the finder of a lead that
   // was rerouted or delegated) follow it as its sender does.
   if (tells_sender) {
@@ -49,12 +57,13 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
       concerned.push_back(observer);
     }
   }
-  // Supervisors other than the parties themselves.
+  // Supervisors other than the parties themselves (and than the observers
+  // told as the sender's followers): each agency hears it once.
   std::vector<std::string> also_supervisors;
-  if (notify == Notify::kRecipientAndSupervisors) {
+  if (tells_supervisors) {
     for (const std::string& supervisor : supervisors) {
-      if (supervisor == referral.sender_agency_id() ||
-          supervisor == referral.recipient_agency_id()) {
+      if (std::find(concerned.begin(), concerned.end(), supervisor) !=
+          concerned.end()) {
         continue;
       }
       also_supervisors.push_back(supervisor);
@@ -77,8 +86,7 @@ absl::Status RecordAndNotify(storage::Transaction& txn, v1::Event event,
       SX_RETURN_IF_ERROR(txn.AppendInbox(observer, stored).status());
     }
   }
-  if (notify == Notify::kRecipient || notify == Notify::kBoth ||
-      notify == Notify::kRecipientAndSupervisors) {
+  if (tells_recipient) {
     SX_RETURN_IF_ERROR(
         txn.AppendInbox(referral.recipient_agency_id(), stored).status());
   }

@@ -34,7 +34,9 @@ void StripFeedbackAttachments(::supervision::v1::Referral& referral);
 // Appends the event (indexed for the referral's parties and the actor),
 // counts it in the statistics, and tells the party or parties the step
 // names; the referral's observers hear whatever its sender hears.
-// `supervisors` (the config's) are told for kRecipientAndSupervisors.
+// `supervisors` (the config's) are told for kRecipientAndSupervisors and
+// kBothAndSupervisors, except the referral's sender and recipient and the
+// observers already told with the sender: no agency hears a step twice.
 absl::Status RecordAndNotify(storage::Transaction& txn,
                              ::supervision::v1::Event event,
                              const ::supervision::v1::Referral& referral,

@@ -12,7 +12,9 @@
 //   - well-formed calls the model allows are not refused (so that the
 //     fuzzer cannot pass by refusing everything);
 //   - only senders, recipients and observers read a lead; inbox entries go
-//     to parties only; listings page through exactly the caller's referrals;
+//     to parties only, and the hub's deadline warnings (红: the feedback
+//     deadline missed) to the supervisor agencies too; listings page through
+//     exactly the caller's referrals;
 //   - every referral's state is reachable per DecideStep, and the event
 //     chain verifies at the end of each input.
 // A violation aborts with a message, which libFuzzer reports as a crash.
@@ -1068,12 +1070,16 @@ class ExchangeHarness {
       const bool feedback = !referral.feedback_overdue &&
                             OwesFeedback(referral.state) &&
                             referral.feedback_due <= now;
-      for (bool flag : {accept, feedback}) {
+      // A missed acceptance concerns the parties; the feedback deadline
+      // missed (红) the supervisors as well.
+      for (const auto& [flag, notify] :
+           {std::pair(accept, Notify::kBoth),
+            std::pair(feedback, Notify::kBothAndSupervisors)}) {
         if (!flag) continue;
         ++expected;
         ++referral.version;
         ++events_;
-        Tell(Notify::kBoth, referral, v1::EVENT_TYPE_OVERDUE, id);
+        Tell(notify, referral, v1::EVENT_TYPE_OVERDUE, id);
       }
       referral.accept_overdue |= accept;
       referral.feedback_overdue |= feedback;
@@ -1091,18 +1097,36 @@ class ExchangeHarness {
 
   // --- checks ------------------------------------------------------------
 
-  // Expects an entry in the inboxes `notify` names.
+  // Expects an entry in the inboxes `notify` names, one per agency.
   void Tell(Notify notify, const ModelReferral& referral, v1::EventType type,
             const std::string& id) {
-    if (notify == Notify::kSender || notify == Notify::kBoth) {
+    const bool sender = notify == Notify::kSender || notify == Notify::kBoth ||
+                        notify == Notify::kBothAndSupervisors;
+    const bool recipient = notify == Notify::kRecipient ||
+                           notify == Notify::kBoth ||
+                           notify == Notify::kRecipientAndSupervisors ||
+                           notify == Notify::kBothAndSupervisors;
+    const bool supervisors = notify == Notify::kRecipientAndSupervisors ||
+                             notify == Notify::kBothAndSupervisors;
+    if (sender) {
       inboxes_[referral.sender].unseen.push_back({type, id});
       // Observers (the finder of a rerouted lead) hear what the sender does.
       for (const std::string& observer : referral.observers) {
         inboxes_[observer].unseen.push_back({type, id});
       }
     }
-    if (notify == Notify::kRecipient || notify == Notify::kBoth) {
+    if (recipient) {
       inboxes_[referral.recipient].unseen.push_back({type, id});
+    }
+    if (!supervisors) return;
+    // Every supervisor agency not told already as a party or observer.
+    for (const v1::Agency& agency : config_->proto().agencies()) {
+      if (!agency.supervisor() || agency.id() == referral.sender ||
+          agency.id() == referral.recipient ||
+          (sender && IsObserver(agency.id(), referral))) {
+        continue;
+      }
+      inboxes_[agency.id()].unseen.push_back({type, id});
     }
   }
 
@@ -1151,12 +1175,18 @@ class ExchangeHarness {
     Check(referral.referral_id() == entry.event().referral_id(),
           "an inbox entry carries another referral than its event's");
     auto found = referrals_.find(referral.referral_id());
+    const v1::EventType type = entry.event().type();
+    const v1::Agency* agency = config_->FindAgency(caller.name);
+    // The hub's deadline warnings (OVERDUE: 红) reach the supervisors too.
+    const bool supervisor_warned = agency != nullptr && agency->supervisor() &&
+                                   (type == v1::EVENT_TYPE_DEADLINE_WARNING ||
+                                    type == v1::EVENT_TYPE_OVERDUE);
     Check(found != referrals_.end() &&
               (caller.name == found->second.sender ||
                caller.name == found->second.recipient ||
-               IsObserver(caller.name, found->second)),
+               IsObserver(caller.name, found->second) || supervisor_warned),
           "an inbox entry went to an agency neither party to its referral nor "
-          "observing it");
+          "observing it nor supervising");
     CheckAsModel(referral, "ReadInbox");
     const bool new_referral =
         entry.event().type() == v1::EVENT_TYPE_SUBMITTED &&

@@ -70,14 +70,18 @@ enum class Party {
 };
 
 // Whose inbox is told of a step. The referral's observers hear whatever its
-// sender hears; kRecipientAndSupervisors also tells every agency the config
-// names supervisor.
+// sender hears; the ...AndSupervisors values also tell every agency the
+// config names supervisor that is neither party nor an observer told already.
 enum class Notify {
   kNobody,
   kSender,
   kRecipient,
   kBoth,
-  kRecipientAndSupervisors
+  kRecipientAndSupervisors,
+  // The feedback deadline missed (红, the last stage of the warnings): the
+  // supervisors heard 蓝 and 黄, so they hear 红 too, and the sender hears
+  // that what it is owed is late.
+  kBothAndSupervisors
 };
 
 struct Step {
