@@ -351,6 +351,11 @@ as auditor-audit audit checkpoint --out "$work/checkpoint-2.txt" >/dev/null
 as auditor-audit audit consistency --old "$work/checkpoint-1.txt" \
   --new "$work/checkpoint-2.txt" --hub-cert "$work/pki/hub.crt" | sed 's/^/    /'
 
+# Warnings on a working-day calendar need days to pass: a second hub plays
+# them on an exercise clock, beside this one.
+"$root/deploy/exercise-warnings.sh" --workdir="$work" --build-dir="$build" ||
+  fail "the warnings exercise did not behave"
+
 step "Summary: referrals by state"
 printf '    %-16s %s\n' "$lead" "$(state_of inspection-office "$lead")  (巡察办 → 纪委监委, full loop)"
 printf '    %-16s %s\n' "$audit" "$(state_of audit-bureau "$audit")  (审计局 → 纪委监委, reminded)"

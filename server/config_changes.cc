@@ -34,6 +34,9 @@ std::string RestartOnlyChanges(const ::supervision::v1::HubConfig& running,
   note(next.audit_log().SerializeAsString() !=
            running.audit_log().SerializeAsString(),
        "audit_log");
+  note(next.exercise_clock().SerializeAsString() !=
+           running.exercise_clock().SerializeAsString(),
+       "exercise_clock");
   return absl::StrJoin(changed, ", ");
 }
 

@@ -21,11 +21,13 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "server/backup_placement.h"
 #include "server/config_changes.h"
+#include "server/exercise_directory.h"
 #include "server/hub_log.h"
 #include "server/server_credentials.h"
 #include "server/startup_checks.h"
 #include "sx/base/status_macros.h"
 #include "sx/base/version.h"
+#include "sx/core/current_conditions.h"
 #include "sx/core/restore_recorder.h"
 #include "sx/storage/backup_marker.h"
 
@@ -33,6 +35,23 @@ namespace sx::server {
 namespace {
 
 namespace v1 = ::supervision::v1;
+
+// The config was validated: an exercise clock in it has a valid start and
+// speed.
+std::unique_ptr<const core::Clock> HubClock(const v1::HubConfig& settings) {
+  if (!settings.has_exercise_clock()) {
+    return std::make_unique<core::SystemClock>();
+  }
+  const absl::StatusOr<core::ExerciseClockSettings> exercise =
+      core::ExerciseClockOf(settings.exercise_clock());
+  LogLine(absl::StrCat(
+      "EXERCISE CLOCK (演练): the hub's time starts at ",
+      settings.exercise_clock().start(), " and runs ",
+      settings.exercise_clock().days_per_minute(),
+      " days per minute; events are dated by it. Not for real traffic."));
+  return std::make_unique<core::ExerciseClock>(exercise->start,
+                                               exercise->speed);
+}
 
 // Exit status asking the supervisor (systemd) for a restart, after a storage
 // failure that only reopening the database can clear (EX_TEMPFAIL).
@@ -95,6 +114,7 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
   store_options.id_prefix = settings.hub_id();
   store_options.log_hash = std::string(hasher.name());
   store_options.confirming_restore = confirming_restore;
+  store_options.referral_deriver = core::CurrentConditionsDeriver();
   store_options.min_free_bytes =
       static_cast<uint64_t>(settings.limits().min_free_disk_megabytes()) << 20;
   store_options.on_unrecoverable_write_error = [](const absl::Status& status) {
@@ -105,8 +125,14 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
                      status.message()));
     std::_Exit(kExitRestartMe);
   };
+  // Opening replays the write-ahead log and, once after an upgrade, derives
+  // the current counts and the supervision ledger from every referral: say
+  // how long it took.
+  const absl::Time opening = absl::Now();
   SX_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
                       storage::OpenRocksDbStore(store_options));
+  LogLine(absl::StrCat("data_dir ", settings.data_dir(), " opened in ",
+                       absl::FormatDuration(absl::Now() - opening)));
   return Opened{std::move(hasher), std::move(signing_key_file),
                 *std::move(signer), std::move(store)};
 }
@@ -140,6 +166,7 @@ absl::StatusOr<std::unique_ptr<Hub>> Hub::Create(
   // and a config that passes the check does not fail here on a file.
   SX_RETURN_IF_ERROR(CheckStartable(*config));
   SX_ASSIGN_OR_RETURN(Opened opened, Open(config->proto()));
+  SX_RETURN_IF_ERROR(CheckExerciseDirectory(config->proto(), *opened.store));
   std::unique_ptr<Hub> hub(new Hub(std::move(config_path), std::move(config),
                                    std::move(opened.store)));
   SX_RETURN_IF_ERROR(hub->Start(opened.hasher,
@@ -199,6 +226,8 @@ Hub::Hub(std::string config_path, std::shared_ptr<const core::HubConfig> config,
          std::unique_ptr<storage::Store> store)
     : config_path_(std::move(config_path)),
       config_(std::move(config)),
+      clock_owner_(HubClock(config_->proto())),
+      clock_(*clock_owner_),
       store_(std::move(store)) {}
 
 absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
@@ -238,6 +267,10 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
       std::make_unique<core::StatisticsCore>(*store_, config_source);
   statistics_ = std::make_unique<StatisticsService>(
       *statistics_core_, config_source, revocations_.get());
+  supervision_ledger_core_ =
+      std::make_unique<core::SupervisionLedgerCore>(*store_, config_source);
+  supervision_ledger_ = std::make_unique<SupervisionLedgerService>(
+      *supervision_ledger_core_, config_source, revocations_.get());
   admin_core_ = std::make_unique<core::AdminCore>(
       *store_, clock_, config_source,
       [notifier](absl::string_view agency) {
@@ -294,6 +327,7 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
   builder.RegisterService(rectification_.get());
   builder.RegisterService(distribution_.get());
   builder.RegisterService(statistics_.get());
+  builder.RegisterService(supervision_ledger_.get());
   builder.RegisterService(admin_.get());
   builder.RegisterService(audit_.get());
   builder.RegisterService(hub_info_.get());

@@ -23,6 +23,7 @@
 #include "server/reloading_checkpoint_signer.h"
 #include "server/revocation_watcher.h"
 #include "server/statistics_service.h"
+#include "server/supervision_ledger_service.h"
 #include "sx/core/admin_core.h"
 #include "sx/core/audit_core.h"
 #include "sx/core/clock.h"
@@ -112,7 +113,9 @@ class Hub {
   // the settings that only a restart applies stay these, and every reload is
   // compared with them.
   const std::shared_ptr<const core::HubConfig> config_;
-  const core::SystemClock clock_;
+  // The system clock, or the config's exercise clock (演练).
+  const std::unique_ptr<const core::Clock> clock_owner_;
+  const core::Clock& clock_;
   std::unique_ptr<storage::Store> store_;
   // The CRLs as the hub checks them itself, on top of OpenSSL's check in
   // the handshake: that one never reaches connections made before a CRL,
@@ -127,6 +130,8 @@ class Hub {
   std::unique_ptr<DistributionService> distribution_;
   std::unique_ptr<core::StatisticsCore> statistics_core_;
   std::unique_ptr<StatisticsService> statistics_;
+  std::unique_ptr<core::SupervisionLedgerCore> supervision_ledger_core_;
+  std::unique_ptr<SupervisionLedgerService> supervision_ledger_;
   std::unique_ptr<core::AdminCore> admin_core_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<ReloadingCheckpointSigner> checkpoint_signer_;

@@ -91,6 +91,44 @@ absl::StatusOr<std::unique_ptr<HubMetrics>> HubMetrics::Create(
         }
         return samples;
       }));
+  // Per recipient and level, from the counts the store keeps as referrals
+  // change: a scrape costs the same at any size of history.
+  auto conditions_gauge = [&admin](auto levels) {
+    return [&admin, levels]() {
+      Samples samples;
+      absl::StatusOr<v1::GetTransferCountsResponse> counts =
+          admin.TransferCounts();
+      if (!counts.ok()) return samples;
+      for (const v1::RecipientConditions& agency : counts->by_recipient()) {
+        for (const auto& [level, count] : levels(agency)) {
+          if (count == 0) continue;
+          samples.push_back(
+              {{agency.agency_id(), level}, static_cast<double>(count)});
+        }
+      }
+      return samples;
+    };
+  };
+  using Levels = std::vector<std::pair<std::string, uint64_t>>;
+  SX_RETURN_IF_ERROR(registry.GaugeCallback(
+      "sxhub_referrals_warned_open",
+      "Referrals still owing final feedback under a staged warning (预警), "
+      "per recipient and level",
+      {"agency", "level"},
+      conditions_gauge([](const v1::RecipientConditions& agency) {
+        return Levels{{"blue", agency.blue_warnings()},
+                      {"yellow", agency.yellow_warnings()},
+                      {"red", agency.red_warnings()}};
+      })));
+  SX_RETURN_IF_ERROR(registry.GaugeCallback(
+      "sxhub_referrals_pressed_open",
+      "Open referrals reminded (督办), per recipient and highest level",
+      {"agency", "level"},
+      conditions_gauge([](const v1::RecipientConditions& agency) {
+        return Levels{{"urge", agency.urged()},
+                      {"supervise", agency.supervised()},
+                      {"listed", agency.listed()}};
+      })));
   return metrics;
 }
 

@@ -100,6 +100,17 @@ absl::Status CheckCanRead(const HubConfig& config, absl::string_view agency_id,
   return NotAPartyOrMissing(agency_id, referral.referral_id());
 }
 
+absl::Status CheckCanReadSupervisionLedger(const HubConfig& config,
+                                           const Identity& caller) {
+  const v1::Agency* agency =
+      caller.is_agency() ? config.FindAgency(caller.name) : nullptr;
+  if (agency != nullptr && agency->supervisor()) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      "the supervision ledger (督办台账) is for supervising agencies (config "
+      "`supervisor: true`), and the caller's certificate names ",
+      CertificateName(caller)));
+}
+
 absl::StatusOr<Step> AuthorizeStep(const HubConfig& config,
                                    absl::string_view agency_id,
                                    const v1::Referral& referral,

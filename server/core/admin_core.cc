@@ -1,5 +1,6 @@
 #include "sx/core/admin_core.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
+#include "sx/core/current_conditions.h"
 #include "sx/core/referral_state_machine.h"
 #include "sx/core/request_validation.h"
 
@@ -22,7 +24,7 @@ constexpr uint32_t kMaxPageSize = 500;
 constexpr size_t kScanBatch = 256;
 
 bool Matches(const v1::ListTransfersRequest& request,
-             const v1::Referral& referral) {
+             const v1::TransferSummary& referral) {
   if (!request.states().empty()) {
     bool wanted = false;
     for (int state : request.states()) wanted |= state == referral.state();
@@ -50,6 +52,47 @@ bool Matches(const v1::ListTransfersRequest& request,
     return false;
   }
   return true;
+}
+
+// Open overdue referrals are all on the watch list, which holds open
+// matters only: reading all of it and ordering it newest first costs the
+// size of that list, not of the history.
+absl::StatusOr<v1::ListTransfersResponse> ListOverdue(
+    storage::Store& store, const v1::ListTransfersRequest& request,
+    size_t page_size) {
+  std::vector<v1::TransferSummary> matching;
+  std::string after;
+  for (;;) {
+    SX_ASSIGN_OR_RETURN(std::vector<WatchedReferral> round,
+                        ReadWatchList(store, "", after, kScanBatch));
+    for (WatchedReferral& watched : round) {
+      if (IsTerminal(watched.summary.state()) ||
+          !Matches(request, watched.summary)) {
+        continue;
+      }
+      if (!request.page_token().empty() &&
+          watched.summary.referral_id() >= request.page_token()) {
+        continue;
+      }
+      matching.push_back(std::move(watched.summary));
+    }
+    if (round.size() < kScanBatch) break;
+    after = round.back().position;
+  }
+  std::sort(matching.begin(), matching.end(),
+            [](const v1::TransferSummary& a, const v1::TransferSummary& b) {
+              return a.referral_id() > b.referral_id();
+            });
+  v1::ListTransfersResponse response;
+  for (v1::TransferSummary& summary : matching) {
+    if (static_cast<size_t>(response.transfers_size()) == page_size) {
+      response.set_next_page_token(
+          response.transfers(response.transfers_size() - 1).referral_id());
+      break;
+    }
+    *response.add_transfers() = std::move(summary);
+  }
+  return response;
 }
 
 // Calls `visit` for every referral, newest first, until it returns false.
@@ -95,6 +138,7 @@ v1::TransferSummary TransferSummaryOf(const v1::Referral& referral) {
   summary.set_delegation_count(
       static_cast<uint32_t>(referral.delegated_referral_ids_size()));
   summary.set_delegated(referral.delegated());
+  summary.set_supervision_level(referral.supervision_level());
   return summary;
 }
 
@@ -115,16 +159,18 @@ absl::StatusOr<v1::ListTransfersResponse> AdminCore::ListTransfers(
   if (!request.page_token().empty()) {
     SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
   }
+  if (request.overdue_only()) return ListOverdue(store_, request, page_size);
   v1::ListTransfersResponse response;
   SX_RETURN_IF_ERROR(ForEachReferral(
       store_, request.page_token(), [&](const v1::Referral& referral) {
-        if (!Matches(request, referral)) return true;
+        v1::TransferSummary summary = TransferSummaryOf(referral);
+        if (!Matches(request, summary)) return true;
         if (static_cast<size_t>(response.transfers_size()) == page_size) {
           response.set_next_page_token(
               response.transfers(response.transfers_size() - 1).referral_id());
           return false;
         }
-        *response.add_transfers() = TransferSummaryOf(referral);
+        *response.add_transfers() = std::move(summary);
         return true;
       }));
   return response;
@@ -222,24 +268,18 @@ void AdminCore::Redrive(const v1::RedriveDeadLettersRequest& request,
 
 absl::StatusOr<v1::GetTransferCountsResponse> AdminCore::TransferCounts() {
   std::shared_ptr<const HubConfig> config = config_();
-  std::map<int, uint64_t> by_state;
-  std::map<std::pair<std::string, std::string>, uint64_t> by_route;
-  uint64_t overdue_open = 0;
   auto type_of = [&config](const std::string& agency_id) {
     const v1::Agency* agency = config->FindAgency(agency_id);
     return agency == nullptr ? std::string("unknown") : agency->type();
   };
-  SX_RETURN_IF_ERROR(
-      ForEachReferral(store_, "", [&](const v1::Referral& referral) {
-        ++by_state[referral.state()];
-        ++by_route[{type_of(referral.sender_agency_id()),
-                    type_of(referral.recipient_agency_id())}];
-        if (!IsTerminal(referral.state()) &&
-            (referral.accept_overdue() || referral.feedback_overdue())) {
-          ++overdue_open;
-        }
-        return true;
-      }));
+  SX_ASSIGN_OR_RETURN(const CurrentCounts counts, ReadCurrentCounts(store_));
+  std::map<int, uint64_t> by_state;
+  std::map<std::pair<std::string, std::string>, uint64_t> by_route;
+  for (const auto& [key, count] : counts.by_state_and_route) {
+    const auto& [state, sender, recipient] = key;
+    by_state[state] += count;
+    by_route[{type_of(sender), type_of(recipient)}] += count;
+  }
   v1::GetTransferCountsResponse response;
   for (const auto& [state, count] : by_state) {
     v1::StateCount& entry = *response.add_by_state();
@@ -252,7 +292,36 @@ absl::StatusOr<v1::GetTransferCountsResponse> AdminCore::TransferCounts() {
     entry.set_recipient_type(route.second);
     entry.set_count(count);
   }
-  response.set_overdue_open(overdue_open);
+  std::map<std::string, v1::RecipientConditions> by_recipient;
+  auto of = [&by_recipient](const std::string& agency_id) -> auto& {
+    v1::RecipientConditions& conditions = by_recipient[agency_id];
+    conditions.set_agency_id(agency_id);
+    return conditions;
+  };
+  for (const auto& [recipient, count] : counts.overdue) {
+    of(recipient).set_overdue(count);
+    response.set_overdue_open(response.overdue_open() + count);
+  }
+  for (const auto& [key, count] : counts.warned) {
+    v1::RecipientConditions& conditions = of(key.second);
+    if (key.first == v1::WARNING_LEVEL_BLUE)
+      conditions.set_blue_warnings(count);
+    if (key.first == v1::WARNING_LEVEL_YELLOW) {
+      conditions.set_yellow_warnings(count);
+    }
+    if (key.first == v1::WARNING_LEVEL_RED) conditions.set_red_warnings(count);
+  }
+  for (const auto& [key, count] : counts.pressed) {
+    v1::RecipientConditions& conditions = of(key.second);
+    if (key.first == v1::SUPERVISION_LEVEL_URGE) conditions.set_urged(count);
+    if (key.first == v1::SUPERVISION_LEVEL_SUPERVISE) {
+      conditions.set_supervised(count);
+    }
+    if (key.first == v1::SUPERVISION_LEVEL_LISTED) conditions.set_listed(count);
+  }
+  for (auto& [agency_id, conditions] : by_recipient) {
+    *response.add_by_recipient() = std::move(conditions);
+  }
   return response;
 }
 
@@ -267,12 +336,15 @@ absl::StatusOr<v1::HubStatus> AdminCore::Status() {
   status.set_storage(events.ok() ? "SERVING"
                                  : std::string(events.status().message()));
   if (events.ok()) status.set_events(*events);
+  absl::StatusOr<CurrentCounts> counts = ReadCurrentCounts(store_);
+  if (!counts.ok()) {
+    status.set_storage(std::string(counts.status().message()));
+    return status;
+  }
   uint64_t referrals = 0;
-  absl::Status counted = ForEachReferral(store_, "", [&](const v1::Referral&) {
-    ++referrals;
-    return true;
-  });
-  if (!counted.ok()) status.set_storage(std::string(counted.message()));
+  for (const auto& [key, count] : counts->by_state_and_route) {
+    referrals += count;
+  }
   status.set_referrals(referrals);
   return status;
 }

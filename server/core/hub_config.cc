@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "server/core/deadline_plan.h"
@@ -142,6 +143,25 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> WithOrigin(
 }
 
 }  // namespace
+
+absl::StatusOr<ExerciseClockSettings> ExerciseClockOf(
+    const v1::ExerciseClock& clock) {
+  ExerciseClockSettings settings;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, clock.start(), &settings.start,
+                       &error)) {
+    return Invalid("exercise_clock.start",
+                   absl::StrCat("\"", clock.start(),
+                                "\" is not an RFC 3339 time such as "
+                                "2026-02-13T10:00:00+08:00"));
+  }
+  if (clock.days_per_minute() < 1 || clock.days_per_minute() > 1440) {
+    return Invalid("exercise_clock.days_per_minute", "must be 1 to 1440");
+  }
+  // Days per real minute: 1440 minutes in a day.
+  settings.speed = clock.days_per_minute() * 1440.0;
+  return settings;
+}
 
 absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
     const std::string& path) {
@@ -295,6 +315,9 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
                      (least_call_memory + kMiB - 1) >> 20, " MiB)"));
   }
   SX_RETURN_IF_ERROR(ValidateDeadlines(proto.deadlines()));
+  if (proto.has_exercise_clock()) {
+    SX_RETURN_IF_ERROR(ExerciseClockOf(proto.exercise_clock()).status());
+  }
   absl::StatusOr<WorkingDayCalendar> calendar =
       WorkingDayCalendar::FromConfig(proto.calendar());
   if (!calendar.ok()) return calendar.status();

@@ -465,5 +465,32 @@ TEST(HubConfigTest, RouteAllowed) {
   }
 }
 
+TEST(HubConfigTest, AnExerciseClockNeedsAStartAndASpeed) {
+  v1::HubConfig proto = TestHubConfigProto();
+  v1::ExerciseClock& clock = *proto.mutable_exercise_clock();
+  clock.set_start("2026-02-13T10:00:00+08:00");
+  clock.set_days_per_minute(40);
+  ASSERT_TRUE(HubConfig::FromProto(proto).ok());
+  absl::StatusOr<ExerciseClockSettings> settings = ExerciseClockOf(clock);
+  ASSERT_TRUE(settings.ok());
+  EXPECT_EQ(settings->start, absl::FromUnixSeconds(1770948000));
+  EXPECT_DOUBLE_EQ(settings->speed, 40 * 1440.0);
+
+  clock.set_start("13 Feb 2026");
+  auto config = HubConfig::FromProto(proto);
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(config.status().message().find("exercise_clock.start"),
+            std::string::npos)
+      << config.status();
+  clock.set_start("2026-02-13T10:00:00+08:00");
+  for (uint32_t speed : {0u, 1441u}) {
+    clock.set_days_per_minute(speed);
+    config = HubConfig::FromProto(proto);
+    EXPECT_NE(config.status().message().find("exercise_clock.days_per_minute"),
+              std::string::npos)
+        << speed << ": " << config.status();
+  }
+}
+
 }  // namespace
 }  // namespace sx::core

@@ -34,6 +34,11 @@ absl::Status NotAPartyOrMissing(absl::string_view agency_id,
 absl::Status CheckCanRead(const HubConfig& config, absl::string_view agency_id,
                           const ::supervision::v1::Referral& referral);
 
+// Only a supervising agency (config `supervisor: true`) reads the
+// supervision ledger (督办台账) across units.
+absl::Status CheckCanReadSupervisionLedger(const HubConfig& config,
+                                           const Identity& caller);
+
 // The step the agency may take, per the state machine; see DecideStep. An
 // agency with no relation to the referral gets NotAPartyOrMissing.
 absl::StatusOr<Step> AuthorizeStep(const HubConfig& config,

@@ -20,6 +20,22 @@ class SystemClock final : public Clock {
   absl::Time Now() const override { return absl::Now(); }
 };
 
+// For exercises and demonstrations: starts at `start` when constructed and
+// runs `speed` times as fast as the system clock. Thread-safe.
+class ExerciseClock final : public Clock {
+ public:
+  ExerciseClock(absl::Time start, double speed)
+      : start_(start), speed_(speed), real_start_(absl::Now()) {}
+  absl::Time Now() const override {
+    return start_ + (absl::Now() - real_start_) * speed_;
+  }
+
+ private:
+  const absl::Time start_;
+  const double speed_;
+  const absl::Time real_start_;
+};
+
 // A clock that moves only when told. Thread-safe.
 class FakeClock final : public Clock {
  public:

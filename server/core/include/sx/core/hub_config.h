@@ -15,12 +15,23 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "supervision/v1/config.pb.h"
 #include "sx/core/identity.h"
 #include "sx/core/working_day_calendar.h"
 #include "sx/transparency/merkle_hasher.h"
 
 namespace sx::core {
+
+// The exercise clock of the config (exercise_clock): where it starts and
+// how many times faster than real time it runs. INVALID_ARGUMENT names the
+// field.
+struct ExerciseClockSettings {
+  absl::Time start;
+  double speed = 1;
+};
+absl::StatusOr<ExerciseClockSettings> ExerciseClockOf(
+    const ::supervision::v1::ExerciseClock& clock);
 
 // Immutable after construction; safe to share between threads. A reload makes
 // a new instance.

@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/notification.h"
 #include "supervision/v1/referral.pb.h"
+#include "sx/core/current_conditions.h"
 #include "sx/core/identity.h"
 #include "sx/storage/store.h"
 
@@ -29,6 +30,7 @@ inline absl::StatusOr<std::unique_ptr<storage::Store>> OpenTestStore(
   storage::RocksDbStoreOptions options;
   options.path = path;
   options.id_prefix = "test-hub";
+  options.referral_deriver = CurrentConditionsDeriver();
   return storage::OpenRocksDbStore(options);
 }
 
