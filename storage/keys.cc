@@ -94,6 +94,8 @@ std::string DeadlineKey(DeadlineKind kind, absl::Time due,
       return absl::StrCat(when, "B", referral_id);
     case DeadlineKind::kYellowWarning:
       return absl::StrCat(when, "Y", referral_id);
+    case DeadlineKind::kReport:
+      return absl::StrCat(when, "P", referral_id);
   }
   return "";
 }
@@ -148,6 +150,10 @@ bool ParseDeadlineKey(absl::string_view key, Deadline* deadline) {
       return true;
     case 'Y':
       deadline->kind = DeadlineKind::kYellowWarning;
+      deadline->referral_id = std::string(rest);
+      return true;
+    case 'P':
+      deadline->kind = DeadlineKind::kReport;
       deadline->referral_id = std::string(rest);
       return true;
     case 'I': {

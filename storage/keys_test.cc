@@ -59,7 +59,8 @@ TEST(KeysTest, ItemDeadlineKeysRoundTrip) {
   // The referral's own deadlines still parse as before, without a number.
   for (DeadlineKind kind :
        {DeadlineKind::kAccept, DeadlineKind::kFeedback, DeadlineKind::kReview,
-        DeadlineKind::kBlueWarning, DeadlineKind::kYellowWarning}) {
+        DeadlineKind::kBlueWarning, DeadlineKind::kYellowWarning,
+        DeadlineKind::kReport}) {
     Deadline parsed;
     ASSERT_TRUE(ParseDeadlineKey(DeadlineKey(kind, due, "test-hub-0000000042"),
                                  &parsed));

@@ -48,7 +48,8 @@ bool Matches(const v1::ListTransfersRequest& request,
     return false;
   }
   if (request.overdue_only() &&
-      !(referral.accept_overdue() || referral.feedback_overdue())) {
+      !(referral.accept_overdue() || referral.feedback_overdue() ||
+        referral.report_overdue())) {
     return false;
   }
   return true;
@@ -139,6 +140,10 @@ v1::TransferSummary TransferSummaryOf(const v1::Referral& referral) {
       static_cast<uint32_t>(referral.delegated_referral_ids_size()));
   summary.set_delegated(referral.delegated());
   summary.set_supervision_level(referral.supervision_level());
+  if (referral.has_report_due_at()) {
+    *summary.mutable_report_due_at() = referral.report_due_at();
+  }
+  summary.set_report_overdue(referral.report_overdue());
   return summary;
 }
 

@@ -30,7 +30,8 @@ bool IsOpen(const v1::Referral& referral) {
 }
 
 bool IsOverdue(const v1::Referral& referral) {
-  return referral.accept_overdue() || referral.feedback_overdue();
+  return referral.accept_overdue() || referral.feedback_overdue() ||
+         referral.report_overdue();
 }
 
 // A warning stands while the recipient still owes final feedback (also

@@ -21,6 +21,10 @@ absl::Status ValidateDeadlines(const v1::Deadlines& deadlines) {
           absl::StrCat(field, ".feedback_within_days: required, at least 1"));
     }
   }
+  if (deadlines.case_review_reports().every_days() > 3660) {
+    return absl::InvalidArgumentError(
+        "deadlines.case_review_reports.every_days: at most 3660 (ten years)");
+  }
   const v1::DeadlineWarnings& warnings = deadlines.warnings();
   if (!warnings.disabled() &&
       warnings.yellow_working_days() >= warnings.blue_working_days()) {

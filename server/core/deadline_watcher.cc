@@ -116,6 +116,31 @@ absl::StatusOr<bool> WarnOfDeadline(storage::Transaction& txn,
   return true;
 }
 
+// A case under review (立案审查调查) missed its periodic report: red, if the
+// report is still the one planned (each report sets the next). Returns
+// whether it flagged.
+absl::StatusOr<bool> FlagMissedReport(storage::Transaction& txn,
+                                      v1::Referral& referral, absl::Time due,
+                                      const HubConfig& config, absl::Time now) {
+  absl::StatusOr<Step> step =
+      DecideStep(referral.state(), Action::kFlagReportOverdue, Party::kHub);
+  if (!step.ok() || !StillPlanned(referral.has_report_due_at(),
+                                  referral.report_due_at(), due)) {
+    return false;
+  }
+  referral.set_report_overdue(true);
+  referral.set_version(referral.version() + 1);
+  *referral.mutable_updated_at() = ToTimestamp(now);
+  SX_RETURN_IF_ERROR(txn.UpdateReferral(referral));
+  v1::Event event =
+      NewEvent(step->event, referral, kHubActor, referral.state(), "", now);
+  event.set_reason("report");
+  event.set_warning_level(v1::WARNING_LEVEL_RED);
+  SX_RETURN_IF_ERROR(RecordAndNotify(txn, std::move(event), referral,
+                                     step->notify, config.supervisor_ids()));
+  return true;
+}
+
 }  // namespace
 
 DeadlineWatcher::DeadlineWatcher(
@@ -156,6 +181,12 @@ absl::StatusOr<int> DeadlineWatcher::CheckOnce() {
             SX_ASSIGN_OR_RETURN(
                 flagged_this,
                 WarnOfDeadline(txn, *referral, deadline, *config, now));
+            return absl::OkStatus();
+          }
+          if (deadline.kind == storage::DeadlineKind::kReport) {
+            SX_ASSIGN_OR_RETURN(
+                flagged_this,
+                FlagMissedReport(txn, *referral, deadline.due, *config, now));
             return absl::OkStatus();
           }
           if (deadline.kind == storage::DeadlineKind::kReview) {

@@ -171,6 +171,15 @@ const Rule kRules[] = {
      v1::EVENT_TYPE_DEADLINE_WARNING,
      Notify::kRecipientAndSupervisors,
      nullptr},
+    // A case under review (立案审查调查) reports periodically; a missed
+    // report is red as a missed final deadline is.
+    {Action::kFlagReportOverdue,
+     {kDisposing},
+     kUnchanged,
+     {Party::kHub},
+     v1::EVENT_TYPE_OVERDUE,
+     Notify::kBothAndSupervisors,
+     nullptr},
     // The rectification ledger (整改台账) of a problem list: items may be
     // added until the referral ends, also after final feedback (a second
     // round); reports and verdicts need the list accepted (签收) first.
@@ -279,6 +288,8 @@ ActionWords WordsFor(Action action) {
       return {"remind of a review date", "", "on"};
     case Action::kFlagWarning:
       return {"warn of a nearing feedback deadline", "预警", "on"};
+    case Action::kFlagReportOverdue:
+      return {"flag a missed periodic report", "", "on"};
     case Action::kAddRectificationItems:
       return {"add rectification items", "整改问题", "to"};
     case Action::kReportRectification:

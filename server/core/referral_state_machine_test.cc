@@ -52,6 +52,7 @@ const std::vector<Action> kAllActions = {Action::kDeliver,
                                          Action::kFlagFeedbackOverdue,
                                          Action::kFlagReviewDue,
                                          Action::kFlagWarning,
+                                         Action::kFlagReportOverdue,
                                          Action::kAddRectificationItems,
                                          Action::kReportRectification,
                                          Action::kVerifyRectification,
@@ -187,6 +188,13 @@ const std::vector<Expected> kContract = {
      kUnspecified,
      v1::EVENT_TYPE_DEADLINE_WARNING,
      Notify::kRecipientAndSupervisors},
+    // A missed periodic report while a case is under review: red.
+    {Action::kFlagReportOverdue,
+     {Party::kHub},
+     {kDisposing},
+     kUnspecified,
+     v1::EVENT_TYPE_OVERDUE,
+     Notify::kBothAndSupervisors},
     // rectification.proto: items until the referral ends, reports and
     // verdicts once it is accepted; none changes the referral's state.
     {Action::kAddRectificationItems,
@@ -289,9 +297,9 @@ TEST(ReferralStateMachineTest, EveryCombinationMatchesTheContract) {
   // close 1, withdraw 2, remind 4 states × 2 parties, overdue flags 2 + 4;
   // ledger: add 5, report 3, verify 3, reject 3, item overdue 5; 退回补充 1;
   // reroute also from kept pending 1, keep pending 3, reopen 1, delegate 2,
-  // review reminder 1; warnings 4.
+  // review reminder 1; warnings 4; missed periodic report 1.
   EXPECT_EQ(allowed, 1 + 2 + 3 + 2 + 2 + 1 + 1 + 1 + 2 + 8 + 2 + 4 + 5 + 3 + 3 +
-                         3 + 5 + 1 + 1 + 3 + 1 + 2 + 1 + 4);
+                         3 + 5 + 1 + 1 + 3 + 1 + 2 + 1 + 4 + 1);
 }
 
 TEST(ReferralStateMachineTest, TerminalStatesAllowNothing) {
@@ -381,6 +389,7 @@ const std::vector<std::pair<Action, std::string>> kCommands = {
     {Action::kFlagFeedbackOverdue, ""},
     {Action::kFlagReviewDue, ""},
     {Action::kFlagWarning, ""},
+    {Action::kFlagReportOverdue, ""},
     {Action::kAddRectificationItems, "rectification add"},
     {Action::kReportRectification, "rectification report"},
     {Action::kVerifyRectification, "rectification verify --accept"},

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "server/core/periodic_reports.h"
 #include "server/core/statistics_counting.h"
 #include "sx/base/status_macros.h"
 
@@ -144,6 +145,7 @@ absl::Status KeepDeadlinesInStep(storage::Transaction& txn,
         storage::DeadlineKind::kFeedback,
         FromTimestamp(referral.feedback_due_at()), referral.referral_id()));
     SX_RETURN_IF_ERROR(DeleteWarningDeadlines(txn, referral));
+    SX_RETURN_IF_ERROR(EndPeriodicReports(txn, referral));
   }
   return absl::OkStatus();
 }

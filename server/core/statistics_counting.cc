@@ -130,7 +130,9 @@ std::vector<std::pair<std::string, int64_t>> FiguresOf(
       one("delegated");
       break;
     case v1::EVENT_TYPE_OVERDUE:
-      one(event.reason() == "accept" ? "accept_overdue" : "feedback_overdue");
+      one(event.reason() == "accept"   ? "accept_overdue"
+          : event.reason() == "report" ? "report_overdue"
+                                       : "feedback_overdue");
       break;
     case v1::EVENT_TYPE_RECTIFICATION_ITEMS_ADDED:
       figures.emplace_back("items_added", items);

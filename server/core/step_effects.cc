@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/core/delegation.h"
 #include "server/core/disposition_records.h"
+#include "server/core/periodic_reports.h"
 #include "server/core/rectification_ledger.h"
 #include "server/core/referral_creation.h"
 #include "server/core/referral_steps.h"
@@ -56,6 +57,9 @@ absl::Status Dispose(storage::Transaction& txn, const HubConfig& config,
   }
   const v1::DispositionRecord& record =
       AppendDisposition(referral, request, now);
+  if (record.method() == v1::DISPOSITION_METHOD_CASE_FILED) {
+    SX_RETURN_IF_ERROR(StartPeriodicReports(txn, config, referral, now));
+  }
   event.set_disposition(record.method());
   // The chain commits to who handled and approved it, without holding it.
   event.set_content_sha256(Sha256(record.SerializeAsString()));
@@ -146,6 +150,9 @@ absl::Status ApplyStepEffects(storage::Transaction& txn,
       [[fallthrough]];
     case Action::kInterimFeedback: {
       SX_RETURN_IF_ERROR(CheckCitations(referral, request.feedback));
+      if (request.action == Action::kInterimFeedback) {
+        SX_RETURN_IF_ERROR(ScheduleNextReport(txn, config, referral, now));
+      }
       v1::Feedback& feedback = *referral.add_feedback();
       feedback = request.feedback;
       *feedback.mutable_sent_at() = ToTimestamp(now);

@@ -25,7 +25,8 @@ bool InCondition(const v1::TransferSummary& summary,
                  v1::SupervisedCondition condition) {
   switch (condition) {
     case v1::SUPERVISED_CONDITION_OVERDUE:
-      return summary.accept_overdue() || summary.feedback_overdue();
+      return summary.accept_overdue() || summary.feedback_overdue() ||
+             summary.report_overdue();
     case v1::SUPERVISED_CONDITION_WARNED:
       return summary.warning_level() != v1::WARNING_LEVEL_UNSPECIFIED;
     case v1::SUPERVISED_CONDITION_PRESSED:

@@ -18,6 +18,7 @@
 #include "sx/core/referral_state_machine.h"
 #include "sx/core/supervision_ledger_core.h"
 #include "sx/core/testing/core_test_fixtures.h"
+#include "sx/core/testing/exchange_flow.h"
 #include "sx/core/testing/test_config.h"
 #include "sx/storage/store.h"
 #include "tests/support/temp_dir.h"
@@ -37,6 +38,7 @@ class SupervisionLedgerTest : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     core_ = std::make_unique<ExchangeCore>(*store_, clock_, TestHubConfig());
+    flow_ = std::make_unique<ExchangeFlow>(*core_);
     auto config = [this] { return core_->config(); };
     watcher_ = std::make_unique<DeadlineWatcher>(*store_, clock_, config);
     ledger_ = std::make_unique<SupervisionLedgerCore>(*store_, config);
@@ -44,56 +46,27 @@ class SupervisionLedgerTest : public ::testing::Test {
         *store_, clock_, config, [](absl::string_view) { return 0u; }, "test");
   }
 
-  // A lead from the stationed group to `to`.
   std::string Submit(absl::string_view to = kDisciplineCommission) {
-    v1::SubmitReferralRequest request;
-    request.set_request_id(absl::StrCat("submit-", ++requests_));
-    request.set_recipient_agency_id(std::string(to));
-    request.set_kind(v1::REFERRAL_KIND_LEAD);
-    *request.mutable_lead() = LandReserveLead(v1::URGENCY_NORMAL);
-    ReferralOr submitted =
-        Await<ReferralOr>([&](std::function<void(ReferralOr)> done) {
-          core_->Submit(Agency(kStationedEducation), request,
-                        request.request_id(), std::move(done));
-        });
-    EXPECT_TRUE(submitted.ok()) << submitted.status();
-    return submitted.ok() ? submitted->referral_id() : "";
+    return flow_->Submit(kStationedEducation, to);
   }
 
   ReferralOr Step(absl::string_view caller, Action action,
                   const std::string& id,
                   const std::function<void(StepRequest&)>& fill = nullptr) {
-    StepRequest step;
-    step.action = action;
-    step.referral_id = id;
-    step.request_id = absl::StrCat("req-", ++requests_);
-    step.request_fingerprint = step.request_id;
-    step.method = step.request_id;
-    if (fill) fill(step);
-    return Await<ReferralOr>([&](std::function<void(ReferralOr)> done) {
-      core_->TakeStep(Agency(caller), step, std::move(done));
-    });
+    return flow_->Step(caller, action, id, fill);
   }
 
   ReferralOr Remind(const std::string& id, absl::string_view caller,
                     v1::SupervisionLevel level) {
-    return Step(caller, Action::kRemind, id, [level](StepRequest& step) {
-      step.text = "请于3日内报告核查进展";
-      step.supervision_level = level;
-    });
+    return flow_->Remind(id, caller, level);
   }
 
   // 谈话函询 recorded, then final feedback.
   ReferralOr FinalFeedback(const std::string& id, absl::string_view from) {
     ReferralOr disposed =
-        Step(from, Action::kDispose, id, [](StepRequest& step) {
-          step.disposition = v1::DISPOSITION_METHOD_TALK_OR_INQUIRY;
-        });
+        flow_->Dispose(id, from, v1::DISPOSITION_METHOD_TALK_OR_INQUIRY);
     if (!disposed.ok()) return disposed;
-    return Step(from, Action::kFinalFeedback, id, [](StepRequest& step) {
-      step.feedback.set_kind(v1::FEEDBACK_KIND_FINAL);
-      step.feedback.set_text("经初步核实，反映问题部分属实，已立案审查");
-    });
+    return flow_->Feedback(id, from, v1::FEEDBACK_KIND_FINAL);
   }
 
   LedgerOr Ledger(
@@ -166,7 +139,7 @@ class SupervisionLedgerTest : public ::testing::Test {
   std::unique_ptr<DeadlineWatcher> watcher_;
   std::unique_ptr<SupervisionLedgerCore> ledger_;
   std::unique_ptr<AdminCore> admin_;
-  int requests_ = 0;
+  std::unique_ptr<ExchangeFlow> flow_;
 };
 
 TEST_F(SupervisionLedgerTest, OnlySupervisingAgenciesReadTheLedger) {

@@ -42,7 +42,8 @@ enum class Side { kSender, kRecipient };
 
 // Which step a deadline is for: the referral's acceptance or final feedback,
 // one item of its rectification ledger, the review date of a lead kept
-// pending (暂存待查), or a staged warning (预警) before the feedback deadline.
+// pending (暂存待查), a staged warning (预警) before the feedback deadline,
+// or the next periodic report of a case under review.
 enum class DeadlineKind {
   kAccept,
   kFeedback,
@@ -50,6 +51,8 @@ enum class DeadlineKind {
   kReview,
   kBlueWarning,
   kYellowWarning,
+  // The next periodic report during 立案审查调查.
+  kReport,
 };
 
 struct Deadline {

@@ -54,6 +54,8 @@ enum class Action {
   kFlagReviewDue,
   // The hub's staged warning (预警) before the feedback deadline.
   kFlagWarning,
+  // The hub flags a missed periodic report of a case under review.
+  kFlagReportOverdue,
 };
 
 // How the caller relates to a referral.
