@@ -27,6 +27,7 @@
 #include "storage/counter_merge.h"
 #include "storage/derived_rebuild.h"
 #include "storage/keys.h"
+#include "storage/queue_counts.h"
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
 #include "sx/base/sha256.h"
@@ -460,28 +461,24 @@ class RocksDbStore final : public Store {
     const PinnedRead read = Durable();
     InboxSummary summary;
     const std::string prefix = keys::InboxPrefix(agency_id);
+    // Counted as entries come and go: a summary costs the same whatever
+    // the backlog. The oldest entry is the first under the prefix.
+    SX_ASSIGN_OR_RETURN(summary.depth,
+                        ReadCount(read, InboxDepthKey(agency_id)));
+    SX_ASSIGN_OR_RETURN(summary.dead_letters,
+                        ReadCount(read, DeadLetterCountKey(agency_id)));
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(read.options, cfs_.inbox));
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
-         it->Next()) {
-      if (summary.depth++ == 0) {
-        v1::InboxEntry entry;
-        if (entry.ParseFromArray(it->value().data(),
-                                 static_cast<int>(it->value().size()))) {
-          summary.oldest =
-              absl::FromUnixSeconds(entry.event().time().seconds()) +
-              absl::Nanoseconds(entry.event().time().nanos());
-        }
+    it->Seek(prefix);
+    if (it->Valid() && it->key().starts_with(prefix)) {
+      v1::InboxEntry entry;
+      if (entry.ParseFromArray(it->value().data(),
+                               static_cast<int>(it->value().size()))) {
+        summary.oldest = absl::FromUnixSeconds(entry.event().time().seconds()) +
+                         absl::Nanoseconds(entry.event().time().nanos());
       }
     }
     SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "summarize inbox"));
-    std::unique_ptr<rocksdb::Iterator> dead(
-        db_->NewIterator(read.options, cfs_.dead_letters));
-    for (dead->Seek(prefix); dead->Valid() && dead->key().starts_with(prefix);
-         dead->Next()) {
-      ++summary.dead_letters;
-    }
-    SX_RETURN_IF_ERROR(FromRocksDb(dead->status(), "count dead letters"));
     std::string counter;
     rocksdb::Status status = db_->Get(
         read.options, cfs_.meta, keys::InboxCounterKey(agency_id), &counter);
@@ -573,6 +570,22 @@ class RocksDbStore final : public Store {
   }
 
  private:
+  // A counter of the counters family; 0 if it was never added to.
+  absl::StatusOr<uint64_t> ReadCount(const PinnedRead& read,
+                                     const std::string& key) const {
+    std::string value;
+    rocksdb::Status status =
+        db_->Get(read.options, cfs_.counters, ToSlice(key), &value);
+    if (status.IsNotFound()) return 0;
+    SX_RETURN_IF_ERROR(FromRocksDb(status, "read a count"));
+    uint64_t count = 0;
+    if (!keys::DecodeUint64(value, &count)) {
+      return absl::DataLossError(
+          absl::StrCat("storage: count ", key, " is malformed"));
+    }
+    return count;
+  }
+
   // Readers never see a write before it is fsynced: one that a crash could
   // still take back after they had shown it to someone.
   PinnedRead Durable() const {
@@ -806,6 +819,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   if (version_status.ok()) {
     version_status = RederiveIfStale(*db, cfs, options.referral_deriver);
   }
+  if (version_status.ok()) version_status = CountQueuesIfUncounted(*db, cfs);
   if (!version_status.ok()) {
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
       db->DestroyColumnFamilyHandle(handle);

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "storage/counter_merge.h"
 #include "storage/keys.h"
 #include "sx/base/status_macros.h"
 #include "sx/storage/backup_marker.h"
@@ -22,6 +23,16 @@ namespace sx::storage {
 
 namespace v1 = ::supervision::v1;
 namespace {
+
+// For tests that open the database behind the store's back: the counters
+// family's writes are merges, which RocksDB cannot replay from the log
+// without the store's merge operator.
+rocksdb::ColumnFamilyOptions RawFamilyOptions(const std::string& name) {
+  rocksdb::ColumnFamilyOptions options;
+  if (name == keys::kCounters)
+    options.merge_operator = NewCounterMergeOperator();
+  return options;
+}
 
 class RocksDbStoreTest : public ::testing::Test {
  protected:
@@ -373,8 +384,9 @@ void TamperWithEvent(const std::string& path, uint64_t sequence,
   std::vector<std::string> names;
   ASSERT_TRUE(
       rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  for (const std::string& name : names)
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  for (const std::string& name : names) {
+    descriptors.emplace_back(name, RawFamilyOptions(name));
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(
@@ -536,7 +548,7 @@ TEST_F(RocksDbStoreTest, ADataDirectoryOfTheReleaseBeforeLedgersOpensAndGrows) {
                     .ok());
     std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
     for (const std::string& name : names) {
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      descriptors.emplace_back(name, RawFamilyOptions(name));
     }
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* raw = nullptr;

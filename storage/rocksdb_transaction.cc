@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "storage/keys.h"
+#include "storage/queue_counts.h"
 #include "storage/rocksdb_status.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
@@ -307,6 +308,7 @@ absl::StatusOr<uint64_t> RocksDbTransaction::AppendInbox(
   *entry.mutable_event() = event;
   SX_RETURN_IF_ERROR(Write(cfs_.inbox, keys::InboxKey(agency_id, sequence),
                            entry.SerializeAsString()));
+  SX_RETURN_IF_ERROR(AddToCounters({{InboxDepthKey(agency_id), 1}}));
   grown_inboxes_.emplace_back(agency_id);
   return sequence;
 }
@@ -320,13 +322,19 @@ RocksDbTransaction::TakeInboxEntry(absl::string_view agency_id,
   SX_ASSIGN_OR_RETURN(v1::InboxEntry entry,
                       Parse<v1::InboxEntry>(*bytes, "inbox entry"));
   SX_RETURN_IF_ERROR(Delete(cfs_.inbox, key));
+  SX_RETURN_IF_ERROR(AddToCounters({{InboxDepthKey(agency_id), -1}}));
   return entry;
 }
 
 absl::Status RocksDbTransaction::RestoreInboxEntry(
     absl::string_view agency_id, const v1::InboxEntry& entry) {
-  return Write(cfs_.inbox, keys::InboxKey(agency_id, entry.sequence()),
-               entry.SerializeAsString());
+  const std::string key = keys::InboxKey(agency_id, entry.sequence());
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                      Read(cfs_.inbox, key));
+  if (!existing.has_value()) {
+    SX_RETURN_IF_ERROR(AddToCounters({{InboxDepthKey(agency_id), 1}}));
+  }
+  return Write(cfs_.inbox, key, entry.SerializeAsString());
 }
 
 absl::Status RocksDbTransaction::PutDeadLetter(absl::string_view agency_id,
@@ -338,9 +346,13 @@ absl::Status RocksDbTransaction::PutDeadLetter(absl::string_view agency_id,
   *letter.mutable_event() = entry.event();
   letter.set_delivery_attempts(entry.delivery_attempts());
   letter.mutable_dead_lettered_at()->set_seconds(absl::ToUnixSeconds(when));
-  return Write(cfs_.dead_letters,
-               keys::DeadLetterKey(agency_id, entry.sequence()),
-               letter.SerializeAsString());
+  const std::string key = keys::DeadLetterKey(agency_id, entry.sequence());
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                      Read(cfs_.dead_letters, key));
+  if (!existing.has_value()) {
+    SX_RETURN_IF_ERROR(AddToCounters({{DeadLetterCountKey(agency_id), 1}}));
+  }
+  return Write(cfs_.dead_letters, key, letter.SerializeAsString());
 }
 
 absl::StatusOr<std::optional<v1::InboxEntry>>
@@ -353,6 +365,7 @@ RocksDbTransaction::TakeDeadLetter(absl::string_view agency_id,
   SX_ASSIGN_OR_RETURN(v1::StoredDeadLetter letter,
                       Parse<v1::StoredDeadLetter>(*bytes, "dead letter"));
   SX_RETURN_IF_ERROR(Delete(cfs_.dead_letters, key));
+  SX_RETURN_IF_ERROR(AddToCounters({{DeadLetterCountKey(agency_id), -1}}));
   v1::InboxEntry entry;
   entry.set_sequence(letter.sequence());
   *entry.mutable_event() = letter.event();
