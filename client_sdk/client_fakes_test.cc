@@ -311,6 +311,9 @@ TEST(ClientFakesTest, EveryExchangeMethodHasAnUnimplementedDefault) {
                       "ExchangeClient::ListDistributions");
   ExpectUnimplemented(client.GetStatistics(StatisticsQuery{}).status(),
                       "ExchangeClient::GetStatistics");
+  ExpectUnimplemented(
+      client.ListSupervisedReferrals(SupervisionLedgerQuery{}).status(),
+      "ExchangeClient::ListSupervisedReferrals");
 
   // Never null, since InboxConsumer and other callers read it at once: an
   // ended stream whose Finish() names the missing method.

@@ -203,4 +203,11 @@ absl::StatusOr<Statistics> ExchangeClient::GetStatistics(
       "ExchangeClient::GetStatistics is not implemented by this client");
 }
 
+absl::StatusOr<SupervisionLedgerPage> ExchangeClient::ListSupervisedReferrals(
+    const SupervisionLedgerQuery&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::ListSupervisedReferrals is not implemented by this "
+      "client");
+}
+
 }  // namespace sx::client

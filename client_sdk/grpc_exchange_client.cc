@@ -17,6 +17,7 @@
 #include "supervision/v1/distribution.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "supervision/v1/rectification.grpc.pb.h"
+#include "supervision/v1/supervision_ledger.grpc.pb.h"
 #include "sx/client/exchange_client.h"
 
 namespace sx::client {
@@ -29,6 +30,7 @@ using internal::ToProto;
 using Stub = v1::ExchangeService::Stub;
 using RectificationStub = v1::RectificationService::Stub;
 using DistributionStub = v1::DistributionService::Stub;
+using LedgerStub = v1::SupervisionLedgerService::Stub;
 
 // Entries it reads tell the client's connection history that the hub has
 // answered, so that the acknowledgements that follow ride out a hub restart.
@@ -67,9 +69,10 @@ class GrpcInboxStream final : public InboxStream {
 // Thread-safe, as ServiceClient is. Overrides every method of ExchangeClient
 // but the method-only Dispose, whose default forwards to the DisposeParams
 // one: the interface's UNIMPLEMENTED defaults are for fakes only;
-// GetStatistics comes with the base. The ledger and distribution calls go to
-// RectificationService and DistributionService on the same channel, and so
-// share its connection history.
+// GetStatistics comes with the base. The rectification ledger, distribution
+// and supervision ledger calls go to RectificationService,
+// DistributionService and SupervisionLedgerService on the same channel, and
+// so share its connection history.
 class GrpcExchangeClient final
     : public internal::StatisticsClientBase<ExchangeClient,
                                             v1::ExchangeService> {
@@ -78,7 +81,8 @@ class GrpcExchangeClient final
                      std::shared_ptr<grpc::Channel> channel)
       : StatisticsClientBase(options, channel),
         rectification_stub_(v1::RectificationService::NewStub(channel)),
-        distribution_stub_(v1::DistributionService::NewStub(channel)) {}
+        distribution_stub_(v1::DistributionService::NewStub(channel)),
+        ledger_stub_(v1::SupervisionLedgerService::NewStub(channel)) {}
 
   // Waits for the SubmitAsync calls in flight: they use the stub until their
   // last attempt, and gRPC must not lose its last channel inside one of its
@@ -298,6 +302,12 @@ class GrpcExchangeClient final
                   ToProto(query));
   }
 
+  absl::StatusOr<SupervisionLedgerPage> ListSupervisedReferrals(
+      const SupervisionLedgerQuery& query) override {
+    return CallOn(*ledger_stub_, &LedgerStub::ListSupervisedReferrals,
+                  ToProto(query));
+  }
+
  private:
   static std::string RequestIdFor(const CallOptions& options) {
     return options.request_id.empty() ? NewRequestId() : options.request_id;
@@ -319,6 +329,7 @@ class GrpcExchangeClient final
 
   const std::unique_ptr<RectificationStub> rectification_stub_;
   const std::unique_ptr<DistributionStub> distribution_stub_;
+  const std::unique_ptr<LedgerStub> ledger_stub_;
 
   struct AsyncCalls {
     absl::Mutex mu;

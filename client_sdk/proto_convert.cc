@@ -27,6 +27,8 @@ static_assert(static_cast<int>(SupervisionLevel::kUnspecified) ==
               v1::SUPERVISION_LEVEL_UNSPECIFIED);
 static_assert(static_cast<int>(SupervisionLevel::kListed) ==
               v1::SUPERVISION_LEVEL_LISTED);
+static_assert(static_cast<int>(SupervisedCondition::kListed) ==
+              v1::SUPERVISED_CONDITION_LISTED);
 static_assert(static_cast<int>(ReferralKind::kAuditFinding) ==
               v1::REFERRAL_KIND_AUDIT_FINDING);
 static_assert(static_cast<int>(Sensitivity::kHighlySensitive) ==
@@ -346,6 +348,8 @@ Referral FromProto(const v1::Referral& proto) {
   referral.yellow_warning_at = FromProto(proto.yellow_warning_at());
   referral.supervision_level =
       Cast<SupervisionLevel>(proto.supervision_level());
+  referral.report_due_at = FromProto(proto.report_due_at());
+  referral.report_overdue = proto.report_overdue();
   return referral;
 }
 
@@ -597,6 +601,7 @@ SideFigures FromProto(const v1::SideFigures& proto) {
   figures.blue_warnings = proto.blue_warnings();
   figures.yellow_warnings = proto.yellow_warnings();
   figures.delegated = proto.delegated();
+  figures.report_overdue = proto.report_overdue();
   return figures;
 }
 
@@ -613,32 +618,65 @@ Statistics FromProto(const v1::GetStatisticsResponse& proto) {
   return statistics;
 }
 
+v1::ListSupervisedReferralsRequest ToProto(
+    const SupervisionLedgerQuery& query) {
+  v1::ListSupervisedReferralsRequest proto;
+  proto.set_recipient_agency_id(query.recipient_agency_id);
+  for (SupervisedCondition condition : query.conditions) {
+    proto.add_conditions(Cast<v1::SupervisedCondition>(condition));
+  }
+  proto.set_page_size(query.page_size);
+  proto.set_page_token(query.page_token);
+  return proto;
+}
+
+SupervisionLedgerPage FromProto(
+    const v1::ListSupervisedReferralsResponse& proto) {
+  SupervisionLedgerPage page;
+  for (const v1::SupervisedReferral& entry : proto.referrals()) {
+    page.referrals.push_back(SupervisedReferral{
+        FromProto(entry.transfer()), entry.subject(),
+        entry.subject_organization(), FromProto(entry.last_reminded_at()),
+        entry.last_reminded_by()});
+  }
+  page.next_page_token = proto.next_page_token();
+  return page;
+}
+
+TransferSummary FromProto(const v1::TransferSummary& transfer) {
+  TransferSummary summary;
+  summary.referral_id = transfer.referral_id();
+  summary.kind = Cast<ReferralKind>(transfer.kind());
+  summary.sender_agency_id = transfer.sender_agency_id();
+  summary.recipient_agency_id = transfer.recipient_agency_id();
+  summary.state = Cast<ReferralState>(transfer.state());
+  summary.urgency = Cast<Urgency>(transfer.urgency());
+  summary.created_at = FromProto(transfer.created_at());
+  summary.updated_at = FromProto(transfer.updated_at());
+  summary.accept_due_at = FromProto(transfer.accept_due_at());
+  summary.feedback_due_at = FromProto(transfer.feedback_due_at());
+  summary.accept_overdue = transfer.accept_overdue();
+  summary.feedback_overdue = transfer.feedback_overdue();
+  summary.disposition = Cast<DispositionMethod>(transfer.disposition());
+  summary.parent_referral_id = transfer.parent_referral_id();
+  summary.child_referral_id = transfer.child_referral_id();
+  summary.feedback_count = transfer.feedback_count();
+  summary.reminder_count = transfer.reminder_count();
+  summary.version = transfer.version();
+  summary.warning_level = Cast<WarningLevel>(transfer.warning_level());
+  summary.delegation_count = transfer.delegation_count();
+  summary.delegated = transfer.delegated();
+  summary.supervision_level =
+      Cast<SupervisionLevel>(transfer.supervision_level());
+  summary.report_due_at = FromProto(transfer.report_due_at());
+  summary.report_overdue = transfer.report_overdue();
+  return summary;
+}
+
 TransferPage FromProto(const v1::ListTransfersResponse& proto) {
   TransferPage page;
   for (const v1::TransferSummary& transfer : proto.transfers()) {
-    TransferSummary summary;
-    summary.referral_id = transfer.referral_id();
-    summary.kind = Cast<ReferralKind>(transfer.kind());
-    summary.sender_agency_id = transfer.sender_agency_id();
-    summary.recipient_agency_id = transfer.recipient_agency_id();
-    summary.state = Cast<ReferralState>(transfer.state());
-    summary.urgency = Cast<Urgency>(transfer.urgency());
-    summary.created_at = FromProto(transfer.created_at());
-    summary.updated_at = FromProto(transfer.updated_at());
-    summary.accept_due_at = FromProto(transfer.accept_due_at());
-    summary.feedback_due_at = FromProto(transfer.feedback_due_at());
-    summary.accept_overdue = transfer.accept_overdue();
-    summary.feedback_overdue = transfer.feedback_overdue();
-    summary.disposition = Cast<DispositionMethod>(transfer.disposition());
-    summary.parent_referral_id = transfer.parent_referral_id();
-    summary.child_referral_id = transfer.child_referral_id();
-    summary.feedback_count = transfer.feedback_count();
-    summary.reminder_count = transfer.reminder_count();
-    summary.version = transfer.version();
-    summary.warning_level = Cast<WarningLevel>(transfer.warning_level());
-    summary.delegation_count = transfer.delegation_count();
-    summary.delegated = transfer.delegated();
-    page.transfers.push_back(std::move(summary));
+    page.transfers.push_back(FromProto(transfer));
   }
   page.next_page_token = proto.next_page_token();
   return page;
@@ -681,6 +719,12 @@ TransferCounts FromProto(const v1::GetTransferCountsResponse& proto) {
         RouteCount{entry.sender_type(), entry.recipient_type(), entry.count()});
   }
   counts.overdue_open = proto.overdue_open();
+  for (const v1::RecipientConditions& entry : proto.by_recipient()) {
+    counts.by_recipient.push_back(RecipientConditions{
+        entry.agency_id(), entry.overdue(), entry.blue_warnings(),
+        entry.yellow_warnings(), entry.red_warnings(), entry.urged(),
+        entry.supervised(), entry.listed()});
+  }
   return counts;
 }
 

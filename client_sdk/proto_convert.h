@@ -13,6 +13,7 @@
 #include "supervision/v1/hub_info.pb.h"
 #include "supervision/v1/rectification.pb.h"
 #include "supervision/v1/statistics.pb.h"
+#include "supervision/v1/supervision_ledger.pb.h"
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
 #include "sx/client/hub_info_client.h"
@@ -48,6 +49,8 @@ namespace sx::client::internal {
 ::supervision::v1::ListDistributionsRequest ToProto(
     const DistributionQuery& query);
 ::supervision::v1::GetStatisticsRequest ToProto(const StatisticsQuery& query);
+::supervision::v1::ListSupervisedReferralsRequest ToProto(
+    const SupervisionLedgerQuery& query);
 
 // Exchange.
 Event FromProto(const ::supervision::v1::Event& event);
@@ -73,7 +76,12 @@ DistributionPage FromProto(
 SideFigures FromProto(const ::supervision::v1::SideFigures& figures);
 Statistics FromProto(const ::supervision::v1::GetStatisticsResponse& response);
 
+// The supervising agencies' ledger (督办台账).
+SupervisionLedgerPage FromProto(
+    const ::supervision::v1::ListSupervisedReferralsResponse& page);
+
 // Administration.
+TransferSummary FromProto(const ::supervision::v1::TransferSummary& transfer);
 TransferPage FromProto(const ::supervision::v1::ListTransfersResponse& page);
 std::vector<InboxStats> FromProto(
     const ::supervision::v1::GetInboxStatsResponse& response);

@@ -639,9 +639,10 @@ TEST(ProtoConvertTest, ReferralKeepsItsWarningLevelAndPlannedWarnings) {
 }
 
 // What an administrator sees of a transfer, every field of the contract:
-// the warning level and 交办 links besides the state and deadlines.
+// the warning level, the 督办 level, 交办 links and periodic reports besides
+// the state and deadlines.
 TEST(ProtoConvertTest, TransferSummaryKeepsEveryField) {
-  ASSERT_EQ(v1::TransferSummary::descriptor()->field_count(), 21)
+  ASSERT_EQ(v1::TransferSummary::descriptor()->field_count(), 24)
       << "the contract has a field TransferSummary does not";
   v1::ListTransfersResponse proto;
   v1::TransferSummary* transfer = proto.add_transfers();
@@ -666,6 +667,9 @@ TEST(ProtoConvertTest, TransferSummaryKeepsEveryField) {
   transfer->set_warning_level(v1::WARNING_LEVEL_YELLOW);
   transfer->set_delegation_count(2);
   transfer->set_delegated(true);
+  transfer->set_supervision_level(v1::SUPERVISION_LEVEL_SUPERVISE);
+  transfer->mutable_report_due_at()->set_seconds(1775001600);
+  transfer->set_report_overdue(true);
   proto.add_transfers()->set_referral_id("demo-0000000013");
   proto.set_next_page_token("demo-0000000013");
 
@@ -693,11 +697,147 @@ TEST(ProtoConvertTest, TransferSummaryKeepsEveryField) {
   EXPECT_EQ(back.warning_level, WarningLevel::kYellow);
   EXPECT_EQ(back.delegation_count, 2u);
   EXPECT_TRUE(back.delegated);
+  EXPECT_EQ(back.supervision_level, SupervisionLevel::kSupervise);
+  EXPECT_EQ(back.report_due_at, absl::FromUnixSeconds(1775001600));
+  EXPECT_TRUE(back.report_overdue);
   const TransferSummary& plain = page.transfers[1];
   EXPECT_EQ(plain.warning_level, WarningLevel::kNone);
   EXPECT_EQ(plain.delegation_count, 0u);
   EXPECT_FALSE(plain.delegated);
+  EXPECT_EQ(plain.supervision_level, SupervisionLevel::kUnspecified);
+  EXPECT_EQ(plain.report_due_at, absl::InfinitePast());
+  EXPECT_FALSE(plain.report_overdue);
   EXPECT_EQ(page.next_page_token, "demo-0000000013");
+}
+
+// The counts an administrator reads, every field of the contract: per
+// recipient, each condition the supervising agencies watch in its own field.
+TEST(ProtoConvertTest, TransferCountsKeepEveryRecipientsConditions) {
+  ASSERT_EQ(v1::GetTransferCountsResponse::descriptor()->field_count(), 4)
+      << "the contract has a field TransferCounts does not";
+  ASSERT_EQ(v1::RecipientConditions::descriptor()->field_count(), 8)
+      << "the contract has a field RecipientConditions does not";
+  v1::GetTransferCountsResponse proto;
+  v1::StateCount* state = proto.add_by_state();
+  state->set_state(v1::REFERRAL_STATE_DISPOSING);
+  state->set_count(7);
+  v1::RouteCount* route = proto.add_by_route();
+  route->set_sender_type("inspection_office");
+  route->set_recipient_type("discipline_commission");
+  route->set_count(5);
+  proto.set_overdue_open(3);
+  v1::RecipientConditions* organization = proto.add_by_recipient();
+  organization->set_agency_id("organization-dept");
+  organization->set_overdue(1);
+  organization->set_blue_warnings(2);
+  organization->set_yellow_warnings(3);
+  organization->set_red_warnings(4);
+  organization->set_urged(5);
+  organization->set_supervised(6);
+  organization->set_listed(7);
+  proto.add_by_recipient()->set_agency_id("stationed-housing");
+
+  const TransferCounts back = FromProto(proto);
+  ASSERT_EQ(back.by_state.size(), 1u);
+  EXPECT_EQ(back.by_state[0].state, ReferralState::kDisposing);
+  EXPECT_EQ(back.by_state[0].count, 7u);
+  ASSERT_EQ(back.by_route.size(), 1u);
+  EXPECT_EQ(back.by_route[0].sender_type, "inspection_office");
+  EXPECT_EQ(back.by_route[0].recipient_type, "discipline_commission");
+  EXPECT_EQ(back.by_route[0].count, 5u);
+  EXPECT_EQ(back.overdue_open, 3u);
+  ASSERT_EQ(back.by_recipient.size(), 2u);
+  const RecipientConditions& first = back.by_recipient[0];
+  EXPECT_EQ(first.agency_id, "organization-dept");
+  EXPECT_EQ(first.overdue, 1u);
+  EXPECT_EQ(first.blue_warnings, 2u);
+  EXPECT_EQ(first.yellow_warnings, 3u);
+  EXPECT_EQ(first.red_warnings, 4u);
+  EXPECT_EQ(first.urged, 5u);
+  EXPECT_EQ(first.supervised, 6u);
+  EXPECT_EQ(first.listed, 7u);
+  EXPECT_EQ(back.by_recipient[1].agency_id, "stationed-housing");
+  EXPECT_EQ(back.by_recipient[1].listed, 0u);
+}
+
+// 督办台账: the query as the contract has it, every condition in order.
+TEST(ProtoConvertTest, SupervisionLedgerQueryKeepsEveryFilter) {
+  ASSERT_EQ(v1::ListSupervisedReferralsRequest::descriptor()->field_count(), 4)
+      << "the contract has a field SupervisionLedgerQuery does not";
+  SupervisionLedgerQuery query;
+  query.recipient_agency_id = "organization-dept";
+  query.conditions = {
+      SupervisedCondition::kOverdue, SupervisedCondition::kWarned,
+      SupervisedCondition::kPressed, SupervisedCondition::kListed};
+  query.page_size = 20;
+  query.page_token = "0a0b";
+  const v1::ListSupervisedReferralsRequest request = ToProto(query);
+  EXPECT_EQ(request.recipient_agency_id(), "organization-dept");
+  ASSERT_EQ(request.conditions_size(), 4);
+  EXPECT_EQ(request.conditions(0), v1::SUPERVISED_CONDITION_OVERDUE);
+  EXPECT_EQ(request.conditions(1), v1::SUPERVISED_CONDITION_WARNED);
+  EXPECT_EQ(request.conditions(2), v1::SUPERVISED_CONDITION_PRESSED);
+  EXPECT_EQ(request.conditions(3), v1::SUPERVISED_CONDITION_LISTED);
+  EXPECT_EQ(request.page_size(), 20u);
+  EXPECT_EQ(request.page_token(), "0a0b");
+
+  const v1::ListSupervisedReferralsRequest everything =
+      ToProto(SupervisionLedgerQuery{});
+  EXPECT_EQ(everything.recipient_agency_id(), "");
+  EXPECT_EQ(everything.conditions_size(), 0);
+  EXPECT_EQ(everything.page_size(), 0u);
+}
+
+// 督办台账: each entry with where it stands, its subject and its last
+// reminder; an entry never reminded has no reminder time.
+TEST(ProtoConvertTest, SupervisionLedgerKeepsSubjectsAndTheLastReminder) {
+  ASSERT_EQ(v1::ListSupervisedReferralsResponse::descriptor()->field_count(), 2)
+      << "the contract has a field SupervisionLedgerPage does not";
+  ASSERT_EQ(v1::SupervisedReferral::descriptor()->field_count(), 5)
+      << "the contract has a field SupervisedReferral does not";
+  v1::ListSupervisedReferralsResponse proto;
+  v1::SupervisedReferral* listed = proto.add_referrals();
+  v1::TransferSummary* transfer = listed->mutable_transfer();
+  transfer->set_referral_id("demo-0000000021");
+  transfer->set_recipient_agency_id("organization-dept");
+  transfer->set_state(v1::REFERRAL_STATE_SUBMITTED);
+  transfer->set_accept_overdue(true);
+  transfer->set_warning_level(v1::WARNING_LEVEL_RED);
+  transfer->set_supervision_level(v1::SUPERVISION_LEVEL_LISTED);
+  transfer->set_reminder_count(2);
+  listed->set_subject("县土地储备中心");
+  listed->set_subject_organization("县自然资源局");
+  listed->mutable_last_reminded_at()->set_seconds(1767196800);
+  listed->set_last_reminded_by("discipline-commission");
+  v1::SupervisedReferral* warned = proto.add_referrals();
+  warned->mutable_transfer()->set_referral_id("demo-0000000022");
+  warned->mutable_transfer()->set_warning_level(v1::WARNING_LEVEL_BLUE);
+  warned->set_subject("市教育局学生营养餐配送项目");
+  proto.set_next_page_token("0a0b");
+
+  const SupervisionLedgerPage page = FromProto(proto);
+  ASSERT_EQ(page.referrals.size(), 2u);
+  const SupervisedReferral& first = page.referrals[0];
+  EXPECT_EQ(first.transfer.referral_id, "demo-0000000021");
+  EXPECT_EQ(first.transfer.recipient_agency_id, "organization-dept");
+  EXPECT_EQ(first.transfer.state, ReferralState::kSubmitted);
+  EXPECT_TRUE(first.transfer.accept_overdue);
+  EXPECT_EQ(first.transfer.warning_level, WarningLevel::kRed);
+  EXPECT_EQ(first.transfer.supervision_level, SupervisionLevel::kListed);
+  EXPECT_EQ(first.transfer.reminder_count, 2u);
+  EXPECT_EQ(first.subject, "县土地储备中心");
+  EXPECT_EQ(first.subject_organization, "县自然资源局");
+  EXPECT_EQ(first.last_reminded_at, absl::FromUnixSeconds(1767196800));
+  EXPECT_EQ(first.last_reminded_by, "discipline-commission");
+  const SupervisedReferral& second = page.referrals[1];
+  EXPECT_EQ(second.transfer.referral_id, "demo-0000000022");
+  EXPECT_EQ(second.transfer.warning_level, WarningLevel::kBlue);
+  EXPECT_EQ(second.transfer.supervision_level, SupervisionLevel::kUnspecified);
+  EXPECT_EQ(second.subject, "市教育局学生营养餐配送项目");
+  EXPECT_EQ(second.subject_organization, "");
+  EXPECT_EQ(second.last_reminded_at, absl::InfinitePast());
+  EXPECT_EQ(second.last_reminded_by, "");
+  EXPECT_EQ(page.next_page_token, "0a0b");
 }
 
 TEST(ProtoConvertTest, DistributionSendsWhatSubmitSendsToEveryRecipient) {

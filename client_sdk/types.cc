@@ -101,6 +101,12 @@ const std::pair<SupervisionLevel, const char*> kSupervisionLevels[] = {
     {SupervisionLevel::kSupervise, "supervise"},
     {SupervisionLevel::kListed, "listed"},
 };
+const std::pair<SupervisedCondition, const char*> kSupervisedConditions[] = {
+    {SupervisedCondition::kOverdue, "overdue"},
+    {SupervisedCondition::kWarned, "warned"},
+    {SupervisedCondition::kPressed, "pressed"},
+    {SupervisedCondition::kListed, "listed"},
+};
 const std::pair<IdentityKind, const char*> kIdentityKinds[] = {
     {IdentityKind::kAgency, "agency"},
     {IdentityKind::kAdmin, "admin"},
@@ -153,6 +159,9 @@ std::string ToString(WarningLevel value) {
 std::string ToString(SupervisionLevel value) {
   return NameOf(kSupervisionLevels, value);
 }
+std::string ToString(SupervisedCondition value) {
+  return NameOf(kSupervisedConditions, value);
+}
 std::string ToString(IdentityKind value) {
   return NameOf(kIdentityKinds, value);
 }
@@ -195,6 +204,10 @@ bool ParseWarningLevel(absl::string_view name, WarningLevel* value) {
 }
 bool ParseSupervisionLevel(absl::string_view name, SupervisionLevel* value) {
   return ValueOf(kSupervisionLevels, name, value);
+}
+bool ParseSupervisedCondition(absl::string_view name,
+                              SupervisedCondition* value) {
+  return ValueOf(kSupervisedConditions, name, value);
 }
 bool ParseIdentityKind(absl::string_view name, IdentityKind* value) {
   return ValueOf(kIdentityKinds, name, value);
@@ -255,6 +268,7 @@ const std::vector<SideFigureField>& SideFigureFields() {
       {"blue_warnings", &SideFigures::blue_warnings},
       {"yellow_warnings", &SideFigures::yellow_warnings},
       {"delegated", &SideFigures::delegated},
+      {"report_overdue", &SideFigures::report_overdue},
   };
   return *fields;
 }

@@ -93,6 +93,29 @@ TEST(TypesTest, SupervisionLevelNamesRoundTrip) {
       << "a failed parse must not write";
 }
 
+// 督办台账 conditions by the names sxctl takes (supervision ledger
+// --condition).
+TEST(TypesTest, SupervisedConditionNamesRoundTrip) {
+  EXPECT_EQ(ToString(SupervisedCondition::kOverdue), "overdue");
+  EXPECT_EQ(ToString(SupervisedCondition::kWarned), "warned");
+  EXPECT_EQ(ToString(SupervisedCondition::kPressed), "pressed");
+  EXPECT_EQ(ToString(SupervisedCondition::kListed), "listed");
+  EXPECT_EQ(ToString(SupervisedCondition::kUnspecified), "unspecified");
+  for (SupervisedCondition condition :
+       {SupervisedCondition::kOverdue, SupervisedCondition::kWarned,
+        SupervisedCondition::kPressed, SupervisedCondition::kListed}) {
+    SupervisedCondition parsed = SupervisedCondition::kUnspecified;
+    ASSERT_TRUE(ParseSupervisedCondition(ToString(condition), &parsed))
+        << ToString(condition);
+    EXPECT_EQ(parsed, condition);
+  }
+  SupervisedCondition condition = SupervisedCondition::kWarned;
+  EXPECT_FALSE(ParseSupervisedCondition("unspecified", &condition));
+  EXPECT_FALSE(ParseSupervisedCondition("挂牌", &condition));
+  EXPECT_EQ(condition, SupervisedCondition::kWarned)
+      << "a failed parse must not write";
+}
+
 // Every value of a ledger enum has a name that parses back to it, so the
 // loops run from the first value after kUnspecified to the last.
 template <typename Enum>

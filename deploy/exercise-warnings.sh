@@ -111,5 +111,9 @@ for agency in inspection-office discipline-commission; do
   echo "    $agency: $warnings warning entries in its inbox"
   [[ "$warnings" -ge 2 ]] || fail "$agency got $warnings warnings, expected 蓝 and 黄 at least"
 done
+echo "    纪委监委's supervision ledger (督办台账):"
+as discipline-commission supervision ledger | sed 's/^/    /'
+as discipline-commission supervision ledger --json | grep -q "$lead" ||
+  fail "$lead is not on the supervision ledger"
 as admin-ops admin counts | sed 's/^/    /'
 echo "    The exercise hub's data stays in $exercise/data, marked EXERCISE_CLOCK."

@@ -5,17 +5,6 @@
 namespace sx::sxctl {
 namespace {
 
-void WriteTransfer(const client::TransferSummary& transfer, JsonWriter& json) {
-  json.BeginObject();
-  WriteReferralFieldsJson(transfer, json);
-  json.Key("feedback_count").Uint(transfer.feedback_count);
-  json.Key("reminder_count").Uint(transfer.reminder_count);
-  json.Key("version").Int(transfer.version);
-  json.Key("delegation_count").Uint(transfer.delegation_count);
-  json.Key("delegated").Bool(transfer.delegated);
-  json.EndObject();
-}
-
 void WriteDeadLetter(const client::DeadLetter& letter, JsonWriter& json) {
   json.BeginObject();
   json.Key("agency_id").String(letter.agency_id);
@@ -26,6 +15,18 @@ void WriteDeadLetter(const client::DeadLetter& letter, JsonWriter& json) {
   json.Key("dead_lettered_at");
   WriteTimeJson(letter.dead_lettered_at, json);
   json.EndObject();
+}
+
+// The figures of RecipientConditions after its agency_id, if any.
+void WriteConditionFigures(const client::RecipientConditions& conditions,
+                           JsonWriter& json) {
+  json.Key("overdue").Uint(conditions.overdue);
+  json.Key("blue_warnings").Uint(conditions.blue_warnings);
+  json.Key("yellow_warnings").Uint(conditions.yellow_warnings);
+  json.Key("red_warnings").Uint(conditions.red_warnings);
+  json.Key("urged").Uint(conditions.urged);
+  json.Key("supervised").Uint(conditions.supervised);
+  json.Key("listed").Uint(conditions.listed);
 }
 
 void WriteInboxArray(const std::vector<client::InboxStats>& inboxes,
@@ -47,9 +48,26 @@ void WriteInboxArray(const std::vector<client::InboxStats>& inboxes,
 
 }  // namespace
 
+void WriteTransferSummaryJson(const client::TransferSummary& transfer,
+                              JsonWriter& json) {
+  json.BeginObject();
+  WriteReferralFieldsJson(transfer, json);
+  json.Key("feedback_count").Uint(transfer.feedback_count);
+  json.Key("reminder_count").Uint(transfer.reminder_count);
+  json.Key("supervision_level")
+      .String(client::ToString(transfer.supervision_level));
+  json.Key("report_due_at");
+  WriteTimeJson(transfer.report_due_at, json);
+  json.Key("report_overdue").Bool(transfer.report_overdue);
+  json.Key("version").Int(transfer.version);
+  json.Key("delegation_count").Uint(transfer.delegation_count);
+  json.Key("delegated").Bool(transfer.delegated);
+  json.EndObject();
+}
+
 void WriteTransferPageJson(const client::TransferPage& page, JsonWriter& json) {
   WritePageJson("transfers", page.transfers, page.next_page_token,
-                &WriteTransfer, json);
+                &WriteTransferSummaryJson, json);
 }
 
 void WriteInboxStatsJson(const std::vector<client::InboxStats>& inboxes,
@@ -95,6 +113,14 @@ void WriteTransferCountsJson(const client::TransferCounts& counts,
   }
   json.EndArray();
   json.Key("overdue_open").Uint(counts.overdue_open);
+  json.Key("by_recipient").BeginArray();
+  for (const client::RecipientConditions& entry : counts.by_recipient) {
+    json.BeginObject();
+    json.Key("agency_id").String(entry.agency_id);
+    WriteConditionFigures(entry, json);
+    json.EndObject();
+  }
+  json.EndArray();
   json.EndObject();
 }
 
@@ -121,6 +147,9 @@ void WriteTopFrameJson(const TopFrame& frame, JsonWriter& json) {
   WriteInboxArray(frame.inboxes, json);
   json.Key("counts");
   WriteTransferCountsJson(frame.counts, json);
+  json.Key("condition_totals").BeginObject();
+  WriteConditionFigures(ConditionTotals(frame.counts), json);
+  json.EndObject();
   json.Key("events_per_second");
   if (frame.events_per_second.has_value()) {
     json.Double(*frame.events_per_second);

@@ -12,6 +12,11 @@
 
 namespace sx::sxctl {
 
+// One transfer: the members it shares with a referral (referral_json.h),
+// then its counts, supervision_level, periodic reports (report_due_at,
+// report_overdue), version and 交办 links.
+void WriteTransferSummaryJson(const client::TransferSummary& transfer,
+                              JsonWriter& json);
 // {"transfers": [...], "next_page_token": "..."}
 void WriteTransferPageJson(const client::TransferPage& page, JsonWriter& json);
 // {"inboxes": [...]}
@@ -23,12 +28,15 @@ void WriteDeadLetterPageJson(const client::DeadLetterPage& page,
 // {"agency_id": "...", "redriven": N}
 void WriteRedrivenJson(const std::string& agency_id, uint32_t redriven,
                        JsonWriter& json);
-// {"by_state": [...], "by_route": [...], "overdue_open": N}
+// {"by_state": [...], "by_route": [...], "overdue_open": N,
+//  "by_recipient": [{"agency_id": ..., "overdue": N, "blue_warnings": N,
+//  ...}]}
 void WriteTransferCountsJson(const client::TransferCounts& counts,
                              JsonWriter& json);
 void WriteHubStatusJson(const client::HubStatus& status, JsonWriter& json);
 // {"time": ..., "status": {...}, "inboxes": [...], "counts": {...},
-//  "events_per_second": N or null}
+//  "condition_totals": {...}, "events_per_second": N or null};
+// condition_totals adds up counts.by_recipient (without agency_id).
 void WriteTopFrameJson(const TopFrame& frame, JsonWriter& json);
 
 }  // namespace sx::sxctl

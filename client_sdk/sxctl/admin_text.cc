@@ -23,6 +23,26 @@ std::string StateCountTable(const std::vector<client::StateCount>& counts) {
   return table.Render();
 }
 
+// One row per recipient holding an open referral in a condition the
+// supervising agencies watch; pressed ones by the highest level reached.
+std::string RecipientConditionsTable(
+    const std::vector<client::RecipientConditions>& recipients) {
+  if (recipients.empty()) {
+    return "no open referral overdue, warned or pressed\n";
+  }
+  TextTable table(
+      {"RECIPIENT", "OVERDUE", "蓝", "黄", "红", "催办", "督办", "挂牌"});
+  for (const client::RecipientConditions& recipient : recipients) {
+    table.AddRow(
+        {recipient.agency_id, absl::StrCat(recipient.overdue),
+         absl::StrCat(recipient.blue_warnings),
+         absl::StrCat(recipient.yellow_warnings),
+         absl::StrCat(recipient.red_warnings), absl::StrCat(recipient.urged),
+         absl::StrCat(recipient.supervised), absl::StrCat(recipient.listed)});
+  }
+  return table.Render();
+}
+
 std::string Disposition(client::DispositionMethod method) {
   return method == client::DispositionMethod::kUnspecified
              ? ""
@@ -48,7 +68,7 @@ std::string TransferTableText(
     const std::vector<client::TransferSummary>& transfers) {
   TextTable table({"REFERRAL", "KIND", "STATE", "FROM → TO", "URGENCY",
                    "CREATED", "ACCEPT DUE", "FEEDBACK DUE", "OVERDUE", "WARN",
-                   "DISPOSITION", "FB", "REM"});
+                   "督办", "DISPOSITION", "FB", "REM"});
   for (const client::TransferSummary& transfer : transfers) {
     table.AddRow(
         {transfer.referral_id, client::ToString(transfer.kind),
@@ -61,6 +81,7 @@ std::string TransferTableText(
          FormatTimeSeconds(transfer.feedback_due_at),
          OverdueFlagsText(transfer.accept_overdue, transfer.feedback_overdue),
          WarningLevelMark(transfer.warning_level),
+         SupervisionLevelMark(transfer.supervision_level),
          Disposition(transfer.disposition),
          absl::StrCat(transfer.feedback_count),
          absl::StrCat(transfer.reminder_count)});
@@ -103,7 +124,8 @@ std::string TransferCountsText(const client::TransferCounts& counts) {
                    absl::StrCat(entry.count)});
   }
   return absl::StrCat(StateCountTable(counts.by_state), "\n", routes.Render(),
-                      "\nopen and overdue: ", counts.overdue_open, "\n");
+                      "\nopen and overdue: ", counts.overdue_open, "\n\n",
+                      RecipientConditionsTable(counts.by_recipient));
 }
 
 std::string HubStatusText(const client::HubStatus& status, absl::Time now) {
@@ -125,14 +147,17 @@ std::string TopFrameText(const TopFrame& frame) {
       frame.events_per_second.has_value()
           ? absl::StrFormat("%.2f events/s", *frame.events_per_second)
           : "- events/s";
-  return absl::StrCat("sxhub ", status.hub_id, " ", status.version, "  up ",
-                      Since(status.started_at, frame.taken), "  storage ",
-                      status.storage, "  ", FormatTimeSeconds(frame.taken),
-                      "\n", "referrals ", status.referrals, "  events ",
-                      status.events, "  ", throughput, "  open overdue ",
-                      frame.counts.overdue_open, "\n\n",
-                      InboxStatsTableText(frame.inboxes, frame.taken), "\n",
-                      StateCountTable(frame.counts.by_state));
+  const client::RecipientConditions totals = ConditionTotals(frame.counts);
+  return absl::StrCat(
+      "sxhub ", status.hub_id, " ", status.version, "  up ",
+      Since(status.started_at, frame.taken), "  storage ", status.storage, "  ",
+      FormatTimeSeconds(frame.taken), "\n", "referrals ", status.referrals,
+      "  events ", status.events, "  ", throughput, "  open overdue ",
+      frame.counts.overdue_open, "\n", "warnings 蓝 ", totals.blue_warnings,
+      "  黄 ", totals.yellow_warnings, "  红 ", totals.red_warnings,
+      "  挂牌督办 ", totals.listed, "\n\n",
+      InboxStatsTableText(frame.inboxes, frame.taken), "\n",
+      StateCountTable(frame.counts.by_state));
 }
 
 }  // namespace sx::sxctl

@@ -21,8 +21,12 @@ std::string TransferTableText(
 std::string InboxStatsTableText(const std::vector<client::InboxStats>& inboxes,
                                 absl::Time now);
 std::string DeadLetterTableText(const std::vector<client::DeadLetter>& letters);
+// By state, by route, open overdue, and per recipient its open referrals
+// overdue, warned (蓝, 黄, 红) and pressed (催办, 督办, 挂牌).
 std::string TransferCountsText(const client::TransferCounts& counts);
 std::string HubStatusText(const client::HubStatus& status, absl::Time now);
+// The hub's line, throughput and open overdue, the warnings (蓝, 黄, 红) and
+// 挂牌督办 open on the whole hub, then inboxes and states.
 std::string TopFrameText(const TopFrame& frame);
 
 }  // namespace sx::sxctl

@@ -466,6 +466,43 @@ TEST(CommandLineTest, StatsTakesAnyIdentityAndOneOfThePeriodOptions) {
   EXPECT_EQ(days.invocation.Value("to"), "2026-03-31");
 }
 
+// 督办台账: an exchange command (the hub admits supervising agencies only),
+// conditions repeated or separated by commas, and the help says who may ask
+// and what each column and condition means (single words: the help is
+// wrapped).
+TEST(CommandLineTest, SupervisionLedgerTakesFiltersAndPagesAndIsExplained) {
+  ParseResult parsed =
+      Parse({"supervision", "ledger", "--recipient", "organization-dept",
+             "--condition", "overdue,warned", "--condition", "listed",
+             "--page-size", "20", "--page-token", "0a0b", "--all", "--json"});
+  ASSERT_EQ(parsed.error, "");
+  EXPECT_EQ(parsed.invocation.command->name, "supervision ledger");
+  EXPECT_EQ(parsed.invocation.command->service, HubService::kExchange);
+  EXPECT_EQ(parsed.invocation.Value("recipient"), "organization-dept");
+  EXPECT_EQ(parsed.invocation.Values("condition"),
+            (std::vector<std::string>{"overdue,warned", "listed"}));
+  EXPECT_EQ(parsed.invocation.Count("page-size"), 20u);
+  EXPECT_TRUE(parsed.invocation.Has("all"));
+  EXPECT_EQ(Parse({"supervision", "ledger"}).error, "") << "every filter "
+                                                           "optional";
+  EXPECT_EQ(Parse({"supervision"}).error, "'supervision' needs a subcommand");
+  EXPECT_NE(Parse({"supervision", "ledger", "R-1"}).error, "");
+
+  const std::string general = GeneralHelp(Commands(), GlobalOptions());
+  EXPECT_TRUE(absl::StrContains(general, "\n  supervision ledger ")) << general;
+  EXPECT_TRUE(absl::StrContains(general, "督办台账")) << general;
+  ExpectHelpMentions(
+      {{{"supervision", "ledger"},
+        {"督办台账", "`supervisor:", "PERMISSION_DENIED", "--recipient AGENCY",
+         "--condition CONDITION[,CONDITION...]", "overdue", "warned", "pressed",
+         "listed", "--page-size N", "--page-token TOKEN", "--all", "WARN", "蓝",
+         "黄", "红", "催办", "挂牌督办", "subject"}},
+       {{"admin", "counts"},
+        {"by_recipient", "蓝", "黄", "红", "催办", "督办", "挂牌"}},
+       {{"admin", "top"}, {"预警", "挂牌督办"}},
+       {{"admin", "transfers"}, {"督办", "supervision_level"}}});
+}
+
 TEST(CommandLineTest, OfflineCommandsNeedNoHubService) {
   EXPECT_EQ(Parse({"audit", "verify", "--export", "e", "--hub-cert", "c"})
                 .invocation.command->service,

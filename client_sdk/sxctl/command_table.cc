@@ -13,6 +13,7 @@
 #include "client_sdk/sxctl/rectification_commands.h"
 #include "client_sdk/sxctl/referral_commands.h"
 #include "client_sdk/sxctl/statistics_command.h"
+#include "client_sdk/sxctl/supervision_commands.h"
 #include "client_sdk/sxctl/whoami_command.h"
 #include "sx/client/types.h"
 
@@ -123,10 +124,11 @@ void AddAdminCommands(std::vector<CommandSpec>& commands) {
       "admin transfers", HubService::kAdmin,
       "管理员: list transfers (referrals) by state, route, time or overdue",
       "Metadata only: who, what kind, where it stands, deadlines, overdue "
-      "flags and the feedback deadline's warning (预警, WARN: 蓝 blue, 黄 "
-      "yellow, 红 red), never a lead's content; JSON adds 交办 links "
-      "(delegation_count, delegated). Newest first; every filter given must "
-      "match.",
+      "flags, the feedback deadline's warning (预警, WARN: 蓝 blue, 黄 "
+      "yellow, 红 red) and the highest level reminders reached (督办: 催办 "
+      "urge, 督办 supervise, 挂牌督办 listed; JSON supervision_level), never "
+      "a lead's content; JSON adds 交办 links (delegation_count, delegated). "
+      "Newest first; every filter given must match.",
       Concat(
           {StateFilter("only transfers in this state"),
            Optional("from", "AGENCY", "only transfers sent by AGENCY"),
@@ -171,9 +173,16 @@ void AddAdminCommands(std::vector<CommandSpec>& commands) {
   commands.push_back(std::move(redrive));
   commands.push_back(ServiceCommand(
       "admin counts", HubService::kAdmin,
-      "管理员: referral counts by state and by route, and open overdue ones",
-      "Routes are by agency type (sender type → recipient type).", {},
-      &RunAdminCounts));
+      "管理员: referral counts by state and by route, open overdue ones, and "
+      "per recipient its overdue, warned and pressed ones",
+      "Routes are by agency type (sender type → recipient type). Then one "
+      "row per recipient holding open referrals the supervising agencies "
+      "watch (督办台账): OVERDUE with a missed deadline; 蓝, 黄 and 红 under "
+      "that standing warning (预警) on the feedback deadline; 催办, 督办 and "
+      "挂牌 (挂牌督办) pressed by reminders, each referral by the highest "
+      "level reached. JSON: by_recipient (overdue, blue_warnings, "
+      "yellow_warnings, red_warnings, urged, supervised, listed).",
+      {}, &RunAdminCounts));
   commands.push_back(ServiceCommand(
       "admin status", HubService::kAdmin,
       "管理员: the hub's id, version, uptime, storage health and totals", "",
@@ -183,8 +192,11 @@ void AddAdminCommands(std::vector<CommandSpec>& commands) {
       "管理员: a live view of inboxes, states, overdue items and throughput",
       "Refreshes every --interval seconds until Ctrl-C: per inbox the depth, "
       "the age of the oldest entry, open streams and dead letters; referral "
-      "counts by state; open overdue referrals; and throughput, the events "
-      "the hub recorded per second since the previous frame. On a terminal "
+      "counts by state; open overdue referrals; the open referrals under a "
+      "warning (预警: 蓝 blue, 黄 yellow, 红 red) and on the supervising "
+      "commission's list (挂牌督办) on the whole hub; and throughput, the "
+      "events the hub recorded per second since the previous frame. On a "
+      "terminal "
       "each frame replaces the last; otherwise frames follow each other, a "
       "blank line apart. With --json, one JSON object per frame and line.",
       {ValueOption("interval", "SECONDS", "time between frames (default 2)",
@@ -598,6 +610,45 @@ CommandSpec StatsCommand() {
       &RunStats);
 }
 
+CommandSpec SupervisionLedgerCommand() {
+  CommandSpec ledger;
+  ledger.name = "supervision ledger";
+  ledger.summary =
+      "督办台账 (supervising agencies): open referrals overdue, warned or "
+      "pressed, unit by unit";
+  ledger.description =
+      "For agencies the hub's config names supervisors (`supervisor: "
+      "true`); any other certificate gets PERMISSION_DENIED. Lists every "
+      "open referral that missed a deadline (签收 or feedback), is under a "
+      "warning (预警) on its feedback deadline, or was reminded (催办, 督办, "
+      "挂牌督办), by recipient, then oldest first: each unit's part reads "
+      "from its longest outstanding matter. Columns: the referral, the unit "
+      "that holds it, its state, WARN (蓝 blue, 黄 yellow, 红 red), 督办 (the "
+      "highest level reminders reached: 催办 urge, 督办 supervise, 挂牌督办 "
+      "listed), OVERDUE (which deadlines were missed), the feedback due day "
+      "(China Standard Time), the last reminder (when, by whom) and the "
+      "lead's subject with the subject's unit. Never the summary, "
+      "attachments, feedback or reminder texts.\n"
+      "--condition selects: overdue (a missed deadline), warned (any "
+      "warning), pressed (reminded at any level), listed (挂牌督办); a "
+      "referral in any condition given is listed. --json prints each "
+      "referral's transfer as `admin transfers --json` does, with subject, "
+      "subject_organization, last_reminded_at and last_reminded_by.";
+  OptionSpec condition =
+      Optional("condition", "CONDITION[,CONDITION...]",
+               "only referrals in this condition: overdue, warned, pressed or "
+               "listed, separated by commas or in several --condition");
+  condition.repeatable = true;
+  ledger.options =
+      Concat({Optional("recipient", "AGENCY", "only referrals AGENCY holds"),
+              condition},
+             Paging("referrals", "50, at most 200"));
+  ledger.options.push_back(
+      SwitchOption("all", "read every page, one after another"));
+  ledger.run = &RunSupervisionLedger;
+  return ledger;
+}
+
 std::vector<CommandSpec> BuildCommands() {
   std::vector<CommandSpec> commands;
 
@@ -909,6 +960,7 @@ std::vector<CommandSpec> BuildCommands() {
   AddRectificationCommands(commands);
   AddDistributionCommands(commands);
   commands.push_back(StatsCommand());
+  commands.push_back(SupervisionLedgerCommand());
   AddAdminCommands(commands);
   AddAuditCommands(commands);
   return commands;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "client_sdk/sxctl/every_page.h"
 #include "client_sdk/sxctl/referral_content_options.h"
 
 namespace sx::sxctl {
@@ -12,24 +13,12 @@ namespace {
 
 absl::StatusOr<client::DistributionPage> ListAllPages(
     client::ExchangeClient& exchange, client::DistributionQuery query) {
-  client::DistributionPage all;
-  while (true) {
-    absl::StatusOr<client::DistributionPage> page =
-        exchange.ListDistributions(query);
-    if (!page.ok()) return page.status();
-    for (client::Distribution& distribution : page->distributions) {
-      all.distributions.push_back(std::move(distribution));
-    }
-    if (page->next_page_token.empty()) break;
-    // A page that sends us back where we were would loop forever.
-    if (page->next_page_token == query.page_token) {
-      return absl::DataLossError(
-          absl::StrCat("the hub answered page token ", query.page_token,
-                       " with a page that continues from the same token"));
-    }
-    query.page_token = std::move(page->next_page_token);
-  }
-  return all;
+  return ReadEveryPage<client::DistributionPage, client::DistributionQuery>(
+      std::move(query),
+      [&exchange](const client::DistributionQuery& page) {
+        return exchange.ListDistributions(page);
+      },
+      &client::DistributionPage::distributions);
 }
 
 }  // namespace

@@ -142,7 +142,9 @@ std::string GeneralHelp(const std::vector<CommandSpec>& commands,
       "(rectification ...); with an administrator's certificate watches\n"
       "transfers and queues (admin ...), with an auditor's reads and verifies\n"
       "the event history (audit ...). With any certificate, stats reports\n"
-      "the figures per unit (统计) that it may see.\n\n"
+      "the figures per unit (统计) that it may see; a supervising agency\n"
+      "reads its 督办台账 of overdue, warned and pressed referrals\n"
+      "(supervision ledger).\n\n"
       "usage: sxctl [global options] COMMAND [ARGS] [options]\n\n"
       "Commands:\n";
   size_t width = 0;

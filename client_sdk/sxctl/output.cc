@@ -15,6 +15,8 @@
 #include "client_sdk/sxctl/referral_text.h"
 #include "client_sdk/sxctl/statistics_json.h"
 #include "client_sdk/sxctl/statistics_table.h"
+#include "client_sdk/sxctl/supervision_json.h"
+#include "client_sdk/sxctl/supervision_text.h"
 #include "client_sdk/sxctl/whoami_json.h"
 #include "client_sdk/sxctl/whoami_text.h"
 
@@ -126,6 +128,13 @@ void Output::Statistics(const client::Statistics& statistics) {
 
 void Output::StatisticsCsv(const client::Statistics& statistics) {
   out_ << sx::sxctl::StatisticsCsv(statistics);
+}
+
+void Output::SupervisionLedger(const client::SupervisionLedgerPage& page) {
+  PrintPage(
+      page.referrals, page.next_page_token, "no referrals on the ledger\n",
+      [&](JsonWriter& json) { WriteSupervisionLedgerPageJson(page, json); },
+      &SupervisionLedgerTableText);
 }
 
 void Output::Transfers(const client::TransferPage& page) {

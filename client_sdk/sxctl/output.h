@@ -63,6 +63,10 @@ class Output {
   void Statistics(const client::Statistics& statistics);
   void StatisticsCsv(const client::Statistics& statistics);
 
+  // The supervising agencies' ledger (督办台账; supervision_text.h,
+  // supervision_json.h); in text, how to get the next page.
+  void SupervisionLedger(const client::SupervisionLedgerPage& page);
+
   // Administrators' results (admin_text.h, admin_json.h).
   void Transfers(const client::TransferPage& page);
   void Inboxes(const std::vector<client::InboxStats>& inboxes);

@@ -149,6 +149,9 @@ void WriteReferralJson(const client::Referral& referral,
   WriteTimeJson(referral.yellow_warning_at, json);
   json.Key("supervision_level")
       .String(client::ToString(referral.supervision_level));
+  json.Key("report_due_at");
+  WriteTimeJson(referral.report_due_at, json);
+  json.Key("report_overdue").Bool(referral.report_overdue);
   json.Key("observer_agency_ids");
   WriteStrings(referral.observer_agency_ids, json);
   json.Key("state_reason").String(referral.state_reason);

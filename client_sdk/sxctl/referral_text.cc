@@ -233,6 +233,11 @@ std::string SupervisionLevelText(client::SupervisionLevel level) {
   return NameWithTerm(client::ToString(level), SupervisionTerm(level));
 }
 
+std::string SupervisionLevelMark(client::SupervisionLevel level) {
+  const std::string term = SupervisionTerm(level);
+  return term.empty() ? "-" : term;
+}
+
 std::string WarningLevelMark(client::WarningLevel level) {
   const std::string colour = WarningColour(level);
   return colour.empty() ? "-" : colour;
@@ -291,6 +296,12 @@ std::string ReferralText(const client::Referral& referral,
   block.Add("yellow warning at", FormatTimeSeconds(referral.yellow_warning_at));
   // 督办: the highest level any reminder on it reached.
   block.Add("supervision", SupervisionLevelText(referral.supervision_level));
+  // 立案审查调查 reporting periodically: the next report, or a missed one.
+  block.Add("next report due",
+            referral.report_overdue
+                ? absl::StrCat(FormatTimeSeconds(referral.report_due_at),
+                               " (missed)")
+                : FormatTimeSeconds(referral.report_due_at));
   // Kept pending (暂存待查): the feedback clock stands still until reopened.
   block.Add("review date", FormatDeadlineDay(referral.review_at));
   block.Add("paused since", FormatTimeSeconds(referral.paused_at));

@@ -56,4 +56,7 @@ std::string WarningLevelMark(client::WarningLevel level);
 // (督办)"; "" for none (a referral never reminded).
 std::string SupervisionLevelText(client::SupervisionLevel level);
 
+// The same for a narrow table column: 催办, 督办 or 挂牌督办, "-" for none.
+std::string SupervisionLevelMark(client::SupervisionLevel level);
+
 }  // namespace sx::sxctl

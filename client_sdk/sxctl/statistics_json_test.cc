@@ -37,19 +37,21 @@ TEST(StatisticsJsonTest, SupervisionWarningsAndDelegationAreWritten) {
   EXPECT_TRUE(absl::StrContains(
       text,
       "\"feedback_rejected\":7,\"supervised\":4,\"listed_supervision\":1,"
-      "\"blue_warnings\":12,\"yellow_warnings\":5,\"delegated\":2}"))
+      "\"blue_warnings\":12,\"yellow_warnings\":5,\"delegated\":2,"
+      "\"report_overdue\":0}"))
       << text;
   EXPECT_TRUE(absl::StrContains(
       text,
       "\"feedback_rejected\":0,\"supervised\":0,\"listed_supervision\":0,"
-      "\"blue_warnings\":0,\"yellow_warnings\":0,\"delegated\":3},"
+      "\"blue_warnings\":0,\"yellow_warnings\":0,\"delegated\":3,"
+      "\"report_overdue\":0},"
       "\"as_recipient\""))
       << "the delegating side as sender of the child: " << text;
   EXPECT_TRUE(absl::StrContains(text, "\"totals\":{\"referrals\":0,")) << text;
   EXPECT_TRUE(absl::EndsWith(
       text,
       "\"supervised\":0,\"listed_supervision\":1,\"blue_warnings\":0,"
-      "\"yellow_warnings\":0,\"delegated\":0}}"))
+      "\"yellow_warnings\":0,\"delegated\":0,\"report_overdue\":0}}"))
       << text;
 }
 

@@ -82,6 +82,7 @@ const std::vector<Column>& Columns() {
       Received("立案审查调查", &SideFigures::case_filed),
       Received("转办", &SideFigures::transferred),
       Received("交办", &SideFigures::delegated),
+      Received("阶段报告逾期", &SideFigures::report_overdue),
       Received("新增整改问题", &SideFigures::items_added),
       Received("整改完成", &SideFigures::items_verified),
       Received("整改未通过", &SideFigures::items_rejected),

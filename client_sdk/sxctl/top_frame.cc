@@ -2,6 +2,21 @@
 
 namespace sx::sxctl {
 
+client::RecipientConditions ConditionTotals(
+    const client::TransferCounts& counts) {
+  client::RecipientConditions totals;
+  for (const client::RecipientConditions& recipient : counts.by_recipient) {
+    totals.overdue += recipient.overdue;
+    totals.blue_warnings += recipient.blue_warnings;
+    totals.yellow_warnings += recipient.yellow_warnings;
+    totals.red_warnings += recipient.red_warnings;
+    totals.urged += recipient.urged;
+    totals.supervised += recipient.supervised;
+    totals.listed += recipient.listed;
+  }
+  return totals;
+}
+
 std::optional<double> EventsPerSecond(const TopFrame* previous,
                                       const TopFrame& current) {
   if (previous == nullptr) return std::nullopt;

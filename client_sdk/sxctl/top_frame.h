@@ -20,6 +20,11 @@ struct TopFrame {
   std::optional<double> events_per_second;
 };
 
+// Every recipient's conditions added up (agency_id empty): the warnings (蓝,
+// 黄, 红), overdue and pressed referrals open on the whole hub.
+client::RecipientConditions ConditionTotals(
+    const client::TransferCounts& counts);
+
 // The rate of `current.status.events` since `previous`; nullopt without a
 // previous frame, or when no time passed between the two.
 std::optional<double> EventsPerSecond(const TopFrame* previous,

@@ -1,11 +1,11 @@
 // The hub's authorization contract, written out as a table and checked end to
 // end: every RPC of ExchangeService, RectificationService,
-// DistributionService, StatisticsService, AdminService, AuditService and
-// HubInfoService, called by every party of the example config (six agencies,
-// the administrator, the auditor) against one prepared hub. The
-// table below is the contract as the protos and docs/DESIGN.md state it; it is
-// deliberately not derived from the implementation, so that a change of either
-// shows up here.
+// DistributionService, StatisticsService, SupervisionLedgerService,
+// AdminService, AuditService and HubInfoService, called by every party of the
+// example config (six agencies, the administrator, the auditor) against one
+// prepared hub. The table below is the contract as the protos and
+// docs/DESIGN.md state it; it is deliberately not derived from the
+// implementation, so that a change of either shows up here.
 //
 // "A request naming another sender" cannot be written: no request message of
 // the contract has a field that names the caller (exchange.proto: "No request
@@ -39,6 +39,7 @@
 #include "supervision/v1/hub_info.grpc.pb.h"
 #include "supervision/v1/rectification.grpc.pb.h"
 #include "supervision/v1/statistics.grpc.pb.h"
+#include "supervision/v1/supervision_ledger.grpc.pb.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
 
@@ -61,7 +62,7 @@ constexpr std::array<const char*, 8> kParties = {
     kCommission,         kInspection,       kOrganization, kAudit,
     kStationedEducation, kStationedHousing, kAdmin,        kAuditor};
 
-// Every RPC of the seven services.
+// Every RPC of the eight services.
 enum class Method {
   // ExchangeService
   kSubmitReferral,
@@ -92,6 +93,8 @@ enum class Method {
   kListDistributions,
   // StatisticsService
   kGetStatistics,
+  // SupervisionLedgerService
+  kListSupervisedReferrals,
   // AdminService
   kListTransfers,
   kGetInboxStats,
@@ -139,6 +142,8 @@ constexpr Method kAllMethods[] = {
     Method::kListDistributions,
     // StatisticsService
     Method::kGetStatistics,
+    // SupervisionLedgerService
+    Method::kListSupervisedReferrals,
     // AdminService
     Method::kListTransfers,
     Method::kGetInboxStats,
@@ -208,6 +213,8 @@ const char* MethodName(Method method) {
       return "Distribution.ListDistributions";
     case Method::kGetStatistics:
       return "Statistics.GetStatistics";
+    case Method::kListSupervisedReferrals:
+      return "Ledger.ListSupervisedReferrals";
     case Method::kListTransfers:
       return "Admin.ListTransfers";
     case Method::kGetInboxStats:
@@ -381,7 +388,8 @@ constexpr Outcome D = kDenied;
 // Agencies use only the exchange, the rectification ledger and
 // distributions, administrators only the admin service, auditors only the
 // audit service; everyone may ask WhoAmI and for statistics (figures only,
-// an agency's narrowed to its own). A distribution is followed by its
+// an agency's narrowed to its own); the supervision ledger (督办台账) is for
+// supervising agencies (supervisor: true: the commission) alone. A distribution is followed by its
 // sender alone. On a referral: sender and recipient may read it, and so may
 // observers (senders further up a 转办 chain); each step belongs to one side
 // (proto comments of each RPC), 督办 also to supervising agencies. A problem
@@ -464,6 +472,12 @@ const Row kContract[] = {
     // StatisticsService: everyone, with agency_id empty (the core narrows
     // an agency that does not supervise to its own figures).
     {Method::kGetStatistics,       Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    kOk}},
+
+    // SupervisionLedgerService: supervising agencies only, served as an
+    // agency service (administrators and auditors are refused as on the
+    // exchange).
+    //                                                 com     insp    org     aud     s-edu   s-hou   admin   auditor
+    {Method::kListSupervisedReferrals, Target::kNone, {kOk,    D,      D,      D,      D,      D,      D,      D}},
 
     // AdminService: administrators only.
     {Method::kListTransfers,       Target::kNone,  {D,      D,      D,      D,      D,      D,      kOk,    D}},
@@ -548,6 +562,7 @@ class PartyClient {
         rectification_(v1::RectificationService::NewStub(channel)),
         distribution_(v1::DistributionService::NewStub(channel)),
         statistics_(v1::StatisticsService::NewStub(channel)),
+        ledger_(v1::SupervisionLedgerService::NewStub(channel)),
         admin_(v1::AdminService::NewStub(channel)),
         audit_(v1::AuditService::NewStub(channel)),
         hub_info_(v1::HubInfoService::NewStub(channel)) {}
@@ -768,6 +783,11 @@ class PartyClient {
         v1::GetStatisticsResponse response;
         return statistics_->GetStatistics(context.get(), request, &response);
       }
+      case Method::kListSupervisedReferrals: {
+        v1::ListSupervisedReferralsResponse response;
+        return ledger_->ListSupervisedReferrals(
+            context.get(), v1::ListSupervisedReferralsRequest(), &response);
+      }
       case Method::kListTransfers: {
         v1::ListTransfersResponse response;
         return admin_->ListTransfers(context.get(), v1::ListTransfersRequest(),
@@ -854,6 +874,7 @@ class PartyClient {
   std::unique_ptr<v1::RectificationService::Stub> rectification_;
   std::unique_ptr<v1::DistributionService::Stub> distribution_;
   std::unique_ptr<v1::StatisticsService::Stub> statistics_;
+  std::unique_ptr<v1::SupervisionLedgerService::Stub> ledger_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
   std::unique_ptr<v1::HubInfoService::Stub> hub_info_;
@@ -1005,14 +1026,16 @@ TEST_F(AuthorizationMatrixE2eTest,
   }
   const v1::Distribution distribution_before = FetchDistribution();
 
-  // kAllMethods lists every RPC the seven services have, so that a new RPC
+  // kAllMethods lists every RPC the eight services have, so that a new RPC
   // cannot skip the contract.
   int service_methods = 0;
   for (const char* service :
        {"supervision.v1.ExchangeService", "supervision.v1.RectificationService",
         "supervision.v1.DistributionService",
-        "supervision.v1.StatisticsService", "supervision.v1.AdminService",
-        "supervision.v1.AuditService", "supervision.v1.HubInfoService"}) {
+        "supervision.v1.StatisticsService",
+        "supervision.v1.SupervisionLedgerService",
+        "supervision.v1.AdminService", "supervision.v1.AuditService",
+        "supervision.v1.HubInfoService"}) {
     service_methods += google::protobuf::DescriptorPool::generated_pool()
                            ->FindServiceByName(service)
                            ->method_count();

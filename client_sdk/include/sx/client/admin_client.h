@@ -30,34 +30,9 @@
 
 namespace sx::client {
 
-// A referral as an administrator sees it: who, what kind, where it stands,
-// deadlines; nothing of its content. Unset times are absl::InfinitePast().
-struct TransferSummary {
-  std::string referral_id;
-  ReferralKind kind = ReferralKind::kUnspecified;
-  std::string sender_agency_id;
-  std::string recipient_agency_id;
-  ReferralState state = ReferralState::kUnspecified;
-  Urgency urgency = Urgency::kUnspecified;
-  absl::Time created_at = absl::InfinitePast();
-  absl::Time updated_at = absl::InfinitePast();
-  absl::Time accept_due_at = absl::InfinitePast();
-  absl::Time feedback_due_at = absl::InfinitePast();
-  // The hub flagged a missed deadline (an overdue event was recorded).
-  bool accept_overdue = false;
-  bool feedback_overdue = false;
-  DispositionMethod disposition = DispositionMethod::kUnspecified;
-  std::string parent_referral_id;
-  std::string child_referral_id;
-  uint32_t feedback_count = 0;
-  uint32_t reminder_count = 0;
-  int64_t version = 0;
-  // The staged warning (预警) on the feedback deadline: blue, yellow, red.
-  WarningLevel warning_level = WarningLevel::kNone;
-  // 交办: the children it delegated work to, and whether it is one.
-  uint32_t delegation_count = 0;
-  bool delegated = false;
-};
+// TransferSummary, what an administrator sees of a transfer, is in types.h:
+// a supervising agency's ledger (ExchangeClient::ListSupervisedReferrals)
+// carries it too.
 
 // Which transfers to list; every filter left at its default matches all.
 struct TransferQuery {
@@ -125,11 +100,28 @@ struct RouteCount {
   uint64_t count = 0;
 };
 
+// One recipient's open referrals in each condition the supervising agencies
+// watch (督办台账): overdue, under a standing staged warning (预警, while
+// final feedback is owed), and pressed by reminders (by the highest level
+// so far: a referral urged, then listed, counts as listed only).
+struct RecipientConditions {
+  std::string agency_id;
+  uint64_t overdue = 0;
+  uint64_t blue_warnings = 0;    // 蓝
+  uint64_t yellow_warnings = 0;  // 黄
+  uint64_t red_warnings = 0;     // 红
+  uint64_t urged = 0;            // 催办
+  uint64_t supervised = 0;       // 督办
+  uint64_t listed = 0;           // 挂牌督办
+};
+
 struct TransferCounts {
   std::vector<StateCount> by_state;  // states with no referral are left out
   std::vector<RouteCount> by_route;
   // Referrals with a flagged missed deadline that are still open.
   uint64_t overdue_open = 0;
+  // Each recipient holding at least one open referral in a condition.
+  std::vector<RecipientConditions> by_recipient;
 };
 
 struct HubStatus {

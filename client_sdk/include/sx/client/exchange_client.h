@@ -200,6 +200,14 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // every unit's. AdminClient and AuditClient offer the same call.
   virtual absl::StatusOr<Statistics> GetStatistics(
       const StatisticsQuery& query);
+
+  // 督办台账: the open referrals that are overdue, warned or pressed, with
+  // their subjects (see the comment before SupervisionLedgerQuery in
+  // types.h). Supervising agencies only (config `supervisor: true`):
+  // PERMISSION_DENIED for any other. INVALID_ARGUMENT for a malformed page
+  // token, NOT_FOUND for an unknown recipient_agency_id.
+  virtual absl::StatusOr<SupervisionLedgerPage> ListSupervisedReferrals(
+      const SupervisionLedgerQuery& query);
 };
 
 // Connects over mutual TLS.

@@ -124,6 +124,18 @@ enum class SupervisionLevel {
   kListed,     // 挂牌督办
 };
 
+// What puts an open referral on the supervising agencies' ledger (督办台账):
+// kOverdue, a missed deadline (签收 or feedback); kWarned, a staged warning
+// (蓝/黄/红 预警); kPressed, a reminder at any level (催办, 督办, 挂牌督办);
+// kListed, 挂牌督办 itself.
+enum class SupervisedCondition {
+  kUnspecified,
+  kOverdue,
+  kWarned,
+  kPressed,
+  kListed,
+};
+
 // Where one item of a rectification ledger stands. Settled, so that the list
 // may be closed (销号): kVerified and kLongTerm.
 enum class RectificationStatus {
@@ -182,6 +194,7 @@ SX_CLIENT_EXPORT std::string ToString(FeedbackKind value);
 SX_CLIENT_EXPORT std::string ToString(EventType value);
 SX_CLIENT_EXPORT std::string ToString(WarningLevel value);
 SX_CLIENT_EXPORT std::string ToString(SupervisionLevel value);
+SX_CLIENT_EXPORT std::string ToString(SupervisedCondition value);
 SX_CLIENT_EXPORT std::string ToString(IdentityKind value);
 SX_CLIENT_EXPORT std::string ToString(RectificationStatus value);
 SX_CLIENT_EXPORT std::string ToString(RectificationStep value);
@@ -203,6 +216,8 @@ SX_CLIENT_EXPORT bool ParseWarningLevel(absl::string_view name,
                                         WarningLevel* value);
 SX_CLIENT_EXPORT bool ParseSupervisionLevel(absl::string_view name,
                                             SupervisionLevel* value);
+SX_CLIENT_EXPORT bool ParseSupervisedCondition(absl::string_view name,
+                                               SupervisedCondition* value);
 SX_CLIENT_EXPORT bool ParseIdentityKind(absl::string_view name,
                                         IdentityKind* value);
 SX_CLIENT_EXPORT bool ParseRectificationStatus(absl::string_view name,
@@ -379,6 +394,11 @@ struct Referral {
   // The highest level any reminder on it reached (督办 only escalates);
   // kUnspecified while it has none.
   SupervisionLevel supervision_level = SupervisionLevel::kUnspecified;
+  // A case under review (立案审查调查) reporting periodically (the hub's
+  // deadlines.case_review_reports): when the next interim feedback is due
+  // (InfinitePast: no periodic reports), and whether the last was missed.
+  absl::Time report_due_at = absl::InfinitePast();
+  bool report_overdue = false;
 };
 
 // One entry of the hub's event chain, as delivered in inbox entries and
@@ -756,6 +776,79 @@ struct DistributionPage {
   std::string next_page_token;  // empty at the end
 };
 
+// The supervising agencies' ledger (督办台账): every open referral that is
+// overdue, under a staged warning or pressed by a reminder, with the lead's
+// subject, so that a supervising office (an agency the hub config names
+// `supervisor: true`) sees at once which unit owes what and for how long.
+// See proto/supervision/v1/supervision_ledger.proto.
+
+// A referral as an administrator sees it (AdminClient::ListTransfers), and
+// as the ledger shows it: who, what kind, where it stands, deadlines; nothing
+// of its content. Unset times are absl::InfinitePast().
+struct TransferSummary {
+  std::string referral_id;
+  ReferralKind kind = ReferralKind::kUnspecified;
+  std::string sender_agency_id;
+  std::string recipient_agency_id;
+  ReferralState state = ReferralState::kUnspecified;
+  Urgency urgency = Urgency::kUnspecified;
+  absl::Time created_at = absl::InfinitePast();
+  absl::Time updated_at = absl::InfinitePast();
+  absl::Time accept_due_at = absl::InfinitePast();
+  absl::Time feedback_due_at = absl::InfinitePast();
+  // The hub flagged a missed deadline (an overdue event was recorded).
+  bool accept_overdue = false;
+  bool feedback_overdue = false;
+  DispositionMethod disposition = DispositionMethod::kUnspecified;
+  std::string parent_referral_id;
+  std::string child_referral_id;
+  uint32_t feedback_count = 0;
+  uint32_t reminder_count = 0;
+  int64_t version = 0;
+  // The staged warning (预警) on the feedback deadline: blue, yellow, red.
+  WarningLevel warning_level = WarningLevel::kNone;
+  // 交办: the children it delegated work to, and whether it is one.
+  uint32_t delegation_count = 0;
+  bool delegated = false;
+  // The highest 督办 level any reminder on it reached (催办, 督办, 挂牌督办);
+  // kUnspecified: never reminded.
+  SupervisionLevel supervision_level = SupervisionLevel::kUnspecified;
+  // A case under review (立案审查调查) reporting periodically (阶段性报告):
+  // when the next report is due, and whether the hub flagged the last one
+  // missed.
+  absl::Time report_due_at = absl::InfinitePast();
+  bool report_overdue = false;
+};
+
+// Which part of the ledger ListSupervisedReferrals reads; every filter left
+// at its default matches all.
+struct SupervisionLedgerQuery {
+  // Only referrals this unit holds (as recipient). Empty: every unit.
+  std::string recipient_agency_id;
+  // Only referrals in any of these conditions. Empty: all of the ledger.
+  std::vector<SupervisedCondition> conditions;
+  uint32_t page_size = 0;  // 0: the hub's default (50); at most 200
+  std::string page_token;
+};
+
+// One referral on the ledger: where it stands, what it is about, and the
+// last reminder (when and by whom; its text stays with the parties). Never
+// the lead's summary, attachments or feedback.
+struct SupervisedReferral {
+  TransferSummary transfer;
+  std::string subject;
+  std::string subject_organization;
+  absl::Time last_reminded_at = absl::InfinitePast();  // never reminded
+  std::string last_reminded_by;
+};
+
+// Ordered by recipient, then oldest referral first: each unit's part of the
+// ledger reads from its longest outstanding matter.
+struct SupervisionLedgerPage {
+  std::vector<SupervisedReferral> referrals;
+  std::string next_page_token;  // empty at the end
+};
+
 // Statistics (统计): what happened in a period, per unit, as the hub counts it
 // while changes are written. Any identity may ask: an agency sees its own
 // figures, a supervising agency, administrators and auditors every unit's.
@@ -827,6 +920,8 @@ struct SideFigures {
   // Work delegated (交办) to another agency: for the delegating side as
   // sender of the new child, and as the parent's recipient.
   uint64_t delegated = 0;
+  // Periodic reports of cases under review (立案审查调查) missed.
+  uint64_t report_overdue = 0;
 };
 
 // A figure of SideFigures with the contract's name for it ("accepted",
