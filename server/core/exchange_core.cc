@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/core/periodic_reports.h"
 #include "server/core/rectification_ledger.h"
 #include "server/core/referral_creation.h"
 #include "server/core/referral_steps.h"
@@ -188,6 +189,8 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
         SX_RETURN_IF_ERROR(
             ApplyStepEffects(txn, *config, *request, referral, event, now));
         SX_RETURN_IF_ERROR(KeepDeadlinesInStep(txn, referral, from, now));
+        SX_RETURN_IF_ERROR(
+            ResumePeriodicReports(txn, *config, referral, from, now));
         SX_RETURN_IF_ERROR(txn.UpdateReferral(referral));
         SX_RETURN_IF_ERROR(
             RecordAndNotify(txn, std::move(event), referral, decided.notify));

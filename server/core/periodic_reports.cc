@@ -2,6 +2,7 @@
 
 #include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
+#include "sx/core/referral_state_machine.h"
 #include "sx/core/timestamps.h"
 
 namespace sx::core {
@@ -57,6 +58,17 @@ absl::Status ScheduleNextReport(storage::Transaction& txn,
                                         referral.referral_id()));
   referral.set_report_overdue(false);
   return PutNextReport(txn, config, referral, now);
+}
+
+absl::Status ResumePeriodicReports(storage::Transaction& txn,
+                                   const HubConfig& config,
+                                   v1::Referral& referral,
+                                   v1::ReferralState from, absl::Time now) {
+  if (OwesFeedback(from) || !OwesFeedback(referral.state()) ||
+      referral.disposition() != v1::DISPOSITION_METHOD_CASE_FILED) {
+    return absl::OkStatus();
+  }
+  return StartPeriodicReports(txn, config, referral, now);
 }
 
 absl::Status EndPeriodicReports(storage::Transaction& txn,

@@ -8,6 +8,7 @@
 //   Dispose(立案)       → StartPeriodicReports   report_due_at = now + period
 //   interim feedback    → ScheduleNextReport     report_due_at = now + period
 //   no feedback owed    → EndPeriodicReports     (from KeepDeadlinesInStep)
+//   owed again (退回补充) → ResumePeriodicReports  report_due_at = now + period
 #pragma once
 
 #include "absl/status/status.h"
@@ -30,6 +31,15 @@ absl::Status ScheduleNextReport(storage::Transaction& txn,
                                 const HubConfig& config,
                                 ::supervision::v1::Referral& referral,
                                 absl::Time now);
+
+// A filed case that owes feedback again (final feedback sent back for
+// more, 退回补充) reports again from `now`, instead of facing its old final
+// deadline. Call after KeepDeadlinesInStep; does nothing otherwise.
+absl::Status ResumePeriodicReports(storage::Transaction& txn,
+                                   const HubConfig& config,
+                                   ::supervision::v1::Referral& referral,
+                                   ::supervision::v1::ReferralState from,
+                                   absl::Time now);
 
 // Does nothing unless the referral reports periodically.
 absl::Status EndPeriodicReports(storage::Transaction& txn,

@@ -135,6 +135,28 @@ TEST_F(PeriodicReportsTest, ACaseUnderReviewReportsInsteadOfOneDeadline) {
   EXPECT_TRUE(due->empty());
 }
 
+// 退回补充 after final feedback on a filed case: it reports again from the
+// day it was sent back, not against its long-passed final deadline.
+TEST_F(PeriodicReportsTest, FeedbackSentBackForMoreReportsAgain) {
+  const std::string id = FiledCase();
+  clock_.Advance(50 * kDay);
+  ASSERT_TRUE(
+      flow_->Feedback(id, kOrganizationDept, v1::FEEDBACK_KIND_INTERIM).ok());
+  ASSERT_TRUE(
+      flow_->Feedback(id, kOrganizationDept, v1::FEEDBACK_KIND_FINAL).ok());
+  auto sent_back = flow_->Step(
+      kStationedEducation, Action::kRejectFeedback, id,
+      [](StepRequest& step) { step.text = "请补充涉案金额认定依据"; });
+  ASSERT_TRUE(sent_back.ok()) << sent_back.status();
+  EXPECT_EQ(FromTimestamp(Stored(id).report_due_at()),
+            clock_.Now() + 30 * kDay);
+  clock_.Advance(29 * kDay);
+  EXPECT_EQ(Check(), 0) << "the old final deadline does not come back";
+  clock_.Advance(2 * kDay);
+  EXPECT_EQ(Check(), 1);
+  EXPECT_EQ(Overdue(kOrganizationDept), Reasons{"report"});
+}
+
 TEST_F(PeriodicReportsTest, WithoutTheSettingTheFinalDeadlineStands) {
   core_->UpdateConfig(TestHubConfig());
   const std::string id = FiledCase();
