@@ -25,6 +25,8 @@ const char kUsage[] =
     "SXBENCH)\n"
     "load:\n"
     "  --inflight=N           concurrent acknowledged submits (default 1)\n"
+    "  --batch=N              hub: N referrals per SubmitReferrals call,\n"
+    "                         --inflight calls in flight (one thread each)\n"
     "  --submit=async|blocking  hub and echo: keep the submits in flight\n"
     "                         with the SDK's SubmitAsync (default), or with\n"
     "                         one thread per submit calling Submit\n"
@@ -141,6 +143,11 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     } else if (name == "inflight") {
       if (!absl::SimpleAtoi(value, &options.inflight) || options.inflight < 1 ||
           options.inflight > 4096) {
+        return Bad(name, value);
+      }
+    } else if (name == "batch") {
+      if (!absl::SimpleAtoi(value, &options.batch) || options.batch < 1 ||
+          options.batch > 1000) {
         return Bad(name, value);
       }
     } else if (name == "submit") {

@@ -41,6 +41,9 @@ struct BenchOptions {
   // Hub and echo: one thread per in-flight submit calling the SDK's blocking
   // Submit, instead of SubmitAsync calls started from its callbacks.
   bool blocking_submits = false;
+  // Hub: referrals per SubmitReferrals call (SDK SubmitBatch), one thread
+  // per in-flight batch; 0: one SubmitReferral per referral.
+  int batch = 0;
   size_t payload_bytes = 4096;
   // Where the payload goes in a lead: an attachment, or the summary text.
   bool payload_in_summary = false;

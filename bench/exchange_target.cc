@@ -103,7 +103,9 @@ class ExchangeTarget final : public BenchTarget {
   }
 
   absl::Status Run(LoadPhases& phases, OperationLog& log) override {
-    if (options_.blocking_submits) {
+    if (options_.batch > 0) {
+      RunBatched(phases, log);
+    } else if (options_.blocking_submits) {
       RunBlocking(phases, log);
     } else {
       RunAsync(phases, log);
@@ -151,6 +153,39 @@ class ExchangeTarget final : public BenchTarget {
           if (phase == Phase::kStop) return;
           const Clock::time_point sent = Clock::now();
           Completed(phase, sent, client_->Submit(ReferralForTurn(turn)), log);
+        }
+      });
+    }
+    for (std::thread& worker : workers) worker.join();
+  }
+
+  // `inflight` threads, each sending batches of `batch` referrals with
+  // SubmitBatch; every referral of a batch counts as one submit, sent when
+  // the batch was.
+  void RunBatched(LoadPhases& phases, OperationLog& log) {
+    std::vector<std::thread> workers;
+    workers.reserve(options_.inflight);
+    std::atomic<size_t> turns{0};
+    for (int worker = 0; worker < options_.inflight; ++worker) {
+      workers.emplace_back([this, &phases, &log, &turns] {
+        for (;;) {
+          const Phase phase = phases.Next();
+          if (phase == Phase::kStop) return;
+          std::vector<client::BatchSubmission> batch(
+              static_cast<size_t>(options_.batch));
+          for (client::BatchSubmission& submission : batch) {
+            submission.referral = ReferralForTurn(turns.fetch_add(1));
+          }
+          const Clock::time_point sent = Clock::now();
+          absl::StatusOr<client::BatchResults> results =
+              client_->SubmitBatch(batch);
+          for (size_t i = 0; i < batch.size(); ++i) {
+            Completed(phase, sent,
+                      results.ok()
+                          ? (*results)[i]
+                          : absl::StatusOr<client::Referral>(results.status()),
+                      log);
+          }
         }
       });
     }

@@ -53,6 +53,12 @@ void ExchangeClient::SubmitAsync(const NewReferral& referral,
   done(Submit(referral, options));
 }
 
+absl::StatusOr<BatchResults> ExchangeClient::SubmitBatch(
+    const std::vector<BatchSubmission>&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::SubmitBatch is not implemented by this client");
+}
+
 absl::StatusOr<Referral> ExchangeClient::Get(const std::string&, bool) {
   return absl::UnimplementedError(
       "ExchangeClient::Get is not implemented by this client");

@@ -302,6 +302,27 @@ class GrpcExchangeClient final
                   ToProto(query));
   }
 
+  absl::StatusOr<BatchResults> SubmitBatch(
+      const std::vector<BatchSubmission>& submissions) override {
+    // Ids fixed before the first attempt: every retry sends the same ones.
+    v1::SubmitReferralsRequest request;
+    for (const BatchSubmission& submission : submissions) {
+      v1::SubmitReferralRequest& item = *request.add_referrals();
+      item = ToProto(submission.referral);
+      item.set_request_id(submission.request_id.empty()
+                              ? NewRequestId()
+                              : submission.request_id);
+    }
+    absl::StatusOr<BatchResults> results =
+        Call(&Stub::SubmitReferrals, request);
+    if (results.ok() && results->size() != submissions.size()) {
+      return absl::DataLossError(absl::StrCat("the hub answered a batch of ",
+                                              submissions.size(), " with ",
+                                              results->size(), " results"));
+    }
+    return results;
+  }
+
   absl::StatusOr<SupervisionLedgerPage> ListSupervisedReferrals(
       const SupervisionLedgerQuery& query) override {
     return CallOn(*ledger_stub_, &LedgerStub::ListSupervisedReferrals,

@@ -630,6 +630,21 @@ v1::ListSupervisedReferralsRequest ToProto(
   return proto;
 }
 
+std::vector<absl::StatusOr<Referral>> FromProto(
+    const v1::SubmitReferralsResponse& response) {
+  std::vector<absl::StatusOr<Referral>> results;
+  results.reserve(static_cast<size_t>(response.results_size()));
+  for (const v1::SubmitReferralResult& result : response.results()) {
+    if (result.code() == 0) {
+      results.emplace_back(FromProto(result.referral()));
+    } else {
+      results.emplace_back(absl::Status(
+          static_cast<absl::StatusCode>(result.code()), result.message()));
+    }
+  }
+  return results;
+}
+
 SupervisionLedgerPage FromProto(
     const v1::ListSupervisedReferralsResponse& proto) {
   SupervisionLedgerPage page;

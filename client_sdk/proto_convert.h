@@ -76,6 +76,10 @@ DistributionPage FromProto(
 SideFigures FromProto(const ::supervision::v1::SideFigures& figures);
 Statistics FromProto(const ::supervision::v1::GetStatisticsResponse& response);
 
+// Batched submissions: per item the referral or its refusal.
+std::vector<absl::StatusOr<Referral>> FromProto(
+    const ::supervision::v1::SubmitReferralsResponse& response);
+
 // The supervising agencies' ledger (督办台账).
 SupervisionLedgerPage FromProto(
     const ::supervision::v1::ListSupervisedReferralsResponse& page);

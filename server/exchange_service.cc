@@ -1,5 +1,6 @@
 #include "server/exchange_service.h"
 
+#include <atomic>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -74,6 +75,58 @@ grpc::ServerUnaryReactor* ExchangeService::SubmitReferral(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   core_.Submit(*caller, *request, Fingerprint(*request),
                ReplyWithReferral(reactor, response, record));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ExchangeService::SubmitReferrals(
+    grpc::CallbackServerContext* context,
+    const v1::SubmitReferralsRequest* request,
+    v1::SubmitReferralsResponse* response) {
+  const absl::Time start = absl::Now();
+  constexpr char kMethod[] = "SubmitReferrals";
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(kMethod, "", start), caller.status());
+  }
+  const int items = request->referrals_size();
+  const uint32_t most = core_.config()->limits().max_batch_submits();
+  if (items == 0 || static_cast<uint32_t>(items) > most) {
+    return FinishNow(
+        context, CallRecord(kMethod, caller->name, start),
+        absl::InvalidArgumentError(absl::StrCat(
+            "referrals: ", items, " items; a batch holds 1 to ", most,
+            " (limits.max_batch_submits): split it or send them one by one")));
+  }
+  // Each item is an ordinary submission; the store's group commit makes
+  // them durable together. Callbacks come from the store's completion
+  // thread, or at once from this one for an item refused up front: each
+  // writes only its own slot, and the last one finishes the call.
+  for (int i = 0; i < items; ++i) response->add_results();
+  auto record = std::make_shared<CallRecord>(kMethod, caller->name, start);
+  auto pending = std::make_shared<std::atomic<int>>(items);
+  auto accepted = std::make_shared<std::atomic<int>>(0);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  for (int i = 0; i < items; ++i) {
+    const v1::SubmitReferralRequest& item = request->referrals(i);
+    core_.Submit(
+        *caller, item, Fingerprint(item),
+        [reactor, response, record, pending, accepted,
+         i](absl::StatusOr<v1::Referral> result) {
+          v1::SubmitReferralResult& slot = *response->mutable_results(i);
+          if (result.ok()) {
+            *slot.mutable_referral() = std::move(*result);
+            accepted->fetch_add(1);
+          } else {
+            slot.set_code(static_cast<int>(result.status().code()));
+            slot.set_message(std::string(result.status().message()));
+          }
+          if (pending->fetch_sub(1) > 1) return;
+          record->Log(absl::OkStatus(),
+                      absl::StrCat(accepted->load(), " of ",
+                                   response->results_size(), " submitted"));
+          reactor->Finish(grpc::Status::OK);
+        });
+  }
   return reactor;
 }
 

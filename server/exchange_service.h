@@ -23,6 +23,10 @@ class ExchangeService final
       grpc::CallbackServerContext* context,
       const ::supervision::v1::SubmitReferralRequest* request,
       ::supervision::v1::Referral* response) override;
+  grpc::ServerUnaryReactor* SubmitReferrals(
+      grpc::CallbackServerContext* context,
+      const ::supervision::v1::SubmitReferralsRequest* request,
+      ::supervision::v1::SubmitReferralsResponse* response) override;
   grpc::ServerWriteReactor<::supervision::v1::InboxEntry>* StreamInbox(
       grpc::CallbackServerContext* context,
       const ::supervision::v1::StreamInboxRequest* request) override;

@@ -64,6 +64,7 @@ void FillDefaults(v1::HubConfig& config) {
   limits.set_max_distribution_recipients(
       fill(limits.max_distribution_recipients(), 100));
   limits.set_max_delegations(fill(limits.max_delegations(), 20));
+  limits.set_max_batch_submits(fill(limits.max_batch_submits(), 100));
   v1::Deadlines& deadlines = *config.mutable_deadlines();
   deadlines.set_accept_within_hours(fill(deadlines.accept_within_hours(), 72));
   deadlines.set_feedback_within_days(

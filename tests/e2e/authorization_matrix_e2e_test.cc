@@ -66,6 +66,7 @@ constexpr std::array<const char*, 8> kParties = {
 enum class Method {
   // ExchangeService
   kSubmitReferral,
+  kSubmitReferrals,
   kStreamInbox,
   kPeekInbox,
   kAckInbox,
@@ -115,6 +116,7 @@ enum class Method {
 constexpr Method kAllMethods[] = {
     // ExchangeService
     Method::kSubmitReferral,
+    Method::kSubmitReferrals,
     Method::kStreamInbox,
     Method::kPeekInbox,
     Method::kAckInbox,
@@ -165,6 +167,8 @@ const char* MethodName(Method method) {
   switch (method) {
     case Method::kSubmitReferral:
       return "SubmitReferral";
+    case Method::kSubmitReferrals:
+      return "SubmitReferrals";
     case Method::kStreamInbox:
       return "StreamInbox";
     case Method::kPeekInbox:
@@ -399,6 +403,8 @@ const Row kContract[] = {
     //                                           com     insp    org     aud     s-edu   s-hou   admin   auditor
     // ExchangeService, calls about the caller's own affairs.
     {Method::kSubmitReferral,      Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
+    // A batch of one: the item's own result counts.
+    {Method::kSubmitReferrals,     Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
     {Method::kStreamInbox,         Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
     {Method::kPeekInbox,           Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
     {Method::kAckInbox,            Target::kNone,  {kOk,    kOk,    kOk,    kOk,    kOk,    kOk,    D,      D}},
@@ -592,6 +598,31 @@ class PartyClient {
           return grpc::Status(
               grpc::StatusCode::INTERNAL,
               "submitted under another sender: " + referral.sender_agency_id());
+        }
+        return status;
+      }
+      case Method::kSubmitReferrals: {
+        v1::SubmitReferralsRequest request;
+        v1::SubmitReferralRequest& item = *request.add_referrals();
+        item.set_request_id(NextRequestId());
+        item.set_recipient_agency_id(RecipientFor(name_));
+        item.set_kind(v1::REFERRAL_KIND_LEAD);
+        *item.mutable_lead() = SmallLead();
+        v1::SubmitReferralsResponse response;
+        grpc::Status status =
+            exchange_->SubmitReferrals(context.get(), request, &response);
+        if (!status.ok()) return status;
+        if (response.results_size() != 1) {
+          return grpc::Status(grpc::StatusCode::INTERNAL, "not one result");
+        }
+        const v1::SubmitReferralResult& result = response.results(0);
+        if (result.code() != 0) {
+          return grpc::Status(static_cast<grpc::StatusCode>(result.code()),
+                              result.message());
+        }
+        if (result.referral().sender_agency_id() != name_) {
+          return grpc::Status(grpc::StatusCode::INTERNAL,
+                              "submitted under another sender");
         }
         return status;
       }

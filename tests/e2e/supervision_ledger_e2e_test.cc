@@ -25,6 +25,7 @@
 #include "sx/client/exchange_client.h"
 #include "tests/e2e/agency_client.h"
 #include "tests/e2e/lead_exchange_suite.h"
+#include "tests/e2e/sdk_options.h"
 
 namespace sx::testing {
 namespace {
@@ -102,14 +103,7 @@ class SupervisionLedgerE2eTest : public LeadExchangeSuite {
   void SetUp() override { ASSERT_NO_FATAL_FAILURE(StartHub()); }
 
   client::ClientOptions OptionsFor(const std::string& name) const {
-    client::ClientOptions options;
-    options.hub_address = absl::StrCat("127.0.0.1:", hub_->port());
-    options.server_name_override = "localhost";
-    options.certificate_file = pki_->Cert(name);
-    options.private_key_file = pki_->Key(name);
-    options.ca_file = pki_->Cert("ca");
-    options.retry.max_attempts = 8;
-    return options;
+    return SdkOptions(*hub_, *pki_, name);
   }
 
   std::unique_ptr<client::ExchangeClient> Sdk(const std::string& name) const {

@@ -62,6 +62,15 @@ class SX_CLIENT_EXPORT InboxStream {
 // What SubmitAsync reports: the referral as the hub recorded it, or why not.
 using SubmitCallback = std::function<void(absl::StatusOr<Referral>)>;
 
+// One referral of a SubmitBatch, with the request id that makes its retry
+// safe (empty: the SDK makes one).
+struct BatchSubmission {
+  NewReferral referral;
+  std::string request_id;
+};
+// Per submission, in order: the referral, or why that one was refused.
+using BatchResults = std::vector<absl::StatusOr<Referral>>;
+
 // Thread-safe: one client may serve many threads.
 //
 // No method is pure virtual: each has a default that fails with
@@ -92,6 +101,15 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // result is there: a fake that overrides Submit gets this for free.
   virtual void SubmitAsync(const NewReferral& referral, SubmitCallback done,
                            const CallOptions& options = {});
+  // 移送 of many referrals in one call (SubmitReferrals): each is taken as
+  // Submit would take it, with its own request id, checks and result; one
+  // refused does not refuse the others. The call is retried as a whole with
+  // the same request ids, so an item the hub kept before a lost reply
+  // returns its first result. Fails as a whole only for an empty batch or
+  // one over the hub's limits.max_batch_submits (INVALID_ARGUMENT), the
+  // message size, or the connection.
+  virtual absl::StatusOr<BatchResults> SubmitBatch(
+      const std::vector<BatchSubmission>& submissions);
   virtual absl::StatusOr<Referral> Get(const std::string& referral_id,
                                        bool include_attachment_content = false);
   virtual absl::StatusOr<ReferralPage> List(const ListQuery& query);

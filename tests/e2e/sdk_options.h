@@ -1,0 +1,28 @@
+// The SDK's client options for one identity of the dev PKI against a hub
+// started by the e2e tests, with retries enough to ride out a restart.
+//
+//   auto sdk = client::ConnectExchangeClient(SdkOptions(*hub_, *pki_, name));
+#pragma once
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "sx/client/client_options.h"
+#include "tests/e2e/hub_process.h"
+
+namespace sx::testing {
+
+inline client::ClientOptions SdkOptions(const HubProcess& hub,
+                                        const DevPki& pki,
+                                        const std::string& name) {
+  client::ClientOptions options;
+  options.hub_address = absl::StrCat("127.0.0.1:", hub.port());
+  options.server_name_override = "localhost";
+  options.certificate_file = pki.Cert(name);
+  options.private_key_file = pki.Key(name);
+  options.ca_file = pki.Cert("ca");
+  options.retry.max_attempts = 8;
+  return options;
+}
+
+}  // namespace sx::testing
