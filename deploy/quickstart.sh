@@ -86,6 +86,17 @@ child_of() { grep -o '"child_referral_id": *"[^"]*"' | head -n 1 | sed 's/.*"\([
 # The newest child of a 交办: the last of delegated_referral_ids.
 delegated_of() { tr -d ' \n' | grep -o '"delegated_referral_ids":\[[^]]*\]' | grep -o '"[^"]*"\]$' | tr -d '"]'; }
 state_of() { as "$1" show "$2" --json | grep -o '"state": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
+# expect_refused CODE WHAT COMMAND...: COMMAND (an sxctl call) must be
+# refused by the hub with CODE (exit status 1); its message is left in
+# $work/refused.txt for the line that shows it.
+expect_refused() {
+  local code="$1" what="$2" status=0
+  shift 2
+  "$@" 2>"$work/refused.txt" >/dev/null || status=$?
+  [[ $status == 1 ]] || fail "$what: exit status $status, expected 1 (refused)"
+  grep -q "$code" "$work/refused.txt" ||
+    fail "$what: expected $code, got: $(cat "$work/refused.txt")"
+}
 expect_state() {
   local got; got=$(state_of "$1" "$2")
   [[ "$got" == "$3" ]] || fail "$2 is $got, expected $3"
@@ -168,11 +179,8 @@ step "The stationed group verifies and reports; the commission's own final feedb
 as stationed-education accept "$delegated" >/dev/null
 as stationed-education dispose "$delegated" --method preliminary_verification \
   --handler "驻教育局纪检监察组 赵某" --approver "组长 孙某" >/dev/null
-if as discipline-commission feedback "$school" --kind final --text "初核完毕" \
-    2>"$work/refused.txt" >/dev/null; then
-  fail "纪委监委 sent final feedback on $school while $delegated was still working"
-fi
-grep -q FAILED_PRECONDITION "$work/refused.txt" || fail "expected FAILED_PRECONDITION, got: $(cat "$work/refused.txt")"
+expect_refused FAILED_PRECONDITION "final feedback on $school while $delegated works" \
+  as discipline-commission feedback "$school" --kind final --text "初核完毕"
 echo "    纪委监委's final feedback refused: $(grep -o 'unanswered: [^;]*' "$work/refused.txt")"
 as stationed-education feedback "$delegated" --kind final \
   --text "经初步核实，两家投标单位实际控制人相同，围标串标问题属实；已对基建办负责人谈话提醒" \
@@ -202,12 +210,9 @@ housing=$(as stationed-housing send --json --to discipline-commission --kind lea
   --source "信访举报" --sensitivity sensitive --urgency normal | id_of)
 [[ -n "$housing" ]] || fail "the housing lead returned no referral id"
 as discipline-commission accept "$housing" >/dev/null
-status=0
-as discipline-commission dispose "$housing" --method closed_without_action \
-  2>"$work/refused.txt" >/dev/null || status=$?
-[[ $status == 1 ]] || fail "予以了结 without an approver: exit status $status, expected 1"
-grep -q INVALID_ARGUMENT "$work/refused.txt" || fail "expected INVALID_ARGUMENT, got: $(cat "$work/refused.txt")"
-echo "    without --approver (exit status $status): $(head -n 1 "$work/refused.txt")"
+expect_refused INVALID_ARGUMENT "予以了结 without an approver" \
+  as discipline-commission dispose "$housing" --method closed_without_action
+echo "    without --approver (exit status 1): $(head -n 1 "$work/refused.txt")"
 as discipline-commission dispose "$housing" --method closed_without_action \
   --handler "第四监督检查室 陈某" --approver "分管常委 李某" \
   --approval-ref "纪委常委会会议纪要〔2026〕15号" \
@@ -233,10 +238,8 @@ as audit-bureau show "$pending" | grep -E '^(state|feedback due|review date|paus
   | sed 's/^/    /'
 as discipline-commission reopen "$pending" --reason "收到新的举报材料，列明发放人员和金额" >/dev/null
 expect_state audit-bureau "$pending" disposing
-if as discipline-commission dispose "$pending" --method case_filed 2>"$work/refused.txt" >/dev/null; then
-  fail "立案 on $pending went through without 初步核实"
-fi
-grep -q FAILED_PRECONDITION "$work/refused.txt" || fail "expected FAILED_PRECONDITION, got: $(cat "$work/refused.txt")"
+expect_refused FAILED_PRECONDITION "立案 on $pending without 初步核实" \
+  as discipline-commission dispose "$pending" --method case_filed
 echo "    reopened; 立案 before 初步核实 refused: $(grep -o 'cannot record[^;]*' "$work/refused.txt")"
 as discipline-commission dispose "$pending" --method preliminary_verification \
   --handler "第二监督检查室 刘某" >/dev/null
@@ -290,9 +293,8 @@ for item in $(seq 1 11); do
     as inspection-office rectification verify "$list" "$item" --accept >/dev/null
   fi
 done
-if as inspection-office close "$list" 2>"$work/refused.txt" >/dev/null; then
-  fail "the list closed with items open"
-fi
+expect_refused FAILED_PRECONDITION "销号 of $list with items open" \
+  as inspection-office close "$list"
 echo "    item 6 rejected; 销号 refused while it is open: $(grep -o 'item 6[^,)]*' "$work/refused.txt" | head -n 1)"
 printf '干部档案复审记录\n共复审档案126卷，补正12卷\n' >"$work/档案复审记录.txt"
 as organization-dept rectification report "$list" 6 --kind done \
@@ -327,10 +329,7 @@ as admin-ops stats --from "$today" --to "$today" --csv >"$work/统计.csv"
 echo "    the same as CSV for a spreadsheet: $work/统计.csv"
 
 step "Someone else's referral stays private"
-if as organization-dept show "$lead" 2>"$work/refused.txt" >/dev/null; then
-  fail "组织部 could read $lead"
-fi
-grep -q PERMISSION_DENIED "$work/refused.txt" || fail "expected PERMISSION_DENIED, got: $(cat "$work/refused.txt")"
+expect_refused PERMISSION_DENIED "组织部 reading $lead" as organization-dept show "$lead"
 echo "    组织部 reading $lead: $(head -n 1 "$work/refused.txt")"
 
 step "The administrator watches the transfers: metadata only, never lead contents"
