@@ -27,9 +27,11 @@ const char kUsage[] =
     "  --inflight=N           concurrent acknowledged submits (default 1)\n"
     "  --batch=N              hub: N referrals per SubmitReferrals call,\n"
     "                         --inflight calls in flight (one thread each)\n"
-    "  --submit=async|blocking  hub and echo: keep the submits in flight\n"
-    "                         with the SDK's SubmitAsync (default), or with\n"
-    "                         one thread per submit calling Submit\n"
+    "  --submit=async|blocking|gathered  keep the submits in flight with\n"
+    "                         the SDK's SubmitAsync, one SubmitReferral each\n"
+    "                         (default), with one thread per submit calling\n"
+    "                         Submit, or (hub only) with SubmitAsync letting\n"
+    "                         the SDK gather them into SubmitReferrals calls\n"
     "  --payload=BYTES        lead attachment / message body (default 4096)\n"
     "  --payload-in=attachment|summary  where the payload goes in the lead\n"
     "  --count=N | --duration=SECONDS   measured submits, or time (default 5 "
@@ -151,8 +153,11 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
         return Bad(name, value);
       }
     } else if (name == "submit") {
-      if (value != "async" && value != "blocking") return Bad(name, value);
+      if (value != "async" && value != "blocking" && value != "gathered") {
+        return Bad(name, value);
+      }
       options.blocking_submits = value == "blocking";
+      options.gathered_submits = value == "gathered";
     } else if (name == "payload") {
       if (!absl::SimpleAtoi(value, &options.payload_bytes) ||
           options.payload_bytes < 8) {

@@ -41,6 +41,10 @@ struct BenchOptions {
   // Hub and echo: one thread per in-flight submit calling the SDK's blocking
   // Submit, instead of SubmitAsync calls started from its callbacks.
   bool blocking_submits = false;
+  // Hub: SubmitAsync with the SDK's own gathering of submits into
+  // SubmitReferrals calls (ClientOptions::submit_batching at its defaults);
+  // otherwise every SubmitAsync is one SubmitReferral.
+  bool gathered_submits = false;
   // Hub: referrals per SubmitReferrals call (SDK SubmitBatch), one thread
   // per in-flight batch; 0: one SubmitReferral per referral.
   int batch = 0;

@@ -39,6 +39,9 @@ client::ClientOptions ConnectionFor(const BenchOptions& options,
   connection.private_key_file = key_file;
   connection.ca_file = options.ca_file;
   connection.server_name_override = options.server_name;
+  // One SubmitReferral per SubmitAsync unless the run measures the SDK's
+  // gathering: the unary rows must stay unary.
+  if (!options.gathered_submits) connection.submit_batching.max_count = 1;
   return connection;
 }
 

@@ -12,6 +12,7 @@
 #include "client_sdk/grpc_status_convert.h"
 #include "client_sdk/proto_convert.h"
 #include "client_sdk/statistics_client_base.h"
+#include "client_sdk/submit_batcher.h"
 #include "client_sdk/unary_call.h"
 #include "grpcpp/grpcpp.h"
 #include "supervision/v1/distribution.grpc.pb.h"
@@ -84,16 +85,6 @@ class GrpcExchangeClient final
         distribution_stub_(v1::DistributionService::NewStub(channel)),
         ledger_stub_(v1::SupervisionLedgerService::NewStub(channel)) {}
 
-  // Waits for the SubmitAsync calls in flight: they use the stub until their
-  // last attempt, and gRPC must not lose its last channel inside one of its
-  // own callbacks (that thread would join itself).
-  ~GrpcExchangeClient() override {
-    absl::MutexLock lock(&async_calls_->mu);
-    async_calls_->mu.Await(absl::Condition(
-        +[](int* in_flight) { return *in_flight == 0; },
-        &async_calls_->in_flight));
-  }
-
   absl::StatusOr<Referral> Submit(const NewReferral& referral,
                                   const CallOptions& options) override {
     v1::SubmitReferralRequest request = ToProto(referral);
@@ -103,38 +94,9 @@ class GrpcExchangeClient final
 
   void SubmitAsync(const NewReferral& referral, SubmitCallback done,
                    const CallOptions& options) override {
-    // Request and reply live until the last attempt has finished.
-    struct Exchange {
-      v1::SubmitReferralRequest request;
-      v1::Referral reply;
-    };
-    auto exchange = std::make_shared<Exchange>();
-    exchange->request = ToProto(referral);
-    exchange->request.set_request_id(RequestIdFor(options));
-    {
-      absl::MutexLock lock(&async_calls_->mu);
-      ++async_calls_->in_flight;
-    }
-    internal::CallWithRetriesAsync(
-        options_, history_,
-        [stub = stub_.get(), exchange](
-            grpc::ClientContext* context,
-            std::function<void(grpc::Status)> finished) {
-          stub->async()->SubmitReferral(context, &exchange->request,
-                                        &exchange->reply, std::move(finished));
-        },
-        // Holds the counter, not the client, which may be gone the moment
-        // the count drops.
-        [exchange, done = std::move(done),
-         calls = async_calls_](absl::Status status) {
-          if (status.ok()) {
-            done(FromProto(exchange->reply));
-          } else {
-            done(std::move(status));
-          }
-          absl::MutexLock lock(&calls->mu);
-          --calls->in_flight;
-        });
+    v1::SubmitReferralRequest request = ToProto(referral);
+    request.set_request_id(RequestIdFor(options));
+    submit_batcher_.Submit(std::move(request), std::move(done));
   }
 
   absl::StatusOr<Referral> Get(const std::string& referral_id,
@@ -334,6 +296,44 @@ class GrpcExchangeClient final
     return options.request_id.empty() ? NewRequestId() : options.request_id;
   }
 
+  // One call of SubmitAsync's batcher: SubmitReferral for one referral
+  // (as before batching, and what a hub without SubmitReferrals takes),
+  // SubmitReferrals for more; request and reply live until the last attempt.
+  void SendSubmits(
+      std::shared_ptr<const std::vector<v1::SubmitReferralRequest>> requests,
+      internal::SubmitBatcher::CallDone done) {
+    if (requests->size() == 1) {
+      auto reply = std::make_shared<v1::Referral>();
+      internal::CallWithRetriesAsync(
+          options_, history_,
+          [stub = stub_.get(), requests, reply](
+              grpc::ClientContext* context,
+              std::function<void(grpc::Status)> finished) {
+            stub->async()->SubmitReferral(context, &requests->front(),
+                                          reply.get(), std::move(finished));
+          },
+          [reply, done = std::move(done)](absl::Status status) {
+            if (!status.ok()) return done(std::move(status));
+            done(BatchResults{FromProto(*reply)});
+          });
+      return;
+    }
+    auto call = std::make_shared<
+        std::pair<v1::SubmitReferralsRequest, v1::SubmitReferralsResponse>>();
+    *call->first.mutable_referrals() = {requests->begin(), requests->end()};
+    internal::CallWithRetriesAsync(
+        options_, history_,
+        [stub = stub_.get(), call](grpc::ClientContext* context,
+                                   std::function<void(grpc::Status)> finished) {
+          stub->async()->SubmitReferrals(context, &call->first, &call->second,
+                                         std::move(finished));
+        },
+        [call, done = std::move(done)](absl::Status status) {
+          if (!status.ok()) return done(std::move(status));
+          done(FromProto(call->second));
+        });
+  }
+
   // The steps whose request names the referral and a reason and nothing else
   // (退回, 退回补充, 撤回, 重新启用): `Params` is the matching *Params struct.
   template <typename Request, typename Params>
@@ -351,13 +351,17 @@ class GrpcExchangeClient final
   const std::unique_ptr<RectificationStub> rectification_stub_;
   const std::unique_ptr<DistributionStub> distribution_stub_;
   const std::unique_ptr<LedgerStub> ledger_stub_;
-
-  struct AsyncCalls {
-    absl::Mutex mu;
-    int in_flight ABSL_GUARDED_BY(mu) = 0;
-  };
-  const std::shared_ptr<AsyncCalls> async_calls_ =
-      std::make_shared<AsyncCalls>();
+  // Last, so that it goes first: its destructor waits for the submits in
+  // flight, which use the stub until their last attempt (and gRPC must not
+  // lose its last channel inside one of its own callbacks: that thread
+  // would join itself).
+  internal::SubmitBatcher submit_batcher_{
+      options_.submit_batching, options_.retry,
+      [this](std::shared_ptr<const std::vector<v1::SubmitReferralRequest>>
+                 requests,
+             internal::SubmitBatcher::CallDone done) {
+        SendSubmits(std::move(requests), std::move(done));
+      }};
 };
 
 }  // namespace

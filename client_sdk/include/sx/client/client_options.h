@@ -3,6 +3,7 @@
 // unary calls are timed out and retried.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "absl/time/time.h"
@@ -14,6 +15,30 @@ struct RetryPolicy {
   int max_attempts = 5;
   absl::Duration initial_backoff = absl::Milliseconds(100);
   absl::Duration max_backoff = absl::Seconds(5);
+};
+
+// How ExchangeClient::SubmitAsync gathers submits into SubmitReferrals calls
+// under load, in the manner of google-cloud-cpp's Pub/Sub publisher. While no
+// submit of the client is on its way to the hub, a submit goes out at once,
+// alone (SubmitReferral). While some are, new submits gather and go out
+// together as soon as one of these holds: `max_count` have gathered, their
+// requests reach `max_bytes`, `max_hold` has passed since the first of them
+// gathered, or nothing is on its way any more. So a lone submit waits for
+// nothing, and under load each call carries what gathered while the
+// previous ones were out. Each referral keeps its own request id, checks and
+// result, as in SubmitBatch.
+struct SubmitBatching {
+  // At most this many referrals per call; 1 turns gathering off (every
+  // SubmitAsync is its own SubmitReferral). Keep it at or below the hub's
+  // limits.max_batch_submits (default 100), or gathered calls fail with
+  // INVALID_ARGUMENT.
+  int max_count = 100;
+  // At most this many bytes of encoded requests per call, under the hub's
+  // 4 MiB message limit with room to spare; a referral larger than this
+  // goes alone.
+  size_t max_bytes = size_t{1} << 20;
+  // The longest a submit waits for others to gather while calls are out.
+  absl::Duration max_hold = absl::Milliseconds(5);
 };
 
 struct ClientOptions {
@@ -34,6 +59,7 @@ struct ClientOptions {
   // Deadline of each attempt of each unary call.
   absl::Duration call_timeout = absl::Seconds(10);
   RetryPolicy retry;
+  SubmitBatching submit_batching;
 };
 
 }  // namespace sx::client

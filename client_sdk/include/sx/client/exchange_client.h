@@ -91,7 +91,10 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // once with what Submit would have returned (same retries, same request-id
   // rule). For programs that keep many submits in flight, e.g. a bulk
   // transfer: one thread can keep hundreds going on the client's one
-  // connection, where Submit needs a thread for each. `done` runs on an SDK
+  // connection, where Submit needs a thread for each. Under load the SDK
+  // gathers them into SubmitReferrals calls (ClientOptions::submit_batching):
+  // a submit while none is on its way goes out at once, alone; the others
+  // wait at most submit_batching.max_hold. `done` runs on an SDK
   // thread (or, if the call fails at once, before SubmitAsync returns); keep
   // it short, since other calls' results wait behind it. Nothing bounds the
   // number in flight: pace the calls with the callbacks. Destroying the
