@@ -29,14 +29,26 @@ bool WorthAnotherCall(const absl::StatusOr<Referral>& result) {
          result.status().code() == absl::StatusCode::kDeadlineExceeded;
 }
 
+// A gathered call refused as a whole for what gathering made of it, not
+// for its referrals: more than the hub's limits.max_batch_submits
+// (INVALID_ARGUMENT; everything else about a referral is refused item by
+// item), or a hub from before SubmitReferrals (UNIMPLEMENTED). Its
+// referrals go again in smaller calls, so that each gets what Submit would
+// have given it.
+bool GatheringWasRefused(const absl::Status& status, size_t items) {
+  return items > 1 && (status.code() == absl::StatusCode::kInvalidArgument ||
+                       status.code() == absl::StatusCode::kUnimplemented);
+}
+
 }  // namespace
 
 class SubmitBatcher::State : public std::enable_shared_from_this<State> {
  public:
   State(const SubmitBatching& batching, const RetryPolicy& retry, SendCall send)
-      : batching_(batching), retry_(retry), send_(std::move(send)) {
-    batching_.max_count = std::max(batching_.max_count, 1);
-  }
+      : batching_(batching),
+        retry_(retry),
+        send_(std::move(send)),
+        gather_limit_(std::max(batching.max_count, 1)) {}
 
   // The hold-time thread: sends what has waited long enough and the items
   // whose backoff is over. Runs until the batcher closes and every submit
@@ -108,7 +120,7 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
   bool GatheredIsDue(absl::Time now) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (gathering_.empty()) return false;
     return closing_ || calls_out_ == 0 ||
-           gathering_.size() >= static_cast<size_t>(batching_.max_count) ||
+           gathering_.size() >= static_cast<size_t>(gather_limit_) ||
            gathered_bytes_ >= batching_.max_bytes ||
            now >= gathering_.front().gathered_at + batching_.max_hold;
   }
@@ -131,7 +143,7 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
       size_t bytes = 0;
       // At least one item, however large; then as many as the limits allow.
       while (!gathering_.empty() &&
-             requests->size() < static_cast<size_t>(batching_.max_count) &&
+             requests->size() < static_cast<size_t>(gather_limit_) &&
              (requests->empty() ||
               bytes + gathering_.front().bytes <= batching_.max_bytes)) {
         Gathered& item = gathering_.front();
@@ -173,6 +185,28 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
     {
       absl::MutexLock lock(&mu_);
       const absl::Time now = absl::Now();
+      if (!results.ok() &&
+          GatheringWasRefused(results.status(), call.items.size())) {
+        // Half the size until the hub takes it (one per call, the old
+        // SubmitReferral, for a hub without SubmitReferrals); the
+        // referrals go first, in their order, with their request ids.
+        gather_limit_ =
+            results.status().code() == absl::StatusCode::kUnimplemented
+                ? 1
+                : std::max<int>(1, std::min<size_t>(gather_limit_,
+                                                    call.items.size() / 2));
+        for (size_t i = call.items.size(); i-- > 0;) {
+          Gathered again;
+          again.request = (*call.requests)[i];
+          again.done = std::move(call.items[i].done);
+          again.bytes = call.items[i].bytes;
+          again.calls = call.items[i].calls - 1;
+          again.gathered_at = now;
+          gathered_bytes_ += again.bytes;
+          gathering_.push_front(std::move(again));
+        }
+        call.items.clear();
+      }
       for (size_t i = 0; i < call.items.size(); ++i) {
         Sent& item = call.items[i];
         absl::StatusOr<Referral> result =
@@ -248,7 +282,7 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
     }
   }
 
-  SubmitBatching batching_;
+  const SubmitBatching batching_;
   const RetryPolicy retry_;
   const SendCall send_;
   std::thread hold_timer_;
@@ -259,6 +293,9 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
   size_t gathered_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<Gathered> backing_off_ ABSL_GUARDED_BY(mu_);
   int calls_out_ ABSL_GUARDED_BY(mu_) = 0;
+  // At most this many per call: batching_.max_count, less once the hub has
+  // refused calls that large (GatheringWasRefused).
+  int gather_limit_ ABSL_GUARDED_BY(mu_);
   // Submitted and not yet called back.
   int unfinished_ ABSL_GUARDED_BY(mu_) = 0;
   bool closing_ ABSL_GUARDED_BY(mu_) = false;

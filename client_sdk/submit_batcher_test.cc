@@ -329,6 +329,56 @@ TEST(SubmitBatcherTest, ARefusalIsFinalAndACallFailureReachesEveryItem) {
   }
 }
 
+TEST(SubmitBatcherTest, ACallRefusedForItsSizeGoesAgainInHalves) {
+  FakeSender sender;
+  Outcomes outcomes;
+  SubmitBatcher batcher(LongHold(/*max_count=*/4), NoPause(),
+                        sender.AsSendCall());
+  batcher.Submit(RequestWithId("first"), outcomes.For("first"));
+  for (const char* id : {"a", "b", "c", "d"}) {
+    batcher.Submit(RequestWithId(id), outcomes.For(id));
+  }
+  ASSERT_EQ(sender.calls(), 2u);
+  sender.Fail(
+      1, absl::InvalidArgumentError("referrals: 4 items; a batch holds 1 to 2 "
+                                    "(limits.max_batch_submits)"));
+  ASSERT_EQ(sender.calls(), 4u);
+  EXPECT_EQ(sender.RequestIds(2), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(sender.RequestIds(3), (std::vector<std::string>{"c", "d"}));
+  EXPECT_EQ(outcomes.TimesCalled("a"), 0) << "the refusal reached the caller";
+  sender.Answer(0);
+  sender.Answer(2);
+  sender.Answer(3);
+  for (const char* id : {"a", "b", "c", "d"}) {
+    EXPECT_EQ(outcomes.TimesCalled(id), 1) << id;
+    EXPECT_TRUE(outcomes.Result(id).ok()) << id;
+  }
+  // Later calls keep to the size the hub took.
+  batcher.Submit(RequestWithId("e"), outcomes.For("e"));
+  ASSERT_EQ(sender.calls(), 5u);
+  sender.Answer(4);
+}
+
+TEST(SubmitBatcherTest, AHubWithoutSubmitReferralsGetsOneAtATime) {
+  FakeSender sender;
+  Outcomes outcomes;
+  SubmitBatcher batcher(LongHold(/*max_count=*/3), NoPause(),
+                        sender.AsSendCall());
+  batcher.Submit(RequestWithId("first"), outcomes.For("first"));
+  for (const char* id : {"a", "b", "c"}) {
+    batcher.Submit(RequestWithId(id), outcomes.For(id));
+  }
+  ASSERT_EQ(sender.calls(), 2u);
+  sender.Fail(1, absl::UnimplementedError("unknown method SubmitReferrals"));
+  ASSERT_EQ(sender.calls(), 5u);
+  EXPECT_EQ(sender.RequestIds(2), std::vector<std::string>{"a"});
+  EXPECT_EQ(sender.RequestIds(4), std::vector<std::string>{"c"});
+  for (size_t call : {0, 2, 3, 4}) sender.Answer(call);
+  for (const char* id : {"a", "b", "c"}) {
+    EXPECT_TRUE(outcomes.Result(id).ok()) << id;
+  }
+}
+
 TEST(SubmitBatcherTest, ShortAnswersFailTheWholeCall) {
   FakeSender sender;
   Outcomes outcomes;

@@ -30,12 +30,14 @@ struct RetryPolicy {
 struct SubmitBatching {
   // At most this many referrals per call; 1 turns gathering off (every
   // SubmitAsync is its own SubmitReferral). Keep it at or below the hub's
-  // limits.max_batch_submits (default 100), or gathered calls fail with
-  // INVALID_ARGUMENT.
+  // limits.max_batch_submits (default 100): the hub refuses a larger call
+  // as a whole, and the SDK then sends its referrals again in calls half
+  // as large until the hub takes them (one at a time to a hub without
+  // SubmitReferrals), which costs a refused call each time.
   int max_count = 100;
-  // At most this many bytes of encoded requests per call, under the hub's
-  // 4 MiB message limit with room to spare; a referral larger than this
-  // goes alone.
+  // At most this many bytes of encoded requests per call, well under the
+  // hub's limits.max_message_bytes (default 16 MiB) and gRPC's default
+  // 4 MiB for a reply; a referral larger than this goes alone.
   size_t max_bytes = size_t{1} << 20;
   // The longest a submit waits for others to gather while calls are out.
   absl::Duration max_hold = absl::Milliseconds(5);
