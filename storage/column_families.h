@@ -21,6 +21,7 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* distributions = nullptr;
   rocksdb::ColumnFamilyHandle* counters = nullptr;
   rocksdb::ColumnFamilyHandle* watch_list = nullptr;
+  rocksdb::ColumnFamilyHandle* referral_index = nullptr;
 };
 
 }  // namespace sx::storage

@@ -62,6 +62,11 @@ absl::Status RederiveIfStale(rocksdb::DB& db, const ColumnFamilies& cfs,
     }
     SX_RETURN_IF_ERROR(FromRocksDb(watched->status(), "read watch list"));
   }
+  // Index keys are strings of printable characters and separators: below
+  // "\xff" all.
+  SX_RETURN_IF_ERROR(
+      FromRocksDb(batch.DeleteRange(cfs.referral_index, "", "\xff"),
+                  "clear referral index"));
   SX_RETURN_IF_ERROR(Write(db, batch, /*sync=*/false));
 
   std::map<std::string, uint64_t> counts;
@@ -80,6 +85,10 @@ absl::Status RederiveIfStale(rocksdb::DB& db, const ColumnFamilies& cfs,
     for (const auto& [key, value] : entries.watched) {
       SX_RETURN_IF_ERROR(
           FromRocksDb(batch.Put(cfs.watch_list, key, value), "watch"));
+    }
+    for (const std::string& key : entries.indexed) {
+      SX_RETURN_IF_ERROR(
+          FromRocksDb(batch.Put(cfs.referral_index, key, ""), "index"));
     }
     if (++in_round == kReferralsPerRound) {
       SX_RETURN_IF_ERROR(Write(db, batch, /*sync=*/false));

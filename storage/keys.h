@@ -29,6 +29,7 @@ inline constexpr char kDistributions[] = "distributions";
 inline constexpr char kCounters[] = "counters";
 // Added with the supervision ledger (see ReferralDeriver).
 inline constexpr char kWatchList[] = "watch_list";
+inline constexpr char kReferralIndex[] = "referral_index";
 
 // Keys in the default column family.
 inline constexpr char kFormatVersionKey[] = "meta/format_version";

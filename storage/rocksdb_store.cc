@@ -387,6 +387,29 @@ class RocksDbStore final : public Store {
     return entries;
   }
 
+  absl::StatusOr<std::vector<std::string>> ScanReferralIndex(
+      absl::string_view prefix, absl::string_view before_key,
+      size_t limit) override {
+    const PinnedRead read = Durable();
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(read.options, cfs_.referral_index));
+    if (before_key.empty() || !absl::StartsWith(before_key, prefix)) {
+      // From the last key under the prefix: index keys never hold "\xff".
+      it->SeekForPrev(absl::StrCat(prefix, "\xff"));
+    } else {
+      it->SeekForPrev(ToSlice(before_key));
+      if (it->Valid() && ToView(it->key()) == before_key) it->Prev();
+    }
+    std::vector<std::string> keys;
+    for (; it->Valid() && keys.size() < limit; it->Prev()) {
+      const absl::string_view key = ToView(it->key());
+      if (!absl::StartsWith(key, prefix)) break;
+      keys.emplace_back(key);
+    }
+    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "read referral index"));
+    return keys;
+  }
+
   absl::StatusOr<std::vector<v1::RectificationItem>> ListRectificationItems(
       absl::string_view referral_id, uint32_t after_number,
       size_t limit) override {
@@ -784,7 +807,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
                                           keys::kRectificationItems,
                                           keys::kDistributions,
                                           keys::kCounters,
-                                          keys::kWatchList};
+                                          keys::kWatchList,
+                                          keys::kReferralIndex};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : names) {
     descriptors.emplace_back(name, FamilyOptions(db_options, name));
@@ -811,7 +835,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   ColumnFamilies cfs{handles[0],  handles[1],  handles[2],  handles[3],
                      handles[4],  handles[5],  handles[6],  handles[7],
                      handles[8],  handles[9],  handles[10], handles[11],
-                     handles[12], handles[13], handles[14]};
+                     handles[12], handles[13], handles[14], handles[15]};
   absl::StatusOr<transparency::MerkleHasher> hasher =
       OpenLogHasher(*db, options.log_hash);
   absl::Status version_status =

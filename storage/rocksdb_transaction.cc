@@ -160,8 +160,8 @@ absl::Status RocksDbTransaction::UpdateReferral(const v1::Referral& referral) {
   return KeepDerivedEntries(&before, referral);
 }
 
-absl::Status RocksDbTransaction::KeepDerivedEntries(
-    const v1::Referral* before, const v1::Referral& after) {
+absl::Status RocksDbTransaction::KeepDerivedEntries(const v1::Referral* before,
+                                                    const v1::Referral& after) {
   if (!deriver_.derive) {
     // The entries no longer match the referrals: the next store opened with
     // a deriver derives them all again.
@@ -194,6 +194,19 @@ absl::Status RocksDbTransaction::KeepDerivedEntries(
     if (std::find(was.watched.begin(), was.watched.end(), entry) ==
         was.watched.end()) {
       SX_RETURN_IF_ERROR(Write(cfs_.watch_list, entry.first, entry.second));
+    }
+  }
+  // Index keys: most writes change none of them (only a new state does).
+  for (const std::string& key : was.indexed) {
+    if (std::find(is.indexed.begin(), is.indexed.end(), key) ==
+        is.indexed.end()) {
+      SX_RETURN_IF_ERROR(Delete(cfs_.referral_index, key));
+    }
+  }
+  for (const std::string& key : is.indexed) {
+    if (std::find(was.indexed.begin(), was.indexed.end(), key) ==
+        was.indexed.end()) {
+      SX_RETURN_IF_ERROR(Write(cfs_.referral_index, key, ""));
     }
   }
   return absl::OkStatus();

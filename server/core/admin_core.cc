@@ -12,6 +12,8 @@
 #include "sx/core/current_conditions.h"
 #include "sx/core/referral_state_machine.h"
 #include "sx/core/request_validation.h"
+#include "sx/core/timestamps.h"
+#include "sx/core/transfer_index.h"
 
 namespace sx::core {
 
@@ -20,7 +22,7 @@ namespace {
 
 constexpr uint32_t kDefaultPageSize = 50;
 constexpr uint32_t kMaxPageSize = 500;
-// Referral ids read from storage per round while filtering.
+// Watch-list entries read from storage per round while filtering.
 constexpr size_t kScanBatch = 256;
 
 bool Matches(const v1::ListTransfersRequest& request,
@@ -96,21 +98,38 @@ absl::StatusOr<v1::ListTransfersResponse> ListOverdue(
   return response;
 }
 
-// Calls `visit` for every referral, newest first, until it returns false.
-absl::Status ForEachReferral(
-    storage::Store& store, std::string before,
-    const std::function<bool(const v1::Referral&)>& visit) {
-  for (;;) {
-    SX_ASSIGN_OR_RETURN(storage::ReferralIdPage ids,
-                        store.ScanReferralIds(before, kScanBatch));
-    for (const std::string& id : ids.referral_ids) {
-      SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
-                          store.GetReferral(id));
-      if (referral.has_value() && !visit(*referral)) return absl::OkStatus();
-    }
-    if (ids.next_before_id.empty()) return absl::OkStatus();
-    before = ids.next_before_id;
+bool HasIndexedFilter(const v1::ListTransfersRequest& request) {
+  return !request.states().empty() || !request.sender_agency_id().empty() ||
+         !request.recipient_agency_id().empty() ||
+         request.has_created_after() || request.has_created_before();
+}
+
+// A filtered page from the transfer index: the referrals read are those of
+// the page, not the history before them.
+absl::StatusOr<v1::ListTransfersResponse> ListFromIndex(
+    storage::Store& store, const v1::ListTransfersRequest& request,
+    size_t page_size) {
+  TransferIndexQuery query;
+  query.sender_agency_id = request.sender_agency_id();
+  query.recipient_agency_id = request.recipient_agency_id();
+  for (int state : request.states()) {
+    query.states.push_back(static_cast<v1::ReferralState>(state));
   }
+  if (request.has_created_after()) {
+    query.created_after = FromTimestamp(request.created_after());
+  }
+  if (request.has_created_before()) {
+    query.created_before = FromTimestamp(request.created_before());
+  }
+  SX_ASSIGN_OR_RETURN(
+      TransferIndexPage page,
+      ReadTransferIndex(store, query, request.page_token(), page_size));
+  v1::ListTransfersResponse response;
+  for (const v1::Referral& referral : page.referrals) {
+    *response.add_transfers() = TransferSummaryOf(referral);
+  }
+  response.set_next_page_token(page.next_page_token);
+  return response;
 }
 
 }  // namespace
@@ -165,19 +184,20 @@ absl::StatusOr<v1::ListTransfersResponse> AdminCore::ListTransfers(
     SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
   }
   if (request.overdue_only()) return ListOverdue(store_, request, page_size);
+  if (HasIndexedFilter(request)) {
+    return ListFromIndex(store_, request, page_size);
+  }
+  // Everything, newest first: a page of ids, then those referrals.
+  SX_ASSIGN_OR_RETURN(storage::ReferralIdPage ids,
+                      store_.ScanReferralIds(request.page_token(), page_size));
   v1::ListTransfersResponse response;
-  SX_RETURN_IF_ERROR(ForEachReferral(
-      store_, request.page_token(), [&](const v1::Referral& referral) {
-        v1::TransferSummary summary = TransferSummaryOf(referral);
-        if (!Matches(request, summary)) return true;
-        if (static_cast<size_t>(response.transfers_size()) == page_size) {
-          response.set_next_page_token(
-              response.transfers(response.transfers_size() - 1).referral_id());
-          return false;
-        }
-        *response.add_transfers() = std::move(summary);
-        return true;
-      }));
+  for (const std::string& id : ids.referral_ids) {
+    SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                        store_.GetReferral(id));
+    if (referral.has_value())
+      *response.add_transfers() = TransferSummaryOf(*referral);
+  }
+  response.set_next_page_token(ids.next_before_id);
   return response;
 }
 

@@ -6,6 +6,7 @@
 #include "sx/base/status_macros.h"
 #include "sx/core/admin_core.h"
 #include "sx/core/referral_state_machine.h"
+#include "sx/core/transfer_index.h"
 
 namespace sx::core {
 
@@ -14,7 +15,7 @@ namespace {
 
 // Bump when what is derived changes: the store then derives it again, once,
 // from every referral when the new release first opens it.
-constexpr char kRuleVersion[] = "1";
+constexpr char kRuleVersion[] = "2";
 
 constexpr char kStatePrefix[] = "g/state/";
 constexpr char kOverduePrefix[] = "g/overdue/";
@@ -69,6 +70,9 @@ storage::DerivedEntries Derive(const v1::Referral& referral) {
         WatchKey(recipient, referral.referral_id()),
         TransferSummaryOf(referral).SerializeAsString());
   }
+  // Not a current condition, but derived from the same record in the same
+  // transaction: where the filtered lists find it (transfer_index.h).
+  entries.indexed = TransferIndexKeys(referral);
   return entries;
 }
 

@@ -14,6 +14,7 @@
 #include "sx/base/status_macros.h"
 #include "sx/core/access_policy.h"
 #include "sx/core/request_validation.h"
+#include "sx/core/transfer_index.h"
 
 namespace sx::core {
 
@@ -323,45 +324,46 @@ absl::StatusOr<v1::ListReferralsResponse> ExchangeCore::List(
   if (!request.page_token().empty()) {
     SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
   }
-  const storage::Side side = request.role() == v1::PARTY_ROLE_SENDER
-                                 ? storage::Side::kSender
-                                 : storage::Side::kRecipient;
-  auto wanted = [&](v1::ReferralState state) {
-    if (request.states().empty()) return true;
-    for (int s : request.states()) {
-      if (s == state) return true;
-    }
-    return false;
-  };
-
   v1::ListReferralsResponse response;
-  std::string before = request.page_token();
-  // The index holds every referral of the party; a state filter may skip
-  // some. Look for one match beyond the page, so that the token is set only
-  // when there really is more.
-  for (;;) {
-    SX_ASSIGN_OR_RETURN(
-        storage::ReferralIdPage ids,
-        store_.ListReferralIds(caller.name, side, before, page_size + 1));
-    for (const std::string& id : ids.referral_ids) {
-      SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
-                          store_.GetReferral(id));
-      if (!referral.has_value()) {
-        return absl::DataLossError(
-            absl::StrCat("storage: indexed referral ", id, " is missing"));
-      }
-      before = id;
-      if (!wanted(referral->state())) continue;
-      if (static_cast<size_t>(response.referrals_size()) == page_size) {
-        response.set_next_page_token(
-            response.referrals(response.referrals_size() - 1).referral_id());
-        return response;
-      }
-      StripFeedbackAttachments(*referral);
-      *response.add_referrals() = std::move(*referral);
+  if (!request.states().empty()) {
+    // In some states only: from the transfer index, which finds them
+    // without walking the party's other referrals.
+    TransferIndexQuery query;
+    (request.role() == v1::PARTY_ROLE_SENDER ? query.sender_agency_id
+                                             : query.recipient_agency_id) =
+        caller.name;
+    for (int state : request.states()) {
+      query.states.push_back(static_cast<v1::ReferralState>(state));
     }
-    if (ids.next_before_id.empty()) return response;
+    SX_ASSIGN_OR_RETURN(
+        TransferIndexPage page,
+        ReadTransferIndex(store_, query, request.page_token(), page_size));
+    for (v1::Referral& referral : page.referrals) {
+      StripFeedbackAttachments(referral);
+      *response.add_referrals() = std::move(referral);
+    }
+    response.set_next_page_token(page.next_page_token);
+    return response;
   }
+  SX_ASSIGN_OR_RETURN(
+      storage::ReferralIdPage ids,
+      store_.ListReferralIds(caller.name,
+                             request.role() == v1::PARTY_ROLE_SENDER
+                                 ? storage::Side::kSender
+                                 : storage::Side::kRecipient,
+                             request.page_token(), page_size));
+  for (const std::string& id : ids.referral_ids) {
+    SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                        store_.GetReferral(id));
+    if (!referral.has_value()) {
+      return absl::DataLossError(
+          absl::StrCat("storage: indexed referral ", id, " is missing"));
+    }
+    StripFeedbackAttachments(*referral);
+    *response.add_referrals() = std::move(*referral);
+  }
+  response.set_next_page_token(ids.next_before_id);
+  return response;
 }
 
 absl::Status ExchangeCore::AttachReferral(const Identity& caller,

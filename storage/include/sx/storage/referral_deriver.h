@@ -1,7 +1,8 @@
 // Entries the store derives from each referral's current record and keeps in
 // the same transaction as every write of that record: counters (how many
-// referrals stand in each condition right now) and the watch list (open
-// matters someone must follow). Counting them when a referral changes, not
+// referrals stand in each condition right now), the watch list (open
+// matters someone must follow) and index keys (where to find a referral by
+// what it is now, e.g. its state). Counting them when a referral changes, not
 // when someone asks, keeps an admin view, a metrics scrape or a supervisor's
 // ledger at the same cost whatever the size of the history.
 //
@@ -30,6 +31,10 @@ struct DerivedEntries {
   std::vector<std::string> counters;
   // Watch-list entries (Store::ReadWatchList): key and value.
   std::vector<std::pair<std::string, std::string>> watched;
+  // Index keys (Store::ScanReferralIndex) under which the referral is
+  // found, e.g. by party, state and time of creation; they change only
+  // when what they are made of does.
+  std::vector<std::string> indexed;
 };
 
 inline constexpr char kDerivedCounterPrefix[] = "g/";

@@ -27,7 +27,8 @@
 
 namespace sx::core {
 
-// The rule the hub opens its store with.
+// The rule the hub opens its store with: these conditions, and the index
+// keys of transfer_index.h.
 storage::ReferralDeriver CurrentConditionsDeriver();
 
 // Whether the referral is on the watch list.
