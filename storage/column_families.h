@@ -1,6 +1,8 @@
 // Handles of the store's column families, owned by RocksDbStore.
 #pragma once
 
+#include <vector>
+
 #include "rocksdb/db.h"
 
 namespace sx::storage {
@@ -22,6 +24,13 @@ struct ColumnFamilies {
   rocksdb::ColumnFamilyHandle* counters = nullptr;
   rocksdb::ColumnFamilyHandle* watch_list = nullptr;
   rocksdb::ColumnFamilyHandle* referral_index = nullptr;
+
+  std::vector<rocksdb::ColumnFamilyHandle*> All() const {
+    return {meta,          referrals, leads,        party_index,
+            inbox,         requests,  events,       event_index,
+            merkle,        deadlines, dead_letters, rectification_items,
+            distributions, counters,  watch_list,   referral_index};
+  }
 };
 
 }  // namespace sx::storage

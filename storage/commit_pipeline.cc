@@ -3,12 +3,14 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "rocksdb/perf_level.h"
+#include "storage/batch_order.h"
 #include "storage/group_batch.h"
 #include "storage/rocksdb_status.h"
 #include "storage/rocksdb_transaction.h"
@@ -154,9 +156,14 @@ CommitPipeline::Written CommitPipeline::WriteGroup(
     }
     if (status.ok()) {
       // Unsynced: the syncer makes it durable before anyone hears of it.
-      status =
-          FromRocksDb(db_.Write(rocksdb::WriteOptions(), &batch.write_batch()),
-                      "WAL write");
+      // In key order if it can be (batch_order.h): the same writes, cheaper
+      // memtable inserts.
+      std::optional<rocksdb::WriteBatch> sorted =
+          InKeyOrder(batch.write_batch(), cfs_);
+      status = FromRocksDb(
+          db_.Write(rocksdb::WriteOptions(),
+                    sorted.has_value() ? &*sorted : &batch.write_batch()),
+          "WAL write");
       if (!status.ok()) status = BreakWal(status);
     }
   }
