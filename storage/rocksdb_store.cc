@@ -624,7 +624,7 @@ class RocksDbStore final : public Store {
   std::unique_ptr<CommitPipeline> pipeline_;
 };
 
-constexpr uint64_t kMaxTotalWalBytes = 128ull << 20;
+constexpr uint64_t kMaxTotalWalBytes = 64ull << 20;
 
 rocksdb::Options DatabaseOptions() {
   rocksdb::Options options;
@@ -646,6 +646,12 @@ rocksdb::Options DatabaseOptions() {
   // flushes the families that hold the oldest log, so a restart replays at
   // most this much.
   options.max_total_wal_size = kMaxTotalWalBytes;
+  // And a restart replays the log into the write buffers and carries on,
+  // rather than first writing all of it out as new table files: the logs
+  // stay until those buffers are flushed as usual. Measured on a copy of
+  // one killed data directory (72 MiB of log), three opens each: 0.93–0.98
+  // s with the flush, 0.66–0.68 s without.
+  options.avoid_flush_during_recovery = true;
   return options;
 }
 
