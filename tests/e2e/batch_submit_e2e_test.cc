@@ -29,25 +29,11 @@
 #include "gtest/gtest.h"
 #include "sx/client/exchange_client.h"
 #include "tests/e2e/lead_exchange_suite.h"
+#include "tests/e2e/sample_leads.h"
 #include "tests/e2e/sdk_options.h"
 
 namespace sx::testing {
 namespace {
-
-client::NewReferral LeadTo(const std::string& recipient,
-                           const std::string& subject) {
-  client::NewReferral referral;
-  referral.recipient_agency_id = recipient;
-  referral.kind = client::ReferralKind::kLead;
-  referral.lead.subject = subject;
-  referral.lead.subject_organization = "县自然资源局";
-  referral.lead.category = "进一步了解关注类";
-  referral.lead.summary = "巡察发现土地出让金未及时缴入国库";
-  referral.lead.source = "巡察个别谈话";
-  referral.lead.sensitivity = client::Sensitivity::kSensitive;
-  referral.lead.urgency = client::Urgency::kNormal;
-  return referral;
-}
 
 // What the hub does with the i-th submit of the SubmitAsync tests: most are
 // kept; every tenth is for an agency the hub does not know, lacks its

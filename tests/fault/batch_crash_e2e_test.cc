@@ -19,6 +19,7 @@
 #include "sx/client/exchange_client.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
+#include "tests/e2e/sample_leads.h"
 #include "tests/e2e/sdk_options.h"
 
 namespace sx::testing {
@@ -42,16 +43,7 @@ client::BatchSubmission Item(int thread, int batch, int item) {
   client::BatchSubmission submission;
   submission.request_id =
       absl::StrCat("crash-batch-", thread, "-", batch, "-", item);
-  client::NewReferral& referral = submission.referral;
-  referral.recipient_agency_id = kRecipient;
-  referral.kind = client::ReferralKind::kLead;
-  referral.lead.subject = SubjectOf(submission.request_id);
-  referral.lead.subject_organization = "县自然资源局";
-  referral.lead.category = "进一步了解关注类";
-  referral.lead.summary = "巡察发现土地出让金未及时缴入国库";
-  referral.lead.source = "巡察个别谈话";
-  referral.lead.sensitivity = client::Sensitivity::kSensitive;
-  referral.lead.urgency = client::Urgency::kNormal;
+  submission.referral = LeadTo(kRecipient, SubjectOf(submission.request_id));
   return submission;
 }
 
