@@ -49,6 +49,7 @@
 #include "sx/base/sha256.h"
 #include "sx/core/clock.h"
 #include "sx/core/deadline_watcher.h"
+#include "sx/core/current_conditions.h"
 #include "sx/core/exchange_core.h"
 #include "sx/core/referral_state_machine.h"
 #include "sx/core/testing/core_test_fixtures.h"
@@ -438,6 +439,9 @@ class ExchangeHarness {
     storage::RocksDbStoreOptions options;
     options.path = dir_.Sub("db");
     options.id_prefix = "fz";
+    // As the hub opens it: the derived counts and the transfer index, which
+    // ListReferrals with a state filter reads.
+    options.referral_deriver = CurrentConditionsDeriver();
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
         storage::OpenRocksDbStore(options);
     if (!store.ok())
