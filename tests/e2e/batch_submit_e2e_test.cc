@@ -6,10 +6,6 @@
 // submits it has in flight into SubmitReferrals calls (SubmitBatching): each
 // submit still gets its own result, exactly once, the hub's metrics show the
 // gathered calls, and destroying the client waits for every callback.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "sx/client/exchange_client.h"
 #include "tests/e2e/lead_exchange_suite.h"
+#include "tests/e2e/metrics_scrape.h"
 #include "tests/e2e/sample_leads.h"
 #include "tests/e2e/sdk_options.h"
 
@@ -165,45 +162,6 @@ std::shared_ptr<Outcomes> SubmitAllAsync(client::ExchangeClient& sdk,
   }
   outcomes->Release();
   return outcomes;
-}
-
-// GET http://127.0.0.1:port/path; returns the whole response.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
-      0) {
-    close(fd);
-    return "";
-  }
-  const std::string request =
-      absl::StrCat("GET ", path,
-                   " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-  if (write(fd, request.data(), request.size()) < 0) {
-    close(fd);
-    return "";
-  }
-  std::string response;
-  char buffer[4096];
-  ssize_t got;
-  while ((got = read(fd, buffer, sizeof(buffer))) > 0)
-    response.append(buffer, got);
-  close(fd);
-  return response;
-}
-
-// The port the hub logged for its metrics endpoint, 0 if none.
-int MetricsPort(const std::string& log) {
-  const std::string marker = "metrics on http://127.0.0.1:";
-  const size_t at = log.find(marker);
-  if (at == std::string::npos) return 0;
-  const size_t start = at + marker.size();
-  int port = 0;
-  absl::SimpleAtoi(log.substr(start, log.find('/', start) - start), &port);
-  return port;
 }
 
 // The value of `series` (name and labels, exactly as exposed) in a scrape;
