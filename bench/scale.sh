@@ -181,9 +181,12 @@ def call_plan(a):
         ("walk-list", f"contrast: `sxctl list --role received --state closed` as {r}",
          "transfer index: the party's empty stretch", "cmd", True,
          [x, "list", "--role", "received", "--state", "closed"] + who(r)),
-        ("walk-events", f"contrast: `sxctl audit events --agency {s} --type closed`",
-         "the agency's whole event index and each event", "cmd", True,
-         [x, "audit", "events", "--agency", s, "--type", "closed"] + auditor),
+        ("events-agency-type", f"`sxctl audit events --agency {s} --type reminded`",
+         "agency-and-type event index, one page", "cmd", False,
+         [x, "audit", "events", "--agency", s, "--type", "reminded"] + auditor),
+        ("events-since", f"`sxctl audit events --agency {s} --from` (this stage's 催办)",
+         "time index (two seeks), then the agency's index in that range", "cmd", False,
+         [x, "audit", "events", "--agency", s, "--from", a["pressed_from"]] + auditor),
     ]
 
 def run_cmd(argv, timeout):
@@ -294,7 +297,7 @@ def report(raw, scale_md, write):
     plan = call_plan({"pki": "", "sxctl": "", "sender": run.get("sender", "S"),
                       "recipient": run.get("recipient", "R"),
                       "supervisor": run.get("supervisor", "D"),
-                      "referral": "", "event_seq": 0})
+                      "referral": "", "event_seq": 0, "pressed_from": ""})
     out = []
     s = run.get("settings", {})
     largest = max([st["size"] for st in stages] or [0])
@@ -744,6 +747,7 @@ for size in $sizes; do
       python3 -c 'import json,sys; print(json.load(sys.stdin)["events"][0]["sequence"])')
     log "tracked referral $tracked (event $tracked_seq)"
   fi
+  pressed_from=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
   if ((pressed > 0)); then
     log "催办 on $pressed of $first_sender's newest referrals"
     sx "$first_sender" list --role sent --page-size "$pressed" --json |
@@ -763,7 +767,8 @@ for size in $sizes; do
   loadavg=$(awk '{print $1}' /proc/loadavg)
   args=$(python3 -c 'import json,sys; print(json.dumps(dict(zip(sys.argv[1::2], sys.argv[2::2]))))' \
     sxctl "$bin/sxctl" pki "$work/pki" sender "$first_sender" recipient "$first_recipient" \
-    supervisor "$supervisor" referral "$tracked" event_seq "$tracked_seq")
+    supervisor "$supervisor" referral "$tracked" event_seq "$tracked_seq" \
+    pressed_from "$pressed_from")
   args=$(python3 -c 'import json,sys; a=json.loads(sys.argv[1]); a.update(metrics_port=int(sys.argv[2]), reps=int(sys.argv[3]), walk_reps=int(sys.argv[4]), timeout=int(sys.argv[5])); print(json.dumps(a))' \
     "$args" "$metrics_port" "$reps" "$walk_reps" "$call_timeout")
   py measure "$args" >"$work/calls.json"

@@ -65,6 +65,16 @@ std::string EventIndexPrefix(EventIndex index, absl::string_view key) {
   return "?";
 }
 
+std::string EventTypeIndexPrefix(uint64_t type) {
+  return EventIndexPrefix(EventIndex::kByType, EncodeUint64(type));
+}
+
+std::string EventAgencyTypeIndexPrefix(absl::string_view agency_id,
+                                       uint64_t type) {
+  return absl::StrCat("G", agency_id, absl::string_view("\0", 1),
+                      EncodeUint64(type));
+}
+
 std::string EventTimeKey(absl::Time time) {
   // Times before 1970 do not occur in events; clamp rather than wrap.
   const int64_t nanos = std::max<int64_t>(0, absl::ToUnixNanos(time));

@@ -37,8 +37,16 @@ inline constexpr char kReferralCounterKey[] = "meta/referral_counter";
 // The referral id generation set by the last confirmed restore from a
 // backup (absent: none yet), e.g. "r20261206230000123456".
 inline constexpr char kIdGenerationKey[] = "meta/id_generation";
-// be64 sequence of the last event followed by the SHA-256 of its bytes.
+// be64 sequence of the last event, the SHA-256 of its bytes, then the be64
+// unix nanoseconds of its time (absent in heads written before event times
+// were kept from going back; see RocksDbTransaction::AppendEvent).
 inline constexpr char kEventHeadKey[] = "meta/event_head";
+// The event index rule the index family was built with (EventReindex);
+// absent: before the agency-and-type index.
+inline constexpr char kEventIndexRuleKey[] = "meta/event_index_rule";
+// be64 sequence of the last event whose time is before its predecessor's;
+// absent: event times never go back, so a time range is a sequence range.
+inline constexpr char kEventTimeWentBackKey[] = "meta/event_time_went_back";
 inline constexpr char kFormatVersion[] = "1";
 // The transparency log's hash name; fixed when the database is created.
 inline constexpr char kLogHashKey[] = "meta/log_hash";
@@ -65,8 +73,12 @@ std::string RequestKey(absl::string_view caller, absl::string_view request_id);
 
 // Event indexes, each ending in the be64 event sequence:
 //   'R' <referral id> \0 seq · 'A' <agency id> \0 seq · 'T' <be64 type> seq ·
-//   'S' <be64 unix nanos> seq
+//   'G' <agency id> \0 <be64 type> seq · 'S' <be64 unix nanos> seq
+enum class EventIndex { kByReferral, kByAgency, kByType, kByTime };
 std::string EventIndexPrefix(EventIndex index, absl::string_view key);
+std::string EventTypeIndexPrefix(uint64_t type);
+std::string EventAgencyTypeIndexPrefix(absl::string_view agency_id,
+                                       uint64_t type);
 std::string EventTimeKey(absl::Time time);
 // <u8 level> <be64 index>
 std::string MerkleNodeKey(uint64_t level, uint64_t index);

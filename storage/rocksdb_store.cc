@@ -26,6 +26,8 @@
 #include "storage/commit_pipeline.h"
 #include "storage/counter_merge.h"
 #include "storage/derived_rebuild.h"
+#include "storage/event_query.h"
+#include "storage/event_reindex.h"
 #include "storage/keys.h"
 #include "storage/queue_counts.h"
 #include "storage/rocksdb_status.h"
@@ -212,53 +214,12 @@ class RocksDbStore final : public Store {
     return FromRocksDb(it->status(), "verify event chain");
   }
 
-  absl::StatusOr<std::vector<uint64_t>> QueryEventIndex(
-      EventIndex index, absl::string_view key, absl::Time time_from,
-      absl::Time time_to, uint64_t after_sequence, size_t limit) override {
+  absl::StatusOr<std::vector<uint64_t>> QueryEvents(
+      const EventFilter& filter, uint64_t after_sequence,
+      size_t limit) override {
     const PinnedRead read = Durable();
-    if (after_sequence == std::numeric_limits<uint64_t>::max()) {
-      return std::vector<uint64_t>();  // nothing after the last sequence
-    }
-    std::string prefix;
-    std::string start;
-    std::string end;  // exclusive upper bound, for time ranges
-    if (index == EventIndex::kByTime) {
-      prefix = keys::EventIndexPrefix(index, "");
-      start = keys::EventTimeKey(time_from);
-      end = time_to == absl::InfiniteFuture()
-                ? absl::StrCat(prefix, "\xff")
-                : keys::EventTimeKey(time_to + absl::Nanoseconds(1));
-    } else {
-      std::string index_key(key);
-      if (index == EventIndex::kByType) {
-        uint64_t type = 0;
-        if (!absl::SimpleAtoi(key, &type)) {
-          return absl::InvalidArgumentError(
-              "storage: event type is not a number");
-        }
-        index_key = keys::EncodeUint64(type);
-      }
-      prefix = keys::EventIndexPrefix(index, index_key);
-      start = absl::StrCat(prefix, keys::EncodeUint64(after_sequence + 1));
-    }
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(read.options, cfs_.event_index));
-    std::vector<uint64_t> sequences;
-    for (it->Seek(start); it->Valid() && sequences.size() < limit; it->Next()) {
-      const absl::string_view found = ToView(it->key());
-      if (!absl::StartsWith(found, prefix)) break;
-      if (!end.empty() && found >= end) break;
-      uint64_t sequence = 0;
-      if (found.size() < 8 ||
-          !keys::DecodeUint64(found.substr(found.size() - 8), &sequence)) {
-        return absl::DataLossError("storage: malformed event index key");
-      }
-      // The time index is ordered by time first; skip what the page passed.
-      if (sequence <= after_sequence) continue;
-      sequences.push_back(sequence);
-    }
-    SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "query event index"));
-    return sequences;
+    return QueryEventSequences(*db_, read.options, cfs_, filter,
+                               after_sequence, limit);
   }
 
   absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) override {
@@ -850,6 +811,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     version_status = RederiveIfStale(*db, cfs, options.referral_deriver);
   }
   if (version_status.ok()) version_status = CountQueuesIfUncounted(*db, cfs);
+  if (version_status.ok()) version_status = ReindexEventsIfStale(*db, cfs);
   if (!version_status.ok()) {
     for (rocksdb::ColumnFamilyHandle* handle : handles) {
       db->DestroyColumnFamilyHandle(handle);

@@ -524,10 +524,10 @@ TEST_F(RocksDbStoreTest, NothingComesAfterTheLastSequence) {
   Submit("a", "b");
   EXPECT_TRUE(store_->ReadInbox("b", std::numeric_limits<uint64_t>::max(), 10)
                   ->empty());
+  EventFilter filter;
+  filter.referral_id = "test-0000000001";
   EXPECT_TRUE(store_
-                  ->QueryEventIndex(EventIndex::kByReferral, "test-0000000001",
-                                    absl::UnixEpoch(), absl::InfiniteFuture(),
-                                    std::numeric_limits<uint64_t>::max(), 10)
+                  ->QueryEvents(filter, std::numeric_limits<uint64_t>::max(), 10)
                   ->empty());
 }
 

@@ -262,54 +262,89 @@ absl::Status RocksDbTransaction::AppendLeaf(uint64_t leaf_index,
 
 absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(
     v1::Event event, const std::vector<std::string>& agencies) {
-  SX_ASSIGN_OR_RETURN(std::optional<std::string> head,
-                      Read(cfs_.meta, keys::kEventHeadKey));
-  uint64_t last_sequence = 0;
-  std::string last_digest(kSha256Bytes, '\0');
-  if (head.has_value()) {
-    if (head->size() != 8 + kSha256Bytes ||
-        !keys::DecodeUint64(absl::string_view(*head).substr(0, 8),
-                            &last_sequence)) {
-      return absl::DataLossError("storage: event chain head is malformed");
-    }
-    last_digest = head->substr(8);
+  SX_ASSIGN_OR_RETURN(const EventHead last, ReadEventHead());
+  event.set_sequence(last.sequence + 1);
+  event.set_previous_event_sha256(last.digest);
+  // Event times never go back (a clock stepped back records the last time
+  // again), so that a time range is a sequence range for every index.
+  absl::Time time = absl::FromUnixSeconds(event.time().seconds()) +
+                    absl::Nanoseconds(event.time().nanos());
+  if (time < last.time) {
+    time = last.time;
+    const int64_t nanos = absl::ToUnixNanos(time);
+    event.mutable_time()->set_seconds(nanos / 1000000000);
+    event.mutable_time()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
   }
-  event.set_sequence(last_sequence + 1);
-  event.set_previous_event_sha256(last_digest);
   const std::string bytes = event.SerializeAsString();
-  SX_RETURN_IF_ERROR(
-      Write(cfs_.events, keys::EncodeUint64(event.sequence()), bytes));
-  SX_RETURN_IF_ERROR(
-      Write(cfs_.meta, keys::kEventHeadKey,
-            absl::StrCat(keys::EncodeUint64(event.sequence()), Sha256(bytes))));
+  const std::string sequence = keys::EncodeUint64(event.sequence());
+  SX_RETURN_IF_ERROR(Write(cfs_.events, sequence, bytes));
+  SX_RETURN_IF_ERROR(Write(
+      cfs_.meta, keys::kEventHeadKey,
+      absl::StrCat(sequence, Sha256(bytes),
+                   keys::EncodeUint64(static_cast<uint64_t>(
+                       std::max<int64_t>(0, absl::ToUnixNanos(time)))))));
   SX_RETURN_IF_ERROR(AppendLeaf(event.sequence() - 1, bytes));
 
-  const std::string sequence = keys::EncodeUint64(event.sequence());
+  const uint64_t type = static_cast<uint64_t>(event.type());
+  SX_RETURN_IF_ERROR(
+      Write(cfs_.event_index,
+            absl::StrCat(keys::EventIndexPrefix(keys::EventIndex::kByReferral,
+                                                event.referral_id()),
+                         sequence),
+            ""));
   SX_RETURN_IF_ERROR(Write(
-      cfs_.event_index,
-      absl::StrCat(
-          keys::EventIndexPrefix(EventIndex::kByReferral, event.referral_id()),
-          sequence),
+      cfs_.event_index, absl::StrCat(keys::EventTypeIndexPrefix(type), sequence),
       ""));
-  SX_RETURN_IF_ERROR(Write(
-      cfs_.event_index,
-      absl::StrCat(keys::EventIndexPrefix(
-                       EventIndex::kByType,
-                       keys::EncodeUint64(static_cast<uint64_t>(event.type()))),
-                   sequence),
-      ""));
-  const absl::Time time = absl::FromUnixSeconds(event.time().seconds()) +
-                          absl::Nanoseconds(event.time().nanos());
   SX_RETURN_IF_ERROR(Write(
       cfs_.event_index, absl::StrCat(keys::EventTimeKey(time), sequence), ""));
   for (const std::string& agency : agencies) {
+    SX_RETURN_IF_ERROR(
+        Write(cfs_.event_index,
+              absl::StrCat(
+                  keys::EventIndexPrefix(keys::EventIndex::kByAgency, agency),
+                  sequence),
+              ""));
     SX_RETURN_IF_ERROR(Write(
         cfs_.event_index,
-        absl::StrCat(keys::EventIndexPrefix(EventIndex::kByAgency, agency),
-                     sequence),
+        absl::StrCat(keys::EventAgencyTypeIndexPrefix(agency, type), sequence),
         ""));
   }
   return event;
+}
+
+absl::StatusOr<RocksDbTransaction::EventHead>
+RocksDbTransaction::ReadEventHead() {
+  EventHead head;
+  head.digest.assign(kSha256Bytes, '\0');
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                      Read(cfs_.meta, keys::kEventHeadKey));
+  if (!stored.has_value()) return head;
+  const absl::string_view view(*stored);
+  uint64_t nanos = 0;
+  const bool with_time = view.size() == 8 + kSha256Bytes + 8;
+  if ((view.size() != 8 + kSha256Bytes && !with_time) ||
+      !keys::DecodeUint64(view.substr(0, 8), &head.sequence) ||
+      (with_time &&
+       !keys::DecodeUint64(view.substr(8 + kSha256Bytes), &nanos))) {
+    return absl::DataLossError("storage: event chain head is malformed");
+  }
+  head.digest = std::string(view.substr(8, kSha256Bytes));
+  if (with_time) {
+    head.time = absl::FromUnixNanos(static_cast<int64_t>(nanos));
+    return head;
+  }
+  // A head from before times were kept in it: the last event has the time.
+  SX_ASSIGN_OR_RETURN(
+      std::optional<std::string> last_bytes,
+      Read(cfs_.events, keys::EncodeUint64(head.sequence)));
+  v1::Event last;
+  if (!last_bytes.has_value() || !last.ParseFromString(*last_bytes)) {
+    return absl::DataLossError(
+        absl::StrCat("storage: event ", head.sequence, " is unreadable"));
+  }
+  head.time = absl::FromUnixSeconds(last.time().seconds()) +
+              absl::Nanoseconds(last.time().nanos());
+  return head;
 }
 
 absl::StatusOr<uint64_t> RocksDbTransaction::AppendInbox(

@@ -92,6 +92,13 @@ class RocksDbTransaction final : public Transaction {
   // Adds leaf `leaf_index` to the transparency log, with every perfect
   // subtree it completes.
   absl::Status AppendLeaf(uint64_t leaf_index, absl::string_view leaf_bytes);
+  // The last event's sequence, digest and time (all zero before the first).
+  struct EventHead {
+    uint64_t sequence = 0;
+    std::string digest;
+    absl::Time time = absl::UnixEpoch();
+  };
+  absl::StatusOr<EventHead> ReadEventHead();
   absl::Status Delete(rocksdb::ColumnFamilyHandle* cf, absl::string_view key);
   // Moves the derived counters and watch-list entries from what `before`
   // (null: a new referral) derived to what `after` derives. Without a

@@ -33,32 +33,6 @@ class StoreHashSource final : public transparency::SubtreeHashSource {
   storage::Store& store_;
 };
 
-bool MatchesFilters(const v1::QueryEventsRequest& request,
-                    const v1::Event& event, const v1::Referral* referral) {
-  if (!request.referral_id().empty() &&
-      event.referral_id() != request.referral_id()) {
-    return false;
-  }
-  if (request.type() != v1::EVENT_TYPE_UNSPECIFIED &&
-      event.type() != request.type()) {
-    return false;
-  }
-  const absl::Time time = FromTimestamp(event.time());
-  if (request.has_time_from() && time < FromTimestamp(request.time_from())) {
-    return false;
-  }
-  if (request.has_time_to() && time > FromTimestamp(request.time_to())) {
-    return false;
-  }
-  if (!request.agency_id().empty() && referral != nullptr &&
-      event.actor() != request.agency_id() &&
-      referral->sender_agency_id() != request.agency_id() &&
-      referral->recipient_agency_id() != request.agency_id()) {
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 AuditCore::AuditCore(storage::Store& store, const Clock& clock,
@@ -80,49 +54,31 @@ absl::StatusOr<v1::QueryEventsResponse> AuditCore::QueryEvents(
       !absl::SimpleAtoi(request.page_token(), &after)) {
     return absl::InvalidArgumentError("page_token: malformed");
   }
-  // The most selective index the filters allow; the rest are checked on
-  // each event.
-  storage::EventIndex index = storage::EventIndex::kByTime;
-  std::string key;
-  if (!request.referral_id().empty()) {
-    index = storage::EventIndex::kByReferral;
-    key = request.referral_id();
-  } else if (!request.agency_id().empty()) {
-    index = storage::EventIndex::kByAgency;
-    key = request.agency_id();
-  } else if (request.type() != v1::EVENT_TYPE_UNSPECIFIED) {
-    index = storage::EventIndex::kByType;
-    key = absl::StrCat(static_cast<int>(request.type()));
+  storage::EventFilter filter;
+  filter.referral_id = request.referral_id();
+  filter.agency_id = request.agency_id();
+  filter.type = static_cast<int>(request.type());
+  if (request.has_time_from()) {
+    filter.time_from = FromTimestamp(request.time_from());
   }
-  const absl::Time from = request.has_time_from()
-                              ? FromTimestamp(request.time_from())
-                              : absl::UnixEpoch();
-  const absl::Time to = request.has_time_to() ? FromTimestamp(request.time_to())
-                                              : absl::InfiniteFuture();
+  if (request.has_time_to()) filter.time_to = FromTimestamp(request.time_to());
 
+  SX_ASSIGN_OR_RETURN(std::vector<uint64_t> sequences,
+                      store_.QueryEvents(filter, after, page_size));
   v1::QueryEventsResponse response;
-  for (;;) {
-    SX_ASSIGN_OR_RETURN(
-        std::vector<uint64_t> sequences,
-        store_.QueryEventIndex(index, key, from, to, after, page_size));
-    for (uint64_t sequence : sequences) {
-      after = sequence;
-      SX_ASSIGN_OR_RETURN(std::vector<v1::Event> events,
-                          store_.ReadEvents(sequence, 1));
-      if (events.empty() || events[0].sequence() != sequence) {
-        return absl::DataLossError(
-            absl::StrCat("storage: indexed event ", sequence, " is missing"));
-      }
-      // The agency index already holds exactly that agency's events.
-      if (!MatchesFilters(request, events[0], nullptr)) continue;
-      *response.add_events() = std::move(events[0]);
-      if (static_cast<size_t>(response.events_size()) == page_size) {
-        response.set_next_page_token(absl::StrCat(sequence));
-        return response;
-      }
+  for (uint64_t sequence : sequences) {
+    SX_ASSIGN_OR_RETURN(std::vector<v1::Event> events,
+                        store_.ReadEvents(sequence, 1));
+    if (events.empty() || events[0].sequence() != sequence) {
+      return absl::DataLossError(
+          absl::StrCat("storage: indexed event ", sequence, " is missing"));
     }
-    if (sequences.size() < page_size) return response;
+    *response.add_events() = std::move(events[0]);
   }
+  if (sequences.size() == page_size) {
+    response.set_next_page_token(absl::StrCat(sequences.back()));
+  }
+  return response;
 }
 
 absl::StatusOr<uint64_t> AuditCore::TreeSize(uint64_t requested) {

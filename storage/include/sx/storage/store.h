@@ -72,8 +72,18 @@ struct DeadLetterRecord {
   absl::Time dead_lettered_at;
 };
 
-// Which index answers an event query.
-enum class EventIndex { kByReferral, kByAgency, kByType, kByTime };
+// What an audit query of events asks for; an empty field or an unbounded
+// time matches every event.
+struct EventFilter {
+  std::string referral_id;
+  // An agency the event concerns: its actor, or the sender or recipient of
+  // its referral (the agencies the step was recorded for).
+  std::string agency_id;
+  // A ::supervision::v1::EventType; 0 is any.
+  int type = 0;
+  absl::Time time_from = absl::InfinitePast();  // inclusive
+  absl::Time time_to = absl::InfiniteFuture();  // inclusive
+};
 
 // Counts of one agency's inbox.
 struct InboxSummary {
@@ -131,7 +141,9 @@ class Transaction {
 
   // Appends to the event chain and the transparency log: fills sequence and
   // previous_event_sha256, indexes the event by referral, type, time and
-  // each of `agencies` (those it concerns), and returns it as stored.
+  // each of `agencies` (those it concerns), and returns it as stored. A time
+  // before the previous event's (the clock stepped back) is stored as that
+  // time: event times never go back.
   virtual absl::StatusOr<::supervision::v1::Event> AppendEvent(
       ::supervision::v1::Event event,
       const std::vector<std::string>& agencies) = 0;
@@ -247,13 +259,12 @@ class Store {
   // Events with sequence >= from_sequence, in order, at most `limit`.
   virtual absl::StatusOr<std::vector<::supervision::v1::Event>> ReadEvents(
       uint64_t from_sequence, size_t limit) = 0;
-  // Sequences of events from one index, ascending, starting after
-  // `after_sequence`. `key` is the referral id, the agency id, the decimal
-  // event type, or (kByTime) empty with `time_from`/`time_to` bounding the
-  // event time.
-  virtual absl::StatusOr<std::vector<uint64_t>> QueryEventIndex(
-      EventIndex index, absl::string_view key, absl::Time time_from,
-      absl::Time time_to, uint64_t after_sequence, size_t limit) = 0;
+  // Sequences of the events that match `filter`, ascending, after
+  // `after_sequence`, at most `limit`; fewer means there are no more. Served
+  // from indexes: the cost grows with the page (and, with a referral id,
+  // with that referral's events), not with the history.
+  virtual absl::StatusOr<std::vector<uint64_t>> QueryEvents(
+      const EventFilter& filter, uint64_t after_sequence, size_t limit) = 0;
   // The stored bytes of one event (what its leaf hash is computed from).
   virtual absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) = 0;
   // How many events there are (the transparency log's size).
