@@ -172,9 +172,10 @@ def call_plan(a):
         ("proof", "`sxctl audit proof` (that referral's first event)",
          "~log2(n) subtree hashes", "cmd", False,
          [x, "audit", "proof", str(seq)] + auditor),
-        ("ledger", f"`sxctl supervision ledger` as {a['supervisor']}",
+        ("ledger", f"`sxctl supervision ledger --page-size {a['pressed']}` as {a['supervisor']}",
          "watch list, first page", "cmd", False,
-         [x, "supervision", "ledger"] + who(a["supervisor"])),
+         [x, "supervision", "ledger", "--page-size", str(a["pressed"])]
+         + who(a["supervisor"])),
         ("walk-transfers", "contrast: `sxctl admin transfers --state closed` (none closed)",
          "transfer index: an empty stretch per state", "cmd", True,
          [x, "admin", "transfers", "--state", "closed"] + admin),
@@ -297,7 +298,8 @@ def report(raw, scale_md, write):
     plan = call_plan({"pki": "", "sxctl": "", "sender": run.get("sender", "S"),
                       "recipient": run.get("recipient", "R"),
                       "supervisor": run.get("supervisor", "D"),
-                      "referral": "", "event_seq": 0, "pressed_from": ""})
+                      "referral": "", "event_seq": 0, "pressed_from": "",
+                      "pressed": run.get("settings", {}).get("pressed", 20)})
     out = []
     s = run.get("settings", {})
     largest = max([st["size"] for st in stages] or [0])
@@ -768,7 +770,7 @@ for size in $sizes; do
   args=$(python3 -c 'import json,sys; print(json.dumps(dict(zip(sys.argv[1::2], sys.argv[2::2]))))' \
     sxctl "$bin/sxctl" pki "$work/pki" sender "$first_sender" recipient "$first_recipient" \
     supervisor "$supervisor" referral "$tracked" event_seq "$tracked_seq" \
-    pressed_from "$pressed_from")
+    pressed_from "$pressed_from" pressed "$pressed")
   args=$(python3 -c 'import json,sys; a=json.loads(sys.argv[1]); a.update(metrics_port=int(sys.argv[2]), reps=int(sys.argv[3]), walk_reps=int(sys.argv[4]), timeout=int(sys.argv[5])); print(json.dumps(a))' \
     "$args" "$metrics_port" "$reps" "$walk_reps" "$call_timeout")
   py measure "$args" >"$work/calls.json"
