@@ -37,6 +37,9 @@ std::string RestartOnlyChanges(const ::supervision::v1::HubConfig& running,
   note(next.exercise_clock().SerializeAsString() !=
            running.exercise_clock().SerializeAsString(),
        "exercise_clock");
+  note(next.storage_checks().SerializeAsString() !=
+           running.storage_checks().SerializeAsString(),
+       "storage_checks");
   return absl::StrJoin(changed, ", ");
 }
 

@@ -76,6 +76,7 @@ struct Opened {
   transparency::MerkleHasher hasher;
   std::string signing_key_file;
   transparency::CheckpointSigner signer;
+  std::shared_ptr<StorageHealthReporter> storage_health;
   std::unique_ptr<storage::Store> store;
 };
 
@@ -125,6 +126,10 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
                      status.message()));
     std::_Exit(kExitRestartMe);
   };
+  auto storage_health = std::make_shared<StorageHealthReporter>();
+  store_options.on_damage = [storage_health](const absl::Status& damage) {
+    storage_health->Damaged(damage);
+  };
   // Opening replays the write-ahead log and, once after an upgrade, derives
   // the current counts and the supervision ledger from every referral: say
   // how long it took.
@@ -134,7 +139,8 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
   LogLine(absl::StrCat("data_dir ", settings.data_dir(), " opened in ",
                        absl::FormatDuration(absl::Now() - opening)));
   return Opened{std::move(hasher), std::move(signing_key_file),
-                *std::move(signer), std::move(store)};
+                *std::move(signer), std::move(storage_health),
+                std::move(store)};
 }
 
 // SIGUSR1: writes a checkpoint named after the current time under
@@ -168,6 +174,7 @@ absl::StatusOr<std::unique_ptr<Hub>> Hub::Create(
   SX_ASSIGN_OR_RETURN(Opened opened, Open(config->proto()));
   SX_RETURN_IF_ERROR(CheckExerciseDirectory(config->proto(), *opened.store));
   std::unique_ptr<Hub> hub(new Hub(std::move(config_path), std::move(config),
+                                   std::move(opened.storage_health),
                                    std::move(opened.store)));
   SX_RETURN_IF_ERROR(hub->Start(opened.hasher,
                                 std::move(opened.signing_key_file),
@@ -223,11 +230,13 @@ absl::Status Hub::RestoreFromBackup(const core::HubConfig& config,
 }
 
 Hub::Hub(std::string config_path, std::shared_ptr<const core::HubConfig> config,
+         std::shared_ptr<StorageHealthReporter> storage_health,
          std::unique_ptr<storage::Store> store)
     : config_path_(std::move(config_path)),
       config_(std::move(config)),
       clock_owner_(HubClock(config_->proto())),
       clock_(*clock_owner_),
+      storage_health_(std::move(storage_health)),
       store_(std::move(store)) {}
 
 absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
@@ -306,6 +315,10 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
         [notifier] { notifier->ReauthenticateAll(); });
   }
 
+  scrubber_ = std::make_unique<StorageScrubber>(
+      *store_, absl::Seconds(settings.storage_checks().scrub_interval_seconds()),
+      uint64_t{settings.storage_checks().scrub_megabytes_per_second()} << 20);
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -339,6 +352,7 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
         absl::StrCat("cannot listen on ", settings.listen_address(),
                      " (address in use, or not a local address?)"));
   }
+  storage_health_->Serving(server_->GetHealthCheckService());
 
   const std::string host =
       settings.listen_address().substr(0, settings.listen_address().rfind(':'));
@@ -361,7 +375,9 @@ Hub::~Hub() {
   // deadline watcher, the metrics endpoint (it reads the store at scrape
   // time) and the gRPC server, whose calls in flight get kShutdownGrace.
   if (deadlines_ != nullptr) deadlines_->Stop();
+  scrubber_.reset();
   if (metrics_ != nullptr) metrics_->Stop();
+  storage_health_->Stop();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() +
                       absl::ToChronoSeconds(kShutdownGrace));

@@ -23,6 +23,8 @@
 #include "server/reloading_checkpoint_signer.h"
 #include "server/revocation_watcher.h"
 #include "server/statistics_service.h"
+#include "server/storage_health.h"
+#include "server/storage_scrubber.h"
 #include "server/supervision_ledger_service.h"
 #include "sx/core/admin_core.h"
 #include "sx/core/audit_core.h"
@@ -90,6 +92,7 @@ class Hub {
 
  private:
   Hub(std::string config_path, std::shared_ptr<const core::HubConfig> config,
+      std::shared_ptr<StorageHealthReporter> storage_health,
       std::unique_ptr<storage::Store> store);
 
   // Builds and starts everything after the store, in member order.
@@ -116,6 +119,8 @@ class Hub {
   // The system clock, or the config's exercise clock (演练).
   const std::unique_ptr<const core::Clock> clock_owner_;
   const core::Clock& clock_;
+  // The store's damage reports go here (see Open in hub.cc).
+  const std::shared_ptr<StorageHealthReporter> storage_health_;
   std::unique_ptr<storage::Store> store_;
   // The CRLs as the hub checks them itself, on top of OpenSSL's check in
   // the handshake: that one never reaches connections made before a CRL,
@@ -141,6 +146,8 @@ class Hub {
   std::unique_ptr<HubInfoService> hub_info_;
   std::unique_ptr<HubMetrics> metrics_;
   std::unique_ptr<core::DeadlineWatcher> deadlines_;
+  // Reads every table file on a schedule, looking for damage.
+  std::unique_ptr<StorageScrubber> scrubber_;
   std::shared_ptr<grpc::ServerCredentials> credentials_;
   // Within a refresh interval of a new CRL, the calls of a certificate it
   // revokes are refused and its open inbox streams end. Null without

@@ -91,6 +91,13 @@ absl::StatusOr<std::unique_ptr<HubMetrics>> HubMetrics::Create(
         }
         return samples;
       }));
+  SX_RETURN_IF_ERROR(registry.GaugeCallback(
+      "sxhub_storage_damaged",
+      "1 once a scrub or a read found damaged stored data (the hub then "
+      "refuses writes until the data directory is restored), else 0",
+      {}, [&store]() {
+        return Samples{{{}, store.Health().ok() ? 0.0 : 1.0}};
+      }));
   // Per recipient and level, from the counts the store keeps as referrals
   // change: a scrape costs the same at any size of history.
   auto conditions_gauge = [&admin](auto levels) {

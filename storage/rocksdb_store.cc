@@ -25,6 +25,7 @@
 #include "storage/column_families.h"
 #include "storage/commit_pipeline.h"
 #include "storage/counter_merge.h"
+#include "storage/damage_record.h"
 #include "storage/derived_rebuild.h"
 #include "storage/event_query.h"
 #include "storage/event_reindex.h"
@@ -32,6 +33,7 @@
 #include "storage/queue_counts.h"
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
+#include "storage/table_scrub.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
 #include "sx/storage/backup_marker.h"
@@ -59,12 +61,14 @@ class RocksDbStore final : public Store {
  public:
   RocksDbStore(RocksDbStoreOptions options, std::unique_ptr<rocksdb::DB> db,
                std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               ColumnFamilies cfs, transparency::MerkleHasher hasher)
+               ColumnFamilies cfs, transparency::MerkleHasher hasher,
+               std::shared_ptr<DamageRecord> damage)
       : options_(std::move(options)),
         db_(std::move(db)),
         handles_(std::move(handles)),
         cfs_(cfs),
         hasher_(std::move(hasher)),
+        damage_(std::move(damage)),
         pipeline_(
             std::make_unique<CommitPipeline>(options_, *db_, cfs_, hasher_)) {}
 
@@ -78,7 +82,36 @@ class RocksDbStore final : public Store {
   }
 
   void Apply(TransactionBody body, DurableCallback done) override {
-    pipeline_->Apply(std::move(body), std::move(done));
+    if (damage_->damaged()) {
+      done(absl::FailedPreconditionError(absl::StrCat(
+          "storage is damaged and refuses writes until the data directory is "
+          "restored (see deploy/README.md, \"Damaged storage\"): ",
+          damage_->Current().message())));
+      return;
+    }
+    // A transaction that met damaged data fails with DATA_LOSS.
+    pipeline_->Apply(std::move(body),
+                     [damage = damage_, done = std::move(done)](
+                         absl::Status status) {
+                       done(damage->Observe(status));
+                     });
+  }
+
+  absl::Status Health() override { return damage_->Current(); }
+
+  absl::StatusOr<ScrubReport> Scrub(
+      uint64_t bytes_per_second,
+      const std::function<bool()>& keep_going) override {
+    absl::StatusOr<ScrubReport> report =
+        ScrubTableFiles(*db_, bytes_per_second, keep_going);
+    if (report.ok()) {
+      for (const std::string& damaged : report->damaged) {
+        DataLossError(absl::StrCat("storage: scrub found a damaged table file ",
+                                   damaged))
+            .IgnoreError();  // recorded: Health() reports it
+      }
+    }
+    return report;
   }
 
   absl::StatusOr<std::optional<v1::Referral>> GetReferral(
@@ -91,7 +124,7 @@ class RocksDbStore final : public Store {
     SX_RETURN_IF_ERROR(FromRocksDb(status, "read referral"));
     v1::Referral referral;
     if (!referral.ParseFromString(bytes)) {
-      return absl::DataLossError(
+      return DataLossError(
           absl::StrCat("storage: referral ", referral_id, " does not parse"));
     }
     return referral;
@@ -105,7 +138,7 @@ class RocksDbStore final : public Store {
         absl::StrCat("read lead of ", referral_id)));
     v1::Lead lead;
     if (!lead.ParseFromString(bytes)) {
-      return absl::DataLossError(absl::StrCat("storage: lead of referral ",
+      return DataLossError(absl::StrCat("storage: lead of referral ",
                                               referral_id, " does not parse"));
     }
     return lead;
@@ -155,7 +188,7 @@ class RocksDbStore final : public Store {
       v1::InboxEntry entry;
       if (!entry.ParseFromArray(it->value().data(),
                                 static_cast<int>(it->value().size()))) {
-        return absl::DataLossError(absl::StrCat("storage: inbox entry of ",
+        return DataLossError(absl::StrCat("storage: inbox entry of ",
                                                 agency_id, " does not parse"));
       }
       entries.push_back(std::move(entry));
@@ -175,7 +208,7 @@ class RocksDbStore final : public Store {
       v1::Event event;
       if (!event.ParseFromArray(it->value().data(),
                                 static_cast<int>(it->value().size()))) {
-        return absl::DataLossError("storage: stored event does not parse");
+        return DataLossError("storage: stored event does not parse");
       }
       events.push_back(std::move(event));
     }
@@ -195,17 +228,17 @@ class RocksDbStore final : public Store {
       if (!keys::DecodeUint64(ToView(it->key()), &key_sequence) ||
           !event.ParseFromArray(it->value().data(),
                                 static_cast<int>(it->value().size()))) {
-        return absl::DataLossError(absl::StrCat(
+        return DataLossError(absl::StrCat(
             "audit chain: event ", expected_sequence, " is unreadable"));
       }
       if (key_sequence != expected_sequence ||
           event.sequence() != expected_sequence) {
-        return absl::DataLossError(absl::StrCat(
+        return DataLossError(absl::StrCat(
             "audit chain: expected event ", expected_sequence, ", found ",
             key_sequence, " (events missing or reordered)"));
       }
       if (event.previous_event_sha256() != previous_digest) {
-        return absl::DataLossError(absl::StrCat(
+        return DataLossError(absl::StrCat(
             "audit chain: event ", expected_sequence,
             " does not follow the one before (altered or removed event)"));
       }
@@ -218,8 +251,8 @@ class RocksDbStore final : public Store {
       const EventFilter& filter, uint64_t after_sequence,
       size_t limit) override {
     const PinnedRead read = Durable();
-    return QueryEventSequences(*db_, read.options, cfs_, filter,
-                               after_sequence, limit);
+    return Observed(QueryEventSequences(*db_, read.options, cfs_, filter,
+                                        after_sequence, limit));
   }
 
   absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) override {
@@ -242,7 +275,7 @@ class RocksDbStore final : public Store {
     uint64_t count = 0;
     if (head.size() < 8 ||
         !keys::DecodeUint64(absl::string_view(head).substr(0, 8), &count)) {
-      return absl::DataLossError("storage: event chain head is malformed");
+      return DataLossError("storage: event chain head is malformed");
     }
     return count;
   }
@@ -269,7 +302,7 @@ class RocksDbStore final : public Store {
     SX_RETURN_IF_ERROR(FromRocksDb(status, "read distribution"));
     v1::StoredDistribution distribution;
     if (!distribution.ParseFromString(bytes)) {
-      return absl::DataLossError(absl::StrCat(
+      return DataLossError(absl::StrCat(
           "storage: distribution ", distribution_id, " does not parse"));
     }
     return distribution;
@@ -320,7 +353,7 @@ class RocksDbStore final : public Store {
       if (key >= to_key) break;
       uint64_t value = 0;
       if (!keys::DecodeUint64(ToView(it->value()), &value)) {
-        return absl::DataLossError("storage: a counter is malformed");
+        return DataLossError("storage: a counter is malformed");
       }
       counters.emplace_back(std::string(key), static_cast<int64_t>(value));
     }
@@ -386,7 +419,7 @@ class RocksDbStore final : public Store {
       v1::RectificationItem item;
       if (!item.ParseFromArray(it->value().data(),
                                static_cast<int>(it->value().size()))) {
-        return absl::DataLossError(
+        return DataLossError(
             absl::StrCat("storage: a rectification item of ", referral_id,
                          " does not parse"));
       }
@@ -409,7 +442,7 @@ class RocksDbStore final : public Store {
       if (ToView(it->key()) >= end) break;
       Deadline deadline;
       if (!keys::ParseDeadlineKey(ToView(it->key()), &deadline)) {
-        return absl::DataLossError("storage: malformed deadline key");
+        return DataLossError("storage: malformed deadline key");
       }
       due.push_back(std::move(deadline));
     }
@@ -494,7 +527,7 @@ class RocksDbStore final : public Store {
       v1::StoredDeadLetter letter;
       if (!letter.ParseFromArray(it->value().data(),
                                  static_cast<int>(it->value().size()))) {
-        return absl::DataLossError("storage: dead letter does not parse");
+        return DataLossError("storage: dead letter does not parse");
       }
       DeadLetterRecord record;
       record.position = it->key().ToString();
@@ -554,6 +587,22 @@ class RocksDbStore final : public Store {
   }
 
  private:
+  // Every RocksDB status and every stored record that does not parse passes
+  // through these (they hide the free functions of the same names), so
+  // that damage is recorded wherever a read meets it.
+  absl::Status FromRocksDb(const rocksdb::Status& status,
+                           absl::string_view action) const {
+    return damage_->Observe(storage::FromRocksDb(status, action));
+  }
+  absl::Status DataLossError(absl::string_view message) const {
+    return damage_->Observe(absl::DataLossError(message));
+  }
+  template <typename T>
+  absl::StatusOr<T> Observed(absl::StatusOr<T> result) const {
+    damage_->Observe(result.status());
+    return result;
+  }
+
   // A counter of the counters family; 0 if it was never added to.
   absl::StatusOr<uint64_t> ReadCount(const PinnedRead& read,
                                      const std::string& key) const {
@@ -564,7 +613,7 @@ class RocksDbStore final : public Store {
     SX_RETURN_IF_ERROR(FromRocksDb(status, "read a count"));
     uint64_t count = 0;
     if (!keys::DecodeUint64(value, &count)) {
-      return absl::DataLossError(
+      return DataLossError(
           absl::StrCat("storage: count ", key, " is malformed"));
     }
     return count;
@@ -581,8 +630,27 @@ class RocksDbStore final : public Store {
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   const ColumnFamilies cfs_;
   const transparency::MerkleHasher hasher_;
+  const std::shared_ptr<DamageRecord> damage_;
   // Last member: its threads start after everything above is initialized.
   std::unique_ptr<CommitPipeline> pipeline_;
+};
+
+// Damage met by a flush or compaction (RocksDB then stops writing on its
+// own) is recorded like damage met by a read.
+class DamageListener final : public rocksdb::EventListener {
+ public:
+  explicit DamageListener(std::shared_ptr<DamageRecord> damage)
+      : damage_(std::move(damage)) {}
+  void OnBackgroundError(rocksdb::BackgroundErrorReason /*reason*/,
+                         rocksdb::Status* error) override {
+    if (error != nullptr && error->IsCorruption()) {
+      damage_->Observe(FromRocksDb(*error, "background flush or compaction"))
+          .IgnoreError();  // recorded: Health() reports it
+    }
+  }
+
+ private:
+  const std::shared_ptr<DamageRecord> damage_;
 };
 
 constexpr uint64_t kMaxTotalWalBytes = 64ull << 20;
@@ -760,6 +828,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
   }
   rocksdb::Options db_options = DatabaseOptions();
   if (options.env != nullptr) db_options.env = options.env;
+  auto damage = std::make_shared<DamageRecord>(options.on_damage);
+  db_options.listeners.push_back(std::make_shared<DamageListener>(damage));
   const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
                                           keys::kReferrals,
                                           keys::kLeads,
@@ -827,7 +897,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     return effective.status();
   }
   return std::unique_ptr<Store>(new RocksDbStore(
-      *effective, std::move(db), std::move(handles), cfs, *std::move(hasher)));
+      *effective, std::move(db), std::move(handles), cfs, *std::move(hasher),
+      std::move(damage)));
 }
 
 }  // namespace sx::storage

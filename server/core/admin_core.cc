@@ -358,8 +358,11 @@ absl::StatusOr<v1::HubStatus> AdminCore::Status() {
   *status.mutable_started_at() = ToTimestamp(started_);
   status.set_agencies(static_cast<uint32_t>(config->proto().agencies_size()));
   absl::StatusOr<uint64_t> events = store_.EventCount();
-  status.set_storage(events.ok() ? "SERVING"
-                                 : std::string(events.status().message()));
+  // Damage found earlier outranks this call's own reads, which may have
+  // missed the damaged blocks.
+  absl::Status health = store_.Health();
+  if (health.ok()) health = events.status();
+  status.set_storage(health.ok() ? "SERVING" : std::string(health.message()));
   if (events.ok()) status.set_events(*events);
   absl::StatusOr<CurrentCounts> counts = ReadCurrentCounts(store_);
   if (!counts.ok()) {

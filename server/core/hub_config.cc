@@ -75,6 +75,11 @@ void FillDefaults(v1::HubConfig& config) {
       fill(deadlines.fast_track_feedback_within_days(), 7));
   deadlines.set_check_interval_seconds(
       fill(deadlines.check_interval_seconds(), 60));
+  v1::StorageChecks& checks = *config.mutable_storage_checks();
+  checks.set_scrub_interval_seconds(
+      fill(checks.scrub_interval_seconds(), 24 * 60 * 60));
+  checks.set_scrub_megabytes_per_second(
+      fill(checks.scrub_megabytes_per_second(), 32));
   v1::DeadlineWarnings& warnings = *deadlines.mutable_warnings();
   if (!warnings.disabled()) {
     warnings.set_blue_working_days(fill(warnings.blue_working_days(), 5));

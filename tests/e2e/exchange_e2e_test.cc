@@ -11,12 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
-#include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/health_check.h"
 #include "tests/e2e/hub_process.h"
 
 namespace sx::testing {
@@ -394,9 +393,9 @@ TEST_F(ExchangeE2eTest, IllegalStepsAreRejectedAndChangeNothing) {
             grpc::StatusCode::FAILED_PRECONDITION);
   ASSERT_TRUE(commission->Return(id, "不属于本机关管辖").ok());
   // Terminal: nothing more.
-  EXPECT_EQ(
-      commission->Dispose(id, v1::DISPOSITION_METHOD_TALK_OR_INQUIRY).error_code(),
-      grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(commission->Dispose(id, v1::DISPOSITION_METHOD_TALK_OR_INQUIRY)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(inspection->Remind(id).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
 }
@@ -519,10 +518,9 @@ TEST_F(ExchangeE2eTest, NobodyReadsWhatIsNotTheirs) {
         {"auditor-audit", "auditor \"audit\""}}) {
     AgencyClient op(*hub_, file);
     grpc::Status status = op.Get(id, &out);
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
-        << file;
-    EXPECT_NE(status.error_message().find(absl::StrCat(
-                  "the caller's certificate names ", named)),
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << file;
+    EXPECT_NE(status.error_message().find(
+                  absl::StrCat("the caller's certificate names ", named)),
               std::string::npos)
         << status.error_message();
     EXPECT_EQ(op.Submit(kCommission, &out).error_code(),
@@ -541,8 +539,7 @@ TEST_F(ExchangeE2eTest, NobodyReadsWhatIsNotTheirs) {
     const size_t end = log.find_first_of(" \n", begin);
     const std::string ms = log.substr(begin, end - begin);
     const size_t dot = ms.find('.');
-    EXPECT_TRUE(dot != std::string::npos && dot > 0 &&
-                ms.size() == dot + 4 &&
+    EXPECT_TRUE(dot != std::string::npos && dot > 0 && ms.size() == dot + 4 &&
                 ms.find_first_not_of("0123456789.") == std::string::npos &&
                 ms.find('.', dot + 1) == std::string::npos)
         << "ms=" << ms;
@@ -681,26 +678,7 @@ TEST_F(ExchangeE2eTest, InboxStreamDeliversNewEntriesLiveAndResumesAfter) {
 }
 
 TEST_F(ExchangeE2eTest, HealthServiceAnswersOverMutualTls) {
-  auto channel = hub_->Channel(kInspection);
-  grpc::GenericStub generic(channel);
-  // grpc.health.v1.Health/Check with an empty request (whole server).
-  grpc::ByteBuffer request;
-  grpc::ByteBuffer response;
-  grpc::Slice empty("");
-  request = grpc::ByteBuffer(&empty, 1);
-  auto context = Context();
-  absl::Mutex mu;
-  bool done = false;
-  grpc::Status status;
-  generic.UnaryCall(context.get(), "/grpc.health.v1.Health/Check", {}, &request,
-                    &response, [&](grpc::Status s) {
-                      absl::MutexLock lock(&mu);
-                      status = s;
-                      done = true;
-                    });
-  absl::MutexLock lock(&mu);
-  mu.Await(absl::Condition(&done));
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(HealthStatus(hub_->Channel(kInspection)), 1);  // SERVING
 }
 
 }  // namespace

@@ -10,7 +10,8 @@ namespace sx::testing {
 // connection failed.
 std::string HttpGet(int port, const std::string& path);
 
-// The port the hub logged for its metrics endpoint, 0 if none.
+// The port the hub last logged for its metrics endpoint (a restarted hub
+// takes a new one), 0 if none.
 int MetricsPort(const std::string& log);
 
 }  // namespace sx::testing

@@ -85,6 +85,18 @@ struct EventFilter {
   absl::Time time_to = absl::InfiniteFuture();  // inclusive
 };
 
+// What one pass of Store::Scrub found.
+struct ScrubReport {
+  uint64_t files = 0;  // table files whose every block was verified
+  uint64_t bytes = 0;
+  // Files that compaction replaced while the pass ran (their contents were
+  // moved to files the next pass verifies).
+  uint64_t gone = 0;
+  // Damaged files: the path and what RocksDB found.
+  std::vector<std::string> damaged;
+  absl::Duration took;
+};
+
 // Counts of one agency's inbox.
 struct InboxSummary {
   uint64_t depth = 0;
@@ -326,6 +338,20 @@ class Store {
   // the stored bytes of the one before, sequences have no gaps.
   virtual absl::Status VerifyEventChain() = 0;
 
+  // OK, or the first damage found in the stored data (DATA_LOSS: a read, a
+  // scrub or a background compaction met a checksum that did not match or
+  // a record that did not parse). Once damaged, the store refuses every
+  // write (FAILED_PRECONDITION) until the data directory is restored.
+  virtual absl::Status Health() = 0;
+
+  // Verifies the checksum of every block of every table file, at most
+  // `bytes_per_second` (0: as fast as the disk goes), stopping early when
+  // `keep_going` returns false. Damage found is reported by Health() from
+  // then on, and listed in the report. Fails only if the pass could not
+  // run.
+  virtual absl::StatusOr<ScrubReport> Scrub(
+      uint64_t bytes_per_second, const std::function<bool()>& keep_going) = 0;
+
   // Writes a consistent copy of the whole database to `directory`, which
   // must not exist yet (a RocksDB checkpoint: hard links where the
   // filesystem allows, so it is quick and may be taken while serving), mode
@@ -369,6 +395,9 @@ struct RocksDbStoreOptions {
   // reopened. The hub exits here so that its supervisor
   // restarts it; everything acknowledged is on disk already.
   std::function<void(const absl::Status&)> on_unrecoverable_write_error;
+  // Called once (on whichever thread found it; must not block) with the
+  // first damage Health() reports.
+  std::function<void(const absl::Status&)> on_damage;
   // What the store derives from each referral as it is written (counters,
   // watch list). Without one it derives nothing, and a later open with one
   // derives everything again.
