@@ -150,7 +150,7 @@ def call_plan(a):
          "inbox counters, first entry of each inbox", "cmd", False,
          [x, "admin", "inboxes"] + admin),
         ("overdue", "`sxctl admin transfers --overdue`",
-         "the whole watch list, sorted", "cmd", False,
+         "transfer index: the overdue stretch per state", "cmd", False,
          [x, "admin", "transfers", "--overdue"] + admin),
         ("transfers", "`sxctl admin transfers` (first page of 50)",
          "newest 50 referrals", "cmd", False,

@@ -22,84 +22,10 @@ namespace {
 
 constexpr uint32_t kDefaultPageSize = 50;
 constexpr uint32_t kMaxPageSize = 500;
-// Watch-list entries read from storage per round while filtering.
-constexpr size_t kScanBatch = 256;
-
-bool Matches(const v1::ListTransfersRequest& request,
-             const v1::TransferSummary& referral) {
-  if (!request.states().empty()) {
-    bool wanted = false;
-    for (int state : request.states()) wanted |= state == referral.state();
-    if (!wanted) return false;
-  }
-  if (!request.sender_agency_id().empty() &&
-      request.sender_agency_id() != referral.sender_agency_id()) {
-    return false;
-  }
-  if (!request.recipient_agency_id().empty() &&
-      request.recipient_agency_id() != referral.recipient_agency_id()) {
-    return false;
-  }
-  const absl::Time created = FromTimestamp(referral.created_at());
-  if (request.has_created_after() &&
-      created < FromTimestamp(request.created_after())) {
-    return false;
-  }
-  if (request.has_created_before() &&
-      created >= FromTimestamp(request.created_before())) {
-    return false;
-  }
-  if (request.overdue_only() &&
-      !(referral.accept_overdue() || referral.feedback_overdue() ||
-        referral.report_overdue())) {
-    return false;
-  }
-  return true;
-}
-
-// Open overdue referrals are all on the watch list, which holds open
-// matters only: reading all of it and ordering it newest first costs the
-// size of that list, not of the history.
-absl::StatusOr<v1::ListTransfersResponse> ListOverdue(
-    storage::Store& store, const v1::ListTransfersRequest& request,
-    size_t page_size) {
-  std::vector<v1::TransferSummary> matching;
-  std::string after;
-  for (;;) {
-    SX_ASSIGN_OR_RETURN(std::vector<WatchedReferral> round,
-                        ReadWatchList(store, "", after, kScanBatch));
-    for (WatchedReferral& watched : round) {
-      if (IsTerminal(watched.summary.state()) ||
-          !Matches(request, watched.summary)) {
-        continue;
-      }
-      if (!request.page_token().empty() &&
-          watched.summary.referral_id() >= request.page_token()) {
-        continue;
-      }
-      matching.push_back(std::move(watched.summary));
-    }
-    if (round.size() < kScanBatch) break;
-    after = round.back().position;
-  }
-  std::sort(matching.begin(), matching.end(),
-            [](const v1::TransferSummary& a, const v1::TransferSummary& b) {
-              return a.referral_id() > b.referral_id();
-            });
-  v1::ListTransfersResponse response;
-  for (v1::TransferSummary& summary : matching) {
-    if (static_cast<size_t>(response.transfers_size()) == page_size) {
-      response.set_next_page_token(
-          response.transfers(response.transfers_size() - 1).referral_id());
-      break;
-    }
-    *response.add_transfers() = std::move(summary);
-  }
-  return response;
-}
 
 bool HasIndexedFilter(const v1::ListTransfersRequest& request) {
-  return !request.states().empty() || !request.sender_agency_id().empty() ||
+  return request.overdue_only() || !request.states().empty() ||
+         !request.sender_agency_id().empty() ||
          !request.recipient_agency_id().empty() ||
          request.has_created_after() || request.has_created_before();
 }
@@ -112,6 +38,7 @@ absl::StatusOr<v1::ListTransfersResponse> ListFromIndex(
   TransferIndexQuery query;
   query.sender_agency_id = request.sender_agency_id();
   query.recipient_agency_id = request.recipient_agency_id();
+  query.overdue_only = request.overdue_only();
   for (int state : request.states()) {
     query.states.push_back(static_cast<v1::ReferralState>(state));
   }
@@ -183,7 +110,6 @@ absl::StatusOr<v1::ListTransfersResponse> AdminCore::ListTransfers(
   if (!request.page_token().empty()) {
     SX_RETURN_IF_ERROR(ValidateId("page_token", request.page_token()));
   }
-  if (request.overdue_only()) return ListOverdue(store_, request, page_size);
   if (HasIndexedFilter(request)) {
     return ListFromIndex(store_, request, page_size);
   }

@@ -15,7 +15,7 @@ namespace {
 
 // Bump when what is derived changes: the store then derives it again, once,
 // from every referral when the new release first opens it.
-constexpr char kRuleVersion[] = "2";
+constexpr char kRuleVersion[] = "3";
 
 constexpr char kStatePrefix[] = "g/state/";
 constexpr char kOverduePrefix[] = "g/overdue/";
@@ -72,7 +72,8 @@ storage::DerivedEntries Derive(const v1::Referral& referral) {
   }
   // Not a current condition, but derived from the same record in the same
   // transaction: where the filtered lists find it (transfer_index.h).
-  entries.indexed = TransferIndexKeys(referral);
+  entries.indexed =
+      TransferIndexKeys(referral, IsOpen(referral) && IsOverdue(referral));
   return entries;
 }
 

@@ -32,8 +32,10 @@ std::string PartiesPart(absl::string_view sender, absl::string_view recipient) {
   return "a";
 }
 
-std::string StatePrefix(absl::string_view parties, int state) {
-  return absl::StrCat(parties, Sep(), absl::StrFormat("%02d", state), Sep());
+// "05", or "o05" in the stretch of open referrals past a deadline.
+std::string StatePrefix(absl::string_view parties, int state, bool overdue) {
+  return absl::StrCat(parties, Sep(), overdue ? "o" : "",
+                      absl::StrFormat("%02d", state), Sep());
 }
 
 // Microseconds since the epoch shifted into unsigned order, in fixed-width
@@ -77,7 +79,8 @@ std::vector<int> StatesOf(const TransferIndexQuery& query) {
 
 }  // namespace
 
-std::vector<std::string> TransferIndexKeys(const v1::Referral& referral) {
+std::vector<std::string> TransferIndexKeys(const v1::Referral& referral,
+                                           bool open_and_overdue) {
   const std::string tail =
       absl::StrCat(TimePart(FromTimestamp(referral.created_at())), Sep(),
                    referral.referral_id());
@@ -87,7 +90,10 @@ std::vector<std::string> TransferIndexKeys(const v1::Referral& referral) {
   for (const std::string& parties :
        {PartiesPart("", ""), PartiesPart(sender, ""),
         PartiesPart("", recipient), PartiesPart(sender, recipient)}) {
-    keys.push_back(StatePrefix(parties, referral.state()) + tail);
+    keys.push_back(StatePrefix(parties, referral.state(), false) + tail);
+    if (open_and_overdue) {
+      keys.push_back(StatePrefix(parties, referral.state(), true) + tail);
+    }
   }
   return keys;
 }
@@ -122,7 +128,7 @@ absl::StatusOr<TransferIndexPage> ReadTransferIndex(
   const size_t wanted = page_size + 1;
   std::vector<Found> found;
   for (int state : StatesOf(query)) {
-    const std::string prefix = StatePrefix(parties, state);
+    const std::string prefix = StatePrefix(parties, state, query.overdue_only);
     SX_ASSIGN_OR_RETURN(
         std::vector<std::string> keys,
         store.ScanReferralIndex(prefix, start.empty() ? "" : prefix + start,

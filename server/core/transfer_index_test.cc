@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "sx/base/status_macros.h"
 #include "sx/core/current_conditions.h"
+#include "sx/core/referral_state_machine.h"
 #include "sx/core/timestamps.h"
 #include "sx/storage/store.h"
 #include "tests/support/temp_dir.h"
@@ -51,13 +52,16 @@ class TransferIndexTest : public ::testing::Test {
       referral.set_sender_agency_id(kAgencies[random() % kAgencies.size()]);
       referral.set_recipient_agency_id(kAgencies[random() % kAgencies.size()]);
       referral.set_state(kStates[random() % kStates.size()]);
+      referral.set_feedback_overdue(random() % 3 == 0);
       *referral.mutable_created_at() =
           ToTimestamp(start + absl::Hours(random() % (2 * 365 * 24)));
       ASSERT_TRUE(Create(referral).ok());
     }
-    // Half of them move on to another state afterwards: their keys move.
+    // Half of them move on to another state afterwards, and miss a
+    // deadline or have it lifted: their keys move.
     for (size_t i = 0; i < written_.size(); i += 2) {
       written_[i].set_state(kStates[random() % kStates.size()]);
+      written_[i].set_accept_overdue(random() % 2 == 0);
       ASSERT_TRUE(Update(written_[i]).ok());
     }
   }
@@ -91,7 +95,10 @@ class TransferIndexTest : public ::testing::Test {
            std::find(query.states.begin(), query.states.end(),
                      referral.state()) == query.states.end()) ||
           (query.created_after && created < *query.created_after) ||
-          (query.created_before && created >= *query.created_before)) {
+          (query.created_before && created >= *query.created_before) ||
+          (query.overdue_only &&
+           (IsTerminal(referral.state()) ||
+            !(referral.accept_overdue() || referral.feedback_overdue())))) {
         continue;
       }
       matching.push_back(&referral);
@@ -148,8 +155,9 @@ TEST_F(TransferIndexTest, EveryFilterPagesToWhatAFullScanFinds) {
            {std::vector<v1::ReferralState>{},
             {v1::REFERRAL_STATE_CLOSED},
             {v1::REFERRAL_STATE_SUBMITTED, v1::REFERRAL_STATE_DISPOSING}}) {
-        for (int range = 0; range < 4; ++range) {
+        for (int range = 0; range < 8; ++range) {
           TransferIndexQuery query;
+          query.overdue_only = (range & 4) != 0;
           query.sender_agency_id = sender;
           query.recipient_agency_id = recipient;
           query.states = states;
@@ -159,7 +167,7 @@ TEST_F(TransferIndexTest, EveryFilterPagesToWhatAFullScanFinds) {
           for (size_t page_size : {size_t{1}, size_t{7}, size_t{500}}) {
             EXPECT_EQ(Paged(query, page_size), truth)
                 << "sender '" << sender << "' recipient '" << recipient
-                << "' states " << states.size() << " range " << range
+                << "' states " << states.size() << " range+overdue " << range
                 << " page " << page_size;
             ++checked;
           }
@@ -167,9 +175,14 @@ TEST_F(TransferIndexTest, EveryFilterPagesToWhatAFullScanFinds) {
       }
     }
   }
-  EXPECT_EQ(checked, 2 * 2 * 3 * 4 * 3);
-  // The filters are not vacuous: the everything query finds all 400.
+  EXPECT_EQ(checked, 2 * 2 * 3 * 8 * 3);
+  // The filters are not vacuous: the everything query finds all 400, the
+  // overdue one some of them but not all.
   EXPECT_EQ(Truth(TransferIndexQuery()).size(), 400u);
+  TransferIndexQuery overdue;
+  overdue.overdue_only = true;
+  EXPECT_GT(Truth(overdue).size(), 20u);
+  EXPECT_LT(Truth(overdue).size(), 300u);
 }
 
 TEST_F(TransferIndexTest, ATokenThatNamesNoReferralIsRefused) {

@@ -7,7 +7,9 @@
 // Four keys per referral, each ending in its state, its time of creation and
 // its id: under all referrals, under its sender, under its recipient, and
 // under its route (sender and recipient). A new state moves the four keys;
-// any other change leaves them alone.
+// any other change leaves them alone. An open referral past a deadline has
+// four more, the same but for an "o" before the state: the overdue list
+// reads those, so that it costs a page whatever the backlog.
 #pragma once
 
 #include <cstddef>
@@ -23,9 +25,10 @@
 
 namespace sx::core {
 
-// The index keys of `referral` (for the deriver).
+// The index keys of `referral` (for the deriver); `open_and_overdue` adds
+// the overdue stretch's.
 std::vector<std::string> TransferIndexKeys(
-    const ::supervision::v1::Referral& referral);
+    const ::supervision::v1::Referral& referral, bool open_and_overdue);
 
 // Which referrals a page is taken from; empty fields do not filter.
 struct TransferIndexQuery {
@@ -36,6 +39,8 @@ struct TransferIndexQuery {
   // Created at or after / before.
   std::optional<absl::Time> created_after;
   std::optional<absl::Time> created_before;
+  // Only open referrals past a deadline (accept, feedback or report).
+  bool overdue_only = false;
 };
 
 struct TransferIndexPage {
