@@ -174,6 +174,11 @@ TEST_F(DerivedEntriesTest, ADirectoryWrittenWithoutThemDerivesThemAtOpen) {
   ASSERT_TRUE(
       Update(id, [](v1::Referral& r) { r.set_feedback_overdue(true); }).ok());
   EXPECT_TRUE(Counters().empty());
+  // What it does not keep, it does not pretend to answer.
+  EXPECT_EQ(store_->ReadWatchList("", "", 10).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->ScanReferralIndex("a", "", 10).status().code(),
+            absl::StatusCode::kFailedPrecondition);
   Open(StateDeriver());
   EXPECT_EQ(Counters(),
             (std::map<std::string, int64_t>{{"g/1/audit-bureau", 1},

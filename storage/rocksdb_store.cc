@@ -364,6 +364,7 @@ class RocksDbStore final : public Store {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
   ReadWatchList(absl::string_view prefix, absl::string_view after_key,
                 size_t limit) override {
+    SX_RETURN_IF_ERROR(CheckDerived("the watch list"));
     const PinnedRead read = Durable();
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(read.options, cfs_.watch_list));
@@ -384,6 +385,7 @@ class RocksDbStore final : public Store {
   absl::StatusOr<std::vector<std::string>> ScanReferralIndex(
       absl::string_view prefix, absl::string_view before_key,
       size_t limit) override {
+    SX_RETURN_IF_ERROR(CheckDerived("the referral index"));
     const PinnedRead read = Durable();
     std::unique_ptr<rocksdb::Iterator> it(
         db_->NewIterator(read.options, cfs_.referral_index));
@@ -587,6 +589,17 @@ class RocksDbStore final : public Store {
   }
 
  private:
+  // Derived entries are kept only by a store opened with a deriver: without
+  // one, an index would silently answer with what it held before, or
+  // nothing. Say so instead.
+  absl::Status CheckDerived(absl::string_view what) const {
+    if (options_.referral_deriver.derive) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "storage: ", what,
+        " is not kept by a store opened without the hub's deriver "
+        "(RocksDbStoreOptions::referral_deriver)"));
+  }
+
   // Every RocksDB status and every stored record that does not parse passes
   // through these (they hide the free functions of the same names), so
   // that damage is recorded wherever a read meets it.

@@ -308,7 +308,8 @@ class Store {
 
   // Watch-list entries (see ReferralDeriver) whose key starts with `prefix`
   // and sorts after `after_key` (empty: from the first), in key order, at
-  // most `limit`, as committed.
+  // most `limit`, as committed. FAILED_PRECONDITION from a store opened
+  // without a deriver (which does not keep the list), as for the index.
   virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
   ReadWatchList(absl::string_view prefix, absl::string_view after_key,
                 size_t limit) = 0;
