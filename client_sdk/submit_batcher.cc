@@ -50,13 +50,6 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
         send_(std::move(send)),
         gather_limit_(std::max(batching.max_count, 1)) {}
 
-  // The hold-time thread: sends what has waited long enough and the items
-  // whose backoff is over. Runs until the batcher closes and every submit
-  // has finished; Close() joins it.
-  void StartHoldTimer() {
-    hold_timer_ = std::thread([this] { RunHoldTimer(); });
-  }
-
   void Submit(v1::SubmitReferralRequest request, SubmitCallback done) {
     Gathered item;
     item.bytes = request.ByteSizeLong();
@@ -65,6 +58,13 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
     std::vector<Call> calls;
     {
       absl::MutexLock lock(&mu_);
+      // The hold-time thread: sends what has waited long enough and the
+      // items whose backoff is over. Started by the first submit, so that
+      // a client that only reads has none; runs until the batcher closes
+      // and every submit has finished; Close() joins it.
+      if (!hold_timer_.joinable()) {
+        hold_timer_ = std::thread([this] { RunHoldTimer(); });
+      }
       ++unfinished_;
       Gather(std::move(item), absl::Now());
       calls = TakeDueCalls(absl::Now());
@@ -285,6 +285,7 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
   const SubmitBatching batching_;
   const RetryPolicy retry_;
   const SendCall send_;
+  // Written under mu_ by the first Submit; joined by Close, after the last.
   std::thread hold_timer_;
 
   absl::Mutex mu_;
@@ -303,9 +304,7 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
 
 SubmitBatcher::SubmitBatcher(const SubmitBatching& batching,
                              const RetryPolicy& retry, SendCall send)
-    : state_(std::make_shared<State>(batching, retry, std::move(send))) {
-  state_->StartHoldTimer();
-}
+    : state_(std::make_shared<State>(batching, retry, std::move(send))) {}
 
 SubmitBatcher::~SubmitBatcher() { state_->Close(); }
 
