@@ -175,6 +175,18 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
     }
   }
 
+  // Item `i` of `call` as a gathered item again, to go in a later call;
+  // `calls_change` corrects its count of the calls it was part of.
+  static Gathered Unsent(Call& call, size_t i, int calls_change) {
+    Sent& item = call.items[i];
+    Gathered again;
+    again.request = (*call.requests)[i];
+    again.done = std::move(item.done);
+    again.bytes = item.bytes;
+    again.calls = item.calls + calls_change;
+    return again;
+  }
+
   void CallFinished(Call call, absl::StatusOr<BatchResults> results) {
     if (results.ok() && results->size() != call.items.size()) {
       results = absl::DataLossError(
@@ -196,11 +208,8 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
                 : std::max<int>(1, std::min<size_t>(gather_limit_,
                                                     call.items.size() / 2));
         for (size_t i = call.items.size(); i-- > 0;) {
-          Gathered again;
-          again.request = (*call.requests)[i];
-          again.done = std::move(call.items[i].done);
-          again.bytes = call.items[i].bytes;
-          again.calls = call.items[i].calls - 1;
+          // The refused call does not count as an attempt.
+          Gathered again = Unsent(call, i, /*calls_change=*/-1);
           again.gathered_at = now;
           gathered_bytes_ += again.bytes;
           gathering_.push_front(std::move(again));
@@ -215,11 +224,7 @@ class SubmitBatcher::State : public std::enable_shared_from_this<State> {
         if (results.ok() && WorthAnotherCall(result) &&
             item.calls < retry_.max_attempts) {
           // Same request, same request id: the hub applies it once.
-          Gathered again;
-          again.request = (*call.requests)[i];
-          again.done = std::move(item.done);
-          again.bytes = item.bytes;
-          again.calls = item.calls;
+          Gathered again = Unsent(call, i, /*calls_change=*/0);
           again.not_before = now + Backoff(item.calls);
           backing_off_.push_back(std::move(again));
           wake_timer_.Signal();
