@@ -316,7 +316,8 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
   }
 
   scrubber_ = std::make_unique<StorageScrubber>(
-      *store_, absl::Seconds(settings.storage_checks().scrub_interval_seconds()),
+      *store_,
+      absl::Seconds(settings.storage_checks().scrub_interval_seconds()),
       uint64_t{settings.storage_checks().scrub_megabytes_per_second()} << 20);
 
   grpc::EnableDefaultHealthCheckService(true);

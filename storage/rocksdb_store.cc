@@ -90,11 +90,11 @@ class RocksDbStore final : public Store {
       return;
     }
     // A transaction that met damaged data fails with DATA_LOSS.
-    pipeline_->Apply(std::move(body),
-                     [damage = damage_, done = std::move(done)](
-                         absl::Status status) {
-                       done(damage->Observe(status));
-                     });
+    pipeline_->Apply(
+        std::move(body),
+        [damage = damage_, done = std::move(done)](absl::Status status) {
+          done(damage->Observe(status));
+        });
   }
 
   absl::Status Health() override { return damage_->Current(); }
@@ -139,7 +139,7 @@ class RocksDbStore final : public Store {
     v1::Lead lead;
     if (!lead.ParseFromString(bytes)) {
       return DataLossError(absl::StrCat("storage: lead of referral ",
-                                              referral_id, " does not parse"));
+                                        referral_id, " does not parse"));
     }
     return lead;
   }
@@ -188,8 +188,8 @@ class RocksDbStore final : public Store {
       v1::InboxEntry entry;
       if (!entry.ParseFromArray(it->value().data(),
                                 static_cast<int>(it->value().size()))) {
-        return DataLossError(absl::StrCat("storage: inbox entry of ",
-                                                agency_id, " does not parse"));
+        return DataLossError(absl::StrCat("storage: inbox entry of ", agency_id,
+                                          " does not parse"));
       }
       entries.push_back(std::move(entry));
     }
@@ -228,8 +228,8 @@ class RocksDbStore final : public Store {
       if (!keys::DecodeUint64(ToView(it->key()), &key_sequence) ||
           !event.ParseFromArray(it->value().data(),
                                 static_cast<int>(it->value().size()))) {
-        return DataLossError(absl::StrCat(
-            "audit chain: event ", expected_sequence, " is unreadable"));
+        return DataLossError(absl::StrCat("audit chain: event ",
+                                          expected_sequence, " is unreadable"));
       }
       if (key_sequence != expected_sequence ||
           event.sequence() != expected_sequence) {
@@ -247,9 +247,9 @@ class RocksDbStore final : public Store {
     return FromRocksDb(it->status(), "verify event chain");
   }
 
-  absl::StatusOr<std::vector<uint64_t>> QueryEvents(
-      const EventFilter& filter, uint64_t after_sequence,
-      size_t limit) override {
+  absl::StatusOr<std::vector<uint64_t>> QueryEvents(const EventFilter& filter,
+                                                    uint64_t after_sequence,
+                                                    size_t limit) override {
     const PinnedRead read = Durable();
     return Observed(QueryEventSequences(*db_, read.options, cfs_, filter,
                                         after_sequence, limit));
@@ -302,8 +302,8 @@ class RocksDbStore final : public Store {
     SX_RETURN_IF_ERROR(FromRocksDb(status, "read distribution"));
     v1::StoredDistribution distribution;
     if (!distribution.ParseFromString(bytes)) {
-      return DataLossError(absl::StrCat(
-          "storage: distribution ", distribution_id, " does not parse"));
+      return DataLossError(absl::StrCat("storage: distribution ",
+                                        distribution_id, " does not parse"));
     }
     return distribution;
   }
@@ -421,9 +421,8 @@ class RocksDbStore final : public Store {
       v1::RectificationItem item;
       if (!item.ParseFromArray(it->value().data(),
                                static_cast<int>(it->value().size()))) {
-        return DataLossError(
-            absl::StrCat("storage: a rectification item of ", referral_id,
-                         " does not parse"));
+        return DataLossError(absl::StrCat("storage: a rectification item of ",
+                                          referral_id, " does not parse"));
       }
       items.push_back(std::move(item));
     }
@@ -594,10 +593,10 @@ class RocksDbStore final : public Store {
   // nothing. Say so instead.
   absl::Status CheckDerived(absl::string_view what) const {
     if (options_.referral_deriver.derive) return absl::OkStatus();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "storage: ", what,
-        " is not kept by a store opened without the hub's deriver "
-        "(RocksDbStoreOptions::referral_deriver)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("storage: ", what,
+                     " is not kept by a store opened without the hub's deriver "
+                     "(RocksDbStoreOptions::referral_deriver)"));
   }
 
   // Every RocksDB status and every stored record that does not parse passes
@@ -909,9 +908,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     }
     return effective.status();
   }
-  return std::unique_ptr<Store>(new RocksDbStore(
-      *effective, std::move(db), std::move(handles), cfs, *std::move(hasher),
-      std::move(damage)));
+  return std::unique_ptr<Store>(
+      new RocksDbStore(*effective, std::move(db), std::move(handles), cfs,
+                       *std::move(hasher), std::move(damage)));
 }
 
 }  // namespace sx::storage

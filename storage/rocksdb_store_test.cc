@@ -526,9 +526,9 @@ TEST_F(RocksDbStoreTest, NothingComesAfterTheLastSequence) {
                   ->empty());
   EventFilter filter;
   filter.referral_id = "test-0000000001";
-  EXPECT_TRUE(store_
-                  ->QueryEvents(filter, std::numeric_limits<uint64_t>::max(), 10)
-                  ->empty());
+  EXPECT_TRUE(
+      store_->QueryEvents(filter, std::numeric_limits<uint64_t>::max(), 10)
+          ->empty());
 }
 
 // A data directory of the release before rectification ledgers,

@@ -278,11 +278,11 @@ absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(
   const std::string bytes = event.SerializeAsString();
   const std::string sequence = keys::EncodeUint64(event.sequence());
   SX_RETURN_IF_ERROR(Write(cfs_.events, sequence, bytes));
-  SX_RETURN_IF_ERROR(Write(
-      cfs_.meta, keys::kEventHeadKey,
-      absl::StrCat(sequence, Sha256(bytes),
-                   keys::EncodeUint64(static_cast<uint64_t>(
-                       std::max<int64_t>(0, absl::ToUnixNanos(time)))))));
+  SX_RETURN_IF_ERROR(
+      Write(cfs_.meta, keys::kEventHeadKey,
+            absl::StrCat(sequence, Sha256(bytes),
+                         keys::EncodeUint64(static_cast<uint64_t>(
+                             std::max<int64_t>(0, absl::ToUnixNanos(time)))))));
   SX_RETURN_IF_ERROR(AppendLeaf(event.sequence() - 1, bytes));
 
   const uint64_t type = static_cast<uint64_t>(event.type());
@@ -292,9 +292,9 @@ absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(
                                                 event.referral_id()),
                          sequence),
             ""));
-  SX_RETURN_IF_ERROR(Write(
-      cfs_.event_index, absl::StrCat(keys::EventTypeIndexPrefix(type), sequence),
-      ""));
+  SX_RETURN_IF_ERROR(
+      Write(cfs_.event_index,
+            absl::StrCat(keys::EventTypeIndexPrefix(type), sequence), ""));
   SX_RETURN_IF_ERROR(Write(
       cfs_.event_index, absl::StrCat(keys::EventTimeKey(time), sequence), ""));
   for (const std::string& agency : agencies) {
@@ -334,9 +334,8 @@ RocksDbTransaction::ReadEventHead() {
     return head;
   }
   // A head from before times were kept in it: the last event has the time.
-  SX_ASSIGN_OR_RETURN(
-      std::optional<std::string> last_bytes,
-      Read(cfs_.events, keys::EncodeUint64(head.sequence)));
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> last_bytes,
+                      Read(cfs_.events, keys::EncodeUint64(head.sequence)));
   v1::Event last;
   if (!last_bytes.has_value() || !last.ParseFromString(*last_bytes)) {
     return absl::DataLossError(

@@ -318,8 +318,7 @@ class Store {
   // before `before_key` (empty: from the last), in descending key order, at
   // most `limit`, as committed.
   virtual absl::StatusOr<std::vector<std::string>> ScanReferralIndex(
-      absl::string_view prefix, absl::string_view before_key,
-      size_t limit) = 0;
+      absl::string_view prefix, absl::string_view before_key, size_t limit) = 0;
 
   // Deadlines due at or before `now`, earliest first, at most `limit`.
   virtual absl::StatusOr<std::vector<Deadline>> DeadlinesDue(absl::Time now,
