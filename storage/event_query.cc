@@ -1,5 +1,6 @@
 #include "storage/event_query.h"
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
 #include "supervision/v1/records.pb.h"
+#include "supervision/v1/referral.pb.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::storage {
@@ -90,34 +92,96 @@ absl::StatusOr<bool> TimeWentBack(rocksdb::DB& db,
 
 // The checks an event found in the walked index still has to pass.
 struct Checks {
-  std::string agency_prefix;  // its agency index entry must exist
-  std::string type_prefix;    // its type index entry must exist
-  bool time = false;          // its own time must lie in the range
+  // Its agency-and-type entry under this agency must exist.
+  std::string agency;
+  // Its type index entry must exist.
+  std::string type_prefix;
+  // Its own time must lie in the range.
+  bool time = false;
 };
+
+absl::StatusOr<v1::Event> ReadEvent(rocksdb::DB& db,
+                                    const rocksdb::ReadOptions& read,
+                                    const ColumnFamilies& cfs,
+                                    const std::string& encoded_sequence) {
+  std::string bytes;
+  SX_RETURN_IF_ERROR(
+      FromRocksDb(db.Get(read, cfs.events, encoded_sequence, &bytes),
+                  "read an indexed event"));
+  v1::Event event;
+  if (!event.ParseFromString(bytes)) {
+    return absl::DataLossError("storage: an indexed event is unreadable");
+  }
+  return event;
+}
 
 absl::StatusOr<bool> Passes(rocksdb::DB& db, const rocksdb::ReadOptions& read,
                             const ColumnFamilies& cfs, const Checks& checks,
                             const EventFilter& filter, uint64_t sequence) {
   const std::string encoded = keys::EncodeUint64(sequence);
-  for (const std::string* prefix :
-       {&checks.agency_prefix, &checks.type_prefix}) {
-    if (prefix->empty()) continue;
-    SX_ASSIGN_OR_RETURN(bool found, Exists(db, read, cfs.event_index,
-                                           absl::StrCat(*prefix, encoded)));
+  if (!checks.type_prefix.empty()) {
+    SX_ASSIGN_OR_RETURN(bool found,
+                        Exists(db, read, cfs.event_index,
+                               absl::StrCat(checks.type_prefix, encoded)));
+    if (!found) return false;
+  }
+  // The event itself, when its type or time is needed.
+  std::optional<v1::Event> event;
+  if (checks.time || (!checks.agency.empty() && filter.type == 0)) {
+    SX_ASSIGN_OR_RETURN(event, ReadEvent(db, read, cfs, encoded));
+  }
+  if (!checks.agency.empty()) {
+    const uint64_t type = static_cast<uint64_t>(
+        filter.type != 0 ? filter.type : static_cast<int>(event->type()));
+    SX_ASSIGN_OR_RETURN(bool found,
+                        Exists(db, read, cfs.event_index,
+                               absl::StrCat(keys::EventAgencyTypeIndexPrefix(
+                                                checks.agency, type),
+                                            encoded)));
     if (!found) return false;
   }
   if (!checks.time) return true;
-  std::string bytes;
-  SX_RETURN_IF_ERROR(FromRocksDb(db.Get(read, cfs.events, encoded, &bytes),
-                                 absl::StrCat("read event ", sequence)));
-  v1::Event event;
-  if (!event.ParseFromString(bytes)) {
-    return absl::DataLossError(
-        absl::StrCat("storage: event ", sequence, " is unreadable"));
-  }
-  const absl::Time time = absl::FromUnixSeconds(event.time().seconds()) +
-                          absl::Nanoseconds(event.time().nanos());
+  const absl::Time time = absl::FromUnixSeconds(event->time().seconds()) +
+                          absl::Nanoseconds(event->time().nanos());
   return time >= filter.time_from && time <= filter.time_to;
+}
+
+// One stretch of keys, each ending in an ascending sequence, being walked.
+struct Cursor {
+  std::unique_ptr<rocksdb::Iterator> it;
+  std::string prefix;
+  uint64_t sequence = 0;  // of the key it is at
+};
+
+// Whether `cursor` is at a key of its stretch within `range` (and reads its
+// sequence); false once the stretch is done.
+absl::StatusOr<bool> Settle(Cursor& cursor, const SequenceRange& range) {
+  if (!cursor.it->Valid()) {
+    SX_RETURN_IF_ERROR(FromRocksDb(cursor.it->status(), "query event index"));
+    return false;
+  }
+  const absl::string_view key = ToView(cursor.it->key());
+  if (!absl::StartsWith(key, cursor.prefix)) return false;
+  if (key.size() != cursor.prefix.size() + 8) {
+    return absl::DataLossError("storage: malformed event index key");
+  }
+  SX_ASSIGN_OR_RETURN(cursor.sequence, SequenceAtEnd(key));
+  return cursor.sequence <= range.last;
+}
+
+// Where an agency's events are: its agency-and-type stretch of every type,
+// walked together. As many stretches as there are event types, whatever
+// the history.
+std::vector<std::string> AgencyPrefixes(const std::string& agency_id) {
+  std::vector<std::string> prefixes;
+  const auto* types = v1::EventType_descriptor();
+  for (int i = 0; i < types->value_count(); ++i) {
+    const int type = types->value(i)->number();
+    if (type == v1::EVENT_TYPE_UNSPECIFIED) continue;
+    prefixes.push_back(keys::EventAgencyTypeIndexPrefix(
+        agency_id, static_cast<uint64_t>(type)));
+  }
+  return prefixes;
 }
 
 }  // namespace
@@ -144,43 +208,49 @@ absl::StatusOr<std::vector<uint64_t>> QueryEventSequences(
   }
   range.first = std::max(range.first, after_sequence + 1);
 
+  // The narrowest stretches of the index the filter allows.
   const uint64_t type = static_cast<uint64_t>(filter.type);
   rocksdb::ColumnFamilyHandle* family = cfs.event_index;
-  std::string prefix;
+  std::vector<std::string> prefixes;
   if (!filter.referral_id.empty()) {
-    prefix = keys::EventIndexPrefix(keys::EventIndex::kByReferral,
-                                    filter.referral_id);
-    if (!filter.agency_id.empty()) {
-      checks.agency_prefix =
-          keys::EventIndexPrefix(keys::EventIndex::kByAgency, filter.agency_id);
-    }
+    prefixes = {keys::EventIndexPrefix(keys::EventIndex::kByReferral,
+                                       filter.referral_id)};
+    checks.agency = filter.agency_id;
     if (type != 0) checks.type_prefix = keys::EventTypeIndexPrefix(type);
   } else if (!filter.agency_id.empty() && type != 0) {
-    prefix = keys::EventAgencyTypeIndexPrefix(filter.agency_id, type);
+    prefixes = {keys::EventAgencyTypeIndexPrefix(filter.agency_id, type)};
   } else if (!filter.agency_id.empty()) {
-    prefix =
-        keys::EventIndexPrefix(keys::EventIndex::kByAgency, filter.agency_id);
+    prefixes = AgencyPrefixes(filter.agency_id);
   } else if (type != 0) {
-    prefix = keys::EventTypeIndexPrefix(type);
+    prefixes = {keys::EventTypeIndexPrefix(type)};
   } else {
     family = cfs.events;  // every event, keyed by its sequence alone
+    prefixes = {""};
   }
 
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(read, family));
-  for (it->Seek(absl::StrCat(prefix, keys::EncodeUint64(range.first)));
-       it->Valid() && sequences.size() < limit; it->Next()) {
-    const absl::string_view key = ToView(it->key());
-    if (!absl::StartsWith(key, prefix)) break;
-    if (key.size() != prefix.size() + 8) {
-      return absl::DataLossError("storage: malformed event index key");
-    }
-    SX_ASSIGN_OR_RETURN(const uint64_t sequence, SequenceAtEnd(key));
-    if (sequence > range.last) break;
-    SX_ASSIGN_OR_RETURN(const bool passes,
-                        Passes(db, read, cfs, checks, filter, sequence));
-    if (passes) sequences.push_back(sequence);
+  std::vector<Cursor> cursors;
+  for (std::string& prefix : prefixes) {
+    Cursor cursor{
+        std::unique_ptr<rocksdb::Iterator>(db.NewIterator(read, family)),
+        std::move(prefix)};
+    cursor.it->Seek(
+        absl::StrCat(cursor.prefix, keys::EncodeUint64(range.first)));
+    SX_ASSIGN_OR_RETURN(const bool in_range, Settle(cursor, range));
+    if (in_range) cursors.push_back(std::move(cursor));
   }
-  SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "query event index"));
+  // In sequence order across the stretches: an event is in one of them.
+  while (!cursors.empty() && sequences.size() < limit) {
+    auto lowest = std::min_element(cursors.begin(), cursors.end(),
+                                   [](const Cursor& a, const Cursor& b) {
+                                     return a.sequence < b.sequence;
+                                   });
+    SX_ASSIGN_OR_RETURN(const bool passes, Passes(db, read, cfs, checks, filter,
+                                                  lowest->sequence));
+    if (passes) sequences.push_back(lowest->sequence);
+    lowest->it->Next();
+    SX_ASSIGN_OR_RETURN(const bool more, Settle(*lowest, range));
+    if (!more) cursors.erase(lowest);
+  }
   return sequences;
 }
 

@@ -173,10 +173,10 @@ TEST_F(EventQueryTest, NoFilterPagesThroughEveryEvent) {
   EXPECT_EQ(Query(EventFilter(), 5, 2), Sequences{});
 }
 
-// What the release before this one wrote: no agency-and-type entries, no
-// rule recorded, a head without the time, and (its clock stepped back) an
-// event whose time is before its predecessor's. Made from a current
-// directory by taking those away and rewriting one event's time.
+// What the release before this one wrote: agency entries instead of
+// agency-and-type entries, no rule recorded, a head without the time, and (its
+// clock stepped back) an event whose time is before its predecessor's. Made
+// from a current directory by taking those away and rewriting one event's time.
 TEST_F(EventQueryTest, ADirectoryOfTheReleaseBeforeIsIndexedAtOpen) {
   Append("r1", kSubmitted, At(10), {"a", "b"});  // 1
   Append("r1", kAccepted, At(20), {"b", "a"});   // 2
@@ -194,7 +194,17 @@ TEST_F(EventQueryTest, ADirectoryOfTheReleaseBeforeIsIndexedAtOpen) {
     rocksdb::WriteBatch batch;
     std::unique_ptr<rocksdb::Iterator> it(
         db->NewIterator(rocksdb::ReadOptions(), family(keys::kEventIndex)));
+    // The older release's agency entries: 'A' <agency> \0 <seq>, where
+    // this one writes 'G' <agency> \0 <type> <seq>.
     for (it->Seek("G"); it->Valid() && it->key().starts_with("G"); it->Next()) {
+      const std::string key = it->key().ToString();
+      const std::string agency = key.substr(1, key.find('\0') - 1);
+      ASSERT_TRUE(batch
+                      .Put(family(keys::kEventIndex),
+                           "A" + agency + std::string(1, '\0') +
+                               key.substr(key.size() - 8),
+                           "")
+                      .ok());
       ASSERT_TRUE(batch.Delete(family(keys::kEventIndex), it->key()).ok());
     }
     it.reset();
@@ -234,6 +244,21 @@ TEST_F(EventQueryTest, ADirectoryOfTheReleaseBeforeIsIndexedAtOpen) {
   EXPECT_EQ(Query(Agency("a", kAccepted)), (Sequences{2, 4}));
   Open();
   EXPECT_EQ(Query(Agency("c")), (Sequences{3, 4}));
+  // No agency entry is left behind.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::unique_ptr<rocksdb::DB> db = OpenRaw(handles);
+  ASSERT_NE(db, nullptr);
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    if (handle->GetName() == keys::kEventIndex) {
+      std::unique_ptr<rocksdb::Iterator> it(
+          db->NewIterator(rocksdb::ReadOptions(), handle));
+      it->Seek("A");
+      EXPECT_TRUE(!it->Valid() || !it->key().starts_with("A"));
+    }
+  }
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+  }
 }
 
 }  // namespace

@@ -65,7 +65,8 @@ absl::Status Write(rocksdb::DB& db, rocksdb::WriteBatch& batch, bool sync) {
   return absl::OkStatus();
 }
 
-// An agency-and-type entry for every agency entry: 'A' <agency> \0 <seq>.
+// An agency-and-type entry in place of every agency entry ('A' <agency> \0
+// <seq>).
 absl::Status IndexByAgencyAndType(rocksdb::DB& db, const ColumnFamilies& cfs,
                                   const EventTypes& types,
                                   rocksdb::WriteBatch& batch) {
@@ -85,6 +86,12 @@ absl::Status IndexByAgencyAndType(rocksdb::DB& db, const ColumnFamilies& cfs,
     }
     const absl::string_view agency =
         key.substr(prefix.size(), key.size() - 9 - prefix.size());
+    // Replaced: read as an agency-and-type entry from now on. (One delete
+    // per key, not a range: RocksDB 7.8 shares the family's memtable
+    // insert hints between point and range entries, and a range deletion
+    // after hinted inserts of the same prefix trips over them.)
+    SX_RETURN_IF_ERROR(
+        FromRocksDb(batch.Delete(cfs.event_index, it->key()), "index events"));
     SX_RETURN_IF_ERROR(FromRocksDb(
         batch.Put(cfs.event_index,
                   absl::StrCat(keys::EventAgencyTypeIndexPrefix(

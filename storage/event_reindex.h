@@ -1,5 +1,6 @@
 // Brings the event indexes of a data directory written by an older release
-// up to this release's rule: the agency-and-type index, and the record of
+// up to this release's rule: the agency-and-type index (in place of the
+// agency index), and the record of
 // whether event times ever went back (before this release a clock stepped
 // back could store an earlier time; see keys::kEventTimeWentBackKey). The
 // one place the store reads all events: once, at the first open by this

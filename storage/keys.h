@@ -72,8 +72,10 @@ std::string PartyIndexPrefix(absl::string_view agency_id, Side side);
 std::string RequestKey(absl::string_view caller, absl::string_view request_id);
 
 // Event indexes, each ending in the be64 event sequence:
-//   'R' <referral id> \0 seq · 'A' <agency id> \0 seq · 'T' <be64 type> seq ·
+//   'R' <referral id> \0 seq · 'T' <be64 type> seq ·
 //   'G' <agency id> \0 <be64 type> seq · 'S' <be64 unix nanos> seq
+// and, in directories before the agency-and-type index (EventReindex turns
+// them into 'G' keys), 'A' <agency id> \0 seq.
 enum class EventIndex { kByReferral, kByAgency, kByType, kByTime };
 std::string EventIndexPrefix(EventIndex index, absl::string_view key);
 std::string EventTypeIndexPrefix(uint64_t type);

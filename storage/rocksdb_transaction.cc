@@ -297,13 +297,10 @@ absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(
             absl::StrCat(keys::EventTypeIndexPrefix(type), sequence), ""));
   SX_RETURN_IF_ERROR(Write(
       cfs_.event_index, absl::StrCat(keys::EventTimeKey(time), sequence), ""));
+  // By agency and type only: an agency's events are its stretches of every
+  // type together (storage/event_query.cc), so one key per agency serves
+  // both kinds of query.
   for (const std::string& agency : agencies) {
-    SX_RETURN_IF_ERROR(
-        Write(cfs_.event_index,
-              absl::StrCat(
-                  keys::EventIndexPrefix(keys::EventIndex::kByAgency, agency),
-                  sequence),
-              ""));
     SX_RETURN_IF_ERROR(Write(
         cfs_.event_index,
         absl::StrCat(keys::EventAgencyTypeIndexPrefix(agency, type), sequence),
