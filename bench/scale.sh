@@ -186,7 +186,7 @@ def call_plan(a):
          "agency-and-type event index, one page", "cmd", False,
          [x, "audit", "events", "--agency", s, "--type", "reminded"] + auditor),
         ("events-since", f"`sxctl audit events --agency {s} --from` (this stage's 催办)",
-         "time index (two seeks), then the agency's index in that range", "cmd", False,
+         "time index (two seeks), then the agency's stretch of each event type in that range", "cmd", False,
          [x, "audit", "events", "--agency", s, "--from", a["pressed_from"]] + auditor),
     ]
 
