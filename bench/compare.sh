@@ -95,7 +95,8 @@ def fmt(value, digits=0):
         return "–"
     return f"{value:,.{digits}f}"
 
-systems = ["hub", "hub-gathered", "echo", "rabbitmq", "jetstream"]
+systems = ["hub", "hub-gathered", "hub-plain", "hub-gathered-plain", "echo",
+           "rabbitmq", "jetstream"]
 
 # Share of the machine that processes other than sxbench and the server
 # used during a point (median over repetitions): a check on the numbers.
@@ -162,6 +163,22 @@ for inflight in inflights:
         ratio(med("hub", inflight, ["server", "cpu_us_per_submit"]), rabbit_cpu),
         ratio(med("hub-gathered", inflight, ["server", "cpu_us_per_submit"]), rabbit_cpu)))
 out.append("")
+if any(points("hub-plain", i) or points("hub-gathered-plain", i) for i in inflights):
+    out.append("Cost of encryption at rest (the example config's `encryption`, AES-256-GCM, "
+               "against the same hub with the section removed, `-plain`), medians of this run:\n")
+    out.append("| in-flight | unary submits/s on / off | unary hub CPU µs on / off | gathered submits/s on / off | gathered hub CPU µs per referral on / off |")
+    out.append("|---:|---:|---:|---:|---:|")
+    for inflight in inflights:
+        def pair(system, path, digits):
+            on, off = med(system, inflight, path), med(system + "-plain", inflight, path)
+            return f"{fmt(on, digits)} / {fmt(off, digits)} ({ratio(on, off)})"
+        out.append("| {} | {} | {} | {} | {} |".format(
+            inflight,
+            pair("hub", ["submits_per_second"], 0),
+            pair("hub", ["server", "cpu_us_per_submit"], 1),
+            pair("hub-gathered", ["submits_per_second"], 0),
+            pair("hub-gathered", ["server", "cpu_us_per_submit"], 1)))
+    out.append("")
 out.append("`hub` is one SubmitReferral per referral (SubmitAsync with the SDK's gathering "
            "turned off); `hub-gathered` is SubmitAsync with the SDK gathering submits into "
            "SubmitReferrals calls (ClientOptions::submit_batching at its defaults), with the "
@@ -415,13 +432,22 @@ sed -e 's/^listen_address: .*/listen_address: "127.0.0.1:0"/' \
   -e '/^metrics_address:/d' \
   "$source_dir/deploy/hub.example.textproto" >"$work/hub.textproto.in"
 
+# The same config without encryption at rest (its section ends the example),
+# for the rows that show what encryption costs.
+sed -e '/^encryption {/,/^}/d' "$work/hub.textproto.in" >"$work/hub-plain.textproto.in"
+
 hub_run=0
-# start_hub — a hub on a fresh data directory; sets hub_pid and hub_port.
+# start_hub [plain] — a hub on a fresh data directory, with encryption at
+# rest as in the example or without it; sets hub_pid and hub_port.
 start_hub() {
   hub_run=$((hub_run + 1))
   local dir=$work/hub-$hub_run
   mkdir -p "$dir"
-  cp "$work/hub.textproto.in" "$dir/hub.textproto"
+  if [[ ${1:-} == plain ]]; then
+    cp "$work/hub-plain.textproto.in" "$dir/hub.textproto"
+  else
+    cp "$work/hub.textproto.in" "$dir/hub.textproto"
+  fi
   ln -s "$work/pki" "$dir/pki"
   "$sxhub" --config="$dir/hub.textproto" >"$dir/out" 2>"$dir/log" &
   hub_pid=$!
@@ -543,13 +569,13 @@ run_point() {
   local system=$1 inflight=$2 rep=$3 label="$1 if=$2 rep=$3"
   local args=(--inflight="$inflight" --label="$label" "${common[@]}")
   case $system in
-    hub)
-      start_hub
+    hub|hub-plain)
+      start_hub "${system#hub-}"
       "$sxbench" --mode=hub --pki="$work/pki" --hub="127.0.0.1:$hub_port" \
         --hub-pid="$hub_pid" "${args[@]}" >>"$raw" || log "run failed: $label"
       stop_hub ;;
-    hub-gathered)
-      start_hub
+    hub-gathered|hub-gathered-plain)
+      start_hub "${system#hub-gathered-}"
       "$sxbench" --mode=hub --submit=gathered --pki="$work/pki" \
         --hub="127.0.0.1:$hub_port" --hub-pid="$hub_pid" "${args[@]}" \
         >>"$raw" || log "run failed: $label"
@@ -569,7 +595,8 @@ run_point() {
 started=$SECONDS
 for rep in $(seq 1 "$reps"); do
   for inflight in $inflights; do
-    for system in hub hub-gathered echo rabbitmq jetstream; do
+    for system in hub hub-gathered hub-plain hub-gathered-plain echo rabbitmq \
+        jetstream; do
       log "$system in-flight $inflight, repetition $rep/$reps"
       run_point "$system" "$inflight" "$rep"
     done

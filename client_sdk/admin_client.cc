@@ -37,6 +37,12 @@ absl::StatusOr<TransferCounts> AdminClient::GetTransferCounts() {
       "AdminClient::GetTransferCounts is not implemented by this client");
 }
 
+absl::StatusOr<RewrapProgress> AdminClient::RewrapDataKeys(const std::string&,
+                                                           uint32_t) {
+  return absl::UnimplementedError(
+      "AdminClient::RewrapDataKeys is not implemented by this client");
+}
+
 absl::StatusOr<HubStatus> AdminClient::GetHubStatus() {
   return absl::UnimplementedError(
       "AdminClient::GetHubStatus is not implemented by this client");

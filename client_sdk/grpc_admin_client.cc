@@ -54,6 +54,14 @@ class GrpcAdminClient final
   absl::StatusOr<HubStatus> GetHubStatus() override {
     return Call(&Stub::GetHubStatus, v1::GetHubStatusRequest());
   }
+
+  absl::StatusOr<RewrapProgress> RewrapDataKeys(
+      const std::string& page_token, uint32_t max_referrals) override {
+    v1::RewrapDataKeysRequest request;
+    request.set_page_token(page_token);
+    request.set_max_referrals(max_referrals);
+    return Call(&Stub::RewrapDataKeys, request);
+  }
 };
 
 }  // namespace

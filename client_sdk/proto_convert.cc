@@ -744,10 +744,24 @@ TransferCounts FromProto(const v1::GetTransferCountsResponse& proto) {
 }
 
 HubStatus FromProto(const v1::HubStatus& proto) {
-  return HubStatus{
-      proto.hub_id(),  proto.version(),   FromProto(proto.started_at()),
-      proto.storage(), proto.referrals(), proto.events(),
-      proto.agencies()};
+  HubStatus status{
+      proto.hub_id(),   proto.version(),   FromProto(proto.started_at()),
+      proto.storage(),  proto.referrals(), proto.events(),
+      proto.agencies(), std::nullopt};
+  if (proto.has_encryption()) {
+    EncryptionStatus& encryption = status.encryption.emplace();
+    encryption.cipher = proto.encryption().cipher();
+    for (const v1::KeyUse& key : proto.encryption().keys()) {
+      encryption.keys.push_back(
+          {key.name(), key.fingerprint(), key.records(), key.current()});
+    }
+  }
+  return status;
+}
+
+RewrapProgress FromProto(const v1::RewrapDataKeysResponse& proto) {
+  return RewrapProgress{proto.referrals(), proto.records(),
+                        proto.next_page_token()};
 }
 
 EventPage FromProto(const v1::QueryEventsResponse& proto) {

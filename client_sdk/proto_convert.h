@@ -96,6 +96,8 @@ uint32_t FromProto(
 TransferCounts FromProto(
     const ::supervision::v1::GetTransferCountsResponse& response);
 HubStatus FromProto(const ::supervision::v1::HubStatus& status);
+RewrapProgress FromProto(
+    const ::supervision::v1::RewrapDataKeysResponse& proto);
 
 // Audit. A signature that is not base64 is the hub's fault: DATA_LOSS.
 EventPage FromProto(const ::supervision::v1::QueryEventsResponse& page);

@@ -14,6 +14,8 @@
 #   crl/<ca-hash>.r0         CRL of the dev CA in OpenSSL hashed-dir layout,
 #                            as read by gRPC's crl_directory option
 #                            (X509_STORE_load_locations + CRL_CHECK_ALL)
+#   at-rest.keys             the hub's key-encryption key for encryption at
+#                            rest (encryption.key_file), mode 0600
 #   negative/*.crt/.key      certs that the hub must reject: foreign CA, no URI,
 #                            two URIs, expired, not yet valid, serverAuth only,
 #                            revoked, unknown agency
@@ -177,6 +179,8 @@ main() {
   [[ -n $outdir ]] || usage
 
   if [[ -e $outdir/ca.crt && $force == no ]]; then
+    # A PKI from before encryption at rest gets its key file now.
+    [[ -e $outdir/at-rest.keys ]] || write_at_rest_keys
     echo "dev PKI already in $outdir (use --force to regenerate)"
     exit 0
   fi
@@ -216,8 +220,16 @@ main() {
   issue_client_cert negative/unknown-agency "$SPIFFE/agency/no-such-agency"
 
   issue_crl
+  write_at_rest_keys
 
   echo "dev PKI written to $outdir: CA, hub, ${#AGENCIES[@]} agencies, admin, auditor, negative certs, CRL"
+}
+
+# One random key-encryption key, as the hub's key file wants it: "NAME HEX",
+# readable by its owner only.
+write_at_rest_keys() {
+  (umask 077 && printf '# sxhub key file: NAME HEX; the first key encrypts new data keys\ndev-%s %s\n' \
+    "$(date -u +%Y%m%d)" "$(openssl rand -hex 32)" > "$outdir/at-rest.keys")
 }
 
 main "$@"

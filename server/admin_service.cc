@@ -21,6 +21,29 @@ grpc::ServerUnaryReactor* AdminService::Answer(
                                core::Service::kAdmin, method, response, answer);
 }
 
+template <typename Result, typename Response>
+grpc::ServerUnaryReactor* AdminService::AnswerWhenDurable(
+    grpc::CallbackServerContext* context, const char* method,
+    Response* response,
+    const std::function<void(std::function<void(absl::StatusOr<Result>)>)>&
+        start,
+    std::function<void(Result, Response&)> fill) {
+  absl::StatusOr<core::Identity> caller = AuthenticateCall(
+      context, *config_(), revocations_, core::Service::kAdmin);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(method, ""), caller.status());
+  }
+  auto record = std::make_shared<CallRecord>(method, caller->name);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  start([reactor, response, record,
+         fill = std::move(fill)](absl::StatusOr<Result> result) {
+    if (result.ok()) fill(*std::move(result), *response);
+    record->Log(result.status());
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
 grpc::ServerUnaryReactor* AdminService::ListTransfers(
     grpc::CallbackServerContext* context,
     const v1::ListTransfersRequest* request,
@@ -51,21 +74,12 @@ grpc::ServerUnaryReactor* AdminService::RedriveDeadLetters(
     grpc::CallbackServerContext* context,
     const v1::RedriveDeadLettersRequest* request,
     v1::RedriveDeadLettersResponse* response) {
-  constexpr char kMethod[] = "Admin.RedriveDeadLetters";
-  absl::StatusOr<core::Identity> caller = AuthenticateCall(
-      context, *config_(), revocations_, core::Service::kAdmin);
-  if (!caller.ok()) {
-    return FinishNow(context, CallRecord(kMethod, ""), caller.status());
-  }
-  auto record = std::make_shared<CallRecord>(kMethod, caller->name);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_.Redrive(*request,
-                [reactor, response, record](absl::StatusOr<uint32_t> redriven) {
-                  if (redriven.ok()) response->set_redriven(*redriven);
-                  record->Log(redriven.status());
-                  reactor->Finish(ToGrpcStatus(redriven.status()));
-                });
-  return reactor;
+  return AnswerWhenDurable<uint32_t, v1::RedriveDeadLettersResponse>(
+      context, "Admin.RedriveDeadLetters", response,
+      [&](auto done) { core_.Redrive(*request, std::move(done)); },
+      [](uint32_t redriven, v1::RedriveDeadLettersResponse& filled) {
+        filled.set_redriven(redriven);
+      });
 }
 
 grpc::ServerUnaryReactor* AdminService::GetTransferCounts(
@@ -81,6 +95,20 @@ grpc::ServerUnaryReactor* AdminService::GetHubStatus(
     v1::HubStatus* response) {
   return Answer<v1::HubStatus>(context, "Admin.GetHubStatus", response,
                                [&] { return core_.Status(); });
+}
+
+grpc::ServerUnaryReactor* AdminService::RewrapDataKeys(
+    grpc::CallbackServerContext* context,
+    const v1::RewrapDataKeysRequest* request,
+    v1::RewrapDataKeysResponse* response) {
+  return AnswerWhenDurable<v1::RewrapDataKeysResponse,
+                           v1::RewrapDataKeysResponse>(
+      context, "Admin.RewrapDataKeys", response,
+      [&](auto done) { core_.RewrapDataKeys(*request, std::move(done)); },
+      [](v1::RewrapDataKeysResponse rewrapped,
+         v1::RewrapDataKeysResponse& filled) {
+        filled = std::move(rewrapped);
+      });
 }
 
 }  // namespace sx::server

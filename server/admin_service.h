@@ -44,6 +44,10 @@ class AdminService final
       grpc::CallbackServerContext* context,
       const ::supervision::v1::GetHubStatusRequest* request,
       ::supervision::v1::HubStatus* response) override;
+  grpc::ServerUnaryReactor* RewrapDataKeys(
+      grpc::CallbackServerContext* context,
+      const ::supervision::v1::RewrapDataKeysRequest* request,
+      ::supervision::v1::RewrapDataKeysResponse* response) override;
 
  private:
   // Authenticates as admin, then finishes with `answer()`'s result.
@@ -52,6 +56,16 @@ class AdminService final
       grpc::CallbackServerContext* context, const char* method,
       Response* response,
       const std::function<absl::StatusOr<Response>()>& answer);
+  // Authenticates as admin, then starts a write with `start`; the call
+  // finishes when the write is durable, `fill` putting its result into the
+  // response.
+  template <typename Result, typename Response>
+  grpc::ServerUnaryReactor* AnswerWhenDurable(
+      grpc::CallbackServerContext* context, const char* method,
+      Response* response,
+      const std::function<void(std::function<void(absl::StatusOr<Result>)>)>&
+          start,
+      std::function<void(Result, Response&)> fill);
 
   core::AdminCore& core_;
   const core::AdminCore::ConfigSource config_;

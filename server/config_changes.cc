@@ -40,6 +40,13 @@ std::string RestartOnlyChanges(const ::supervision::v1::HubConfig& running,
   note(next.storage_checks().SerializeAsString() !=
            running.storage_checks().SerializeAsString(),
        "storage_checks");
+  // The keys in the key file are reloaded; which file, and the cipher, are
+  // not.
+  note(next.has_encryption() != running.has_encryption() ||
+           next.encryption().key_file() != running.encryption().key_file(),
+       "encryption.key_file");
+  note(next.encryption().cipher() != running.encryption().cipher(),
+       "encryption.cipher");
   return absl::StrJoin(changed, ", ");
 }
 

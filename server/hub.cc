@@ -29,6 +29,9 @@
 #include "sx/base/version.h"
 #include "sx/core/current_conditions.h"
 #include "sx/core/restore_recorder.h"
+#include "sx/encryption/encrypting_store.h"
+#include "sx/encryption/key_ring.h"
+#include "sx/encryption/key_use_counts.h"
 #include "sx/storage/backup_marker.h"
 
 namespace sx::server {
@@ -78,7 +81,35 @@ struct Opened {
   transparency::CheckpointSigner signer;
   std::shared_ptr<StorageHealthReporter> storage_health;
   std::unique_ptr<storage::Store> store;
+  // The store itself when the config asks for encryption at rest, else null.
+  encryption::EncryptingStore* encrypting = nullptr;
 };
+
+// Encryption at rest over the opened store, if the config asks for it; a
+// store that holds encrypted records is refused without it, and so is a key
+// file that lacks a key those records are under.
+absl::StatusOr<Opened> EncryptIfConfigured(const v1::HubConfig& settings,
+                                           Opened opened) {
+  if (!settings.has_encryption()) {
+    SX_RETURN_IF_ERROR(encryption::CheckNothingEncrypted(*opened.store));
+    return opened;
+  }
+  const std::string& key_file = settings.encryption().key_file();
+  SX_ASSIGN_OR_RETURN(encryption::KeyRing keys,
+                      encryption::KeyRing::LoadFile(key_file));
+  const std::string current = keys.current().name;
+  SX_ASSIGN_OR_RETURN(std::unique_ptr<encryption::EncryptingStore> encrypting,
+                      encryption::EncryptingStore::Wrap(
+                          std::move(opened.store), std::move(keys),
+                          settings.encryption().cipher(), key_file));
+  LogLine(absl::StrCat(
+      "encryption at rest: ",
+      v1::AtRestEncryption::Cipher_Name(settings.encryption().cipher()),
+      ", current key \"", current, "\" from ", key_file));
+  opened.encrypting = encrypting.get();
+  opened.store = std::move(encrypting);
+  return opened;
+}
 
 // `confirming_restore`: open a data directory restored from a backup, to
 // record the restore (a normal start refuses it).
@@ -138,9 +169,10 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
                       storage::OpenRocksDbStore(store_options));
   LogLine(absl::StrCat("data_dir ", settings.data_dir(), " opened in ",
                        absl::FormatDuration(absl::Now() - opening)));
-  return Opened{std::move(hasher), std::move(signing_key_file),
-                *std::move(signer), std::move(storage_health),
-                std::move(store)};
+  return EncryptIfConfigured(
+      settings,
+      Opened{std::move(hasher), std::move(signing_key_file), *std::move(signer),
+             std::move(storage_health), std::move(store)});
 }
 
 // SIGUSR1: writes a checkpoint named after the current time under
@@ -175,7 +207,7 @@ absl::StatusOr<std::unique_ptr<Hub>> Hub::Create(
   SX_RETURN_IF_ERROR(CheckExerciseDirectory(config->proto(), *opened.store));
   std::unique_ptr<Hub> hub(new Hub(std::move(config_path), std::move(config),
                                    std::move(opened.storage_health),
-                                   std::move(opened.store)));
+                                   std::move(opened.store), opened.encrypting));
   SX_RETURN_IF_ERROR(hub->Start(opened.hasher,
                                 std::move(opened.signing_key_file),
                                 std::move(opened.signer)));
@@ -231,13 +263,15 @@ absl::Status Hub::RestoreFromBackup(const core::HubConfig& config,
 
 Hub::Hub(std::string config_path, std::shared_ptr<const core::HubConfig> config,
          std::shared_ptr<StorageHealthReporter> storage_health,
-         std::unique_ptr<storage::Store> store)
+         std::unique_ptr<storage::Store> store,
+         encryption::EncryptingStore* encrypting)
     : config_path_(std::move(config_path)),
       config_(std::move(config)),
       clock_owner_(HubClock(config_->proto())),
       clock_(*clock_owner_),
       storage_health_(std::move(storage_health)),
-      store_(std::move(store)) {}
+      store_(std::move(store)),
+      encrypting_(encrypting) {}
 
 absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
                         std::string signing_key_file,
@@ -285,7 +319,7 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
       [notifier](absl::string_view agency) {
         return static_cast<uint32_t>(notifier->OpenStreams(agency));
       },
-      kVersion);
+      kVersion, encrypting_);
   admin_ = std::make_unique<AdminService>(*admin_core_, config_source,
                                           revocations_.get());
   checkpoint_signer_ = std::make_unique<ReloadingCheckpointSigner>(
@@ -419,10 +453,32 @@ void Hub::Reload() {
                          " take effect only after a restart"));
   }
   call_memory_->Resize(size_t{next.limits().max_call_memory_megabytes()} << 20);
+  ReloadEncryptionKeys();
   core_->UpdateConfig(*reloaded);
   // Streams of an identity the new config no longer has end now.
   notifier_->ReauthenticateAll();
   LogLine("config reloaded");
+}
+
+void Hub::ReloadEncryptionKeys() {
+  if (encrypting_ == nullptr) return;
+  // The running file, even if the reloaded config names another: that
+  // change waits for a restart, as RestartOnlyChanges said.
+  const std::string& key_file = config_->proto().encryption().key_file();
+  absl::StatusOr<encryption::KeyRing> keys =
+      encryption::KeyRing::LoadFile(key_file);
+  absl::Status replaced = keys.status();
+  std::string current;
+  if (keys.ok()) {
+    current = absl::StrCat("\"", keys->current().name, "\" (",
+                           keys->current().fingerprint, ")");
+    replaced = encrypting_->ReplaceKeys(*std::move(keys));
+  }
+  LogLine(replaced.ok()
+              ? absl::StrCat("encryption keys reloaded; current key ", current)
+              : absl::StrCat("encryption key reload refused, keeping the "
+                             "running keys: ",
+                             replaced.message()));
 }
 
 }  // namespace sx::server

@@ -32,6 +32,7 @@
 #include "sx/core/deadline_watcher.h"
 #include "sx/core/exchange_core.h"
 #include "sx/core/hub_config.h"
+#include "sx/encryption/encrypting_store.h"
 #include "sx/storage/store.h"
 #include "sx/transparency/checkpoint_signature.h"
 #include "sx/transparency/merkle_hasher.h"
@@ -93,7 +94,8 @@ class Hub {
  private:
   Hub(std::string config_path, std::shared_ptr<const core::HubConfig> config,
       std::shared_ptr<StorageHealthReporter> storage_health,
-      std::unique_ptr<storage::Store> store);
+      std::unique_ptr<storage::Store> store,
+      encryption::EncryptingStore* encrypting);
 
   // Builds and starts everything after the store, in member order.
   absl::Status Start(const transparency::MerkleHasher& hasher,
@@ -101,6 +103,9 @@ class Hub {
                      transparency::CheckpointSigner signer);
   // SIGHUP: re-reads config_path_ and applies what a running hub can.
   void Reload();
+  // SIGHUP: re-reads the encryption key file (a rotation puts a new key
+  // first); refused, keeping the running keys, if it lacks one in use.
+  void ReloadEncryptionKeys();
 
   // Declaration order is construction order and the reverse of destruction
   // order, and it matters: each member uses (and its threads call into) only
@@ -122,6 +127,9 @@ class Hub {
   // The store's damage reports go here (see Open in hub.cc).
   const std::shared_ptr<StorageHealthReporter> storage_health_;
   std::unique_ptr<storage::Store> store_;
+  // store_ itself when the hub encrypts at rest, else null: its keys reload
+  // on SIGHUP.
+  encryption::EncryptingStore* const encrypting_;
   // The CRLs as the hub checks them itself, on top of OpenSSL's check in
   // the handshake: that one never reaches connections made before a CRL,
   // nor a CRL file replaced in place. Null without tls.crl_directory.

@@ -26,7 +26,9 @@ namespace sx::server {
 // is within its validity period and verifies against tls.ca_file, which holds
 // a CA; tls.crl_directory loads as the hub loads it and its CRLs do not refuse
 // the hub's own certificate (as they would every client of the same CA);
-// the checkpoint signing key loads; the audit log's hash is available;
+// the checkpoint signing key loads; the audit log's hash is available; the
+// encryption key file is its owner's alone and holds well-formed keys, and
+// the cipher works with them;
 // listen_address and metrics_address are HOST:PORT; data_dir and backup_dir
 // exist and are writable, or can be created. Results depend on the user that
 // runs it: run it as the hub's user.

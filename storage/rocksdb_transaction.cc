@@ -160,6 +160,17 @@ absl::Status RocksDbTransaction::UpdateReferral(const v1::Referral& referral) {
   return KeepDerivedEntries(&before, referral);
 }
 
+absl::Status RocksDbTransaction::ReplaceLead(absl::string_view referral_id,
+                                             const v1::Lead& lead) {
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                      Read(cfs_.leads, referral_id));
+  if (!existing.has_value()) {
+    return absl::NotFoundError(absl::StrCat("storage: referral ", referral_id,
+                                            " has no lead to replace"));
+  }
+  return Write(cfs_.leads, referral_id, lead.SerializeAsString());
+}
+
 absl::Status RocksDbTransaction::KeepDerivedEntries(const v1::Referral* before,
                                                     const v1::Referral& after) {
   if (!deriver_.derive) {

@@ -35,6 +35,8 @@ class RocksDbTransaction final : public Transaction {
                               const ::supervision::v1::Lead& lead) override;
   absl::Status UpdateReferral(
       const ::supervision::v1::Referral& referral) override;
+  absl::Status ReplaceLead(absl::string_view referral_id,
+                           const ::supervision::v1::Lead& lead) override;
   absl::StatusOr<std::optional<::supervision::v1::RequestRecord>> GetRequest(
       absl::string_view caller, absl::string_view request_id) override;
   absl::Status PutRequest(

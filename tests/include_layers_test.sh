@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The layers of the tree, checked on every quoted #include: foundations (base)
-# at the bottom, transparency and storage above them, the domain core above
-# storage, the server and the SDK above the core, tools on top. A library may
-# include its own private headers (by path from the project root), the public
-# headers (include/sx/<lib>/) of the libraries below it, and nothing else:
+# at the bottom, transparency and storage above them, encryption at rest over
+# storage, the domain core above storage, the server and the SDK above the
+# core, tools on top. A library may include its own private headers (by path
+# from the project root), the public headers (include/sx/<lib>/) of the
+# libraries below it, and nothing else:
 # no upward include, and no reaching into another library's private files.
 #   tests/include_layers_test.sh SOURCE_DIR
 set -euo pipefail
@@ -15,9 +16,10 @@ declare -A allowed=(
   [base]="sx/base/"
   [transparency]="sx/base/ sx/transparency/ transparency/"
   [storage]="sx/base/ sx/transparency/ sx/storage/ storage/ supervision/v1/referral.pb.h supervision/v1/records.pb.h"
-  [server/core]="sx/base/ sx/transparency/ sx/storage/ sx/core/ server/core/ supervision/v1/ google/protobuf/"
+  [encryption]="sx/base/ sx/storage/ sx/encryption/ encryption/ supervision/v1/ google/protobuf/"
+  [server/core]="sx/base/ sx/transparency/ sx/storage/ sx/encryption/ sx/core/ server/core/ supervision/v1/ google/protobuf/"
   [server/metrics]="sx/metrics/ server/metrics/"
-  [server]="sx/base/ sx/transparency/ sx/storage/ sx/core/ sx/metrics/ server/ supervision/v1/"
+  [server]="sx/base/ sx/transparency/ sx/storage/ sx/encryption/ sx/core/ sx/metrics/ server/ supervision/v1/"
   [client_sdk]="sx/base/ sx/client/ client_sdk/ supervision/v1/ google/protobuf/"
   [client_sdk/sxctl]="sx/base/ sx/client/ sx/transparency/ client_sdk/sxctl/"
   [client_sdk/examples]="sx/client/ sx/transparency/"

@@ -88,6 +88,24 @@ absl::Status RunAdminStatus(const CommandContext& context) {
                    &Output::Status);
 }
 
+absl::Status RunAdminRewrapKeys(const CommandContext& context) {
+  const Invocation& in = context.invocation;
+  const uint32_t batch =
+      in.Has("batch") ? static_cast<uint32_t>(in.Count("batch")) : 0;
+  client::RewrapProgress total;
+  std::string page_token;
+  do {
+    absl::StatusOr<client::RewrapProgress> page =
+        context.admin->RewrapDataKeys(page_token, batch);
+    if (!page.ok()) return page.status();
+    total.referrals += page->referrals;
+    total.records += page->records;
+    page_token = page->next_page_token;
+  } while (!page_token.empty());
+  context.output.Rewrapped(total);
+  return absl::OkStatus();
+}
+
 absl::Status RunAdminTop(const CommandContext& context) {
   const Invocation& in = context.invocation;
   const absl::Duration interval = in.Seconds("interval", kDefaultTopInterval);

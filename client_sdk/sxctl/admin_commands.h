@@ -13,6 +13,7 @@ absl::Status RunAdminTransfers(const CommandContext& context);
 absl::Status RunAdminInboxes(const CommandContext& context);
 absl::Status RunAdminDeadLetters(const CommandContext& context);
 absl::Status RunAdminRedrive(const CommandContext& context);
+absl::Status RunAdminRewrapKeys(const CommandContext& context);
 absl::Status RunAdminCounts(const CommandContext& context);
 absl::Status RunAdminStatus(const CommandContext& context);
 // Refreshes every --interval seconds until Ctrl-C or --iterations frames.

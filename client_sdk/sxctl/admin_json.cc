@@ -134,6 +134,28 @@ void WriteHubStatusJson(const client::HubStatus& status, JsonWriter& json) {
   json.Key("referrals").Uint(status.referrals);
   json.Key("events").Uint(status.events);
   json.Key("agencies").Uint(status.agencies);
+  if (status.encryption.has_value()) {
+    json.Key("encryption").BeginObject();
+    json.Key("cipher").String(status.encryption->cipher);
+    json.Key("keys").BeginArray();
+    for (const client::KeyUse& key : status.encryption->keys) {
+      json.BeginObject();
+      json.Key("name").String(key.name);
+      json.Key("fingerprint").String(key.fingerprint);
+      json.Key("records").Uint(key.records);
+      json.Key("current").Bool(key.current);
+      json.EndObject();
+    }
+    json.EndArray();
+    json.EndObject();
+  }
+  json.EndObject();
+}
+
+void WriteRewrapJson(const client::RewrapProgress& total, JsonWriter& json) {
+  json.BeginObject();
+  json.Key("referrals").Uint(total.referrals);
+  json.Key("records").Uint(total.records);
   json.EndObject();
 }
 

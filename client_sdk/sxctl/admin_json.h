@@ -26,6 +26,8 @@ void WriteInboxStatsJson(const std::vector<client::InboxStats>& inboxes,
 void WriteDeadLetterPageJson(const client::DeadLetterPage& page,
                              JsonWriter& json);
 // {"agency_id": "...", "redriven": N}
+// The totals of a whole `admin rewrap-keys` pass.
+void WriteRewrapJson(const client::RewrapProgress& total, JsonWriter& json);
 void WriteRedrivenJson(const std::string& agency_id, uint32_t redriven,
                        JsonWriter& json);
 // {"by_state": [...], "by_route": [...], "overdue_open": N,

@@ -138,6 +138,17 @@ std::string HubStatusText(const client::HubStatus& status, absl::Time now) {
   block.Add("agencies", absl::StrCat(status.agencies));
   block.Add("referrals", absl::StrCat(status.referrals));
   block.Add("events", absl::StrCat(status.events));
+  if (!status.encryption.has_value()) {
+    block.Add("encryption", "off (contents stored in plain text)");
+    return block.Render();
+  }
+  block.Add("encryption", status.encryption->cipher);
+  for (const client::KeyUse& key : status.encryption->keys) {
+    block.Add(absl::StrCat("key ", key.name),
+              absl::StrCat(key.fingerprint, ", ", key.records,
+                           key.records == 1 ? " record" : " records",
+                           key.current ? " (current)" : ""));
+  }
   return block.Render();
 }
 

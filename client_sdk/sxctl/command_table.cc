@@ -185,8 +185,26 @@ void AddAdminCommands(std::vector<CommandSpec>& commands) {
       {}, &RunAdminCounts));
   commands.push_back(ServiceCommand(
       "admin status", HubService::kAdmin,
-      "管理员: the hub's id, version, uptime, storage health and totals", "",
+      "管理员: the hub's id, version, uptime, storage health and totals",
+      "With encryption at rest: the cipher, and per key of the key file "
+      "(by name and fingerprint, never the key) how many stored records it "
+      "guards.",
       {}, &RunAdminStatus));
+  commands.push_back(ServiceCommand(
+      "admin rewrap-keys", HubService::kAdmin,
+      "管理员: after a key rotation, move every stored record under the "
+      "current encryption key",
+      "Once a new key is first in the hub's encryption key file and the hub "
+      "reloaded it (SIGHUP), this walks every referral and writes again "
+      "those of its records (lead, referral, rectification items) whose "
+      "data key an older key wraps, or whose content is still in plain "
+      "text; one transaction per batch, while the hub serves. Afterwards "
+      "`sxctl admin status` shows 0 records under the old key, which may "
+      "then leave the key file. Reads no content. Repeating it is harmless.",
+      {ValueOption("batch", "N",
+                   "referrals per call (hub default 200, at most 1000)",
+                   ValueType::kCount)},
+      &RunAdminRewrapKeys));
   commands.push_back(ServiceCommand(
       "admin top", HubService::kAdmin,
       "管理员: a live view of inboxes, states, overdue items and throughput",

@@ -175,6 +175,18 @@ void Output::Status(const client::HubStatus& status) {
         [&] { return HubStatusText(status, absl::Now()); });
 }
 
+void Output::Rewrapped(const client::RewrapProgress& total) {
+  Print([&](JsonWriter& json) { WriteRewrapJson(total, json); },
+        [&] {
+          return absl::StrCat(
+              "looked at ", total.referrals, " referrals and wrote ",
+              total.records,
+              " records again under the current key; a key that `sxctl "
+              "admin status` shows with 0 records may now leave the key "
+              "file\n");
+        });
+}
+
 void Output::Top(const TopFrame& frame, bool redraw) {
   if (format_ == OutputFormat::kJson) {
     JsonWriter json(JsonWriter::Style::kCompact);

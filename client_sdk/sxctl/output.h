@@ -74,6 +74,8 @@ class Output {
   void Redriven(const std::string& agency_id, uint32_t redriven);
   void Counts(const client::TransferCounts& counts);
   void Status(const client::HubStatus& status);
+  // The totals of a whole `admin rewrap-keys` pass.
+  void Rewrapped(const client::RewrapProgress& total);
   // One frame of `admin top`, flushed at once: a JSON object per line, or a
   // screen of text, drawn over the previous one when `redraw` (a terminal)
   // and after a blank line otherwise.

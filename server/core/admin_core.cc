@@ -10,6 +10,7 @@
 #include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
 #include "sx/core/current_conditions.h"
+#include "sx/core/encryption_admin.h"
 #include "sx/core/referral_state_machine.h"
 #include "sx/core/request_validation.h"
 #include "sx/core/timestamps.h"
@@ -95,8 +96,10 @@ v1::TransferSummary TransferSummaryOf(const v1::Referral& referral) {
 
 AdminCore::AdminCore(storage::Store& store, const Clock& clock,
                      ConfigSource config, StreamCounter open_streams,
-                     std::string version)
+                     std::string version,
+                     encryption::EncryptingStore* encryption)
     : store_(store),
+      encryption_(encryption),
       config_(std::move(config)),
       open_streams_(std::move(open_streams)),
       version_(std::move(version)),
@@ -300,7 +303,28 @@ absl::StatusOr<v1::HubStatus> AdminCore::Status() {
     referrals += count;
   }
   status.set_referrals(referrals);
+  if (encryption_ != nullptr) {
+    absl::StatusOr<v1::EncryptionStatus> keys =
+        EncryptionStatusOf(*encryption_);
+    if (!keys.ok()) {
+      status.set_storage(std::string(keys.status().message()));
+      return status;
+    }
+    *status.mutable_encryption() = *std::move(keys);
+  }
   return status;
+}
+
+void AdminCore::RewrapDataKeys(
+    const v1::RewrapDataKeysRequest& request,
+    std::function<void(absl::StatusOr<v1::RewrapDataKeysResponse>)> done) {
+  if (encryption_ == nullptr) {
+    done(absl::FailedPreconditionError(
+        "this hub does not encrypt at rest (its config has no `encryption` "
+        "section): there are no data keys to re-wrap"));
+    return;
+  }
+  RewrapDataKeysPage(*encryption_, request, std::move(done));
 }
 
 }  // namespace sx::core

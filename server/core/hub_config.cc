@@ -193,6 +193,10 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
   resolve(proto.mutable_tls()->mutable_key_file());
   resolve(proto.mutable_tls()->mutable_crl_directory());
   resolve(proto.mutable_audit_log()->mutable_signing_key_file());
+  // Only if present: a mutable_ call would turn encryption on.
+  if (proto.has_encryption()) {
+    resolve(proto.mutable_encryption()->mutable_key_file());
+  }
   return WithOrigin(FromProto(std::move(proto)), path);
 }
 
@@ -222,6 +226,11 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
   if (proto.tls().ca_file().empty() || proto.tls().cert_file().empty() ||
       proto.tls().key_file().empty()) {
     return Invalid("tls", "ca_file, cert_file and key_file are required");
+  }
+  if (proto.has_encryption() && proto.encryption().key_file().empty()) {
+    return Invalid("encryption.key_file",
+                   "required with an encryption section (see "
+                   "deploy/hub.example.textproto)");
   }
   if (proto.agencies_size() < 2) {
     return Invalid("agencies",

@@ -114,6 +114,7 @@ TEST(HubConfigTest, LoadFileResolvesRelativePathsNextToTheFile) {
   proto.mutable_tls()->set_ca_file("../pki/ca.pem");
   proto.mutable_tls()->set_cert_file("/etc/sxhub/pki/hub.pem");
   proto.mutable_tls()->set_crl_directory("crl");
+  proto.mutable_encryption()->set_key_file("at-rest.keys");
   std::string text;
   ASSERT_TRUE(google::protobuf::TextFormat::PrintToString(proto, &text));
   {
@@ -123,6 +124,7 @@ TEST(HubConfigTest, LoadFileResolvesRelativePathsNextToTheFile) {
   auto config = HubConfig::LoadFile(path);
   ASSERT_TRUE(config.ok()) << config.status();
   const v1::HubConfig& loaded = (*config)->proto();
+  EXPECT_EQ(loaded.encryption().key_file(), dir.Sub("etc/at-rest.keys"));
   EXPECT_EQ(loaded.data_dir(), dir.Sub("etc/data"));
   EXPECT_EQ(loaded.tls().ca_file(), dir.Sub("pki/ca.pem"));
   EXPECT_EQ(loaded.tls().cert_file(), "/etc/sxhub/pki/hub.pem");
@@ -133,6 +135,30 @@ TEST(HubConfigTest, LoadFileResolvesRelativePathsNextToTheFile) {
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ((*parsed)->proto().data_dir(), "data");
   EXPECT_EQ((*parsed)->proto().tls().key_file(), "hub.key");
+}
+
+// Resolving paths must not switch encryption on for a config without it.
+TEST(HubConfigTest, LoadFileLeavesAConfigWithoutEncryptionWithout) {
+  sx::testing::TempDir dir;
+  const std::string path = dir.Sub("hub.textproto");
+  std::string text;
+  ASSERT_TRUE(
+      google::protobuf::TextFormat::PrintToString(TestHubConfigProto(), &text));
+  std::ofstream(path) << text;
+  auto config = HubConfig::LoadFile(path);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE((*config)->proto().has_encryption());
+}
+
+TEST(HubConfigTest, AnEncryptionSectionNeedsItsKeyFile) {
+  v1::HubConfig proto = TestHubConfigProto();
+  proto.mutable_encryption()->set_cipher(
+      v1::AtRestEncryption::CIPHER_SM4_CTR_HMAC_SM3);
+  auto config = HubConfig::FromProto(proto);
+  ASSERT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(
+      absl::StrContains(config.status().message(), "encryption.key_file"))
+      << config.status();
 }
 
 TEST(HubConfigTest, LoadFileErrorsNameTheFile) {

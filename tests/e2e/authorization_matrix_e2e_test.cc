@@ -103,6 +103,7 @@ enum class Method {
   kRedriveDeadLetters,
   kGetTransferCounts,
   kGetHubStatus,
+  kRewrapDataKeys,
   // AuditService
   kQueryEvents,
   kGetCheckpoint,
@@ -153,6 +154,7 @@ constexpr Method kAllMethods[] = {
     Method::kRedriveDeadLetters,
     Method::kGetTransferCounts,
     Method::kGetHubStatus,
+    Method::kRewrapDataKeys,
     // AuditService
     Method::kQueryEvents,
     Method::kGetCheckpoint,
@@ -231,6 +233,8 @@ const char* MethodName(Method method) {
       return "Admin.GetTransferCounts";
     case Method::kGetHubStatus:
       return "Admin.GetHubStatus";
+    case Method::kRewrapDataKeys:
+      return "Admin.RewrapDataKeys";
     case Method::kQueryEvents:
       return "Audit.QueryEvents";
     case Method::kGetCheckpoint:
@@ -492,6 +496,7 @@ const Row kContract[] = {
     {Method::kRedriveDeadLetters,  Target::kNone,  {D,      D,      D,      D,      D,      D,      kOk,    D}},
     {Method::kGetTransferCounts,   Target::kNone,  {D,      D,      D,      D,      D,      D,      kOk,    D}},
     {Method::kGetHubStatus,        Target::kNone,  {D,      D,      D,      D,      D,      D,      kOk,    D}},
+    {Method::kRewrapDataKeys,      Target::kNone,  {D,      D,      D,      D,      D,      D,      kOk,    D}},
 
     // AuditService: auditors only.
     {Method::kQueryEvents,         Target::kNone,  {D,      D,      D,      D,      D,      D,      D,      kOk}},
@@ -849,6 +854,11 @@ class PartyClient {
         v1::HubStatus response;
         return admin_->GetHubStatus(context.get(), v1::GetHubStatusRequest(),
                                     &response);
+      }
+      case Method::kRewrapDataKeys: {
+        v1::RewrapDataKeysResponse response;
+        return admin_->RewrapDataKeys(context.get(),
+                                      v1::RewrapDataKeysRequest(), &response);
       }
       case Method::kQueryEvents: {
         v1::QueryEventsResponse response;

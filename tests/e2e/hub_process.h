@@ -69,6 +69,10 @@ class HubProcess {
   // The config file the hub was started with; edit it and send SIGHUP to
   // reload. Start() rewrites it from the example plus `edit_config`.
   const std::string& config_path() const { return config_path_; }
+  // Changes the config text the next Start() writes.
+  void EditConfig(const std::function<void(std::string&)>& edit) {
+    edit(config_text_);
+  }
   const std::string& data_dir() const { return data_dir_; }
   // Everything the hub wrote to stderr so far (all runs).
   std::string ReadLog() const;

@@ -263,11 +263,22 @@ TEST_F(SxctlAdminAuditE2eTest, AdministratorsSeeMetadataNeverContent) {
   EXPECT_EQ(Json(status, "d['storage']"), "SERVING");
   EXPECT_EQ(Json(status, "d['referrals']"), "1");
   EXPECT_EQ(Json(status, "d['events']"), "5");
+  // Encryption at rest, as the example config has it: the lead and the
+  // referral (disposition, feedback, reminder) are under the one key.
+  EXPECT_EQ(Json(status, "d['encryption']['cipher']"), "AES-256-GCM");
+  EXPECT_EQ(Json(status,
+                 "[(k['records'], k['current']) for k in "
+                 "d['encryption']['keys']]"),
+            "[[2, true]]");
+  // Nothing is under an older key, so a pass re-wraps nothing.
+  const std::string rewrap = Ok(kAdmin, {"admin", "rewrap-keys", "--json"});
+  everything += rewrap;
+  EXPECT_EQ(Json(rewrap, "[d['referrals'], d['records']]"), "[1, 0]");
 
   everything += Ok(kAdmin, {"admin", "dead-letters", "--json"});
   // The tables too.
-  for (const char* command :
-       {"transfers", "inboxes", "counts", "status", "dead-letters"}) {
+  for (const char* command : {"transfers", "inboxes", "counts", "status",
+                              "dead-letters", "rewrap-keys"}) {
     const std::string table = Ok(kAdmin, {"admin", command});
     EXPECT_FALSE(table.empty()) << command;
     everything += table;
@@ -355,13 +366,10 @@ TEST_F(SxctlAdminAuditE2eTest, InboxListTenTimesDeliversNothing) {
 TEST_F(SxctlAdminAuditE2eTest, EachGroupIsForItsRoleOnly) {
   const std::string export_file = work_.Sub("export.txt");
   const std::vector<std::vector<std::string>> admin_calls = {
-      {"admin", "transfers"},
-      {"admin", "inboxes"},
-      {"admin", "dead-letters"},
-      {"admin", "redrive", "--agency", kCommission},
-      {"admin", "counts"},
-      {"admin", "status"},
-      {"admin", "top", "--iterations", "1"},
+      {"admin", "transfers"},    {"admin", "inboxes"},
+      {"admin", "dead-letters"}, {"admin", "redrive", "--agency", kCommission},
+      {"admin", "counts"},       {"admin", "status"},
+      {"admin", "rewrap-keys"},  {"admin", "top", "--iterations", "1"},
   };
   const std::vector<std::vector<std::string>> audit_calls = {
       {"audit", "events"},

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,22 @@ struct TransferCounts {
   std::vector<RecipientConditions> by_recipient;
 };
 
+// A key-encryption key of the hub's encryption at rest: never the key
+// itself, only how it is known and how many records it guards.
+struct KeyUse {
+  std::string name;         // as the key file names it
+  std::string fingerprint;  // 16 hex digits
+  uint64_t records = 0;     // stored records whose data key it wraps
+  bool current = false;     // wraps the data keys of what is written now
+};
+
+struct EncryptionStatus {
+  // "AES-256-GCM" or "SM4-CTR+HMAC-SM3".
+  std::string cipher;
+  // In key file order: the first is current.
+  std::vector<KeyUse> keys;
+};
+
 struct HubStatus {
   std::string hub_id;
   std::string version;
@@ -134,6 +151,16 @@ struct HubStatus {
   // Events in the audit log so far; its growth is the hub's throughput.
   uint64_t events = 0;
   uint32_t agencies = 0;
+  // nullopt if the hub stores content in plain text.
+  std::optional<EncryptionStatus> encryption;
+};
+
+// What one RewrapDataKeys call did.
+struct RewrapProgress {
+  uint32_t referrals = 0;  // referrals looked at
+  uint32_t records = 0;    // records written again under the current key
+  // Pass to the next call; empty once every referral was looked at.
+  std::string next_page_token;
 };
 
 // Thread-safe: one client may serve many threads.
@@ -163,6 +190,12 @@ class SX_CLIENT_EXPORT AdminClient {
       const std::string& agency_id, const std::vector<uint64_t>& sequences);
   virtual absl::StatusOr<TransferCounts> GetTransferCounts();
   virtual absl::StatusOr<HubStatus> GetHubStatus();
+  // After a new key-encryption key was put first in the hub's key file and
+  // the hub reloaded it: writes the next `max_referrals` referrals' records
+  // again under it (0: the hub's default, 200). Follow next_page_token
+  // until it is empty for a whole pass. Safe to repeat.
+  virtual absl::StatusOr<RewrapProgress> RewrapDataKeys(
+      const std::string& page_token, uint32_t max_referrals);
   // 统计: figures per unit for a period, every unit's (see the comment before
   // StatisticsQuery in types.h); counts only, never a lead's content.
   virtual absl::StatusOr<Statistics> GetStatistics(

@@ -143,6 +143,11 @@ class Transaction {
   // Replaces an existing referral's record (not its lead).
   virtual absl::Status UpdateReferral(
       const ::supervision::v1::Referral& referral) = 0;
+  // Replaces the stored lead of an existing referral. A lead never changes
+  // once submitted: this is for rewriting how it is stored (a new
+  // key-encryption key), not what it says.
+  virtual absl::Status ReplaceLead(absl::string_view referral_id,
+                                   const ::supervision::v1::Lead& lead) = 0;
 
   // What a completed call with this request id did, if any.
   virtual absl::StatusOr<std::optional<::supervision::v1::RequestRecord>>

@@ -13,6 +13,7 @@
 #include "supervision/v1/admin.pb.h"
 #include "sx/core/clock.h"
 #include "sx/core/hub_config.h"
+#include "sx/encryption/encrypting_store.h"
 #include "sx/storage/store.h"
 
 namespace sx::core {
@@ -28,8 +29,11 @@ class AdminCore {
   // How many inbox streams an agency holds open right now.
   using StreamCounter = std::function<uint32_t(absl::string_view agency_id)>;
 
+  // `encryption` is the store itself when the hub encrypts at rest, else
+  // null.
   AdminCore(storage::Store& store, const Clock& clock, ConfigSource config,
-            StreamCounter open_streams, std::string version);
+            StreamCounter open_streams, std::string version,
+            encryption::EncryptingStore* encryption = nullptr);
 
   absl::StatusOr<::supervision::v1::ListTransfersResponse> ListTransfers(
       const ::supervision::v1::ListTransfersRequest& request);
@@ -41,9 +45,16 @@ class AdminCore {
                std::function<void(absl::StatusOr<uint32_t>)> done);
   absl::StatusOr<::supervision::v1::GetTransferCountsResponse> TransferCounts();
   absl::StatusOr<::supervision::v1::HubStatus> Status();
+  // Completes on the store's writer thread once durable.
+  void RewrapDataKeys(
+      const ::supervision::v1::RewrapDataKeysRequest& request,
+      std::function<
+          void(absl::StatusOr<::supervision::v1::RewrapDataKeysResponse>)>
+          done);
 
  private:
   storage::Store& store_;
+  encryption::EncryptingStore* const encryption_;
   const ConfigSource config_;
   const StreamCounter open_streams_;
   const std::string version_;

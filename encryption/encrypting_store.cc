@@ -1,0 +1,145 @@
+#include "sx/encryption/encrypting_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "encryption/encrypting_transaction.h"
+#include "encryption/record_encryption.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::encryption {
+
+namespace v1 = ::supervision::v1;
+
+absl::StatusOr<std::unique_ptr<EncryptingStore>> EncryptingStore::Wrap(
+    std::unique_ptr<storage::Store> inner, KeyRing keys,
+    v1::AtRestEncryption::Cipher cipher, std::string key_file) {
+  SX_ASSIGN_OR_RETURN(KeyUse use, ReadKeyUse(*inner));
+  SX_RETURN_IF_ERROR(CheckRingCoversKeyUse(use, keys, key_file));
+  return std::unique_ptr<EncryptingStore>(new EncryptingStore(
+      std::move(inner), std::move(keys), cipher, std::move(key_file)));
+}
+
+EncryptingStore::EncryptingStore(std::unique_ptr<storage::Store> inner,
+                                 KeyRing keys,
+                                 v1::AtRestEncryption::Cipher cipher,
+                                 std::string key_file)
+    : inner_(std::move(inner)),
+      cipher_(cipher),
+      key_file_(std::move(key_file)),
+      encryption_(std::make_shared<const RecordEncryption>(
+          std::make_shared<const KeyRing>(std::move(keys)), cipher)) {}
+
+EncryptingStore::~EncryptingStore() = default;
+
+std::shared_ptr<const RecordEncryption> EncryptingStore::Encryption() {
+  absl::MutexLock lock(&mutex_);
+  return encryption_;
+}
+
+std::shared_ptr<const KeyRing> EncryptingStore::Keys() {
+  return Encryption()->shared_keys();
+}
+
+std::string EncryptingStore::CurrentKeyFingerprint() {
+  return Encryption()->keys().current().fingerprint;
+}
+
+absl::Status EncryptingStore::ReplaceKeys(KeyRing keys) {
+  const std::string running = CurrentKeyFingerprint();
+  if (keys.Find(running) == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the new key file ", key_file_, " lacks the key in use (", running,
+        "): put a new key first and keep the old one below it until "
+        "`sxctl admin rewrap-keys` has moved every record off it"));
+  }
+  SX_ASSIGN_OR_RETURN(KeyUse use, ReadKeyUse(*inner_));
+  SX_RETURN_IF_ERROR(CheckRingCoversKeyUse(use, keys, key_file_));
+  auto next = std::make_shared<const RecordEncryption>(
+      std::make_shared<const KeyRing>(std::move(keys)), cipher_);
+  absl::MutexLock lock(&mutex_);
+  encryption_ = std::move(next);
+  return absl::OkStatus();
+}
+
+void EncryptingStore::Apply(storage::TransactionBody body,
+                            storage::DurableCallback done) {
+  inner_->Apply(
+      [encryption = Encryption(),
+       body = std::move(body)](storage::Transaction& txn) -> absl::Status {
+        EncryptingTransaction encrypting(txn, *encryption);
+        SX_RETURN_IF_ERROR(body(encrypting));
+        return encrypting.CountKeyUse();
+      },
+      std::move(done));
+}
+
+void EncryptingStore::RewrapDataKeys(
+    absl::string_view before_id, size_t limit,
+    std::function<void(absl::StatusOr<RewrapReport>)> done) {
+  absl::StatusOr<storage::ReferralIdPage> page =
+      inner_->ScanReferralIds(before_id, limit);
+  if (!page.ok()) {
+    done(page.status());
+    return;
+  }
+  auto report = std::make_shared<RewrapReport>();
+  report->next_before_id = page->next_before_id;
+  inner_->Apply(
+      [encryption = Encryption(), ids = std::move(page->referral_ids),
+       report](storage::Transaction& txn) -> absl::Status {
+        EncryptingTransaction encrypting(txn, *encryption);
+        for (const std::string& id : ids) {
+          SX_ASSIGN_OR_RETURN(uint32_t written, encrypting.RewrapRecordsOf(id));
+          ++report->referrals;
+          report->records += written;
+        }
+        return encrypting.CountKeyUse();
+      },
+      [report, done = std::move(done)](absl::Status status) {
+        if (!status.ok()) {
+          done(status);
+          return;
+        }
+        done(*report);
+      });
+}
+
+absl::StatusOr<std::optional<v1::Referral>> EncryptingStore::GetReferral(
+    absl::string_view referral_id) {
+  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> stored,
+                      inner_->GetReferral(referral_id));
+  if (!stored.has_value()) return std::nullopt;
+  SX_ASSIGN_OR_RETURN(
+      OpenedForm<v1::Referral> opened,
+      Encryption()->Decrypt(*std::move(stored), ReferralBinding(referral_id)));
+  return std::move(opened.record);
+}
+
+absl::StatusOr<v1::Lead> EncryptingStore::GetLead(
+    absl::string_view referral_id) {
+  SX_ASSIGN_OR_RETURN(v1::Lead stored, inner_->GetLead(referral_id));
+  SX_ASSIGN_OR_RETURN(
+      OpenedForm<v1::Lead> opened,
+      Encryption()->Decrypt(std::move(stored), LeadBinding(referral_id)));
+  return std::move(opened.record);
+}
+
+absl::StatusOr<std::vector<v1::RectificationItem>>
+EncryptingStore::ListRectificationItems(absl::string_view referral_id,
+                                        uint32_t after_number, size_t limit) {
+  SX_ASSIGN_OR_RETURN(
+      std::vector<v1::RectificationItem> items,
+      inner_->ListRectificationItems(referral_id, after_number, limit));
+  const std::shared_ptr<const RecordEncryption> encryption = Encryption();
+  for (v1::RectificationItem& item : items) {
+    const uint32_t number = item.number();
+    SX_ASSIGN_OR_RETURN(
+        OpenedForm<v1::RectificationItem> opened,
+        encryption->Decrypt(std::move(item), ItemBinding(referral_id, number)));
+    item = std::move(opened.record);
+  }
+  return items;
+}
+
+}  // namespace sx::encryption
