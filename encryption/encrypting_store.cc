@@ -10,6 +10,13 @@
 namespace sx::encryption {
 
 namespace v1 = ::supervision::v1;
+namespace {
+
+// What one RewrapDataKeys transaction writes at most (it may exceed it by
+// one referral's records).
+constexpr uint64_t kMaxRewrapBytes = 64ull << 20;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<EncryptingStore>> EncryptingStore::Wrap(
     std::unique_ptr<storage::Store> inner, KeyRing keys,
@@ -53,6 +60,12 @@ absl::Status EncryptingStore::ReplaceKeys(KeyRing keys) {
         "): put a new key first and keep the old one below it until "
         "`sxctl admin rewrap-keys` has moved every record off it"));
   }
+  // Every transaction that ran under earlier keys is durable, and so
+  // counted, once an empty one queued now is: the counts below then cover
+  // every record an older key wrapped. (Transactions running from now on
+  // use the running current key, which the new ring holds.)
+  SX_RETURN_IF_ERROR(inner_->ApplyAndWait(
+      [](storage::Transaction&) { return absl::OkStatus(); }));
   SX_ASSIGN_OR_RETURN(KeyUse use, ReadKeyUse(*inner_));
   SX_RETURN_IF_ERROR(CheckRingCoversKeyUse(use, keys, key_file_));
   auto next = std::make_shared<const RecordEncryption>(
@@ -65,8 +78,11 @@ absl::Status EncryptingStore::ReplaceKeys(KeyRing keys) {
 void EncryptingStore::Apply(storage::TransactionBody body,
                             storage::DurableCallback done) {
   inner_->Apply(
-      [encryption = Encryption(),
+      [this,
        body = std::move(body)](storage::Transaction& txn) -> absl::Status {
+        // The keys as the body runs (on the writer thread, in commit order),
+        // not as it was queued: see ReplaceKeys.
+        const std::shared_ptr<const RecordEncryption> encryption = Encryption();
         EncryptingTransaction encrypting(txn, *encryption);
         SX_RETURN_IF_ERROR(body(encrypting));
         return encrypting.CountKeyUse();
@@ -86,13 +102,23 @@ void EncryptingStore::RewrapDataKeys(
   auto report = std::make_shared<RewrapReport>();
   report->next_before_id = page->next_before_id;
   inner_->Apply(
-      [encryption = Encryption(), ids = std::move(page->referral_ids),
+      [this, ids = std::move(page->referral_ids),
        report](storage::Transaction& txn) -> absl::Status {
+        const std::shared_ptr<const RecordEncryption> encryption = Encryption();
         EncryptingTransaction encrypting(txn, *encryption);
+        uint64_t bytes = 0;
         for (const std::string& id : ids) {
-          SX_ASSIGN_OR_RETURN(uint32_t written, encrypting.RewrapRecordsOf(id));
+          // One transaction is one write batch in memory: a page of large
+          // leads ends early, and the next call goes on from there.
+          if (bytes >= kMaxRewrapBytes) {
+            report->next_before_id = ids[report->referrals - 1];
+            break;
+          }
+          SX_ASSIGN_OR_RETURN(EncryptingTransaction::Rewritten written,
+                              encrypting.RewrapRecordsOf(id));
           ++report->referrals;
-          report->records += written;
+          report->records += written.records;
+          bytes += written.bytes;
         }
         return encrypting.CountKeyUse();
       },

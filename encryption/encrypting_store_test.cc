@@ -173,7 +173,8 @@ TEST_F(EncryptingStoreTest, WithoutEncryptionTheScanFindsTheContent) {
   std::unique_ptr<Store> plain = OpenPlain();
   WriteReferral(*plain);
   plain.reset();
-  for (const char* content : {kSubject, kSummary, kFeedback, kProblem}) {
+  for (const char* content :
+       {kSubject, kSummary, kAttachment, kFeedback, kProblem}) {
     EXPECT_NE(FilesHolding(dir_.path(), content), std::vector<std::string>{})
         << content;
   }
@@ -230,6 +231,38 @@ TEST_F(EncryptingStoreTest, RotationMovesEveryRecordToTheNewKey) {
   ASSERT_TRUE(store.ok()) << store.status();
   ExpectReadable(**store, first);
   ExpectReadable(**store, second);
+}
+
+TEST_F(EncryptingStoreTest, ARewrapChangesOnlyTheWrappedDataKey) {
+  std::string id;
+  {
+    auto store = OpenEncrypting(kOldKeys);
+    ASSERT_TRUE(store.ok()) << store.status();
+    id = WriteReferral(**store);
+  }
+  auto stored_lead = [&] {
+    absl::StatusOr<v1::Lead> lead = OpenPlain()->GetLead(id);
+    EXPECT_TRUE(lead.ok()) << lead.status();
+    absl::StatusOr<std::optional<v1::EncryptedContent>> sealed =
+        FindEncryptedContent(*lead);
+    EXPECT_TRUE(sealed.ok() && sealed->has_value());
+    return **sealed;
+  };
+  const v1::EncryptedContent before = stored_lead();
+  {
+    auto store = OpenEncrypting(kNewKeys);
+    ASSERT_TRUE(store.ok()) << store.status();
+    absl::StatusOr<RewrapReport> report = Rewrap(**store, "", 10);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(report->records, 3u);
+  }
+  const v1::EncryptedContent after = stored_lead();
+  EXPECT_EQ(after.ciphertext(), before.ciphertext());
+  EXPECT_NE(after.wrapped_data_key(), before.wrapped_data_key());
+  EXPECT_NE(after.key_fingerprint(), before.key_fingerprint());
+  auto store = OpenEncrypting(kOnlyNewKey);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ExpectReadable(**store, id);
 }
 
 TEST_F(EncryptingStoreTest, AKeyFileWithoutAKeyInUseIsRefusedAtOpen) {

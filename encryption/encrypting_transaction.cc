@@ -20,12 +20,7 @@ absl::StatusOr<Record> EncryptingTransaction::Decrypt(
     Record stored, const std::string& binding) {
   SX_ASSIGN_OR_RETURN(OpenedForm<Record> opened,
                       encryption_.Decrypt(std::move(stored), binding));
-  Known known{std::move(opened.sealed), false};
-  if (!known.sealed.has_value()) {
-    Record copy = opened.record;
-    known.plain_content = TakeContent(copy).ByteSizeLong() > 0;
-  }
-  known_[binding] = std::move(known);
+  known_[binding] = Known{std::move(opened.sealed)};
   return std::move(opened.record);
 }
 
@@ -45,15 +40,17 @@ absl::StatusOr<std::optional<SealedContent>> EncryptingTransaction::Previous(
 }
 
 template <typename Record>
-absl::StatusOr<Record> EncryptingTransaction::Encrypt(
+absl::StatusOr<StoredForm<Record>> EncryptingTransaction::Encrypt(
     Record record, const std::string& binding,
-    const std::optional<SealedContent>& previous) {
-  SX_ASSIGN_OR_RETURN(
-      StoredForm<Record> stored,
-      encryption_.Encrypt(std::move(record), binding, previous));
-  key_use_.Moved(FingerprintOf(previous), FingerprintOf(stored.sealed));
-  known_[binding] = Known{std::move(stored.sealed), false};
-  return std::move(stored.stored);
+    const std::optional<SealedContent>& previous) const {
+  return encryption_.Encrypt(std::move(record), binding, previous);
+}
+
+void EncryptingTransaction::Remember(
+    const std::string& binding, const std::optional<SealedContent>& previous,
+    std::optional<SealedContent> now) {
+  key_use_.Moved(FingerprintOf(previous), FingerprintOf(now));
+  known_[binding] = Known{std::move(now)};
 }
 
 absl::Status EncryptingTransaction::CountKeyUse() {
@@ -78,24 +75,40 @@ absl::StatusOr<v1::Lead> EncryptingTransaction::GetLead(
 
 absl::Status EncryptingTransaction::CreateReferral(const v1::Referral& referral,
                                                    const v1::Lead& lead) {
+  if (referral.has_lead()) {
+    return absl::InternalError(
+        "storage: referral record must not embed its lead");
+  }
   const std::string& id = referral.referral_id();
-  SX_ASSIGN_OR_RETURN(v1::Referral stored_referral,
-                      Encrypt(referral, ReferralBinding(id), std::nullopt));
-  SX_ASSIGN_OR_RETURN(v1::Lead stored_lead,
-                      Encrypt(lead, LeadBinding(id), std::nullopt));
-  return inner_.CreateReferral(stored_referral, stored_lead);
+  const std::string referral_binding = ReferralBinding(id);
+  const std::string lead_binding = LeadBinding(id);
+  SX_ASSIGN_OR_RETURN(StoredForm<v1::Referral> stored_referral,
+                      Encrypt(referral, referral_binding, std::nullopt));
+  SX_ASSIGN_OR_RETURN(StoredForm<v1::Lead> stored_lead,
+                      Encrypt(lead, lead_binding, std::nullopt));
+  SX_RETURN_IF_ERROR(
+      inner_.CreateReferral(stored_referral.stored, stored_lead.stored));
+  Remember(referral_binding, std::nullopt, std::move(stored_referral.sealed));
+  Remember(lead_binding, std::nullopt, std::move(stored_lead.sealed));
+  return absl::OkStatus();
 }
 
 absl::Status EncryptingTransaction::UpdateReferral(
     const v1::Referral& referral) {
+  if (referral.has_lead()) {
+    return absl::InternalError(
+        "storage: referral record must not embed its lead");
+  }
   const std::string& id = referral.referral_id();
   const std::string binding = ReferralBinding(id);
   SX_ASSIGN_OR_RETURN(
       std::optional<SealedContent> previous,
       Previous<v1::Referral>(binding, [&] { return inner_.GetReferral(id); }));
-  SX_ASSIGN_OR_RETURN(v1::Referral stored,
+  SX_ASSIGN_OR_RETURN(StoredForm<v1::Referral> stored,
                       Encrypt(referral, binding, previous));
-  return inner_.UpdateReferral(stored);
+  SX_RETURN_IF_ERROR(inner_.UpdateReferral(stored.stored));
+  Remember(binding, previous, std::move(stored.sealed));
+  return absl::OkStatus();
 }
 
 absl::Status EncryptingTransaction::ReplaceLead(absl::string_view referral_id,
@@ -103,12 +116,12 @@ absl::Status EncryptingTransaction::ReplaceLead(absl::string_view referral_id,
   const std::string binding = LeadBinding(referral_id);
   SX_ASSIGN_OR_RETURN(
       std::optional<SealedContent> previous,
-      Previous<v1::Lead>(binding,
-                         [&]() -> absl::StatusOr<std::optional<v1::Lead>> {
-                           return inner_.GetLead(referral_id);
-                         }));
-  SX_ASSIGN_OR_RETURN(v1::Lead stored, Encrypt(lead, binding, previous));
-  return inner_.ReplaceLead(referral_id, stored);
+      Previous<v1::Lead>(binding, [&] { return StoredLead(referral_id); }));
+  SX_ASSIGN_OR_RETURN(StoredForm<v1::Lead> stored,
+                      Encrypt(lead, binding, previous));
+  SX_RETURN_IF_ERROR(inner_.ReplaceLead(referral_id, stored.stored));
+  Remember(binding, previous, std::move(stored.sealed));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<v1::RectificationItem>>
@@ -128,44 +141,84 @@ absl::Status EncryptingTransaction::PutRectificationItem(
                         return inner_.GetRectificationItem(referral_id,
                                                            item.number());
                       }));
-  SX_ASSIGN_OR_RETURN(v1::RectificationItem stored,
+  SX_ASSIGN_OR_RETURN(StoredForm<v1::RectificationItem> stored,
                       Encrypt(item, binding, previous));
-  return inner_.PutRectificationItem(referral_id, stored);
+  SX_RETURN_IF_ERROR(inner_.PutRectificationItem(referral_id, stored.stored));
+  Remember(binding, previous, std::move(stored.sealed));
+  return absl::OkStatus();
 }
 
-bool EncryptingTransaction::NeedsRewrap(const std::string& binding) const {
-  auto known = known_.find(binding);
-  if (known == known_.end()) return false;
-  if (!known->second.sealed.has_value()) return known->second.plain_content;
-  return known->second.sealed->sealed.key_fingerprint() !=
-         encryption_.keys().current().fingerprint;
-}
-
-absl::StatusOr<uint32_t> EncryptingTransaction::RewrapRecordsOf(
+absl::StatusOr<std::optional<v1::Lead>> EncryptingTransaction::StoredLead(
     absl::string_view referral_id) {
-  uint32_t written = 0;
-  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
-                      GetReferral(referral_id));
-  if (!referral.has_value()) return written;
-  if (NeedsRewrap(ReferralBinding(referral_id))) {
-    SX_RETURN_IF_ERROR(UpdateReferral(*referral));
-    ++written;
-  }
-  SX_ASSIGN_OR_RETURN(v1::Lead lead, GetLead(referral_id));
-  if (NeedsRewrap(LeadBinding(referral_id))) {
-    SX_RETURN_IF_ERROR(ReplaceLead(referral_id, lead));
-    ++written;
-  }
-  for (uint32_t number = 1; number <= referral->rectification().total();
-       ++number) {
-    SX_ASSIGN_OR_RETURN(std::optional<v1::RectificationItem> item,
-                        GetRectificationItem(referral_id, number));
-    if (item.has_value() && NeedsRewrap(ItemBinding(referral_id, number))) {
-      SX_RETURN_IF_ERROR(PutRectificationItem(referral_id, *item));
-      ++written;
+  SX_ASSIGN_OR_RETURN(v1::Lead lead, inner_.GetLead(referral_id));
+  return lead;
+}
+
+template <typename Record, typename ReadStored, typename WriteStored>
+absl::Status EncryptingTransaction::RewrapStored(const std::string& binding,
+                                                 ReadStored read,
+                                                 WriteStored write,
+                                                 Rewritten& rewritten) {
+  SX_ASSIGN_OR_RETURN(std::optional<Record> stored, read());
+  if (!stored.has_value()) return absl::OkStatus();
+  SX_ASSIGN_OR_RETURN(std::optional<v1::EncryptedContent> sealed,
+                      FindEncryptedContent(*stored));
+  std::optional<SealedContent> previous;
+  std::optional<SealedContent> now;
+  if (sealed.has_value()) {
+    if (sealed->key_fingerprint() == encryption_.keys().current().fingerprint) {
+      return absl::OkStatus();
     }
+    // Only the data key changes hands; the content stays as it is.
+    previous = SealedContent{{}, *sealed};
+    now = SealedContent{{}, {}};
+    SX_ASSIGN_OR_RETURN(now->sealed,
+                        RewrapDataKey(encryption_.keys(), *sealed));
+    SetEncryptedContent(now->sealed, *stored);
+  } else {
+    // Plain text from before encryption was on: encrypt it.
+    Record copy = *stored;
+    if (TakeContent(copy).ByteSizeLong() == 0) return absl::OkStatus();
+    SX_ASSIGN_OR_RETURN(StoredForm<Record> encrypted,
+                        Encrypt(*std::move(stored), binding, std::nullopt));
+    stored = std::move(encrypted.stored);
+    now = std::move(encrypted.sealed);
   }
-  return written;
+  SX_RETURN_IF_ERROR(write(*stored));
+  Remember(binding, previous, std::move(now));
+  ++rewritten.records;
+  rewritten.bytes += stored->ByteSizeLong();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EncryptingTransaction::Rewritten>
+EncryptingTransaction::RewrapRecordsOf(absl::string_view referral_id) {
+  Rewritten rewritten;
+  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                      inner_.GetReferral(referral_id));
+  if (!referral.has_value()) return rewritten;
+  const uint32_t items = referral->rectification().total();
+  SX_RETURN_IF_ERROR(RewrapStored<v1::Referral>(
+      ReferralBinding(referral_id),
+      [&]() -> absl::StatusOr<std::optional<v1::Referral>> { return referral; },
+      [&](const v1::Referral& stored) { return inner_.UpdateReferral(stored); },
+      rewritten));
+  SX_RETURN_IF_ERROR(RewrapStored<v1::Lead>(
+      LeadBinding(referral_id), [&] { return StoredLead(referral_id); },
+      [&](const v1::Lead& stored) {
+        return inner_.ReplaceLead(referral_id, stored);
+      },
+      rewritten));
+  for (uint32_t number = 1; number <= items; ++number) {
+    SX_RETURN_IF_ERROR(RewrapStored<v1::RectificationItem>(
+        ItemBinding(referral_id, number),
+        [&] { return inner_.GetRectificationItem(referral_id, number); },
+        [&](const v1::RectificationItem& stored) {
+          return inner_.PutRectificationItem(referral_id, stored);
+        },
+        rewritten));
+  }
+  return rewritten;
 }
 
 }  // namespace sx::encryption

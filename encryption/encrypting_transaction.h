@@ -27,11 +27,17 @@ class EncryptingTransaction final : public storage::Transaction {
   // the body succeeded, before the transaction commits.
   absl::Status CountKeyUse();
 
+  // What RewrapRecordsOf wrote.
+  struct Rewritten {
+    uint32_t records = 0;
+    uint64_t bytes = 0;  // their stored size
+  };
   // Writes the referral's records (the referral, its lead, its
-  // rectification items) again where their data key is not wrapped by the
-  // current key-encryption key, or their content is in plain text. Returns
-  // how many it wrote.
-  absl::StatusOr<uint32_t> RewrapRecordsOf(absl::string_view referral_id);
+  // rectification items) again where another key than the current one
+  // wraps their data key (only the data key is wrapped anew: the content
+  // is not decrypted), or their content is in plain text (then it is
+  // encrypted).
+  absl::StatusOr<Rewritten> RewrapRecordsOf(absl::string_view referral_id);
 
   absl::StatusOr<std::optional<::supervision::v1::Referral>> GetReferral(
       absl::string_view referral_id) override;
@@ -134,25 +140,34 @@ class EncryptingTransaction final : public storage::Transaction {
   struct Known {
     // nullopt: stored without encrypted content.
     std::optional<SealedContent> sealed;
-    // Stored with content in plain text (written without encryption).
-    bool plain_content = false;
   };
 
-  // Whether the record under `binding`, which this transaction read, is
-  // to be written again by RewrapRecordsOf.
-  bool NeedsRewrap(const std::string& binding) const;
+  // One record for RewrapRecordsOf: `read` gives its stored form (nullopt
+  // if there is none), `write` stores it again.
+  template <typename Record, typename ReadStored, typename WriteStored>
+  absl::Status RewrapStored(const std::string& binding, ReadStored read,
+                            WriteStored write, Rewritten& rewritten);
 
   // The stored form of the record under `binding` as this transaction
   // last read or wrote it, reading it from the store below if it has not.
   template <typename Record, typename ReadStored>
   absl::StatusOr<std::optional<SealedContent>> Previous(
       const std::string& binding, ReadStored read_stored);
-  // Encrypts `record` for `binding` and counts the change of key.
+  // Encrypts `record` for `binding`; Remember it once written.
   template <typename Record>
-  absl::StatusOr<Record> Encrypt(Record record, const std::string& binding,
-                                 const std::optional<SealedContent>& previous);
+  absl::StatusOr<StoredForm<Record>> Encrypt(
+      Record record, const std::string& binding,
+      const std::optional<SealedContent>& previous) const;
+  // After a write: what is now stored under `binding`, and the change of
+  // key for the counts.
+  void Remember(const std::string& binding,
+                const std::optional<SealedContent>& previous,
+                std::optional<SealedContent> now);
   template <typename Record>
   absl::StatusOr<Record> Decrypt(Record stored, const std::string& binding);
+  // The lead as stored below, for Previous and RewrapStored.
+  absl::StatusOr<std::optional<::supervision::v1::Lead>> StoredLead(
+      absl::string_view referral_id);
 
   storage::Transaction& inner_;
   const RecordEncryption& encryption_;

@@ -66,6 +66,13 @@ absl::Status CheckOnlyOwnerMayUse(const std::string& path,
     return absl::FailedPreconditionError(
         absl::StrCat("the key file ", path, " is not a regular file"));
   }
+  // Whoever owns the file may change it: put a key of their own first, and
+  // read everything written from then on.
+  if (status.st_uid != geteuid()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the key file ", path, " belongs to user ", status.st_uid,
+                     ", not to the hub's user (", geteuid(), "); chown it"));
+  }
   const unsigned mode = status.st_mode & 07777;
   if ((mode & 077) != 0) {
     return absl::FailedPreconditionError(absl::StrFormat(

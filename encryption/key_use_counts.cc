@@ -19,6 +19,11 @@ constexpr size_t kMaxKeys = 1000;
 absl::StatusOr<KeyUse> ReadKeyUse(storage::Store& store) {
   SX_ASSIGN_OR_RETURN(
       auto counters, store.ReadCounters(kCounterPrefix, kCounterEnd, kMaxKeys));
+  if (counters.size() >= kMaxKeys) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the data directory counts records under ", kMaxKeys,
+                     " or more key-encryption keys, more than the hub reads"));
+  }
   KeyUse use;
   for (const auto& [key, count] : counters) {
     if (count != 0) use[key.substr(kCounterPrefix.size())] = count;

@@ -23,6 +23,7 @@
 #include "server/config_changes.h"
 #include "server/exercise_directory.h"
 #include "server/hub_log.h"
+#include "server/malformed_requests.h"
 #include "server/server_credentials.h"
 #include "server/startup_checks.h"
 #include "sx/base/status_macros.h"
@@ -102,10 +103,12 @@ absl::StatusOr<Opened> EncryptIfConfigured(const v1::HubConfig& settings,
                       encryption::EncryptingStore::Wrap(
                           std::move(opened.store), std::move(keys),
                           settings.encryption().cipher(), key_file));
-  LogLine(absl::StrCat(
-      "encryption at rest: ",
-      v1::AtRestEncryption::Cipher_Name(settings.encryption().cipher()),
-      ", current key \"", current, "\" from ", key_file));
+  LogLine(absl::StrCat("encryption at rest: ",
+                       settings.encryption().cipher() ==
+                               v1::AtRestEncryption::CIPHER_SM4_CTR_HMAC_SM3
+                           ? "SM4-CTR+HMAC-SM3"
+                           : "AES-256-GCM",
+                       ", current key \"", current, "\" from ", key_file));
   opened.encrypting = encrypting.get();
   opened.store = std::move(encrypting);
   return opened;
@@ -379,7 +382,16 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
   builder.RegisterService(admin_.get());
   builder.RegisterService(audit_.get());
   builder.RegisterService(hub_info_.get());
-  SX_ASSIGN_OR_RETURN(auto interceptors, metrics_->InterceptorCreators());
+  // First, so that the metrics count a malformed body as INVALID_ARGUMENT.
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(MakeMalformedRequestInterceptorFactory());
+  SX_ASSIGN_OR_RETURN(auto metrics_interceptors,
+                      metrics_->InterceptorCreators());
+  for (auto& creator : metrics_interceptors) {
+    interceptors.push_back(std::move(creator));
+  }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
@@ -439,6 +451,9 @@ void Hub::Run() {
 }
 
 void Hub::Reload() {
+  // First, and whatever becomes of the config: a rotation must not wait for
+  // an unrelated mistake in the config to be mended.
+  ReloadEncryptionKeys();
   absl::StatusOr<std::shared_ptr<const core::HubConfig>> reloaded =
       core::HubConfig::LoadFile(config_path_);
   if (!reloaded.ok()) {
@@ -453,7 +468,6 @@ void Hub::Reload() {
                          " take effect only after a restart"));
   }
   call_memory_->Resize(size_t{next.limits().max_call_memory_megabytes()} << 20);
-  ReloadEncryptionKeys();
   core_->UpdateConfig(*reloaded);
   // Streams of an identity the new config no longer has end now.
   notifier_->ReauthenticateAll();

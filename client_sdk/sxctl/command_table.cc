@@ -200,7 +200,9 @@ void AddAdminCommands(std::vector<CommandSpec>& commands) {
       "data key an older key wraps, or whose content is still in plain "
       "text; one transaction per batch, while the hub serves. Afterwards "
       "`sxctl admin status` shows 0 records under the old key, which may "
-      "then leave the key file. Reads no content. Repeating it is harmless.",
+      "then leave the key file. An older key's data keys are wrapped anew "
+      "without decrypting the content; plain text is encrypted. No content "
+      "reaches sxctl. Repeating it is harmless.",
       {ValueOption("batch", "N",
                    "referrals per call (hub default 200, at most 1000)",
                    ValueType::kCount)},

@@ -164,6 +164,10 @@ absl::Status ValidateOptionalText(absl::string_view field,
 }
 
 absl::Status SealLead(v1::Lead& lead, const v1::Limits& limits) {
+  // Fields this hub does not know are not kept: the lead is stored as the
+  // hub understands it, and no client can plant a field the storage layer
+  // gives a meaning (encryption at rest's reserved number).
+  lead.DiscardUnknownFields();
   SX_RETURN_IF_ERROR(ValidateText("lead.subject", lead.subject(), limits));
   SX_RETURN_IF_ERROR(ValidateText("lead.category", lead.category(), limits));
   SX_RETURN_IF_ERROR(ValidateText("lead.summary", lead.summary(), limits));

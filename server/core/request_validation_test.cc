@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 #include "sx/base/sha256.h"
 #include "sx/core/testing/test_config.h"
@@ -109,6 +110,28 @@ TEST_F(RequestValidationTest, SealLeadAcceptsACompleteLeadAndFillsDigests) {
             static_cast<int64_t>(content.size()));
   EXPECT_EQ(lead.attachments(0).content(), content);
   EXPECT_EQ(lead.subject(), "张某某");
+}
+
+// A client cannot plant a field number the hub's storage gives a meaning
+// (536870000 holds encryption at rest's EncryptedContent).
+TEST_F(RequestValidationTest, SealLeadDropsFieldsTheHubDoesNotKnow) {
+  v1::Lead lead = LandReserveLead();
+  lead.GetReflection()->MutableUnknownFields(&lead)->AddLengthDelimited(
+      536870000, "planted");
+  lead.mutable_attachments(0)
+      ->GetReflection()
+      ->MutableUnknownFields(lead.mutable_attachments(0))
+      ->AddVarint(99, 1);
+  ASSERT_TRUE(SealLead(lead, limits_).ok());
+  v1::Lead reparsed;
+  ASSERT_TRUE(reparsed.ParseFromString(lead.SerializeAsString()));
+  EXPECT_EQ(reparsed.GetReflection()->GetUnknownFields(reparsed).field_count(),
+            0);
+  EXPECT_EQ(lead.attachments(0)
+                .GetReflection()
+                ->GetUnknownFields(lead.attachments(0))
+                .field_count(),
+            0);
 }
 
 TEST_F(RequestValidationTest, SealLeadNamesEachMissingField) {

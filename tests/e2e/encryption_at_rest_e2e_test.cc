@@ -1,6 +1,7 @@
 // Encryption at rest in the real hub: no byte of a lead's subject, summary
-// or attachment, nor of feedback, a disposition's reason or a ledger item's
-// problem, reaches any file of the data directory, a backup or the log;
+// or attachment, nor of feedback or a disposition's reason, reaches any file
+// of the data directory, a backup or the log (ledger items, reminders and
+// delegations are covered at the store, encryption/*_test.cc);
 // the key file rotates while the hub serves; and a hub without the key its
 // data needs does not start.
 #include <signal.h>
@@ -230,7 +231,8 @@ TEST_F(EncryptionAtRestE2eTest, WithoutEncryptionTheScanFindsTheContents) {
   ASSERT_TRUE(Started());
   LoopWithContent("1");
   hub_.Stop();
-  for (const char* content : {kSubject, kSummary, kFeedbackText}) {
+  for (const char* content :
+       {kSubject, kSummary, kAttachment, kFeedbackText, kDispositionReason}) {
     EXPECT_NE(FilesHolding(hub_.data_dir(), content),
               std::vector<std::string>{})
         << content;
@@ -262,8 +264,10 @@ TEST_F(EncryptionAtRestE2eTest, KeysRotateWhileTheHubServes) {
   // Dropping the old key now is refused: the running keys stay.
   WriteKeyFile(KeyFile(), kSecondKey);
   Reload();
-  EXPECT_TRUE(
-      absl::StrContains(hub_.ReadLog(), "encryption key reload refused"))
+  EXPECT_TRUE(absl::StrContains(hub_.ReadLog(),
+                                "encryption key reload refused, keeping the "
+                                "running keys: the data directory holds 2 "
+                                "records under key"))
       << hub_.ReadLog();
   ExpectIntact(first);
 

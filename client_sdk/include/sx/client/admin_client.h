@@ -190,16 +190,17 @@ class SX_CLIENT_EXPORT AdminClient {
       const std::string& agency_id, const std::vector<uint64_t>& sequences);
   virtual absl::StatusOr<TransferCounts> GetTransferCounts();
   virtual absl::StatusOr<HubStatus> GetHubStatus();
+  // 统计: figures per unit for a period, every unit's (see the comment before
+  // StatisticsQuery in types.h); counts only, never a lead's content.
+  virtual absl::StatusOr<Statistics> GetStatistics(
+      const StatisticsQuery& query);
+  // Added after the others, so that the SDK's ABI stays compatible.
   // After a new key-encryption key was put first in the hub's key file and
   // the hub reloaded it: writes the next `max_referrals` referrals' records
   // again under it (0: the hub's default, 200). Follow next_page_token
   // until it is empty for a whole pass. Safe to repeat.
   virtual absl::StatusOr<RewrapProgress> RewrapDataKeys(
       const std::string& page_token, uint32_t max_referrals);
-  // 统计: figures per unit for a period, every unit's (see the comment before
-  // StatisticsQuery in types.h); counts only, never a lead's content.
-  virtual absl::StatusOr<Statistics> GetStatistics(
-      const StatisticsQuery& query);
 };
 
 // Connects over mutual TLS with an administrator's certificate.

@@ -50,7 +50,8 @@ class EncryptingStore final : public storage::Store {
   // Takes a new key ring (a reloaded key file) for every later transaction
   // and read. Refused (the running keys stay) with FAILED_PRECONDITION if
   // it lacks a key that records are encrypted under, or the current key,
-  // which transactions in flight may be using.
+  // which transactions in flight may be using. Waits for a commit: not for
+  // a gRPC callback thread.
   absl::Status ReplaceKeys(KeyRing keys);
   // The running key ring and the cipher of new writes.
   std::shared_ptr<const KeyRing> Keys();
@@ -59,10 +60,12 @@ class EncryptingStore final : public storage::Store {
   absl::StatusOr<KeyUse> KeyUseCounts() { return ReadKeyUse(*inner_); }
   // Writes again, in one transaction, the records of at most `limit`
   // referrals below `before_id` (newest first; empty: from the newest)
-  // whose data keys another key wraps or whose content is in plain text,
-  // so that they are all under the current key. One pass over every
-  // referral (following next_before_id) leaves nothing under older keys.
-  // `done` runs once it is durable, as for Apply.
+  // whose data keys another key wraps (only the data key is wrapped anew)
+  // or whose content is in plain text (then encrypted), so that they are
+  // all under the current key; fewer referrals once about 64 MiB are
+  // written. One pass over every referral (following next_before_id)
+  // leaves nothing under older keys. `done` runs once it is durable, as
+  // for Apply.
   void RewrapDataKeys(absl::string_view before_id, size_t limit,
                       std::function<void(absl::StatusOr<RewrapReport>)> done);
 

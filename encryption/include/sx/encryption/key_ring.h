@@ -38,8 +38,14 @@ class KeyRing {
   static absl::StatusOr<KeyRing> Parse(absl::string_view text,
                                        absl::string_view origin);
 
+  // Copies and moves; no assignment, which would free the keys it replaces
+  // without wiping them.
   KeyRing(const KeyRing&) = default;
-  KeyRing& operator=(const KeyRing&) = default;
+  KeyRing(KeyRing&&) = default;
+  KeyRing& operator=(const KeyRing&) = delete;
+  KeyRing& operator=(KeyRing&&) = delete;
+  // Wipes the keys. Immutable once built, so any number of threads may
+  // read one.
   ~KeyRing();
 
   // The key that wraps the data keys of what is written from now on.

@@ -45,7 +45,7 @@ class AdminCore {
                std::function<void(absl::StatusOr<uint32_t>)> done);
   absl::StatusOr<::supervision::v1::GetTransferCountsResponse> TransferCounts();
   absl::StatusOr<::supervision::v1::HubStatus> Status();
-  // Completes on the store's writer thread once durable.
+  // Completes on the store's completion thread once durable.
   void RewrapDataKeys(
       const ::supervision::v1::RewrapDataKeysRequest& request,
       std::function<
