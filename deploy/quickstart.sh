@@ -342,6 +342,13 @@ if grep -q "县土地储备中心" "$work/transfers.json"; then
 fi
 echo "    管理员 sees $(grep -o '"referral_id"' "$work/transfers.json" | wc -l) transfers, no contents"
 
+step "Contents are encrypted at rest: no file of the data directory holds a lead's subject"
+if grep -rqF "县土地储备中心" "$work/data"; then
+  fail "a lead's subject is readable in $work/data"
+fi
+as admin-ops admin status | grep -E "^(encryption|key )" | sed 's/^/    /'
+echo "    grep -r for a lead's subject in $work/data: nothing"
+
 step "The auditor proves the history was not altered"
 as auditor-audit audit checkpoint --out "$work/checkpoint-1.txt" >/dev/null
 as auditor-audit audit export --from 1 --out "$work/export.txt" >/dev/null

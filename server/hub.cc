@@ -172,10 +172,9 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
                       storage::OpenRocksDbStore(store_options));
   LogLine(absl::StrCat("data_dir ", settings.data_dir(), " opened in ",
                        absl::FormatDuration(absl::Now() - opening)));
-  return EncryptIfConfigured(
-      settings,
-      Opened{std::move(hasher), std::move(signing_key_file), *std::move(signer),
-             std::move(storage_health), std::move(store)});
+  return Opened{std::move(hasher), std::move(signing_key_file),
+                *std::move(signer), std::move(storage_health),
+                std::move(store)};
 }
 
 // SIGUSR1: writes a checkpoint named after the current time under
@@ -206,7 +205,11 @@ absl::StatusOr<std::unique_ptr<Hub>> Hub::Create(
   // bound: a start refuses what the check refuses, with the same message,
   // and a config that passes the check does not fail here on a file.
   SX_RETURN_IF_ERROR(CheckStartable(*config));
-  SX_ASSIGN_OR_RETURN(Opened opened, Open(config->proto()));
+  SX_ASSIGN_OR_RETURN(Opened plain, Open(config->proto()));
+  // Only a serving hub reads and writes contents: a checkpoint or a
+  // restore does neither, and does without the key file.
+  SX_ASSIGN_OR_RETURN(Opened opened,
+                      EncryptIfConfigured(config->proto(), std::move(plain)));
   SX_RETURN_IF_ERROR(CheckExerciseDirectory(config->proto(), *opened.store));
   std::unique_ptr<Hub> hub(new Hub(std::move(config_path), std::move(config),
                                    std::move(opened.storage_health),

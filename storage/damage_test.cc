@@ -1,8 +1,6 @@
 // Damaged storage is reported, not hidden: a scrub or a read that meets a
 // block whose checksum does not match makes Health() say so, naming the
 // file, and the store refuses writes from then on.
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,13 +9,13 @@
 #include "gtest/gtest.h"
 #include "sx/base/status_macros.h"
 #include "sx/storage/store.h"
+#include "tests/support/damage_table_file.h"
 #include "tests/support/temp_dir.h"
 
 namespace sx::storage {
 namespace {
 
 namespace v1 = ::supervision::v1;
-namespace fs = std::filesystem;
 
 class DamageTest : public ::testing::Test {
  protected:
@@ -62,22 +60,12 @@ class DamageTest : public ::testing::Test {
   // Overwrites bytes in the middle of the largest table file (a data
   // block: the footer, index and filter at the end stay readable, so the
   // database still opens). Returns the file's path.
+  // The damaged file's path; fails the test if there was none to damage.
   std::string DamageLargestTableFile() {
-    std::string largest;
-    uintmax_t largest_size = 0;
-    for (const auto& entry : fs::directory_iterator(dir_.Sub("db"))) {
-      if (entry.path().extension() == ".sst" &&
-          entry.file_size() > largest_size) {
-        largest = entry.path().string();
-        largest_size = entry.file_size();
-      }
-    }
-    EXPECT_GT(largest_size, 64u * 1024);
-    std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(static_cast<std::streamoff>(largest_size / 3));
-    const std::string garbage(64, '\x5A');
-    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
-    return largest;
+    const std::string damaged =
+        sx::testing::DamageLargestTableFile(dir_.Sub("db"));
+    EXPECT_FALSE(damaged.empty()) << "no table file to damage";
+    return damaged;
   }
 
   sx::testing::TempDir dir_;

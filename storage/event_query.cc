@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "storage/event_time.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
@@ -36,8 +37,7 @@ bool TimeBounded(const EventFilter& filter) {
 // Index keys end in the be64 event sequence.
 absl::StatusOr<uint64_t> SequenceAtEnd(absl::string_view key) {
   uint64_t sequence = 0;
-  if (key.size() < 8 ||
-      !keys::DecodeUint64(key.substr(key.size() - 8), &sequence)) {
+  if (!keys::DecodeSequenceAtEnd(key, &sequence)) {
     return absl::DataLossError("storage: malformed event index key");
   }
   return sequence;
@@ -141,8 +141,7 @@ absl::StatusOr<bool> Passes(rocksdb::DB& db, const rocksdb::ReadOptions& read,
     if (!found) return false;
   }
   if (!checks.time) return true;
-  const absl::Time time = absl::FromUnixSeconds(event->time().seconds()) +
-                          absl::Nanoseconds(event->time().nanos());
+  const absl::Time time = EventTime(*event);
   return time >= filter.time_from && time <= filter.time_to;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/write_batch.h"
+#include "storage/event_time.h"
 #include "storage/keys.h"
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
@@ -48,8 +49,7 @@ absl::StatusOr<EventTypes> ReadEventTypes(rocksdb::DB& db,
           "backup"));
     }
     types.by_sequence.push_back(static_cast<uint32_t>(event.type()));
-    const absl::Time time = absl::FromUnixSeconds(event.time().seconds()) +
-                            absl::Nanoseconds(event.time().nanos());
+    const absl::Time time = EventTime(event);
     if (time < latest) types.time_went_back = sequence;
     latest = std::max(latest, time);
   }
@@ -78,8 +78,8 @@ absl::Status IndexByAgencyAndType(rocksdb::DB& db, const ColumnFamilies& cfs,
     if (!absl::StartsWith(key, prefix)) break;
     uint64_t sequence = 0;
     if (key.size() < prefix.size() + 9 || key[key.size() - 9] != '\0' ||
-        !keys::DecodeUint64(key.substr(key.size() - 8), &sequence) ||
-        sequence == 0 || sequence > types.by_sequence.size()) {
+        !keys::DecodeSequenceAtEnd(key, &sequence) || sequence == 0 ||
+        sequence > types.by_sequence.size()) {
       return absl::DataLossError(
           "storage: malformed agency entry in the event index; restore the "
           "data directory from a backup");

@@ -23,6 +23,10 @@ bool DecodeUint64(absl::string_view bytes, uint64_t* value) {
   return true;
 }
 
+bool DecodeSequenceAtEnd(absl::string_view key, uint64_t* sequence) {
+  return key.size() >= 8 && DecodeUint64(key.substr(key.size() - 8), sequence);
+}
+
 std::string InboxCounterKey(absl::string_view agency_id) {
   return absl::StrCat("inbox_seq/", agency_id);
 }

@@ -57,6 +57,9 @@ inline constexpr char kDerivedVersionKey[] = "meta/derived_version";
 std::string EncodeUint64(uint64_t value);
 // Returns false if `bytes` is not exactly 8 bytes.
 bool DecodeUint64(absl::string_view bytes, uint64_t* value);
+// The be64 sequence every event index key ends with; false if the key is
+// shorter than 8 bytes.
+bool DecodeSequenceAtEnd(absl::string_view key, uint64_t* sequence);
 
 // "inbox_seq/<agency>": the last sequence given out in an agency's inbox.
 // Kept apart from the entries because acknowledged entries are deleted.

@@ -131,5 +131,14 @@ TEST(KeysTest, MalformedItemDeadlineKeysAreRejected) {
       when + "X" + "test-hub-0000000042" + zero + EncodeUint64(3), &parsed));
 }
 
+TEST(KeysTest, DecodeSequenceAtEndReadsTheLastEightBytes) {
+  uint64_t sequence = 0;
+  ASSERT_TRUE(DecodeSequenceAtEnd(
+      absl::StrCat("Gagency", std::string(1, '\0'), EncodeUint64(42)),
+      &sequence));
+  EXPECT_EQ(sequence, 42u);
+  EXPECT_FALSE(DecodeSequenceAtEnd("short", &sequence));
+}
+
 }  // namespace
 }  // namespace sx::storage::keys

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "storage/event_time.h"
 #include "storage/keys.h"
 #include "storage/queue_counts.h"
 #include "storage/rocksdb_status.h"
@@ -278,13 +279,10 @@ absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(
   event.set_previous_event_sha256(last.digest);
   // Event times never go back (a clock stepped back records the last time
   // again), so that a time range is a sequence range for every index.
-  absl::Time time = absl::FromUnixSeconds(event.time().seconds()) +
-                    absl::Nanoseconds(event.time().nanos());
+  absl::Time time = EventTime(event);
   if (time < last.time) {
     time = last.time;
-    const int64_t nanos = absl::ToUnixNanos(time);
-    event.mutable_time()->set_seconds(nanos / 1000000000);
-    event.mutable_time()->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+    SetEventTime(time, event);
   }
   const std::string bytes = event.SerializeAsString();
   const std::string sequence = keys::EncodeUint64(event.sequence());
@@ -349,8 +347,7 @@ RocksDbTransaction::ReadEventHead() {
     return absl::DataLossError(
         absl::StrCat("storage: event ", head.sequence, " is unreadable"));
   }
-  head.time = absl::FromUnixSeconds(last.time().seconds()) +
-              absl::Nanoseconds(last.time().nanos());
+  head.time = EventTime(last);
   return head;
 }
 

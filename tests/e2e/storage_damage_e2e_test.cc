@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -21,6 +20,7 @@
 #include "tests/e2e/health_check.h"
 #include "tests/e2e/hub_process.h"
 #include "tests/e2e/metrics_scrape.h"
+#include "tests/support/damage_table_file.h"
 
 namespace sx::testing {
 namespace {
@@ -56,26 +56,6 @@ bool WaitFor(const std::function<bool()>& condition) {
   return false;
 }
 
-// Overwrites bytes a third of the way into the largest table file: a data
-// block, so the database still opens. Returns the file's name.
-std::string DamageLargestTableFile(const std::string& data_dir) {
-  fs::path largest;
-  uintmax_t largest_size = 0;
-  for (const auto& entry : fs::directory_iterator(data_dir)) {
-    if (entry.path().extension() == ".sst" &&
-        entry.file_size() > largest_size) {
-      largest = entry.path();
-      largest_size = entry.file_size();
-    }
-  }
-  EXPECT_GT(largest_size, 64u * 1024) << "no table file to damage";
-  std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
-  file.seekp(static_cast<std::streamoff>(largest_size / 3));
-  const std::string garbage(64, '\x5A');
-  file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
-  return largest.filename().string();
-}
-
 TEST(StorageDamageE2eTest, AScrubFindsDamageAndTheHubSaysSoAndStopsWriting) {
   DevPki pki;
   HubProcess hub(pki, [](std::string& config) {
@@ -100,7 +80,9 @@ TEST(StorageDamageE2eTest, AScrubFindsDamageAndTheHubSaysSoAndStopsWriting) {
   EXPECT_EQ(HealthStatus(hub.Channel("inspection-office")), 1);
   hub.Stop();
 
-  const std::string damaged = DamageLargestTableFile(hub.data_dir());
+  const std::string damaged_path = DamageLargestTableFile(hub.data_dir());
+  ASSERT_FALSE(damaged_path.empty()) << "no table file to damage";
+  const std::string damaged = fs::path(damaged_path).filename().string();
   ASSERT_TRUE(hub.Start().ok());
   const int metrics_port = MetricsPort(hub.ReadLog());
   ASSERT_NE(metrics_port, 0);
