@@ -1,5 +1,6 @@
 #include "sx/encryption/encrypting_store.h"
 
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -37,7 +38,40 @@ EncryptingStore::EncryptingStore(std::unique_ptr<storage::Store> inner,
       encryption_(std::make_shared<const RecordEncryption>(
           std::make_shared<const KeyRing>(std::move(keys)), cipher)) {}
 
-EncryptingStore::~EncryptingStore() = default;
+EncryptingStore::~EncryptingStore() {
+  // The rewriting thread uses inner_, which goes after this body.
+  std::thread rewriter;
+  {
+    absl::MutexLock lock(&rewrite_mutex_);
+    rewrite_again_ = false;
+    rewriter = std::move(rewriter_);
+  }
+  if (rewriter.joinable()) rewriter.join();
+}
+
+void EncryptingStore::RewriteFilesInBackground() {
+  absl::MutexLock lock(&rewrite_mutex_);
+  if (rewriting_) {
+    rewrite_again_ = true;
+    return;
+  }
+  rewriting_ = true;
+  // A thread that ran before has ended (it cleared rewriting_ last).
+  if (rewriter_.joinable()) rewriter_.join();
+  rewriter_ = std::thread([this] {
+    for (;;) {
+      const absl::Time start = absl::Now();
+      const absl::Status rewritten = inner_->RewriteAllFiles();
+      if (files_rewritten_) files_rewritten_(rewritten, absl::Now() - start);
+      absl::MutexLock lock(&rewrite_mutex_);
+      if (!rewrite_again_) {
+        rewriting_ = false;
+        return;
+      }
+      rewrite_again_ = false;
+    }
+  });
+}
 
 std::shared_ptr<const RecordEncryption> EncryptingStore::Encryption() {
   absl::MutexLock lock(&mutex_);
@@ -122,11 +156,12 @@ void EncryptingStore::RewrapDataKeys(
         }
         return encrypting.CountKeyUse();
       },
-      [report, done = std::move(done)](absl::Status status) {
+      [this, report, done = std::move(done)](absl::Status status) {
         if (!status.ok()) {
           done(status);
           return;
         }
+        if (report->next_before_id.empty()) RewriteFilesInBackground();
         done(*report);
       });
 }

@@ -281,17 +281,39 @@ TEST_F(EncryptingStoreTest, AKeyFileWithoutAKeyInUseIsRefusedAtOpen) {
 TEST_F(EncryptingStoreTest, PlainTextRecordsAreEncryptedByARewrap) {
   std::unique_ptr<Store> plain = OpenPlain();
   const std::string id = WriteReferral(*plain);
+  // In table files, as a directory that ran for a while has them.
+  ASSERT_TRUE(plain->RewriteAllFiles().ok());
   plain.reset();
+  ASSERT_FALSE(FilesHolding(dir_.path(), kSummary).empty());
+
   auto store = OpenEncrypting(kOldKeys);
   ASSERT_TRUE(store.ok()) << store.status();
+  absl::Notification rewritten;
+  (*store)->SetFilesRewrittenListener(
+      [&](const absl::Status& status, absl::Duration) {
+        EXPECT_TRUE(status.ok()) << status;
+        rewritten.Notify();
+      });
   ExpectReadable(**store, id);
   absl::StatusOr<RewrapReport> report = Rewrap(**store, "", 10);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->records, 3u);
   EXPECT_EQ(report->next_before_id, "");
   ExpectReadable(**store, id);
+  // The pass ended: the files are rewritten, and the plain text is gone
+  // from the directory, not only from the current records.
+  rewritten.WaitForNotification();
+  store->reset();
+  for (const char* content :
+       {kSubject, kSummary, kAttachment, kFeedback, kProblem}) {
+    EXPECT_EQ(FilesHolding(dir_.path(), content), std::vector<std::string>{})
+        << content;
+  }
+  store = OpenEncrypting(kOldKeys);
+  ASSERT_TRUE(store.ok()) << store.status();
   // A second pass finds nothing left to do.
   EXPECT_EQ(Rewrap(**store, "", 10)->records, 0u);
+  ExpectReadable(**store, id);
 }
 
 TEST_F(EncryptingStoreTest, ContentMovedOntoAnotherRecordDoesNotDecrypt) {

@@ -109,6 +109,19 @@ absl::StatusOr<Opened> EncryptIfConfigured(const v1::HubConfig& settings,
                            ? "SM4-CTR+HMAC-SM3"
                            : "AES-256-GCM",
                        ", current key \"", current, "\" from ", key_file));
+  encrypting->SetFilesRewrittenListener(
+      [](const absl::Status& rewritten, absl::Duration took) {
+        LogLine(rewritten.ok()
+                    ? absl::StrCat("storage files rewritten after a re-wrap "
+                                   "pass in ",
+                                   absl::FormatDuration(took),
+                                   ": no old form of a re-written record is "
+                                   "left in data_dir")
+                    : absl::StrCat("rewriting the storage files after a "
+                                   "re-wrap pass failed (old forms stay on "
+                                   "disk until the next pass): ",
+                                   rewritten.message()));
+      });
   opened.encrypting = encrypting.get();
   opened.store = std::move(encrypting);
   return opened;

@@ -544,6 +544,20 @@ class RocksDbStore final : public Store {
     return letters;
   }
 
+  absl::Status RewriteAllFiles() override {
+    rocksdb::CompactRangeOptions options;
+    // The last level too, where old values otherwise sit until something
+    // new lands on top of them.
+    options.bottommost_level_compaction =
+        rocksdb::BottommostLevelCompaction::kForce;
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+      SX_RETURN_IF_ERROR(FromRocksDb(
+          db_->CompactRange(options, handle, nullptr, nullptr),
+          absl::StrCat("rewrite the files of ", handle->GetName())));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status CreateCheckpoint(const std::string& directory) override {
     rocksdb::Checkpoint* raw = nullptr;
     SX_RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw),

@@ -272,6 +272,12 @@ TEST_F(EncryptionAtRestE2eTest, KeysRotateWhileTheHubServes) {
   ExpectIntact(first);
 
   EXPECT_EQ(RewrapAll(), 2u);
+  // The pass ended: the hub rewrites its files, so that the old wrapped
+  // data keys leave the disk too.
+  EXPECT_TRUE(WaitFor([&] {
+    return absl::StrContains(hub_.ReadLog(),
+                             "storage files rewritten after a re-wrap pass");
+  })) << hub_.ReadLog();
   keys = Keys();
   EXPECT_EQ(keys.keys(0).records(), 4u);
   EXPECT_EQ(keys.keys(1).records(), 0u);

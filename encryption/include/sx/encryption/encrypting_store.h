@@ -13,12 +13,15 @@
 //       config.key_file()));
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "supervision/v1/config.pb.h"
 #include "sx/encryption/key_ring.h"
 #include "sx/encryption/key_use_counts.h"
@@ -65,9 +68,18 @@ class EncryptingStore final : public storage::Store {
   // all under the current key; fewer referrals once about 64 MiB are
   // written. One pass over every referral (following next_before_id)
   // leaves nothing under older keys. `done` runs once it is durable, as
-  // for Apply.
+  // for Apply. The call that ends a pass (next_before_id empty) then has
+  // the files rewritten in the background (RewriteAllFiles), because until
+  // then the records' old forms (plain text, or data keys wrapped by the
+  // old key) stay on disk; destruction waits for it.
   void RewrapDataKeys(absl::string_view before_id, size_t limit,
                       std::function<void(absl::StatusOr<RewrapReport>)> done);
+  // Told (on the rewriting thread) how each rewrite of the files after a
+  // pass ended, and how long it took. Set once, before RewrapDataKeys.
+  void SetFilesRewrittenListener(
+      std::function<void(const absl::Status&, absl::Duration)> listener) {
+    files_rewritten_ = std::move(listener);
+  }
 
   void Apply(storage::TransactionBody body,
              storage::DurableCallback done) override;
@@ -162,6 +174,7 @@ class EncryptingStore final : public storage::Store {
   absl::Status CreateCheckpoint(const std::string& directory) override {
     return inner_->CreateCheckpoint(directory);
   }
+  absl::Status RewriteAllFiles() override { return inner_->RewriteAllFiles(); }
   void SetWriteObserver(
       std::function<void(const storage::CommitReport&)> observer) override {
     inner_->SetWriteObserver(std::move(observer));
@@ -179,12 +192,20 @@ class EncryptingStore final : public storage::Store {
   // The keys and cipher for one transaction or read.
   std::shared_ptr<const RecordEncryption> Encryption();
   std::string CurrentKeyFingerprint();
+  // Starts RewriteAllFiles on rewriter_, or, if one runs, has it run once
+  // more when it ends (the pass that just ended wrote after it started).
+  void RewriteFilesInBackground();
 
   const std::unique_ptr<storage::Store> inner_;
   const ::supervision::v1::AtRestEncryption::Cipher cipher_;
   const std::string key_file_;
   absl::Mutex mutex_;
   std::shared_ptr<const RecordEncryption> encryption_ ABSL_GUARDED_BY(mutex_);
+  std::function<void(const absl::Status&, absl::Duration)> files_rewritten_;
+  absl::Mutex rewrite_mutex_;
+  std::thread rewriter_ ABSL_GUARDED_BY(rewrite_mutex_);
+  bool rewriting_ ABSL_GUARDED_BY(rewrite_mutex_) = false;
+  bool rewrite_again_ ABSL_GUARDED_BY(rewrite_mutex_) = false;
 };
 
 }  // namespace sx::encryption

@@ -363,6 +363,15 @@ class Store {
   // 0700 and marked as a backup (backup_marker.h).
   virtual absl::Status CreateCheckpoint(const std::string& directory) = 0;
 
+  // Rewrites the stored files so that no overwritten or deleted value
+  // survives in any of them (RocksDB: writes the write buffers out, then
+  // compacts every column family to its last level, after which the old
+  // files and write-ahead logs are deleted). For after every record was
+  // written again under a new key: until then the old forms stay on disk.
+  // Blocks for as long as it takes (minutes on a large directory), while
+  // the store keeps serving.
+  virtual absl::Status RewriteAllFiles() = 0;
+
   // Called after each WAL fsync with what it made durable. Set once, before
   // the first Apply. Runs on the store's sync thread; must not block.
   virtual void SetWriteObserver(
