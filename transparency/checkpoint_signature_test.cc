@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 
 #include "sx/transparency/testing/test_keys.h"
 #include "transparency/signature_keys.h"
@@ -14,7 +13,7 @@
 namespace sx::transparency {
 namespace {
 
-using testing::GenerateTestKey;
+using testing::SharedTestKey;
 using testing::TestKey;
 using testing::TestKeyType;
 
@@ -26,21 +25,6 @@ constexpr char kText[] =
     "root XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n"
     "time 2024-05-01T12:00:00Z\n";
 
-// Keys are slow to make (RSA especially): one of each per test binary.
-const TestKey& Key(TestKeyType type, int copy = 0) {
-  static auto* keys = new std::map<std::pair<TestKeyType, int>, TestKey>();
-  auto it = keys->find({type, copy});
-  if (it == keys->end()) {
-    absl::StatusOr<TestKey> key = GenerateTestKey(type);
-    if (!key.ok()) {
-      ADD_FAILURE() << key.status();
-      std::abort();
-    }
-    it = keys->emplace(std::make_pair(type, copy), *std::move(key)).first;
-  }
-  return it->second;
-}
-
 struct Case {
   TestKeyType type;
   SignatureAlgorithm algorithm;
@@ -50,7 +34,7 @@ struct Case {
 class CheckpointSignatureTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CheckpointSignatureTest, SignsAndVerifies) {
-  const TestKey& key = Key(GetParam().type);
+  const TestKey& key = SharedTestKey(GetParam().type);
   absl::StatusOr<CheckpointSigner> signer =
       CheckpointSigner::FromPem(key.private_key_pem);
   ASSERT_TRUE(signer.ok()) << signer.status();
@@ -62,7 +46,7 @@ TEST_P(CheckpointSignatureTest, SignsAndVerifies) {
 }
 
 TEST_P(CheckpointSignatureTest, TamperingFails) {
-  const TestKey& key = Key(GetParam().type);
+  const TestKey& key = SharedTestKey(GetParam().type);
   const std::string signature = CheckpointSigner::FromPem(key.private_key_pem)
                                     .value()
                                     .Sign(kText)
@@ -94,16 +78,17 @@ TEST_P(CheckpointSignatureTest, TamperingFails) {
             absl::StatusCode::kDataLoss);
 
   // Another key of the same type, and keys of every other type.
-  EXPECT_EQ(VerifyCheckpointSignature(kText, signature,
-                                      Key(GetParam().type, 1).certificate_pem)
-                .code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      VerifyCheckpointSignature(
+          kText, signature, SharedTestKey(GetParam().type, 1).certificate_pem)
+          .code(),
+      absl::StatusCode::kDataLoss);
   for (TestKeyType other :
        {TestKeyType::kEcP256, TestKeyType::kRsa2048, TestKeyType::kSm2}) {
     if (other == GetParam().type) continue;
-    EXPECT_FALSE(
-        VerifyCheckpointSignature(kText, signature, Key(other).certificate_pem)
-            .ok());
+    EXPECT_FALSE(VerifyCheckpointSignature(kText, signature,
+                                           SharedTestKey(other).certificate_pem)
+                     .ok());
   }
 }
 
@@ -119,7 +104,7 @@ INSTANTIATE_TEST_SUITE_P(
 // The user id is part of what an SM2 signature signs: checking with OpenSSL
 // directly shows the library uses exactly "1234567812345678".
 TEST(Sm2Test, SignatureUsesTheStandardUserId) {
-  const TestKey& key = Key(TestKeyType::kSm2);
+  const TestKey& key = SharedTestKey(TestKeyType::kSm2);
   const std::string signature = CheckpointSigner::FromPem(key.private_key_pem)
                                     .value()
                                     .Sign(kText)
@@ -147,7 +132,7 @@ TEST(Sm2Test, SignatureUsesTheStandardUserId) {
 // OpenSSL 3 makes an "EC" key on the SM2 curve when asked for group "SM2";
 // used as-is it would sign ECDSA with SHA-256. It must come out as SM2.
 TEST(Sm2Test, EcKeyOnSm2CurveIsTreatedAsSm2) {
-  const TestKey& key = Key(TestKeyType::kEcOnSm2Curve);
+  const TestKey& key = SharedTestKey(TestKeyType::kEcOnSm2Curve);
   ASSERT_TRUE(EVP_PKEY_is_a(key.key.get(), "EC"));
   ASSERT_FALSE(EVP_PKEY_is_a(key.key.get(), "SM2"));
 
@@ -176,14 +161,14 @@ TEST(CheckpointSignerTest, LoadsFromFile) {
   const std::string path = ::testing::TempDir() + "/checkpoint_signer_key.pem";
   {
     std::ofstream file(path, std::ios::binary);
-    file << Key(TestKeyType::kEcP256).private_key_pem;
+    file << SharedTestKey(TestKeyType::kEcP256).private_key_pem;
   }
   absl::StatusOr<CheckpointSigner> signer = CheckpointSigner::FromPemFile(path);
   ASSERT_TRUE(signer.ok()) << signer.status();
-  EXPECT_TRUE(
-      VerifyCheckpointSignature(kText, signer->Sign(kText).value(),
-                                Key(TestKeyType::kEcP256).certificate_pem)
-          .ok());
+  EXPECT_TRUE(VerifyCheckpointSignature(
+                  kText, signer->Sign(kText).value(),
+                  SharedTestKey(TestKeyType::kEcP256).certificate_pem)
+                  .ok());
   std::remove(path.c_str());
   EXPECT_EQ(CheckpointSigner::FromPemFile(path).status().code(),
             absl::StatusCode::kNotFound);
@@ -191,13 +176,14 @@ TEST(CheckpointSignerTest, LoadsFromFile) {
 
 TEST(CheckpointSignerTest, RejectsUnusableKeys) {
   // Encrypted: refused without prompting for a passphrase.
-  absl::StatusOr<std::string> encrypted =
-      testing::EncryptedPem(Key(TestKeyType::kEcP256).key.get(), "secret");
+  absl::StatusOr<std::string> encrypted = testing::EncryptedPem(
+      SharedTestKey(TestKeyType::kEcP256).key.get(), "secret");
   ASSERT_TRUE(encrypted.ok()) << encrypted.status();
   EXPECT_EQ(CheckpointSigner::FromPem(*encrypted).status().code(),
             absl::StatusCode::kInvalidArgument);
   // A certificate is not a private key.
-  EXPECT_EQ(CheckpointSigner::FromPem(Key(TestKeyType::kEcP256).certificate_pem)
+  EXPECT_EQ(CheckpointSigner::FromPem(
+                SharedTestKey(TestKeyType::kEcP256).certificate_pem)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
@@ -209,8 +195,8 @@ TEST(CheckpointSignerTest, RejectsUnusableKeys) {
                 .code(),
             absl::StatusCode::kInvalidArgument);
   // Unsupported key type.
-  absl::StatusOr<CheckpointSigner> ed25519 =
-      CheckpointSigner::FromPem(Key(TestKeyType::kEd25519).private_key_pem);
+  absl::StatusOr<CheckpointSigner> ed25519 = CheckpointSigner::FromPem(
+      SharedTestKey(TestKeyType::kEd25519).private_key_pem);
   EXPECT_EQ(ed25519.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(ed25519.status().message().find("ED25519"), absl::string_view::npos)
       << ed25519.status();
@@ -218,18 +204,21 @@ TEST(CheckpointSignerTest, RejectsUnusableKeys) {
 
 TEST(VerifyCheckpointSignatureTest, RejectsUnusableCertificates) {
   const std::string signature =
-      CheckpointSigner::FromPem(Key(TestKeyType::kEcP256).private_key_pem)
+      CheckpointSigner::FromPem(
+          SharedTestKey(TestKeyType::kEcP256).private_key_pem)
           .value()
           .Sign(kText)
           .value();
   EXPECT_EQ(VerifyCheckpointSignature(kText, signature, "").code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(VerifyCheckpointSignature(kText, signature,
-                                      Key(TestKeyType::kEcP256).private_key_pem)
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      VerifyCheckpointSignature(
+          kText, signature, SharedTestKey(TestKeyType::kEcP256).private_key_pem)
+          .code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(VerifyCheckpointSignature(
-                kText, signature, Key(TestKeyType::kEd25519).certificate_pem)
+                kText, signature,
+                SharedTestKey(TestKeyType::kEd25519).certificate_pem)
                 .code(),
             absl::StatusCode::kInvalidArgument);
 }

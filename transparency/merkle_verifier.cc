@@ -37,12 +37,10 @@ bool Lsb(uint64_t n) { return (n & 1) != 0; }
 
 }  // namespace
 
-absl::Status VerifyInclusion(const MerkleHasher& hasher, uint64_t index,
-                             uint64_t tree_size, absl::string_view leaf_hash,
-                             const std::vector<std::string>& proof,
-                             absl::string_view root) {
+absl::StatusOr<std::string> RootFromInclusionProof(
+    const MerkleHasher& hasher, uint64_t index, uint64_t tree_size,
+    absl::string_view leaf_hash, const std::vector<std::string>& proof) {
   SX_RETURN_IF_ERROR(CheckHashSize(hasher, "leaf hash", leaf_hash));
-  SX_RETURN_IF_ERROR(CheckHashSize(hasher, "root hash", root));
   SX_RETURN_IF_ERROR(CheckProofHashSizes(hasher, proof));
   // RFC 9162 section 2.1.3.2, step by step.
   // 1.
@@ -69,8 +67,19 @@ absl::Status VerifyInclusion(const MerkleHasher& hasher, uint64_t index,
     fn >>= 1;  // c.
     sn >>= 1;
   }
-  // 5.
+  // 5. (the comparison with the root is the caller's)
   if (sn != 0) return ProofTooShort(proof.size());
+  return r;
+}
+
+absl::Status VerifyInclusion(const MerkleHasher& hasher, uint64_t index,
+                             uint64_t tree_size, absl::string_view leaf_hash,
+                             const std::vector<std::string>& proof,
+                             absl::string_view root) {
+  SX_RETURN_IF_ERROR(CheckHashSize(hasher, "root hash", root));
+  SX_ASSIGN_OR_RETURN(
+      const std::string r,
+      RootFromInclusionProof(hasher, index, tree_size, leaf_hash, proof));
   if (r != root) {
     return absl::DataLossError(
         absl::StrCat("inclusion proof for leaf ", index,

@@ -202,6 +202,38 @@ TEST(VerifyInclusionTest, SizeIsBoundByTheCheckpointNotTheProof) {
             absl::StatusCode::kDataLoss);
 }
 
+// The computation VerifyInclusion checks, for callers whose root is signed
+// rather than known: it yields the reference roots, and refuses what
+// VerifyInclusion refuses as malformed.
+TEST(RootFromInclusionProofTest, YieldsTheReferenceRoots) {
+  MerkleHasher hasher = Sha256();
+  const std::vector<std::string> leaves = ReferenceLeaves();
+  for (const auto& vector : testing::ReferenceInclusionProofs()) {
+    absl::StatusOr<std::string> root = RootFromInclusionProof(
+        hasher, vector.index, vector.tree_size,
+        hasher.LeafHash(leaves[vector.index]), UnhexAll(vector.proof));
+    ASSERT_TRUE(root.ok()) << root.status();
+    EXPECT_EQ(*root, Root(vector.tree_size))
+        << vector.index << " in " << vector.tree_size;
+  }
+  const std::string leaf = hasher.LeafHash(leaves[0]);
+  const Proof proof = UnhexAll(testing::ReferenceInclusionProofs()[1].proof);
+  EXPECT_EQ(RootFromInclusionProof(hasher, 8, 8, leaf, proof).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RootFromInclusionProof(hasher, 0, 8, leaf,
+                                   Proof(proof.begin(), proof.end() - 1))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(RootFromInclusionProof(hasher, 0, 8, leaf, Extended(proof, leaf))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      RootFromInclusionProof(hasher, 0, 8, "short", proof).status().code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 TEST(VerifyConsistencyTest, ReferenceProofsVerifyAndResistTampering) {
   MerkleHasher hasher = Sha256();
   for (const auto& vector : testing::ReferenceConsistencyProofs()) {

@@ -1,8 +1,11 @@
 #include "transparency/signature_keys.h"
 
+#include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "sx/base/openssl_handles.h"
@@ -20,6 +23,13 @@ using openssl::OsslParamPtr;
 
 const char* DigestName(SignatureAlgorithm algorithm) {
   return algorithm == SignatureAlgorithm::kSm2Sm3 ? "SM3" : "SHA256";
+}
+
+// Refuses every passphrase request: without a callback OpenSSL would prompt
+// on the terminal of a server process.
+int NoPassphrase(char* /*buffer*/, int /*size*/, int /*rwflag*/,
+                 void* /*userdata*/) {
+  return -1;
 }
 
 std::shared_ptr<EVP_PKEY> Share(EVP_PKEY* key) {
@@ -100,7 +110,54 @@ absl::StatusOr<SignatureKey> PrepareSignatureKey(EVP_PKEY* key,
   const char* type = EVP_PKEY_get0_type_name(key);
   return absl::InvalidArgumentError(
       absl::StrCat("unsupported key type ", type == nullptr ? "?" : type,
-                   " for checkpoint signatures (use EC, RSA or SM2)"));
+                   " for signatures (use EC, RSA or SM2)"));
+}
+
+absl::StatusOr<SignatureKey> PrivateKeyFromPem(absl::string_view pem) {
+  openssl::BioPtr bio = openssl::MemoryBio(pem);
+  if (bio == nullptr) {
+    return OpenSslError(absl::StatusCode::kInvalidArgument,
+                        "cannot read the signing key PEM");
+  }
+  openssl::EvpPkeyPtr key(
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
+  if (key == nullptr) {
+    return OpenSslError(absl::StatusCode::kInvalidArgument,
+                        "no unencrypted PEM private key in the signing key");
+  }
+  return PrepareSignatureKey(key.get(), /*private_key=*/true);
+}
+
+absl::StatusOr<openssl::X509Ptr> CertificateFromPem(absl::string_view pem,
+                                                    absl::string_view what) {
+  openssl::BioPtr bio = openssl::MemoryBio(pem);
+  if (bio == nullptr) {
+    return OpenSslError(absl::StatusCode::kInvalidArgument,
+                        absl::StrCat("cannot read ", what, " PEM"));
+  }
+  openssl::X509Ptr certificate(
+      PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr));
+  if (certificate == nullptr) {
+    return OpenSslError(absl::StatusCode::kInvalidArgument,
+                        absl::StrCat("no PEM certificate in ", what));
+  }
+  return certificate;
+}
+
+absl::StatusOr<std::string> ReadPemFile(const std::string& path,
+                                        absl::string_view what) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot open ", what, " file ", path));
+  }
+  std::string contents((std::istreambuf_iterator<char>(file)),
+                       std::istreambuf_iterator<char>());
+  if (file.bad()) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read ", what, " file ", path));
+  }
+  return contents;
 }
 
 absl::StatusOr<std::string> SignWithKey(const SignatureKey& key,
@@ -149,15 +206,15 @@ absl::Status VerifyWithKey(const SignatureKey& key, absl::string_view data,
     return OpenSslError(absl::StatusCode::kInternal, "verification failed");
   }
   // 0 is a wrong signature, a negative value a malformed one; both mean the
-  // checkpoint cannot be trusted.
+  // signed data cannot be trusted.
   if (EVP_DigestVerifyFinal(
           ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
           signature.size()) != 1) {
     ClearOpenSslErrors();
     return absl::DataLossError(absl::StrCat(
-        "checkpoint signature (", SignatureAlgorithmName(key.algorithm),
-        ") does not verify: the checkpoint was altered or signed by another "
-        "key"));
+        "signature (", SignatureAlgorithmName(key.algorithm),
+        ") does not verify: the signed data was altered, the signature was "
+        "altered, or another key signed it"));
   }
   return absl::OkStatus();
 }

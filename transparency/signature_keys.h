@@ -1,6 +1,7 @@
-// Internal to sx::transparency: picks the signature algorithm for an OpenSSL
-// key and signs or verifies with it. Apart from checkpoint_signature.cc so
-// that tests can hand it keys that never went through PEM.
+// Internal to sx::transparency: reads keys and certificates from PEM, picks
+// the signature algorithm for an OpenSSL key and signs or verifies with it.
+// Shared by checkpoint and step signatures, and apart from them so that tests
+// can hand it keys that never went through PEM.
 #pragma once
 
 #include <openssl/evp.h>
@@ -11,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "sx/base/openssl_handles.h"
 #include "sx/transparency/checkpoint_signature.h"
 
 namespace sx::transparency::internal {
@@ -28,6 +30,21 @@ struct SignatureKey {
 // INVALID_ARGUMENT for key types other than EC, RSA and SM2.
 absl::StatusOr<SignatureKey> PrepareSignatureKey(EVP_PKEY* key,
                                                  bool private_key);
+
+// The unencrypted PEM private key in `pem`, prepared for signing.
+// INVALID_ARGUMENT if there is none; an encrypted key is refused rather than
+// prompting for a passphrase on the terminal of a server process.
+absl::StatusOr<SignatureKey> PrivateKeyFromPem(absl::string_view pem);
+
+// The first certificate in `pem`; INVALID_ARGUMENT naming `what` (e.g. "the
+// signing certificate") if there is none.
+absl::StatusOr<openssl::X509Ptr> CertificateFromPem(absl::string_view pem,
+                                                    absl::string_view what);
+
+// The whole of a key or certificate file. NOT_FOUND, naming `what` (e.g.
+// "signing key") and the path, if it cannot be read.
+absl::StatusOr<std::string> ReadPemFile(const std::string& path,
+                                        absl::string_view what);
 
 absl::StatusOr<std::string> SignWithKey(const SignatureKey& key,
                                         absl::string_view data);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "sx/transparency/merkle_hasher.h"
 
@@ -34,6 +35,14 @@ absl::Status VerifyInclusion(const MerkleHasher& hasher, uint64_t index,
                              uint64_t tree_size, absl::string_view leaf_hash,
                              const std::vector<std::string>& proof,
                              absl::string_view root);
+
+// The root that `leaf_hash` at `index` of a tree of `tree_size` leaves and
+// `proof` lead to: what VerifyInclusion compares with the tree's root, for
+// callers whose root is not known but signed (a signature over the result is
+// what binds it). INVALID_ARGUMENT as for VerifyInclusion.
+absl::StatusOr<std::string> RootFromInclusionProof(
+    const MerkleHasher& hasher, uint64_t index, uint64_t tree_size,
+    absl::string_view leaf_hash, const std::vector<std::string>& proof);
 
 // Checks that the tree of `second_size` leaves with `second_root` extends the
 // tree of `first_size` leaves with `first_root`. Beyond RFC 9162, which
