@@ -4,11 +4,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "client_sdk/credential_check.h"
+#include "client_sdk/step_signing.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -83,8 +85,17 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateHubChannel(
   args.SetInt(
       GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.retry.max_backoff)));
-  return grpc::CreateCustomChannel(options.hub_address,
-                                   grpc::SslCredentials(tls), args);
+  absl::StatusOr<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      signing = StepSigningInterceptors(options);
+  if (!signing.ok()) return signing.status();
+  std::vector<
+      std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
+      interceptors;
+  if (*signing != nullptr) interceptors.push_back(*std::move(signing));
+  return grpc::experimental::CreateCustomChannelWithInterceptors(
+      options.hub_address, grpc::SslCredentials(tls), args,
+      std::move(interceptors));
 }
 
 }  // namespace sx::client::internal

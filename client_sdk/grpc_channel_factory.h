@@ -14,7 +14,8 @@ namespace sx::client::internal {
 // (credential_check.h) and builds a channel that reconnects as promptly as
 // the retry policy retries. Fails if a file cannot be read, the options are
 // inconsistent or the hub would refuse the certificate for what it carries;
-// the connection itself is made lazily, on the first call.
+// the connection itself is made lazily, on the first call. With
+// options.signing, the channel signs every step (step_signing.h).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateHubChannel(
     const ClientOptions& options);
 

@@ -192,6 +192,17 @@ Event FromProto(const v1::Event& proto) {
                             proto.item_numbers().end());
   event.warning_level = Cast<WarningLevel>(proto.warning_level());
   event.supervision_level = Cast<SupervisionLevel>(proto.supervision_level());
+  if (proto.has_step_signature()) {
+    const v1::StepSignature& signed_step = proto.step_signature();
+    event.step_signature = StepSignature{
+        signed_step.method(),
+        signed_step.request_sha256(),
+        signed_step.signature(),
+        signed_step.certificate_sha256(),
+        signed_step.leaf_index(),
+        signed_step.tree_size(),
+        {signed_step.audit_path().begin(), signed_step.audit_path().end()}};
+  }
   return event;
 }
 
@@ -806,6 +817,8 @@ absl::StatusOr<EventExport> FromProto(const v1::EventExport& proto) {
     exported.events.push_back(
         ExportedEvent{event.event_bytes(), FromProto(event.proof())});
   }
+  exported.signing_certificates.assign(proto.signing_certificates().begin(),
+                                       proto.signing_certificates().end());
   return exported;
 }
 

@@ -282,6 +282,35 @@ TEST(ProtoConvertTest, LedgerEventsNameTheirItems) {
   EXPECT_EQ(event.item_numbers, (std::vector<uint32_t>{3, 5}));
 }
 
+TEST(ProtoConvertTest, SignedStepKeepsItsSignatureAndUnsignedHasNone) {
+  v1::Event proto;
+  proto.set_type(v1::EVENT_TYPE_ACCEPTED);
+  proto.set_actor("inspection-office");
+  EXPECT_FALSE(FromProto(proto).step_signature.has_value());
+
+  v1::StepSignature* signature = proto.mutable_step_signature();
+  signature->set_method("/supervision.v1.ExchangeService/SubmitReferrals");
+  signature->set_request_sha256(std::string(32, '\x01'));
+  signature->set_signature(std::string("\x30\x45\x00", 3));
+  signature->set_certificate_sha256(std::string(32, '\x02'));
+  signature->set_leaf_index(2);
+  signature->set_tree_size(3);
+  signature->add_audit_path(std::string(32, '\x03'));
+  signature->add_audit_path(std::string(32, '\x04'));
+  const Event event = FromProto(proto);
+  ASSERT_TRUE(event.step_signature.has_value());
+  EXPECT_EQ(event.step_signature->method,
+            "/supervision.v1.ExchangeService/SubmitReferrals");
+  EXPECT_EQ(event.step_signature->request_sha256, std::string(32, '\x01'));
+  EXPECT_EQ(event.step_signature->signature, std::string("\x30\x45\x00", 3));
+  EXPECT_EQ(event.step_signature->certificate_sha256, std::string(32, '\x02'));
+  EXPECT_EQ(event.step_signature->leaf_index, 2u);
+  EXPECT_EQ(event.step_signature->tree_size, 3u);
+  EXPECT_EQ(event.step_signature->audit_path,
+            (std::vector<std::string>{std::string(32, '\x03'),
+                                      std::string(32, '\x04')}));
+}
+
 // 退回补充 as the recipient's inbox delivers it: the reason says what is
 // missing, and the referral is disposing again with every round of feedback.
 TEST(ProtoConvertTest, RejectedFeedbackArrivesWithItsReasonAndEveryRound) {
@@ -573,7 +602,7 @@ TEST(ProtoConvertTest, DelegationLinksParentChildrenAndFeedback) {
 // days left) after the blue one, with no warning left to come; then the
 // missed deadline, red.
 TEST(ProtoConvertTest, DeadlineWarningsArriveWithTheirLevel) {
-  EXPECT_EQ(v1::Event::descriptor()->field_count(), 16)
+  EXPECT_EQ(v1::Event::descriptor()->field_count(), 17)
       << "the contract has a field Event does not";
   v1::InboxEntry proto;
   proto.set_sequence(31);
@@ -1065,6 +1094,25 @@ TEST(ProtoConvertTest, CheckpointSignatureIsDecodedOrRefused) {
   EXPECT_EQ(checkpoint->tree_size, 3u);
   proto.set_signature_base64("not base64!");
   EXPECT_EQ(FromProto(proto).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST(ProtoConvertTest, ExportKeepsItsSigningCertificates) {
+  v1::EventExport proto;
+  proto.mutable_checkpoint()->set_signature_base64("AAEC");
+  proto.add_events()->set_event_bytes("event one");
+  proto.add_signing_certificates(std::string("\x30\x82\x00", 3));
+  proto.add_signing_certificates("second certificate");
+  absl::StatusOr<EventExport> exported = FromProto(proto);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  ASSERT_EQ(exported->events.size(), 1u);
+  EXPECT_EQ(exported->signing_certificates,
+            (std::vector<std::string>{std::string("\x30\x82\x00", 3),
+                                      "second certificate"}));
+
+  proto.clear_signing_certificates();
+  exported = FromProto(proto);
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  EXPECT_TRUE(exported->signing_certificates.empty());
 }
 
 TEST(ProtoConvertTest, WhoAmIKeepsTheCallerAndTheHubClock) {

@@ -1,10 +1,10 @@
-# sx_cc_test(NAME SOURCES... DEPS... [LABELS label]): one GoogleTest binary
+# sx_cc_test(NAME SOURCES... DEPS... [LABELS label] [SERIAL]): one GoogleTest binary
 # registered with ctest. Tests are discovered per case so that ctest -j can
 # spread them over cores.
 include(GoogleTest)
 
 function(sx_cc_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${SX_WARNING_FLAGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
@@ -19,6 +19,11 @@ function(sx_cc_test name)
       message(FATAL_ERROR "sx_cc_test(${name}): one label only, not ${ARG_LABELS}")
     endif()
     list(APPEND properties LABELS "${ARG_LABELS}")
+  endif()
+  # SERIAL: ctest runs these tests alone, for measurements that another test
+  # running beside them would skew.
+  if(ARG_SERIAL)
+    list(APPEND properties RUN_SERIAL TRUE)
   endif()
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60

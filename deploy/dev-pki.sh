@@ -16,6 +16,13 @@
 #                            (X509_STORE_load_locations + CRL_CHECK_ALL)
 #   at-rest.keys             the hub's key-encryption key for encryption at
 #                            rest (encryption.key_file), mode 0600
+#   signing-ca.crt/.key      "SX Dev Signing CA": issues the agencies' signing
+#                            certificates (step_signatures.ca_file)
+#   signing/<agency-id>.crt/.key
+#                            each agency's signing certificate for its steps
+#                            (key usage digitalSignature, nonRepudiation; the
+#                            agency's URI; no TLS use): EC P-256, and SM2 for
+#                            the stationed groups (国密)
 #   negative/*.crt/.key      certs that the hub must reject: foreign CA, no URI,
 #                            two URIs, expired, not yet valid, serverAuth only,
 #                            revoked, unknown agency
@@ -103,6 +110,13 @@ subjectAltName         = $ENV::SX_SAN
 subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid
 
+[ signing_leaf ]
+basicConstraints       = critical, CA:false
+keyUsage               = critical, digitalSignature, nonRepudiation
+subjectAltName         = $ENV::SX_SAN
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid
+
 [ crl_ext ]
 authorityKeyIdentifier = keyid
 EOF
@@ -153,6 +167,46 @@ issue_client_cert() {
   issue ca "$1" "${3:-$(basename "$1")}" "URI:$2" clientAuth "${@:4}"
 }
 
+# The SM2 user id both sides of an SM2 signature use (GB/T 35276).
+SM2_ID=1234567812345678
+
+# issue_signing_cert ID ALGORITHM — signing/ID.crt/.key, the agency's key for
+# signing its steps, issued by the signing CA; ALGORITHM is ec or sm2.
+issue_signing_cert() {
+  local id=$1 algorithm=$2 base="signing/$1" db
+  local req_options=() ca_options=()
+  db=$(ca_db signing-ca)
+  if [[ $algorithm == sm2 ]]; then
+    rm -f "$base.key"
+    (umask 077 && quiet openssl genpkey -algorithm SM2 -out "$base.key")
+    req_options=(-sm3 -sigopt "distid:$SM2_ID")
+    ca_options=(-vfyopt "distid:$SM2_ID")
+  else
+    new_key "$base"
+  fi
+  quiet openssl req -config "$CNF" -new -utf8 -key "$base.key" \
+    "${req_options[@]}" -subj "/CN=$id signing" -out "$db/req.csr"
+  SX_CA_DB=$db SX_SAN="URI:$SPIFFE/agency/$id" quiet openssl ca \
+    -config "$CNF" -batch -notext -utf8 -cert signing-ca.crt \
+    -keyfile signing-ca.key -extensions signing_leaf -days "$LEAF_DAYS" \
+    "${ca_options[@]}" -in "$db/req.csr" -out "$base.crt"
+  rm -f "$db/req.csr"
+}
+
+# issue_signing_pki — the signing CA and every agency's signing certificate.
+issue_signing_pki() {
+  local entry id
+  mkdir -p signing
+  new_ca signing-ca "SX Dev Signing CA"
+  for entry in "${AGENCIES[@]}"; do
+    id=${entry%%:*}
+    case $id in
+      stationed-*) issue_signing_cert "$id" sm2 ;;
+      *) issue_signing_cert "$id" ec ;;
+    esac
+  done
+}
+
 # issue_crl — revoke negative/revoked.crt and publish the CA's CRL under the
 # hashed-dir name <subject_hash>.r0 that X509_LOOKUP_hash_dir looks up.
 issue_crl() {
@@ -179,8 +233,16 @@ main() {
   [[ -n $outdir ]] || usage
 
   if [[ -e $outdir/ca.crt && $force == no ]]; then
-    # A PKI from before encryption at rest gets its key file now.
+    # A PKI from before encryption at rest gets its key file now, and one
+    # from before signed steps its signing certificates.
     [[ -e $outdir/at-rest.keys ]] || write_at_rest_keys
+    if [[ ! -e $outdir/signing-ca.crt ]]; then
+      cd "$outdir"
+      export SX_CA_DB="" SX_SAN="" SX_EKU=""
+      write_config
+      issue_signing_pki
+      cd - > /dev/null
+    fi
     echo "dev PKI already in $outdir (use --force to regenerate)"
     exit 0
   fi
@@ -221,8 +283,9 @@ main() {
 
   issue_crl
   write_at_rest_keys
+  issue_signing_pki
 
-  echo "dev PKI written to $outdir: CA, hub, ${#AGENCIES[@]} agencies, admin, auditor, negative certs, CRL"
+  echo "dev PKI written to $outdir: CA, hub, ${#AGENCIES[@]} agencies, admin, auditor, negative certs, CRL, signing CA and certificates"
 }
 
 # One random key-encryption key, as the hub's key file wants it: "NAME HEX",

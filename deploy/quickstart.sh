@@ -68,7 +68,8 @@ address=$(sed -n 's/^sxhub: listening on //p' "$work/hub.out")
 [[ -n "$address" ]] || fail "sxhub did not start; see $work/hub.log"
 echo "    sxhub pid $hub_pid on $address, data in $work/data"
 
-# One sxctl profile per identity, so each command below acts as that agency.
+# One sxctl profile per identity, so each command below acts as that agency;
+# agencies sign each step with their own signing key (pki/signing/).
 for identity in discipline-commission inspection-office organization-dept \
                 audit-bureau stationed-education stationed-housing \
                 admin-ops auditor-audit; do
@@ -79,6 +80,12 @@ cert = ../pki/$identity.crt
 key = ../pki/$identity.key
 ca = ../pki/ca.crt
 EOF
+  if [[ -e "$work/pki/signing/$identity.key" ]]; then
+    cat >>"$work/profiles/$identity" <<EOF
+signing_key = ../pki/signing/$identity.key
+signing_cert = ../pki/signing/$identity.crt
+EOF
+  fi
 done
 as() { local who="$1"; shift; "$sxctl_bin" --profile="$work/profiles/$who" "$@"; }
 id_of() { grep -o '"referral_id": *"[^"]*"' | head -n 1 | sed 's/.*"\([^"]*\)"$/\1/'; }
@@ -353,7 +360,12 @@ step "The auditor proves the history was not altered"
 as auditor-audit audit checkpoint --out "$work/checkpoint-1.txt" >/dev/null
 as auditor-audit audit export --from 1 --out "$work/export.txt" >/dev/null
 as auditor-audit audit verify --export "$work/export.txt" --hub-cert "$work/pki/hub.crt" \
-  | sed -n '1s/^/    /p'
+  --signing-ca "$work/pki/signing-ca.crt" > "$work/verified.txt"
+sed -n '1s/^/    /p' "$work/verified.txt"
+grep -E "^step signatures" "$work/verified.txt" | sed 's/^/    /'
+# Every agency step of the demo was signed, and every signature verifies.
+grep -E "^step signatures: [1-9][0-9]* signed steps verified" "$work/verified.txt" |
+  grep -qv "unsigned" || fail "an agency's step is unsigned, or a signature did not verify"
 as audit-bureau remind "$audit" --text "再次督办：请尽快签收" >/dev/null
 as auditor-audit audit checkpoint --out "$work/checkpoint-2.txt" >/dev/null
 as auditor-audit audit consistency --old "$work/checkpoint-1.txt" \

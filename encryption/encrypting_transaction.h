@@ -73,6 +73,10 @@ class EncryptingTransaction final : public storage::Transaction {
       absl::string_view caller, absl::string_view request_id) override {
     return inner_.GetRequest(caller, request_id);
   }
+  absl::Status PutSigningCertificate(absl::string_view sha256,
+                                     absl::string_view der) override {
+    return inner_.PutSigningCertificate(sha256, der);
+  }
   absl::Status PutRequest(
       absl::string_view caller, absl::string_view request_id,
       const ::supervision::v1::RequestRecord& record) override {

@@ -8,6 +8,7 @@
 #include "server/grpc_status.h"
 #include "server/hub_log.h"
 #include "server/peer_identity.h"
+#include "sx/base/status_macros.h"
 
 namespace sx::server {
 
@@ -16,6 +17,22 @@ absl::StatusOr<core::Identity> AuthenticateCall(
     const CertificateRevocations* revocations, core::Service service) {
   return AuthenticatePeer(context->auth_context().get(), config, revocations,
                           service);
+}
+
+absl::StatusOr<AuthenticatedStep> AuthenticateStep(
+    grpc::CallbackServerContext* context, const core::HubConfig& config,
+    const CertificateRevocations* revocations,
+    const StepSignatureCheck& signatures, const std::string& method,
+    const google::protobuf::Message& request) {
+  SX_ASSIGN_OR_RETURN(
+      core::Identity caller,
+      AuthenticateCall(context, config, revocations, core::Service::kExchange));
+  std::string request_sha256 = RequestSha256(request);
+  SX_ASSIGN_OR_RETURN(std::optional<core::SignedStep> signed_step,
+                      signatures.CheckStep(*context, config, caller, method,
+                                           request_sha256));
+  return AuthenticatedStep{std::move(caller), std::move(request_sha256),
+                           std::move(signed_step)};
 }
 
 absl::StatusOr<core::Identity> AuthenticatePeer(

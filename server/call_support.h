@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -12,6 +13,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 #include "server/certificate_revocations.h"
+#include "server/step_signature_check.h"
 #include "sx/core/access_policy.h"
 #include "sx/core/hub_config.h"
 #include "sx/core/identity.h"
@@ -23,6 +25,22 @@ namespace sx::server {
 absl::StatusOr<core::Identity> AuthenticateCall(
     grpc::CallbackServerContext* context, const core::HubConfig& config,
     const CertificateRevocations* revocations, core::Service service);
+// An agency's call that takes a step: who calls, the SHA-256 of the request
+// (what a retry must repeat and a signature covers), and its checked
+// signature, if it was signed.
+struct AuthenticatedStep {
+  core::Identity caller;
+  std::string request_sha256;
+  std::optional<core::SignedStep> signed_step;
+};
+// AuthenticateCall for the exchange, then the step signature's check (for
+// `method`, "/<service>/<method>") against `config`.
+absl::StatusOr<AuthenticatedStep> AuthenticateStep(
+    grpc::CallbackServerContext* context, const core::HubConfig& config,
+    const CertificateRevocations* revocations,
+    const StepSignatureCheck& signatures, const std::string& method,
+    const google::protobuf::Message& request);
+
 // The same for a connection's peer (`auth` may be null: no TLS peer); what
 // open streams re-check after a config reload or a new CRL.
 absl::StatusOr<core::Identity> AuthenticatePeer(

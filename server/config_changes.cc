@@ -47,6 +47,13 @@ std::string RestartOnlyChanges(const ::supervision::v1::HubConfig& running,
        "encryption.key_file");
   note(next.encryption().cipher() != running.encryption().cipher(),
        "encryption.cipher");
+  // Which CAs issue signing certificates is read at start; who must sign
+  // (require_all, allow_tls_certificates, agencies' require_signatures)
+  // follows each reload.
+  note(next.has_step_signatures() != running.has_step_signatures() ||
+           next.step_signatures().ca_file() !=
+               running.step_signatures().ca_file(),
+       "step_signatures.ca_file");
   return absl::StrJoin(changed, ", ");
 }
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "server/certificate_revocations.h"
+#include "server/step_signature_check.h"
 #include "supervision/v1/distribution.grpc.pb.h"
 #include "sx/core/distribution_core.h"
 #include "sx/core/hub_config.h"
@@ -22,7 +23,8 @@ class DistributionService final
   DistributionService(
       core::DistributionCore& core,
       std::function<std::shared_ptr<const core::HubConfig>()> config,
-      const CertificateRevocations* revocations);
+      const CertificateRevocations* revocations,
+      const StepSignatureCheck& signatures);
 
   grpc::ServerUnaryReactor* SubmitDistribution(
       grpc::CallbackServerContext* context,
@@ -41,6 +43,7 @@ class DistributionService final
   core::DistributionCore& core_;
   const std::function<std::shared_ptr<const core::HubConfig>()> config_;
   const CertificateRevocations* const revocations_;
+  const StepSignatureCheck& signatures_;
 };
 
 }  // namespace sx::server

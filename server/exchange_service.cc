@@ -8,7 +8,6 @@
 #include "server/call_support.h"
 #include "server/grpc_status.h"
 #include "server/inbox_stream.h"
-#include "sx/base/sha256.h"
 #include "sx/core/timestamps.h"
 
 namespace sx::server {
@@ -16,8 +15,8 @@ namespace sx::server {
 namespace v1 = ::supervision::v1;
 namespace {
 
-std::string Fingerprint(const google::protobuf::Message& request) {
-  return Sha256(request.SerializeAsString());
+std::string ExchangeMethod(absl::string_view method) {
+  return FullMethodName(v1::ExchangeService::service_full_name(), method);
 }
 
 // Completes a unary call with a referral result.
@@ -35,8 +34,12 @@ core::ReferralCallback ReplyWithReferral(grpc::ServerUnaryReactor* reactor,
 
 ExchangeService::ExchangeService(core::ExchangeCore& core,
                                  InboxNotifier& notifier,
-                                 const CertificateRevocations* revocations)
-    : core_(core), notifier_(notifier), revocations_(revocations) {}
+                                 const CertificateRevocations* revocations,
+                                 const StepSignatureCheck& signatures)
+    : core_(core),
+      notifier_(notifier),
+      revocations_(revocations),
+      signatures_(signatures) {}
 
 absl::StatusOr<core::Identity> ExchangeService::Authenticate(
     grpc::CallbackServerContext* context) const {
@@ -49,15 +52,20 @@ grpc::ServerUnaryReactor* ExchangeService::RunStep(
     const google::protobuf::Message& request, core::StepRequest step,
     v1::Referral* response) {
   const absl::Time start = absl::Now();
-  absl::StatusOr<core::Identity> caller = Authenticate(context);
-  if (!caller.ok()) {
-    return FinishNow(context, CallRecord(method, "", start), caller.status());
+  absl::StatusOr<AuthenticatedStep> authenticated =
+      AuthenticateStep(context, *core_.config(), revocations_, signatures_,
+                       ExchangeMethod(method), request);
+  if (!authenticated.ok()) {
+    return FinishNow(context, CallRecord(method, "", start),
+                     authenticated.status());
   }
-  auto record = std::make_shared<CallRecord>(method, caller->name, start);
+  const core::Identity& caller = authenticated->caller;
+  auto record = std::make_shared<CallRecord>(method, caller.name, start);
   step.method = method;
-  step.request_fingerprint = Fingerprint(request);
+  step.request_fingerprint = std::move(authenticated->request_sha256);
+  step.signed_step = std::move(authenticated->signed_step);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_.TakeStep(*caller, std::move(step),
+  core_.TakeStep(caller, std::move(step),
                  ReplyWithReferral(reactor, response, record));
   return reactor;
 }
@@ -67,14 +75,17 @@ grpc::ServerUnaryReactor* ExchangeService::SubmitReferral(
     const v1::SubmitReferralRequest* request, v1::Referral* response) {
   const absl::Time start = absl::Now();
   constexpr char kMethod[] = "SubmitReferral";
-  absl::StatusOr<core::Identity> caller = Authenticate(context);
-  if (!caller.ok()) {
-    return FinishNow(context, CallRecord(kMethod, "", start), caller.status());
+  absl::StatusOr<AuthenticatedStep> step =
+      AuthenticateStep(context, *core_.config(), revocations_, signatures_,
+                       ExchangeMethod(kMethod), *request);
+  if (!step.ok()) {
+    return FinishNow(context, CallRecord(kMethod, "", start), step.status());
   }
-  auto record = std::make_shared<CallRecord>(kMethod, caller->name, start);
+  auto record = std::make_shared<CallRecord>(kMethod, step->caller.name, start);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  core_.Submit(*caller, *request, Fingerprint(*request),
-               ReplyWithReferral(reactor, response, record));
+  core_.Submit(step->caller, *request, std::move(step->request_sha256),
+               ReplyWithReferral(reactor, response, record),
+               std::move(step->signed_step));
   return reactor;
 }
 
@@ -97,6 +108,20 @@ grpc::ServerUnaryReactor* ExchangeService::SubmitReferrals(
             "referrals: ", items, " items; a batch holds 1 to ", most,
             " (limits.max_batch_submits): split it or send them one by one")));
   }
+  // One signature covers the batch: a bad one refuses it whole. Each item
+  // keeps its own audit path, so that it verifies alone as a SubmitReferral.
+  std::vector<std::string> item_sha256s;
+  item_sha256s.reserve(items);
+  for (const v1::SubmitReferralRequest& item : request->referrals()) {
+    item_sha256s.push_back(RequestSha256(item));
+  }
+  absl::StatusOr<std::vector<std::optional<core::SignedStep>>> signed_steps =
+      signatures_.CheckBatch(*context, *core_.config(), *caller,
+                             ExchangeMethod("SubmitReferral"), item_sha256s);
+  if (!signed_steps.ok()) {
+    return FinishNow(context, CallRecord(kMethod, caller->name, start),
+                     signed_steps.status());
+  }
   // Each item is an ordinary submission; the store's group commit makes
   // them durable together. Callbacks come from the store's completion
   // thread, or at once from this one for an item refused up front: each
@@ -109,7 +134,7 @@ grpc::ServerUnaryReactor* ExchangeService::SubmitReferrals(
   for (int i = 0; i < items; ++i) {
     const v1::SubmitReferralRequest& item = request->referrals(i);
     core_.Submit(
-        *caller, item, Fingerprint(item),
+        *caller, item, std::move(item_sha256s[i]),
         [reactor, response, record, pending, accepted,
          i](absl::StatusOr<v1::Referral> result) {
           v1::SubmitReferralResult& slot = *response->mutable_results(i);
@@ -125,7 +150,8 @@ grpc::ServerUnaryReactor* ExchangeService::SubmitReferrals(
                       absl::StrCat(accepted->load(), " of ",
                                    response->results_size(), " submitted"));
           reactor->Finish(grpc::Status::OK);
-        });
+        },
+        std::move((*signed_steps)[i]));
   }
   return reactor;
 }

@@ -5,6 +5,7 @@
 
 #include "server/certificate_revocations.h"
 #include "server/inbox_notifier.h"
+#include "server/step_signature_check.h"
 #include "supervision/v1/exchange.grpc.pb.h"
 #include "sx/core/exchange_core.h"
 
@@ -17,7 +18,8 @@ class ExchangeService final
  public:
   // `revocations`: null when no tls.crl_directory is configured.
   ExchangeService(core::ExchangeCore& core, InboxNotifier& notifier,
-                  const CertificateRevocations* revocations);
+                  const CertificateRevocations* revocations,
+                  const StepSignatureCheck& signatures);
 
   grpc::ServerUnaryReactor* SubmitReferral(
       grpc::CallbackServerContext* context,
@@ -95,7 +97,8 @@ class ExchangeService final
   // The calling agency, or an error status for the reply.
   absl::StatusOr<core::Identity> Authenticate(
       grpc::CallbackServerContext* context) const;
-  // Authenticates, fills method and fingerprint, takes the step, replies.
+  // Authenticates the caller and the step's signature, fills method,
+  // fingerprint and signature, takes the step, replies.
   grpc::ServerUnaryReactor* RunStep(grpc::CallbackServerContext* context,
                                     const char* method,
                                     const google::protobuf::Message& request,
@@ -105,6 +108,7 @@ class ExchangeService final
   core::ExchangeCore& core_;
   InboxNotifier& notifier_;
   const CertificateRevocations* const revocations_;
+  const StepSignatureCheck& signatures_;
 };
 
 }  // namespace sx::server

@@ -304,6 +304,18 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
       LogLine(absl::StrCat("CRL skipped: ", skipped));
     }
   }
+  std::shared_ptr<const CertificateRevocations> signing_revocations =
+      revocations_;
+  if (revocations_ != nullptr && settings.has_step_signatures() &&
+      settings.step_signatures().ca_file() != settings.tls().ca_file()) {
+    SX_ASSIGN_OR_RETURN(
+        signing_revocations_,
+        CertificateRevocations::Load(settings.tls().crl_directory(),
+                                     settings.step_signatures().ca_file()));
+    signing_revocations = signing_revocations_;
+  }
+  SX_ASSIGN_OR_RETURN(step_signatures_, StepSignatureCheck::Create(
+                                            settings, signing_revocations));
 
   core_ = std::make_unique<core::ExchangeCore>(*store_, clock_, config_);
   notifier_ = std::make_unique<InboxNotifier>();
@@ -312,19 +324,21 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
       [notifier](const std::vector<std::string>& agencies) {
         notifier->Notify(agencies);
       });
-  exchange_ =
-      std::make_unique<ExchangeService>(*core_, *notifier, revocations_.get());
+  exchange_ = std::make_unique<ExchangeService>(
+      *core_, *notifier, revocations_.get(), *step_signatures_);
   const ConfigSource config_source = [core = core_.get()] {
     return core->config();
   };
   rectification_core_ =
       std::make_unique<core::RectificationCore>(*store_, clock_, config_source);
   rectification_ = std::make_unique<RectificationService>(
-      *rectification_core_, config_source, revocations_.get());
+      *rectification_core_, config_source, revocations_.get(),
+      *step_signatures_);
   distribution_core_ =
       std::make_unique<core::DistributionCore>(*store_, clock_, config_source);
   distribution_ = std::make_unique<DistributionService>(
-      *distribution_core_, config_source, revocations_.get());
+      *distribution_core_, config_source, revocations_.get(),
+      *step_signatures_);
   statistics_core_ =
       std::make_unique<core::StatisticsCore>(*store_, config_source);
   statistics_ = std::make_unique<StatisticsService>(
@@ -366,6 +380,11 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
     revocation_watcher_ = std::make_unique<RevocationWatcher>(
         revocations_, absl::Seconds(settings.tls().refresh_interval_seconds()),
         [notifier] { notifier->ReauthenticateAll(); });
+  }
+  if (signing_revocations_ != nullptr) {
+    signing_revocation_watcher_ = std::make_unique<RevocationWatcher>(
+        signing_revocations_,
+        absl::Seconds(settings.tls().refresh_interval_seconds()), [] {});
   }
 
   scrubber_ = std::make_unique<StorageScrubber>(

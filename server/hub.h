@@ -23,6 +23,7 @@
 #include "server/reloading_checkpoint_signer.h"
 #include "server/revocation_watcher.h"
 #include "server/statistics_service.h"
+#include "server/step_signature_check.h"
 #include "server/storage_health.h"
 #include "server/storage_scrubber.h"
 #include "server/supervision_ledger_service.h"
@@ -134,6 +135,10 @@ class Hub {
   // the handshake: that one never reaches connections made before a CRL,
   // nor a CRL file replaced in place. Null without tls.crl_directory.
   std::shared_ptr<CertificateRevocations> revocations_;
+  // The same for the signing CAs of step_signatures, when their file is not
+  // tls.ca_file; null otherwise.
+  std::shared_ptr<CertificateRevocations> signing_revocations_;
+  std::unique_ptr<StepSignatureCheck> step_signatures_;
   std::unique_ptr<core::ExchangeCore> core_;
   std::unique_ptr<InboxNotifier> notifier_;
   std::unique_ptr<ExchangeService> exchange_;
@@ -161,6 +166,7 @@ class Hub {
   // revokes are refused and its open inbox streams end. Null without
   // tls.crl_directory.
   std::unique_ptr<RevocationWatcher> revocation_watcher_;
+  std::unique_ptr<RevocationWatcher> signing_revocation_watcher_;
   // gRPC accepts an oversize message whole before refusing it, so without a
   // quota concurrent calls could make the hub hold (calls x message size).
   // Resized on reload.

@@ -4,7 +4,6 @@
 
 #include "server/call_support.h"
 #include "server/grpc_status.h"
-#include "sx/base/sha256.h"
 
 namespace sx::server {
 
@@ -13,29 +12,37 @@ namespace v1 = ::supervision::v1;
 RectificationService::RectificationService(
     core::RectificationCore& core,
     std::function<std::shared_ptr<const core::HubConfig>()> config,
-    const CertificateRevocations* revocations)
-    : core_(core), config_(std::move(config)), revocations_(revocations) {}
+    const CertificateRevocations* revocations,
+    const StepSignatureCheck& signatures)
+    : core_(core),
+      config_(std::move(config)),
+      revocations_(revocations),
+      signatures_(signatures) {}
 
 grpc::ServerUnaryReactor* RectificationService::RunMutation(
     grpc::CallbackServerContext* context, const char* method,
-    const std::string& referral_id, v1::RectificationStepResponse* response,
-    Start start) {
+    const google::protobuf::Message& request, const std::string& referral_id,
+    v1::RectificationStepResponse* response, Start start) {
   const absl::Time start_time = absl::Now();
-  // Ledger calls are an agency's, like the exchange's.
-  absl::StatusOr<core::Identity> caller = AuthenticateCall(
-      context, *config_(), revocations_, core::Service::kExchange);
-  if (!caller.ok()) {
+  // Ledger calls are an agency's steps, like the exchange's.
+  absl::StatusOr<AuthenticatedStep> step = AuthenticateStep(
+      context, *config_(), revocations_, signatures_,
+      FullMethodName(v1::RectificationService::service_full_name(), method),
+      request);
+  if (!step.ok()) {
     return FinishNow(context, CallRecord(method, "", start_time),
-                     caller.status());
+                     step.status());
   }
-  auto record = std::make_shared<CallRecord>(method, caller->name, start_time);
+  auto record =
+      std::make_shared<CallRecord>(method, step->caller.name, start_time);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  start(*caller, [reactor, response, record, referral_id](
-                     absl::StatusOr<v1::RectificationStepResponse> result) {
-    if (result.ok()) *response = std::move(*result);
-    record->Log(result.status(), referral_id);
-    reactor->Finish(ToGrpcStatus(result.status()));
-  });
+  start(*std::move(step),
+        [reactor, response, record,
+         referral_id](absl::StatusOr<v1::RectificationStepResponse> result) {
+          if (result.ok()) *response = std::move(*result);
+          record->Log(result.status(), referral_id);
+          reactor->Finish(ToGrpcStatus(result.status()));
+        });
   return reactor;
 }
 
@@ -44,10 +51,11 @@ grpc::ServerUnaryReactor* RectificationService::AddRectificationItems(
     const v1::AddRectificationItemsRequest* request,
     v1::RectificationStepResponse* response) {
   return RunMutation(
-      context, "AddRectificationItems", request->referral_id(), response,
-      [this, request](const core::Identity& caller, core::LedgerCallback done) {
-        core_.AddItems(caller, *request, Sha256(request->SerializeAsString()),
-                       std::move(done));
+      context, "AddRectificationItems", *request, request->referral_id(),
+      response,
+      [this, request](AuthenticatedStep step, core::LedgerCallback done) {
+        core_.AddItems(step.caller, *request, std::move(step.request_sha256),
+                       std::move(done), std::move(step.signed_step));
       });
 }
 
@@ -56,10 +64,11 @@ grpc::ServerUnaryReactor* RectificationService::ReportRectification(
     const v1::ReportRectificationRequest* request,
     v1::RectificationStepResponse* response) {
   return RunMutation(
-      context, "ReportRectification", request->referral_id(), response,
-      [this, request](const core::Identity& caller, core::LedgerCallback done) {
-        core_.Report(caller, *request, Sha256(request->SerializeAsString()),
-                     std::move(done));
+      context, "ReportRectification", *request, request->referral_id(),
+      response,
+      [this, request](AuthenticatedStep step, core::LedgerCallback done) {
+        core_.Report(step.caller, *request, std::move(step.request_sha256),
+                     std::move(done), std::move(step.signed_step));
       });
 }
 
@@ -68,10 +77,11 @@ grpc::ServerUnaryReactor* RectificationService::VerifyRectification(
     const v1::VerifyRectificationRequest* request,
     v1::RectificationStepResponse* response) {
   return RunMutation(
-      context, "VerifyRectification", request->referral_id(), response,
-      [this, request](const core::Identity& caller, core::LedgerCallback done) {
-        core_.Verify(caller, *request, Sha256(request->SerializeAsString()),
-                     std::move(done));
+      context, "VerifyRectification", *request, request->referral_id(),
+      response,
+      [this, request](AuthenticatedStep step, core::LedgerCallback done) {
+        core_.Verify(step.caller, *request, std::move(step.request_sha256),
+                     std::move(done), std::move(step.signed_step));
       });
 }
 

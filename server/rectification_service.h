@@ -6,7 +6,9 @@
 #include <functional>
 #include <memory>
 
+#include "server/call_support.h"
 #include "server/certificate_revocations.h"
+#include "server/step_signature_check.h"
 #include "supervision/v1/rectification.grpc.pb.h"
 #include "sx/core/hub_config.h"
 #include "sx/core/rectification_core.h"
@@ -22,7 +24,8 @@ class RectificationService final
   RectificationService(
       core::RectificationCore& core,
       std::function<std::shared_ptr<const core::HubConfig>()> config,
-      const CertificateRevocations* revocations);
+      const CertificateRevocations* revocations,
+      const StepSignatureCheck& signatures);
 
   grpc::ServerUnaryReactor* AddRectificationItems(
       grpc::CallbackServerContext* context,
@@ -42,18 +45,19 @@ class RectificationService final
       ::supervision::v1::ListRectificationItemsResponse* response) override;
 
  private:
-  // Authenticates, then runs `start` with the caller and a callback that
-  // logs and finishes the call.
-  using Start = std::function<void(const core::Identity& caller,
-                                   core::LedgerCallback done)>;
+  // Authenticates the step (and its signature), then runs `start` with it
+  // and a callback that logs and finishes the call.
+  using Start =
+      std::function<void(AuthenticatedStep step, core::LedgerCallback done)>;
   grpc::ServerUnaryReactor* RunMutation(
       grpc::CallbackServerContext* context, const char* method,
-      const std::string& referral_id,
+      const google::protobuf::Message& request, const std::string& referral_id,
       ::supervision::v1::RectificationStepResponse* response, Start start);
 
   core::RectificationCore& core_;
   const std::function<std::shared_ptr<const core::HubConfig>()> config_;
   const CertificateRevocations* const revocations_;
+  const StepSignatureCheck& signatures_;
 };
 
 }  // namespace sx::server

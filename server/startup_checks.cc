@@ -32,6 +32,7 @@
 #include "sx/storage/backup_marker.h"
 #include "sx/transparency/checkpoint_signature.h"
 #include "sx/transparency/merkle_hasher.h"
+#include "sx/transparency/step_signature.h"
 
 namespace sx::server {
 namespace {
@@ -276,6 +277,17 @@ void CheckEncryptionKeys(const v1::HubConfig& settings,
   }
 }
 
+// The signing CAs load: without them no signed step could be checked.
+void CheckSigningCas(const v1::HubConfig& settings, StartupProblems& problems) {
+  if (!settings.has_step_signatures()) return;
+  const std::string& ca_file = settings.step_signatures().ca_file();
+  absl::StatusOr<transparency::SigningTrust> trust =
+      transparency::SigningTrust::FromPemFile(ca_file);
+  if (!trust.ok()) {
+    problems.Add("step_signatures.ca_file", ca_file, trust.status().message());
+  }
+}
+
 }  // namespace
 
 absl::Status CheckStartable(const core::HubConfig& config) {
@@ -292,6 +304,7 @@ absl::Status CheckStartable(const core::HubConfig& config) {
   const std::string tls_key_pem = CheckTlsFiles(settings.tls(), problems);
   CheckLogHash(settings, problems);
   CheckSigningKey(settings, tls_key_pem, problems);
+  CheckSigningCas(settings, problems);
   CheckEncryptionKeys(settings, problems);
   return problems.ToStatus();
 }

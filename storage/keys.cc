@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace sx::storage::keys {
@@ -29,6 +30,10 @@ bool DecodeSequenceAtEnd(absl::string_view key, uint64_t* sequence) {
 
 std::string InboxCounterKey(absl::string_view agency_id) {
   return absl::StrCat("inbox_seq/", agency_id);
+}
+
+std::string SigningCertificateKey(absl::string_view sha256) {
+  return absl::StrCat("signing_certificate/", absl::BytesToHexString(sha256));
 }
 
 std::string InboxPrefix(absl::string_view agency_id) {

@@ -64,6 +64,9 @@ bool DecodeSequenceAtEnd(absl::string_view key, uint64_t* sequence);
 // "inbox_seq/<agency>": the last sequence given out in an agency's inbox.
 // Kept apart from the entries because acknowledged entries are deleted.
 std::string InboxCounterKey(absl::string_view agency_id);
+// In the meta family: an agency's signing certificate by its SHA-256 (raw
+// bytes, written as hex in the key).
+std::string SigningCertificateKey(absl::string_view sha256);
 // <agency> \0 <be64 sequence>
 std::string InboxKey(absl::string_view agency_id, uint64_t sequence);
 std::string InboxPrefix(absl::string_view agency_id);

@@ -265,6 +265,17 @@ class RocksDbStore final : public Store {
     return bytes;
   }
 
+  absl::StatusOr<std::optional<std::string>> GetSigningCertificate(
+      absl::string_view sha256) override {
+    const PinnedRead read = Durable();
+    std::string der;
+    rocksdb::Status status = db_->Get(
+        read.options, cfs_.meta, keys::SigningCertificateKey(sha256), &der);
+    if (status.IsNotFound()) return std::nullopt;
+    SX_RETURN_IF_ERROR(FromRocksDb(status, "read signing certificate"));
+    return der;
+  }
+
   absl::StatusOr<uint64_t> EventCount() override {
     const PinnedRead read = Durable();
     std::string head;

@@ -98,6 +98,11 @@ absl::Status RocksDbTransaction::SetIdGeneration(absl::string_view generation) {
   return Write(cfs_.meta, keys::kIdGenerationKey, generation);
 }
 
+absl::Status RocksDbTransaction::PutSigningCertificate(absl::string_view sha256,
+                                                       absl::string_view der) {
+  return Write(cfs_.meta, keys::SigningCertificateKey(sha256), der);
+}
+
 absl::StatusOr<std::string> RocksDbTransaction::IdGeneration() {
   SX_ASSIGN_OR_RETURN(std::optional<std::string> stored,
                       Read(cfs_.meta, keys::kIdGenerationKey));

@@ -42,6 +42,8 @@ class RocksDbTransaction final : public Transaction {
   absl::Status PutRequest(
       absl::string_view caller, absl::string_view request_id,
       const ::supervision::v1::RequestRecord& record) override;
+  absl::Status PutSigningCertificate(absl::string_view sha256,
+                                     absl::string_view der) override;
   absl::StatusOr<::supervision::v1::Event> AppendEvent(
       ::supervision::v1::Event event,
       const std::vector<std::string>& agencies) override;

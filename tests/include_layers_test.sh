@@ -20,7 +20,7 @@ declare -A allowed=(
   [server/core]="sx/base/ sx/transparency/ sx/storage/ sx/encryption/ sx/core/ server/core/ supervision/v1/ google/protobuf/"
   [server/metrics]="sx/metrics/ server/metrics/"
   [server]="sx/base/ sx/transparency/ sx/storage/ sx/encryption/ sx/core/ sx/metrics/ server/ supervision/v1/ google/protobuf/"
-  [client_sdk]="sx/base/ sx/client/ client_sdk/ supervision/v1/ google/protobuf/"
+  [client_sdk]="sx/base/ sx/transparency/ sx/client/ client_sdk/ supervision/v1/ google/protobuf/"
   [client_sdk/sxctl]="sx/base/ sx/client/ sx/transparency/ client_sdk/sxctl/"
   [client_sdk/examples]="sx/client/ sx/transparency/"
 )

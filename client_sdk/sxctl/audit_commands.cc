@@ -1,6 +1,7 @@
 #include "client_sdk/sxctl/audit_commands.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -145,10 +146,29 @@ absl::Status RunAuditVerify(const CommandContext& context) {
   absl::StatusOr<std::string> certificate =
       ReadLocalFile(in.Value("hub-cert"), "read hub certificate");
   if (!certificate.ok()) return certificate.status();
+  // Read before anything is verified, so that a wrong path fails alone.
+  std::optional<std::string> signing_ca;
+  if (in.Has("signing-ca")) {
+    absl::StatusOr<std::string> pem =
+        ReadLocalFile(in.Value("signing-ca"), "read signing CA");
+    if (!pem.ok()) return pem.status();
+    signing_ca = *std::move(pem);
+  }
   absl::StatusOr<ExportFile> file = ParseExportFile(*text, path);
   if (!file.ok()) return file.status();
-  return PrintIfOk(VerifyExport(*file, *certificate), context.output,
-                   &Output::Verified);
+  absl::StatusOr<VerifiedExport> verified = VerifyExport(*file, *certificate);
+  if (!verified.ok()) return verified.status();
+  if (!signing_ca.has_value()) {
+    context.output.Verified(*verified, nullptr);
+    return absl::OkStatus();
+  }
+  // The events are the hub's, proved by its checkpoint; their signatures
+  // prove, besides, that the agencies themselves asked for the steps.
+  absl::StatusOr<VerifiedSignatures> signatures = VerifyStepSignatures(
+      *verified, file->contents.signing_certificates, *signing_ca);
+  if (!signatures.ok()) return signatures.status();
+  context.output.Verified(*verified, &*signatures);
+  return absl::OkStatus();
 }
 
 absl::Status RunAuditConsistency(const CommandContext& context) {

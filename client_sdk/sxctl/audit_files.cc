@@ -90,6 +90,28 @@ absl::StatusOr<client::ExportedEvent> ReadEventLine(absl::string_view line,
   return event;
 }
 
+bool IsSigningCertificateLine(absl::string_view line) {
+  return absl::StartsWith(line, kSigningCertificateLinePrefix);
+}
+
+// "signing-certificate <base64 DER>"
+absl::StatusOr<std::string> ReadSigningCertificateLine(
+    absl::string_view line, size_t line_index, const std::string& origin) {
+  const std::vector<absl::string_view> fields = absl::StrSplit(line, ' ');
+  if (fields.size() != 2 || fields[0] != kSigningCertificateLinePrefix) {
+    return FormatError(
+        origin, line_index,
+        absl::StrCat("expected \"", kSigningCertificateLinePrefix,
+                     " <base64 DER certificate>\""));
+  }
+  std::string der;
+  if (!DecodeBase64(fields[1], &der)) {
+    return FormatError(origin, line_index,
+                       "the signing certificate is not base64");
+  }
+  return der;
+}
+
 }  // namespace
 
 std::string FormatCheckpointFile(const client::SignedCheckpoint& checkpoint) {
@@ -125,6 +147,10 @@ std::string FormatExportFile(const client::EventExport& exported) {
     }
     absl::StrAppend(&text, "\n");
   }
+  for (const std::string& der : exported.signing_certificates) {
+    absl::StrAppend(&text, kSigningCertificateLinePrefix, " ",
+                    absl::Base64Escape(der), "\n");
+  }
   return text;
 }
 
@@ -149,11 +175,19 @@ absl::StatusOr<ExportFile> ParseExportFile(absl::string_view text,
       ReadCheckpoint(lines, &next, origin);
   if (!checkpoint.ok()) return checkpoint.status();
   file.contents.checkpoint = *std::move(checkpoint);
-  for (; next < lines.size(); ++next) {
+  for (; next < lines.size() && !IsSigningCertificateLine(lines[next]);
+       ++next) {
     absl::StatusOr<client::ExportedEvent> event =
         ReadEventLine(lines[next], next, origin);
     if (!event.ok()) return event.status();
     file.contents.events.push_back(*std::move(event));
+  }
+  // The certificates come last: an event line among them is refused too.
+  for (; next < lines.size(); ++next) {
+    absl::StatusOr<std::string> der =
+        ReadSigningCertificateLine(lines[next], next, origin);
+    if (!der.ok()) return der.status();
+    file.contents.signing_certificates.push_back(*std::move(der));
   }
   return file;
 }

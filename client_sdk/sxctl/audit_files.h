@@ -18,17 +18,25 @@
 // consistency check it with the hub's certificate.
 //
 // Export file: a header, the checkpoint the export was made against (as
-// above), then one line per event, in sequence order:
+// above), then one line per event, in sequence order, then one line per
+// signing certificate the events' step signatures name:
 //
 //   sxctl-event-export/v1
 //   range <first sequence> <last sequence>
 //   <checkpoint file lines>
 //   event <leaf index> <tree size> <base64 event bytes> [<base64 hash>...]
+//   signing-certificate <base64 DER certificate>
 //
 // An event line holds the event's stored bytes (a serialized
 // supervision.v1.Event, whose leaf hash is H(0x00 || bytes)) and its
 // inclusion proof: the leaf index (sequence - 1), the tree size of the proof
 // and the sibling hashes from the leaf up. Base64 is standard, with padding.
+//
+// The signing-certificate lines (none when no event is signed, and in files
+// written before steps were signed) carry what audit verify --signing-ca
+// needs to check the step signatures offline. The checkpoint does not cover
+// them: a certificate counts for the CA that issued it, and an event names
+// its certificate by SHA-256.
 //
 // Each event carries its own proof, so a contiguous part of an export (with
 // its range line changed to match) still verifies: an export proves what it
@@ -47,6 +55,8 @@
 namespace sx::sxctl {
 
 inline constexpr char kExportHeader[] = "sxctl-event-export/v1";
+// Starts each line of an export file that holds a signing certificate.
+inline constexpr char kSigningCertificateLinePrefix[] = "signing-certificate";
 // "— " : U+2014 EM DASH and a space, as in C2SP signed notes.
 inline constexpr char kSignatureLinePrefix[] = "\xE2\x80\x94 signature ";
 
@@ -69,10 +79,12 @@ struct ExportFile {
 };
 
 // `exported` must hold at least one event; the range is taken from the
-// first and last event's leaf index.
+// first and last event's leaf index. Its signing certificates follow the
+// events, in the order given.
 std::string FormatExportFile(const client::EventExport& exported);
 
-// INVALID_ARGUMENT, naming `origin` and the line, if it is not in the format.
+// INVALID_ARGUMENT, naming `origin` and the line, if it is not in the format
+// (an event line after a signing-certificate line included).
 absl::StatusOr<ExportFile> ParseExportFile(absl::string_view text,
                                            const std::string& origin);
 

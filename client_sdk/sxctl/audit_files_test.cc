@@ -75,6 +75,57 @@ TEST(ExportFileTest, RoundTrips) {
             std::vector<std::string>{"h0"});
 }
 
+TEST(ExportFileTest, OldFilesHaveNoSigningCertificates) {
+  const std::string text = FormatExportFile(Export());
+  EXPECT_EQ(text.find("signing-certificate"), std::string::npos);
+  absl::StatusOr<ExportFile> file = ParseExportFile(text, "export.txt");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->contents.events.size(), 2u);
+  EXPECT_TRUE(file->contents.signing_certificates.empty());
+}
+
+TEST(ExportFileTest, SigningCertificatesFollowTheEventsAndRoundTrip) {
+  client::EventExport exported = Export();
+  exported.signing_certificates = {std::string("\x30\x82\x01\x00", 4),
+                                   "second certificate"};
+  const std::string text = FormatExportFile(exported);
+  EXPECT_NE(text.find("event 1 2 ZXZlbnQgdHdv aDA=\n"
+                      "signing-certificate MIIBAA==\n"
+                      "signing-certificate c2Vjb25kIGNlcnRpZmljYXRl\n"),
+            std::string::npos)
+      << text;
+  absl::StatusOr<ExportFile> file = ParseExportFile(text, "export.txt");
+  ASSERT_TRUE(file.ok()) << file.status();
+  ASSERT_EQ(file->contents.events.size(), 2u);
+  EXPECT_EQ(file->contents.events[1].event_bytes, "event two");
+  EXPECT_EQ(file->contents.signing_certificates, exported.signing_certificates);
+}
+
+TEST(ExportFileTest, RefusesMalformedSigningCertificateLines) {
+  client::EventExport exported = Export();
+  exported.signing_certificates = {"certificate"};
+  const std::string text = FormatExportFile(exported);
+  struct Case {
+    std::string text;
+    std::string line;
+  };
+  for (const Case& bad : {
+           Case{text + "signing-certificate not!base64\n", "line 13"},
+           Case{text + "signing-certificate\n", "line 13"},
+           Case{text + "signing-certificate Y2VydA== Y2VydA==\n", "line 13"},
+           Case{text + "signing-certificates Y2VydA==\n", "line 13"},
+           // The certificates come last.
+           Case{text + "event 1 2 ZXZlbnQgdHdv aDA=\n", "line 13"},
+       }) {
+    absl::StatusOr<ExportFile> file = ParseExportFile(bad.text, "export.txt");
+    EXPECT_EQ(file.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad.text;
+    EXPECT_NE(file.status().message().find("export.txt " + bad.line),
+              absl::string_view::npos)
+        << file.status();
+  }
+}
+
 TEST(ExportFileTest, ErrorsNameTheLine) {
   const std::string text = FormatExportFile(Export());
   struct Case {

@@ -30,6 +30,38 @@ void WriteCheckpointObject(const transparency::Checkpoint& checkpoint,
   json.EndObject();
 }
 
+void WriteStepSignatures(const std::vector<client::Event>& events,
+                         const VerifiedSignatures* signatures,
+                         JsonWriter& json) {
+  json.BeginObject();
+  json.Key("checked").Bool(signatures != nullptr);
+  if (signatures == nullptr) {
+    json.Key("signed_steps").Uint(CountSignedSteps(events));
+    json.EndObject();
+    return;
+  }
+  json.Key("signed_steps").Uint(signatures->signed_steps.size());
+  json.Key("unsigned_agency_steps").Uint(signatures->unsigned_agency_steps);
+  json.Key("without_content_commitment")
+      .Uint(signatures->without_content_commitment);
+  json.Key("algorithms").BeginObject();
+  for (const auto& algorithm : signatures->signed_by_algorithm) {
+    json.Key(algorithm.first).Uint(algorithm.second);
+  }
+  json.EndObject();
+  json.Key("signers").BeginArray();
+  for (const SignedStep& step : signatures->signed_steps) {
+    json.BeginObject();
+    json.Key("sequence").Uint(step.sequence);
+    json.Key("signer").String(step.signer_uri);
+    json.Key("algorithm").String(step.algorithm);
+    json.Key("content_commitment").Bool(step.content_commitment);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+}
+
 }  // namespace
 
 void WriteEventPageJson(const client::EventPage& page, JsonWriter& json) {
@@ -80,7 +112,9 @@ void WriteExportSavedJson(const ExportFile& file, const std::string& path,
   json.EndObject();
 }
 
-void WriteVerifiedExportJson(const VerifiedExport& verified, JsonWriter& json) {
+void WriteVerifiedExportJson(const VerifiedExport& verified,
+                             const VerifiedSignatures* signatures,
+                             JsonWriter& json) {
   json.BeginObject();
   json.Key("verified").Bool(true);
   json.Key("events_verified").Uint(verified.events.size());
@@ -88,6 +122,8 @@ void WriteVerifiedExportJson(const VerifiedExport& verified, JsonWriter& json) {
   json.Key("last_sequence").Uint(verified.events.back().sequence);
   json.Key("checkpoint");
   WriteCheckpointObject(verified.checkpoint.checkpoint, json);
+  json.Key("step_signatures");
+  WriteStepSignatures(verified.events, signatures, json);
   json.Key("events");
   WriteEvents(verified.events, json);
   json.EndObject();

@@ -28,8 +28,17 @@ void WriteInclusionProofJson(uint64_t sequence,
 void WriteExportSavedJson(const ExportFile& file, const std::string& path,
                           JsonWriter& json);
 // {"verified": true, "events_verified": N, "first_sequence": N,
-//  "last_sequence": N, "checkpoint": {...}, "events": [...]}
-void WriteVerifiedExportJson(const VerifiedExport& verified, JsonWriter& json);
+//  "last_sequence": N, "checkpoint": {...}, "step_signatures": {...},
+//  "events": [...]}
+// "step_signatures" is {"checked": false, "signed_steps": N} without
+// `signatures` (no --signing-ca), and with them
+// {"checked": true, "signed_steps": N, "unsigned_agency_steps": N,
+//  "without_content_commitment": N, "algorithms": {"ecdsa-sha256": N, ...},
+//  "signers": [{"sequence": N, "signer": "spiffe://...", "algorithm": "...",
+//               "content_commitment": true}, ...]}.
+void WriteVerifiedExportJson(const VerifiedExport& verified,
+                             const VerifiedSignatures* signatures,
+                             JsonWriter& json);
 // {"consistent": true, "old": {...}, "new": {...}}
 void WriteConsistentJson(const VerifiedCheckpoint& older,
                          const VerifiedCheckpoint& newer, JsonWriter& json);

@@ -25,8 +25,12 @@ std::string InclusionProofText(uint64_t sequence,
 
 std::string ExportSavedText(const ExportFile& file, const std::string& path);
 
-// What was verified, then the events themselves.
-std::string VerifiedExportText(const VerifiedExport& verified);
+// What was verified, then the events themselves. With `signatures` (audit
+// verify --signing-ca), a line on the step signatures, the signers, and a
+// SIGNED column in the table; without, a line on how many steps carry
+// signatures that were not checked, if any do.
+std::string VerifiedExportText(const VerifiedExport& verified,
+                               const VerifiedSignatures* signatures);
 
 std::string ConsistentText(const VerifiedCheckpoint& older,
                            const VerifiedCheckpoint& newer);

@@ -1,11 +1,16 @@
 #include "client_sdk/sxctl/audit_verification.h"
 
 #include <cstdint>
+#include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "client_sdk/sxctl/time_format.h"
+#include "sx/base/sha256.h"
 #include "sx/transparency/checkpoint_signature.h"
 #include "sx/transparency/merkle_verifier.h"
+#include "sx/transparency/step_signature.h"
 
 namespace sx::sxctl {
 namespace {
@@ -68,6 +73,88 @@ absl::StatusOr<client::Event> VerifyEvent(
                                    " (its previous-event digest differs)"));
   }
   return decoded;
+}
+
+// The signing certificates of an export, found by their SHA-256 and parsed
+// once each, when an event first names them.
+class SigningCertificates {
+ public:
+  // `certificates_der` must outlive this.
+  explicit SigningCertificates(
+      const std::vector<std::string>& certificates_der) {
+    for (const std::string& der : certificates_der) {
+      by_sha256_.emplace(Sha256(der), &der);
+    }
+  }
+
+  // The certificate whose DER has `sha256`, for the event at `sequence`.
+  absl::StatusOr<transparency::SigningCertificate> Find(
+      const std::string& sha256, uint64_t sequence) {
+    auto parsed = parsed_.find(sha256);
+    if (parsed != parsed_.end()) return parsed->second;
+    auto der = by_sha256_.find(sha256);
+    if (der == by_sha256_.end()) {
+      return EventError(sequence,
+                        "its signing certificate is not in the export");
+    }
+    absl::StatusOr<transparency::SigningCertificate> certificate =
+        transparency::SigningCertificate::FromDer(*der->second);
+    if (!certificate.ok()) {
+      return EventError(sequence,
+                        absl::StrCat("its signing certificate does not parse: ",
+                                     certificate.status().message()));
+    }
+    parsed_.emplace(sha256, *certificate);
+    return certificate;
+  }
+
+ private:
+  std::map<std::string, const std::string*> by_sha256_;
+  std::map<std::string, transparency::SigningCertificate> parsed_;
+};
+
+// The checks of one signed event; its signer and algorithm if they pass.
+absl::StatusOr<SignedStep> VerifyStepSignature(
+    const client::Event& event, const client::StepSignature& signature,
+    SigningCertificates& certificates,
+    const transparency::SigningTrust& trust) {
+  const uint64_t sequence = event.sequence;
+  absl::StatusOr<transparency::SigningCertificate> certificate =
+      certificates.Find(signature.certificate_sha256, sequence);
+  if (!certificate.ok()) return certificate.status();
+  // At the time of the step: what counts is whether the agency could sign
+  // then, not whether its certificate is still valid now.
+  const absl::Status trusted = trust.Check(*certificate, event.time);
+  if (!trusted.ok()) {
+    return EventError(
+        sequence,
+        absl::StrCat("its signing certificate ", certificate->uri(),
+                     " is not a certificate of the signing CA valid at ",
+                     FormatTimeSeconds(event.time), ": ", trusted.message()));
+  }
+  if (!absl::EndsWith(certificate->uri(),
+                      absl::StrCat("/agency/", event.actor))) {
+    return EventError(sequence, absl::StrCat("signed with ", certificate->uri(),
+                                             ", not by agency ", event.actor));
+  }
+  absl::StatusOr<std::string> root = transparency::StepRootFromPath(
+      transparency::StepDigest(signature.method, signature.request_sha256),
+      signature.leaf_index, signature.tree_size, signature.audit_path);
+  if (!root.ok()) {
+    return EventError(sequence, absl::StrCat("malformed step signature: ",
+                                             root.status().message()));
+  }
+  const absl::Status verified = certificate->Verify(*root, signature.signature);
+  if (!verified.ok()) {
+    return EventError(
+        sequence,
+        absl::StrCat("step signature does not verify with ", certificate->uri(),
+                     " (altered step, altered signature or another key): ",
+                     verified.message()));
+  }
+  return SignedStep{sequence, certificate->uri(),
+                    std::string(certificate->algorithm_name()),
+                    certificate->allows_content_commitment()};
 }
 
 }  // namespace
@@ -139,6 +226,44 @@ absl::StatusOr<VerifiedExport> VerifyExport(
                      " but it holds ", verified.events.size(), " events"));
   }
   return verified;
+}
+
+absl::StatusOr<VerifiedSignatures> VerifyStepSignatures(
+    const VerifiedExport& verified,
+    const std::vector<std::string>& certificates_der,
+    absl::string_view signing_ca_pem) {
+  absl::StatusOr<transparency::SigningTrust> trust =
+      transparency::SigningTrust::FromPem(signing_ca_pem);
+  if (!trust.ok()) {
+    return absl::Status(
+        trust.status().code(),
+        absl::StrCat("the signing CA: ", trust.status().message()));
+  }
+  SigningCertificates certificates(certificates_der);
+  VerifiedSignatures result;
+  for (const client::Event& event : verified.events) {
+    if (!event.step_signature.has_value()) {
+      if (!event.actor.empty() && event.actor != kHubActor) {
+        ++result.unsigned_agency_steps;
+      }
+      continue;
+    }
+    absl::StatusOr<SignedStep> step =
+        VerifyStepSignature(event, *event.step_signature, certificates, *trust);
+    if (!step.ok()) return step.status();
+    ++result.signed_by_algorithm[step->algorithm];
+    if (!step->content_commitment) ++result.without_content_commitment;
+    result.signed_steps.push_back(*std::move(step));
+  }
+  return result;
+}
+
+uint64_t CountSignedSteps(const std::vector<client::Event>& events) {
+  uint64_t signed_steps = 0;
+  for (const client::Event& event : events) {
+    if (event.step_signature.has_value()) ++signed_steps;
+  }
+  return signed_steps;
 }
 
 absl::Status CheckComparable(const VerifiedCheckpoint& older,

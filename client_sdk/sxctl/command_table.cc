@@ -300,8 +300,9 @@ void AddAuditCommands(std::vector<CommandSpec>& commands) {
       "to FILE. Format, one item per line: \"sxctl-event-export/v1\", "
       "\"range FIRST LAST\", the checkpoint as `audit checkpoint` saves it, "
       "then \"event LEAF_INDEX TREE_SIZE BYTES HASH...\" per event (base64 "
-      "bytes of the stored supervision.v1.Event and base64 proof hashes). "
-      "Check it with `sxctl audit verify`.",
+      "bytes of the stored supervision.v1.Event and base64 proof hashes), "
+      "then \"signing-certificate DER\" (base64) per certificate that the "
+      "events' step signatures name. Check it with `sxctl audit verify`.",
       {ValueOption("from", "SEQ", "the first event (from 1)",
                    ValueType::kCount),
        ValueOption("to", "SEQ", "the last event (default: the newest)",
@@ -316,13 +317,22 @@ void AddAuditCommands(std::vector<CommandSpec>& commands) {
       "the hub certificate, then that the export holds exactly its range of "
       "events in order, each in the signed log at its place (its inclusion "
       "proof leads from the hash of its bytes to the signed root) and each "
-      "naming the digest of the one before. Prints the events. Exit status 1 "
-      "names the first event that fails. An export proves what it holds: a "
-      "shorter contiguous part of it, with its range line changed, still "
-      "verifies.",
+      "naming the digest of the one before. With --signing-ca, also checks "
+      "each agency's signature of its steps (non-repudiation): the signing "
+      "certificate the export carries for it was issued by one of those CAs, "
+      "valid at the time of the step, for the agency that acted, and its key "
+      "signed the step. Prints the events, with how many steps are signed "
+      "and by whom (without --signing-ca, how many carry signatures that "
+      "were not checked). Exit status 1 names the first event that fails. "
+      "An export proves what it holds: a shorter contiguous part of it, with "
+      "its range line changed, still verifies.",
       {Required("export", "FILE", "an export written by `sxctl audit export`"),
        Required("hub-cert", "FILE",
-                "the hub's certificate (PEM), obtained out of band")},
+                "the hub's certificate (PEM), obtained out of band"),
+       Optional("signing-ca", "FILE",
+                "the CA certificates (PEM) that issue agencies' signing "
+                "certificates, obtained out of band: check the step "
+                "signatures too")},
       &RunAuditVerify));
   commands.push_back(ServiceCommand(
       "audit consistency", HubService::kAudit,

@@ -21,7 +21,8 @@ constexpr char kDefaultProfile[] = ".config/sxctl/profile";
 
 // A profile setting that names a file.
 bool IsPath(const std::string& key) {
-  return key == "cert" || key == "key" || key == "ca";
+  return key == "cert" || key == "key" || key == "ca" || key == "signing_key" ||
+         key == "signing_cert";
 }
 
 std::string ResolvePath(const std::string& value, const std::string& directory,
@@ -118,6 +119,12 @@ std::vector<OptionSpec> ConnectionOptions() {
       ValueOption("timeout", "SECONDS", "deadline of each call (default 10)",
                   ValueType::kSeconds),
       ValueOption("profile", "FILE", "read settings from this profile file"),
+      ValueOption("signing-key", "FILE",
+                  "an agency's signing key (PEM), to sign each step it takes; "
+                  "with --signing-cert"),
+      ValueOption("signing-cert", "FILE",
+                  "the signing key's certificate (PEM), issued for signing "
+                  "by the hub's signing CA; not the TLS certificate"),
   };
 }
 
@@ -140,6 +147,8 @@ absl::StatusOr<ConnectionSettings> ParseProfile(absl::string_view text,
     std::string key = absl::AsciiStrToLower(
         absl::StripAsciiWhitespace(line.substr(0, equals)));
     if (key == "server-name") key = "server_name";
+    if (key == "signing-key") key = "signing_key";
+    if (key == "signing-cert") key = "signing_cert";
     const std::string value = ProfileValue(line.substr(equals + 1));
     std::string* slot = nullptr;
     if (key == "hub") slot = &settings.hub;
@@ -148,10 +157,13 @@ absl::StatusOr<ConnectionSettings> ParseProfile(absl::string_view text,
     if (key == "ca") slot = &settings.ca;
     if (key == "server_name") slot = &settings.server_name;
     if (key == "timeout") slot = &settings.timeout;
+    if (key == "signing_key") slot = &settings.signing_key;
+    if (key == "signing_cert") slot = &settings.signing_cert;
     if (slot == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": unknown key '", key,
-                       "' (known: hub, cert, key, ca, server_name, timeout)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": unknown key '", key,
+          "' (known: hub, cert, key, ca, server_name, timeout, signing_key, "
+          "signing_cert)"));
     }
     if (value.empty()) {
       return absl::InvalidArgumentError(
@@ -211,6 +223,27 @@ absl::StatusOr<client::ClientOptions> ResolveClientOptions(
     absl::StatusOr<absl::Duration> parsed = ParseTimeout(timeout, origin);
     if (!parsed.ok()) return parsed.status();
     options.call_timeout = *parsed;
+  }
+  options.signing.key_file =
+      pick("signing-key", "SXCTL_SIGNING_KEY", profile.signing_key);
+  const std::string key_origin = origin;
+  options.signing.certificate_file =
+      pick("signing-cert", "SXCTL_SIGNING_CERT", profile.signing_cert);
+  // One without the other is a mistake, not a wish to go unsigned: a step
+  // sent unsigned by an agency that must sign is refused only at the hub.
+  if (!options.signing.key_file.empty() &&
+      options.signing.certificate_file.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        key_origin,
+        ": a signing key needs its signing certificate: give --signing-cert "
+        "(or SXCTL_SIGNING_CERT, or signing_cert in a profile)"));
+  }
+  if (options.signing.key_file.empty() &&
+      !options.signing.certificate_file.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        origin,
+        ": a signing certificate needs its signing key: give --signing-key "
+        "(or SXCTL_SIGNING_KEY, or signing_key in a profile)"));
   }
   return options;
 }

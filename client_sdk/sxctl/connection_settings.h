@@ -12,6 +12,11 @@
 //   ca = pki/ca.crt
 //   server_name = localhost
 //   timeout = 10
+//   signing_key = pki/inspection-office-signing.key   # both or neither
+//   signing_cert = pki/inspection-office-signing.crt
+//
+// The signing pair, if given, signs every step the agency takes
+// (client::StepSigning); it is not the TLS pair.
 #pragma once
 
 #include <functional>
@@ -33,6 +38,9 @@ struct ConnectionSettings {
   std::string ca;
   std::string server_name;
   std::string timeout;
+  // The key and certificate that sign steps (PEM files).
+  std::string signing_key;
+  std::string signing_cert;
 };
 
 // Looks an environment variable up; nullopt when it is unset. Injected so
@@ -56,7 +64,9 @@ std::vector<OptionSpec> ConnectionOptions();
 
 // Combines flags (from `invocation`), environment and profile into options
 // for the SDK. Fails with INVALID_ARGUMENT for an unreadable or malformed
-// profile or a malformed timeout: problems of the invocation, not of a call.
+// profile, a malformed timeout, or a signing key without its signing
+// certificate or the other way round: problems of the invocation, not of a
+// call.
 absl::StatusOr<client::ClientOptions> ResolveClientOptions(
     const Invocation& invocation, const Environment& env);
 

@@ -25,12 +25,17 @@ constexpr char kSettings[] =
     "Connection settings, highest precedence first:\n"
     "  1. the global options above\n"
     "  2. environment: SXCTL_HUB, SXCTL_CERT, SXCTL_KEY, SXCTL_CA,\n"
-    "     SXCTL_SERVER_NAME, SXCTL_TIMEOUT\n"
+    "     SXCTL_SERVER_NAME, SXCTL_TIMEOUT, SXCTL_SIGNING_KEY,\n"
+    "     SXCTL_SIGNING_CERT\n"
     "  3. a profile: --profile FILE, else $SXCTL_PROFILE, else\n"
     "     ~/.config/sxctl/profile if it exists. One \"key = value\" per line\n"
-    "     (keys: hub, cert, key, ca, server_name, timeout); '#' starts a\n"
-    "     comment; relative paths are relative to the profile's directory.\n"
-    "  4. defaults: hub 127.0.0.1:7443, timeout 10 seconds.\n";
+    "     (keys: hub, cert, key, ca, server_name, timeout, signing_key,\n"
+    "     signing_cert); '#' starts a comment; relative paths are relative\n"
+    "     to the profile's directory.\n"
+    "  4. defaults: hub 127.0.0.1:7443, timeout 10 seconds, steps unsigned.\n"
+    "A signing key and its signing certificate go together: with both, sxctl\n"
+    "signs each step it takes (non-repudiation); give neither to send steps\n"
+    "unsigned.\n";
 
 // Help is wrapped for an 80-column terminal.
 constexpr size_t kLineWidth = 80;

@@ -231,9 +231,13 @@ void Output::ExportSaved(const ExportFile& file, const std::string& path) {
         [&] { return ExportSavedText(file, path); });
 }
 
-void Output::Verified(const VerifiedExport& verified) {
-  Print([&](JsonWriter& json) { WriteVerifiedExportJson(verified, json); },
-        [&] { return VerifiedExportText(verified); });
+void Output::Verified(const VerifiedExport& verified,
+                      const VerifiedSignatures* signatures) {
+  Print(
+      [&](JsonWriter& json) {
+        WriteVerifiedExportJson(verified, signatures, json);
+      },
+      [&] { return VerifiedExportText(verified, signatures); });
 }
 
 void Output::Consistent(const VerifiedCheckpoint& older,

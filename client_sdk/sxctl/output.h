@@ -88,7 +88,9 @@ class Output {
                   const std::string& saved_to);
   void Proof(uint64_t sequence, const client::InclusionProof& proof);
   void ExportSaved(const ExportFile& file, const std::string& path);
-  void Verified(const VerifiedExport& verified);
+  // `signatures` null: the step signatures were not checked.
+  void Verified(const VerifiedExport& verified,
+                const VerifiedSignatures* signatures);
   void Consistent(const VerifiedCheckpoint& older,
                   const VerifiedCheckpoint& newer);
 

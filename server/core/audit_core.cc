@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -170,11 +171,33 @@ absl::StatusOr<v1::EventExport> AuditCore::Export(uint64_t from_sequence,
   }
   v1::EventExport exported;
   SX_ASSIGN_OR_RETURN(*exported.mutable_checkpoint(), SignedCheckpointAt(size));
+  // The signing certificates the events name, each once, so that the
+  // export verifies offline.
+  absl::flat_hash_set<std::string> certificates;
   for (uint64_t sequence = first; sequence <= last; ++sequence) {
-    v1::ExportedEvent& event = *exported.add_events();
-    SX_ASSIGN_OR_RETURN(*event.mutable_event_bytes(),
+    v1::ExportedEvent& exported_event = *exported.add_events();
+    SX_ASSIGN_OR_RETURN(*exported_event.mutable_event_bytes(),
                         store_.ReadEventBytes(sequence));
-    SX_ASSIGN_OR_RETURN(*event.mutable_proof(), Inclusion(sequence, size));
+    SX_ASSIGN_OR_RETURN(*exported_event.mutable_proof(),
+                        Inclusion(sequence, size));
+    v1::Event event;
+    if (!event.ParseFromString(exported_event.event_bytes())) {
+      return absl::DataLossError(
+          absl::StrCat("event ", sequence, " does not parse"));
+    }
+    const std::string& certificate_sha256 =
+        event.step_signature().certificate_sha256();
+    if (certificate_sha256.empty() ||
+        !certificates.insert(certificate_sha256).second) {
+      continue;
+    }
+    SX_ASSIGN_OR_RETURN(std::optional<std::string> certificate,
+                        store_.GetSigningCertificate(certificate_sha256));
+    if (!certificate.has_value()) {
+      return absl::DataLossError(absl::StrCat(
+          "event ", sequence, " names a signing certificate the store lacks"));
+    }
+    exported.add_signing_certificates(*std::move(certificate));
   }
   return exported;
 }

@@ -71,6 +71,8 @@ absl::StatusOr<v1::Referral> DelegateWork(storage::Transaction& txn,
   NewReferralParams params = OnwardParams(parent, target, request.request_id);
   params.delegated = true;
   params.delegation_instructions = request.text;
+  // As for a reroute's child: the signed 交办 is what created it.
+  params.signed_step = request.signed_step;
   params.feedback_due_at = request.due_at.has_value()
                                ? std::min(*request.due_at, parent_due)
                                : parent_due;

@@ -99,7 +99,8 @@ DistributionCore::DistributionCore(
 void DistributionCore::Submit(const Identity& caller,
                               v1::SubmitDistributionRequest request,
                               std::string request_fingerprint,
-                              DistributionCallback done) {
+                              DistributionCallback done,
+                              std::optional<SignedStep> signed_step) {
   const std::shared_ptr<const HubConfig> config = config_();
   absl::Status valid = [&]() -> absl::Status {
     SX_RETURN_IF_ERROR(ValidateId("request_id", request.request_id()));
@@ -165,6 +166,7 @@ void DistributionCore::Submit(const Identity& caller,
           params.request_id = request_id;
           params.lead_sha256 = lead_sha256;
           params.distribution_id = distribution_id;
+          params.signed_step = signed_step;
           SX_ASSIGN_OR_RETURN(
               v1::Referral referral,
               CreateAndDeliver(txn, *config, params, shared_request->lead(),

@@ -57,7 +57,8 @@ std::shared_ptr<const HubConfig> ExchangeCore::config() const {
 void ExchangeCore::Submit(const Identity& caller,
                           v1::SubmitReferralRequest request,
                           std::string request_fingerprint,
-                          ReferralCallback done) {
+                          ReferralCallback done,
+                          std::optional<SignedStep> signed_step) {
   std::shared_ptr<const HubConfig> config = this->config();
   absl::Status valid = [&]() -> absl::Status {
     SX_RETURN_IF_ERROR(ValidateId("request_id", request.request_id()));
@@ -106,6 +107,7 @@ void ExchangeCore::Submit(const Identity& caller,
         params.request_id = request_id;
         params.lead_sha256 = lead_sha256;
         params.resubmission_of = original;
+        params.signed_step = signed_step;
         SX_ASSIGN_OR_RETURN(
             *result,
             CreateAndDeliver(txn, *config, params, shared_request->lead(),
@@ -187,6 +189,7 @@ void ExchangeCore::TakeStep(const Identity& caller, StepRequest step,
         *referral.mutable_updated_at() = ToTimestamp(now);
         v1::Event event = NewEvent(decided.event, referral, caller.name, from,
                                    request->request_id, now);
+        SX_RETURN_IF_ERROR(KeepStepSignature(txn, request->signed_step, event));
         SX_RETURN_IF_ERROR(
             ApplyStepEffects(txn, *config, *request, referral, event, now));
         SX_RETURN_IF_ERROR(KeepDeadlinesInStep(txn, referral, from, now));

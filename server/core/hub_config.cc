@@ -194,6 +194,9 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::LoadFile(
   resolve(proto.mutable_tls()->mutable_crl_directory());
   resolve(proto.mutable_audit_log()->mutable_signing_key_file());
   // Only if present: a mutable_ call would turn encryption on.
+  if (proto.has_step_signatures()) {
+    resolve(proto.mutable_step_signatures()->mutable_ca_file());
+  }
   if (proto.has_encryption()) {
     resolve(proto.mutable_encryption()->mutable_key_file());
   }
@@ -226,6 +229,20 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
   if (proto.tls().ca_file().empty() || proto.tls().cert_file().empty() ||
       proto.tls().key_file().empty()) {
     return Invalid("tls", "ca_file, cert_file and key_file are required");
+  }
+  if (proto.has_step_signatures() &&
+      proto.step_signatures().ca_file().empty()) {
+    return Invalid("step_signatures.ca_file",
+                   "required with a step_signatures section: the PEM file of "
+                   "the CAs that issue the agencies' signing certificates");
+  }
+  for (const v1::Agency& agency : proto.agencies()) {
+    if (agency.require_signatures() && !proto.has_step_signatures()) {
+      return Invalid("agencies.require_signatures",
+                     absl::StrCat("agency ", agency.id(),
+                                  " requires signatures, but there is no "
+                                  "step_signatures section to check them"));
+    }
   }
   if (proto.has_encryption() && proto.encryption().key_file().empty()) {
     return Invalid("encryption.key_file",
@@ -367,6 +384,13 @@ HubConfig::HubConfig(v1::HubConfig proto, WorkingDayCalendar calendar)
 const v1::Agency* HubConfig::FindAgency(absl::string_view agency_id) const {
   auto it = agencies_.find(agency_id);
   return it == agencies_.end() ? nullptr : it->second;
+}
+
+bool HubConfig::RequiresSignatures(absl::string_view agency_id) const {
+  if (!proto_.has_step_signatures()) return false;
+  if (proto_.step_signatures().require_all()) return true;
+  const v1::Agency* agency = FindAgency(agency_id);
+  return agency != nullptr && agency->require_signatures();
 }
 
 std::optional<Identity> HubConfig::IdentityForUri(absl::string_view uri) const {

@@ -161,6 +161,41 @@ TEST(HubConfigTest, AnEncryptionSectionNeedsItsKeyFile) {
       << config.status();
 }
 
+TEST(HubConfigTest, WhoMustSignFollowsTheStepSignaturesSection) {
+  v1::HubConfig proto = TestHubConfigProto();
+  const std::string first = proto.agencies(0).id();
+  const std::string second = proto.agencies(1).id();
+  // Without the section nobody must sign, and nobody may be required to.
+  auto without = HubConfig::FromProto(proto);
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_FALSE((*without)->RequiresSignatures(first));
+  proto.mutable_agencies(0)->set_require_signatures(true);
+  auto required_unchecked = HubConfig::FromProto(proto);
+  ASSERT_EQ(required_unchecked.status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(required_unchecked.status().message(),
+                                "requires signatures"))
+      << required_unchecked.status();
+
+  // One agency at a time, then all.
+  proto.mutable_step_signatures()->set_ca_file("signing-ca.crt");
+  auto one = HubConfig::FromProto(proto);
+  ASSERT_TRUE(one.ok()) << one.status();
+  EXPECT_TRUE((*one)->RequiresSignatures(first));
+  EXPECT_FALSE((*one)->RequiresSignatures(second));
+  proto.mutable_step_signatures()->set_require_all(true);
+  auto all = HubConfig::FromProto(proto);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_TRUE((*all)->RequiresSignatures(second));
+
+  proto.mutable_step_signatures()->clear_ca_file();
+  auto no_ca = HubConfig::FromProto(proto);
+  ASSERT_EQ(no_ca.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(
+      absl::StrContains(no_ca.status().message(), "step_signatures.ca_file"))
+      << no_ca.status();
+}
+
 TEST(HubConfigTest, LoadFileErrorsNameTheFile) {
   sx::testing::TempDir dir;
   const std::string path = dir.Sub("hub.textproto");

@@ -73,6 +73,7 @@ struct RectificationCore::LedgerStep {
   std::string method;
   std::string request_id;
   std::string fingerprint;
+  std::optional<SignedStep> signed_step;
   std::string referral_id;
   // Add only.
   ItemDrafts drafts;
@@ -109,7 +110,8 @@ RectificationCore::RectificationCore(
 void RectificationCore::AddItems(const Identity& caller,
                                  v1::AddRectificationItemsRequest request,
                                  std::string request_fingerprint,
-                                 LedgerCallback done) {
+                                 LedgerCallback done,
+                                 std::optional<SignedStep> signed_step) {
   const std::shared_ptr<const HubConfig> config = config_();
   absl::Status valid = [&]() -> absl::Status {
     SX_RETURN_IF_ERROR(ValidateId("request_id", request.request_id()));
@@ -128,6 +130,7 @@ void RectificationCore::AddItems(const Identity& caller,
   step->method = "AddRectificationItems";
   step->request_id = request.request_id();
   step->fingerprint = std::move(request_fingerprint);
+  step->signed_step = std::move(signed_step);
   step->referral_id = request.referral_id();
   step->content_sha256 = Sha256(ItemDraftBytes(request.items()));
   step->drafts = std::move(*request.mutable_items());
@@ -137,7 +140,8 @@ void RectificationCore::AddItems(const Identity& caller,
 void RectificationCore::Report(const Identity& caller,
                                v1::ReportRectificationRequest request,
                                std::string request_fingerprint,
-                               LedgerCallback done) {
+                               LedgerCallback done,
+                               std::optional<SignedStep> signed_step) {
   const std::shared_ptr<const HubConfig> config = config_();
   auto step = std::make_shared<LedgerStep>();
   absl::Status valid = [&]() -> absl::Status {
@@ -181,6 +185,7 @@ void RectificationCore::Report(const Identity& caller,
   step->method = "ReportRectification";
   step->request_id = request.request_id();
   step->fingerprint = std::move(request_fingerprint);
+  step->signed_step = std::move(signed_step);
   step->referral_id = request.referral_id();
   step->item_number = request.item_number();
   step->content_sha256 = ContentOf(request);
@@ -192,7 +197,8 @@ void RectificationCore::Report(const Identity& caller,
 void RectificationCore::Verify(const Identity& caller,
                                v1::VerifyRectificationRequest request,
                                std::string request_fingerprint,
-                               LedgerCallback done) {
+                               LedgerCallback done,
+                               std::optional<SignedStep> signed_step) {
   const std::shared_ptr<const HubConfig> config = config_();
   const bool reject = request.verdict() == v1::RECTIFICATION_VERDICT_REJECT;
   absl::Status valid = [&]() -> absl::Status {
@@ -218,6 +224,7 @@ void RectificationCore::Verify(const Identity& caller,
   step->method = "VerifyRectification";
   step->request_id = request.request_id();
   step->fingerprint = std::move(request_fingerprint);
+  step->signed_step = std::move(signed_step);
   step->referral_id = request.referral_id();
   step->item_number = request.item_number();
   step->content_sha256 = ContentOf(request);
@@ -276,6 +283,7 @@ void RectificationCore::Run(const Identity& caller,
 
         v1::Event event = NewEvent(decided.event, referral, caller.name, from,
                                    step->request_id, now);
+        SX_RETURN_IF_ERROR(KeepStepSignature(txn, step->signed_step, event));
         for (uint32_t number : numbers) event.add_item_numbers(number);
         if (step->action == Action::kRejectRectification) {
           event.set_reason(result->items(0).history().rbegin()->text());

@@ -142,6 +142,7 @@ absl::StatusOr<v1::Referral> CreateAndDeliver(storage::Transaction& txn,
                                  ? Sha256(lead.SerializeAsString())
                                  : params.lead_sha256);
   }
+  SX_RETURN_IF_ERROR(KeepStepSignature(txn, params.signed_step, event));
   SX_RETURN_IF_ERROR(
       RecordAndNotify(txn, std::move(event), referral, Notify::kRecipient));
   return referral;

@@ -12,6 +12,7 @@
 #include "server/core/rectification_ledger.h"
 #include "supervision/v1/referral.pb.h"
 #include "sx/core/hub_config.h"
+#include "sx/core/signed_step.h"
 #include "sx/storage/store.h"
 
 namespace sx::core {
@@ -36,6 +37,8 @@ struct NewReferralParams {
   bool delegated = false;
   std::string delegation_instructions;
   std::optional<absl::Time> feedback_due_at;
+  // The sender's signature of the request that creates it, if signed.
+  std::optional<SignedStep> signed_step;
 };
 
 // Checks what a new referral carries, whoever sends it (SubmitReferral,

@@ -26,6 +26,15 @@ v1::Event NewEvent(v1::EventType type, const v1::Referral& referral,
   return event;
 }
 
+absl::Status KeepStepSignature(storage::Transaction& txn,
+                               const std::optional<SignedStep>& signed_step,
+                               v1::Event& event) {
+  if (!signed_step.has_value()) return absl::OkStatus();
+  *event.mutable_step_signature() = signed_step->signature;
+  return txn.PutSigningCertificate(signed_step->signature.certificate_sha256(),
+                                   signed_step->certificate_der);
+}
+
 void StripAttachmentContent(
     google::protobuf::RepeatedPtrField<v1::Attachment>& attachments) {
   for (v1::Attachment& attachment : attachments) attachment.clear_content();

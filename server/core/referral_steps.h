@@ -3,6 +3,7 @@
 // notifications and the deadline index.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "supervision/v1/referral.pb.h"
 #include "sx/core/referral_state_machine.h"
+#include "sx/core/signed_step.h"
 #include "sx/core/timestamps.h"
 #include "sx/storage/store.h"
 
@@ -23,6 +25,12 @@ namespace sx::core {
                                   absl::string_view actor,
                                   ::supervision::v1::ReferralState from,
                                   absl::string_view request_id, absl::Time now);
+
+// If the step was signed: puts the signature on the step's `event` and keeps
+// the signing certificate in the same transaction.
+absl::Status KeepStepSignature(storage::Transaction& txn,
+                               const std::optional<SignedStep>& signed_step,
+                               ::supervision::v1::Event& event);
 
 // Replies carry attachments' names, sizes and digests; the bytes only when
 // asked for (GetReferral). These drop the bytes.

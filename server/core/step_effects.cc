@@ -29,8 +29,11 @@ absl::Status Reroute(storage::Transaction& txn, const HubConfig& config,
   SX_RETURN_IF_ERROR(CheckRoute(config, referral.recipient_agency_id(),
                                 request.target_agency_id, referral.kind()));
   SX_ASSIGN_OR_RETURN(v1::Lead lead, txn.GetLead(referral.referral_id()));
-  const NewReferralParams params =
+  NewReferralParams params =
       OnwardParams(referral, request.target_agency_id, request.request_id);
+  // The child exists because of the signed reroute: its SUBMITTED event
+  // keeps that signature too.
+  params.signed_step = request.signed_step;
   SX_ASSIGN_OR_RETURN(ItemDrafts open_items,
                       OpenItemsAsDrafts(txn, referral, now));
   SX_ASSIGN_OR_RETURN(

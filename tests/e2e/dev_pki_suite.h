@@ -1,5 +1,5 @@
 // Base of test suites that start real hubs: one development PKI per suite
-// (generating it runs deploy/dev-pki.sh, about a second), shared by the
+// (a copy of one made by deploy/dev-pki.sh, see DevPki), shared by the
 // suite's tests as pki_.
 //
 //   class MyE2eTest : public DevPkiSuite { ... HubProcess hub(*pki_); ... };

@@ -6,7 +6,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,13 +32,44 @@ std::unique_ptr<grpc::ClientContext> Context(
   return context;
 }
 
-DevPki::DevPki() {
-  const std::string command = absl::StrCat(SX_SOURCE_DIR, "/deploy/dev-pki.sh ",
-                                           dir_.path(), "/pki >/dev/null");
-  if (std::system(command.c_str()) != 0) {
-    std::fprintf(stderr, "dev-pki.sh failed\n");
-    std::abort();
+namespace {
+
+[[noreturn]] void PkiFailed(const std::string& what) {
+  std::fprintf(stderr, "dev PKI: %s failed\n", what.c_str());
+  std::abort();
+}
+
+// A PKI made by this build's dev-pki.sh, made once and then shared: making
+// one takes seconds, and each e2e test runs in a process of its own. Named
+// after the script's text, so that a changed script makes a new one. The
+// first process to need it makes it under a name of its own and renames it
+// into place; one that loses that race uses the winner's.
+std::string PkiTemplate() {
+  const std::string script =
+      ReadFile(absl::StrCat(SX_SOURCE_DIR, "/deploy/dev-pki.sh"));
+  const std::string path =
+      absl::StrCat(SX_PKI_TEMPLATES, "/", std::hash<std::string>()(script));
+  if (std::filesystem::exists(path)) return path;
+  std::filesystem::create_directories(SX_PKI_TEMPLATES);
+  const std::string made = absl::StrCat(path, ".", getpid());
+  const std::string command = absl::StrCat(
+      SX_SOURCE_DIR, "/deploy/dev-pki.sh ", made, " >/dev/null");
+  if (std::system(command.c_str()) != 0) PkiFailed("dev-pki.sh");
+  if (rename(made.c_str(), path.c_str()) != 0) {
+    std::filesystem::remove_all(made);
+    if (!std::filesystem::exists(path)) PkiFailed("renaming the template");
   }
+  return path;
+}
+
+}  // namespace
+
+DevPki::DevPki() {
+  // A copy of its own (cp -a keeps the keys' mode 0600), which a test may
+  // change, e.g. by revoking a certificate.
+  const std::string command =
+      absl::StrCat("cp -a ", PkiTemplate(), " ", dir_.path(), "/pki");
+  if (std::system(command.c_str()) != 0) PkiFailed(command);
 }
 
 std::string DevPki::Cert(const std::string& name) const {
@@ -45,6 +78,14 @@ std::string DevPki::Cert(const std::string& name) const {
 
 std::string DevPki::Key(const std::string& name) const {
   return absl::StrCat(dir_.path(), "/pki/", name, ".key");
+}
+
+std::string DevPki::SigningCert(const std::string& agency) const {
+  return absl::StrCat(dir_.path(), "/pki/signing/", agency, ".crt");
+}
+
+std::string DevPki::SigningKey(const std::string& agency) const {
+  return absl::StrCat(dir_.path(), "/pki/signing/", agency, ".key");
 }
 
 HubProcess::HubProcess(const DevPki& pki,

@@ -26,7 +26,8 @@
 
 namespace sx::testing {
 
-// A dev PKI generated into a temporary directory.
+// A dev PKI of its own in a temporary directory: a copy of the one
+// deploy/dev-pki.sh made for this build (made once; see hub_process.cc).
 class DevPki {
  public:
   DevPki();
@@ -35,6 +36,9 @@ class DevPki {
   // "negative/foreign".
   std::string Cert(const std::string& name) const;
   std::string Key(const std::string& name) const;
+  // An agency's signing certificate and key (pki/signing/).
+  std::string SigningCert(const std::string& agency) const;
+  std::string SigningKey(const std::string& agency) const;
 
  private:
   TempDir dir_;

@@ -4,6 +4,7 @@
 //   auto sdk = client::ConnectExchangeClient(SdkOptions(*hub_, *pki_, name));
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -22,6 +23,12 @@ inline client::ClientOptions SdkOptions(const HubProcess& hub,
   options.private_key_file = pki.Key(name);
   options.ca_file = pki.Cert("ca");
   options.retry.max_attempts = 8;
+  // Agencies sign their steps, as the example config lets them: every e2e
+  // test that takes steps through the SDK exercises the signatures.
+  if (std::filesystem::exists(pki.SigningCert(name))) {
+    options.signing.key_file = pki.SigningKey(name);
+    options.signing.certificate_file = pki.SigningCert(name);
+  }
   return options;
 }
 

@@ -88,6 +88,11 @@ struct ExportedEvent {
 struct EventExport {
   SignedCheckpoint checkpoint;
   std::vector<ExportedEvent> events;
+  // The DER signing certificates that the events' step signatures name by
+  // SHA-256 (StepSignature::certificate_sha256), each once, so that the
+  // signatures can be checked offline. Not covered by the checkpoint: a
+  // certificate is trusted for its issuer, not for being in the export.
+  std::vector<std::string> signing_certificates;
 };
 
 // Thread-safe: one client may serve many threads.

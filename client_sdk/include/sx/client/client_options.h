@@ -43,6 +43,18 @@ struct SubmitBatching {
   absl::Duration max_hold = absl::Milliseconds(5);
 };
 
+// An agency's signing key and certificate, to sign each step it takes
+// (non-repudiation; StepSignature in referral.proto). Not the TLS pair: the
+// certificate is issued for signing (key usage nonRepudiation) by the CA of
+// the hub's step_signatures.ca_file, for the agency's URI. As files or as
+// PEM text (PEM wins). Empty: steps go unsigned.
+struct StepSigning {
+  std::string key_file;
+  std::string certificate_file;
+  std::string key_pem;
+  std::string certificate_pem;
+};
+
 struct ClientOptions {
   // host:port of the hub.
   std::string hub_address = "127.0.0.1:7443";
@@ -62,6 +74,7 @@ struct ClientOptions {
   absl::Duration call_timeout = absl::Seconds(10);
   RetryPolicy retry;
   SubmitBatching submit_batching;
+  StepSigning signing;
 };
 
 }  // namespace sx::client

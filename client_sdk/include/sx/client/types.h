@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -401,6 +402,30 @@ struct Referral {
   bool report_overdue = false;
 };
 
+// An agency's signature of the step that caused an event (non-repudiation;
+// StepSignature in proto/supervision/v1/referral.proto has the canonical
+// form). Raw bytes throughout. Anyone with the signing certificate (audit
+// exports carry it) and the signing CA can check it offline:
+// sx::transparency::StepRootFromPath(StepDigest(method, request_sha256),
+// leaf_index, tree_size, audit_path) is the root that `signature` signs.
+struct StepSignature {
+  // The full gRPC method the request was signed for, e.g.
+  // "/supervision.v1.ExchangeService/AcceptReferral".
+  std::string method;
+  // SHA-256 of the request in its canonical serialization (32 bytes).
+  std::string request_sha256;
+  // By the signing certificate's key, over the root of the call's tree.
+  std::string signature;
+  // SHA-256 of the DER signing certificate (32 bytes).
+  std::string certificate_sha256;
+  // This step's leaf in the call's tree: its index, the number of leaves
+  // (1 for a single step; a SubmitReferrals batch has one per item) and the
+  // RFC 6962 audit path to the signed root.
+  uint32_t leaf_index = 0;
+  uint32_t tree_size = 0;
+  std::vector<std::string> audit_path;
+};
+
 // One entry of the hub's event chain, as delivered in inbox entries and
 // read by auditors.
 struct Event {
@@ -428,6 +453,10 @@ struct Event {
   WarningLevel warning_level = WarningLevel::kNone;
   // kReminded: how hard the reminder pressed.
   SupervisionLevel supervision_level = SupervisionLevel::kUnspecified;
+  // The acting agency's signature of the step; empty when it did not sign
+  // (the hub's own steps, and agencies' steps on a hub that does not ask
+  // for signatures).
+  std::optional<StepSignature> step_signature;
 };
 
 // One inbox entry: what happened, and the referral as it is now.

@@ -114,6 +114,10 @@ class EncryptingStore final : public storage::Store {
   absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) override {
     return inner_->ReadEventBytes(sequence);
   }
+  absl::StatusOr<std::optional<std::string>> GetSigningCertificate(
+      absl::string_view sha256) override {
+    return inner_->GetSigningCertificate(sha256);
+  }
   absl::StatusOr<uint64_t> EventCount() override {
     return inner_->EventCount();
   }

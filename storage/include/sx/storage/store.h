@@ -156,6 +156,12 @@ class Transaction {
       absl::string_view caller, absl::string_view request_id,
       const ::supervision::v1::RequestRecord& record) = 0;
 
+  // Keeps an agency's DER signing certificate under its SHA-256, for the
+  // step signatures that name it (Event.step_signature). Writing the same
+  // certificate again changes nothing.
+  virtual absl::Status PutSigningCertificate(absl::string_view sha256,
+                                             absl::string_view der) = 0;
+
   // Appends to the event chain and the transparency log: fills sequence and
   // previous_event_sha256, indexes the event by referral, type, time and
   // each of `agencies` (those it concerns), and returns it as stored. A time
@@ -284,6 +290,9 @@ class Store {
       const EventFilter& filter, uint64_t after_sequence, size_t limit) = 0;
   // The stored bytes of one event (what its leaf hash is computed from).
   virtual absl::StatusOr<std::string> ReadEventBytes(uint64_t sequence) = 0;
+  // The DER signing certificate kept under `sha256`, or nullopt.
+  virtual absl::StatusOr<std::optional<std::string>> GetSigningCertificate(
+      absl::string_view sha256) = 0;
   // How many events there are (the transparency log's size).
   virtual absl::StatusOr<uint64_t> EventCount() = 0;
   // The hash of the perfect subtree of 2^level leaves starting at leaf

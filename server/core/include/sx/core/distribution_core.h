@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -16,6 +17,7 @@
 #include "sx/core/clock.h"
 #include "sx/core/hub_config.h"
 #include "sx/core/identity.h"
+#include "sx/core/signed_step.h"
 #include "sx/storage/store.h"
 
 namespace sx::core {
@@ -29,10 +31,13 @@ class DistributionCore {
   DistributionCore(storage::Store& store, const Clock& clock,
                    std::function<std::shared_ptr<const HubConfig>()> config);
 
-  // `request_fingerprint`: SHA-256 of the request's bytes.
+  // `request_fingerprint`: SHA-256 of the request's bytes. `signed_step`:
+  // the sender's signature of the request, kept with each member referral's
+  // SUBMITTED event.
   void Submit(const Identity& caller,
               ::supervision::v1::SubmitDistributionRequest request,
-              std::string request_fingerprint, DistributionCallback done);
+              std::string request_fingerprint, DistributionCallback done,
+              std::optional<SignedStep> signed_step = std::nullopt);
   // The sender's view: progress and every member referral.
   absl::StatusOr<::supervision::v1::Distribution> Get(
       const Identity& caller, absl::string_view distribution_id);

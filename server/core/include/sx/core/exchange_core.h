@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,10 +38,11 @@ class ExchangeCore {
   ExchangeCore(storage::Store& store, const Clock& clock,
                std::shared_ptr<const HubConfig> config);
 
-  // 移送. `request_fingerprint` as in StepRequest.
+  // 移送. `request_fingerprint` and `signed_step` as in StepRequest.
   void Submit(const Identity& caller,
               ::supervision::v1::SubmitReferralRequest request,
-              std::string request_fingerprint, ReferralCallback done);
+              std::string request_fingerprint, ReferralCallback done,
+              std::optional<SignedStep> signed_step = std::nullopt);
   // Any step after submission.
   void TakeStep(const Identity& caller, StepRequest step,
                 ReferralCallback done);

@@ -71,6 +71,8 @@ class HubConfig {
       absl::string_view agency_id) const;
   // The identity a certificate URI SAN stands for, if it is configured.
   std::optional<Identity> IdentityForUri(absl::string_view uri) const;
+  // Whether every step of `agency_id` must be signed (step_signatures).
+  bool RequiresSignatures(absl::string_view agency_id) const;
   // Whether an agency of `from_type` may send `kind` to one of `to_type`.
   bool RouteAllowed(absl::string_view from_type, absl::string_view to_type,
                     ::supervision::v1::ReferralKind kind) const;

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,6 +19,7 @@
 #include "sx/core/clock.h"
 #include "sx/core/hub_config.h"
 #include "sx/core/identity.h"
+#include "sx/core/signed_step.h"
 #include "sx/storage/store.h"
 
 namespace sx::core {
@@ -33,16 +35,20 @@ class RectificationCore {
                     std::function<std::shared_ptr<const HubConfig>()> config);
 
   // `request_fingerprint`: SHA-256 of the request's bytes, as for the
-  // exchange's steps; a retry must send the same request.
+  // exchange's steps; a retry must send the same request. `signed_step`:
+  // the caller's signature of the request, if it signed it.
   void AddItems(const Identity& caller,
                 ::supervision::v1::AddRectificationItemsRequest request,
-                std::string request_fingerprint, LedgerCallback done);
+                std::string request_fingerprint, LedgerCallback done,
+                std::optional<SignedStep> signed_step = std::nullopt);
   void Report(const Identity& caller,
               ::supervision::v1::ReportRectificationRequest request,
-              std::string request_fingerprint, LedgerCallback done);
+              std::string request_fingerprint, LedgerCallback done,
+              std::optional<SignedStep> signed_step = std::nullopt);
   void Verify(const Identity& caller,
               ::supervision::v1::VerifyRectificationRequest request,
-              std::string request_fingerprint, LedgerCallback done);
+              std::string request_fingerprint, LedgerCallback done,
+              std::optional<SignedStep> signed_step = std::nullopt);
 
   absl::StatusOr<::supervision::v1::ListRectificationItemsResponse> List(
       const Identity& caller,

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "supervision/v1/referral.pb.h"
 #include "sx/core/referral_state_machine.h"
+#include "sx/core/signed_step.h"
 
 namespace sx::core {
 
@@ -41,6 +42,8 @@ struct StepRequest {
       ::supervision::v1::SUPERVISION_LEVEL_UNSPECIFIED;
   // Feedback only.
   ::supervision::v1::Feedback feedback;
+  // The caller's signature of the request, if it signed it.
+  std::optional<SignedStep> signed_step;
 };
 
 }  // namespace sx::core
