@@ -18,6 +18,8 @@ const char kUsage[] =
     "                         sender's cert/key, DIR/ca.crt, server name\n"
     "                         localhost\n"
     "  --sender=AGENCY        (default inspection-office)\n"
+    "  --sign                 hub: the sender signs each step with its\n"
+    "                         signing key (--pki DIR/signing/AGENCY.key)\n"
     "  --recipient=AGENCY[,AGENCY]  submits rotate over these (default\n"
     "                         discipline-commission)\n"
     "  --queue=NAME --stream=NAME  rabbitmq queue / jetstream stream\n"
@@ -75,9 +77,12 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
   BenchOptions options;
   bool count_given = false;
   bool duration_given = false;
+  bool sign = false;
   // Flags that take no value.
   const std::map<std::string, bool*> switches = {
-      {"consumers", &options.consumers}, {"json", &options.json}};
+      {"consumers", &options.consumers},
+      {"json", &options.json},
+      {"sign", &sign}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") return absl::CancelledError(kUsage);
@@ -227,6 +232,15 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(int argc, char** argv) {
     }
     if (options.ca_file.empty()) options.ca_file = absl::StrCat(base, "ca.crt");
     if (options.server_name.empty()) options.server_name = "localhost";
+    if (sign) {
+      options.signing_key_file =
+          absl::StrCat(base, "signing/", options.sender, ".key");
+      options.signing_cert_file =
+          absl::StrCat(base, "signing/", options.sender, ".crt");
+    }
+  }
+  if (sign && (options.mode != Mode::kHub || options.pki_dir.empty())) {
+    return absl::InvalidArgumentError("--sign needs --mode=hub and --pki");
   }
   if (grpc_mode && (options.cert_file.empty() || options.key_file.empty() ||
                     options.ca_file.empty())) {

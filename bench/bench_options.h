@@ -36,6 +36,10 @@ struct BenchOptions {
   // The recipient's identity for --consumers without --pki (one recipient).
   std::string recipient_cert_file;
   std::string recipient_key_file;
+  // Hub: the sender signs each step with its signing key (--sign: from
+  // --pki, DIR/signing/<sender>.key and .crt).
+  std::string signing_key_file;
+  std::string signing_cert_file;
 
   int inflight = 1;
   // Hub and echo: one thread per in-flight submit calling the SDK's blocking

@@ -13,6 +13,9 @@
 #              one SubmitReferral per referral
 #   hub-gathered  the same hub, SubmitAsync letting the SDK gather submits
 #              into SubmitReferrals calls (same number unacknowledged at most)
+#   hub-plain, hub-gathered-plain  the same without encryption at rest
+#   hub-signed, hub-gathered-signed  the same with encryption, the sender
+#              signing each step (a gathered call once, over its items)
 #   echo       sxecho: same mTLS gRPC transport and SDK, stores nothing
 #   rabbitmq   Debian's rabbitmq-server, a quorum queue (x-queue-type=quorum),
 #              persistent messages, publisher confirms, `inflight` unconfirmed
@@ -95,8 +98,8 @@ def fmt(value, digits=0):
         return "–"
     return f"{value:,.{digits}f}"
 
-systems = ["hub", "hub-gathered", "hub-plain", "hub-gathered-plain", "echo",
-           "rabbitmq", "jetstream"]
+systems = ["hub", "hub-gathered", "hub-plain", "hub-gathered-plain", "hub-signed",
+           "hub-gathered-signed", "echo", "rabbitmq", "jetstream"]
 
 # Share of the machine that processes other than sxbench and the server
 # used during a point (median over repetitions): a check on the numbers.
@@ -178,6 +181,35 @@ if any(points("hub-plain", i) or points("hub-gathered-plain", i) for i in inflig
             pair("hub", ["server", "cpu_us_per_submit"], 1),
             pair("hub-gathered", ["submits_per_second"], 0),
             pair("hub-gathered", ["server", "cpu_us_per_submit"], 1)))
+    out.append("")
+def client_cpu_us(system, inflight):
+    values = []
+    for r in points(system, inflight):
+        host, done = r.get("host") or {}, r.get("succeeded") or 0
+        if done and host.get("client_cpu_seconds") is not None:
+            values.append(host["client_cpu_seconds"] * 1e6 / done)
+    return median(values)
+if any(points("hub-signed", i) or points("hub-gathered-signed", i) for i in inflights):
+    out.append("Cost of signed steps (the sender's SDK signs each step with its ECDSA P-256 "
+               "signing key, `-signed`; a gathered call is signed once over its items' tree) "
+               "against the same hub unsigned, both with encryption at rest; and both on "
+               "against both off (`-plain`, unsigned). Medians of this run; SDK CPU is the "
+               "benchmark client's whole process per referral:\n")
+    out.append("| in-flight | path | submits/s signed / unsigned | hub CPU µs signed / unsigned | SDK CPU µs signed / unsigned | hub CPU µs both on / both off |")
+    out.append("|---:|---|---:|---:|---:|---:|")
+    for inflight in inflights:
+        for path, base in (("unary", "hub"), ("gathered", "hub-gathered")):
+            signed = base + "-signed"
+            def pair(on, off, digits=0):
+                return f"{fmt(on, digits)} / {fmt(off, digits)} ({ratio(on, off)})"
+            cpu = ["server", "cpu_us_per_submit"]
+            out.append("| {} | {} | {} | {} | {} | {} |".format(
+                inflight, path,
+                pair(med(signed, inflight, ["submits_per_second"]),
+                     med(base, inflight, ["submits_per_second"])),
+                pair(med(signed, inflight, cpu), med(base, inflight, cpu), 1),
+                pair(client_cpu_us(signed, inflight), client_cpu_us(base, inflight), 1),
+                pair(med(signed, inflight, cpu), med(base + "-plain", inflight, cpu), 1)))
     out.append("")
 out.append("`hub` is one SubmitReferral per referral (SubmitAsync with the SDK's gathering "
            "turned off); `hub-gathered` is SubmitAsync with the SDK gathering submits into "
@@ -564,21 +596,25 @@ raw=$raw_dir/compare-$stamp.jsonl
 
 common=(--duration="$duration" --warmup=1 --payload=4096 --json)
 
+# signs SYSTEM — sxbench's flag for the rows whose sender signs its steps.
+signs() { [[ $1 == *-signed ]] && echo --sign || true; }
+
 # run_point SYSTEM INFLIGHT REP
 run_point() {
   local system=$1 inflight=$2 rep=$3 label="$1 if=$2 rep=$3"
   local args=(--inflight="$inflight" --label="$label" "${common[@]}")
   case $system in
-    hub|hub-plain)
+    hub|hub-plain|hub-signed)
       start_hub "${system#hub-}"
       "$sxbench" --mode=hub --pki="$work/pki" --hub="127.0.0.1:$hub_port" \
-        --hub-pid="$hub_pid" "${args[@]}" >>"$raw" || log "run failed: $label"
+        --hub-pid="$hub_pid" $(signs "$system") "${args[@]}" >>"$raw" ||
+        log "run failed: $label"
       stop_hub ;;
-    hub-gathered|hub-gathered-plain)
+    hub-gathered|hub-gathered-plain|hub-gathered-signed)
       start_hub "${system#hub-gathered-}"
       "$sxbench" --mode=hub --submit=gathered --pki="$work/pki" \
-        --hub="127.0.0.1:$hub_port" --hub-pid="$hub_pid" "${args[@]}" \
-        >>"$raw" || log "run failed: $label"
+        --hub="127.0.0.1:$hub_port" --hub-pid="$hub_pid" $(signs "$system") \
+        "${args[@]}" >>"$raw" || log "run failed: $label"
       stop_hub ;;
     echo)
       "$sxbench" --mode=echo --pki="$work/pki" --hub="127.0.0.1:$echo_port" \
@@ -595,8 +631,8 @@ run_point() {
 started=$SECONDS
 for rep in $(seq 1 "$reps"); do
   for inflight in $inflights; do
-    for system in hub hub-gathered hub-plain hub-gathered-plain echo rabbitmq \
-        jetstream; do
+    for system in hub hub-gathered hub-plain hub-gathered-plain hub-signed \
+        hub-gathered-signed echo rabbitmq jetstream; do
       log "$system in-flight $inflight, repetition $rep/$reps"
       run_point "$system" "$inflight" "$rep"
     done

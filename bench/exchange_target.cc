@@ -39,6 +39,8 @@ client::ClientOptions ConnectionFor(const BenchOptions& options,
   connection.private_key_file = key_file;
   connection.ca_file = options.ca_file;
   connection.server_name_override = options.server_name;
+  connection.signing.key_file = options.signing_key_file;
+  connection.signing.certificate_file = options.signing_cert_file;
   // One SubmitReferral per SubmitAsync unless the run measures the SDK's
   // gathering: the unary rows must stay unary.
   if (!options.gathered_submits) connection.submit_batching.max_count = 1;
