@@ -314,6 +314,8 @@ TEST(ClientFakesTest, EveryExchangeMethodHasAnUnimplementedDefault) {
   ExpectUnimplemented(
       client.ListSupervisedReferrals(SupervisionLedgerQuery{}).status(),
       "ExchangeClient::ListSupervisedReferrals");
+  ExpectUnimplemented(client.ListSteps(ReferralStepsQuery{id, 0, ""}).status(),
+                      "ExchangeClient::ListSteps");
 
   // Never null, since InboxConsumer and other callers read it at once: an
   // ended stream whose Finish() names the missing method.

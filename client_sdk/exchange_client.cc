@@ -216,4 +216,10 @@ absl::StatusOr<SupervisionLedgerPage> ExchangeClient::ListSupervisedReferrals(
       "client");
 }
 
+absl::StatusOr<ReferralSteps> ExchangeClient::ListSteps(
+    const ReferralStepsQuery&) {
+  return absl::UnimplementedError(
+      "ExchangeClient::ListSteps is not implemented by this client");
+}
+
 }  // namespace sx::client

@@ -111,6 +111,11 @@ class GrpcExchangeClient final
     return Call(&Stub::ListReferrals, ToProto(query));
   }
 
+  absl::StatusOr<ReferralSteps> ListSteps(
+      const ReferralStepsQuery& query) override {
+    return Call(&Stub::ListReferralSteps, ToProto(query));
+  }
+
   absl::StatusOr<Referral> Accept(const std::string& referral_id,
                                   const CallOptions& options) override {
     v1::AcceptReferralRequest request;

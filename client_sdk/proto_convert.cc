@@ -310,6 +310,14 @@ v1::ListReferralsRequest ToProto(const ListQuery& query) {
   return proto;
 }
 
+v1::ListReferralStepsRequest ToProto(const ReferralStepsQuery& query) {
+  v1::ListReferralStepsRequest proto;
+  proto.set_referral_id(query.referral_id);
+  proto.set_page_size(query.page_size);
+  proto.set_page_token(query.page_token);
+  return proto;
+}
+
 Referral FromProto(const v1::Referral& proto) {
   Referral referral;
   referral.referral_id = proto.referral_id();
@@ -374,6 +382,17 @@ ReferralPage FromProto(const v1::ListReferralsResponse& proto) {
   for (const auto& referral : proto.referrals()) {
     page.referrals.push_back(FromProto(referral));
   }
+  page.next_page_token = proto.next_page_token();
+  return page;
+}
+
+ReferralSteps FromProto(const v1::ListReferralStepsResponse& proto) {
+  ReferralSteps page;
+  for (const v1::Event& event : proto.events()) {
+    page.events.push_back(FromProto(event));
+  }
+  page.signing_certificates.assign(proto.signing_certificates().begin(),
+                                   proto.signing_certificates().end());
   page.next_page_token = proto.next_page_token();
   return page;
 }

@@ -16,6 +16,7 @@
 #include "supervision/v1/supervision_ledger.pb.h"
 #include "sx/client/admin_client.h"
 #include "sx/client/audit_client.h"
+#include "sx/client/exchange_client.h"
 #include "sx/client/hub_info_client.h"
 #include "sx/client/types.h"
 
@@ -31,6 +32,8 @@ namespace sx::client::internal {
     const DelegateParams& params);
 ::supervision::v1::RemindReferralRequest ToProto(const RemindParams& params);
 ::supervision::v1::ListReferralsRequest ToProto(const ListQuery& query);
+::supervision::v1::ListReferralStepsRequest ToProto(
+    const ReferralStepsQuery& query);
 ::supervision::v1::ListTransfersRequest ToProto(const TransferQuery& query);
 ::supervision::v1::ListDeadLettersRequest ToProto(const DeadLetterQuery& query);
 ::supervision::v1::QueryEventsRequest ToProto(const EventQuery& query);
@@ -57,6 +60,8 @@ Event FromProto(const ::supervision::v1::Event& event);
 Referral FromProto(const ::supervision::v1::Referral& referral);
 InboxEntry FromProto(const ::supervision::v1::InboxEntry& entry);
 ReferralPage FromProto(const ::supervision::v1::ListReferralsResponse& page);
+ReferralSteps FromProto(
+    const ::supervision::v1::ListReferralStepsResponse& page);
 InboxPage FromProto(const ::supervision::v1::PeekInboxResponse& page);
 uint32_t FromProto(const ::supervision::v1::AckInboxResponse& response);
 

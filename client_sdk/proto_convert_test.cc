@@ -1115,6 +1115,73 @@ TEST(ProtoConvertTest, ExportKeepsItsSigningCertificates) {
   EXPECT_TRUE(exported->signing_certificates.empty());
 }
 
+// A page of a referral's steps as `sxctl show --verify-signatures` reads it:
+// each event with its signature, if its agency signed, and the certificates
+// the signatures name.
+TEST(ProtoConvertTest, ReferralStepsKeepEventsSignaturesAndCertificates) {
+  ASSERT_EQ(v1::ListReferralStepsRequest::descriptor()->field_count(), 3)
+      << "the contract has a field ReferralStepsQuery does not";
+  ReferralStepsQuery query;
+  query.referral_id = "demo-0000000001";
+  query.page_size = 200;
+  query.page_token = "after-5";
+  const v1::ListReferralStepsRequest request = ToProto(query);
+  EXPECT_EQ(request.referral_id(), "demo-0000000001");
+  EXPECT_EQ(request.page_size(), 200u);
+  EXPECT_EQ(request.page_token(), "after-5");
+
+  ASSERT_EQ(v1::ListReferralStepsResponse::descriptor()->field_count(), 3)
+      << "the contract has a field ReferralSteps does not";
+  v1::ListReferralStepsResponse proto;
+  v1::Event* submitted = proto.add_events();
+  submitted->set_sequence(3);
+  submitted->set_type(v1::EVENT_TYPE_SUBMITTED);
+  submitted->set_referral_id("demo-0000000001");
+  submitted->set_actor("inspection-office");
+  v1::StepSignature* signature = submitted->mutable_step_signature();
+  signature->set_method("/supervision.v1.ExchangeService/SubmitReferral");
+  signature->set_request_sha256(std::string(32, '\x01'));
+  signature->set_signature(std::string("\x30\x45\x00", 3));
+  signature->set_certificate_sha256(std::string(32, '\x02'));
+  signature->set_tree_size(1);
+  v1::Event* delivered = proto.add_events();
+  delivered->set_sequence(5);
+  delivered->set_type(v1::EVENT_TYPE_DELIVERED);
+  delivered->set_referral_id("demo-0000000001");
+  delivered->set_actor("hub");
+  proto.add_signing_certificates(std::string("\x30\x82\x00", 3));
+  proto.set_next_page_token("after-5");
+
+  const ReferralSteps steps = FromProto(proto);
+  ASSERT_EQ(steps.events.size(), 2u);
+  EXPECT_EQ(steps.events[0].sequence, 3u) << "oldest first, as sent";
+  EXPECT_EQ(steps.events[0].type, EventType::kSubmitted);
+  EXPECT_EQ(steps.events[0].actor, "inspection-office");
+  ASSERT_TRUE(steps.events[0].step_signature.has_value());
+  EXPECT_EQ(steps.events[0].step_signature->method,
+            "/supervision.v1.ExchangeService/SubmitReferral");
+  EXPECT_EQ(steps.events[0].step_signature->signature,
+            std::string("\x30\x45\x00", 3));
+  EXPECT_EQ(steps.events[0].step_signature->certificate_sha256,
+            std::string(32, '\x02'));
+  EXPECT_EQ(steps.events[0].step_signature->tree_size, 1u);
+  EXPECT_EQ(steps.events[1].sequence, 5u);
+  EXPECT_EQ(steps.events[1].type, EventType::kDelivered);
+  EXPECT_EQ(steps.events[1].actor, "hub");
+  EXPECT_FALSE(steps.events[1].step_signature.has_value());
+  EXPECT_EQ(steps.signing_certificates,
+            (std::vector<std::string>{std::string("\x30\x82\x00", 3)}));
+  EXPECT_EQ(steps.next_page_token, "after-5");
+
+  // The last page, and a page of unsigned steps only.
+  proto.clear_next_page_token();
+  proto.clear_signing_certificates();
+  const ReferralSteps last = FromProto(proto);
+  EXPECT_EQ(last.next_page_token, "");
+  EXPECT_TRUE(last.signing_certificates.empty());
+  EXPECT_EQ(last.events.size(), 2u);
+}
+
 TEST(ProtoConvertTest, WhoAmIKeepsTheCallerAndTheHubClock) {
   v1::WhoAmIResponse proto;
   v1::CallerIdentity* caller = proto.mutable_caller();

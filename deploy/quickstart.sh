@@ -366,6 +366,12 @@ grep -E "^step signatures" "$work/verified.txt" | sed 's/^/    /'
 # Every agency step of the demo was signed, and every signature verifies.
 grep -E "^step signatures: [1-9][0-9]* signed steps verified" "$work/verified.txt" |
   grep -qv "unsigned" || fail "an agency's step is unsigned, or a signature did not verify"
+# A party checks the same on its own referral, with the hub's reply alone.
+as inspection-office show "$lead" --verify-signatures \
+  --signing-ca "$work/pki/signing-ca.crt" > "$work/steps.txt"
+grep -E "step signatures: " "$work/steps.txt" | sed 's/^ */    巡察办: /'
+grep -E "step signatures: [1-9][0-9]* signed steps verified" "$work/steps.txt" |
+  grep -qv "unsigned" || fail "the sender could not verify its referral's steps"
 as audit-bureau remind "$audit" --text "再次督办：请尽快签收" >/dev/null
 as auditor-audit audit checkpoint --out "$work/checkpoint-2.txt" >/dev/null
 as auditor-audit audit consistency --old "$work/checkpoint-1.txt" \

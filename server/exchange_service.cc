@@ -270,6 +270,20 @@ grpc::ServerUnaryReactor* ExchangeService::ListReferrals(
                    page.status());
 }
 
+grpc::ServerUnaryReactor* ExchangeService::ListReferralSteps(
+    grpc::CallbackServerContext* context,
+    const v1::ListReferralStepsRequest* request,
+    v1::ListReferralStepsResponse* response) {
+  const absl::Time start = absl::Now();
+  constexpr char kMethod[] = "ListReferralSteps";
+  absl::StatusOr<core::Identity> caller = Authenticate(context);
+  if (!caller.ok()) {
+    return FinishNow(context, CallRecord(kMethod, "", start), caller.status());
+  }
+  return FinishWith(context, CallRecord(kMethod, caller->name, start),
+                    core_.ListSteps(*caller, *request), response);
+}
+
 grpc::ServerUnaryReactor* ExchangeService::AcceptReferral(
     grpc::CallbackServerContext* context,
     const v1::AcceptReferralRequest* request, v1::Referral* response) {

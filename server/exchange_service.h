@@ -44,6 +44,10 @@ class ExchangeService final
       grpc::CallbackServerContext* context,
       const ::supervision::v1::GetReferralRequest* request,
       ::supervision::v1::Referral* response) override;
+  grpc::ServerUnaryReactor* ListReferralSteps(
+      grpc::CallbackServerContext* context,
+      const ::supervision::v1::ListReferralStepsRequest* request,
+      ::supervision::v1::ListReferralStepsResponse* response) override;
   grpc::ServerUnaryReactor* ListReferrals(
       grpc::CallbackServerContext* context,
       const ::supervision::v1::ListReferralsRequest* request,

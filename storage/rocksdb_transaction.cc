@@ -100,7 +100,12 @@ absl::Status RocksDbTransaction::SetIdGeneration(absl::string_view generation) {
 
 absl::Status RocksDbTransaction::PutSigningCertificate(absl::string_view sha256,
                                                        absl::string_view der) {
-  return Write(cfs_.meta, keys::SigningCertificateKey(sha256), der);
+  const std::string key = keys::SigningCertificateKey(sha256);
+  // Nearly every signed step names a certificate already kept: a point read
+  // spares writing its bytes again.
+  SX_ASSIGN_OR_RETURN(std::optional<std::string> stored, Read(cfs_.meta, key));
+  if (stored.has_value() && *stored == der) return absl::OkStatus();
+  return Write(cfs_.meta, key, der);
 }
 
 absl::StatusOr<std::string> RocksDbTransaction::IdGeneration() {

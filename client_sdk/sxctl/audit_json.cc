@@ -140,4 +140,15 @@ void WriteConsistentJson(const VerifiedCheckpoint& older,
   json.EndObject();
 }
 
+void WriteReferralStepsJson(const std::vector<client::Event>& events,
+                            const VerifiedSignatures& signatures,
+                            JsonWriter& json) {
+  json.BeginObject();
+  json.Key("step_signatures");
+  WriteStepSignatures(events, &signatures, json);
+  json.Key("events");
+  WriteEvents(events, json);
+  json.EndObject();
+}
+
 }  // namespace sx::sxctl

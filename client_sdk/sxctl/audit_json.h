@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "client_sdk/sxctl/audit_verification.h"
 #include "sx/transparency/checkpoint.h"
@@ -42,5 +43,13 @@ void WriteVerifiedExportJson(const VerifiedExport& verified,
 // {"consistent": true, "old": {...}, "new": {...}}
 void WriteConsistentJson(const VerifiedCheckpoint& older,
                          const VerifiedCheckpoint& newer, JsonWriter& json);
+// The "steps" member that `show --verify-signatures` adds to the referral:
+// {"step_signatures": {...}, "events": [...]}, the step signatures as
+// WriteVerifiedExportJson writes them when they were checked ("checked":
+// true), the events oldest first. `signatures` must be what
+// VerifyStepSignatures found for `events`.
+void WriteReferralStepsJson(const std::vector<client::Event>& events,
+                            const VerifiedSignatures& signatures,
+                            JsonWriter& json);
 
 }  // namespace sx::sxctl

@@ -36,29 +36,42 @@ std::string Count(uint64_t count, absl::string_view one,
   return absl::StrCat(count, " ", count == 1 ? one : many);
 }
 
-// A verified export's events only: "verified" for a step whose signature
-// verified, "no" for an agency's step without one, nothing for the hub's.
+// Events whose signatures verified only (an export's, or a referral's
+// steps): "verified" for a step whose signature verified, "no" for an
+// agency's step without one, nothing for the hub's.
 std::string SignedMark(const client::Event& event) {
   if (event.step_signature.has_value()) return "verified";
   if (event.actor.empty() || event.actor == kHubActor) return "";
   return "no";
 }
 
-// One row per event; with `signed_column`, a SIGNED column (SignedMark)
-// before the details.
+// The columns of EventTable besides SEQ, TIME, EVENT, STATE, ACTOR and
+// DETAIL.
+struct EventColumns {
+  // REFERRAL; left out where every event is of the one referral shown.
+  bool referral = true;
+  // SIGNED (SignedMark), before DETAIL: for verified events only.
+  bool signed_mark = false;
+};
+
+// One row per event.
 std::string EventTable(const std::vector<client::Event>& events,
-                       bool signed_column) {
-  std::vector<std::string> header = {"SEQ",      "TIME",  "EVENT",
-                                     "REFERRAL", "STATE", "ACTOR"};
-  if (signed_column) header.push_back("SIGNED");
+                       const EventColumns& columns) {
+  std::vector<std::string> header = {"SEQ", "TIME", "EVENT"};
+  if (columns.referral) header.push_back("REFERRAL");
+  header.push_back("STATE");
+  header.push_back("ACTOR");
+  if (columns.signed_mark) header.push_back("SIGNED");
   header.push_back("DETAIL");
   TextTable table(std::move(header));
   for (const client::Event& event : events) {
-    std::vector<std::string> row = {
-        absl::StrCat(event.sequence), FormatTimeSeconds(event.time),
-        client::ToString(event.type), event.referral_id,
-        StateChange(event),           event.actor};
-    if (signed_column) row.push_back(SignedMark(event));
+    std::vector<std::string> row = {absl::StrCat(event.sequence),
+                                    FormatTimeSeconds(event.time),
+                                    client::ToString(event.type)};
+    if (columns.referral) row.push_back(event.referral_id);
+    row.push_back(StateChange(event));
+    row.push_back(event.actor);
+    if (columns.signed_mark) row.push_back(SignedMark(event));
     row.push_back(EventDetailText(event));
     table.AddRow(std::move(row));
   }
@@ -125,7 +138,7 @@ std::string StepSignaturesText(const std::vector<client::Event>& events,
 }  // namespace
 
 std::string EventTableText(const std::vector<client::Event>& events) {
-  return EventTable(events, /*signed_column=*/false);
+  return EventTable(events, EventColumns());
 }
 
 std::string CheckpointText(const transparency::Checkpoint& checkpoint,
@@ -166,13 +179,15 @@ std::string ExportSavedText(const ExportFile& file, const std::string& path) {
 std::string VerifiedExportText(const VerifiedExport& verified,
                                const VerifiedSignatures* signatures) {
   const std::vector<client::Event>& events = verified.events;
+  EventColumns columns;
+  columns.signed_mark = signatures != nullptr;
   return absl::StrCat(
       "verified ", events.size(), " events, sequences ",
       events.front().sequence, "-", events.back().sequence,
       ": each is in the log of the checkpoint signed by the hub (",
       CheckpointSummary(verified.checkpoint.checkpoint),
       ") and follows the one before\n", StepSignaturesText(events, signatures),
-      "\n", EventTable(events, /*signed_column=*/signatures != nullptr));
+      "\n", EventTable(events, columns));
 }
 
 std::string ConsistentText(const VerifiedCheckpoint& older,
@@ -182,6 +197,18 @@ std::string ConsistentText(const VerifiedCheckpoint& older,
                       ") extends the log of the old one (",
                       CheckpointSummary(older.checkpoint),
                       "); both signatures verified with the hub certificate\n");
+}
+
+std::string ReferralStepsText(const std::vector<client::Event>& events,
+                              const VerifiedSignatures& signatures) {
+  EventColumns columns;
+  columns.referral = false;
+  columns.signed_mark = true;
+  return absl::StrCat(
+      "\nSteps (", Count(events.size(), "event", "events"), ")\n",
+      Indent(absl::StrCat(EventTable(events, columns),
+                          StepSignaturesText(events, &signatures)),
+             2));
 }
 
 }  // namespace sx::sxctl

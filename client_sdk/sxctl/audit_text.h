@@ -1,5 +1,6 @@
 // The human-readable shape of the auditors' results: event tables,
-// checkpoints, proofs, and the outcome of offline verification.
+// checkpoints, proofs, and the outcome of offline verification, which
+// `show --verify-signatures` prints for one referral's steps too.
 #pragma once
 
 #include <cstdint>
@@ -34,5 +35,13 @@ std::string VerifiedExportText(const VerifiedExport& verified,
 
 std::string ConsistentText(const VerifiedCheckpoint& older,
                            const VerifiedCheckpoint& newer);
+
+// The "Steps" section that `show --verify-signatures` adds after the
+// referral: one row per event, oldest first, with a SIGNED column
+// ("verified", "no" for an agency's step without a signature, blank for the
+// hub's own), then the line on the step signatures and the signers.
+// `signatures` must be what VerifyStepSignatures found for `events`.
+std::string ReferralStepsText(const std::vector<client::Event>& events,
+                              const VerifiedSignatures& signatures);
 
 }  // namespace sx::sxctl

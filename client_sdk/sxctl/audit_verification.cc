@@ -75,13 +75,15 @@ absl::StatusOr<client::Event> VerifyEvent(
   return decoded;
 }
 
-// The signing certificates of an export, found by their SHA-256 and parsed
-// once each, when an event first names them.
+// The signing certificates that came with the events (from `from`, e.g.
+// "the export"), found by their SHA-256 and parsed once each, when an event
+// first names them.
 class SigningCertificates {
  public:
   // `certificates_der` must outlive this.
-  explicit SigningCertificates(
-      const std::vector<std::string>& certificates_der) {
+  SigningCertificates(const std::vector<std::string>& certificates_der,
+                      absl::string_view from)
+      : from_(from) {
     for (const std::string& der : certificates_der) {
       by_sha256_.emplace(Sha256(der), &der);
     }
@@ -94,8 +96,8 @@ class SigningCertificates {
     if (parsed != parsed_.end()) return parsed->second;
     auto der = by_sha256_.find(sha256);
     if (der == by_sha256_.end()) {
-      return EventError(sequence,
-                        "its signing certificate is not in the export");
+      return EventError(
+          sequence, absl::StrCat("its signing certificate is not in ", from_));
     }
     absl::StatusOr<transparency::SigningCertificate> certificate =
         transparency::SigningCertificate::FromDer(*der->second);
@@ -109,6 +111,7 @@ class SigningCertificates {
   }
 
  private:
+  const std::string from_;
   std::map<std::string, const std::string*> by_sha256_;
   std::map<std::string, transparency::SigningCertificate> parsed_;
 };
@@ -229,9 +232,9 @@ absl::StatusOr<VerifiedExport> VerifyExport(
 }
 
 absl::StatusOr<VerifiedSignatures> VerifyStepSignatures(
-    const VerifiedExport& verified,
+    const std::vector<client::Event>& events,
     const std::vector<std::string>& certificates_der,
-    absl::string_view signing_ca_pem) {
+    absl::string_view signing_ca_pem, absl::string_view certificates_from) {
   absl::StatusOr<transparency::SigningTrust> trust =
       transparency::SigningTrust::FromPem(signing_ca_pem);
   if (!trust.ok()) {
@@ -239,9 +242,9 @@ absl::StatusOr<VerifiedSignatures> VerifyStepSignatures(
         trust.status().code(),
         absl::StrCat("the signing CA: ", trust.status().message()));
   }
-  SigningCertificates certificates(certificates_der);
+  SigningCertificates certificates(certificates_der, certificates_from);
   VerifiedSignatures result;
-  for (const client::Event& event : verified.events) {
+  for (const client::Event& event : events) {
     if (!event.step_signature.has_value()) {
       if (!event.actor.empty() && event.actor != kHubActor) {
         ++result.unsigned_agency_steps;
@@ -256,6 +259,14 @@ absl::StatusOr<VerifiedSignatures> VerifyStepSignatures(
     result.signed_steps.push_back(*std::move(step));
   }
   return result;
+}
+
+absl::StatusOr<VerifiedSignatures> VerifyStepSignatures(
+    const VerifiedExport& verified,
+    const std::vector<std::string>& certificates_der,
+    absl::string_view signing_ca_pem) {
+  return VerifyStepSignatures(verified.events, certificates_der, signing_ca_pem,
+                              "the export");
 }
 
 uint64_t CountSignedSteps(const std::vector<client::Event>& events) {

@@ -10,6 +10,9 @@
 //   if (!verified.ok()) ...  // DATA_LOSS naming the first failing event
 //   absl::StatusOr<VerifiedSignatures> signatures = VerifyStepSignatures(
 //       *verified, file.contents.signing_certificates, signing_ca_pem);
+//
+// `sxctl show --verify-signatures` checks the step signatures of one
+// referral's events, as ExchangeClient::ListSteps reads them, the same way.
 #pragma once
 
 #include <cstdint>
@@ -86,18 +89,29 @@ struct VerifiedSignatures {
   uint64_t without_content_commitment = 0;
 };
 
-// Checks the step signature of each signed event of `verified` offline, with
-// the signing certificates the export carries (DER, found by the SHA-256
-// each event names) and the PEM of the CAs that issue signing certificates:
-// the certificate was issued by one of them and valid at the time of the
-// step (not now: a certificate that expired since still proves the step),
-// its URI names the event's actor ("…/agency/<actor>"), and its key signed
-// the root that the event's method, request digest and audit path lead to.
-// This proves that the agency signed a request of that digest for that
-// method; the request itself is not in the export. Revocation is not
+// Checks the step signature of each signed event of `events` offline, with
+// the signing certificates that came with them (DER, found by the SHA-256
+// each event names; `certificates_from` says where they came from in the
+// error for a missing one, e.g. "the export") and the PEM of the CAs that
+// issue signing certificates: the certificate was issued by one of them and
+// valid at the time of the step (not now: a certificate that expired since
+// still proves the step), its URI names the event's actor
+// ("…/agency/<actor>"), and its key signed the root that the event's
+// method, request digest and audit path lead to. This proves that the
+// agency signed a request of that digest for that method; the request
+// itself is not among the events. It proves nothing about the events
+// themselves (their order, their times, that none is missing): that is
+// what an export's checkpoint adds (VerifyExport). Revocation is not
 // checked (no CRLs offline).
 // DATA_LOSS naming the first event that fails ("event 7: ..."), a missing
 // certificate included; INVALID_ARGUMENT if `signing_ca_pem` holds no CA.
+absl::StatusOr<VerifiedSignatures> VerifyStepSignatures(
+    const std::vector<client::Event>& events,
+    const std::vector<std::string>& certificates_der,
+    absl::string_view signing_ca_pem, absl::string_view certificates_from);
+
+// The same for the events of a verified export, with the certificates the
+// export carries ("its signing certificate is not in the export").
 absl::StatusOr<VerifiedSignatures> VerifyStepSignatures(
     const VerifiedExport& verified,
     const std::vector<std::string>& certificates_der,

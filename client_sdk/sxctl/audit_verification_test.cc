@@ -315,6 +315,45 @@ TEST(VerifyStepSignaturesTest, NamesTheFirstEventThatFails) {
                  "event 3: step signature does not verify");
 }
 
+// One referral's events as ExchangeClient::ListSteps reads them (sxctl show
+// --verify-signatures): no export and no checkpoint around them.
+TEST(VerifyStepSignaturesTest, EventsVerifyAloneWithoutAnExport) {
+  const TestCertificate ec = AgencyLeaf(TestKeyType::kEcP256);
+  const TestCertificate sm2 = AgencyLeaf(TestKeyType::kSm2);
+  const std::vector<client::Event> events = {
+      SignedAccept(3, TestKeyType::kEcP256, ec), Step(4, kHubActor),
+      SignedBatchItem(6, 0, TestKeyType::kSm2, sm2), Step(9, kAgency)};
+  absl::StatusOr<VerifiedSignatures> result = VerifyStepSignatures(
+      events, {ec.der, sm2.der}, SigningCa().pem, "the hub's reply");
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->signed_steps.size(), 2u);
+  EXPECT_EQ(result->signed_steps[0].sequence, 3u);
+  EXPECT_EQ(result->signed_steps[0].signer_uri, kAgencyUri);
+  EXPECT_EQ(result->signed_steps[1].sequence, 6u);
+  EXPECT_EQ(result->signed_steps[1].algorithm, "sm2-sm3");
+  EXPECT_EQ(
+      result->signed_by_algorithm,
+      (std::map<std::string, uint64_t>{{"ecdsa-sha256", 1}, {"sm2-sm3", 1}}));
+  EXPECT_EQ(result->unsigned_agency_steps, 1u) << "event 9; not the hub's 4";
+
+  // A missing certificate is named as missing from where they came.
+  ExpectDataLoss(VerifyStepSignatures(events, {sm2.der}, SigningCa().pem,
+                                      "the hub's reply"),
+                 "event 3: its signing certificate is not in the hub's reply");
+  // An altered signature fails as it does in an export (the last byte is
+  // part of the ECDSA s value: the DER stays well formed).
+  std::vector<client::Event> altered = events;
+  altered[0].step_signature->signature.back() ^= 0x01;
+  ExpectDataLoss(VerifyStepSignatures(altered, {ec.der, sm2.der},
+                                      SigningCa().pem, "the hub's reply"),
+                 "event 3: step signature does not verify");
+  EXPECT_EQ(
+      VerifyStepSignatures(events, {ec.der, sm2.der}, "", "the hub's reply")
+          .status()
+          .code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 TEST(VerifyStepSignaturesTest, ASigningCaFileWithoutCasIsRefused) {
   EXPECT_EQ(
       VerifyStepSignatures(Export({Step(1, kAgency)}), {}, "").status().code(),

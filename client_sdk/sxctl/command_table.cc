@@ -786,7 +786,7 @@ std::vector<CommandSpec> BuildCommands() {
   show.name = "show";
   show.summary =
       "show one referral: lead, attachments, dispositions, feedback, "
-      "reminders";
+      "reminders; with --verify-signatures, its signed steps";
   show.description =
       "Only the sender, the recipient and observers of a referral may read "
       "it. Besides its state and deadlines it shows the feedback deadline's "
@@ -800,7 +800,19 @@ std::vector<CommandSpec> BuildCommands() {
       "(处置), oldest first, with handler (承办人), approver (审核), approval "
       "reference (文号 or 组务会 minutes), reason, time and review date; the "
       "delegated children each final feedback cites; and each reminder with "
-      "its level.";
+      "its level. With --verify-signatures it also reads the referral's "
+      "steps (its events, oldest first) with the signing certificates they "
+      "name, and checks each agency's signature of its steps offline against "
+      "the CAs of --signing-ca, as `audit verify --signing-ca` does: the "
+      "certificate was issued by one of them, valid at the time of the step, "
+      "for the agency that acted, and its key signed the step. It then adds "
+      "the steps, SIGNED saying \"verified\", \"no\" for an agency's step "
+      "without a signature, or nothing for the hub's own, with how many "
+      "were signed and by whom (JSON: the referral's \"steps\", with "
+      "\"step_signatures\" as `audit verify --json` writes them, and "
+      "\"events\"). This proves who asked for each signed step, not that the "
+      "hub listed every step: that is what an auditor's export proves. Exit "
+      "status 1 names the first event whose signature fails.";
   show.arguments = "ID";
   show.min_arguments = 1;
   show.max_arguments = 1;
@@ -808,6 +820,13 @@ std::vector<CommandSpec> BuildCommands() {
       Optional("attachments-to", "DIR",
                "also fetch attachment contents and write them into DIR "
                "(feedback N's into DIR/feedback-N)"),
+      SwitchOption("verify-signatures",
+                   "also read the referral's steps and check the agencies' "
+                   "signatures of them (needs --signing-ca)"),
+      Optional("signing-ca", "FILE",
+               "the CA certificates (PEM) that issue agencies' signing "
+               "certificates, obtained out of band (with "
+               "--verify-signatures)"),
   };
   show.run = &RunShow;
   commands.push_back(std::move(show));

@@ -31,6 +31,24 @@ void Output::Referral(const client::Referral& referral,
         [&] { return ReferralText(referral, saved, absl::Now()); });
 }
 
+void Output::ReferralWithSteps(const client::Referral& referral,
+                               const SavedAttachments* saved,
+                               const std::vector<client::Event>& steps,
+                               const VerifiedSignatures& signatures) {
+  Print(
+      [&](JsonWriter& json) {
+        json.BeginObject();
+        WriteReferralMembersJson(referral, saved, json);
+        json.Key("steps");
+        WriteReferralStepsJson(steps, signatures, json);
+        json.EndObject();
+      },
+      [&] {
+        return absl::StrCat(ReferralText(referral, saved, absl::Now()),
+                            ReferralStepsText(steps, signatures));
+      });
+}
+
 void Output::Delegated(const client::Referral& parent) {
   Print([&](JsonWriter& json) { WriteReferralJson(parent, nullptr, json); },
         [&] { return DelegatedText(parent, absl::Now()); });

@@ -33,6 +33,13 @@ class Output {
   // One referral (show, send and every step). `saved` may be null.
   void Referral(const client::Referral& referral,
                 const SavedAttachments* saved = nullptr);
+  // `show --verify-signatures`: the referral as Referral() prints it, then
+  // its steps and what their signatures proved (audit_text.h; in JSON the
+  // referral object's "steps" member, audit_json.h). `saved` may be null.
+  void ReferralWithSteps(const client::Referral& referral,
+                         const SavedAttachments* saved,
+                         const std::vector<client::Event>& steps,
+                         const VerifiedSignatures& signatures);
   // What `delegate` returns: the parent as Referral() prints it (in JSON the
   // same object; the last of its delegated_referral_ids is the new child),
   // and in text the new child named after it.

@@ -2,12 +2,16 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "client_sdk/sxctl/attachment_files.h"
+#include "client_sdk/sxctl/audit_verification.h"
+#include "client_sdk/sxctl/every_page.h"
+#include "client_sdk/sxctl/local_files.h"
 #include "client_sdk/sxctl/referral_content_options.h"
 #include "client_sdk/sxctl/yuan_amount.h"
 
@@ -93,6 +97,59 @@ absl::Status OutcomeOptions(const Invocation& in, client::Feedback* feedback) {
   return absl::OkStatus();
 }
 
+constexpr char kVerifySignatures[] = "verify-signatures";
+constexpr char kSigningCa[] = "signing-ca";
+
+// The PEM of --signing-ca if --verify-signatures asks for the steps'
+// signatures to be checked, nullopt if it does not. Read before the hub is
+// asked, so that a wrong path fails alone.
+absl::StatusOr<std::optional<std::string>> SigningCaOption(
+    const Invocation& in) {
+  if (!in.Has(kSigningCa)) {
+    if (!in.Has(kVerifySignatures)) return std::optional<std::string>();
+    return UsageError(
+        "--verify-signatures needs --signing-ca FILE: the CA certificates "
+        "(PEM) that issue agencies' signing certificates");
+  }
+  // Given alone it would check nothing, which the user did not ask for.
+  if (!in.Has(kVerifySignatures)) {
+    return UsageError("--signing-ca goes with --verify-signatures only");
+  }
+  absl::StatusOr<std::string> pem =
+      ReadLocalFile(in.Value(kSigningCa), "read signing CA");
+  if (!pem.ok()) return pem.status();
+  return std::optional<std::string>(*std::move(pem));
+}
+
+// Every page of the referral's steps, oldest first, with the signing
+// certificates that any page named (each page names those of its own
+// events).
+absl::StatusOr<client::ReferralSteps> ReadEveryStep(
+    client::ExchangeClient& exchange, const std::string& referral_id) {
+  client::ReferralStepsQuery query;
+  query.referral_id = referral_id;
+  std::vector<std::string> certificates;
+  absl::StatusOr<client::ReferralSteps> steps =
+      ReadEveryPage<client::ReferralSteps, client::ReferralStepsQuery>(
+          std::move(query),
+          [&exchange, &certificates](const client::ReferralStepsQuery& page)
+              -> absl::StatusOr<client::ReferralSteps> {
+            absl::StatusOr<client::ReferralSteps> read =
+                exchange.ListSteps(page);
+            // ReadEveryPage gathers the events alone.
+            if (read.ok()) {
+              for (std::string& der : read->signing_certificates) {
+                certificates.push_back(std::move(der));
+              }
+            }
+            return read;
+          },
+          &client::ReferralSteps::events);
+  if (!steps.ok()) return steps.status();
+  steps->signing_certificates = std::move(certificates);
+  return steps;
+}
+
 }  // namespace
 
 absl::Status RunSend(const CommandContext& context) {
@@ -115,19 +172,42 @@ absl::Status RunSend(const CommandContext& context) {
 
 absl::Status RunShow(const CommandContext& context) {
   const Invocation& in = context.invocation;
+  absl::StatusOr<std::optional<std::string>> signing_ca = SigningCaOption(in);
+  if (!signing_ca.ok()) return signing_ca.status();
   // Attachment bytes are only fetched when they are to be written out.
   const bool save = in.Has("attachments-to");
   absl::StatusOr<client::Referral> referral =
       context.exchange->Get(ReferralId(context), save);
   if (!referral.ok()) return referral.status();
-  if (!save) {
-    context.output.Referral(*referral);
-    return absl::OkStatus();
+  // The steps are checked before any attachment is written: a signature
+  // that fails fails the command, naming the event, as audit verify does.
+  client::ReferralSteps steps;
+  std::optional<VerifiedSignatures> signatures;
+  if (signing_ca->has_value()) {
+    absl::StatusOr<client::ReferralSteps> read =
+        ReadEveryStep(*context.exchange, ReferralId(context));
+    if (!read.ok()) return read.status();
+    steps = *std::move(read);
+    absl::StatusOr<VerifiedSignatures> verified =
+        VerifyStepSignatures(steps.events, steps.signing_certificates,
+                             **signing_ca, "the hub's reply");
+    if (!verified.ok()) return verified.status();
+    signatures = *std::move(verified);
   }
-  absl::StatusOr<SavedAttachments> saved =
-      SaveAttachments(*referral, in.Value("attachments-to"));
-  if (!saved.ok()) return saved.status();
-  context.output.Referral(*referral, &*saved);
+  std::optional<SavedAttachments> saved;
+  if (save) {
+    absl::StatusOr<SavedAttachments> written =
+        SaveAttachments(*referral, in.Value("attachments-to"));
+    if (!written.ok()) return written.status();
+    saved = *std::move(written);
+  }
+  const SavedAttachments* saved_to = saved.has_value() ? &*saved : nullptr;
+  if (signatures.has_value()) {
+    context.output.ReferralWithSteps(*referral, saved_to, steps.events,
+                                     *signatures);
+  } else {
+    context.output.Referral(*referral, saved_to);
+  }
   return absl::OkStatus();
 }
 

@@ -1,7 +1,10 @@
 #include "client_sdk/sxctl/referral_commands.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -11,9 +14,11 @@
 #include "client_sdk/sxctl/command_context.h"
 #include "client_sdk/sxctl/command_line.h"
 #include "client_sdk/sxctl/command_table.h"
+#include "client_sdk/sxctl/local_files.h"
 #include "client_sdk/sxctl/output.h"
 #include "gtest/gtest.h"
 #include "sx/client/exchange_client.h"
+#include "sx/transparency/testing/test_keys.h"
 
 namespace sx::sxctl {
 namespace {
@@ -310,6 +315,166 @@ TEST(ReferralCommandsTest, FinalFeedbackCitesTheDelegatedChildren) {
                  exchange, &printed);
   EXPECT_TRUE(IsUsageError(empty)) << empty;
   EXPECT_EQ(exchange.feedback_sent.size(), 2u) << "nothing sent after an error";
+}
+
+// Answers `show`: the referral, and its steps two to a page, each page with
+// `certificates`.
+class StepsExchange final : public client::ExchangeClient {
+ public:
+  StepsExchange(std::vector<client::Event> events,
+                std::vector<std::string> certificates)
+      : events_(std::move(events)), certificates_(std::move(certificates)) {}
+
+  absl::StatusOr<client::Referral> Get(
+      const std::string& referral_id,
+      bool /*include_attachment_content*/) override {
+    ++gets;
+    client::Referral referral;
+    referral.referral_id = referral_id;
+    referral.sender_agency_id = "inspection-office";
+    referral.recipient_agency_id = "discipline-commission";
+    referral.state = client::ReferralState::kAccepted;
+    return referral;
+  }
+  absl::StatusOr<client::ReferralSteps> ListSteps(
+      const client::ReferralStepsQuery& query) override {
+    queries.push_back(query);
+    const size_t first =
+        query.page_token.empty() ? 0 : std::stoul(query.page_token);
+    client::ReferralSteps page;
+    for (size_t i = first; i < events_.size() && i < first + 2; ++i) {
+      page.events.push_back(events_[i]);
+    }
+    page.signing_certificates = certificates_;
+    if (first + 2 < events_.size()) {
+      page.next_page_token = std::to_string(first + 2);
+    }
+    return page;
+  }
+
+  int gets = 0;
+  std::vector<client::ReferralStepsQuery> queries;
+
+ private:
+  const std::vector<client::Event> events_;
+  const std::vector<std::string> certificates_;
+};
+
+client::Event ShownStep(uint64_t sequence, client::EventType type,
+                        const std::string& actor) {
+  client::Event event;
+  event.sequence = sequence;
+  event.type = type;
+  event.referral_id = "demo-0000000021";
+  event.actor = actor;
+  event.time = absl::FromUnixSeconds(1764115200) +
+               absl::Minutes(static_cast<int64_t>(sequence));
+  return event;
+}
+
+// A PEM file with one CA certificate in it, as --signing-ca names it. Which
+// CA does not matter to steps that carry no signature.
+std::string SigningCaFile() {
+  const std::string path = ::testing::TempDir() + "/sxctl_show_signing_ca.pem";
+  const absl::Status written =
+      WriteLocalFile(path,
+                     transparency::testing::SharedTestKey(
+                         transparency::testing::TestKeyType::kEcP256)
+                         .certificate_pem,
+                     "write signing CA");
+  EXPECT_TRUE(written.ok()) << written;
+  return path;
+}
+
+TEST(ReferralCommandsTest, VerifySignaturesNeedsTheSigningCaAndOnlyIt) {
+  StepsExchange exchange({}, {});
+  std::string printed;
+  const absl::Status without_ca = RunCommand(
+      {"show", "demo-0000000021", "--verify-signatures"}, exchange, &printed);
+  EXPECT_TRUE(IsUsageError(without_ca)) << without_ca;
+  EXPECT_EQ(without_ca.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(without_ca.message(), "--signing-ca"))
+      << without_ca;
+
+  const absl::Status without_switch =
+      RunCommand({"show", "demo-0000000021", "--signing-ca", SigningCaFile()},
+                 exchange, &printed);
+  EXPECT_TRUE(IsUsageError(without_switch)) << without_switch;
+  EXPECT_EQ(without_switch.message(),
+            "--signing-ca goes with --verify-signatures only");
+  EXPECT_EQ(exchange.gets, 0) << "the hub is not asked after a usage error";
+  EXPECT_TRUE(exchange.queries.empty());
+}
+
+TEST(ReferralCommandsTest, VerifySignaturesReadsEveryPageOfSteps) {
+  StepsExchange exchange(
+      {ShownStep(1, client::EventType::kSubmitted, "inspection-office"),
+       ShownStep(2, client::EventType::kDelivered, "hub"),
+       ShownStep(5, client::EventType::kAccepted, "discipline-commission")},
+      {});
+  const std::string ca = SigningCaFile();
+  std::string printed;
+  const absl::Status shown = RunCommand(
+      {"show", "demo-0000000021", "--verify-signatures", "--signing-ca", ca},
+      exchange, &printed);
+  ASSERT_TRUE(shown.ok()) << shown;
+  ASSERT_EQ(exchange.queries.size(), 2u);
+  EXPECT_EQ(exchange.queries[0].referral_id, "demo-0000000021");
+  EXPECT_EQ(exchange.queries[0].page_token, "");
+  EXPECT_EQ(exchange.queries[1].referral_id, "demo-0000000021");
+  EXPECT_EQ(exchange.queries[1].page_token, "2");
+  // The referral as ever, then its steps.
+  const size_t state = printed.find("accepted");
+  const size_t steps = printed.find("\nSteps (3 events)\n");
+  ASSERT_NE(state, std::string::npos) << printed;
+  ASSERT_NE(steps, std::string::npos) << printed;
+  EXPECT_LT(state, steps) << printed;
+  EXPECT_TRUE(absl::StrContains(
+      printed, "step signatures: no signed steps, 2 agency steps unsigned"))
+      << printed;
+
+  exchange.queries.clear();
+  ASSERT_TRUE(RunCommand({"show", "demo-0000000021", "--verify-signatures",
+                          "--signing-ca", ca},
+                         exchange, &printed, OutputFormat::kJson)
+                  .ok());
+  EXPECT_EQ(exchange.queries.size(), 2u);
+  // One object: the referral's members, then "steps".
+  EXPECT_TRUE(absl::StartsWith(printed, "{\n  \"referral_id\": ")) << printed;
+  const size_t steps_member = printed.find("\n  \"steps\": {");
+  ASSERT_NE(steps_member, std::string::npos) << printed;
+  EXPECT_TRUE(absl::StrContains(printed, "\"checked\": true")) << printed;
+  EXPECT_TRUE(absl::StrContains(printed, "\"unsigned_agency_steps\": 2"))
+      << printed;
+  EXPECT_NE(printed.find("\"sequence\": 5", steps_member), std::string::npos)
+      << "the second page's event too";
+
+  // Without the switch, show is as it was.
+  exchange.queries.clear();
+  ASSERT_TRUE(RunCommand({"show", "demo-0000000021"}, exchange, &printed).ok());
+  EXPECT_TRUE(exchange.queries.empty());
+  EXPECT_FALSE(absl::StrContains(printed, "Steps")) << printed;
+}
+
+TEST(ReferralCommandsTest, VerifySignaturesFailsNamingTheEventThatFails) {
+  client::Event signed_step =
+      ShownStep(2, client::EventType::kAccepted, "discipline-commission");
+  signed_step.step_signature = client::StepSignature();
+  signed_step.step_signature->certificate_sha256 = std::string(32, '\x02');
+  StepsExchange exchange(
+      {ShownStep(1, client::EventType::kSubmitted, "inspection-office"),
+       signed_step},
+      {"not the certificate it names"});
+  std::string printed;
+  const absl::Status shown =
+      RunCommand({"show", "demo-0000000021", "--verify-signatures",
+                  "--signing-ca", SigningCaFile()},
+                 exchange, &printed);
+  EXPECT_EQ(shown.code(), absl::StatusCode::kDataLoss) << shown;
+  EXPECT_FALSE(IsUsageError(shown)) << "exit status 1, not 2";
+  EXPECT_EQ(shown.message(),
+            "event 2: its signing certificate is not in the hub's reply");
+  EXPECT_EQ(printed, "") << "nothing printed for a referral that fails";
 }
 
 }  // namespace

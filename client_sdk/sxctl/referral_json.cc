@@ -127,6 +127,12 @@ void WriteEventJson(const client::Event& event, JsonWriter& json) {
 void WriteReferralJson(const client::Referral& referral,
                        const SavedAttachments* saved, JsonWriter& json) {
   json.BeginObject();
+  WriteReferralMembersJson(referral, saved, json);
+  json.EndObject();
+}
+
+void WriteReferralMembersJson(const client::Referral& referral,
+                              const SavedAttachments* saved, JsonWriter& json) {
   WriteReferralFieldsJson(referral, json);
   json.Key("distribution_id").String(referral.distribution_id);
   json.Key("resubmission_of");
@@ -208,7 +214,6 @@ void WriteReferralJson(const client::Referral& referral,
   } else {
     json.Null();
   }
-  json.EndObject();
 }
 
 void WriteReferralPageJson(const client::ReferralPage& page, JsonWriter& json) {

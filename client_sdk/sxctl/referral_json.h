@@ -21,6 +21,12 @@ namespace sx::sxctl {
 void WriteReferralJson(const client::Referral& referral,
                        const SavedAttachments* saved, JsonWriter& json);
 
+// The members of WriteReferralJson's object, into the object being written,
+// for a caller that adds members of its own after them (`show
+// --verify-signatures` adds "steps").
+void WriteReferralMembersJson(const client::Referral& referral,
+                              const SavedAttachments* saved, JsonWriter& json);
+
 // {"referrals": [...], "next_page_token": "..."}
 void WriteReferralPageJson(const client::ReferralPage& page, JsonWriter& json);
 

@@ -3,7 +3,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "absl/strings/str_split.h"
 #include "client_sdk/sxctl/deadline_date.h"
 #include "client_sdk/sxctl/rectification_text.h"
 #include "client_sdk/sxctl/text_table.h"
@@ -80,16 +79,6 @@ std::string SupervisionTerm(client::SupervisionLevel level) {
 // "yellow (黄)": the SDK's name with the agencies' term; "" without a term.
 std::string NameWithTerm(const std::string& name, const std::string& term) {
   return term.empty() ? "" : absl::StrCat(name, " (", term, ")");
-}
-
-std::string Indent(const std::string& text, int columns) {
-  const std::string margin(columns, ' ');
-  std::string out;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (line.empty()) continue;
-    absl::StrAppend(&out, margin, line, "\n");
-  }
-  return out;
 }
 
 // `saved_to` may be null, or parallel to `attachments`.

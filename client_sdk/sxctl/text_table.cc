@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "client_sdk/sxctl/utf8.h"
@@ -86,6 +87,16 @@ std::string KeyValueBlock::Render() const {
       first = false;
     }
     out += "\n";
+  }
+  return out;
+}
+
+std::string Indent(const std::string& text, int columns) {
+  const std::string margin(columns, ' ');
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (line.empty()) continue;
+    absl::StrAppend(&out, margin, line, "\n");
   }
   return out;
 }

@@ -46,4 +46,8 @@ class KeyValueBlock {
   std::vector<std::pair<std::string, std::string>> lines_;
 };
 
+// Every non-empty line of `text` with `columns` spaces before it, each
+// ending in "\n": a rendered table or block as a section under a heading.
+std::string Indent(const std::string& text, int columns);
+
 }  // namespace sx::sxctl

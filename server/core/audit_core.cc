@@ -3,10 +3,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/core/event_reading.h"
 #include "server/core/referral_steps.h"
 #include "sx/base/status_macros.h"
 #include "sx/core/request_validation.h"
@@ -50,11 +49,6 @@ absl::StatusOr<v1::QueryEventsResponse> AuditCore::QueryEvents(
   SX_ASSIGN_OR_RETURN(
       const size_t page_size,
       ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize));
-  uint64_t after = 0;
-  if (!request.page_token().empty() &&
-      !absl::SimpleAtoi(request.page_token(), &after)) {
-    return absl::InvalidArgumentError("page_token: malformed");
-  }
   storage::EventFilter filter;
   filter.referral_id = request.referral_id();
   filter.agency_id = request.agency_id();
@@ -64,21 +58,12 @@ absl::StatusOr<v1::QueryEventsResponse> AuditCore::QueryEvents(
   }
   if (request.has_time_to()) filter.time_to = FromTimestamp(request.time_to());
 
-  SX_ASSIGN_OR_RETURN(std::vector<uint64_t> sequences,
-                      store_.QueryEvents(filter, after, page_size));
+  SX_ASSIGN_OR_RETURN(
+      EventPage page,
+      ReadEventPage(store_, filter, request.page_token(), page_size));
   v1::QueryEventsResponse response;
-  for (uint64_t sequence : sequences) {
-    SX_ASSIGN_OR_RETURN(std::vector<v1::Event> events,
-                        store_.ReadEvents(sequence, 1));
-    if (events.empty() || events[0].sequence() != sequence) {
-      return absl::DataLossError(
-          absl::StrCat("storage: indexed event ", sequence, " is missing"));
-    }
-    *response.add_events() = std::move(events[0]);
-  }
-  if (sequences.size() == page_size) {
-    response.set_next_page_token(absl::StrCat(sequences.back()));
-  }
+  for (v1::Event& event : page.events) *response.add_events() = std::move(event);
+  response.set_next_page_token(std::move(page.next_page_token));
   return response;
 }
 
@@ -173,7 +158,7 @@ absl::StatusOr<v1::EventExport> AuditCore::Export(uint64_t from_sequence,
   SX_ASSIGN_OR_RETURN(*exported.mutable_checkpoint(), SignedCheckpointAt(size));
   // The signing certificates the events name, each once, so that the
   // export verifies offline.
-  absl::flat_hash_set<std::string> certificates;
+  SigningCertificateCollector certificates(store_);
   for (uint64_t sequence = first; sequence <= last; ++sequence) {
     v1::ExportedEvent& exported_event = *exported.add_events();
     SX_ASSIGN_OR_RETURN(*exported_event.mutable_event_bytes(),
@@ -185,20 +170,9 @@ absl::StatusOr<v1::EventExport> AuditCore::Export(uint64_t from_sequence,
       return absl::DataLossError(
           absl::StrCat("event ", sequence, " does not parse"));
     }
-    const std::string& certificate_sha256 =
-        event.step_signature().certificate_sha256();
-    if (certificate_sha256.empty() ||
-        !certificates.insert(certificate_sha256).second) {
-      continue;
-    }
-    SX_ASSIGN_OR_RETURN(std::optional<std::string> certificate,
-                        store_.GetSigningCertificate(certificate_sha256));
-    if (!certificate.has_value()) {
-      return absl::DataLossError(absl::StrCat(
-          "event ", sequence, " names a signing certificate the store lacks"));
-    }
-    exported.add_signing_certificates(*std::move(certificate));
+    SX_RETURN_IF_ERROR(certificates.Add(event));
   }
+  certificates.MoveTo(*exported.mutable_signing_certificates());
   return exported;
 }
 

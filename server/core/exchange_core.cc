@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/core/event_reading.h"
 #include "server/core/periodic_reports.h"
 #include "server/core/rectification_ledger.h"
 #include "server/core/referral_creation.h"
@@ -313,6 +314,35 @@ absl::StatusOr<v1::Referral> ExchangeCore::Get(
     StripFeedbackAttachments(*referral);
   }
   return *std::move(referral);
+}
+
+absl::StatusOr<v1::ListReferralStepsResponse> ExchangeCore::ListSteps(
+    const Identity& caller, const v1::ListReferralStepsRequest& request) {
+  constexpr uint32_t kMostSteps = 1000;
+  SX_RETURN_IF_ERROR(ValidateId("referral_id", request.referral_id()));
+  SX_ASSIGN_OR_RETURN(const size_t page_size,
+                      ValidatePageSize(request.page_size(), kMostSteps,
+                                       kMostSteps));
+  SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
+                      store_.GetReferral(request.referral_id()));
+  if (!referral.has_value()) {
+    return NotAPartyOrMissing(caller.name, request.referral_id());
+  }
+  SX_RETURN_IF_ERROR(CheckCanRead(*config(), caller.name, *referral));
+  storage::EventFilter filter;
+  filter.referral_id = request.referral_id();
+  SX_ASSIGN_OR_RETURN(
+      EventPage page,
+      ReadEventPage(store_, filter, request.page_token(), page_size));
+  v1::ListReferralStepsResponse response;
+  SigningCertificateCollector certificates(store_);
+  for (v1::Event& event : page.events) {
+    SX_RETURN_IF_ERROR(certificates.Add(event));
+    *response.add_events() = std::move(event);
+  }
+  certificates.MoveTo(*response.mutable_signing_certificates());
+  response.set_next_page_token(std::move(page.next_page_token));
+  return response;
 }
 
 absl::StatusOr<v1::ListReferralsResponse> ExchangeCore::List(

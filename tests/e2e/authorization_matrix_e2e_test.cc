@@ -71,6 +71,7 @@ enum class Method {
   kPeekInbox,
   kAckInbox,
   kGetReferral,
+  kListReferralSteps,
   kListReferrals,
   kAcceptReferral,
   kReturnReferral,
@@ -122,6 +123,7 @@ constexpr Method kAllMethods[] = {
     Method::kPeekInbox,
     Method::kAckInbox,
     Method::kGetReferral,
+    Method::kListReferralSteps,
     Method::kListReferrals,
     Method::kAcceptReferral,
     Method::kReturnReferral,
@@ -179,6 +181,8 @@ const char* MethodName(Method method) {
       return "AckInbox";
     case Method::kGetReferral:
       return "GetReferral";
+    case Method::kListReferralSteps:
+      return "ListReferralSteps";
     case Method::kListReferrals:
       return "ListReferrals";
     case Method::kAcceptReferral:
@@ -416,6 +420,7 @@ const Row kContract[] = {
 
     // lead: inspection-office (sender) → discipline-commission (recipient).
     {Method::kGetReferral,         Target::kLead,  {kOk,    kOk,    D,      D,      D,      D,      D,      D}},
+    {Method::kListReferralSteps,   Target::kLead,  {kOk,    kOk,    D,      D,      D,      D,      D,      D}},
     {Method::kAcceptReferral,      Target::kLead,  {kOk,    D,      D,      D,      D,      D,      D,      D}},
     {Method::kReturnReferral,      Target::kLead,  {kOk,    D,      D,      D,      D,      D,      D,      D}},
     {Method::kRerouteReferral,     Target::kLead,  {kState, D,      D,      D,      D,      D,      D,      D}},
@@ -435,6 +440,7 @@ const Row kContract[] = {
     // child: discipline-commission (sender) → organization-dept (recipient);
     // inspection-office observes.
     {Method::kGetReferral,         Target::kChild, {kOk,    kOk,    kOk,    D,      D,      D,      D,      D}},
+    {Method::kListReferralSteps,   Target::kChild, {kOk,    kOk,    kOk,    D,      D,      D,      D,      D}},
     {Method::kAcceptReferral,      Target::kChild, {D,      D,      kOk,    D,      D,      D,      D,      D}},
     {Method::kReturnReferral,      Target::kChild, {D,      D,      kOk,    D,      D,      D,      D,      D}},
     {Method::kRerouteReferral,     Target::kChild, {D,      D,      kState, D,      D,      D,      D,      D}},
@@ -450,6 +456,7 @@ const Row kContract[] = {
     // local: stationed-housing (sender) → inspection-office (recipient);
     // the commission supervises.
     {Method::kGetReferral,         Target::kLocal, {D,      kOk,    D,      D,      D,      kOk,    D,      D}},
+    {Method::kListReferralSteps,   Target::kLocal, {D,      kOk,    D,      D,      D,      kOk,    D,      D}},
     {Method::kAcceptReferral,      Target::kLocal, {D,      kOk,    D,      D,      D,      D,      D,      D}},
     {Method::kReturnReferral,      Target::kLocal, {D,      kOk,    D,      D,      D,      D,      D,      D}},
     {Method::kRerouteReferral,     Target::kLocal, {D,      kState, D,      D,      D,      D,      D,      D}},
@@ -660,6 +667,12 @@ class PartyClient {
         v1::GetReferralRequest request;
         request.set_referral_id(referral_id);
         return exchange_->GetReferral(context.get(), request, &referral);
+      }
+      case Method::kListReferralSteps: {
+        v1::ListReferralStepsRequest request;
+        request.set_referral_id(referral_id);
+        v1::ListReferralStepsResponse response;
+        return exchange_->ListReferralSteps(context.get(), request, &response);
       }
       case Method::kListReferrals: {
         v1::ListReferralsRequest request;
@@ -1096,8 +1109,9 @@ TEST_F(AuthorizationMatrixE2eTest,
       distribution_rows +=
           row.method == method && row.target == Target::kDistribution;
     }
-    const bool names_referral =
-        method == Method::kGetReferral || ChangesTheReferral(method);
+    const bool names_referral = method == Method::kGetReferral ||
+                                method == Method::kListReferralSteps ||
+                                ChangesTheReferral(method);
     if (NamesAProblemList(method)) {
       EXPECT_EQ(rows, 1) << MethodName(method);
       EXPECT_EQ(list_rows, 1) << MethodName(method);

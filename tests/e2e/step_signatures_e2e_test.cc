@@ -210,6 +210,23 @@ TEST_F(StepSignaturesE2eTest, SdkSignsEveryStepAndTheEventsKeepTheSignatures) {
   EXPECT_EQ(events[0].step_signature().method(), kSubmitMethod);
   EXPECT_EQ(events[1].step_signature().method(), kAcceptMethod);
 
+  // A party reads the same steps, with both signing certificates.
+  v1::ListReferralStepsRequest list;
+  list.set_referral_id(sent->referral_id);
+  v1::ListReferralStepsResponse steps;
+  const grpc::Status listed = Exchange("inspection-office")
+                                  ->ListReferralSteps(Context().get(), list,
+                                                      &steps);
+  ASSERT_TRUE(listed.ok()) << listed.error_message();
+  ASSERT_EQ(steps.events_size(), 2);
+  EXPECT_EQ(steps.events(1).step_signature().signature(),
+            events[1].step_signature().signature());
+  ASSERT_EQ(steps.signing_certificates_size(), 2);
+  EXPECT_EQ(steps.signing_certificates(0),
+            SigningCertDer(*pki_, "inspection-office"));
+  EXPECT_EQ(steps.signing_certificates(1),
+            SigningCertDer(*pki_, "discipline-commission"));
+
   const std::vector<v1::Event> group_events = EventsOf(group_sent->referral_id);
   ASSERT_EQ(group_events.size(), 1u);
   absl::StatusOr<SigningCertificate> sm2 =

@@ -71,6 +71,28 @@ struct BatchSubmission {
 // Per submission, in order: the referral, or why that one was refused.
 using BatchResults = std::vector<absl::StatusOr<Referral>>;
 
+// Which of a referral's steps ListSteps reads, oldest first.
+struct ReferralStepsQuery {
+  std::string referral_id;
+  uint32_t page_size = 0;  // 0: the hub's default (1000); at most 1000
+  std::string page_token;
+};
+
+// One page of a referral's steps: its events, each with the acting agency's
+// step signature if it signed (see StepSignature in types.h), and the
+// signing certificates those signatures name, so that a party can check
+// offline, against the CAs that issue signing certificates, which agency
+// asked for each step.
+struct ReferralSteps {
+  // Oldest first. Digests of the content each step carried, never the
+  // content itself.
+  std::vector<Event> events;
+  // DER, each once per page: those the page's step signatures name (by the
+  // SHA-256 of the DER, StepSignature::certificate_sha256).
+  std::vector<std::string> signing_certificates;
+  std::string next_page_token;  // empty at the end
+};
+
 // Thread-safe: one client may serve many threads.
 //
 // No method is pure virtual: each has a default that fails with
@@ -229,6 +251,15 @@ class SX_CLIENT_EXPORT ExchangeClient {
   // token, NOT_FOUND for an unknown recipient_agency_id.
   virtual absl::StatusOr<SupervisionLedgerPage> ListSupervisedReferrals(
       const SupervisionLedgerQuery& query);
+
+  // The referral's events (its steps), oldest first, each with the acting
+  // agency's step signature if it signed, and the signing certificates those
+  // name: what a party needs to check who asked for each step (sxctl show
+  // --verify-signatures). Whoever may Get the referral may read its steps.
+  // Last, after the methods of earlier SDK versions, so that their vtable
+  // slots stay where they were.
+  virtual absl::StatusOr<ReferralSteps> ListSteps(
+      const ReferralStepsQuery& query);
 };
 
 // Connects over mutual TLS.

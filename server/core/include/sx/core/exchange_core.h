@@ -64,6 +64,11 @@ class ExchangeCore {
   absl::StatusOr<::supervision::v1::ListReferralsResponse> List(
       const Identity& caller,
       const ::supervision::v1::ListReferralsRequest& request);
+  // A page of the referral's events with the signing certificates they
+  // name, for whoever may read the referral (as Get).
+  absl::StatusOr<::supervision::v1::ListReferralStepsResponse> ListSteps(
+      const Identity& caller,
+      const ::supervision::v1::ListReferralStepsRequest& request);
   // A page of the caller's own inbox, read without taking delivery (no
   // attempt counted, nothing acknowledged); leads without attachment
   // contents.
