@@ -81,16 +81,12 @@ StepSignatureCheck::CheckBatch(
     const grpc::ServerContextBase& context, const core::HubConfig& config,
     const core::Identity& caller, const std::string& item_method,
     const std::vector<std::string>& request_sha256s) const {
-  std::vector<std::string> digests;
-  digests.reserve(request_sha256s.size());
-  for (const std::string& request_sha256 : request_sha256s) {
-    digests.push_back(transparency::StepDigest(item_method, request_sha256));
-  }
-  SX_ASSIGN_OR_RETURN(std::optional<VerifiedCall> call,
-                      CheckCall(context, config, caller, digests));
-  std::vector<std::optional<core::SignedStep>> steps(digests.size());
+  SX_ASSIGN_OR_RETURN(
+      std::optional<VerifiedCall> call,
+      CheckCall(context, config, caller, item_method, request_sha256s));
+  std::vector<std::optional<core::SignedStep>> steps(request_sha256s.size());
   if (!call.has_value()) return steps;
-  for (size_t i = 0; i < digests.size(); ++i) {
+  for (size_t i = 0; i < steps.size(); ++i) {
     core::SignedStep& step = steps[i].emplace();
     v1::StepSignature& recorded = step.signature;
     recorded.set_method(item_method);
@@ -98,7 +94,7 @@ StepSignatureCheck::CheckBatch(
     recorded.set_signature(call->signature);
     recorded.set_certificate_sha256(call->certificate.sha256());
     recorded.set_leaf_index(static_cast<uint32_t>(i));
-    recorded.set_tree_size(static_cast<uint32_t>(digests.size()));
+    recorded.set_tree_size(static_cast<uint32_t>(steps.size()));
     for (std::string& sibling : call->tree.paths[i]) {
       recorded.add_audit_path(std::move(sibling));
     }
@@ -110,8 +106,8 @@ StepSignatureCheck::CheckBatch(
 absl::StatusOr<std::optional<StepSignatureCheck::VerifiedCall>>
 StepSignatureCheck::CheckCall(
     const grpc::ServerContextBase& context, const core::HubConfig& config,
-    const core::Identity& caller,
-    const std::vector<std::string>& step_digests) const {
+    const core::Identity& caller, const std::string& item_method,
+    const std::vector<std::string>& request_sha256s) const {
   SX_ASSIGN_OR_RETURN(
       std::optional<std::string> signature,
       OneMetadataValue(context, transparency::kStepSignatureMetadata));
@@ -142,6 +138,13 @@ StepSignatureCheck::CheckCall(
   }
   SX_ASSIGN_OR_RETURN(SigningCertificate certificate,
                       TrustedCertificate(config, caller, *certificate_der));
+  // Hashed only now: an unsigned step, the common case, pays nothing here.
+  std::vector<std::string> step_digests;
+  step_digests.reserve(request_sha256s.size());
+  for (const std::string& request_sha256 : request_sha256s) {
+    step_digests.push_back(
+        transparency::StepDigest(item_method, request_sha256));
+  }
   transparency::StepTreePaths tree =
       transparency::StepRootAndPaths(step_digests);
   const absl::Status verified = certificate.Verify(tree.root, *signature);

@@ -91,12 +91,13 @@ class StepSignatureCheck {
     transparency::StepTreePaths tree;
   };
 
-  // Verifies the call's signature over the tree of `step_digests`; nullopt
-  // for an unsigned call that may stay unsigned.
+  // Verifies the call's signature over the tree of its steps (each a step
+  // of `item_method` with its request's SHA-256); nullopt for an unsigned
+  // call that may stay unsigned.
   absl::StatusOr<std::optional<VerifiedCall>> CheckCall(
       const grpc::ServerContextBase& context, const core::HubConfig& config,
-      const core::Identity& caller,
-      const std::vector<std::string>& step_digests) const;
+      const core::Identity& caller, const std::string& item_method,
+      const std::vector<std::string>& request_sha256s) const;
   // The certificate from `der`, trusted for `caller` now.
   absl::StatusOr<transparency::SigningCertificate> TrustedCertificate(
       const core::HubConfig& config, const core::Identity& caller,

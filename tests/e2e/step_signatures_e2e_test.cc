@@ -66,6 +66,16 @@ std::string Sign(const StepSigner& signer, const std::string& method,
   return signature.ok() ? *signature : "";
 }
 
+// The root a stored step signature signs: from its step's digest and its
+// audit path.
+absl::StatusOr<std::string> SignedRoot(const v1::StepSignature& signed_step) {
+  return transparency::StepRootFromPath(
+      transparency::StepDigest(signed_step.method(),
+                               signed_step.request_sha256()),
+      signed_step.leaf_index(), signed_step.tree_size(),
+      {signed_step.audit_path().begin(), signed_step.audit_path().end()});
+}
+
 v1::SubmitReferralRequest LeadTo(const std::string& recipient,
                                  const std::string& request_id) {
   v1::SubmitReferralRequest submit;
@@ -199,11 +209,7 @@ TEST_F(StepSignaturesE2eTest, SdkSignsEveryStepAndTheEventsKeepTheSignatures) {
     absl::StatusOr<SigningCertificate> certificate =
         SigningCertificate::FromDer(der);
     ASSERT_TRUE(certificate.ok());
-    absl::StatusOr<std::string> root = transparency::StepRootFromPath(
-        transparency::StepDigest(signed_step.method(),
-                                 signed_step.request_sha256()),
-        signed_step.leaf_index(), signed_step.tree_size(),
-        {signed_step.audit_path().begin(), signed_step.audit_path().end()});
+    absl::StatusOr<std::string> root = SignedRoot(signed_step);
     ASSERT_TRUE(root.ok());
     EXPECT_TRUE(certificate->Verify(*root, signed_step.signature()).ok());
   }
@@ -214,9 +220,9 @@ TEST_F(StepSignaturesE2eTest, SdkSignsEveryStepAndTheEventsKeepTheSignatures) {
   v1::ListReferralStepsRequest list;
   list.set_referral_id(sent->referral_id);
   v1::ListReferralStepsResponse steps;
-  const grpc::Status listed = Exchange("inspection-office")
-                                  ->ListReferralSteps(Context().get(), list,
-                                                      &steps);
+  const grpc::Status listed =
+      Exchange("inspection-office")
+          ->ListReferralSteps(Context().get(), list, &steps);
   ASSERT_TRUE(listed.ok()) << listed.error_message();
   ASSERT_EQ(steps.events_size(), 2);
   EXPECT_EQ(steps.events(1).step_signature().signature(),
@@ -278,11 +284,7 @@ TEST_F(StepSignaturesE2eTest, ABatchIsSignedOnceAndEachItemVerifiesAlone) {
     EXPECT_EQ(signed_step.tree_size(), batch.size());
     if (i == 0) batch_signature = signed_step.signature();
     EXPECT_EQ(signed_step.signature(), batch_signature);
-    absl::StatusOr<std::string> root = transparency::StepRootFromPath(
-        transparency::StepDigest(signed_step.method(),
-                                 signed_step.request_sha256()),
-        signed_step.leaf_index(), signed_step.tree_size(),
-        {signed_step.audit_path().begin(), signed_step.audit_path().end()});
+    absl::StatusOr<std::string> root = SignedRoot(signed_step);
     ASSERT_TRUE(root.ok());
     EXPECT_TRUE(certificate->Verify(*root, signed_step.signature()).ok());
   }
