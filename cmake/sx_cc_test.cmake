@@ -1,10 +1,13 @@
-# sx_cc_test(NAME SOURCES... DEPS... [LABELS label] [SERIAL]): one GoogleTest binary
-# registered with ctest. Tests are discovered per case so that ctest -j can
-# spread them over cores.
+# sx_cc_test(NAME SOURCES... DEPS... [LABELS label] [SERIAL] [ON_POSTGRES]): one
+# GoogleTest binary registered with ctest. Tests are discovered per case so
+# that ctest -j can spread them over cores. ON_POSTGRES registers every case
+# a second time, named <case>.on_postgres, run with SX_TEST_STORAGE=postgres:
+# the test's stores and hubs then keep their data in PostgreSQL
+# (tests/support/test_storage.h), so one suite covers both backends.
 include(GoogleTest)
 
 function(sx_cc_test name)
-  cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL;ON_POSTGRES" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${SX_WARNING_FLAGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
@@ -28,4 +31,11 @@ function(sx_cc_test name)
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
     PROPERTIES ${properties})
+  if(ARG_ON_POSTGRES)
+    gtest_discover_tests(${name}
+      DISCOVERY_TIMEOUT 60
+      TEST_SUFFIX .on_postgres
+      TEST_LIST ${name}_ON_POSTGRES
+      PROPERTIES ${properties} ENVIRONMENT SX_TEST_STORAGE=postgres)
+  endif()
 endfunction()

@@ -3,9 +3,12 @@
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
+# libpq-dev: the hub's PostgreSQL store. postgresql-15: the server its tests
+# start (tests/support/test_postgres.h) and the replicated deployment's drills.
 packages=(cmake g++ make pkg-config openssl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev libssl-dev libgtest-dev libbenchmark-dev)
+  librocksdb-dev libabsl-dev libssl-dev libgtest-dev libbenchmark-dev
+  libpq-dev postgresql-15)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -14,6 +14,9 @@ std::string RestartOnlyChanges(const ::supervision::v1::HubConfig& running,
   };
   note(next.hub_id() != running.hub_id(), "hub_id");
   note(next.data_dir() != running.data_dir(), "data_dir");
+  note(next.storage().SerializeAsString() !=
+           running.storage().SerializeAsString(),
+       "storage");
   note(next.listen_address() != running.listen_address(), "listen_address");
   note(next.metrics_address() != running.metrics_address(), "metrics_address");
   note(next.backup_dir() != running.backup_dir(), "backup_dir");

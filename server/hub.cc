@@ -34,6 +34,7 @@
 #include "sx/encryption/key_ring.h"
 #include "sx/encryption/key_use_counts.h"
 #include "sx/storage/backup_marker.h"
+#include "sx/storage/postgres_store.h"
 
 namespace sx::server {
 namespace {
@@ -127,6 +128,34 @@ absl::StatusOr<Opened> EncryptIfConfigured(const v1::HubConfig& settings,
   return opened;
 }
 
+// The PostgreSQL store, as storage.postgres says. A commit's outcome that
+// the connection took with it is not fatal here (unlike a failed RocksDB
+// WAL write): the writer reconnects and the client's retry resolves it.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenPostgres(
+    const v1::HubConfig& settings, absl::string_view log_hash,
+    const std::shared_ptr<StorageHealthReporter>& storage_health) {
+  const v1::PostgresStorage& postgres = settings.storage().postgres();
+  storage::PostgresStoreOptions options;
+  options.conninfo = postgres.conninfo();
+  options.id_prefix = settings.hub_id();
+  options.log_hash = std::string(log_hash);
+  options.reader_connections = postgres.reader_connections();
+  options.synchronous_commit = postgres.synchronous_commit();
+  options.connect_timeout = absl::Seconds(postgres.connect_timeout_seconds());
+  options.referral_deriver = core::CurrentConditionsDeriver();
+  options.on_damage = [storage_health](const absl::Status& damage) {
+    storage_health->Damaged(damage);
+  };
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenPostgresStore(options);
+  if (!store.ok()) {
+    return absl::Status(store.status().code(),
+                        absl::StrCat("storage.postgres: ",
+                                     store.status().message()));
+  }
+  return store;
+}
+
 // `confirming_restore`: open a data directory restored from a backup, to
 // record the restore (a normal start refuses it).
 absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
@@ -177,14 +206,21 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
   store_options.on_damage = [storage_health](const absl::Status& damage) {
     storage_health->Damaged(damage);
   };
-  // Opening replays the write-ahead log and, once after an upgrade, derives
-  // the current counts and the supervision ledger from every referral: say
-  // how long it took.
+  std::unique_ptr<storage::Store> store;
   const absl::Time opening = absl::Now();
-  SX_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store,
-                      storage::OpenRocksDbStore(store_options));
-  LogLine(absl::StrCat("data_dir ", settings.data_dir(), " opened in ",
-                       absl::FormatDuration(absl::Now() - opening)));
+  if (settings.storage().has_postgres()) {
+    SX_ASSIGN_OR_RETURN(store,
+                        OpenPostgres(settings, hasher.name(), storage_health));
+    LogLine(absl::StrCat("PostgreSQL storage opened in ",
+                         absl::FormatDuration(absl::Now() - opening)));
+  } else {
+    // Opening replays the write-ahead log and, once after an upgrade,
+    // derives the current counts and the supervision ledger from every
+    // referral: say how long it took.
+    SX_ASSIGN_OR_RETURN(store, storage::OpenRocksDbStore(store_options));
+    LogLine(absl::StrCat("data_dir ", settings.data_dir(), " opened in ",
+                         absl::FormatDuration(absl::Now() - opening)));
+  }
   return Opened{std::move(hasher), std::move(signing_key_file),
                 *std::move(signer), std::move(storage_health),
                 std::move(store)};
@@ -387,10 +423,13 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
         absl::Seconds(settings.tls().refresh_interval_seconds()), [] {});
   }
 
-  scrubber_ = std::make_unique<StorageScrubber>(
-      *store_,
-      absl::Seconds(settings.storage_checks().scrub_interval_seconds()),
-      uint64_t{settings.storage_checks().scrub_megabytes_per_second()} << 20);
+  // PostgreSQL checks its own pages (data checksums, pg_amcheck).
+  if (!settings.storage().has_postgres()) {
+    scrubber_ = std::make_unique<StorageScrubber>(
+        *store_,
+        absl::Seconds(settings.storage_checks().scrub_interval_seconds()),
+        uint64_t{settings.storage_checks().scrub_megabytes_per_second()} << 20);
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -30,6 +30,7 @@
 #include "sx/encryption/content_encryption.h"
 #include "sx/encryption/key_ring.h"
 #include "sx/storage/backup_marker.h"
+#include "sx/storage/postgres_store.h"
 #include "sx/transparency/checkpoint_signature.h"
 #include "sx/transparency/merkle_hasher.h"
 #include "sx/transparency/step_signature.h"
@@ -238,6 +239,21 @@ void CheckDataDir(const v1::HubConfig& settings, StartupProblems& problems) {
   }
 }
 
+// The database answers, with a schema this release can serve. Connecting
+// is the only way to know that the conninfo, the password file and the
+// server's pg_hba.conf agree.
+void CheckPostgres(const v1::HubConfig& settings, StartupProblems& problems) {
+  if (!settings.storage().has_postgres()) return;
+  const v1::PostgresStorage& postgres = settings.storage().postgres();
+  const absl::Status reachable = storage::CheckPostgresDatabase(
+      postgres.conninfo(), absl::Seconds(postgres.connect_timeout_seconds()));
+  if (!reachable.ok()) {
+    // The conninfo may hold a password: name the field, not its value.
+    problems.AddLine(
+        absl::StrCat("storage.postgres.conninfo: ", reachable.message()));
+  }
+}
+
 // Only SIGUSR1 writes there (create_directories), but a backup that fails
 // when it is needed is worse than a start that fails now.
 void CheckBackupDir(const v1::HubConfig& settings, StartupProblems& problems) {
@@ -297,6 +313,7 @@ absl::Status CheckStartable(const core::HubConfig& config) {
   // file.
   CheckListenAddress(settings.listen_address(), problems);
   CheckDataDir(settings, problems);
+  CheckPostgres(settings, problems);
   if (!settings.metrics_address().empty()) {
     CheckMetricsAddress(settings.metrics_address(), problems);
   }

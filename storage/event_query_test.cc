@@ -1,3 +1,7 @@
+// The event indexes of the RocksDB store when a data directory of an earlier
+// release is opened: rebuilt at open from what that release wrote. What the
+// audit queries answer, for every backend, is tested in
+// store_conformance_test.cc.
 #include "storage/event_query.h"
 
 #include <memory>
@@ -101,76 +105,6 @@ EventFilter Between(absl::Time from, absl::Time to, int type = 0) {
   filter.time_to = to;
   filter.type = type;
   return filter;
-}
-
-TEST_F(EventQueryTest, AgencyAndTypeTogetherComeFromOneIndex) {
-  Append("r1", kSubmitted, At(10), {"a", "b"});  // 1
-  Append("r1", kAccepted, At(11), {"b", "a"});   // 2
-  Append("r2", kSubmitted, At(12), {"c", "b"});  // 3
-  Append("r3", kSubmitted, At(13), {"a", "c"});  // 4
-  Append("r3", kAccepted, At(14), {"c", "a"});   // 5
-
-  EXPECT_EQ(Query(Agency("a", kSubmitted)), (Sequences{1, 4}));
-  EXPECT_EQ(Query(Agency("a", kAccepted)), (Sequences{2, 5}));
-  EXPECT_EQ(Query(Agency("b", kSubmitted)), (Sequences{1, 3}));
-  EXPECT_EQ(Query(Agency("a")), (Sequences{1, 2, 4, 5}));
-  EXPECT_EQ(Query(Agency("d", kSubmitted)), Sequences{});
-  // Paging: after a sequence, at most `limit`.
-  EXPECT_EQ(Query(Agency("a"), 1, 2), (Sequences{2, 4}));
-  EXPECT_EQ(Query(Agency("a"), 4, 2), (Sequences{5}));
-}
-
-TEST_F(EventQueryTest, ATimeRangeIsExactAtBothEdges) {
-  for (int i = 1; i <= 4; ++i) {
-    Append("r1", i % 2 ? kSubmitted : kAccepted, At(10 * i), {"a"});
-  }
-  EXPECT_EQ(Query(Between(At(20), At(30))), (Sequences{2, 3}));
-  EXPECT_EQ(Query(Between(At(19), At(31))), (Sequences{2, 3}));
-  EXPECT_EQ(Query(Between(At(21), At(29))), Sequences{});
-  EXPECT_EQ(Query(Between(At(0), At(9))), Sequences{});
-  EXPECT_EQ(Query(Between(At(41), absl::InfiniteFuture())), Sequences{});
-  EXPECT_EQ(Query(Between(At(30), absl::InfiniteFuture())), (Sequences{3, 4}));
-  EXPECT_EQ(Query(Between(absl::InfinitePast(), At(20))), (Sequences{1, 2}));
-  EXPECT_EQ(Query(Between(At(10), At(40), kAccepted)), (Sequences{2, 4}));
-  EventFilter agency_in_time = Between(At(15), At(40), kSubmitted);
-  agency_in_time.agency_id = "a";
-  EXPECT_EQ(Query(agency_in_time), (Sequences{3}));
-  EXPECT_EQ(Query(Between(At(10), At(40)), 2, 1), (Sequences{3}));
-}
-
-TEST_F(EventQueryTest, AClockSteppingBackStoresTheLastTimeAgain) {
-  Append("r1", kSubmitted, At(100), {"a"});
-  const v1::Event stepped_back = Append("r1", kAccepted, At(50), {"a"});
-  EXPECT_EQ(stepped_back.time().seconds(), 100);
-  EXPECT_EQ(Query(Between(At(0), At(60))), Sequences{});
-  EXPECT_EQ(Query(Between(At(100), At(100))), (Sequences{1, 2}));
-  // The stored bytes (what the chain and the log hash) say the same.
-  EXPECT_TRUE(store_->VerifyEventChain().ok());
-  EXPECT_EQ(store_->ReadEvents(2, 1)->front().time().seconds(), 100);
-}
-
-TEST_F(EventQueryTest, AReferralsEventsAreCheckedForAgencyAndType) {
-  Append("r1", kSubmitted, At(1), {"a", "b"});
-  Append("r2", kSubmitted, At(2), {"a", "b"});
-  Append("r1", kAccepted, At(3), {"b", "a"});
-  Append("r1", kAccepted, At(4), {"c"});
-  EventFilter filter;
-  filter.referral_id = "r1";
-  EXPECT_EQ(Query(filter), (Sequences{1, 3, 4}));
-  filter.agency_id = "c";
-  EXPECT_EQ(Query(filter), (Sequences{4}));
-  filter.agency_id = "a";
-  filter.type = kAccepted;
-  EXPECT_EQ(Query(filter), (Sequences{3}));
-  filter.time_from = At(4);
-  EXPECT_EQ(Query(filter), Sequences{});
-}
-
-TEST_F(EventQueryTest, NoFilterPagesThroughEveryEvent) {
-  for (int i = 1; i <= 5; ++i) Append("r", kSubmitted, At(i), {"a"});
-  EXPECT_EQ(Query(EventFilter()), (Sequences{1, 2, 3, 4, 5}));
-  EXPECT_EQ(Query(EventFilter(), 2, 2), (Sequences{3, 4}));
-  EXPECT_EQ(Query(EventFilter(), 5, 2), Sequences{});
 }
 
 // What the release before this one wrote: agency entries instead of

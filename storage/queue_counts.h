@@ -11,11 +11,9 @@
 #include "absl/strings/string_view.h"
 #include "rocksdb/db.h"
 #include "storage/column_families.h"
+#include "storage/queue_count_keys.h"
 
 namespace sx::storage {
-
-std::string InboxDepthKey(absl::string_view agency_id);
-std::string DeadLetterCountKey(absl::string_view agency_id);
 
 // Counts every inbox and the dead letters once, unless done before (the
 // meta key records it). Safe to repeat after a crash part way: the counts

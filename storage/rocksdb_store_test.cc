@@ -1,14 +1,17 @@
+// What the RocksDB store does beyond the Store contract: its checkpoints and
+// backup markers, its write-ahead log after a crash or corruption, the event
+// chain check against records altered behind its back, and data directories
+// of earlier releases. The contract itself, for every backend, is tested in
+// store_conformance_test.cc.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <limits>
+#include <functional>
 #include <memory>
-#include <thread>
+#include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -77,197 +80,6 @@ class RocksDbStoreTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(RocksDbStoreTest, CommittedReferralSurvivesReopen) {
-  const std::string id = Submit("inspection-office", "discipline-commission");
-  EXPECT_EQ(id, "test-0000000001");
-  Open();
-  auto referral = store_->GetReferral(id);
-  ASSERT_TRUE(referral.ok()) << referral.status();
-  ASSERT_TRUE(referral->has_value());
-  EXPECT_EQ((*referral)->state(), v1::REFERRAL_STATE_SUBMITTED);
-  EXPECT_FALSE((*referral)->has_lead());
-  auto lead = store_->GetLead(id);
-  ASSERT_TRUE(lead.ok());
-  EXPECT_EQ(lead->summary(), "土地储备中心通过个人账户收取土地出让金");
-  EXPECT_EQ(Submit("a", "b"), "test-0000000002");
-}
-
-TEST_F(RocksDbStoreTest, FailedBodyLeavesNoTrace) {
-  absl::Status status = store_->ApplyAndWait([](Transaction& txn) {
-    SX_ASSIGN_OR_RETURN(std::string id, txn.NewReferralId());
-    v1::Referral referral;
-    referral.set_referral_id(id);
-    referral.set_sender_agency_id("a");
-    referral.set_recipient_agency_id("b");
-    SX_RETURN_IF_ERROR(txn.CreateReferral(referral, v1::Lead()));
-    SX_RETURN_IF_ERROR(txn.AppendEvent(v1::Event(), {}).status());
-    SX_RETURN_IF_ERROR(txn.AppendInbox("b", v1::Event()).status());
-    return absl::FailedPreconditionError("changed my mind");
-  });
-  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  auto referral = store_->GetReferral("test-0000000001");
-  ASSERT_TRUE(referral.ok());
-  EXPECT_FALSE(referral->has_value());
-  EXPECT_TRUE(store_->ReadInbox("b", 0, 10)->empty());
-  EXPECT_TRUE(store_->ReadEvents(1, 10)->empty());
-  // Counters rolled back too: the next id and sequences start at 1.
-  EXPECT_EQ(Submit("a", "b"), "test-0000000001");
-  EXPECT_EQ(store_->ReadInbox("b", 0, 10)->front().sequence(), 1u);
-  EXPECT_EQ(store_->ReadEvents(1, 10)->front().sequence(), 1u);
-}
-
-TEST_F(RocksDbStoreTest, LaterTransactionSeesEarlierUncommittedWrites) {
-  // Queue many transactions without waiting, so that several land in one
-  // group: each must still see the previous one's update.
-  const std::string id = Submit("a", "b");
-  constexpr int kSteps = 200;
-  absl::Mutex mu;
-  int finished = 0;
-  std::vector<absl::Status> results(kSteps);
-  for (int i = 0; i < kSteps; ++i) {
-    store_->Apply(
-        [&id, i](Transaction& txn) -> absl::Status {
-          SX_ASSIGN_OR_RETURN(std::optional<v1::Referral> referral,
-                              txn.GetReferral(id));
-          if (referral->version() != i) {
-            return absl::InternalError(
-                absl::StrCat("saw version ", referral->version()));
-          }
-          referral->set_version(i + 1);
-          return txn.UpdateReferral(*referral);
-        },
-        [&, i](absl::Status status) {
-          absl::MutexLock lock(&mu);
-          results[i] = status;
-          ++finished;
-        });
-  }
-  {
-    absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(
-        +[](int* count) { return *count == kSteps; }, &finished));
-  }
-  for (const absl::Status& status : results) EXPECT_TRUE(status.ok()) << status;
-  EXPECT_EQ((*store_->GetReferral(id))->version(), kSteps);
-}
-
-TEST_F(RocksDbStoreTest, ConcurrentWritersKeepChainAndInboxesGapless) {
-  constexpr int kThreads = 8;
-  constexpr int kPerThread = 50;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([this, t] {
-      for (int i = 0; i < kPerThread; ++i) {
-        Submit("sender", absl::StrCat("recipient-", t % 2));
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  EXPECT_TRUE(store_->VerifyEventChain().ok());
-  EXPECT_EQ(store_->ReadEvents(1, 10000)->size(), kThreads * kPerThread);
-  for (const char* recipient : {"recipient-0", "recipient-1"}) {
-    auto entries = store_->ReadInbox(recipient, 0, 10000);
-    ASSERT_TRUE(entries.ok());
-    ASSERT_EQ(entries->size(), kThreads * kPerThread / 2);
-    for (size_t i = 0; i < entries->size(); ++i) {
-      EXPECT_EQ((*entries)[i].sequence(), i + 1);
-    }
-  }
-}
-
-TEST_F(RocksDbStoreTest, WriteObserverAccountsForEveryDurableTransaction) {
-  absl::Mutex mu;
-  size_t fsyncs = 0;
-  size_t reported = 0;
-  bool consistent = true;
-  store_->SetWriteObserver([&](const CommitReport& report) {
-    absl::MutexLock lock(&mu);
-    ++fsyncs;
-    reported += report.committed.size();
-    consistent = consistent && report.queued.size() == report.committed.size();
-    for (size_t i = 0; i < report.committed.size(); ++i) {
-      // Waiting for the writer is part of the commit, and the commit
-      // includes the fsync that made it durable.
-      consistent = consistent && report.queued[i] >= absl::ZeroDuration() &&
-                   report.committed[i] >= report.queued[i] &&
-                   report.committed[i] >= report.fsync_time;
-    }
-  });
-  constexpr int kThreads = 4;
-  constexpr int kPerThread = 25;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([this] {
-      for (int i = 0; i < kPerThread; ++i) {
-        Submit("sender", "recipient");
-        // Bodies that fail write nothing and are not reported as made
-        // durable, even in a group with others that are.
-        EXPECT_FALSE(store_
-                         ->ApplyAndWait([](Transaction& txn) {
-                           EXPECT_TRUE(txn.NewReferralId().ok());
-                           return absl::InternalError("body fails");
-                         })
-                         .ok());
-      }
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  absl::MutexLock lock(&mu);
-  EXPECT_EQ(reported, static_cast<size_t>(kThreads * kPerThread));
-  EXPECT_GE(fsyncs, 1u);
-  EXPECT_LE(fsyncs, reported);
-  EXPECT_TRUE(consistent);
-}
-
-TEST_F(RocksDbStoreTest, InboxSequencesNeverRepeatAfterAckAndRestart) {
-  Submit("a", "b");
-  Submit("a", "b");
-  ASSERT_TRUE(store_
-                  ->ApplyAndWait([](Transaction& txn) -> absl::Status {
-                    for (uint64_t seq : {1, 2}) {
-                      SX_ASSIGN_OR_RETURN(auto entry,
-                                          txn.TakeInboxEntry("b", seq));
-                      if (!entry.has_value())
-                        return absl::InternalError("gone");
-                    }
-                    // Taking again finds nothing.
-                    SX_ASSIGN_OR_RETURN(auto again, txn.TakeInboxEntry("b", 1));
-                    return again.has_value() ? absl::InternalError("twice")
-                                             : absl::OkStatus();
-                  })
-                  .ok());
-  EXPECT_TRUE(store_->ReadInbox("b", 0, 10)->empty());
-  Open();
-  Submit("a", "b");
-  auto entries = store_->ReadInbox("b", 0, 10);
-  ASSERT_EQ(entries->size(), 1u);
-  EXPECT_EQ(entries->front().sequence(), 3u);
-  EXPECT_TRUE(store_->ReadInbox("b", 3, 10)->empty());
-}
-
-TEST_F(RocksDbStoreTest, ListsNewestFirstWithPaging) {
-  std::vector<std::string> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(Submit("a", "b"));
-  Submit("c", "b");  // someone else's sent referral
-
-  auto first = store_->ListReferralIds("a", Side::kSender, "", 2);
-  ASSERT_TRUE(first.ok());
-  EXPECT_EQ(first->referral_ids, (std::vector<std::string>{ids[4], ids[3]}));
-  auto second =
-      store_->ListReferralIds("a", Side::kSender, first->next_before_id, 2);
-  EXPECT_EQ(second->referral_ids, (std::vector<std::string>{ids[2], ids[1]}));
-  auto third =
-      store_->ListReferralIds("a", Side::kSender, second->next_before_id, 2);
-  EXPECT_EQ(third->referral_ids, (std::vector<std::string>{ids[0]}));
-  EXPECT_TRUE(third->next_before_id.empty());
-
-  EXPECT_EQ(store_->ListReferralIds("b", Side::kRecipient, "", 100)
-                ->referral_ids.size(),
-            6u);
-  EXPECT_TRUE(store_->ListReferralIds("b", Side::kSender, "", 100)
-                  ->referral_ids.empty());
-}
-
 TEST_F(RocksDbStoreTest, CheckpointOpensAsACompleteCopy) {
   const std::string id = Submit("a", "b");
   ASSERT_TRUE(store_->CreateCheckpoint(dir_.Sub("backup")).ok());
@@ -292,38 +104,6 @@ TEST_F(RocksDbStoreTest, CheckpointOpensAsACompleteCopy) {
   EXPECT_TRUE((*restored)->VerifyEventChain().ok());
 }
 
-TEST_F(RocksDbStoreTest, AnIdGenerationPrefixesNewIdsThatSortLater) {
-  const std::string before = Submit("a", "b");
-  ASSERT_TRUE(store_
-                  ->ApplyAndWait([](Transaction& txn) {
-                    return txn.SetIdGeneration("r20261206230000123456");
-                  })
-                  .ok());
-  Open();  // the generation is read when the store opens
-  const std::string after = Submit("a", "b");
-  EXPECT_EQ(before, "test-0000000001");
-  EXPECT_EQ(after, "test-r20261206230000123456-0000000002");
-  // Newest first stays true across generations.
-  EXPECT_LT(before, after);
-}
-
-TEST_F(RocksDbStoreTest, InboxSequencesMoveOnButNeverBack) {
-  Submit("a", "b");  // b's inbox: sequence 1
-  ASSERT_TRUE(store_
-                  ->ApplyAndWait([](Transaction& txn) -> absl::Status {
-                    SX_RETURN_IF_ERROR(txn.AdvanceInboxSequence("b", 1000));
-                    // Lower than where it is: no change.
-                    return txn.AdvanceInboxSequence("b", 10);
-                  })
-                  .ok());
-  Submit("a", "b");
-  auto entries = store_->ReadInbox("b", 0, 10);
-  ASSERT_TRUE(entries.ok());
-  ASSERT_EQ(entries->size(), 2u);
-  EXPECT_EQ((*entries)[0].sequence(), 1u);
-  EXPECT_EQ((*entries)[1].sequence(), 1000u);
-}
-
 TEST_F(RocksDbStoreTest, BackupMarkerRoundTripsAndIsRemoved) {
   ASSERT_TRUE(store_->CreateCheckpoint(dir_.Sub("backup")).ok());
   auto marker = ReadBackupMarker(dir_.Sub("backup"));
@@ -337,44 +117,6 @@ TEST_F(RocksDbStoreTest, BackupMarkerRoundTripsAndIsRemoved) {
   std::ofstream(dir_.Sub("backup/SXHUB-BACKUP")) << "garbage\n";
   EXPECT_EQ(ReadBackupMarker(dir_.Sub("backup")).status().code(),
             absl::StatusCode::kDataLoss);
-}
-
-TEST_F(RocksDbStoreTest, RequestRecordsAreScopedToTheCaller) {
-  ASSERT_TRUE(store_
-                  ->ApplyAndWait([](Transaction& txn) {
-                    v1::RequestRecord record;
-                    record.set_method("SubmitReferral");
-                    record.set_referral_id("test-0000000007");
-                    return txn.PutRequest("a", "req-1", record);
-                  })
-                  .ok());
-  Open();
-  ASSERT_TRUE(
-      store_
-          ->ApplyAndWait([](Transaction& txn) -> absl::Status {
-            SX_ASSIGN_OR_RETURN(auto mine, txn.GetRequest("a", "req-1"));
-            SX_ASSIGN_OR_RETURN(auto other, txn.GetRequest("b", "req-1"));
-            if (!mine.has_value() || mine->referral_id() != "test-0000000007") {
-              return absl::InternalError("record lost");
-            }
-            return other.has_value() ? absl::InternalError("leaked")
-                                     : absl::OkStatus();
-          })
-          .ok());
-}
-
-TEST_F(RocksDbStoreTest, InboxListenerHearsOfEachGrownInboxAfterCommit) {
-  absl::Mutex mu;
-  std::vector<std::string> heard;
-  store_->SetInboxListener([&](const std::vector<std::string>& agencies) {
-    absl::MutexLock lock(&mu);
-    heard.insert(heard.end(), agencies.begin(), agencies.end());
-  });
-  const std::string id = Submit("a", "b");
-  // Visible by the time the listener ran.
-  EXPECT_EQ(store_->ReadInbox("b", 0, 10)->size(), 1u);
-  absl::MutexLock lock(&mu);
-  EXPECT_EQ(heard, std::vector<std::string>{"b"});
 }
 
 // Rewrites one stored event's bytes behind the store's back.
@@ -447,30 +189,6 @@ TEST_F(RocksDbStoreTest, EventChainDetectsReorderedEvents) {
   EXPECT_EQ(reordered.code(), absl::StatusCode::kDataLoss) << reordered;
 }
 
-TEST_F(RocksDbStoreTest, TransparencyLogNodesAreStoredAsEventsAppend) {
-  for (int i = 0; i < 4; ++i) Submit("a", "b");
-  EXPECT_EQ(*store_->EventCount(), 4u);
-  // Four leaves complete the perfect subtrees (1,0), (1,1) and (2,0).
-  for (auto [level, index] : std::vector<std::pair<uint64_t, uint64_t>>{
-           {0, 0}, {0, 3}, {1, 0}, {1, 1}, {2, 0}}) {
-    auto hash = store_->PerfectSubtreeHash(level, index);
-    ASSERT_TRUE(hash.ok()) << level << "," << index << ": " << hash.status();
-    EXPECT_EQ(hash->size(), 32u);
-  }
-  EXPECT_FALSE(store_->PerfectSubtreeHash(3, 0).ok()) << "not complete yet";
-}
-
-TEST_F(RocksDbStoreTest, TheLogHashCannotChangeForAnExistingDatabase) {
-  Submit("a", "b");
-  store_.reset();
-  RocksDbStoreOptions options;
-  options.path = dir_.Sub("db");
-  options.log_hash = "sm3";
-  auto reopened = OpenRocksDbStore(options);
-  EXPECT_EQ(reopened.status().code(), absl::StatusCode::kFailedPrecondition)
-      << reopened.status();
-}
-
 std::string OnlyWalFile(const std::string& path) {
   std::string found;
   for (const auto& entry : std::filesystem::directory_iterator(path)) {
@@ -512,23 +230,6 @@ TEST_F(RocksDbStoreTest, TornWalTailOpensWithEverythingBeforeIt) {
   Open();
   EXPECT_EQ(store_->ReadInbox("b", 0, 100)->size(), 49u);
   EXPECT_TRUE(store_->VerifyEventChain().ok());
-}
-
-}  // namespace
-}  // namespace sx::storage
-
-namespace sx::storage {
-namespace {
-
-TEST_F(RocksDbStoreTest, NothingComesAfterTheLastSequence) {
-  Submit("a", "b");
-  EXPECT_TRUE(store_->ReadInbox("b", std::numeric_limits<uint64_t>::max(), 10)
-                  ->empty());
-  EventFilter filter;
-  filter.referral_id = "test-0000000001";
-  EXPECT_TRUE(
-      store_->QueryEvents(filter, std::numeric_limits<uint64_t>::max(), 10)
-          ->empty());
 }
 
 // A data directory of the release before rectification ledgers,

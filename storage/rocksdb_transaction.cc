@@ -5,8 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "storage/derived_changes.h"
 #include "storage/event_time.h"
 #include "storage/keys.h"
+#include "storage/merkle_append.h"
 #include "storage/queue_counts.h"
 #include "storage/rocksdb_status.h"
 #include "sx/base/sha256.h"
@@ -189,47 +191,19 @@ absl::Status RocksDbTransaction::KeepDerivedEntries(const v1::Referral* before,
     // a deriver derives them all again.
     return Delete(cfs_.meta, keys::kDerivedVersionKey);
   }
-  DerivedEntries was;
-  if (before != nullptr) was = deriver_.derive(*before);
-  const DerivedEntries is = deriver_.derive(after);
-  // Counters: one less where the referral no longer counts, one more where
-  // it newly does. Both lists are short (a handful of conditions).
-  for (const std::string& key : was.counters) {
-    if (std::find(is.counters.begin(), is.counters.end(), key) ==
-        is.counters.end()) {
-      SX_RETURN_IF_ERROR(AddToCounters({{key, -1}}));
-    }
+  const DerivedChanges changes = DiffDerivedEntries(deriver_, before, after);
+  SX_RETURN_IF_ERROR(AddToCounters(changes.counter_deltas));
+  for (const std::string& key : changes.unwatched) {
+    SX_RETURN_IF_ERROR(Delete(cfs_.watch_list, key));
   }
-  for (const std::string& key : is.counters) {
-    if (std::find(was.counters.begin(), was.counters.end(), key) ==
-        was.counters.end()) {
-      SX_RETURN_IF_ERROR(AddToCounters({{key, 1}}));
-    }
+  for (const auto& [key, value] : changes.watched) {
+    SX_RETURN_IF_ERROR(Write(cfs_.watch_list, key, value));
   }
-  for (const auto& [key, value] : was.watched) {
-    const bool kept = std::any_of(
-        is.watched.begin(), is.watched.end(),
-        [&key = key](const auto& entry) { return entry.first == key; });
-    if (!kept) SX_RETURN_IF_ERROR(Delete(cfs_.watch_list, key));
+  for (const std::string& key : changes.unindexed) {
+    SX_RETURN_IF_ERROR(Delete(cfs_.referral_index, key));
   }
-  for (const auto& entry : is.watched) {
-    if (std::find(was.watched.begin(), was.watched.end(), entry) ==
-        was.watched.end()) {
-      SX_RETURN_IF_ERROR(Write(cfs_.watch_list, entry.first, entry.second));
-    }
-  }
-  // Index keys: most writes change none of them (only a new state does).
-  for (const std::string& key : was.indexed) {
-    if (std::find(is.indexed.begin(), is.indexed.end(), key) ==
-        is.indexed.end()) {
-      SX_RETURN_IF_ERROR(Delete(cfs_.referral_index, key));
-    }
-  }
-  for (const std::string& key : is.indexed) {
-    if (std::find(was.indexed.begin(), was.indexed.end(), key) ==
-        was.indexed.end()) {
-      SX_RETURN_IF_ERROR(Write(cfs_.referral_index, key, ""));
-    }
+  for (const std::string& key : changes.indexed) {
+    SX_RETURN_IF_ERROR(Write(cfs_.referral_index, key, ""));
   }
   return absl::OkStatus();
 }
@@ -259,27 +233,14 @@ absl::Status RocksDbTransaction::Delete(rocksdb::ColumnFamilyHandle* cf,
 
 absl::Status RocksDbTransaction::AppendLeaf(uint64_t leaf_index,
                                             absl::string_view leaf_bytes) {
-  std::string hash = hasher_.LeafHash(leaf_bytes);
-  SX_RETURN_IF_ERROR(
-      Write(cfs_.merkle, keys::MerkleNodeKey(0, leaf_index), hash));
-  // Leaf n completes the perfect subtree at level k iff n+1 is a multiple of
-  // 2^k; its left sibling is already stored.
-  uint64_t index = leaf_index;
-  for (uint64_t level = 1; (index & 1) == 1; ++level) {
-    index >>= 1;
-    SX_ASSIGN_OR_RETURN(
-        std::optional<std::string> left,
-        Read(cfs_.merkle, keys::MerkleNodeKey(level - 1, index * 2)));
-    if (!left.has_value()) {
-      return absl::DataLossError(
-          absl::StrCat("storage: transparency log node (", level - 1, ", ",
-                       index * 2, ") is missing"));
-    }
-    hash = hasher_.NodeHash(*left, hash);
-    SX_RETURN_IF_ERROR(
-        Write(cfs_.merkle, keys::MerkleNodeKey(level, index), hash));
-  }
-  return absl::OkStatus();
+  return AppendMerkleLeaf(
+      hasher_, leaf_index, leaf_bytes,
+      [this](uint64_t level, uint64_t index) {
+        return Read(cfs_.merkle, keys::MerkleNodeKey(level, index));
+      },
+      [this](uint64_t level, uint64_t index, absl::string_view hash) {
+        return Write(cfs_.merkle, keys::MerkleNodeKey(level, index), hash);
+      });
 }
 
 absl::StatusOr<v1::Event> RocksDbTransaction::AppendEvent(

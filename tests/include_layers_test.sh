@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$1"
 
 # folder (its own files only, not subfolders) → allowed include prefixes.
-# Test sources may also use the shared test support in tests/support/.
+# Test sources and shared test fixtures (include/sx/<lib>/testing/) may also
+# use the shared test support in tests/support/.
 declare -A allowed=(
   [base]="sx/base/"
   [transparency]="sx/base/ sx/transparency/ transparency/"
@@ -53,8 +54,13 @@ for folder in "${!allowed[@]}"; do
   # Public headers of the folder's library: same rules.
   if [[ -d "$folder/include" ]]; then
     while IFS= read -r -d '' header; do
+      # Shared test fixtures (include/sx/<lib>/testing/) may use the test
+      # support too.
+      test_support='^$'
+      [[ "$header" == */testing/* ]] && test_support='^tests/support/'
       if sed -n 's/^#include "\(.*\)".*/\1/p' "$header" |
           grep -v '^absl/\|^grpcpp/\|^gtest/\|^rocksdb/\|^openssl/' |
+          grep -v "$test_support" |
           grep -v '^sx/\|^supervision/v1/\|^google/protobuf/' | grep -q .; then
         echo "$header: a public header includes a private one" >&2
         violations=$((violations + 1))

@@ -75,6 +75,15 @@ void FillDefaults(v1::HubConfig& config) {
       fill(deadlines.fast_track_feedback_within_days(), 7));
   deadlines.set_check_interval_seconds(
       fill(deadlines.check_interval_seconds(), 60));
+  if (config.storage().has_postgres()) {
+    v1::PostgresStorage& postgres = *config.mutable_storage()->mutable_postgres();
+    postgres.set_reader_connections(fill(postgres.reader_connections(), 4));
+    if (postgres.synchronous_commit().empty()) {
+      postgres.set_synchronous_commit("on");
+    }
+    postgres.set_connect_timeout_seconds(
+        fill(postgres.connect_timeout_seconds(), 5));
+  }
   v1::StorageChecks& checks = *config.mutable_storage_checks();
   checks.set_scrub_interval_seconds(
       fill(checks.scrub_interval_seconds(), 24 * 60 * 60));
@@ -252,6 +261,21 @@ absl::StatusOr<std::shared_ptr<const HubConfig>> HubConfig::FromProto(
   if (proto.agencies_size() < 2) {
     return Invalid("agencies",
                    "at least two agencies are needed to exchange anything");
+  }
+  if (proto.storage().has_postgres()) {
+    const v1::PostgresStorage& postgres = proto.storage().postgres();
+    if (postgres.conninfo().empty()) {
+      return Invalid("storage.postgres.conninfo",
+                     "required (e.g. \"host=db1,db2 dbname=sxhub user=sxhub "
+                     "target_session_attrs=read-write\")");
+    }
+    if (!postgres.synchronous_commit().empty() &&
+        postgres.synchronous_commit() != "on" &&
+        postgres.synchronous_commit() != "remote_apply") {
+      return Invalid("storage.postgres.synchronous_commit",
+                     "must be \"on\" or \"remote_apply\": anything weaker "
+                     "could acknowledge a write that a crash loses");
+    }
   }
   FillDefaults(proto);
 

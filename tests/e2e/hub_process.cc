@@ -22,6 +22,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tests/support/read_file.h"
+#include "tests/support/test_storage.h"
 
 namespace sx::testing {
 
@@ -102,6 +103,7 @@ HubProcess::HubProcess(const DevPki& pki,
         return !absl::StartsWith(line, "metrics_address:");
       });
   config = absl::StrJoin(lines, "\n");
+  if (TestsRunOnPostgres()) config += PostgresStorageConfig();
   if (edit_config) edit_config(config);
   config_text_ = config;
   config_path_ = work_.Sub("hub.textproto");

@@ -15,6 +15,7 @@
 #include "sx/core/current_conditions.h"
 #include "sx/core/identity.h"
 #include "sx/storage/store.h"
+#include "tests/support/test_storage.h"
 
 namespace sx::core {
 
@@ -23,15 +24,16 @@ inline Identity Agency(absl::string_view id) {
   return Identity{Identity::Kind::kAgency, std::string(id)};
 }
 
-// A RocksDB store in `path`, its referral ids prefixed with the test
-// config's hub id ("test-hub-0000000001").
+// A RocksDB store in `path` (or, with SX_TEST_STORAGE=postgres, a
+// PostgreSQL database that stands for it), its referral ids prefixed with
+// the test config's hub id ("test-hub-0000000001").
 inline absl::StatusOr<std::unique_ptr<storage::Store>> OpenTestStore(
     const std::string& path) {
   storage::RocksDbStoreOptions options;
   options.path = path;
   options.id_prefix = "test-hub";
   options.referral_deriver = CurrentConditionsDeriver();
-  return storage::OpenRocksDbStore(options);
+  return testing::OpenTestBackend(options);
 }
 
 // Runs an asynchronous core call and waits for its callback, which runs on

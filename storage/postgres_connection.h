@@ -1,0 +1,92 @@
+// One libpq connection, with the few things the store needs of it:
+// parameterized statements (prepared once per connection, reused after),
+// binary results, and errors turned into absl::Status with a code the hub
+// can act on (UNAVAILABLE when the database is gone or read-only, so that a
+// client retries, perhaps on another hub).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace sx::storage {
+
+// Parameters of one statement: $1, $2, ... in the order added.
+class PgParams {
+ public:
+  PgParams& Text(absl::string_view value);
+  PgParams& Int(int64_t value);
+  // Sent as bytea, in binary: any bytes, NUL included.
+  PgParams& Bytes(absl::string_view value);
+
+ private:
+  friend class PgConnection;
+  std::vector<std::string> values_;
+  std::vector<unsigned int> types_;  // Oid; 0 lets the server infer it
+  std::vector<int> formats_;         // 0 text, 1 binary
+};
+
+// The rows of one statement's result, in binary form.
+class PgResult {
+ public:
+  explicit PgResult(pg_result* result);
+  ~PgResult();
+  PgResult(PgResult&& other) noexcept;
+  PgResult& operator=(PgResult&&) = delete;
+  PgResult(const PgResult&) = delete;
+
+  int rows() const;
+  bool IsNull(int row, int column) const;
+  // text, bytea: the raw bytes.
+  std::string Bytes(int row, int column) const;
+  // smallint, integer, bigint.
+  int64_t Int(int row, int column) const;
+
+ private:
+  friend class PgConnection;
+  pg_result* result_;
+};
+
+// Not thread-safe: one user at a time.
+class PgConnection {
+ public:
+  // UNAVAILABLE if the server cannot be reached within `timeout` (unless
+  // the conninfo sets its own connect_timeout).
+  static absl::StatusOr<std::unique_ptr<PgConnection>> Connect(
+      const std::string& conninfo, absl::Duration timeout);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Runs one statement. `what` names it in errors ("read referral").
+  absl::StatusOr<PgResult> Run(absl::string_view what, const std::string& sql,
+                               const PgParams& params = PgParams());
+  // Runs statements without parameters (BEGIN, COMMIT, DDL; several
+  // separated by ';' are one round trip).
+  absl::Status Exec(absl::string_view what, const std::string& sql);
+
+  // False once the connection is lost: it must be replaced.
+  bool usable() const;
+  // Server name of the host connected to, for logs.
+  std::string host() const;
+
+ private:
+  explicit PgConnection(pg_conn* conn) : conn_(conn) {}
+  absl::Status ErrorOf(absl::string_view what, pg_result* result) const;
+
+  pg_conn* conn_;
+  // Statement text → its prepared name on this connection.
+  absl::flat_hash_map<std::string, std::string> prepared_;
+};
+
+}  // namespace sx::storage

@@ -1,0 +1,200 @@
+#include "storage/postgres_writer.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "storage/postgres_transaction.h"
+#include "sx/base/status_macros.h"
+
+namespace sx::storage {
+namespace {
+
+// After a failed connection attempt, groups fail at once for this long
+// instead of each waiting out a connect timeout: callers hear UNAVAILABLE
+// quickly and retry, perhaps on another hub.
+constexpr absl::Duration kReconnectPause = absl::Seconds(1);
+
+absl::Status Unavailable(absl::string_view why, const absl::Status& cause) {
+  return absl::UnavailableError(
+      absl::StrCat("storage: ", why, ": ", cause.message()));
+}
+
+}  // namespace
+
+PostgresWriter::PostgresWriter(const PostgresStoreOptions& options,
+                               std::string id_prefix,
+                               const transparency::MerkleHasher& hasher,
+                               std::shared_ptr<DamageRecord> damage)
+    : options_(options),
+      id_prefix_(std::move(id_prefix)),
+      hasher_(hasher),
+      damage_(std::move(damage)),
+      writer_([this] { WriterLoop(); }),
+      completer_([this] { CompleterLoop(); }) {}
+
+PostgresWriter::~PostgresWriter() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  writer_.join();
+  completer_.join();
+}
+
+void PostgresWriter::Apply(TransactionBody body, DurableCallback done) {
+  absl::MutexLock lock(&mu_);
+  queue_.push_back({std::move(body), std::move(done), absl::Now()});
+}
+
+void PostgresWriter::SetWriteObserver(
+    std::function<void(const CommitReport&)> observer) {
+  absl::MutexLock lock(&mu_);
+  write_observer_ = std::move(observer);
+}
+
+void PostgresWriter::SetInboxListener(
+    std::function<void(const std::vector<std::string>&)> listener) {
+  absl::MutexLock lock(&mu_);
+  inbox_listener_ = std::move(listener);
+}
+
+absl::Status PostgresWriter::Connected() {
+  if (connection_ != nullptr && connection_->usable()) return absl::OkStatus();
+  connection_.reset();
+  if (absl::Now() < next_connect_) return last_connect_error_;
+  absl::StatusOr<std::unique_ptr<PgConnection>> connected =
+      PgConnection::Connect(options_.conninfo, options_.connect_timeout);
+  absl::Status status = connected.status();
+  if (status.ok()) {
+    // The commit must wait for the flush (and the synchronous standby):
+    // whatever the server's or the role's default says.
+    status = (*connected)->Exec(
+        "set synchronous_commit",
+        absl::StrCat("SET synchronous_commit = '", options_.synchronous_commit,
+                     "'"));
+  }
+  if (!status.ok()) {
+    next_connect_ = absl::Now() + kReconnectPause;
+    last_connect_error_ = Unavailable("the database is unreachable", status);
+    return last_connect_error_;
+  }
+  connection_ = *std::move(connected);
+  return absl::OkStatus();
+}
+
+absl::Status PostgresWriter::RunBodies(std::vector<Pending>& group,
+                                       std::vector<absl::Status>& results,
+                                       std::vector<std::string>& grown_inboxes) {
+  for (size_t i = 0; i < group.size(); ++i) {
+    SX_RETURN_IF_ERROR(connection_->Exec("start transaction body",
+                                         "SAVEPOINT body"));
+    PostgresTransaction txn(*connection_, id_prefix_, hasher_,
+                            options_.referral_deriver);
+    results[i] = damage_->Observe(group[i].body(txn));
+    if (results[i].ok()) {
+      SX_RETURN_IF_ERROR(
+          connection_->Exec("end transaction body", "RELEASE SAVEPOINT body"));
+      grown_inboxes.insert(grown_inboxes.end(), txn.grown_inboxes().begin(),
+                           txn.grown_inboxes().end());
+    } else {
+      // Undoes everything the body wrote, and clears an error state a
+      // failed statement left the database transaction in.
+      SX_RETURN_IF_ERROR(connection_->Exec(
+          "roll back transaction body",
+          "ROLLBACK TO SAVEPOINT body; RELEASE SAVEPOINT body"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+PostgresWriter::Finished PostgresWriter::CommitGroup(
+    std::vector<Pending>& group) {
+  Finished finished;
+  const absl::Time taken = absl::Now();
+  finished.results.assign(group.size(), absl::OkStatus());
+  absl::Status broken = Connected();
+  if (broken.ok()) broken = connection_->Exec("begin", "BEGIN");
+  if (broken.ok()) {
+    broken = RunBodies(group, finished.results, finished.grown_inboxes);
+    if (!broken.ok()) {
+      broken = Unavailable("the database transaction failed", broken);
+      if (connection_->usable()) {
+        connection_->Exec("roll back", "ROLLBACK").IgnoreError();
+      }
+    }
+  }
+  absl::Time committed = absl::Now();
+  if (broken.ok()) {
+    const absl::Time commit_start = absl::Now();
+    const absl::Status commit = connection_->Exec("commit", "COMMIT");
+    committed = absl::Now();
+    finished.report.fsync_time = committed - commit_start;
+    if (!commit.ok()) {
+      broken = absl::UnavailableError(absl::StrCat(
+          "storage: whether the database committed is unknown (",
+          commit.message(),
+          "); a retry with the same request id finds out"));
+    }
+  }
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (!broken.ok() && finished.results[i].ok()) finished.results[i] = broken;
+    finished.callbacks.push_back(std::move(group[i].done));
+    // The report is of what the commit made durable: not failed bodies.
+    if (!finished.results[i].ok()) continue;
+    finished.report.queued.push_back(taken - group[i].applied);
+    finished.report.committed.push_back(committed - group[i].applied);
+  }
+  if (!broken.ok()) finished.grown_inboxes.clear();
+  return finished;
+}
+
+void PostgresWriter::WriterLoop() {
+  for (;;) {
+    std::vector<Pending> group;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &PostgresWriter::HasQueuedOrStopping));
+      if (queue_.empty()) {
+        writer_done_ = true;
+        return;
+      }
+      while (!queue_.empty() && group.size() < options_.max_group_size) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Finished finished = CommitGroup(group);
+    absl::MutexLock lock(&mu_);
+    finished_.push_back(std::move(finished));
+  }
+}
+
+void PostgresWriter::CompleterLoop() {
+  for (;;) {
+    Finished finished;
+    std::function<void(const std::vector<std::string>&)> inbox_listener;
+    std::function<void(const CommitReport&)> write_observer;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(
+          absl::Condition(this, &PostgresWriter::HasFinishedOrWriterDone));
+      if (finished_.empty()) return;
+      finished = std::move(finished_.front());
+      finished_.pop_front();
+      inbox_listener = inbox_listener_;
+      write_observer = write_observer_;
+    }
+    if (write_observer && !finished.report.committed.empty()) {
+      write_observer(finished.report);
+    }
+    if (inbox_listener && !finished.grown_inboxes.empty()) {
+      inbox_listener(finished.grown_inboxes);
+    }
+    for (size_t i = 0; i < finished.callbacks.size(); ++i) {
+      finished.callbacks[i](std::move(finished.results[i]));
+    }
+  }
+}
+
+}  // namespace sx::storage

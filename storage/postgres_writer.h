@@ -1,0 +1,107 @@
+// The PostgreSQL store's write path: group commit on one connection.
+//
+//   writer:    takes every waiting transaction (up to max_group_size), runs
+//              their bodies inside one database transaction, each under a
+//              savepoint that a failed body is rolled back to, then COMMITs
+//              once: the commit returns after the commit record is flushed
+//              (and confirmed by a synchronous standby, if the server has
+//              one), so one flush serves the whole group;
+//   completer: tells inboxes that grew and calls each transaction's `done`,
+//              while the writer runs the next group.
+//
+// If the connection is lost, the group's transactions fail with
+// UNAVAILABLE and the next group connects again (to whichever host the
+// conninfo finds writable, after a failover). A commit whose outcome is
+// unknown is reported as UNAVAILABLE too: the client's retry with the same
+// request id finds the request record if it did commit.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "storage/damage_record.h"
+#include "storage/postgres_connection.h"
+#include "sx/storage/postgres_store.h"
+#include "sx/storage/store.h"
+#include "sx/transparency/merkle_hasher.h"
+
+namespace sx::storage {
+
+class PostgresWriter {
+ public:
+  // `hasher` must outlive the writer. Connects on the first group.
+  PostgresWriter(const PostgresStoreOptions& options, std::string id_prefix,
+                 const transparency::MerkleHasher& hasher,
+                 std::shared_ptr<DamageRecord> damage);
+  // Finishes every transaction queued so far, then stops.
+  ~PostgresWriter();
+  PostgresWriter(const PostgresWriter&) = delete;
+  PostgresWriter& operator=(const PostgresWriter&) = delete;
+
+  void Apply(TransactionBody body, DurableCallback done);
+  void SetWriteObserver(std::function<void(const CommitReport&)> observer);
+  void SetInboxListener(
+      std::function<void(const std::vector<std::string>&)> listener);
+
+ private:
+  struct Pending {
+    TransactionBody body;
+    DurableCallback done;
+    absl::Time applied;
+  };
+  struct Finished {
+    std::vector<DurableCallback> callbacks;
+    std::vector<absl::Status> results;
+    std::vector<std::string> grown_inboxes;
+    CommitReport report;
+  };
+
+  void WriterLoop();
+  void CompleterLoop();
+  Finished CommitGroup(std::vector<Pending>& group);
+  // Runs the bodies inside an open database transaction; the first status
+  // is the transaction's (not OK: it is broken and must be rolled back).
+  absl::Status RunBodies(std::vector<Pending>& group,
+                         std::vector<absl::Status>& results,
+                         std::vector<std::string>& grown_inboxes);
+  bool HasQueuedOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !queue_.empty() || stopping_;
+  }
+  bool HasFinishedOrWriterDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !finished_.empty() || writer_done_;
+  }
+  // A usable connection with the store's session settings, or why not.
+  absl::Status Connected();
+
+  const PostgresStoreOptions options_;
+  const std::string id_prefix_;
+  const transparency::MerkleHasher& hasher_;
+  const std::shared_ptr<DamageRecord> damage_;
+  // Writer thread only.
+  std::unique_ptr<PgConnection> connection_;
+  absl::Time next_connect_ = absl::InfinitePast();
+  absl::Status last_connect_error_;
+
+  mutable absl::Mutex mu_;
+  std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Finished> finished_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool writer_done_ ABSL_GUARDED_BY(mu_) = false;
+  std::function<void(const std::vector<std::string>&)> inbox_listener_
+      ABSL_GUARDED_BY(mu_);
+  std::function<void(const CommitReport&)> write_observer_ ABSL_GUARDED_BY(mu_);
+
+  // Last members: start after everything above is initialized.
+  std::thread writer_;
+  std::thread completer_;
+};
+
+}  // namespace sx::storage
