@@ -145,7 +145,13 @@ PostgresWriter::Finished PostgresWriter::CommitGroup(
     finished.report.queued.push_back(taken - group[i].applied);
     finished.report.committed.push_back(committed - group[i].applied);
   }
-  if (!broken.ok()) finished.grown_inboxes.clear();
+  if (!broken.ok()) {
+    finished.grown_inboxes.clear();
+    // Connect again for the next group, even if this connection still
+    // stands: the server may have become a read-only standby after a
+    // failover, and a new connection finds the new primary.
+    connection_.reset();
+  }
   return finished;
 }
 

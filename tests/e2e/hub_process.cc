@@ -159,6 +159,16 @@ absl::Status HubProcess::Start() {
         absl::StrCat("sxhub did not start; its log:\n", ReadFile(log_path)));
   }
   port_ = port;
+  // A suite registered ON_POSTGRES that silently ran on RocksDB would prove
+  // nothing about PostgreSQL.
+  if (TestsRunOnPostgres() &&
+      !absl::StrContains(ReadFile(log_path), "PostgreSQL storage opened")) {
+    Kill();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "SX_TEST_STORAGE=postgres, but sxhub did not open PostgreSQL "
+        "storage; its log:\n",
+        ReadFile(log_path)));
+  }
   return absl::OkStatus();
 }
 
