@@ -1,7 +1,7 @@
 # sx_cc_test(NAME SOURCES... DEPS... [LABELS label] [SERIAL] [ON_POSTGRES]): one
 # GoogleTest binary registered with ctest. Tests are discovered per case so
-# that ctest -j can spread them over cores. ON_POSTGRES registers every case
-# a second time, named <case>.on_postgres, run with SX_TEST_STORAGE=postgres:
+# that ctest -j can spread them over cores. ON_POSTGRES runs the binary a
+# second time, as the test <name>.on_postgres, with SX_TEST_STORAGE=postgres:
 # the test's stores and hubs then keep their data in PostgreSQL
 # (tests/support/test_storage.h), so one suite covers both backends.
 include(GoogleTest)
@@ -31,11 +31,15 @@ function(sx_cc_test name)
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
     PROPERTIES ${properties})
+  # The PostgreSQL run is one ctest test for the whole binary: every test
+  # process starts a server of its own (tests/support/test_postgres.h), so
+  # one process for all cases costs one start, not one per case.
   if(ARG_ON_POSTGRES)
-    gtest_discover_tests(${name}
-      DISCOVERY_TIMEOUT 60
-      TEST_SUFFIX .on_postgres
-      TEST_LIST ${name}_ON_POSTGRES
-      PROPERTIES ${properties} ENVIRONMENT SX_TEST_STORAGE=postgres)
+    add_test(NAME ${name}.on_postgres COMMAND ${name})
+    set_tests_properties(${name}.on_postgres PROPERTIES
+      ENVIRONMENT SX_TEST_STORAGE=postgres TIMEOUT 600)
+    if(ARG_LABELS)
+      set_tests_properties(${name}.on_postgres PROPERTIES LABELS "${ARG_LABELS}")
+    endif()
   endif()
 endfunction()

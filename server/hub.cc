@@ -146,6 +146,22 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenPostgres(
   options.on_damage = [storage_health](const absl::Status& damage) {
     storage_health->Damaged(damage);
   };
+  // A standby hub: it serves nothing (does not even listen) until the
+  // active one is gone, so that clients and load balancers find the
+  // active one by trying the addresses they know.
+  options.on_waiting_for_write_lock = [](const std::string& holder) {
+    LogLine(absl::StrCat(
+        "standby: waiting for the database's write lock, held by ",
+        holder.empty() ? "another hub" : holder,
+        "; this hub serves once it is released"));
+  };
+  options.on_write_lock_lost = [](const absl::Status& lost) {
+    // Fail-stop: every acknowledged write is committed, and the restart
+    // comes back as a standby behind the hub that took over.
+    LogLine(absl::StrCat("exiting for a restart as a standby: ",
+                         lost.message()));
+    std::_Exit(kExitRestartMe);
+  };
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::OpenPostgresStore(options);
   if (!store.ok()) {
@@ -269,8 +285,27 @@ absl::StatusOr<std::unique_ptr<Hub>> Hub::Create(
   return hub;
 }
 
+namespace {
+
+// Checkpoints and restores are the embedded database's; PostgreSQL has its
+// own tools, and opening the store here would wait behind a serving hub's
+// write lock.
+absl::Status RefuseOnPostgres(const core::HubConfig& config,
+                              absl::string_view what) {
+  if (!config.proto().storage().has_postgres()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      what,
+      " is for the embedded RocksDB storage; this hub keeps its data in "
+      "PostgreSQL (storage.postgres): back it up and restore it with "
+      "pg_basebackup and WAL archiving, or pg_dump (see deploy/README.md, "
+      "\"PostgreSQL storage\")"));
+}
+
+}  // namespace
+
 absl::Status Hub::WriteOfflineCheckpoint(const core::HubConfig& config,
                                          const std::string& directory) {
+  SX_RETURN_IF_ERROR(RefuseOnPostgres(config, "--checkpoint"));
   SX_ASSIGN_OR_RETURN(Opened opened, Open(config.proto()));
   SX_RETURN_IF_ERROR(opened.store->CreateCheckpoint(directory));
   std::printf("sxhub: checkpoint written to %s\n", directory.c_str());
@@ -278,6 +313,7 @@ absl::Status Hub::WriteOfflineCheckpoint(const core::HubConfig& config,
 }
 
 absl::Status Hub::ConfirmRestore(const core::HubConfig& config) {
+  SX_RETURN_IF_ERROR(RefuseOnPostgres(config, "--confirm-restore"));
   const std::string& data_dir = config.proto().data_dir();
   SX_ASSIGN_OR_RETURN(std::optional<storage::BackupMarker> backup,
                       storage::ReadBackupMarker(data_dir));
@@ -312,6 +348,7 @@ absl::Status Hub::ConfirmRestore(const core::HubConfig& config) {
 
 absl::Status Hub::RestoreFromBackup(const core::HubConfig& config,
                                     const std::string& backup_dir) {
+  SX_RETURN_IF_ERROR(RefuseOnPostgres(config, "--restore-from"));
   SX_RETURN_IF_ERROR(PutBackupInPlace(backup_dir, config.proto().data_dir()));
   return ConfirmRestore(config);
 }

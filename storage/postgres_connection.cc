@@ -84,13 +84,16 @@ int64_t PgResult::Int(int row, int column) const {
 }
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(
-    const std::string& conninfo, absl::Duration timeout) {
+    const std::string& conninfo, absl::Duration timeout,
+    const std::string& application_name) {
   const std::string seconds =
       absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(timeout)));
-  // Later keywords win: the timeout first, so that one set in the
-  // conninfo itself (expanded from "dbname") takes precedence.
-  const char* keywords[] = {"connect_timeout", "dbname", nullptr};
-  const char* values[] = {seconds.c_str(), conninfo.c_str(), nullptr};
+  // Later keywords win: ours first, so that those set in the conninfo
+  // itself (expanded from "dbname") take precedence.
+  const char* keywords[] = {"connect_timeout", "application_name", "dbname",
+                            nullptr};
+  const char* values[] = {seconds.c_str(), application_name.c_str(),
+                          conninfo.c_str(), nullptr};
   pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) {
     return absl::ResourceExhaustedError("storage: libpq is out of memory");

@@ -62,8 +62,11 @@ class PgConnection {
  public:
   // UNAVAILABLE if the server cannot be reached within `timeout` (unless
   // the conninfo sets its own connect_timeout).
+  // `application_name` (unless the conninfo sets one) shows in
+  // pg_stat_activity which hub a connection is.
   static absl::StatusOr<std::unique_ptr<PgConnection>> Connect(
-      const std::string& conninfo, absl::Duration timeout);
+      const std::string& conninfo, absl::Duration timeout,
+      const std::string& application_name = "sxhub");
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;

@@ -5,9 +5,11 @@
 namespace sx::storage {
 
 PgReaderPool::PgReaderPool(std::string conninfo,
-                           absl::Duration connect_timeout, size_t size)
+                           absl::Duration connect_timeout,
+                           std::string application_name, size_t size)
     : conninfo_(std::move(conninfo)),
       connect_timeout_(connect_timeout),
+      application_name_(std::move(application_name)),
       size_(size == 0 ? 1 : size) {}
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgReaderPool::Take() {
@@ -23,7 +25,7 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgReaderPool::Take() {
   }
   // Connected outside the lock: other readers go on meanwhile.
   absl::StatusOr<std::unique_ptr<PgConnection>> connected =
-      PgConnection::Connect(conninfo_, connect_timeout_);
+      PgConnection::Connect(conninfo_, connect_timeout_, application_name_);
   if (!connected.ok()) {
     absl::MutexLock lock(&mu_);
     --in_use_;

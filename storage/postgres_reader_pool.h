@@ -20,16 +20,23 @@ namespace sx::storage {
 class PgReaderPool {
  public:
   PgReaderPool(std::string conninfo, absl::Duration connect_timeout,
-               size_t size);
+               std::string application_name, size_t size);
 
-  // Runs `read` on a connection of the pool.
+  // Runs `read` on a connection of the pool. A connection the database
+  // dropped while it sat idle (a restart, a failover) shows only when it is
+  // used: the read is then tried once more on a new one.
   template <typename T>
   absl::StatusOr<T> Read(
       const std::function<absl::StatusOr<T>(PgConnection&)>& read) {
-    absl::StatusOr<std::unique_ptr<PgConnection>> connection = Take();
-    if (!connection.ok()) return connection.status();
-    absl::StatusOr<T> result = read(**connection);
-    Give(*std::move(connection));
+    absl::StatusOr<T> result = absl::UnavailableError("storage: not read");
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      absl::StatusOr<std::unique_ptr<PgConnection>> connection = Take();
+      if (!connection.ok()) return connection.status();
+      result = read(**connection);
+      const bool lost = !(*connection)->usable();
+      Give(*std::move(connection));
+      if (result.ok() || !lost) break;
+    }
     return result;
   }
 
@@ -43,6 +50,7 @@ class PgReaderPool {
 
   const std::string conninfo_;
   const absl::Duration connect_timeout_;
+  const std::string application_name_;
   const size_t size_;
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<PgConnection>> idle_ ABSL_GUARDED_BY(mu_);

@@ -1,5 +1,7 @@
 #include "sx/storage/postgres_store.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <limits>
 #include <utility>
@@ -9,12 +11,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "storage/damage_record.h"
 #include "storage/keys.h"
 #include "storage/postgres_derived_rebuild.h"
 #include "storage/postgres_reader_pool.h"
 #include "storage/postgres_records.h"
 #include "storage/postgres_schema.h"
+#include "storage/postgres_write_lock.h"
 #include "storage/postgres_writer.h"
 #include "storage/queue_count_keys.h"
 #include "sx/base/sha256.h"
@@ -34,18 +38,32 @@ int64_t Limit(size_t limit) {
       std::min<size_t>(limit, std::numeric_limits<int32_t>::max()));
 }
 
+// How often a standby tries the write lock: the longest a takeover waits
+// after the active hub's session is gone.
+constexpr absl::Duration kWriteLockPollInterval = absl::Milliseconds(250);
+
+// Shown in pg_stat_activity (and so in WriteLockHolder): which hub, where.
+std::string ApplicationName(const PostgresStoreOptions& options) {
+  char host[256] = {};
+  gethostname(host, sizeof(host) - 1);
+  return absl::StrCat("sxhub ", options.id_prefix, " on ", host, " pid ",
+                      getpid());
+}
+
 class PostgresStore final : public Store {
  public:
   PostgresStore(const PostgresStoreOptions& options, std::string id_prefix,
                 transparency::MerkleHasher hasher,
-                std::shared_ptr<DamageRecord> damage)
+                std::shared_ptr<DamageRecord> damage,
+                std::unique_ptr<PgConnection> locked_writer_connection)
       : options_(options),
         hasher_(std::move(hasher)),
         damage_(std::move(damage)),
         readers_(options.conninfo, options.connect_timeout,
-                 options.reader_connections),
+                 ApplicationName(options), options.reader_connections),
         writer_(std::make_unique<PostgresWriter>(
-            options_, std::move(id_prefix), hasher_, damage_)) {}
+            options_, std::move(id_prefix), ApplicationName(options_),
+            hasher_, damage_, std::move(locked_writer_connection))) {}
 
   ~PostgresStore() override { writer_.reset(); }
 
@@ -658,10 +676,6 @@ class PostgresStore final : public Store {
   std::unique_ptr<PostgresWriter> writer_;
 };
 
-// Any number, fixed: every hub of one deployment takes the same lock, so
-// that hubs starting together migrate and derive one at a time.
-constexpr int64_t kOpenLock = 0x7378687562;  // "sxhub"
-
 absl::StatusOr<std::optional<std::string>> ReadSetting(
     PgConnection& connection, absl::string_view key) {
   SX_ASSIGN_OR_RETURN(
@@ -716,6 +730,21 @@ absl::StatusOr<Prepared> Prepare(PgConnection& connection,
   return Prepared{std::move(hasher), std::move(id_prefix)};
 }
 
+// Until this session holds the write lock: a standby hub waits here.
+absl::Status AwaitWriteLock(PgConnection& connection,
+                            const PostgresStoreOptions& options) {
+  absl::Time next_report = absl::InfinitePast();
+  for (;;) {
+    SX_ASSIGN_OR_RETURN(bool held, TryWriteLock(connection));
+    if (held) return absl::OkStatus();
+    if (options.on_waiting_for_write_lock && absl::Now() >= next_report) {
+      options.on_waiting_for_write_lock(WriteLockHolder(connection));
+      next_report = absl::Now() + options.report_waiting_every;
+    }
+    absl::SleepFor(kWriteLockPollInterval);
+  }
+}
+
 }  // namespace
 
 absl::Status CheckPostgresDatabase(const std::string& conninfo,
@@ -740,24 +769,26 @@ absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(
   }
   SX_ASSIGN_OR_RETURN(
       std::unique_ptr<PgConnection> connection,
-      PgConnection::Connect(options.conninfo, options.connect_timeout));
+      PgConnection::Connect(options.conninfo, options.connect_timeout,
+                            ApplicationName(options)));
   SX_RETURN_IF_ERROR(connection
                          ->Run("lock for opening",
                                "SELECT pg_advisory_lock($1::bigint)",
-                               PgParams().Int(kOpenLock))
+                               PgParams().Int(kOpenLockKey))
                          .status());
   absl::StatusOr<Prepared> prepared = Prepare(*connection, options);
   const absl::Status unlocked =
       connection
           ->Run("unlock after opening", "SELECT pg_advisory_unlock($1::bigint)",
-                PgParams().Int(kOpenLock))
+                PgParams().Int(kOpenLockKey))
           .status();
   if (!prepared.ok()) return prepared.status();
   SX_RETURN_IF_ERROR(unlocked);
+  SX_RETURN_IF_ERROR(AwaitWriteLock(*connection, options));
   auto damage = std::make_shared<DamageRecord>(options.on_damage);
   return std::unique_ptr<Store>(new PostgresStore(
       options, std::move(prepared->id_prefix), std::move(prepared->hasher),
-      std::move(damage)));
+      std::move(damage), std::move(connection)));
 }
 
 }  // namespace sx::storage

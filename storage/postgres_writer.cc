@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "storage/postgres_transaction.h"
+#include "storage/postgres_write_lock.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::storage {
@@ -24,12 +25,16 @@ absl::Status Unavailable(absl::string_view why, const absl::Status& cause) {
 
 PostgresWriter::PostgresWriter(const PostgresStoreOptions& options,
                                std::string id_prefix,
+                               std::string application_name,
                                const transparency::MerkleHasher& hasher,
-                               std::shared_ptr<DamageRecord> damage)
+                               std::shared_ptr<DamageRecord> damage,
+                               std::unique_ptr<PgConnection> connection)
     : options_(options),
       id_prefix_(std::move(id_prefix)),
+      application_name_(std::move(application_name)),
       hasher_(hasher),
       damage_(std::move(damage)),
+      connection_(std::move(connection)),
       writer_([this] { WriterLoop(); }),
       completer_([this] { CompleterLoop(); }) {}
 
@@ -59,27 +64,53 @@ void PostgresWriter::SetInboxListener(
   inbox_listener_ = std::move(listener);
 }
 
+absl::Status PostgresWriter::SetUp(PgConnection& connection) {
+  // The commit must wait for the flush (and the synchronous standby):
+  // whatever the server's or the role's default says.
+  return connection.Exec(
+      "set synchronous_commit",
+      absl::StrCat("SET synchronous_commit = '", options_.synchronous_commit,
+                   "'"));
+}
+
 absl::Status PostgresWriter::Connected() {
-  if (connection_ != nullptr && connection_->usable()) return absl::OkStatus();
+  if (!lock_lost_.ok()) return lock_lost_;
+  if (connection_ != nullptr && connection_->usable()) {
+    // The connection the store opened with holds the lock already.
+    if (!set_up_) {
+      const absl::Status set_up = SetUp(*connection_);
+      if (!set_up.ok()) return Unavailable("the database failed", set_up);
+      set_up_ = true;
+    }
+    return absl::OkStatus();
+  }
   connection_.reset();
   if (absl::Now() < next_connect_) return last_connect_error_;
   absl::StatusOr<std::unique_ptr<PgConnection>> connected =
-      PgConnection::Connect(options_.conninfo, options_.connect_timeout);
+      PgConnection::Connect(options_.conninfo, options_.connect_timeout,
+                            application_name_);
   absl::Status status = connected.status();
+  absl::StatusOr<bool> locked = false;
+  if (status.ok()) status = SetUp(**connected);
   if (status.ok()) {
-    // The commit must wait for the flush (and the synchronous standby):
-    // whatever the server's or the role's default says.
-    status = (*connected)->Exec(
-        "set synchronous_commit",
-        absl::StrCat("SET synchronous_commit = '", options_.synchronous_commit,
-                     "'"));
+    locked = TryWriteLock(**connected);
+    status = locked.status();
   }
   if (!status.ok()) {
     next_connect_ = absl::Now() + kReconnectPause;
     last_connect_error_ = Unavailable("the database is unreachable", status);
     return last_connect_error_;
   }
+  if (!*locked) {
+    lock_lost_ = absl::UnavailableError(absl::StrCat(
+        "storage: another hub took the database's write lock (",
+        WriteLockHolder(**connected),
+        ") while this one was disconnected: this hub no longer writes"));
+    if (options_.on_write_lock_lost) options_.on_write_lock_lost(lock_lost_);
+    return lock_lost_;
+  }
   connection_ = *std::move(connected);
+  set_up_ = true;
   return absl::OkStatus();
 }
 

@@ -11,7 +11,8 @@
 //
 // If the connection is lost, the group's transactions fail with
 // UNAVAILABLE and the next group connects again (to whichever host the
-// conninfo finds writable, after a failover). A commit whose outcome is
+// conninfo finds writable, after a failover) and takes the write lock
+// again; if another hub holds it by then, this writer is done for good. A commit whose outcome is
 // unknown is reported as UNAVAILABLE too: the client's retry with the same
 // request id finds the request record if it did commit.
 #pragma once
@@ -37,10 +38,13 @@ namespace sx::storage {
 
 class PostgresWriter {
  public:
-  // `hasher` must outlive the writer. Connects on the first group.
+  // `hasher` must outlive the writer. `connection` holds the write lock
+  // (postgres_write_lock.h); a connection made later takes it again.
   PostgresWriter(const PostgresStoreOptions& options, std::string id_prefix,
+                 std::string application_name,
                  const transparency::MerkleHasher& hasher,
-                 std::shared_ptr<DamageRecord> damage);
+                 std::shared_ptr<DamageRecord> damage,
+                 std::unique_ptr<PgConnection> connection);
   // Finishes every transaction queued so far, then stops.
   ~PostgresWriter();
   PostgresWriter(const PostgresWriter&) = delete;
@@ -78,17 +82,23 @@ class PostgresWriter {
   bool HasFinishedOrWriterDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return !finished_.empty() || writer_done_;
   }
-  // A usable connection with the store's session settings, or why not.
+  // A usable connection with the store's session settings, holding the
+  // write lock, or why not.
   absl::Status Connected();
+  absl::Status SetUp(PgConnection& connection);
 
   const PostgresStoreOptions options_;
   const std::string id_prefix_;
+  const std::string application_name_;
   const transparency::MerkleHasher& hasher_;
   const std::shared_ptr<DamageRecord> damage_;
   // Writer thread only.
   std::unique_ptr<PgConnection> connection_;
+  bool set_up_ = false;
   absl::Time next_connect_ = absl::InfinitePast();
   absl::Status last_connect_error_;
+  // Set once another hub took the write lock: nothing can be written again.
+  absl::Status lock_lost_;
 
   mutable absl::Mutex mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);

@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "tests/support/free_port.h"
 #include "tests/support/postgres_install.h"
 #include "tests/support/postgres_watchdog.h"
 #include "tests/support/read_file.h"
@@ -57,20 +58,10 @@ std::string Tail(const std::string& text, size_t lines = 30) {
 
 // A port nobody listens on now. Someone may take it before the server
 // binds it; StartServer() then tries another.
-int FreeLoopbackPort() {
-  const int probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (probe < 0 ||
-      bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
-          0 ||
-      getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    Fail("no free port on 127.0.0.1");
-  }
-  close(probe);
-  return ntohs(address.sin_port);
+int FreePort() {
+  const int port = FreeLoopbackPort();
+  if (port < 0) Fail("no free port on 127.0.0.1");
+  return port;
 }
 
 // The server's user must be able to walk down to its directory; as root,
@@ -285,7 +276,7 @@ void TestPostgres::StartServer(bool may_change_port) {
   const std::string log_path = directory_ + "/postgres.log";
   const std::string pid_path = directory_ + "/data/postmaster.pid";
   for (int attempt = 1; attempt <= kPortAttempts; ++attempt) {
-    if (may_change_port) port_ = FreeLoopbackPort();
+    if (may_change_port) port_ = FreePort();
     const int log =
         open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log < 0) Fail("cannot open " + log_path);

@@ -62,13 +62,25 @@ struct PostgresStoreOptions {
   // Called once (on whichever thread found it; must not block) with the
   // first damage Health() reports: a stored record that does not parse.
   std::function<void(const absl::Status&)> on_damage;
+  // Hubs that share a database take turns: only the one holding the
+  // database's write lock writes (postgres_write_lock.h). Open waits until
+  // this store holds it, calling this every `report_waiting_every` with
+  // who holds it: a standby hub waits there, and takes over once the
+  // active one is gone.
+  std::function<void(const std::string& holder)> on_waiting_for_write_lock;
+  absl::Duration report_waiting_every = absl::Seconds(30);
+  // Called once, on the writer thread, if the writer lost its connection
+  // and another hub took the write lock meanwhile: this store can never
+  // write again (every write then fails with UNAVAILABLE). The hub exits
+  // here, to come back as a standby.
+  std::function<void(const absl::Status&)> on_write_lock_lost;
 };
 
 // Connects, applies the schema migrations this release knows (refusing a
 // database whose schema is newer), checks that log_hash matches the one the
-// database was created with, and derives the counters and ledger again if
-// the deriver's version changed. UNAVAILABLE if the database cannot be
-// reached.
+// database was created with, derives the counters and ledger again if the
+// deriver's version changed, and waits for the write lock. UNAVAILABLE if
+// the database cannot be reached.
 absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(
     const PostgresStoreOptions& options);
 
