@@ -1,4 +1,5 @@
-# sx_cc_test(NAME SOURCES... DEPS... [LABELS label] [SERIAL] [ON_POSTGRES]): one
+# sx_cc_test(NAME SOURCES... DEPS... [LABELS label] [SERIAL] [ON_POSTGRES]
+#            [ONE_PROCESS_CASES gtest-pattern]): one
 # GoogleTest binary registered with ctest. Tests are discovered per case so
 # that ctest -j can spread them over cores. ON_POSTGRES runs the binary a
 # second time, as the test <name>.on_postgres, with SX_TEST_STORAGE=postgres:
@@ -7,7 +8,7 @@
 include(GoogleTest)
 
 function(sx_cc_test name)
-  cmake_parse_arguments(ARG "SERIAL;ON_POSTGRES" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL;ON_POSTGRES" "ONE_PROCESS_CASES" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_compile_options(${name} PRIVATE ${SX_WARNING_FLAGS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
@@ -28,9 +29,22 @@ function(sx_cc_test name)
   if(ARG_SERIAL)
     list(APPEND properties RUN_SERIAL TRUE)
   endif()
-  gtest_discover_tests(${name}
-    DISCOVERY_TIMEOUT 60
-    PROPERTIES ${properties})
+  # ONE_PROCESS_CASES pattern: the cases that match run together as one
+  # ctest test, <name>.one_process, the others one per process. For cases
+  # that each start a server of their own (tests/support/test_postgres.h).
+  if(ARG_ONE_PROCESS_CASES)
+    gtest_discover_tests(${name}
+      DISCOVERY_TIMEOUT 60
+      TEST_FILTER "-${ARG_ONE_PROCESS_CASES}"
+      PROPERTIES ${properties})
+    add_test(NAME ${name}.one_process
+      COMMAND ${name} --gtest_filter=${ARG_ONE_PROCESS_CASES})
+    set_tests_properties(${name}.one_process PROPERTIES TIMEOUT 600)
+  else()
+    gtest_discover_tests(${name}
+      DISCOVERY_TIMEOUT 60
+      PROPERTIES ${properties})
+  endif()
   # The PostgreSQL run is one ctest test for the whole binary: every test
   # process starts a server of its own (tests/support/test_postgres.h), so
   # one process for all cases costs one start, not one per case.

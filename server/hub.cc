@@ -146,6 +146,9 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenPostgres(
   options.on_damage = [storage_health](const absl::Status& damage) {
     storage_health->Damaged(damage);
   };
+  options.on_reachability = [storage_health](const absl::Status& reachable) {
+    storage_health->Reachable(reachable);
+  };
   // A standby hub: it serves nothing (does not even listen) until the
   // active one is gone, so that clients and load balancers find the
   // active one by trying the addresses they know.

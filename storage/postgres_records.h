@@ -1,26 +1,11 @@
-// Small conversions shared by the PostgreSQL store's reads and writes.
+// The PostgreSQL store's own conversions (the shared ones are in
+// stored_records.h, which this includes).
 #pragma once
 
-#include <string>
-
-#include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
+#include "storage/stored_records.h"
 #include "sx/storage/store.h"
 
 namespace sx::storage {
-
-// A stored record that does not parse is damage (DATA_LOSS), as in RocksDB.
-template <typename Message>
-absl::StatusOr<Message> ParseRecord(const std::string& bytes,
-                                    absl::string_view what) {
-  Message message;
-  if (!message.ParseFromString(bytes)) {
-    return absl::DataLossError(
-        absl::StrCat("storage: stored ", what, " does not parse"));
-  }
-  return message;
-}
 
 // The deadlines table's `kind` column, for a DBA's reports.
 inline const char* DeadlineKindName(DeadlineKind kind) {

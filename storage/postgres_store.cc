@@ -472,16 +472,10 @@ class PostgresStore final : public Store {
                 v1::StoredDeadLetter letter,
                 Observed(ParseRecord<v1::StoredDeadLetter>(
                     result.Bytes(row, 2), "dead letter")));
-            DeadLetterRecord record;
-            record.position = keys::DeadLetterKey(
-                result.Bytes(row, 0), static_cast<uint64_t>(result.Int(row, 1)));
-            record.agency_id = letter.agency_id();
-            record.entry.set_sequence(letter.sequence());
-            *record.entry.mutable_event() = letter.event();
-            record.entry.set_delivery_attempts(letter.delivery_attempts());
-            record.dead_lettered_at =
-                absl::FromUnixSeconds(letter.dead_lettered_at().seconds());
-            letters.push_back(std::move(record));
+            letters.push_back(RecordOf(
+                letter, keys::DeadLetterKey(
+                            result.Bytes(row, 0),
+                            static_cast<uint64_t>(result.Int(row, 1)))));
           }
           return letters;
         });

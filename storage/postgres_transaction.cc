@@ -416,12 +416,7 @@ absl::Status PostgresTransaction::RestoreInboxEntry(
 absl::Status PostgresTransaction::PutDeadLetter(absl::string_view agency_id,
                                                 const v1::InboxEntry& entry,
                                                 absl::Time when) {
-  v1::StoredDeadLetter letter;
-  letter.set_agency_id(std::string(agency_id));
-  letter.set_sequence(entry.sequence());
-  *letter.mutable_event() = entry.event();
-  letter.set_delivery_attempts(entry.delivery_attempts());
-  letter.mutable_dead_lettered_at()->set_seconds(absl::ToUnixSeconds(when));
+  const v1::StoredDeadLetter letter = DeadLetterOf(agency_id, entry, when);
   SX_ASSIGN_OR_RETURN(
       PgResult stored,
       connection_.Run(
@@ -455,11 +450,7 @@ PostgresTransaction::TakeDeadLetter(absl::string_view agency_id,
   SX_ASSIGN_OR_RETURN(v1::StoredDeadLetter letter,
                       ParseRecord<v1::StoredDeadLetter>(*bytes, "dead letter"));
   SX_RETURN_IF_ERROR(AddToCounters({{DeadLetterCountKey(agency_id), -1}}));
-  v1::InboxEntry entry;
-  entry.set_sequence(letter.sequence());
-  *entry.mutable_event() = letter.event();
-  entry.set_delivery_attempts(letter.delivery_attempts());
-  return entry;
+  return EntryOf(letter);
 }
 
 absl::Status PostgresTransaction::WriteDeadline(DeadlineKind kind,

@@ -99,8 +99,10 @@ absl::Status PostgresWriter::Connected() {
   if (!status.ok()) {
     next_connect_ = absl::Now() + kReconnectPause;
     last_connect_error_ = Unavailable("the database is unreachable", status);
+    NoteReachable(last_connect_error_);
     return last_connect_error_;
   }
+  NoteReachable(absl::OkStatus());
   if (!*locked) {
     lock_lost_ = absl::UnavailableError(absl::StrCat(
         "storage: another hub took the database's write lock (",
@@ -178,6 +180,9 @@ PostgresWriter::Finished PostgresWriter::CommitGroup(
   }
   if (!broken.ok()) {
     finished.grown_inboxes.clear();
+    if (connection_ != nullptr && !connection_->usable()) {
+      NoteReachable(broken);
+    }
     // Connect again for the next group, even if this connection still
     // stands: the server may have become a read-only standby after a
     // failover, and a new connection finds the new primary.
@@ -186,11 +191,27 @@ PostgresWriter::Finished PostgresWriter::CommitGroup(
   return finished;
 }
 
+void PostgresWriter::NoteReachable(const absl::Status& status) {
+  if (status.ok() == reachable_) return;
+  reachable_ = status.ok();
+  if (options_.on_reachability) options_.on_reachability(status);
+}
+
 void PostgresWriter::WriterLoop() {
   for (;;) {
     std::vector<Pending> group;
     {
       absl::MutexLock lock(&mu_);
+      // While the database is unreachable, try it again now and then even
+      // without writes (outside the lock: Apply goes on meanwhile).
+      while (!reachable_ && lock_lost_.ok() &&
+             !mu_.AwaitWithTimeout(
+                 absl::Condition(this, &PostgresWriter::HasQueuedOrStopping),
+                 kReconnectPause)) {
+        mu_.Unlock();
+        Connected().IgnoreError();
+        mu_.Lock();
+      }
       mu_.Await(absl::Condition(this, &PostgresWriter::HasQueuedOrStopping));
       if (queue_.empty()) {
         writer_done_ = true;

@@ -86,6 +86,8 @@ class PostgresWriter {
   // write lock, or why not.
   absl::Status Connected();
   absl::Status SetUp(PgConnection& connection);
+  // Tells on_reachability of a change.
+  void NoteReachable(const absl::Status& status);
 
   const PostgresStoreOptions options_;
   const std::string id_prefix_;
@@ -99,6 +101,8 @@ class PostgresWriter {
   absl::Status last_connect_error_;
   // Set once another hub took the write lock: nothing can be written again.
   absl::Status lock_lost_;
+  // What on_reachability was last told.
+  bool reachable_ = true;
 
   mutable absl::Mutex mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);

@@ -33,6 +33,7 @@
 #include "storage/queue_counts.h"
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
+#include "storage/stored_records.h"
 #include "storage/table_scrub.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
@@ -541,15 +542,7 @@ class RocksDbStore final : public Store {
                                  static_cast<int>(it->value().size()))) {
         return DataLossError("storage: dead letter does not parse");
       }
-      DeadLetterRecord record;
-      record.position = it->key().ToString();
-      record.agency_id = letter.agency_id();
-      record.entry.set_sequence(letter.sequence());
-      *record.entry.mutable_event() = letter.event();
-      record.entry.set_delivery_attempts(letter.delivery_attempts());
-      record.dead_lettered_at =
-          absl::FromUnixSeconds(letter.dead_lettered_at().seconds());
-      letters.push_back(std::move(record));
+      letters.push_back(RecordOf(letter, it->key().ToString()));
     }
     SX_RETURN_IF_ERROR(FromRocksDb(it->status(), "list dead letters"));
     return letters;

@@ -11,26 +11,13 @@
 #include "storage/merkle_append.h"
 #include "storage/queue_counts.h"
 #include "storage/rocksdb_status.h"
+#include "storage/stored_records.h"
 #include "sx/base/sha256.h"
 #include "sx/base/status_macros.h"
 
 namespace sx::storage {
 
 namespace v1 = ::supervision::v1;
-namespace {
-
-template <typename Message>
-absl::StatusOr<Message> Parse(const std::string& bytes,
-                              absl::string_view what) {
-  Message message;
-  if (!message.ParseFromString(bytes)) {
-    return absl::DataLossError(
-        absl::StrCat("storage: stored ", what, " does not parse"));
-  }
-  return message;
-}
-
-}  // namespace
 
 RocksDbTransaction::RocksDbTransaction(rocksdb::DB& db,
                                        const ColumnFamilies& cfs,
@@ -75,7 +62,7 @@ absl::StatusOr<std::optional<v1::Referral>> RocksDbTransaction::GetReferral(
                       Read(cfs_.referrals, referral_id));
   if (!bytes.has_value()) return std::nullopt;
   SX_ASSIGN_OR_RETURN(v1::Referral referral,
-                      Parse<v1::Referral>(*bytes, "referral"));
+                      ParseRecord<v1::Referral>(*bytes, "referral"));
   return referral;
 }
 
@@ -87,7 +74,7 @@ absl::StatusOr<v1::Lead> RocksDbTransaction::GetLead(
     return absl::DataLossError(
         absl::StrCat("storage: lead of referral ", referral_id, " is missing"));
   }
-  return Parse<v1::Lead>(*bytes, "lead");
+  return ParseRecord<v1::Lead>(*bytes, "lead");
 }
 
 absl::StatusOr<std::string> RocksDbTransaction::NewReferralId() {
@@ -169,7 +156,7 @@ absl::Status RocksDbTransaction::UpdateReferral(const v1::Referral& referral) {
                            referral.SerializeAsString()));
   if (!deriver_.derive) return KeepDerivedEntries(nullptr, referral);
   SX_ASSIGN_OR_RETURN(v1::Referral before,
-                      Parse<v1::Referral>(*existing, "referral"));
+                      ParseRecord<v1::Referral>(*existing, "referral"));
   return KeepDerivedEntries(&before, referral);
 }
 
@@ -215,7 +202,7 @@ absl::StatusOr<std::optional<v1::RequestRecord>> RocksDbTransaction::GetRequest(
       Read(cfs_.requests, keys::RequestKey(caller, request_id)));
   if (!bytes.has_value()) return std::nullopt;
   SX_ASSIGN_OR_RETURN(v1::RequestRecord record,
-                      Parse<v1::RequestRecord>(*bytes, "request record"));
+                      ParseRecord<v1::RequestRecord>(*bytes, "request record"));
   return record;
 }
 
@@ -343,7 +330,7 @@ RocksDbTransaction::TakeInboxEntry(absl::string_view agency_id,
   SX_ASSIGN_OR_RETURN(std::optional<std::string> bytes, Read(cfs_.inbox, key));
   if (!bytes.has_value()) return std::nullopt;
   SX_ASSIGN_OR_RETURN(v1::InboxEntry entry,
-                      Parse<v1::InboxEntry>(*bytes, "inbox entry"));
+                      ParseRecord<v1::InboxEntry>(*bytes, "inbox entry"));
   SX_RETURN_IF_ERROR(Delete(cfs_.inbox, key));
   SX_RETURN_IF_ERROR(AddToCounters({{InboxDepthKey(agency_id), -1}}));
   return entry;
@@ -363,12 +350,7 @@ absl::Status RocksDbTransaction::RestoreInboxEntry(
 absl::Status RocksDbTransaction::PutDeadLetter(absl::string_view agency_id,
                                                const v1::InboxEntry& entry,
                                                absl::Time when) {
-  v1::StoredDeadLetter letter;
-  letter.set_agency_id(std::string(agency_id));
-  letter.set_sequence(entry.sequence());
-  *letter.mutable_event() = entry.event();
-  letter.set_delivery_attempts(entry.delivery_attempts());
-  letter.mutable_dead_lettered_at()->set_seconds(absl::ToUnixSeconds(when));
+  const v1::StoredDeadLetter letter = DeadLetterOf(agency_id, entry, when);
   const std::string key = keys::DeadLetterKey(agency_id, entry.sequence());
   SX_ASSIGN_OR_RETURN(std::optional<std::string> existing,
                       Read(cfs_.dead_letters, key));
@@ -386,14 +368,10 @@ RocksDbTransaction::TakeDeadLetter(absl::string_view agency_id,
                       Read(cfs_.dead_letters, key));
   if (!bytes.has_value()) return std::nullopt;
   SX_ASSIGN_OR_RETURN(v1::StoredDeadLetter letter,
-                      Parse<v1::StoredDeadLetter>(*bytes, "dead letter"));
+                      ParseRecord<v1::StoredDeadLetter>(*bytes, "dead letter"));
   SX_RETURN_IF_ERROR(Delete(cfs_.dead_letters, key));
   SX_RETURN_IF_ERROR(AddToCounters({{DeadLetterCountKey(agency_id), -1}}));
-  v1::InboxEntry entry;
-  entry.set_sequence(letter.sequence());
-  *entry.mutable_event() = letter.event();
-  entry.set_delivery_attempts(letter.delivery_attempts());
-  return entry;
+  return EntryOf(letter);
 }
 
 absl::Status RocksDbTransaction::PutDeadline(DeadlineKind kind, absl::Time due,
@@ -441,7 +419,7 @@ RocksDbTransaction::GetDistribution(absl::string_view distribution_id) {
       Read(cfs_.distributions, keys::DistributionKey(distribution_id)));
   if (!bytes.has_value()) return std::nullopt;
   SX_ASSIGN_OR_RETURN(v1::StoredDistribution distribution,
-                      Parse<v1::StoredDistribution>(*bytes, "distribution"));
+                      ParseRecord<v1::StoredDistribution>(*bytes, "distribution"));
   return distribution;
 }
 
@@ -463,7 +441,7 @@ RocksDbTransaction::GetRectificationItem(absl::string_view referral_id,
   if (!bytes.has_value()) return std::nullopt;
   SX_ASSIGN_OR_RETURN(
       v1::RectificationItem item,
-      Parse<v1::RectificationItem>(*bytes, "rectification item"));
+      ParseRecord<v1::RectificationItem>(*bytes, "rectification item"));
   return item;
 }
 

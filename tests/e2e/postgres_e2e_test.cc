@@ -40,6 +40,7 @@
 #include "sx/transparency/merkle_verifier.h"
 #include "tests/e2e/agency_client.h"
 #include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/health_check.h"
 #include "tests/e2e/hub_process.h"
 #include "tests/support/postgres_install.h"
 #include "tests/support/read_file.h"
@@ -429,6 +430,17 @@ TEST_F(PostgresE2eTest, AcknowledgedReferralsSurviveAHubKill) {
   EXPECT_EQ(submitted_events.size(), listed.size());
 }
 
+// Whether the hub's gRPC health turns to `status` (1 SERVING, 2 NOT_SERVING)
+// within 15 seconds.
+bool HealthBecomes(const HubProcess& hub, int status) {
+  const auto channel = hub.Channel("admin-ops");
+  for (const absl::Time end = absl::Now() + absl::Seconds(15);
+       absl::Now() < end; absl::SleepFor(absl::Milliseconds(100))) {
+    if (HealthStatus(channel) == status) return true;
+  }
+  return false;
+}
+
 TEST_F(PostgresE2eTest, TheDatabaseGoneAnswersUnavailableAndServiceResumes) {
   TestPostgresOptions options;
   options.fsync = true;
@@ -457,8 +469,12 @@ TEST_F(PostgresE2eTest, TheDatabaseGoneAnswersUnavailableAndServiceResumes) {
                  static_cast<int>(absl::ToInt64Milliseconds(answered_after)));
   EXPECT_EQ(outage.error_code(), grpc::StatusCode::UNAVAILABLE)
       << outage.error_message();
+  // Health says so, for load balancers and monitoring (2: NOT_SERVING).
+  EXPECT_TRUE(HealthBecomes(*hub_, 2)) << hub_->ReadLog();
 
   database->Restart();
+  // And SERVING again without a call: the hub tries the database by itself.
+  EXPECT_TRUE(HealthBecomes(*hub_, 1)) << hub_->ReadLog();
   v1::Referral resumed;
   const grpc::Status retried = SubmitUntilAccepted(*sender, request, &resumed);
   ASSERT_TRUE(retried.ok()) << "the same request after the restart: "

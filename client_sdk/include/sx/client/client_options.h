@@ -56,7 +56,11 @@ struct StepSigning {
 };
 
 struct ClientOptions {
-  // host:port of the hub.
+  // host:port of the hub. Several hubs on one database (one serves, the
+  // others wait without listening): a gRPC target that lists them all,
+  // e.g. "ipv4:10.0.0.5:7443,10.0.0.6:7443", or a DNS name with one
+  // address per hub; the channel connects to whichever listens, and a call
+  // cut off by a takeover is retried there with its request id.
   std::string hub_address = "127.0.0.1:7443";
   // The caller's certificate and key (an agency's, an administrator's or an
   // auditor's), and the CA that signed the hub's certificate: as file paths, or

@@ -74,6 +74,12 @@ struct PostgresStoreOptions {
   // write again (every write then fails with UNAVAILABLE). The hub exits
   // here, to come back as a standby.
   std::function<void(const absl::Status&)> on_write_lock_lost;
+  // Called on the writer thread (must not block) when the database stops
+  // or starts answering: with the reason when a connection attempt fails,
+  // with OK when one succeeds again. While it is unreachable the writer
+  // tries again every second even without writes, so that a hub whose
+  // health says NOT_SERVING (and so gets no calls) still finds out.
+  std::function<void(const absl::Status&)> on_reachability;
 };
 
 // Connects, applies the schema migrations this release knows (refusing a
