@@ -4,6 +4,7 @@
 #
 # Usage: bench/compare.sh [--build-dir=DIR] [--duration=SECONDS] [--reps=N]
 #                         [--inflight="1 8 32 64"] [--results=FILE]
+#                         [--systems="hub hub-postgres-sync rabbitmq ..."]
 #                         [--no-install] [--no-wait] [--keep-workdir]
 #        bench/compare.sh --report-only=bench/results/compare-STAMP.jsonl
 #
@@ -16,6 +17,12 @@
 #   hub-plain, hub-gathered-plain  the same without encryption at rest
 #   hub-signed, hub-gathered-signed  the same with encryption, the sender
 #              signing each step (a gathered call once, over its items)
+#   hub-postgres  the hub (as `hub`) on PostgreSQL 15 (Debian's), a primary
+#              with an asynchronous streaming standby: a commit is flushed on
+#              the primary only
+#   hub-postgres-sync  the same with the standby synchronous: a commit is
+#              flushed on both before the hub acknowledges (the replicated
+#              deployment); database CPU is both servers' processes
 #   echo       sxecho: same mTLS gRPC transport and SDK, stores nothing
 #   rabbitmq   Debian's rabbitmq-server, a quorum queue (x-queue-type=quorum),
 #              persistent messages, publisher confirms, `inflight` unconfirmed
@@ -40,6 +47,9 @@ build_dir=$source_dir/build
 duration=5
 reps=3
 inflights="1 8 32 64"
+all_systems="hub hub-gathered hub-plain hub-gathered-plain hub-signed \
+hub-gathered-signed hub-postgres hub-postgres-sync echo rabbitmq jetstream"
+systems=$all_systems
 results=$script_dir/RESULTS.md
 install=yes
 keep_workdir=no
@@ -52,17 +62,20 @@ for arg in "$@"; do
     --duration=*) duration=${arg#*=} ;;
     --reps=*) reps=${arg#*=} ;;
     --inflight=*) inflights=${arg#*=} ;;
+    --systems=*) systems=${arg#*=} ;;
     --results=*) results=${arg#*=} ;;
     --no-install) install=no ;;
     --keep-workdir) keep_workdir=yes ;;
     --report-only=*) report_only=${arg#*=} ;;
     --no-wait) wait_quiet=no ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
 
 log() { printf '[compare %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=postgres_servers.sh
+source "$script_dir/postgres_servers.sh"
 
 # write_report RAW.jsonl — the tables for RESULTS.md from one run's raw
 # results (and the machine description saved beside them).
@@ -99,7 +112,8 @@ def fmt(value, digits=0):
     return f"{value:,.{digits}f}"
 
 systems = ["hub", "hub-gathered", "hub-plain", "hub-gathered-plain", "hub-signed",
-           "hub-gathered-signed", "echo", "rabbitmq", "jetstream"]
+           "hub-gathered-signed", "hub-postgres", "hub-postgres-sync", "echo", "rabbitmq",
+           "jetstream"]
 
 # Share of the machine that processes other than sxbench and the server
 # used during a point (median over repetitions): a check on the numbers.
@@ -211,6 +225,28 @@ if any(points("hub-signed", i) or points("hub-gathered-signed", i) for i in infl
                 pair(client_cpu_us(signed, inflight), client_cpu_us(base, inflight), 1),
                 pair(med(signed, inflight, cpu), med(base + "-plain", inflight, cpu), 1)))
     out.append("")
+if any(points("hub-postgres", i) or points("hub-postgres-sync", i) for i in inflights):
+    out.append("The hub on PostgreSQL 15 (`hub-postgres`: a primary, its streaming standby "
+               "asynchronous; `-sync`: the standby synchronous, so a commit is flushed on two "
+               "servers before the hub acknowledges) against the hub on RocksDB (`hub`: one "
+               "machine, nothing replicated) and RabbitMQ (one node here: a quorum queue "
+               "replicates only in a cluster), all with one SubmitReferral per referral. "
+               "Database CPU is every process of both PostgreSQL servers:\n")
+    out.append("| in-flight | system | submits/s | p99 µs | hub CPU µs/submit | database CPU µs/submit | submits/s ÷ rabbitmq |")
+    out.append("|---:|---|---:|---:|---:|---:|---:|")
+    for inflight in inflights:
+        rabbit = med("rabbitmq", inflight, ["submits_per_second"])
+        for system in ("hub", "hub-postgres", "hub-postgres-sync", "rabbitmq"):
+            if not points(system, inflight):
+                continue
+            rate = med(system, inflight, ["submits_per_second"])
+            out.append("| {} | {} | {} | {} | {} | {} | {} |".format(
+                inflight, system, fmt(rate),
+                fmt(med(system, inflight, ["submit_latency_us", "p99"])),
+                fmt(med(system, inflight, ["server", "cpu_us_per_submit"]), 1),
+                fmt(med(system, inflight, ["database", "cpu_us_per_submit"]), 1),
+                ratio(rate, rabbit)))
+    out.append("")
 out.append("`hub` is one SubmitReferral per referral (SubmitAsync with the SDK's gathering "
            "turned off); `hub-gathered` is SubmitAsync with the SDK gathering submits into "
            "SubmitReferrals calls (ClientOptions::submit_batching at its defaults), with the "
@@ -272,6 +308,8 @@ for inflight in (32, 64):
            vs("hub-gathered", "rabbitmq", inflight), lambda r: r >= 2.0)
     target(f"gathered server CPU per referral ≤ 0.5× RabbitMQ's at {inflight}",
            vs("hub-gathered", "rabbitmq", inflight, cpu_path), lambda r: r <= 0.5)
+target("on PostgreSQL with a synchronous standby ≥ 1.0× RabbitMQ quorum at 32 in flight",
+       vs("hub-postgres-sync", "rabbitmq", 32), lambda r: r >= 1.0)
 target("gathered ≥ 0.5× JetStream at 64 in flight (JetStream without per-message fsync)",
        vs("hub-gathered", "jetstream", 64), lambda r: r >= 0.5)
 for ack, name in (("consumer", "InboxConsumer"), ("batched", "batched acks")):
@@ -407,6 +445,9 @@ epmd_port=""
 cleanup() {
   local pid
   if [[ -n $hub_pid ]]; then kill -TERM "$hub_pid" 2>/dev/null || true; fi
+  local pg_kept=$pg_dir
+  pg_stop_pair
+  if [[ -n $pg_kept && $keep_workdir != yes ]]; then rm -rf "$pg_kept"; fi
   # rabbitmq-server's script passes SIGTERM on to the VM and waits for it.
   for pid in "${child_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in $hub_pid "${child_pids[@]}"; do
@@ -469,8 +510,9 @@ sed -e 's/^listen_address: .*/listen_address: "127.0.0.1:0"/' \
 sed -e '/^encryption {/,/^}/d' "$work/hub.textproto.in" >"$work/hub-plain.textproto.in"
 
 hub_run=0
-# start_hub [plain] — a hub on a fresh data directory, with encryption at
-# rest as in the example or without it; sets hub_pid and hub_port.
+# start_hub [plain|postgres] — a hub on a fresh data directory (or a fresh
+# PostgreSQL database), with encryption at rest as in the example or
+# without it; sets hub_pid and hub_port.
 start_hub() {
   hub_run=$((hub_run + 1))
   local dir=$work/hub-$hub_run
@@ -479,6 +521,10 @@ start_hub() {
     cp "$work/hub-plain.textproto.in" "$dir/hub.textproto"
   else
     cp "$work/hub.textproto.in" "$dir/hub.textproto"
+  fi
+  if [[ ${1:-} == postgres* ]]; then
+    printf '\nstorage { postgres { conninfo: "%s" } }\n' \
+      "$(pg_new_database "sxhub_$hub_run")" >>"$dir/hub.textproto"
   fi
   ln -s "$work/pki" "$dir/pki"
   "$sxhub" --config="$dir/hub.textproto" >"$dir/out" 2>"$dir/log" &
@@ -549,6 +595,12 @@ child_pids+=("$!")
 wait_port "$amqp_port" 90 || { echo "rabbitmq did not start; see $rabbit/out" >&2; exit 1; }
 rabbit_pid=$(cat "$rabbit/pid")
 
+if [[ $systems == *hub-postgres* ]]; then
+  log "starting PostgreSQL (a primary and its streaming standby)"
+  # Its own directory: the servers' user must be able to enter it.
+  pg_start_pair "$(mktemp -d /tmp/sxbench-postgres.XXXXXX)"
+fi
+
 # --- machine -------------------------------------------------------------------
 
 data_device=$(df --output=source "$work" | tail -1)
@@ -616,6 +668,23 @@ run_point() {
         --hub="127.0.0.1:$hub_port" --hub-pid="$hub_pid" $(signs "$system") \
         "${args[@]}" >>"$raw" || log "run failed: $label"
       stop_hub ;;
+    hub-postgres|hub-postgres-sync)
+      [[ $system == *-sync ]] && pg_synchronous on || pg_synchronous off
+      start_hub postgres
+      local ticks_before point
+      ticks_before=$(pg_cpu_ticks)
+      point=$("$sxbench" --mode=hub --pki="$work/pki" --hub="127.0.0.1:$hub_port" \
+        --hub-pid="$hub_pid" "${args[@]}") || log "run failed: $label"
+      stop_hub
+      # The database's CPU for the point, beside the hub's (whose backends
+      # have ended by now, so their CPU is counted).
+      [[ -z $point ]] || python3 -c '
+import json, sys
+point, ticks, hz = json.loads(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+done = point.get("succeeded") or 0
+point["database"] = {"cpu_us_per_submit": ticks * 1e6 / hz / done if done else None}
+print(json.dumps(point))' "$point" "$(($(pg_cpu_ticks) - ticks_before))" \
+        "$(getconf CLK_TCK)" >>"$raw" ;;
     echo)
       "$sxbench" --mode=echo --pki="$work/pki" --hub="127.0.0.1:$echo_port" \
         --hub-pid="$echo_pid" "${args[@]}" >>"$raw" || log "run failed: $label" ;;
@@ -631,8 +700,7 @@ run_point() {
 started=$SECONDS
 for rep in $(seq 1 "$reps"); do
   for inflight in $inflights; do
-    for system in hub hub-gathered hub-plain hub-gathered-plain hub-signed \
-        hub-gathered-signed echo rabbitmq jetstream; do
+    for system in $systems; do
       log "$system in-flight $inflight, repetition $rep/$reps"
       run_point "$system" "$inflight" "$rep"
     done
