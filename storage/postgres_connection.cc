@@ -104,6 +104,10 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(
     return absl::UnavailableError(
         absl::StrCat("storage: cannot connect to PostgreSQL: ", message));
   }
+  // The server's notices ("relation ... already exists, skipping") are
+  // not the hub's to print: libpq would write them to stderr.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 

@@ -13,8 +13,9 @@ namespace {
 
 // After a failed connection attempt, groups fail at once for this long
 // instead of each waiting out a connect timeout: callers hear UNAVAILABLE
-// quickly and retry, perhaps on another hub.
-constexpr absl::Duration kReconnectPause = absl::Seconds(1);
+// quickly and retry, perhaps on another hub. It also bounds how long a
+// promoted standby waits for the hub after a database failover.
+constexpr absl::Duration kReconnectPause = absl::Milliseconds(250);
 
 absl::Status Unavailable(absl::string_view why, const absl::Status& cause) {
   return absl::UnavailableError(

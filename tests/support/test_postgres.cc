@@ -171,6 +171,54 @@ void AppendSettings(const std::string& directory,
   if (!conf.flush()) Fail("cannot write " + path);
 }
 
+// What a primary needs for standbys (the defaults, but said here), and
+// every standby synchronous. A standby copies these with the rest of the
+// configuration, and so has them too once promoted.
+void AppendReplicationSettings(const std::string& directory) {
+  const std::string path = directory + "/data/postgresql.conf";
+  std::ofstream conf(path, std::ios::app);
+  conf << "\n# sx::testing::TestPostgres::StartPrimary\n"
+       << "wal_level = replica\n"
+       << "max_wal_senders = 5\n"
+       << "hot_standby = on\n"
+       << "synchronous_standby_names = '*'\n";
+  if (!conf.flush()) Fail("cannot write " + path);
+}
+
+// A copy of the cluster of the server on `primary_port` in `data`, set up
+// to stream from it as `application_name` (-R writes standby.signal and
+// primary_conninfo from the conninfo given). -c fast: the backup starts
+// from a checkpoint made at once rather than spread over minutes.
+void BaseBackup(int primary_port, const std::string& application_name,
+                const std::string& data) {
+  const ProgramResult backup = RunProgram(
+      {PostgresBinDir() + "/pg_basebackup", "-d",
+       absl::StrCat("host=127.0.0.1 port=", primary_port, " user=", kUser,
+                    " application_name=", application_name),
+       "-D", data, "-R", "-X", "stream", "-c", "fast", "--no-sync"},
+      PostgresServerUser());
+  if (backup.exit_code != 0) {
+    Fail(absl::StrCat("pg_basebackup of the server on port ", primary_port,
+                      " exited with ", backup.exit_code, ":\n",
+                      Tail(backup.out + backup.err)));
+  }
+}
+
+// Runs `sql` until it returns `expected`, or aborts saying `what` did not
+// happen in time.
+void AwaitRows(const std::string& conninfo, const std::string& sql,
+               const std::string& expected, const std::string& what) {
+  absl::StatusOr<std::string> rows;
+  const auto deadline = std::chrono::steady_clock::now() + kServerTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    rows = RunPsql(conninfo, sql);
+    if (rows.ok() && *rows == expected) return;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  Fail(absl::StrCat(what, " within 30 s; last answer: ",
+                    rows.ok() ? *rows : rows.status().ToString()));
+}
+
 // The state letter and parent of a process, from /proc; false if it is gone.
 bool ReadProcessStat(pid_t pid, char* state, pid_t* parent) {
   const std::string stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
@@ -242,19 +290,42 @@ TestPostgres& TestPostgres::Shared() {
 
 std::unique_ptr<TestPostgres> TestPostgres::Start(
     const TestPostgresOptions& options) {
-  std::unique_ptr<TestPostgres> server(
-      new TestPostgres(MakeServerDirectory(), options));
-  server->StartServer(/*may_change_port=*/true);
+  std::unique_ptr<TestPostgres> server(new TestPostgres(MakeServerDirectory()));
+  MakeCluster(server->directory_ + "/data");
+  server->FirstStart(options);
   return server;
 }
 
-TestPostgres::TestPostgres(std::string directory,
-                           const TestPostgresOptions& options)
+std::unique_ptr<TestPostgres> TestPostgres::StartPrimary(
+    const TestPostgresOptions& options) {
+  std::unique_ptr<TestPostgres> server(new TestPostgres(MakeServerDirectory()));
+  MakeCluster(server->directory_ + "/data");
+  AppendReplicationSettings(server->directory_);
+  server->FirstStart(options);
+  return server;
+}
+
+std::unique_ptr<TestPostgres> TestPostgres::StartStandbyOf(
+    const TestPostgres& primary, const TestPostgresOptions& options) {
+  std::unique_ptr<TestPostgres> server(new TestPostgres(MakeServerDirectory()));
+  // Unique among the primary's standbys, to find this one among them.
+  const std::string name =
+      std::filesystem::path(server->directory_).filename().string();
+  BaseBackup(primary.port(), name, server->directory_ + "/data");
+  server->FirstStart(options);
+  primary.AwaitStandby(name);
+  return server;
+}
+
+TestPostgres::TestPostgres(std::string directory)
     : owner_(getpid()),
       directory_(std::move(directory)),
-      watchdog_(std::make_unique<PostgresWatchdog>(directory_)) {
-  MakeCluster(directory_ + "/data");
+      watchdog_(std::make_unique<PostgresWatchdog>(directory_)) {}
+
+void TestPostgres::FirstStart(const TestPostgresOptions& options) {
   AppendSettings(directory_, options);
+  port_ = options.port;
+  StartServer(/*may_change_port=*/options.port == 0);
 }
 
 TestPostgres::~TestPostgres() {
@@ -368,6 +439,32 @@ void TestPostgres::Kill() {
 void TestPostgres::Restart() {
   if (postmaster_ > 0) Fail("Restart() of a running server; Kill() it first");
   StartServer(/*may_change_port=*/false);
+}
+
+void TestPostgres::Promote() {
+  // Not pg_promote's own wait, which looks only every 100 ms.
+  const absl::StatusOr<std::string> promoted =
+      RunPsql(ConnInfo("postgres"), "SELECT pg_promote(wait => false)");
+  if (!promoted.ok() || *promoted != "t\n") {
+    Fail(absl::StrCat(
+        "pg_promote() on port ", port_,
+        " failed: ", promoted.ok() ? *promoted : promoted.status().ToString()));
+  }
+  AwaitRows(ConnInfo("postgres"), "SELECT pg_is_in_recovery()", "f\n",
+            absl::StrCat("the server on port ", port_, " was not promoted"));
+}
+
+void TestPostgres::AwaitStandby(const std::string& application_name) const {
+  AwaitRows(ConnInfo("postgres"),
+            absl::StrCat("SELECT count(*) FROM pg_stat_replication "
+                         "WHERE application_name = '",
+                         application_name,
+                         "' AND state = 'streaming' AND "
+                         "(sync_state IN ('sync', 'quorum') OR "
+                         "current_setting('synchronous_standby_names') = '')"),
+            "1\n",
+            absl::StrCat("the standby ", application_name, " of port ", port_,
+                         " was not streaming"));
 }
 
 absl::StatusOr<std::string> RunPsql(const std::string& conninfo,

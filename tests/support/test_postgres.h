@@ -9,6 +9,13 @@
 //   server->Kill();     // SIGKILL to every server process: a crash
 //   server->Restart();  // crash recovery, same directory and port
 //
+//   // Streaming replication to a synchronous standby, and a failover:
+//   std::unique_ptr<TestPostgres> primary = TestPostgres::StartPrimary({});
+//   std::unique_ptr<TestPostgres> standby =
+//       TestPostgres::StartStandbyOf(*primary, {});
+//   primary->Kill();
+//   standby->Promote();  // now the primary; the old one stays dead
+//
 // Needs the server binaries (postgresql-15, deploy/install-deps.sh) under
 // /usr/lib/postgresql/<major>/bin, or SX_POSTGRES_BINDIR naming a directory
 // that has them. As root, initdb and the server run as the `postgres` system
@@ -36,10 +43,16 @@ struct TestPostgresOptions {
   // PostgreSQL does at the start of crash recovery): a few hundred
   // milliseconds, seconds when the disk is busy.
   bool fsync = true;
+  // The port to listen on; 0: a free one (a given port that someone else
+  // holds fails the start). A standby that takes the place of a killed
+  // server takes its port too, so that a conninfo listing both servers
+  // stays valid failover after failover.
+  int port = 0;
 };
 
 // Thread-safety: NewDatabase() and the accessors may be called from any
-// thread; Kill() and Restart() not while anything else uses the server.
+// thread; Kill(), Restart() and Promote() not while anything else uses
+// the server.
 class TestPostgres {
  public:
   // The server every test of this process shares (fsync off), started on
@@ -52,6 +65,19 @@ class TestPostgres {
   // Shared() does if it cannot start.
   static std::unique_ptr<TestPostgres> Start(
       const TestPostgresOptions& options);
+  // A server of its own for streaming replication: standbys may connect
+  // from 127.0.0.1, and every standby is synchronous
+  // (synchronous_standby_names = '*'), so that a commit returns only once a
+  // standby has flushed it. Until a standby streams, commits wait.
+  static std::unique_ptr<TestPostgres> StartPrimary(
+      const TestPostgresOptions& options);
+  // A hot standby of `primary` (a pg_basebackup of it), read-only and
+  // streaming from it. Returns once the primary reports it streaming and,
+  // if the primary names synchronous standbys, synchronous. It has the
+  // primary's settings: promoted, its commits wait for a standby of its
+  // own. Aborts, printing why, if it cannot start.
+  static std::unique_ptr<TestPostgres> StartStandbyOf(
+      const TestPostgres& primary, const TestPostgresOptions& options);
 
   // Stops the server at once (an immediate shutdown, as `pg_ctl stop -m
   // immediate`) and removes its directory.
@@ -78,12 +104,21 @@ class TestPostgres {
   // and returns once crash recovery is done and it accepts connections.
   // Aborts if it cannot.
   void Restart();
+  // Ends a standby's recovery: it takes writes from then on. Returns once it
+  // does. Aborts if it is no standby or does not finish in time.
+  void Promote();
 
  private:
-  TestPostgres(std::string directory, const TestPostgresOptions& options);
+  explicit TestPostgres(std::string directory);
+  // The first start of the cluster in data/: the test settings, then the
+  // server on `options.port` or a free one.
+  void FirstStart(const TestPostgresOptions& options);
   // Starts the postmaster and waits until it accepts connections; a first
   // start moves to another free port if it lost its port to someone else.
   void StartServer(bool may_change_port);
+  // Until the primary reports the standby named `application_name`
+  // streaming (and synchronous, if it names synchronous standbys).
+  void AwaitStandby(const std::string& application_name) const;
 
   // A process forked for a death test shares this object but must not stop
   // the server of the process that made it.

@@ -13,6 +13,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "tests/support/read_file.h"
 #include "tests/support/temp_dir.h"
@@ -96,6 +97,60 @@ TEST(TestPostgresTest, KilledServerRestartsWithWhatWasCommitted) {
   server->Kill();
   server->Restart();
   EXPECT_EQ(Query(conninfo, "SELECT count(*) FROM kept"), "2\n");
+}
+
+// A failover by hand: the primary killed, its synchronous standby
+// promoted, and a new standby of that one on the dead primary's port.
+TEST(TestPostgresTest, SynchronousStandbyTakesOverWhenPromoted) {
+  std::unique_ptr<TestPostgres> primary =
+      TestPostgres::StartPrimary(TestPostgresOptions());
+  EXPECT_EQ(
+      Query(primary->ConnInfo("postgres"), "SHOW synchronous_standby_names"),
+      "*\n");
+  // Commits wait for a standby: the database comes once there is one.
+  std::unique_ptr<TestPostgres> standby =
+      TestPostgres::StartStandbyOf(*primary, TestPostgresOptions());
+  // One database at two ports: the primary's now, the standby's next, and
+  // then the first port's again (a new standby in the dead primary's place).
+  const std::string at_first_port = primary->NewDatabase();
+  Query(at_first_port, "CREATE TABLE kept (id int)");
+  EXPECT_EQ(Query(primary->ConnInfo("postgres"),
+                  "SELECT state, sync_state FROM pg_stat_replication"),
+            "streaming|sync\n");
+  // remote_apply: the commit returns once the standby shows it.
+  Query(at_first_port,
+        "SET synchronous_commit = remote_apply; INSERT INTO kept VALUES (1)");
+  const std::string at_second_port = absl::StrReplaceAll(
+      at_first_port, {{absl::StrCat("port=", primary->port()),
+                       absl::StrCat("port=", standby->port())}});
+  ASSERT_NE(at_second_port, at_first_port);
+  EXPECT_EQ(Query(at_second_port, "SELECT pg_is_in_recovery()"), "t\n");
+  EXPECT_EQ(Query(at_second_port, "SELECT sum(id) FROM kept"), "1\n");
+  absl::StatusOr<std::string> refused =
+      RunPsql(at_second_port, "INSERT INTO kept VALUES (5)");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "read-only"))
+      << refused.status();
+  // Acknowledged on the primary: so on the standby too, applied or not.
+  Query(at_first_port, "INSERT INTO kept VALUES (2)");
+
+  const int dead_port = primary->port();
+  primary->Kill();
+  primary.reset();
+  standby->Promote();
+  EXPECT_EQ(Query(at_second_port, "SELECT pg_is_in_recovery()"), "f\n");
+  EXPECT_EQ(Query(at_second_port, "SELECT sum(id) FROM kept"), "3\n");
+  // Its commits wait for a synchronous standby of its own: this one, in
+  // the old primary's place.
+  TestPostgresOptions in_its_place;
+  in_its_place.port = dead_port;
+  std::unique_ptr<TestPostgres> next =
+      TestPostgres::StartStandbyOf(*standby, in_its_place);
+  EXPECT_EQ(next->port(), dead_port);
+  Query(at_second_port,
+        "SET synchronous_commit = remote_apply; INSERT INTO kept VALUES (4)");
+  EXPECT_EQ(Query(at_first_port, "SELECT pg_is_in_recovery()"), "t\n");
+  EXPECT_EQ(Query(at_first_port, "SELECT sum(id) FROM kept"), "7\n");
 }
 
 TEST(TestPostgresTest, DestructorRemovesTheDirectory) {
