@@ -39,7 +39,7 @@ function(sx_cc_test name)
       PROPERTIES ${properties})
     add_test(NAME ${name}.one_process
       COMMAND ${name} --gtest_filter=${ARG_ONE_PROCESS_CASES})
-    set_tests_properties(${name}.one_process PROPERTIES TIMEOUT 600)
+    set_tests_properties(${name}.one_process PROPERTIES TIMEOUT 600 COST 1000)
   else()
     gtest_discover_tests(${name}
       DISCOVERY_TIMEOUT 60
@@ -50,8 +50,11 @@ function(sx_cc_test name)
   # one process for all cases costs one start, not one per case.
   if(ARG_ON_POSTGRES)
     add_test(NAME ${name}.on_postgres COMMAND ${name})
+    # COST: the longest tests start first, so that on a clean build tree
+    # (no timings from an earlier run) none of them is left running alone
+    # at the end.
     set_tests_properties(${name}.on_postgres PROPERTIES
-      ENVIRONMENT SX_TEST_STORAGE=postgres TIMEOUT 600)
+      ENVIRONMENT SX_TEST_STORAGE=postgres TIMEOUT 600 COST 1000)
     if(ARG_LABELS)
       set_tests_properties(${name}.on_postgres PROPERTIES LABELS "${ARG_LABELS}")
     endif()

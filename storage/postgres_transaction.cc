@@ -1,6 +1,9 @@
 #include "storage/postgres_transaction.h"
 
 #include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +20,26 @@
 namespace sx::storage {
 
 namespace v1 = ::supervision::v1;
+
+namespace {
+
+// "($1, $2::bigint), ($3, $4::bigint)" for 2 rows of {"", "::bigint"}:
+// the VALUES of a multi-row INSERT, one round trip for many rows.
+std::string ValueRows(size_t rows, const std::vector<std::string>& casts) {
+  std::string text;
+  int parameter = 1;
+  for (size_t row = 0; row < rows; ++row) {
+    absl::StrAppend(&text, row == 0 ? "(" : ", (");
+    for (size_t column = 0; column < casts.size(); ++column) {
+      absl::StrAppend(&text, column == 0 ? "" : ", ", "$", parameter++,
+                      casts[column]);
+    }
+    absl::StrAppend(&text, ")");
+  }
+  return text;
+}
+
+}  // namespace
 
 PostgresTransaction::PostgresTransaction(
     PgConnection& connection, absl::string_view id_prefix,
@@ -337,12 +360,18 @@ absl::StatusOr<v1::Event> PostgresTransaction::AppendEvent(
                          .Int(static_cast<int64_t>(index))
                          .Bytes(hash));
       }));
-  for (const std::string& agency : agencies) {
-    SX_RETURN_IF_ERROR(
-        Write("index event by agency",
-              "INSERT INTO event_agencies (agency_id, sequence, type) "
-              "VALUES ($1, $2::bigint, $3::integer) ON CONFLICT DO NOTHING",
-              PgParams().Text(agency).Int(sequence).Int(event.type())));
+  if (!agencies.empty()) {
+    PgParams params;
+    for (const std::string& agency : agencies) {
+      params.Text(agency).Int(sequence).Int(event.type());
+    }
+    SX_RETURN_IF_ERROR(Write(
+        "index event by agency",
+        absl::StrCat("INSERT INTO event_agencies (agency_id, sequence, type) "
+                     "VALUES ",
+                     ValueRows(agencies.size(), {"", "::bigint", "::integer"}),
+                     " ON CONFLICT DO NOTHING"),
+        params));
   }
   return event;
 }
@@ -529,15 +558,19 @@ PostgresTransaction::GetDistribution(absl::string_view distribution_id) {
 
 absl::Status PostgresTransaction::AddToCounters(
     const std::vector<std::pair<std::string, int64_t>>& deltas) {
-  for (const auto& [key, delta] : deltas) {
-    SX_RETURN_IF_ERROR(
-        Write("add to counter",
-              "INSERT INTO counters (key, value) VALUES ($1, $2::bigint) "
-              "ON CONFLICT (key) DO UPDATE SET "
-              "value = counters.value + EXCLUDED.value",
-              PgParams().Bytes(key).Int(delta)));
-  }
-  return absl::OkStatus();
+  if (deltas.empty()) return absl::OkStatus();
+  // One statement for all: a key twice would be an error in one INSERT ...
+  // ON CONFLICT DO UPDATE, so the deltas of a key are added up first.
+  std::map<std::string, int64_t> sums;
+  for (const auto& [key, delta] : deltas) sums[key] += delta;
+  PgParams params;
+  for (const auto& [key, sum] : sums) params.Bytes(key).Int(sum);
+  return Write("add to counters",
+               absl::StrCat("INSERT INTO counters (key, value) VALUES ",
+                            ValueRows(sums.size(), {"", "::bigint"}),
+                            " ON CONFLICT (key) DO UPDATE SET "
+                            "value = counters.value + EXCLUDED.value"),
+               params);
 }
 
 absl::StatusOr<std::optional<v1::RectificationItem>>

@@ -120,23 +120,30 @@ absl::Status PostgresWriter::Connected() {
 absl::Status PostgresWriter::RunBodies(std::vector<Pending>& group,
                                        std::vector<absl::Status>& results,
                                        std::vector<std::string>& grown_inboxes) {
+  // Each body runs under the savepoint "body". The statements between two
+  // bodies (end of one, start of the next) go in one round trip; the first
+  // savepoint went with BEGIN, and COMMIT ends the last one.
   for (size_t i = 0; i < group.size(); ++i) {
-    SX_RETURN_IF_ERROR(connection_->Exec("start transaction body",
-                                         "SAVEPOINT body"));
     PostgresTransaction txn(*connection_, id_prefix_, hasher_,
                             options_.referral_deriver);
     results[i] = damage_->Observe(group[i].body(txn));
+    const bool last = i + 1 == group.size();
     if (results[i].ok()) {
-      SX_RETURN_IF_ERROR(
-          connection_->Exec("end transaction body", "RELEASE SAVEPOINT body"));
       grown_inboxes.insert(grown_inboxes.end(), txn.grown_inboxes().begin(),
                            txn.grown_inboxes().end());
+      if (!last) {
+        SX_RETURN_IF_ERROR(connection_->Exec(
+            "next transaction body",
+            "RELEASE SAVEPOINT body; SAVEPOINT body"));
+      }
     } else {
       // Undoes everything the body wrote, and clears an error state a
       // failed statement left the database transaction in.
       SX_RETURN_IF_ERROR(connection_->Exec(
           "roll back transaction body",
-          "ROLLBACK TO SAVEPOINT body; RELEASE SAVEPOINT body"));
+          last ? "ROLLBACK TO SAVEPOINT body"
+               : "ROLLBACK TO SAVEPOINT body; RELEASE SAVEPOINT body; "
+                 "SAVEPOINT body"));
     }
   }
   return absl::OkStatus();
@@ -148,7 +155,9 @@ PostgresWriter::Finished PostgresWriter::CommitGroup(
   const absl::Time taken = absl::Now();
   finished.results.assign(group.size(), absl::OkStatus());
   absl::Status broken = Connected();
-  if (broken.ok()) broken = connection_->Exec("begin", "BEGIN");
+  if (broken.ok()) {
+    broken = connection_->Exec("begin", "BEGIN; SAVEPOINT body");
+  }
   if (broken.ok()) {
     broken = RunBodies(group, finished.results, finished.grown_inboxes);
     if (!broken.ok()) {
