@@ -158,6 +158,14 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenPostgres(
         holder.empty() ? "another hub" : holder,
         "; this hub serves once it is released"));
   };
+  // The hub's stop signals are blocked until it serves (they wait for its
+  // sigwait loop): a standby looks for them itself.
+  options.keep_waiting_for_write_lock = [] {
+    sigset_t pending;
+    sigpending(&pending);
+    return sigismember(&pending, SIGTERM) != 1 &&
+           sigismember(&pending, SIGINT) != 1;
+  };
   options.on_write_lock_lost = [](const absl::Status& lost) {
     // Fail-stop: every acknowledged write is committed, and the restart
     // comes back as a standby behind the hub that took over.

@@ -84,6 +84,12 @@ int Run(const std::string& config_path, Mode mode,
   }
   absl::StatusOr<std::unique_ptr<Hub>> hub =
       Hub::Create(config_path, *std::move(config));
+  // A standby stopped before it ever served: a clean stop, not a failure.
+  if (absl::IsCancelled(hub.status())) {
+    std::fprintf(stderr, "sxhub: %s\n",
+                 std::string(hub.status().message()).c_str());
+    return 0;
+  }
   if (!hub.ok()) return Fail(hub.status());
   (*hub)->Run();
   return 0;

@@ -731,6 +731,11 @@ absl::Status AwaitWriteLock(PgConnection& connection,
   for (;;) {
     SX_ASSIGN_OR_RETURN(bool held, TryWriteLock(connection));
     if (held) return absl::OkStatus();
+    if (options.keep_waiting_for_write_lock &&
+        !options.keep_waiting_for_write_lock()) {
+      return absl::CancelledError(
+          "storage: stopped while waiting for the database's write lock");
+    }
     if (options.on_waiting_for_write_lock && absl::Now() >= next_report) {
       options.on_waiting_for_write_lock(WriteLockHolder(connection));
       next_report = absl::Now() + options.report_waiting_every;

@@ -9,6 +9,8 @@
 // one unbroken history. Takeover times are printed.
 //
 // 5 drills; SX_FAULT_LONG=1: 50.
+#include <signal.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -18,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -211,6 +214,35 @@ TEST_F(HubTakeoverTest, KillingTheServingHubLosesAndDuplicatesNothing) {
   ASSERT_TRUE(inbox.ok()) << inbox.status();
   EXPECT_EQ(inbox->depth, acknowledged.size());
   EXPECT_EQ(inbox->last_sequence, acknowledged.size());
+}
+
+// systemctl stop of a standby: SIGTERM ends it at once, cleanly, though it
+// never served (its stop signals wait for a serving hub's loop otherwise).
+TEST_F(HubTakeoverTest, AStandbyStopsWhenAskedTo) {
+  const int ports[2] = {FreeLoopbackPort(), FreeLoopbackPort()};
+  std::unique_ptr<HubProcess> serving = HubOn(ports[0]);
+  std::unique_ptr<HubProcess> waiting = HubOn(ports[1]);
+  ASSERT_TRUE(serving->Start().ok()) << serving->ReadLog();
+  auto standby = std::make_unique<StartingHub>(*waiting);
+  // Until it says it waits: then it holds its database connection.
+  for (int i = 0; i < 100 && !absl::StrContains(waiting->ReadLog(), "standby:");
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(absl::StrContains(waiting->ReadLog(), "standby:"))
+      << waiting->ReadLog();
+  ASSERT_GT(waiting->pid(), 0);
+  kill(waiting->pid(), SIGTERM);
+  const bool ended = standby->WaitServing(absl::Seconds(10));
+  if (!ended) waiting->Kill();  // so that the test ends either way
+  EXPECT_TRUE(ended) << "a standby ignored SIGTERM";
+  standby.reset();
+  EXPECT_TRUE(absl::StrContains(waiting->ReadLog(),
+                                "stopped while waiting for the database's "
+                                "write lock"))
+      << waiting->ReadLog();
+  // The serving hub was not disturbed.
+  EXPECT_EQ(serving->ExitStatus(), std::nullopt);
 }
 
 }  // namespace

@@ -69,6 +69,10 @@ struct PostgresStoreOptions {
   // active one is gone.
   std::function<void(const std::string& holder)> on_waiting_for_write_lock;
   absl::Duration report_waiting_every = absl::Seconds(30);
+  // Asked at every try of the write lock (4 times a second) while open
+  // waits for it: false ends the wait, and open fails with CANCELLED (a
+  // standby hub told to stop). Unset: wait as long as it takes.
+  std::function<bool()> keep_waiting_for_write_lock;
   // Called once, on the writer thread, if the writer lost its connection
   // and another hub took the write lock meanwhile: this store can never
   // write again (every write then fails with UNAVAILABLE). The hub exits
