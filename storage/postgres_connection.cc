@@ -14,6 +14,45 @@ namespace sx::storage {
 namespace {
 
 constexpr unsigned int kByteaOid = 17;
+constexpr unsigned int kTextOid = 25;
+constexpr unsigned int kInt8Oid = 20;
+constexpr unsigned int kTextArrayOid = 1009;
+constexpr unsigned int kByteaArrayOid = 1001;
+constexpr unsigned int kInt8ArrayOid = 1016;
+
+void AppendBigEndian(uint64_t value, int length, std::string& out) {
+  for (int shift = (length - 1) * 8; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
+  }
+}
+
+// PostgreSQL's binary array format (array_send): dimensions, no NULLs,
+// the element type, then each element as its length and its binary form.
+std::string BinaryArray(PgType element,
+                        absl::Span<const PgField* const> values) {
+  const unsigned int element_oid = element == PgType::kText  ? kTextOid
+                                   : element == PgType::kBytes ? kByteaOid
+                                                               : kInt8Oid;
+  std::string out;
+  AppendBigEndian(values.empty() ? 0 : 1, 4, out);  // dimensions
+  AppendBigEndian(0, 4, out);                       // has NULLs
+  AppendBigEndian(element_oid, 4, out);
+  if (values.empty()) return out;
+  AppendBigEndian(values.size(), 4, out);  // length of the dimension
+  AppendBigEndian(1, 4, out);              // its lower bound
+  for (const PgField* value : values) {
+    if (element == PgType::kInt) {
+      AppendBigEndian(8, 4, out);
+      AppendBigEndian(static_cast<uint64_t>(std::get<int64_t>(*value)), 8,
+                      out);
+    } else {
+      const std::string& bytes = std::get<std::string>(*value);
+      AppendBigEndian(bytes.size(), 4, out);
+      out.append(bytes);
+    }
+  }
+  return out;
+}
 
 uint64_t BigEndian(const char* bytes, int length) {
   uint64_t value = 0;
@@ -52,6 +91,28 @@ PgParams& PgParams::Int(int64_t value) {
 PgParams& PgParams::Bytes(absl::string_view value) {
   values_.emplace_back(value);
   types_.push_back(kByteaOid);
+  formats_.push_back(1);
+  return *this;
+}
+
+PgParams& PgParams::Field(PgType type, const PgField& value) {
+  switch (type) {
+    case PgType::kText:
+      return Text(std::get<std::string>(value));
+    case PgType::kBytes:
+      return Bytes(std::get<std::string>(value));
+    case PgType::kInt:
+      return Int(std::get<int64_t>(value));
+  }
+  return *this;
+}
+
+PgParams& PgParams::Array(PgType element,
+                          absl::Span<const PgField* const> values) {
+  values_.push_back(BinaryArray(element, values));
+  types_.push_back(element == PgType::kText    ? kTextArrayOid
+                   : element == PgType::kBytes ? kByteaArrayOid
+                                               : kInt8ArrayOid);
   formats_.push_back(1);
   return *this;
 }
@@ -136,13 +197,19 @@ absl::Status PgConnection::ErrorOf(absl::string_view what,
   return absl::InternalError(text);
 }
 
+std::pair<std::string, bool> PgConnection::PreparedName(
+    const std::string& sql) {
+  auto prepared = prepared_.find(sql);
+  if (prepared != prepared_.end()) return {prepared->second, false};
+  return {absl::StrCat("s", next_statement_number_++), true};
+}
+
 absl::StatusOr<PgResult> PgConnection::Run(absl::string_view what,
                                            const std::string& sql,
                                            const PgParams& params) {
   const int count = static_cast<int>(params.values_.size());
-  auto prepared = prepared_.find(sql);
-  if (prepared == prepared_.end()) {
-    std::string name = absl::StrCat("s", prepared_.size());
+  const auto [name, unprepared] = PreparedName(sql);
+  if (unprepared) {
     PgResult made(PQprepare(conn_, name.c_str(), sql.c_str(), count,
                             params.types_.data()));
     // A statement that fails to prepare is a bug in the store's SQL or a
@@ -150,7 +217,7 @@ absl::StatusOr<PgResult> PgConnection::Run(absl::string_view what,
     if (PQresultStatus(made.result_) != PGRES_COMMAND_OK) {
       return ErrorOf(what, made.result_);
     }
-    prepared = prepared_.emplace(sql, std::move(name)).first;
+    prepared_.emplace(sql, name);
   }
   std::vector<const char*> values(count);
   std::vector<int> lengths(count);
@@ -158,14 +225,109 @@ absl::StatusOr<PgResult> PgConnection::Run(absl::string_view what,
     values[i] = params.values_[i].c_str();
     lengths[i] = static_cast<int>(params.values_[i].size());
   }
-  PgResult result(PQexecPrepared(conn_, prepared->second.c_str(), count,
-                                 values.data(), lengths.data(),
-                                 params.formats_.data(), /*resultFormat=*/1));
+  PgResult result(PQexecPrepared(conn_, name.c_str(), count, values.data(),
+                                 lengths.data(), params.formats_.data(),
+                                 /*resultFormat=*/1));
   const ExecStatusType status = PQresultStatus(result.result_);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
     return ErrorOf(what, result.result_);
   }
   return result;
+}
+
+absl::StatusOr<std::optional<std::string>> PgConnection::ReadOne(
+    absl::string_view what, const std::string& sql, const PgParams& params) {
+  absl::StatusOr<PgResult> result = Run(what, sql, params);
+  if (!result.ok()) return result.status();
+  if (result->rows() == 0 || result->IsNull(0, 0)) return std::nullopt;
+  return result->Bytes(0, 0);
+}
+
+absl::Status PgConnection::PipelineResult(absl::string_view what,
+                                          bool* aborted) {
+  PgResult result(PQgetResult(conn_));
+  if (result.result_ == nullptr) return ErrorOf(what, nullptr);
+  const ExecStatusType status = PQresultStatus(result.result_);
+  absl::Status outcome = absl::OkStatus();
+  *aborted = status == PGRES_PIPELINE_ABORTED;
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !*aborted) {
+    outcome = ErrorOf(what, result.result_);
+  }
+  // Each command's results end with a null result.
+  PgResult end(PQgetResult(conn_));
+  return outcome;
+}
+
+absl::Status PgConnection::RunTransaction(
+    absl::Span<const PgStatement> statements, bool* outcome_unknown) {
+  *outcome_unknown = false;
+  if (PQenterPipelineMode(conn_) != 1) return ErrorOf("pipeline", nullptr);
+  // What was sent, in order, for reading the results back: the statement's
+  // name for errors, and whether it is a PREPARE of the statement after it.
+  struct Sent {
+    absl::string_view what;
+    std::string prepared_sql;  // set for a PREPARE
+    std::string name;
+  };
+  std::vector<Sent> sent;
+  bool sending = PQsendQueryParams(conn_, "BEGIN", 0, nullptr, nullptr,
+                                   nullptr, nullptr, 0) == 1;
+  sent.push_back({"begin", "", ""});
+  for (const PgStatement& statement : statements) {
+    if (!sending) break;
+    const PgParams& params = statement.params;
+    const int count = static_cast<int>(params.values_.size());
+    const auto [name, unprepared] = PreparedName(statement.sql);
+    if (unprepared) {
+      sending = PQsendPrepare(conn_, name.c_str(), statement.sql.c_str(), count,
+                              params.types_.data()) == 1;
+      sent.push_back({statement.what, statement.sql, name});
+    }
+    std::vector<const char*> values(count);
+    std::vector<int> lengths(count);
+    for (int i = 0; i < count; ++i) {
+      values[i] = params.values_[i].c_str();
+      lengths[i] = static_cast<int>(params.values_[i].size());
+    }
+    sending = sending &&
+              PQsendQueryPrepared(conn_, name.c_str(), count, values.data(),
+                                  lengths.data(), params.formats_.data(),
+                                  /*resultFormat=*/1) == 1;
+    sent.push_back({statement.what, "", ""});
+  }
+  sending = sending &&
+            PQsendQueryParams(conn_, "COMMIT", 0, nullptr, nullptr, nullptr,
+                              nullptr, 0) == 1 &&
+            PQpipelineSync(conn_) == 1;
+  if (!sending) {
+    // Nothing reached the server as a whole; the connection is broken.
+    return ErrorOf("send transaction", nullptr);
+  }
+  sent.push_back({"commit", "", ""});
+  absl::Status first_error = absl::OkStatus();
+  for (size_t i = 0; i < sent.size(); ++i) {
+    bool aborted = false;
+    absl::Status result = PipelineResult(sent[i].what, &aborted);
+    const bool is_commit = i + 1 == sent.size();
+    if (!usable() || (is_commit && !result.ok() && first_error.ok())) {
+      // The COMMIT may have been carried out: only a retry can tell.
+      *outcome_unknown = first_error.ok();
+      return first_error.ok() ? result : first_error;
+    }
+    if (!result.ok() && first_error.ok()) first_error = result;
+    if (result.ok() && !aborted && !sent[i].prepared_sql.empty()) {
+      prepared_.emplace(sent[i].prepared_sql, sent[i].name);
+    }
+  }
+  PgResult sync(PQgetResult(conn_));
+  if (sync.result_ == nullptr ||
+      PQresultStatus(sync.result_) != PGRES_PIPELINE_SYNC ||
+      PQexitPipelineMode(conn_) != 1) {
+    *outcome_unknown = first_error.ok();
+    return first_error.ok() ? ErrorOf("end of pipeline", nullptr)
+                            : first_error;
+  }
+  return first_error;
 }
 
 absl::Status PgConnection::Exec(absl::string_view what,

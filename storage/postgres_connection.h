@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -15,11 +17,17 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 
 struct pg_conn;
 struct pg_result;
 
 namespace sx::storage {
+
+// How a value is sent: text, bytea (any bytes) or a bigint.
+enum class PgType { kText, kBytes, kInt };
+// One value as sent: the bytes of a kText or kBytes value, or a kInt.
+using PgField = std::variant<std::string, int64_t>;
 
 // Parameters of one statement: $1, $2, ... in the order added.
 class PgParams {
@@ -28,6 +36,11 @@ class PgParams {
   PgParams& Int(int64_t value);
   // Sent as bytea, in binary: any bytes, NUL included.
   PgParams& Bytes(absl::string_view value);
+  PgParams& Field(PgType type, const PgField& value);
+  // One array parameter (text[], bytea[] or bigint[]), sent in binary:
+  // a column of many rows that the statement unnests, so that one
+  // statement of a fixed text writes any number of rows.
+  PgParams& Array(PgType element, absl::Span<const PgField* const> values);
 
  private:
   friend class PgConnection;
@@ -57,6 +70,13 @@ class PgResult {
   pg_result* result_;
 };
 
+// One statement of a transaction run by PgConnection::RunTransaction.
+struct PgStatement {
+  std::string what;
+  std::string sql;
+  PgParams params;
+};
+
 // Not thread-safe: one user at a time.
 class PgConnection {
  public:
@@ -74,6 +94,16 @@ class PgConnection {
   // Runs one statement. `what` names it in errors ("read referral").
   absl::StatusOr<PgResult> Run(absl::string_view what, const std::string& sql,
                                const PgParams& params = PgParams());
+  // The first column of the first row (its bytes), or nullopt when there
+  // is no row or the value is NULL.
+  absl::StatusOr<std::optional<std::string>> ReadOne(absl::string_view what,
+                                                     const std::string& sql,
+                                                     const PgParams& params);
+  // Runs BEGIN, `statements` and COMMIT in one pipeline: one round trip.
+  // On failure nothing was committed, unless `*outcome_unknown` is set:
+  // the connection was lost after the COMMIT was sent.
+  absl::Status RunTransaction(absl::Span<const PgStatement> statements,
+                              bool* outcome_unknown);
   // Runs statements without parameters (BEGIN, COMMIT, DDL; several
   // separated by ';' are one round trip).
   absl::Status Exec(absl::string_view what, const std::string& sql);
@@ -86,10 +116,18 @@ class PgConnection {
  private:
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
   absl::Status ErrorOf(absl::string_view what, pg_result* result) const;
+  // The prepared name of `sql`, and whether it must be prepared first.
+  std::pair<std::string, bool> PreparedName(const std::string& sql);
+  // Reads one pipelined command's result (and the end of it): OK or why
+  // not, with PGRES_PIPELINE_ABORTED as `aborted`.
+  absl::Status PipelineResult(absl::string_view what, bool* aborted);
 
   pg_conn* conn_;
   // Statement text → its prepared name on this connection.
   absl::flat_hash_map<std::string, std::string> prepared_;
+  // Names are never reused: one whose PREPARE failed may be half-known to
+  // a pipeline in flight.
+  int next_statement_number_ = 0;
 };
 
 }  // namespace sx::storage

@@ -592,12 +592,8 @@ class PostgresStore final : public Store {
                                                      const std::string& sql,
                                                      const PgParams& params) {
     return readers_.Read<std::optional<std::string>>(
-        [&](PgConnection& connection)
-            -> absl::StatusOr<std::optional<std::string>> {
-          SX_ASSIGN_OR_RETURN(PgResult result,
-                              connection.Run(what, sql, params));
-          if (result.rows() == 0 || result.IsNull(0, 0)) return std::nullopt;
-          return result.Bytes(0, 0);
+        [&](PgConnection& connection) {
+          return connection.ReadOne(what, sql, params);
         });
   }
 

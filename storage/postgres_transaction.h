@@ -1,12 +1,14 @@
-// A Transaction on the PostgreSQL writer connection, inside the database
-// transaction of the commit group: reads see what the group's earlier
-// bodies wrote; the writer rolls a failed body back to its savepoint.
+// A Transaction of the PostgreSQL store's commit group: its writes are kept
+// in memory (PgPendingWrites) until the group commits; its reads see its
+// own writes, then the group's earlier bodies', then the database's.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "storage/postgres_connection.h"
+#include "storage/postgres_pending_writes.h"
+#include "storage/postgres_tables.h"
 #include "sx/storage/store.h"
 #include "sx/transparency/merkle_hasher.h"
 
@@ -15,9 +17,19 @@ namespace sx::storage {
 // Not thread-safe: used by the store's writer thread for one body at a time.
 class PostgresTransaction final : public Transaction {
  public:
-  PostgresTransaction(PgConnection& connection, absl::string_view id_prefix,
+  // Writes go to `writes`. Reads look in `writes`, then `group` (what the
+  // group's earlier bodies wrote), then `known` (rows whose committed value
+  // the writer knows), then the database; what they read of the tables
+  // that KeepsKnown is added to `known`.
+  PostgresTransaction(PgConnection& connection, PgPendingWrites& writes,
+                      const PgPendingWrites& group, PgPendingWrites& known,
+                      absl::string_view id_prefix,
                       const transparency::MerkleHasher& hasher,
                       const ReferralDeriver& deriver);
+
+  // The tables whose rows the writer keeps knowing between groups: few
+  // rows, read by nearly every transaction.
+  static bool KeepsKnown(PgTable table);
 
   absl::StatusOr<std::optional<::supervision::v1::Referral>> GetReferral(
       absl::string_view referral_id) override;
@@ -83,24 +95,24 @@ class PostgresTransaction final : public Transaction {
   }
 
  private:
-  // One row's bytes from a single-column query, or nullopt.
-  absl::StatusOr<std::optional<std::string>> ReadOne(absl::string_view what,
-                                                     const std::string& sql,
-                                                     const PgParams& params);
-  absl::Status Write(absl::string_view what, const std::string& sql,
-                     const PgParams& params);
+  // The row of `table` under `key` (its key columns), or nullopt.
+  absl::StatusOr<std::optional<PgRow>> Row(PgTable table, PgRow key);
+  // Column `column` of that row, or nullopt if there is none.
+  absl::StatusOr<std::optional<std::string>> Column(PgTable table, PgRow key,
+                                                    size_t column);
   absl::StatusOr<std::optional<std::string>> ReadSetting(absl::string_view key);
-  absl::Status WriteSetting(absl::string_view key, absl::string_view value);
+  void WriteSetting(absl::string_view key, absl::string_view value);
   absl::Status KeepDerivedEntries(const ::supervision::v1::Referral* before,
                                   const ::supervision::v1::Referral& after);
-  absl::Status WriteDeadline(DeadlineKind kind, absl::Time due,
-                             absl::string_view referral_id,
-                             uint32_t item_number);
-  absl::Status DeleteDeadlineKey(DeadlineKind kind, absl::Time due,
-                                 absl::string_view referral_id,
-                                 uint32_t item_number);
+  void WriteDeadline(DeadlineKind kind, absl::Time due,
+                     absl::string_view referral_id, uint32_t item_number);
+  void DeleteDeadlineKey(DeadlineKind kind, absl::Time due,
+                         absl::string_view referral_id, uint32_t item_number);
 
   PgConnection& connection_;
+  PgPendingWrites& writes_;
+  const PgPendingWrites& group_;
+  PgPendingWrites& known_;
   const std::string id_prefix_;
   const transparency::MerkleHasher& hasher_;
   const ReferralDeriver& deriver_;

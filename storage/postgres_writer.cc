@@ -17,6 +17,10 @@ namespace {
 // promoted standby waits for the hub after a database failover.
 constexpr absl::Duration kReconnectPause = absl::Milliseconds(250);
 
+// How many transparency log nodes the writer keeps knowing: about two per
+// event, so a few thousand events' worth.
+constexpr size_t kMaxKnownMerkleNodes = 8192;
+
 absl::Status Unavailable(absl::string_view why, const absl::Status& cause) {
   return absl::UnavailableError(
       absl::StrCat("storage: ", why, ": ", cause.message()));
@@ -114,39 +118,40 @@ absl::Status PostgresWriter::Connected() {
   }
   connection_ = *std::move(connected);
   set_up_ = true;
+  // Another hub may have written while this one was away.
+  known_ = PgPendingWrites();
   return absl::OkStatus();
 }
 
-absl::Status PostgresWriter::RunBodies(std::vector<Pending>& group,
-                                       std::vector<absl::Status>& results,
-                                       std::vector<std::string>& grown_inboxes) {
-  // Each body runs under the savepoint "body". The statements between two
-  // bodies (end of one, start of the next) go in one round trip; the first
-  // savepoint went with BEGIN, and COMMIT ends the last one.
+void PostgresWriter::RunBodies(std::vector<Pending>& group,
+                               PgPendingWrites& group_writes,
+                               std::vector<absl::Status>& results,
+                               std::vector<std::string>& grown_inboxes) {
   for (size_t i = 0; i < group.size(); ++i) {
-    PostgresTransaction txn(*connection_, id_prefix_, hasher_,
-                            options_.referral_deriver);
+    PgPendingWrites body_writes;
+    PostgresTransaction txn(*connection_, body_writes, group_writes, known_,
+                            id_prefix_, hasher_, options_.referral_deriver);
     results[i] = damage_->Observe(group[i].body(txn));
-    const bool last = i + 1 == group.size();
-    if (results[i].ok()) {
-      grown_inboxes.insert(grown_inboxes.end(), txn.grown_inboxes().begin(),
-                           txn.grown_inboxes().end());
-      if (!last) {
-        SX_RETURN_IF_ERROR(connection_->Exec(
-            "next transaction body",
-            "RELEASE SAVEPOINT body; SAVEPOINT body"));
-      }
-    } else {
-      // Undoes everything the body wrote, and clears an error state a
-      // failed statement left the database transaction in.
-      SX_RETURN_IF_ERROR(connection_->Exec(
-          "roll back transaction body",
-          last ? "ROLLBACK TO SAVEPOINT body"
-               : "ROLLBACK TO SAVEPOINT body; RELEASE SAVEPOINT body; "
-                 "SAVEPOINT body"));
+    // A failed body's writes never leave memory: nothing to undo.
+    if (!results[i].ok()) continue;
+    group_writes.Absorb(std::move(body_writes));
+    grown_inboxes.insert(grown_inboxes.end(), txn.grown_inboxes().begin(),
+                         txn.grown_inboxes().end());
+  }
+}
+
+void PostgresWriter::KeepKnown(const PgPendingWrites& committed) {
+  for (int table = 0; table < kPgTableCount; ++table) {
+    const auto kind = static_cast<PgTable>(table);
+    if (PostgresTransaction::KeepsKnown(kind)) {
+      known_.AbsorbTable(kind, committed);
     }
   }
-  return absl::OkStatus();
+  // Only the newest nodes are read again (the left siblings of the next
+  // leaves): the rest need not stay in memory.
+  if (known_.RowsOf(PgTable::kMerkleNodes) > kMaxKnownMerkleNodes) {
+    known_.ClearTable(PgTable::kMerkleNodes);
+  }
 }
 
 PostgresWriter::Finished PostgresWriter::CommitGroup(
@@ -155,29 +160,33 @@ PostgresWriter::Finished PostgresWriter::CommitGroup(
   const absl::Time taken = absl::Now();
   finished.results.assign(group.size(), absl::OkStatus());
   absl::Status broken = Connected();
+  PgPendingWrites group_writes;
   if (broken.ok()) {
-    broken = connection_->Exec("begin", "BEGIN; SAVEPOINT body");
-  }
-  if (broken.ok()) {
-    broken = RunBodies(group, finished.results, finished.grown_inboxes);
-    if (!broken.ok()) {
-      broken = Unavailable("the database transaction failed", broken);
-      if (connection_->usable()) {
-        connection_->Exec("roll back", "ROLLBACK").IgnoreError();
-      }
+    RunBodies(group, group_writes, finished.results, finished.grown_inboxes);
+    // A body's read may have met a lost connection: then none of the
+    // group can commit.
+    if (!connection_->usable()) {
+      broken = Unavailable("the database connection was lost",
+                           absl::UnavailableError(connection_->host()));
     }
   }
   absl::Time committed = absl::Now();
-  if (broken.ok()) {
+  if (broken.ok() && !group_writes.empty()) {
     const absl::Time commit_start = absl::Now();
-    const absl::Status commit = connection_->Exec("commit", "COMMIT");
+    bool outcome_unknown = false;
+    const absl::Status commit = connection_->RunTransaction(
+        group_writes.Statements(), &outcome_unknown);
     committed = absl::Now();
     finished.report.fsync_time = committed - commit_start;
-    if (!commit.ok()) {
+    if (outcome_unknown) {
       broken = absl::UnavailableError(absl::StrCat(
           "storage: whether the database committed is unknown (",
           commit.message(),
           "); a retry with the same request id finds out"));
+    } else if (!commit.ok()) {
+      broken = Unavailable("the database transaction failed", commit);
+    } else {
+      KeepKnown(group_writes);
     }
   }
   for (size_t i = 0; i < group.size(); ++i) {
@@ -197,6 +206,7 @@ PostgresWriter::Finished PostgresWriter::CommitGroup(
     // stands: the server may have become a read-only standby after a
     // failover, and a new connection finds the new primary.
     connection_.reset();
+    known_ = PgPendingWrites();
   }
   return finished;
 }

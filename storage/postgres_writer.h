@@ -1,11 +1,14 @@
 // The PostgreSQL store's write path: group commit on one connection.
 //
 //   writer:    takes every waiting transaction (up to max_group_size), runs
-//              their bodies inside one database transaction, each under a
-//              savepoint that a failed body is rolled back to, then COMMITs
-//              once: the commit returns after the commit record is flushed
-//              (and confirmed by a synchronous standby, if the server has
-//              one), so one flush serves the whole group;
+//              their bodies one after another with their writes kept in
+//              memory (a failed body's are dropped; reads go to the
+//              database only for rows the group has not written), then
+//              sends all the writes as one database transaction of a few
+//              multi-row statements in one round trip: its COMMIT returns
+//              after the commit record is flushed (and confirmed by a
+//              synchronous standby, if the server has one), so one flush
+//              and one round trip serve the whole group;
 //   completer: tells inboxes that grew and calls each transaction's `done`,
 //              while the writer runs the next group.
 //
@@ -30,6 +33,7 @@
 #include "absl/time/time.h"
 #include "storage/damage_record.h"
 #include "storage/postgres_connection.h"
+#include "storage/postgres_pending_writes.h"
 #include "sx/storage/postgres_store.h"
 #include "sx/storage/store.h"
 #include "sx/transparency/merkle_hasher.h"
@@ -71,11 +75,12 @@ class PostgresWriter {
   void WriterLoop();
   void CompleterLoop();
   Finished CommitGroup(std::vector<Pending>& group);
-  // Runs the bodies inside an open database transaction; the first status
-  // is the transaction's (not OK: it is broken and must be rolled back).
-  absl::Status RunBodies(std::vector<Pending>& group,
-                         std::vector<absl::Status>& results,
-                         std::vector<std::string>& grown_inboxes);
+  // Runs the bodies, gathering the writes of those that succeed.
+  void RunBodies(std::vector<Pending>& group, PgPendingWrites& group_writes,
+                 std::vector<absl::Status>& results,
+                 std::vector<std::string>& grown_inboxes);
+  // Remembers the committed rows of the tables the writer keeps knowing.
+  void KeepKnown(const PgPendingWrites& committed);
   bool HasQueuedOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return !queue_.empty() || stopping_;
   }
@@ -103,6 +108,10 @@ class PostgresWriter {
   absl::Status lock_lost_;
   // What on_reachability was last told.
   bool reachable_ = true;
+  // Rows whose committed value this writer knows, as the only writer: read
+  // by nearly every transaction, they need not be read again. Forgotten
+  // whenever the connection is replaced.
+  PgPendingWrites known_;
 
   mutable absl::Mutex mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(mu_);
