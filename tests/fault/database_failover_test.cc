@@ -16,7 +16,6 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,11 +30,11 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "sx/client/exchange_client.h"
-#include "sx/storage/postgres_store.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
 #include "tests/e2e/sample_leads.h"
 #include "tests/e2e/sdk_options.h"
+#include "tests/fault/drill_checks.h"
 #include "tests/support/free_port.h"
 #include "tests/support/test_postgres.h"
 
@@ -264,35 +263,15 @@ TEST_F(DatabaseFailoverTest, PromotingTheSynchronousStandbyLosesNothing) {
       Milliseconds(answered[answered.size() / 2]).c_str());
   std::fflush(stdout);
 
-  std::set<std::string> referrals;
-  for (const auto& [request_id, ack] : acknowledged) {
-    EXPECT_TRUE(referrals.insert(ack.referral_id).second)
-        << ack.referral_id << " was acknowledged for two request ids";
-  }
   // Read the database as a store of the test's own, on the last primary:
   // it takes the write lock the hub held.
   hub->Stop();
-  storage::PostgresStoreOptions store_options;
-  store_options.conninfo = primary->ConnInfo(kDatabase);
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::OpenPostgresStore(store_options);
-  ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_TRUE((*store)->VerifyEventChain().ok());
-  // Exactly one referral per acknowledged request: none lost with the
-  // primary, none made twice by a retry.
-  absl::StatusOr<storage::ReferralIdPage> sent =
-      (*store)->ListReferralIds(kSender, storage::Side::kSender, "", 1000000);
-  ASSERT_TRUE(sent.ok()) << sent.status();
-  EXPECT_EQ(std::set<std::string>(sent->referral_ids.begin(),
-                                  sent->referral_ids.end()),
-            referrals);
-  EXPECT_EQ(sent->referral_ids.size(), acknowledged.size());
-  // Each one waits in the recipient's inbox, undelivered.
-  absl::StatusOr<storage::InboxSummary> inbox =
-      (*store)->SummarizeInbox(kRecipient);
-  ASSERT_TRUE(inbox.ok()) << inbox.status();
-  EXPECT_EQ(inbox->depth, acknowledged.size());
-  EXPECT_EQ(inbox->last_sequence, acknowledged.size());
+  std::map<std::string, std::string> referral_by_request_id;
+  for (const auto& [request_id, ack] : acknowledged) {
+    referral_by_request_id.emplace(request_id, ack.referral_id);
+  }
+  ExpectEachAcknowledgedOnce(primary->ConnInfo(kDatabase),
+                             referral_by_request_id, kSender, kRecipient);
 }
 
 }  // namespace

@@ -15,7 +15,6 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,11 +29,11 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "sx/client/exchange_client.h"
-#include "sx/storage/postgres_store.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
 #include "tests/e2e/sample_leads.h"
 #include "tests/e2e/sdk_options.h"
+#include "tests/fault/drill_checks.h"
 #include "tests/support/free_port.h"
 #include "tests/support/test_postgres.h"
 
@@ -183,37 +182,13 @@ TEST_F(HubTakeoverTest, KillingTheServingHubLosesAndDuplicatesNothing) {
   std::fflush(stdout);
 
   absl::MutexLock lock(&mu);
-  std::set<std::string> referrals;
-  for (const auto& [request_id, referral_id] : acknowledged) {
-    EXPECT_TRUE(referrals.insert(referral_id).second)
-        << referral_id << " was acknowledged for two request ids";
-  }
   // Stop both hubs, then read the database as a store of the test's own
   // (it takes the write lock the hubs held). A clean stop hands over too.
   hubs[serving]->Stop();
   ASSERT_TRUE(standby->WaitServing(absl::Seconds(30)));
   standby.reset();
   hubs[1 - serving]->Stop();
-  storage::PostgresStoreOptions store_options;
-  store_options.conninfo = conninfo_;
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::OpenPostgresStore(store_options);
-  ASSERT_TRUE(store.ok()) << store.status();
-  EXPECT_TRUE((*store)->VerifyEventChain().ok());
-  // Exactly one referral per acknowledged request: none lost, none twice.
-  absl::StatusOr<storage::ReferralIdPage> sent =
-      (*store)->ListReferralIds(kSender, storage::Side::kSender, "", 1000000);
-  ASSERT_TRUE(sent.ok()) << sent.status();
-  EXPECT_EQ(std::set<std::string>(sent->referral_ids.begin(),
-                                  sent->referral_ids.end()),
-            referrals);
-  EXPECT_EQ(sent->referral_ids.size(), acknowledged.size());
-  // Each one waits in the recipient's inbox, undelivered.
-  absl::StatusOr<storage::InboxSummary> inbox =
-      (*store)->SummarizeInbox(kRecipient);
-  ASSERT_TRUE(inbox.ok()) << inbox.status();
-  EXPECT_EQ(inbox->depth, acknowledged.size());
-  EXPECT_EQ(inbox->last_sequence, acknowledged.size());
+  ExpectEachAcknowledgedOnce(conninfo_, acknowledged, kSender, kRecipient);
 }
 
 // systemctl stop of a standby: SIGTERM ends it at once, cleanly, though it
