@@ -142,7 +142,9 @@ absl::StatusOr<std::string> PostgresTransaction::NewReferralId() {
   }
   ++number;
   WriteSetting(keys::kReferralCounterKey, keys::EncodeUint64(number));
-  return absl::StrFormat("%s-%010d", id_prefix_, number);
+  std::string id = absl::StrFormat("%s-%010d", id_prefix_, number);
+  minted_ids_.insert(id);
+  return id;
 }
 
 absl::Status PostgresTransaction::SetIdGeneration(
@@ -175,9 +177,18 @@ absl::Status PostgresTransaction::CreateReferral(const v1::Referral& referral,
         "storage: referral record must not embed its lead");
   }
   const std::string& id = referral.referral_id();
-  SX_ASSIGN_OR_RETURN(std::optional<PgRow> existing,
-                      Row(PgTable::kReferrals, {id}));
-  if (existing.has_value()) {
+  // An id this transaction took from the counter was never used before
+  // (the counter only grows): only this group's own writes could hold it,
+  // and the database need not be asked, which saves a round trip on
+  // every submission.
+  bool exists = writes_.Find(PgTable::kReferrals, {id}) != nullptr ||
+                group_.Find(PgTable::kReferrals, {id}) != nullptr;
+  if (!exists && !minted_ids_.contains(id)) {
+    SX_ASSIGN_OR_RETURN(std::optional<PgRow> existing,
+                        Row(PgTable::kReferrals, {id}));
+    exists = existing.has_value();
+  }
+  if (exists) {
     return absl::AlreadyExistsError(
         absl::StrCat("storage: referral ", id, " already exists"));
   }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "storage/postgres_connection.h"
 #include "storage/postgres_pending_writes.h"
 #include "storage/postgres_tables.h"
@@ -117,6 +118,8 @@ class PostgresTransaction final : public Transaction {
   const transparency::MerkleHasher& hasher_;
   const ReferralDeriver& deriver_;
   std::vector<std::string> grown_inboxes_;
+  // The referral ids NewReferralId handed out.
+  absl::flat_hash_set<std::string> minted_ids_;
 };
 
 }  // namespace sx::storage
