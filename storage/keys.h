@@ -53,6 +53,8 @@ inline constexpr char kLogHashKey[] = "meta/log_hash";
 // The ReferralDeriver version the counters and watch list were derived with;
 // absent: not derived (or written since by a store without a deriver).
 inline constexpr char kDerivedVersionKey[] = "meta/derived_version";
+// Present once every inbox and the dead letters were counted (queue_counts.h).
+inline constexpr char kQueuesCountedKey[] = "meta/queues_counted";
 
 std::string EncodeUint64(uint64_t value);
 // Returns false if `bytes` is not exactly 8 bytes.

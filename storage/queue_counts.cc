@@ -13,8 +13,6 @@
 namespace sx::storage {
 namespace {
 
-constexpr char kCountedKey[] = "meta/queues_counted";
-
 // The agency of an inbox or dead-letter key: <agency> \0 <be64 sequence>.
 absl::string_view AgencyOf(absl::string_view key) {
   return key.substr(0, key.find('\0'));
@@ -44,8 +42,8 @@ std::string DeadLetterCountKey(absl::string_view agency_id) {
 absl::Status CountQueuesIfUncounted(rocksdb::DB& db,
                                     const ColumnFamilies& cfs) {
   std::string counted;
-  rocksdb::Status status =
-      db.Get(rocksdb::ReadOptions(), cfs.meta, kCountedKey, &counted);
+  rocksdb::Status status = db.Get(rocksdb::ReadOptions(), cfs.meta,
+                                  keys::kQueuesCountedKey, &counted);
   if (status.ok()) return absl::OkStatus();
   if (!status.IsNotFound()) return FromRocksDb(status, "read queue counts");
   // What is waiting, not the history: acknowledged entries are deleted.
@@ -58,8 +56,8 @@ absl::Status CountQueuesIfUncounted(rocksdb::DB& db,
     SX_RETURN_IF_ERROR(FromRocksDb(
         batch.Put(cfs.counters, key, keys::EncodeUint64(count)), "count"));
   }
-  SX_RETURN_IF_ERROR(
-      FromRocksDb(batch.Put(cfs.meta, kCountedKey, "1"), "record counts"));
+  SX_RETURN_IF_ERROR(FromRocksDb(
+      batch.Put(cfs.meta, keys::kQueuesCountedKey, "1"), "record counts"));
   rocksdb::WriteOptions options;
   options.sync = true;
   return FromRocksDb(db.Write(options, &batch), "write queue counts");

@@ -17,20 +17,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/options.h"
-#include "rocksdb/slice_transform.h"
-#include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "storage/column_families.h"
 #include "storage/commit_pipeline.h"
-#include "storage/counter_merge.h"
 #include "storage/damage_record.h"
-#include "storage/derived_rebuild.h"
 #include "storage/event_query.h"
-#include "storage/event_reindex.h"
 #include "storage/keys.h"
 #include "storage/queue_counts.h"
+#include "storage/rocksdb_open.h"
 #include "storage/rocksdb_status.h"
 #include "storage/slices.h"
 #include "storage/stored_records.h"
@@ -60,26 +54,23 @@ struct PinnedRead {
 // pipeline's writer thread.
 class RocksDbStore final : public Store {
  public:
-  RocksDbStore(RocksDbStoreOptions options, std::unique_ptr<rocksdb::DB> db,
-               std::vector<rocksdb::ColumnFamilyHandle*> handles,
-               ColumnFamilies cfs, transparency::MerkleHasher hasher,
+  RocksDbStore(RocksDbStoreOptions options,
+               std::unique_ptr<OpenRocksDb> database,
+               transparency::MerkleHasher hasher,
                std::shared_ptr<DamageRecord> damage)
       : options_(std::move(options)),
-        db_(std::move(db)),
-        handles_(std::move(handles)),
-        cfs_(cfs),
+        database_(std::move(database)),
+        db_(&database_->db()),
+        cfs_(database_->cfs()),
         hasher_(std::move(hasher)),
         damage_(std::move(damage)),
         pipeline_(
             std::make_unique<CommitPipeline>(options_, *db_, cfs_, hasher_)) {}
 
   ~RocksDbStore() override {
-    // Finishes queued transactions and releases every snapshot first.
+    // Finishes queued transactions and releases every snapshot before
+    // database_ closes the database.
     pipeline_.reset();
-    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
-      db_->DestroyColumnFamilyHandle(handle);
-    }
-    db_->Close().PermitUncheckedError();
   }
 
   void Apply(TransactionBody body, DurableCallback done) override {
@@ -554,7 +545,7 @@ class RocksDbStore final : public Store {
     // new lands on top of them.
     options.bottommost_level_compaction =
         rocksdb::BottommostLevelCompaction::kForce;
-    for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    for (rocksdb::ColumnFamilyHandle* handle : database_->handles()) {
       SX_RETURN_IF_ERROR(FromRocksDb(
           db_->CompactRange(options, handle, nullptr, nullptr),
           absl::StrCat("rewrite the files of ", handle->GetName())));
@@ -564,7 +555,7 @@ class RocksDbStore final : public Store {
 
   absl::Status CreateCheckpoint(const std::string& directory) override {
     rocksdb::Checkpoint* raw = nullptr;
-    SX_RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_.get(), &raw),
+    SX_RETURN_IF_ERROR(FromRocksDb(rocksdb::Checkpoint::Create(db_, &raw),
                                    "prepare checkpoint"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     if (access(directory.c_str(), F_OK) == 0) {
@@ -656,164 +647,15 @@ class RocksDbStore final : public Store {
   }
 
   const RocksDbStoreOptions options_;
-  const std::unique_ptr<rocksdb::DB> db_;
-  const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // Closed last, after the pipeline's threads are gone.
+  const std::unique_ptr<OpenRocksDb> database_;
+  rocksdb::DB* const db_;
   const ColumnFamilies cfs_;
   const transparency::MerkleHasher hasher_;
   const std::shared_ptr<DamageRecord> damage_;
   // Last member: its threads start after everything above is initialized.
   std::unique_ptr<CommitPipeline> pipeline_;
 };
-
-// Damage met by a flush or compaction (RocksDB then stops writing on its
-// own) is recorded like damage met by a read.
-class DamageListener final : public rocksdb::EventListener {
- public:
-  explicit DamageListener(std::shared_ptr<DamageRecord> damage)
-      : damage_(std::move(damage)) {}
-  void OnBackgroundError(rocksdb::BackgroundErrorReason /*reason*/,
-                         rocksdb::Status* error) override {
-    if (error != nullptr && error->IsCorruption()) {
-      damage_->Observe(FromRocksDb(*error, "background flush or compaction"))
-          .IgnoreError();  // recorded: Health() reports it
-    }
-  }
-
- private:
-  const std::shared_ptr<DamageRecord> damage_;
-};
-
-constexpr uint64_t kMaxTotalWalBytes = 64ull << 20;
-
-rocksdb::Options DatabaseOptions() {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.create_missing_column_families = true;
-  // A torn tail can only hold writes that were never acknowledged (they were
-  // not fsynced); corruption before the tail means acknowledged data is
-  // damaged, and RocksDB must refuse to open rather than silently drop the
-  // rest of the log as the default point-in-time mode would.
-  options.wal_recovery_mode =
-      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
-  options.track_and_verify_wals_in_manifest = true;
-  options.paranoid_checks = true;
-  options.IncreaseParallelism(2);
-  // A log file is kept until every family's writes in it are flushed, and
-  // the small families (deadlines, counters, watch list) fill their write
-  // buffers slowly: unbounded, the logs grew to ~1 GB at 500k referrals,
-  // all replayed on a restart after a crash (12 s). Past this total RocksDB
-  // flushes the families that hold the oldest log, so a restart replays at
-  // most this much.
-  options.max_total_wal_size = kMaxTotalWalBytes;
-  // And a restart replays the log into the write buffers and carries on,
-  // rather than first writing all of it out as new table files: the logs
-  // stay until those buffers are flushed as usual. Measured on a copy of
-  // one killed data directory (72 MiB of log), three opens each: 0.93–0.98
-  // s with the flush, 0.66–0.68 s without.
-  options.avoid_flush_during_recovery = true;
-  return options;
-}
-
-// Most families are appended to in key order (sequences, new referral ids,
-// per-level Merkle indexes). A memtable insert hint per key prefix lets
-// such an insert start from where the previous one ended instead of
-// searching the skip list from the top: the biggest CPU cost of a write.
-rocksdb::ColumnFamilyOptions FamilyOptions(const rocksdb::Options& db_options,
-                                           const std::string& name) {
-  rocksdb::ColumnFamilyOptions options(db_options);
-  // Every submission looks up keys that do not exist yet (its request id,
-  // its new referral id): bloom filters answer those without searching the
-  // memtable's skip list or reading SST blocks.
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  if (name == keys::kCounters) {
-    options.merge_operator = NewCounterMergeOperator();
-    // Without a bound, every addition since the last flush stays a separate
-    // operand in the memtable, and reading a counter folds them all: a
-    // statistics call would grow with recent traffic (measured: 120 ms for a
-    // year of all units at 1M referrals, against 1 ms once flushed). After
-    // this many operands the write folds them into one value, so a read
-    // folds at most this many per key.
-    options.max_successive_merges = 16;
-  }
-  if (name == keys::kRequests || name == keys::kReferrals) {
-    options.memtable_whole_key_filtering = true;
-    options.memtable_prefix_bloom_size_ratio = 0.02;
-  }
-  if (name == keys::kEvents || name == keys::kReferrals ||
-      name == keys::kLeads) {
-    // One ascending sequence of keys.
-    options.memtable_insert_with_hint_prefix_extractor.reset(
-        rocksdb::NewFixedPrefixTransform(0));
-  } else if (name == keys::kMerkle || name == keys::kEventIndex) {
-    // Ascending within the first byte: the tree level, or the index kind.
-    options.memtable_insert_with_hint_prefix_extractor.reset(
-        rocksdb::NewFixedPrefixTransform(1));
-  }
-  return options;
-}
-
-absl::Status CheckFormatVersion(rocksdb::DB& db, const std::string& path) {
-  std::string version;
-  rocksdb::Status status =
-      db.Get(rocksdb::ReadOptions(), keys::kFormatVersionKey, &version);
-  if (status.IsNotFound()) {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = true;
-    return FromRocksDb(
-        db.Put(write_options, keys::kFormatVersionKey, keys::kFormatVersion),
-        "write format version");
-  }
-  SX_RETURN_IF_ERROR(FromRocksDb(status, "read format version"));
-  if (version != keys::kFormatVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("storage: ", path, " holds format version ", version,
-                     " but this hub reads version ", keys::kFormatVersion));
-  }
-  return absl::OkStatus();
-}
-
-// `options` with the id prefix of the database's generation: after a
-// confirmed restore, ids carry it, so that none repeats an id issued (and
-// lost by the restore) after the backup.
-absl::StatusOr<RocksDbStoreOptions> WithIdGeneration(
-    rocksdb::DB& db, RocksDbStoreOptions options) {
-  std::string generation;
-  rocksdb::Status status =
-      db.Get(rocksdb::ReadOptions(), keys::kIdGenerationKey, &generation);
-  if (status.IsNotFound()) return options;
-  SX_RETURN_IF_ERROR(FromRocksDb(status, "read id generation"));
-  options.id_prefix = absl::StrCat(options.id_prefix, "-", generation);
-  return options;
-}
-
-// The log's hash is chosen when the database is created; a different one
-// later would make every stored node hash meaningless.
-absl::StatusOr<transparency::MerkleHasher> OpenLogHasher(
-    rocksdb::DB& db, const std::string& wanted) {
-  std::string stored;
-  rocksdb::Status status =
-      db.Get(rocksdb::ReadOptions(), keys::kLogHashKey, &stored);
-  if (status.IsNotFound()) {
-    rocksdb::WriteOptions write_options;
-    write_options.sync = true;
-    SX_RETURN_IF_ERROR(FromRocksDb(
-        db.Put(write_options, keys::kLogHashKey, wanted), "write log hash"));
-    stored = wanted;
-  } else {
-    SX_RETURN_IF_ERROR(FromRocksDb(status, "read log hash"));
-  }
-  if (stored != wanted) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("storage: the transparency log of this database uses ",
-                     stored, " but the config asks for ", wanted,
-                     "; the log hash cannot change for an existing database"));
-  }
-  SX_ASSIGN_OR_RETURN(transparency::HashAlgorithm algorithm,
-                      transparency::ParseHashAlgorithm(stored));
-  return transparency::MerkleHasher::Create(algorithm);
-}
 
 }  // namespace
 
@@ -833,102 +675,10 @@ absl::Status Store::ApplyAndWait(TransactionBody body) {
 
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(
     const RocksDbStoreOptions& options) {
-  if (options.path.empty()) {
-    return absl::InvalidArgumentError("storage: no data directory given");
-  }
-  // Leads are confidential: a new data directory is the hub user's alone
-  // (RocksDB would create it with the umask's mode).
-  if (mkdir(options.path.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::UnavailableError(absl::StrCat(
-        "storage: cannot create ", options.path, ": ", strerror(errno)));
-  }
-  SX_ASSIGN_OR_RETURN(std::optional<BackupMarker> backup,
-                      ReadBackupMarker(options.path));
-  if (backup.has_value() && !options.confirming_restore) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "storage: ", options.path, " is a backup written at ",
-        absl::FormatTime(absl::RFC3339_sec, backup->written,
-                         absl::UTCTimeZone()),
-        ", restored into the data directory. Serving from it as is would "
-        "issue again the referral ids and event sequences that the hub "
-        "confirmed after the backup. Run `sxhub --config=FILE "
-        "--confirm-restore` once: it records the restore in the event log "
-        "and gives new referral ids a new generation (see deploy/README.md, "
-        "Restore)"));
-  }
-  rocksdb::Options db_options = DatabaseOptions();
-  if (options.env != nullptr) db_options.env = options.env;
-  auto damage = std::make_shared<DamageRecord>(options.on_damage);
-  db_options.listeners.push_back(std::make_shared<DamageListener>(damage));
-  const std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName,
-                                          keys::kReferrals,
-                                          keys::kLeads,
-                                          keys::kPartyIndex,
-                                          keys::kInbox,
-                                          keys::kRequests,
-                                          keys::kEvents,
-                                          keys::kEventIndex,
-                                          keys::kMerkle,
-                                          keys::kDeadlines,
-                                          keys::kDeadLetters,
-                                          keys::kRectificationItems,
-                                          keys::kDistributions,
-                                          keys::kCounters,
-                                          keys::kWatchList,
-                                          keys::kReferralIndex};
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const std::string& name : names) {
-    descriptors.emplace_back(name, FamilyOptions(db_options, name));
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* raw_db = nullptr;
-  rocksdb::Status status =
-      rocksdb::DB::Open(rocksdb::DBOptions(db_options), options.path,
-                        descriptors, &handles, &raw_db);
-  if (!status.ok()) {
-    std::string hint;
-    if (status.IsCorruption()) {
-      hint =
-          " The database is damaged before the end of its write-ahead log; "
-          "the hub will not start on a partial database. Restore the data "
-          "directory from a backup (checkpoint) or investigate the disk.";
-    }
-    return absl::Status(
-        FromRocksDb(status, absl::StrCat("open ", options.path)).code(),
-        absl::StrCat("storage: cannot open ", options.path, ": ",
-                     status.ToString(), hint));
-  }
-  std::unique_ptr<rocksdb::DB> db(raw_db);
-  ColumnFamilies cfs{handles[0],  handles[1],  handles[2],  handles[3],
-                     handles[4],  handles[5],  handles[6],  handles[7],
-                     handles[8],  handles[9],  handles[10], handles[11],
-                     handles[12], handles[13], handles[14], handles[15]};
-  absl::StatusOr<transparency::MerkleHasher> hasher =
-      OpenLogHasher(*db, options.log_hash);
-  absl::Status version_status =
-      hasher.ok() ? CheckFormatVersion(*db, options.path) : hasher.status();
-  if (version_status.ok()) {
-    version_status = RederiveIfStale(*db, cfs, options.referral_deriver);
-  }
-  if (version_status.ok()) version_status = CountQueuesIfUncounted(*db, cfs);
-  if (version_status.ok()) version_status = ReindexEventsIfStale(*db, cfs);
-  if (!version_status.ok()) {
-    for (rocksdb::ColumnFamilyHandle* handle : handles) {
-      db->DestroyColumnFamilyHandle(handle);
-    }
-    return version_status;
-  }
-  absl::StatusOr<RocksDbStoreOptions> effective =
-      WithIdGeneration(*db, options);
-  if (!effective.ok()) {
-    for (rocksdb::ColumnFamilyHandle* handle : handles) {
-      db->DestroyColumnFamilyHandle(handle);
-    }
-    return effective.status();
-  }
+  SX_ASSIGN_OR_RETURN(OpenedDataDirectory opened, OpenDataDirectory(options));
   return std::unique_ptr<Store>(
-      new RocksDbStore(*effective, std::move(db), std::move(handles), cfs,
-                       *std::move(hasher), std::move(damage)));
+      new RocksDbStore(std::move(opened.options), std::move(opened.database),
+                       std::move(opened.hasher), std::move(opened.damage)));
 }
 
 }  // namespace sx::storage
