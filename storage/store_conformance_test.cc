@@ -39,6 +39,7 @@
 #include "sx/transparency/merkle_hasher.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_postgres.h"
+#include "tests/support/value_of.h"
 
 namespace sx::storage {
 namespace {
@@ -80,16 +81,7 @@ absl::Time TimeOf(const v1::Event& event) {
          absl::Nanoseconds(event.time().nanos());
 }
 
-// The value of a call the test expects to succeed; otherwise a failure, and
-// an empty value, so that one broken call does not end the whole binary.
-template <typename T>
-T ValueOf(absl::StatusOr<T> result) {
-  if (!result.ok()) {
-    ADD_FAILURE() << result.status();
-    return T();
-  }
-  return *std::move(result);
-}
+using testing::ValueOf;
 
 std::string KindName(DeadlineKind kind) {
   switch (kind) {

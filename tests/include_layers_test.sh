@@ -16,7 +16,7 @@ cd "$1"
 declare -A allowed=(
   [base]="sx/base/"
   [transparency]="sx/base/ sx/transparency/ transparency/"
-  [storage]="sx/base/ sx/transparency/ sx/storage/ storage/ supervision/v1/referral.pb.h supervision/v1/records.pb.h"
+  [storage]="sx/base/ sx/transparency/ sx/storage/ storage/ supervision/v1/referral.pb.h supervision/v1/records.pb.h supervision/v1/storage_dump.pb.h"
   [encryption]="sx/base/ sx/storage/ sx/encryption/ encryption/ supervision/v1/ google/protobuf/"
   [server/core]="sx/base/ sx/transparency/ sx/storage/ sx/encryption/ sx/core/ server/core/ supervision/v1/ google/protobuf/"
   [server/metrics]="sx/metrics/ server/metrics/"
