@@ -26,9 +26,9 @@
 #include "server/malformed_requests.h"
 #include "server/server_credentials.h"
 #include "server/startup_checks.h"
+#include "server/store_options.h"
 #include "sx/base/status_macros.h"
 #include "sx/base/version.h"
-#include "sx/core/current_conditions.h"
 #include "sx/core/restore_recorder.h"
 #include "sx/encryption/encrypting_store.h"
 #include "sx/encryption/key_ring.h"
@@ -132,17 +132,9 @@ absl::StatusOr<Opened> EncryptIfConfigured(const v1::HubConfig& settings,
 // the connection took with it is not fatal here (unlike a failed RocksDB
 // WAL write): the writer reconnects and the client's retry resolves it.
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenPostgres(
-    const v1::HubConfig& settings, absl::string_view log_hash,
+    const v1::HubConfig& settings,
     const std::shared_ptr<StorageHealthReporter>& storage_health) {
-  const v1::PostgresStorage& postgres = settings.storage().postgres();
-  storage::PostgresStoreOptions options;
-  options.conninfo = postgres.conninfo();
-  options.id_prefix = settings.hub_id();
-  options.log_hash = std::string(log_hash);
-  options.reader_connections = postgres.reader_connections();
-  options.synchronous_commit = postgres.synchronous_commit();
-  options.connect_timeout = absl::Seconds(postgres.connect_timeout_seconds());
-  options.referral_deriver = core::CurrentConditionsDeriver();
+  storage::PostgresStoreOptions options = PostgresOptionsOf(settings);
   options.on_damage = [storage_health](const absl::Status& damage) {
     storage_health->Damaged(damage);
   };
@@ -213,14 +205,8 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
                      signer.status().message()));
   }
 
-  storage::RocksDbStoreOptions store_options;
-  store_options.path = settings.data_dir();
-  store_options.id_prefix = settings.hub_id();
-  store_options.log_hash = std::string(hasher.name());
+  storage::RocksDbStoreOptions store_options = RocksDbOptionsOf(settings);
   store_options.confirming_restore = confirming_restore;
-  store_options.referral_deriver = core::CurrentConditionsDeriver();
-  store_options.min_free_bytes =
-      static_cast<uint64_t>(settings.limits().min_free_disk_megabytes()) << 20;
   store_options.on_unrecoverable_write_error = [](const absl::Status& status) {
     // Fail-stop: everything acknowledged is synced, so exiting now is as
     // safe as a crash, and a restart replays the log into a writable store.
@@ -236,8 +222,7 @@ absl::StatusOr<Opened> Open(const v1::HubConfig& settings,
   std::unique_ptr<storage::Store> store;
   const absl::Time opening = absl::Now();
   if (settings.storage().has_postgres()) {
-    SX_ASSIGN_OR_RETURN(store,
-                        OpenPostgres(settings, hasher.name(), storage_health));
+    SX_ASSIGN_OR_RETURN(store, OpenPostgres(settings, storage_health));
     LogLine(absl::StrCat("PostgreSQL storage opened in ",
                          absl::FormatDuration(absl::Now() - opening)));
   } else {

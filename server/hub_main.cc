@@ -9,7 +9,7 @@
 // operators, limits on later calls); SIGUSR1 writes a checkpoint (backup) of
 // the database under backup_dir; SIGTERM or SIGINT stops it gracefully. The
 // other modes (--check-config, --checkpoint, --confirm-restore,
-// --restore-from) do one thing and exit.
+// --restore-from, --export, --import) do one thing and exit.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "server/hub.h"
 #include "server/startup_checks.h"
+#include "server/storage_transfer.h"
 #include "sx/base/version.h"
 #include "sx/core/hub_config.h"
 
@@ -28,7 +29,8 @@ namespace {
 
 constexpr char kUsage[] =
     "usage: sxhub --config=FILE [--check-config | --checkpoint=DIR |\n"
-    "                            --confirm-restore | --restore-from=DIR]\n"
+    "                            --confirm-restore | --restore-from=DIR |\n"
+    "                            --export=FILE | --import=FILE]\n"
     "       sxhub --version\n"
     "  --config=FILE       hub config in protobuf text format "
     "(see deploy/hub.example.textproto)\n"
@@ -40,6 +42,12 @@ constexpr char kUsage[] =
     "                      the restore and exit\n"
     "  --confirm-restore   record that data_dir was restored from a backup\n"
     "                      by hand (the hub refuses to start until then)\n"
+    "  --export=FILE       write all of the (stopped) hub's stored data,\n"
+    "                      from RocksDB or PostgreSQL, to the new dump FILE\n"
+    "  --import=FILE       load the dump FILE into the config's storage,\n"
+    "                      which must hold no data, and check its audit\n"
+    "                      checkpoint (to move between storage backends:\n"
+    "                      see deploy/README.md)\n"
     "  --version           print sxhub's version and exit\n"
     "signals: SIGHUP reloads the config, SIGUSR1 writes a checkpoint under\n"
     "  backup_dir, SIGTERM/SIGINT stop gracefully\n";
@@ -49,7 +57,9 @@ enum class Mode {
   kCheckConfig,
   kCheckpoint,
   kConfirmRestore,
-  kRestore
+  kRestore,
+  kExport,
+  kImport
 };
 
 int Fail(const absl::Status& status) {
@@ -59,8 +69,8 @@ int Fail(const absl::Status& status) {
 
 int Exit(const absl::Status& status) { return status.ok() ? 0 : Fail(status); }
 
-int Run(const std::string& config_path, Mode mode,
-        const std::string& directory) {
+// `path`: the directory or file the mode names.
+int Run(const std::string& config_path, Mode mode, const std::string& path) {
   absl::StatusOr<std::shared_ptr<const core::HubConfig>> config =
       core::HubConfig::LoadFile(config_path);
   if (!config.ok()) return Fail(config.status());
@@ -74,11 +84,15 @@ int Run(const std::string& config_path, Mode mode,
       return 0;
     }
     case Mode::kCheckpoint:
-      return Exit(Hub::WriteOfflineCheckpoint(**config, directory));
+      return Exit(Hub::WriteOfflineCheckpoint(**config, path));
     case Mode::kConfirmRestore:
       return Exit(Hub::ConfirmRestore(**config));
     case Mode::kRestore:
-      return Exit(Hub::RestoreFromBackup(**config, directory));
+      return Exit(Hub::RestoreFromBackup(**config, path));
+    case Mode::kExport:
+      return Exit(ExportStorage(**config, path));
+    case Mode::kImport:
+      return Exit(ImportStorage(**config, path));
     case Mode::kServe:
       break;
   }
@@ -101,7 +115,7 @@ int Run(const std::string& config_path, Mode mode,
 int main(int argc, char** argv) {
   using sx::server::Mode;
   std::string config_path;
-  std::string directory;
+  std::string path;
   Mode mode = Mode::kServe;
   int modes = 0;
   for (int i = 1; i < argc; ++i) {
@@ -109,12 +123,20 @@ int main(int argc, char** argv) {
     if (absl::StartsWith(arg, "--config=")) {
       config_path = arg.substr(sizeof("--config=") - 1);
     } else if (absl::StartsWith(arg, "--checkpoint=")) {
-      directory = arg.substr(sizeof("--checkpoint=") - 1);
+      path = arg.substr(sizeof("--checkpoint=") - 1);
       mode = Mode::kCheckpoint;
       ++modes;
     } else if (absl::StartsWith(arg, "--restore-from=")) {
-      directory = arg.substr(sizeof("--restore-from=") - 1);
+      path = arg.substr(sizeof("--restore-from=") - 1);
       mode = Mode::kRestore;
+      ++modes;
+    } else if (absl::StartsWith(arg, "--export=")) {
+      path = arg.substr(sizeof("--export=") - 1);
+      mode = Mode::kExport;
+      ++modes;
+    } else if (absl::StartsWith(arg, "--import=")) {
+      path = arg.substr(sizeof("--import=") - 1);
+      mode = Mode::kImport;
       ++modes;
     } else if (arg == "--check-config") {
       mode = Mode::kCheckConfig;
@@ -137,12 +159,14 @@ int main(int argc, char** argv) {
   if (modes > 1) {
     std::fprintf(stderr,
                  "sxhub: give at most one of --check-config, "
-                 "--checkpoint, --confirm-restore, --restore-from\n");
+                 "--checkpoint, --confirm-restore, --restore-from, --export, "
+                 "--import\n");
     return 2;
   }
   if (config_path.empty() ||
-      ((mode == Mode::kCheckpoint || mode == Mode::kRestore) &&
-       directory.empty())) {
+      ((mode == Mode::kCheckpoint || mode == Mode::kRestore ||
+        mode == Mode::kExport || mode == Mode::kImport) &&
+       path.empty())) {
     std::fputs(sx::server::kUsage, stderr);
     return 2;
   }
@@ -150,5 +174,5 @@ int main(int argc, char** argv) {
   // detection on: a lock-order graph updated on every lock, a few percent of
   // the hub's CPU under load. The tests keep it on to catch lock cycles.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  return sx::server::Run(config_path, mode, directory);
+  return sx::server::Run(config_path, mode, path);
 }
