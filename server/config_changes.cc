@@ -19,6 +19,7 @@ std::string RestartOnlyChanges(const ::supervision::v1::HubConfig& running,
        "storage");
   note(next.listen_address() != running.listen_address(), "listen_address");
   note(next.metrics_address() != running.metrics_address(), "metrics_address");
+  note(next.console_address() != running.console_address(), "console_address");
   note(next.backup_dir() != running.backup_dir(), "backup_dir");
   note(next.limits().min_free_disk_megabytes() !=
            running.limits().min_free_disk_megabytes(),

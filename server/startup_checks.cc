@@ -133,30 +133,50 @@ void CheckListenAddress(const std::string& address, StartupProblems& problems) {
   }
 }
 
-// MetricsHttpServer::Start's rule: HOST:PORT with HOST an IPv4 address or
-// "localhost".
-void CheckMetricsAddress(const std::string& address,
-                         StartupProblems& problems) {
+// The rule of MetricsHttpServer::Start and of the console's listener:
+// HOST:PORT with HOST an IPv4 address or "localhost". `field` names the
+// setting in the problems.
+void CheckHttpAddress(const char* field, const std::string& address,
+                      StartupProblems& problems) {
   const size_t colon = address.rfind(':');
   if (colon == std::string::npos) {
-    problems.Add("metrics_address", address,
+    problems.Add(field, address,
                  "has no port; write HOST:PORT, e.g. \"127.0.0.1:9464\"");
     return;
   }
   const std::string host = address.substr(0, colon);
   const std::string port = address.substr(colon + 1);
   if (!IsPort(port)) {
-    problems.Add("metrics_address", address,
+    problems.Add(field, address,
                  absl::StrCat("port \"", port,
                               "\" is not a number from 0 to 65535 (0 picks a "
                               "free port)"));
   }
   in_addr ignored{};
   if (host != "localhost" && inet_pton(AF_INET, host.c_str(), &ignored) != 1) {
-    problems.Add("metrics_address", address,
+    problems.Add(field, address,
                  absl::StrCat("host \"", host,
                               "\" is not an IPv4 address or \"localhost\" "
-                              "(the metrics endpoint listens on IPv4 only)"));
+                              "(it listens on IPv4 only)"));
+  }
+}
+
+// The console shares neither port with the others: each listener binds its
+// own.
+void CheckConsoleAddress(const v1::HubConfig& settings,
+                         StartupProblems& problems) {
+  const std::string& address = settings.console_address();
+  CheckHttpAddress("console_address", address, problems);
+  const std::string port = address.substr(address.rfind(':') + 1);
+  if (port == "0") return;
+  for (const std::string* other :
+       {&settings.listen_address(), &settings.metrics_address()}) {
+    if (*other == address) {
+      problems.Add("console_address", address,
+                   "is also the address of another listener of this hub "
+                   "(listen_address or metrics_address); give the console a "
+                   "port of its own");
+    }
   }
 }
 
@@ -315,7 +335,11 @@ absl::Status CheckStartable(const core::HubConfig& config) {
   CheckDataDir(settings, problems);
   CheckPostgres(settings, problems);
   if (!settings.metrics_address().empty()) {
-    CheckMetricsAddress(settings.metrics_address(), problems);
+    CheckHttpAddress("metrics_address", settings.metrics_address(),
+                     problems);
+  }
+  if (!settings.console_address().empty()) {
+    CheckConsoleAddress(settings, problems);
   }
   CheckBackupDir(settings, problems);
   const std::string tls_key_pem = CheckTlsFiles(settings.tls(), problems);

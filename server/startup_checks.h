@@ -29,7 +29,8 @@ namespace sx::server {
 // the checkpoint signing key loads; the audit log's hash is available; the
 // encryption key file is its owner's alone and holds well-formed keys, and
 // the cipher works with them;
-// listen_address and metrics_address are HOST:PORT; data_dir and backup_dir
+// listen_address, metrics_address and console_address are HOST:PORT (the
+// console on a port of its own); data_dir and backup_dir
 // exist and are writable, or can be created. Results depend on the user that
 // runs it: run it as the hub's user.
 absl::Status CheckStartable(const core::HubConfig& config);

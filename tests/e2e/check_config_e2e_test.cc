@@ -168,6 +168,24 @@ TEST_F(CheckConfigE2eTest, AMetricsAddressWithoutAPortIsRefused) {
   ExpectRefused(outcome, "metrics_address \"127.0.0.1\": has no port");
 }
 
+TEST_F(CheckConfigE2eTest, AConsoleAddressIsCheckedLikeTheMetricsAddress) {
+  const Outcome outcome = Check([](std::string& config) {
+    config += "\nconsole_address: \"console.example:7444\"\n";
+  });
+  ExpectRefused(outcome,
+                "console_address \"console.example:7444\": host "
+                "\"console.example\" is not an IPv4 address or \"localhost\"");
+}
+
+TEST_F(CheckConfigE2eTest, AConsoleOnTheGrpcPortIsRefused) {
+  const Outcome outcome = Check([](std::string& config) {
+    config += "\nconsole_address: \"127.0.0.1:7443\"\n";
+  });
+  ExpectRefused(outcome,
+                "console_address \"127.0.0.1:7443\": is also the address of "
+                "another listener of this hub");
+}
+
 TEST_F(CheckConfigE2eTest, TheKeyOfAnotherCertificateIsRefused) {
   const Outcome outcome = Check([](std::string& config) {
     Replace(config, "key_file: \"pki/hub.key\"",
