@@ -18,8 +18,8 @@ static_assert(static_cast<int>(ReferralState::kKeptPending) ==
               v1::REFERRAL_STATE_KEPT_PENDING);
 static_assert(static_cast<int>(DispositionMethod::kTransfer) ==
               v1::DISPOSITION_METHOD_TRANSFER);
-static_assert(static_cast<int>(EventType::kDeadlineWarning) ==
-              v1::EVENT_TYPE_DEADLINE_WARNING);
+static_assert(static_cast<int>(EventType::kDeadLettersRedriven) ==
+              v1::EVENT_TYPE_DEAD_LETTERS_REDRIVEN);
 static_assert(static_cast<int>(WarningLevel::kNone) ==
               v1::WARNING_LEVEL_UNSPECIFIED);
 static_assert(static_cast<int>(WarningLevel::kRed) == v1::WARNING_LEVEL_RED);

@@ -89,6 +89,7 @@ const std::pair<EventType, const char*> kEventTypes[] = {
     {EventType::kReviewDue, "review_due"},
     {EventType::kDelegated, "delegated"},
     {EventType::kDeadlineWarning, "deadline_warning"},
+    {EventType::kDeadLettersRedriven, "dead_letters_redriven"},
 };
 const std::pair<WarningLevel, const char*> kWarningLevels[] = {
     {WarningLevel::kNone, "none"},

@@ -33,7 +33,7 @@ TEST(TypesTest, NamesRoundTrip) {
 
 TEST(TypesTest, EventTypeNamesRoundTrip) {
   for (int i = static_cast<int>(EventType::kSubmitted);
-       i <= static_cast<int>(EventType::kDeadlineWarning); ++i) {
+       i <= static_cast<int>(EventType::kDeadLettersRedriven); ++i) {
     const EventType type = static_cast<EventType>(i);
     EventType parsed = EventType::kUnspecified;
     ASSERT_TRUE(ParseEventType(ToString(type), &parsed)) << i;
@@ -51,6 +51,8 @@ TEST(TypesTest, EventTypeNamesRoundTrip) {
   EXPECT_EQ(ToString(EventType::kReviewDue), "review_due");
   EXPECT_EQ(ToString(EventType::kDelegated), "delegated");
   EXPECT_EQ(ToString(EventType::kDeadlineWarning), "deadline_warning");
+  EXPECT_EQ(ToString(EventType::kDeadLettersRedriven),
+            "dead_letters_redriven");
 }
 
 // 预警: no warning is "none", not "unspecified", and every level parses back.

@@ -25,7 +25,8 @@ template <typename Result, typename Response>
 grpc::ServerUnaryReactor* AdminService::AnswerWhenDurable(
     grpc::CallbackServerContext* context, const char* method,
     Response* response,
-    const std::function<void(std::function<void(absl::StatusOr<Result>)>)>&
+    const std::function<void(const core::Identity&,
+                             std::function<void(absl::StatusOr<Result>)>)>&
         start,
     std::function<void(Result, Response&)> fill) {
   absl::StatusOr<core::Identity> caller = AuthenticateCall(
@@ -35,7 +36,7 @@ grpc::ServerUnaryReactor* AdminService::AnswerWhenDurable(
   }
   auto record = std::make_shared<CallRecord>(method, caller->name);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  start([reactor, response, record,
+  start(*caller, [reactor, response, record,
          fill = std::move(fill)](absl::StatusOr<Result> result) {
     if (result.ok()) fill(*std::move(result), *response);
     record->Log(result.status());
@@ -76,7 +77,9 @@ grpc::ServerUnaryReactor* AdminService::RedriveDeadLetters(
     v1::RedriveDeadLettersResponse* response) {
   return AnswerWhenDurable<uint32_t, v1::RedriveDeadLettersResponse>(
       context, "Admin.RedriveDeadLetters", response,
-      [&](auto done) { core_.Redrive(*request, std::move(done)); },
+      [&](const core::Identity& admin, auto done) {
+        core_.Redrive(admin, *request, std::move(done));
+      },
       [](uint32_t redriven, v1::RedriveDeadLettersResponse& filled) {
         filled.set_redriven(redriven);
       });
@@ -104,7 +107,9 @@ grpc::ServerUnaryReactor* AdminService::RewrapDataKeys(
   return AnswerWhenDurable<v1::RewrapDataKeysResponse,
                            v1::RewrapDataKeysResponse>(
       context, "Admin.RewrapDataKeys", response,
-      [&](auto done) { core_.RewrapDataKeys(*request, std::move(done)); },
+      [&](const core::Identity&, auto done) {
+        core_.RewrapDataKeys(*request, std::move(done));
+      },
       [](v1::RewrapDataKeysResponse rewrapped,
          v1::RewrapDataKeysResponse& filled) {
         filled = std::move(rewrapped);

@@ -56,14 +56,15 @@ class AdminService final
       grpc::CallbackServerContext* context, const char* method,
       Response* response,
       const std::function<absl::StatusOr<Response>()>& answer);
-  // Authenticates as admin, then starts a write with `start`; the call
-  // finishes when the write is durable, `fill` putting its result into the
-  // response.
+  // Authenticates as admin, then starts a write with `start` (given the
+  // admin); the call finishes when the write is durable, `fill` putting its
+  // result into the response.
   template <typename Result, typename Response>
   grpc::ServerUnaryReactor* AnswerWhenDurable(
       grpc::CallbackServerContext* context, const char* method,
       Response* response,
-      const std::function<void(std::function<void(absl::StatusOr<Result>)>)>&
+      const std::function<void(const core::Identity&,
+                               std::function<void(absl::StatusOr<Result>)>)>&
           start,
       std::function<void(Result, Response&)> fill);
 

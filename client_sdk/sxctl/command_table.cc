@@ -259,7 +259,8 @@ void AddAuditCommands(std::vector<CommandSpec>& commands) {
                             EventType::kReopened,
                             EventType::kReviewDue,
                             EventType::kDelegated,
-                            EventType::kDeadlineWarning}),
+                            EventType::kDeadlineWarning,
+                            EventType::kDeadLettersRedriven}),
                      false),
               ValueOption("from", "TIME",
                           "only events at or after TIME (RFC "

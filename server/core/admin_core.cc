@@ -99,6 +99,7 @@ AdminCore::AdminCore(storage::Store& store, const Clock& clock,
                      std::string version,
                      encryption::EncryptingStore* encryption)
     : store_(store),
+      clock_(clock),
       encryption_(encryption),
       config_(std::move(config)),
       open_streams_(std::move(open_streams)),
@@ -178,7 +179,8 @@ absl::StatusOr<v1::ListDeadLettersResponse> AdminCore::ListDeadLetters(
   return response;
 }
 
-void AdminCore::Redrive(const v1::RedriveDeadLettersRequest& request,
+void AdminCore::Redrive(const Identity& admin,
+                        const v1::RedriveDeadLettersRequest& request,
                         std::function<void(absl::StatusOr<uint32_t>)> done) {
   if (config_()->FindAgency(request.agency_id()) == nullptr) {
     done(absl::NotFoundError(
@@ -199,8 +201,13 @@ void AdminCore::Redrive(const v1::RedriveDeadLettersRequest& request,
   }
   auto redriven = std::make_shared<uint32_t>(0);
   const std::string agency = request.agency_id();
+  v1::Event event;
+  event.set_type(v1::EVENT_TYPE_DEAD_LETTERS_REDRIVEN);
+  event.set_actor(absl::StrCat("admin/", admin.name));
+  *event.mutable_time() = ToTimestamp(clock_.Now());
   store_.Apply(
       [=](storage::Transaction& txn) -> absl::Status {
+        *redriven = 0;  // a body may run again after a failed group
         for (uint64_t sequence : sequences) {
           SX_ASSIGN_OR_RETURN(std::optional<v1::InboxEntry> letter,
                               txn.TakeDeadLetter(agency, sequence));
@@ -209,7 +216,12 @@ void AdminCore::Redrive(const v1::RedriveDeadLettersRequest& request,
           SX_RETURN_IF_ERROR(txn.AppendInbox(agency, letter->event()).status());
           ++*redriven;
         }
-        return absl::OkStatus();
+        if (*redriven == 0) return absl::OkStatus();
+        v1::Event recorded = event;
+        recorded.set_reason(absl::StrCat(*redriven,
+                                         " dead letters back in the inbox of ",
+                                         agency));
+        return txn.AppendEvent(std::move(recorded), {agency}).status();
       },
       [redriven, done = std::move(done)](absl::Status status) {
         if (!status.ok()) {

@@ -22,6 +22,7 @@
 #include "sx/transparency/merkle_verifier.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
+#include "tests/e2e/lead_submission.h"
 #include "tests/support/read_file.h"
 
 namespace sx::testing {
@@ -64,17 +65,9 @@ class AdminAuditE2eTest : public DevPkiSuite {
   std::string RunLoop() {
     auto inspection = Exchange("inspection-office");
     auto commission = Exchange("discipline-commission");
-    v1::SubmitReferralRequest submit;
-    submit.set_request_id("loop-1");
-    submit.set_recipient_agency_id("discipline-commission");
-    submit.set_kind(v1::REFERRAL_KIND_LEAD);
+    v1::SubmitReferralRequest submit = LeadSubmission(
+        "loop-1", "discipline-commission", kSubject, kSummary);
     v1::Lead& lead = *submit.mutable_lead();
-    lead.set_subject(kSubject);
-    lead.set_category("进一步了解关注类");
-    lead.set_summary(kSummary);
-    lead.set_source("巡察");
-    lead.set_sensitivity(v1::SENSITIVITY_SENSITIVE);
-    lead.set_urgency(v1::URGENCY_FAST_TRACK);
     lead.add_attachments()->set_name("a.txt");
     lead.mutable_attachments(0)->set_content(kAttachment);
     v1::Referral referral;
@@ -262,6 +255,27 @@ TEST_F(AdminAuditE2eTest, UnacknowledgedEntriesBecomeDeadLettersAndRedrive) {
   EXPECT_EQ(entry.delivery_attempts(), 0u);
   context->TryCancel();
   reader->Finish().ok();
+
+  // The redrive is in the audit log as the administrator's, under the agency.
+  v1::QueryEventsRequest query;
+  query.set_type(v1::EVENT_TYPE_DEAD_LETTERS_REDRIVEN);
+  query.set_agency_id("discipline-commission");
+  v1::QueryEventsResponse events;
+  ASSERT_TRUE(Audit("auditor-audit")
+                  ->QueryEvents(Context().get(), query, &events)
+                  .ok());
+  ASSERT_EQ(events.events_size(), 1);
+  EXPECT_EQ(events.events(0).actor(), "admin/ops");
+  EXPECT_EQ(events.events(0).reason(),
+            "2 dead letters back in the inbox of discipline-commission");
+  // Nothing left to redrive: nothing done, nothing recorded.
+  ASSERT_TRUE(
+      admin->RedriveDeadLetters(Context().get(), redrive, &redriven).ok());
+  EXPECT_EQ(redriven.redriven(), 0u);
+  ASSERT_TRUE(Audit("auditor-audit")
+                  ->QueryEvents(Context().get(), query, &events)
+                  .ok());
+  EXPECT_EQ(events.events_size(), 1);
 }
 
 TEST_F(AdminAuditE2eTest, AuditorsQueryAndVerifyTheLog) {

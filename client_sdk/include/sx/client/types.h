@@ -100,6 +100,9 @@ enum class EventType {
   // the event's warning_level says blue or yellow. Goes to the recipient and
   // to every supervisor agency.
   kDeadlineWarning,
+  // An administrator put an agency's dead letters back into its inbox; the
+  // actor is "admin/<name>" and there is no referral.
+  kDeadLettersRedriven,
 };
 
 // How close a referral is to missing its feedback deadline (预警): kBlue (蓝)

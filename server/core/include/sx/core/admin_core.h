@@ -13,6 +13,7 @@
 #include "supervision/v1/admin.pb.h"
 #include "sx/core/clock.h"
 #include "sx/core/hub_config.h"
+#include "sx/core/identity.h"
 #include "sx/encryption/encrypting_store.h"
 #include "sx/storage/store.h"
 
@@ -40,8 +41,12 @@ class AdminCore {
   absl::StatusOr<::supervision::v1::GetInboxStatsResponse> InboxStats();
   absl::StatusOr<::supervision::v1::ListDeadLettersResponse> ListDeadLetters(
       const ::supervision::v1::ListDeadLettersRequest& request);
-  // Completes on the store's writer thread once durable.
-  void Redrive(const ::supervision::v1::RedriveDeadLettersRequest& request,
+  // Puts dead letters back into their inbox and, in the same transaction,
+  // records in the event log that `admin` did it (DEAD_LETTERS_REDRIVEN,
+  // unless nothing moved). Completes on the store's writer thread once
+  // durable.
+  void Redrive(const Identity& admin,
+               const ::supervision::v1::RedriveDeadLettersRequest& request,
                std::function<void(absl::StatusOr<uint32_t>)> done);
   absl::StatusOr<::supervision::v1::GetTransferCountsResponse> TransferCounts();
   absl::StatusOr<::supervision::v1::HubStatus> Status();
@@ -54,6 +59,7 @@ class AdminCore {
 
  private:
   storage::Store& store_;
+  const Clock& clock_;
   encryption::EncryptingStore* const encryption_;
   const ConfigSource config_;
   const StreamCounter open_streams_;
