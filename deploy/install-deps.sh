@@ -5,10 +5,14 @@ set -euo pipefail
 
 # libpq-dev: the hub's PostgreSQL store. postgresql-15: the server its tests
 # start (tests/support/test_postgres.h) and the replicated deployment's drills.
+# libcpp-httplib-dev: the web console's HTTPS listener. libjs-bootstrap5,
+# libjs-chart.js, node-popper2: the console's style and charts, compiled into
+# sxhub at build time (build dependencies only).
 packages=(cmake g++ make pkg-config openssl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libgtest-dev libbenchmark-dev
-  libpq-dev postgresql-15)
+  libpq-dev postgresql-15
+  libcpp-httplib-dev libjs-bootstrap5 libjs-chart.js node-popper2)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

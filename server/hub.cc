@@ -29,6 +29,7 @@
 #include "server/store_options.h"
 #include "sx/base/status_macros.h"
 #include "sx/base/version.h"
+#include "sx/console/console_server.h"
 #include "sx/core/restore_recorder.h"
 #include "sx/encryption/encrypting_store.h"
 #include "sx/encryption/key_ring.h"
@@ -517,6 +518,9 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
                              0, settings.metrics_address().rfind(':')),
                          ":", metrics_->port(), "/metrics"));
   }
+  if (!settings.console_address().empty()) {
+    SX_RETURN_IF_ERROR(StartConsole(settings, config_source));
+  }
   std::printf("sxhub: listening on %s:%d\n", host.c_str(), port);
   std::fflush(stdout);
   LogLine(absl::StrCat("started hub ", settings.hub_id(), " on ", host, ":",
@@ -524,10 +528,34 @@ absl::Status Hub::Start(const transparency::MerkleHasher& hasher,
   return absl::OkStatus();
 }
 
+absl::Status Hub::StartConsole(const v1::HubConfig& settings,
+                               const ConfigSource& config_source) {
+  console::ConsoleOptions options;
+  options.address = settings.console_address();
+  options.tls = settings.tls();
+  options.config = config_source;
+  options.admin = admin_core_.get();
+  options.identify = [config_source, revocations = revocations_](
+                         const std::vector<absl::string_view>& uris,
+                         absl::string_view certificate_pem) {
+    return IdentityOfCertificate(uris, certificate_pem, *config_source(),
+                                 revocations.get());
+  };
+  SX_ASSIGN_OR_RETURN(console_,
+                      console::ConsoleServer::Start(std::move(options)));
+  const std::string& address = settings.console_address();
+  LogLine(absl::StrCat("console on https://",
+                       address.substr(0, address.rfind(':')), ":",
+                       console_->port(), "/"));
+  return absl::OkStatus();
+}
+
 Hub::~Hub() {
   // Everything that still uses the store stops before it closes below: the
-  // deadline watcher, the metrics endpoint (it reads the store at scrape
-  // time) and the gRPC server, whose calls in flight get kShutdownGrace.
+  // console (its requests in flight finish first), the deadline watcher,
+  // the metrics endpoint (it reads the store at scrape time) and the gRPC
+  // server, whose calls in flight get kShutdownGrace.
+  console_.reset();
   if (deadlines_ != nullptr) deadlines_->Stop();
   scrubber_.reset();
   if (metrics_ != nullptr) metrics_->Stop();

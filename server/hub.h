@@ -19,6 +19,7 @@
 #include "server/hub_info_service.h"
 #include "server/hub_metrics.h"
 #include "server/inbox_notifier.h"
+#include "server/peer_identity.h"
 #include "server/rectification_service.h"
 #include "server/reloading_checkpoint_signer.h"
 #include "server/revocation_watcher.h"
@@ -37,6 +38,10 @@
 #include "sx/storage/store.h"
 #include "sx/transparency/checkpoint_signature.h"
 #include "sx/transparency/merkle_hasher.h"
+
+namespace sx::console {
+class ConsoleServer;
+}  // namespace sx::console
 
 namespace sx::server {
 
@@ -102,6 +107,10 @@ class Hub {
   absl::Status Start(const transparency::MerkleHasher& hasher,
                      std::string signing_key_file,
                      transparency::CheckpointSigner signer);
+  // Starts the web console on settings.console_address (after the gRPC
+  // server: it uses the same cores and identity rules).
+  absl::Status StartConsole(const ::supervision::v1::HubConfig& settings,
+                            const ConfigSource& config_source);
   // SIGHUP: re-reads config_path_ and applies what a running hub can.
   void Reload();
   // SIGHUP: re-reads the encryption key file (a rotation puts a new key
@@ -172,6 +181,8 @@ class Hub {
   // Resized on reload.
   std::unique_ptr<grpc::ResourceQuota> call_memory_;
   std::unique_ptr<grpc::Server> server_;
+  // The web console, when console_address is set; null otherwise.
+  std::unique_ptr<console::ConsoleServer> console_;
 };
 
 }  // namespace sx::server

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc_security_constants.h"
 #include "server/hub_log.h"
+#include "sx/base/status_macros.h"
 
 namespace sx::server {
 namespace {
@@ -48,23 +49,16 @@ class ClientIdentityVerifier final
   bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
               std::function<void(grpc::Status)> /*callback*/,
               grpc::Status* sync_status) override {
-    const std::vector<grpc::string_ref> uris = request->uri_names();
-    if (uris.size() != 1) {
-      *sync_status = Refuse(absl::StrCat(
-          "client certificate must carry exactly one URI SAN, found ",
-          uris.size()));
-      return true;
-    }
-    const absl::string_view uri(uris[0].data(), uris[0].size());
-    absl::StatusOr<core::Identity> identity = IdentityOfUri(uri, *config_());
-    if (!identity.ok()) {
-      *sync_status = Refuse(identity.status().message());
-      return true;
+    std::vector<absl::string_view> uris;
+    for (const grpc::string_ref& uri : request->uri_names()) {
+      uris.emplace_back(uri.data(), uri.size());
     }
     const grpc::string_ref pem = request->peer_cert();
-    const absl::Status current = CheckNotRevoked(
-        uri, absl::string_view(pem.data(), pem.size()), revocations_.get());
-    *sync_status = current.ok() ? grpc::Status::OK : Refuse(current.message());
+    const absl::StatusOr<core::Identity> identity = IdentityOfCertificate(
+        uris, absl::string_view(pem.data(), pem.size()), *config_(),
+        revocations_.get());
+    *sync_status =
+        identity.ok() ? grpc::Status::OK : Refuse(identity.status().message());
     return true;
   }
 
@@ -82,6 +76,20 @@ class ClientIdentityVerifier final
 };
 
 }  // namespace
+
+absl::StatusOr<core::Identity> IdentityOfCertificate(
+    const std::vector<absl::string_view>& uris,
+    absl::string_view certificate_pem, const core::HubConfig& config,
+    const CertificateRevocations* revocations) {
+  if (uris.size() != 1) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "client certificate must carry exactly one URI SAN, found ",
+        uris.size()));
+  }
+  SX_ASSIGN_OR_RETURN(core::Identity identity, IdentityOfUri(uris[0], config));
+  SX_RETURN_IF_ERROR(CheckNotRevoked(uris[0], certificate_pem, revocations));
+  return identity;
+}
 
 absl::StatusOr<core::Identity> IdentityOfPeer(
     const grpc::AuthContext& auth, const core::HubConfig& config,

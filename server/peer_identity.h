@@ -9,8 +9,10 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/security/auth_context.h"
 #include "grpcpp/security/tls_certificate_verifier.h"
 #include "server/certificate_revocations.h"
@@ -26,6 +28,17 @@ using ConfigSource = std::function<std::shared_ptr<const core::HubConfig>()>;
 // tls.crl_directory is configured.
 absl::StatusOr<core::Identity> IdentityOfPeer(
     const grpc::AuthContext& auth, const core::HubConfig& config,
+    const CertificateRevocations* revocations);
+
+// The identity that a client certificate, already verified against the CA,
+// names: it must carry exactly one URI SAN (`uris` lists them all), naming a
+// configured agency, admin or auditor, and must not be revoked (its PEM is
+// `certificate_pem`). UNAUTHENTICATED with the reason otherwise. The rule of
+// the handshake verifier below, and of every listener that takes client
+// certificates (the web console).
+absl::StatusOr<core::Identity> IdentityOfCertificate(
+    const std::vector<absl::string_view>& uris,
+    absl::string_view certificate_pem, const core::HubConfig& config,
     const CertificateRevocations* revocations);
 
 // A TLS verifier that runs after the chain was verified against the CA: the

@@ -20,14 +20,15 @@ declare -A allowed=(
   [encryption]="sx/base/ sx/storage/ sx/encryption/ encryption/ supervision/v1/ google/protobuf/"
   [server/core]="sx/base/ sx/transparency/ sx/storage/ sx/encryption/ sx/core/ server/core/ supervision/v1/ google/protobuf/"
   [server/metrics]="sx/metrics/ server/metrics/"
-  [server]="sx/base/ sx/transparency/ sx/storage/ sx/encryption/ sx/core/ sx/metrics/ server/ supervision/v1/ google/protobuf/"
+  [server/console]="sx/base/ sx/core/ sx/console/ server/console/ supervision/v1/ google/protobuf/"
+  [server]="sx/base/ sx/transparency/ sx/storage/ sx/encryption/ sx/core/ sx/metrics/ sx/console/ server/ supervision/v1/ google/protobuf/"
   [client_sdk]="sx/base/ sx/transparency/ sx/client/ client_sdk/ supervision/v1/ google/protobuf/"
   [client_sdk/sxctl]="sx/base/ sx/client/ sx/transparency/ client_sdk/sxctl/"
   [client_sdk/examples]="sx/client/ sx/transparency/"
 )
 # Private folders that no other library may name, even where a prefix above
 # would otherwise match (server/ must not reach into server/core/ privates).
-private_folders="server/core/ server/metrics/ client_sdk/sxctl/"
+private_folders="server/core/ server/metrics/ server/console/ client_sdk/sxctl/"
 
 violations=0
 for folder in "${!allowed[@]}"; do

@@ -40,7 +40,10 @@ std::string HttpGet(int port, const std::string& path) {
 }
 
 int MetricsPort(const std::string& log) {
-  const std::string marker = "metrics on http://127.0.0.1:";
+  return LoggedPort(log, "metrics on http://127.0.0.1:");
+}
+
+int LoggedPort(const std::string& log, const std::string& marker) {
   const size_t at = log.rfind(marker);
   if (at == std::string::npos) return 0;
   const size_t start = at + marker.size();

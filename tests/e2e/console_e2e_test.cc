@@ -1,0 +1,370 @@
+// End-to-end tests of the web console on the real hub: the authorization
+// matrix of every page and JSON endpoint for every kind of caller (an
+// administrator, an auditor, a supervising agency, an ordinary agency, a
+// certificate of a foreign CA, a revoked one and none), figures equal to
+// AdminService's over gRPC for the same hub, no lead content in an
+// administrator's answers, and the redrive: refused without its CSRF proofs
+// (nothing changes), done with them and recorded as the administrator's.
+#include <httplib.h>
+
+#include <chrono>
+#include <csignal>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "supervision/v1/admin.grpc.pb.h"
+#include "supervision/v1/audit.grpc.pb.h"
+#include "supervision/v1/exchange.grpc.pb.h"
+#include "tests/e2e/dev_pki_suite.h"
+#include "tests/e2e/hub_process.h"
+#include "tests/e2e/lead_submission.h"
+#include "tests/e2e/metrics_scrape.h"
+
+namespace sx::testing {
+namespace {
+
+namespace v1 = ::supervision::v1;
+namespace pb = ::google::protobuf;
+
+// Content that must never reach an administrator.
+constexpr char kSubject[] = "机密主体-控制台甲乙";
+constexpr char kSummary[] = "机密摘要-控制台不得显示";
+
+// A response; `no_http_answer` when TLS ended the connection (or nothing
+// listened).
+struct Answer {
+  bool no_http_answer = false;
+  int status = 0;
+  std::string body;
+};
+
+struct Endpoint {
+  const char* method;
+  const char* path;
+  bool admin_only;
+};
+
+// Every route of the console. The redrive's body names an agency without
+// dead letters, so that an allowed call changes nothing here.
+const Endpoint kEndpoints[] = {
+    {"GET", "/", false},
+    {"GET", "/inboxes", false},
+    {"GET", "/assets/console.js", false},
+    {"GET", "/assets/chart.min.js", false},
+    {"GET", "/api/session", false},
+    {"GET", "/api/overview", true},
+    {"GET", "/api/inboxes", true},
+    {"GET", "/api/dead-letters?agency_id=discipline-commission", true},
+    {"POST", "/api/redrive", true},
+};
+
+class ConsoleE2eTest : public DevPkiSuite {
+ protected:
+  static void SetUpTestSuite() {
+    DevPkiSuite::SetUpTestSuite();
+    // The client writes with write(): a connection the hub refused must
+    // fail the call, not end the test.
+    std::signal(SIGPIPE, SIG_IGN);
+  }
+
+  void SetUp() override {
+    // Two unacknowledged deliveries make a dead letter, to test quickly.
+    hub_ = std::make_unique<HubProcess>(*pki_, [](std::string& config) {
+      config = absl::StrReplaceAll(
+          config, {{"limits {", "limits {\n  max_delivery_attempts: 2"}});
+      config += "\nconsole_address: \"127.0.0.1:0\"\n";
+    });
+    absl::Status started = hub_->Start();
+    ASSERT_TRUE(started.ok()) << started;
+    port_ = LoggedPort(hub_->ReadLog(), "console on https://127.0.0.1:");
+    ASSERT_GT(port_, 0) << hub_->ReadLog();
+  }
+
+  // A client presenting `<who>.crt` (none if empty), trusting the dev CA.
+  std::unique_ptr<httplib::SSLClient> Client(const std::string& who) const {
+    auto client =
+        who.empty()
+            ? std::make_unique<httplib::SSLClient>("127.0.0.1", port_)
+            : std::make_unique<httplib::SSLClient>(
+                  "127.0.0.1", port_, pki_->Cert(who), pki_->Key(who));
+    client->set_ca_cert_path(pki_->Cert("ca"));
+    client->enable_server_certificate_verification(true);
+    client->set_connection_timeout(std::chrono::seconds(5));
+    client->set_read_timeout(std::chrono::seconds(10));
+    return client;
+  }
+
+  std::string Origin() const {
+    return absl::StrCat("https://127.0.0.1:", port_);
+  }
+
+  Answer Call(const std::string& who, const std::string& method,
+              const std::string& path, const httplib::Headers& headers = {},
+              const std::string& body = "{}") const {
+    auto client = Client(who);
+    httplib::Result result =
+        method == "GET"
+            ? client->Get(path.c_str(), headers)
+            : client->Post(path.c_str(), headers, body, "application/json");
+    Answer answer;
+    if (!result) {
+      answer.no_http_answer = true;
+      return answer;
+    }
+    answer.status = result->status;
+    answer.body = result->body;
+    return answer;
+  }
+
+  // The same-origin headers of the console's own page, with `who`'s token.
+  httplib::Headers SameOrigin(const std::string& who) const {
+    const Answer session = Call(who, "GET", "/api/session");
+    pb::Struct fields;
+    EXPECT_TRUE(pb::util::JsonStringToMessage(session.body, &fields).ok());
+    return {{"Origin", Origin()},
+            {"Sec-Fetch-Site", "same-origin"},
+            {"X-CSRF-Token", fields.fields().at("csrf_token").string_value()}};
+  }
+
+  std::unique_ptr<v1::AdminService::Stub> Admin() const {
+    return v1::AdminService::NewStub(hub_->Channel("admin-ops"));
+  }
+
+  // A lead with distinctive content from the inspection office to the
+  // commission.
+  void SubmitLead() const {
+    auto inspection = v1::ExchangeService::NewStub(
+        hub_->Channel("inspection-office"));
+    const v1::SubmitReferralRequest submit = LeadSubmission(
+        "console-lead-1", "discipline-commission", kSubject, kSummary);
+    v1::Referral referral;
+    const grpc::Status submitted =
+        inspection->SubmitReferral(Context().get(), submit, &referral);
+    EXPECT_TRUE(submitted.ok()) << submitted.error_message();
+  }
+
+  // Streams the commission's inbox until one entry came, without
+  // acknowledging: one delivery attempt.
+  void ReadWithoutAck() const {
+    auto stub = v1::ExchangeService::NewStub(
+        hub_->Channel("discipline-commission"));
+    auto context = Context();
+    auto reader = stub->StreamInbox(context.get(), v1::StreamInboxRequest());
+    v1::InboxEntry entry;
+    EXPECT_TRUE(reader->Read(&entry));
+    context->TryCancel();
+    reader->Finish().ok();
+  }
+
+  // The commission's dead letters as AdminService lists them, once the hub
+  // has counted the ended streams and no stream is open (an open one would
+  // take redriven entries at once). Bounded.
+  v1::ListDeadLettersResponse SettledDeadLetters(int expected) const {
+    auto admin = Admin();
+    v1::ListDeadLettersRequest request;
+    request.set_agency_id("discipline-commission");
+    v1::ListDeadLettersResponse letters;
+    for (int i = 0; i < 100; ++i) {
+      EXPECT_TRUE(admin->ListDeadLetters(Context().get(), request, &letters)
+                      .ok());
+      v1::GetInboxStatsResponse stats;
+      EXPECT_TRUE(admin->GetInboxStats(Context().get(), {}, &stats).ok());
+      bool open = false;
+      for (const auto& inbox : stats.inboxes()) open |= inbox.connected_streams() > 0;
+      if (letters.dead_letters_size() == expected && !open) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return letters;
+  }
+
+  std::vector<v1::Event> RedriveEvents() const {
+    auto audit = v1::AuditService::NewStub(hub_->Channel("auditor-audit"));
+    v1::QueryEventsRequest query;
+    query.set_type(v1::EVENT_TYPE_DEAD_LETTERS_REDRIVEN);
+    v1::QueryEventsResponse events;
+    EXPECT_TRUE(audit->QueryEvents(Context().get(), query, &events).ok());
+    return {events.events().begin(), events.events().end()};
+  }
+
+  std::unique_ptr<HubProcess> hub_;
+  int port_ = 0;
+};
+
+// `json` parsed as `message`, or a test failure.
+template <typename Message>
+Message Parsed(const std::string& json) {
+  Message message;
+  const auto parsed = pb::util::JsonStringToMessage(json, &message);
+  EXPECT_TRUE(parsed.ok()) << parsed.ToString() << "\n" << json;
+  return message;
+}
+
+// A member of a JSON object, as JSON.
+std::string Member(const std::string& json, const std::string& name) {
+  const pb::Struct object = Parsed<pb::Struct>(json);
+  std::string member;
+  EXPECT_TRUE(pb::util::MessageToJsonString(object.fields().at(name), &member)
+                  .ok());
+  return member;
+}
+
+TEST_F(ConsoleE2eTest, EveryEndpointAnswersOnlyThoseTheGrpcRulesAllow) {
+  struct Caller {
+    const char* who;
+    bool signs_in;       // pages and session
+    bool administers;    // AdminService's figures and actions
+    bool handshake_ok;
+  };
+  const Caller callers[] = {
+      {"admin-ops", true, true, true},
+      {"auditor-audit", true, false, true},
+      {"discipline-commission", true, false, true},  // supervisor: true
+      {"inspection-office", false, false, true},
+      {"negative/foreign", false, false, false},
+      {"negative/revoked", false, false, false},
+      {"", false, false, false},  // no certificate
+  };
+  for (const Caller& caller : callers) {
+    for (const Endpoint& endpoint : kEndpoints) {
+      SCOPED_TRACE(absl::StrCat(caller.who, " ", endpoint.method, " ",
+                                endpoint.path));
+      // An admin's POST carries the CSRF proofs, so that its 200 shows the
+      // authorization passed; the others' would fail without them anyway.
+      const httplib::Headers headers =
+          caller.administers && std::string(endpoint.method) == "POST"
+              ? SameOrigin(caller.who)
+              : httplib::Headers{};
+      const Answer answer =
+          Call(caller.who, endpoint.method, endpoint.path, headers,
+               "{\"agency_id\":\"audit-bureau\"}");
+      if (!caller.handshake_ok) {
+        EXPECT_TRUE(answer.no_http_answer) << answer.status;
+        continue;
+      }
+      ASSERT_FALSE(answer.no_http_answer);
+      const bool allowed =
+          endpoint.admin_only ? caller.administers : caller.signs_in;
+      EXPECT_EQ(answer.status, allowed ? 200 : 403) << answer.body;
+      if (!allowed) {
+        EXPECT_EQ(answer.body.find("console.js"), std::string::npos);
+        EXPECT_NE(answer.body.find("\"error\""), std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_F(ConsoleE2eTest, FiguresEqualAdminServicesAndCarryNoContent) {
+  SubmitLead();
+  ReadWithoutAck();
+  ReadWithoutAck();
+  const v1::ListDeadLettersResponse letters = SettledDeadLetters(1);
+  ASSERT_EQ(letters.dead_letters_size(), 1);
+
+  auto admin = Admin();
+  v1::GetTransferCountsResponse counts;
+  ASSERT_TRUE(admin->GetTransferCounts(Context().get(), {}, &counts).ok());
+  v1::HubStatus status;
+  ASSERT_TRUE(admin->GetHubStatus(Context().get(), {}, &status).ok());
+  v1::GetInboxStatsResponse inboxes;
+  ASSERT_TRUE(admin->GetInboxStats(Context().get(), {}, &inboxes).ok());
+
+  const Answer overview = Call("admin-ops", "GET", "/api/overview");
+  ASSERT_EQ(overview.status, 200) << overview.body;
+  const auto console_counts = Parsed<v1::GetTransferCountsResponse>(
+      Member(overview.body, "counts"));
+  EXPECT_TRUE(pb::util::MessageDifferencer::Equals(console_counts, counts))
+      << console_counts.DebugString() << "\nvs\n" << counts.DebugString();
+  EXPECT_EQ(console_counts.by_state_size(), 1);
+  const auto console_status =
+      Parsed<v1::HubStatus>(Member(overview.body, "status"));
+  EXPECT_TRUE(pb::util::MessageDifferencer::Equals(console_status, status))
+      << console_status.DebugString() << "\nvs\n" << status.DebugString();
+  EXPECT_EQ(console_status.referrals(), 1u);
+
+  const Answer inbox_page = Call("admin-ops", "GET", "/api/inboxes");
+  ASSERT_EQ(inbox_page.status, 200);
+  EXPECT_TRUE(pb::util::MessageDifferencer::Equals(
+      Parsed<v1::GetInboxStatsResponse>(inbox_page.body), inboxes));
+  const Answer letters_page =
+      Call("admin-ops", "GET",
+           "/api/dead-letters?agency_id=discipline-commission");
+  ASSERT_EQ(letters_page.status, 200);
+  EXPECT_TRUE(pb::util::MessageDifferencer::Equals(
+      Parsed<v1::ListDeadLettersResponse>(letters_page.body), letters));
+
+  const Answer session = Call("admin-ops", "GET", "/api/session");
+  EXPECT_NE(session.body.find("市委巡察办"), std::string::npos)
+      << session.body;  // the agencies' display names from the config
+  for (const Endpoint& endpoint : kEndpoints) {
+    if (std::string(endpoint.method) != "GET") continue;
+    const Answer answer = Call("admin-ops", "GET", endpoint.path);
+    EXPECT_EQ(answer.body.find(kSubject), std::string::npos) << endpoint.path;
+    EXPECT_EQ(answer.body.find(kSummary), std::string::npos) << endpoint.path;
+  }
+}
+
+TEST_F(ConsoleE2eTest, ARedriveNeedsItsCsrfProofsAndIsRecordedAsTheAdmins) {
+  SubmitLead();
+  ReadWithoutAck();
+  ReadWithoutAck();
+  ASSERT_EQ(SettledDeadLetters(1).dead_letters_size(), 1);
+  const std::string body = "{\"agency_id\":\"discipline-commission\"}";
+  const httplib::Headers good = SameOrigin("admin-ops");
+
+  httplib::Headers no_token = good;
+  no_token.erase("X-CSRF-Token");
+  httplib::Headers other_origin = good;
+  other_origin.erase("Origin");
+  other_origin.emplace("Origin", "https://evil.example");
+  httplib::Headers cross_site = good;
+  cross_site.erase("Sec-Fetch-Site");
+  cross_site.emplace("Sec-Fetch-Site", "cross-site");
+  // The auditor's own token does not make an administrator's request.
+  httplib::Headers auditors_token = good;
+  auditors_token.erase("X-CSRF-Token");
+  auditors_token.emplace(
+      "X-CSRF-Token",
+      SameOrigin("auditor-audit").find("X-CSRF-Token")->second);
+  for (const httplib::Headers& headers :
+       {no_token, other_origin, cross_site, auditors_token}) {
+    const Answer refused =
+        Call("admin-ops", "POST", "/api/redrive", headers, body);
+    EXPECT_EQ(refused.status, 403) << refused.body;
+    EXPECT_NE(refused.body.find("cross-site request refused"),
+              std::string::npos)
+        << refused.body;
+  }
+  EXPECT_EQ(SettledDeadLetters(1).dead_letters_size(), 1);
+  EXPECT_TRUE(RedriveEvents().empty());
+
+  const Answer redriven = Call("admin-ops", "POST", "/api/redrive", good, body);
+  ASSERT_EQ(redriven.status, 200) << redriven.body;
+  EXPECT_EQ(Parsed<v1::RedriveDeadLettersResponse>(redriven.body).redriven(),
+            1u);
+  EXPECT_EQ(SettledDeadLetters(0).dead_letters_size(), 0);
+  const std::vector<v1::Event> events = RedriveEvents();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].actor(), "admin/ops");
+  EXPECT_EQ(events[0].reason(),
+            "1 dead letters back in the inbox of discipline-commission");
+}
+
+TEST_F(ConsoleE2eTest, TheHubStopsCleanlyWithTheConsoleOn) {
+  ASSERT_EQ(Call("admin-ops", "GET", "/").status, 200);
+  hub_->Stop();
+  EXPECT_FALSE(hub_->running());
+  EXPECT_NE(hub_->ReadLog().find("stopping"), std::string::npos);
+  EXPECT_TRUE(Call("admin-ops", "GET", "/").no_http_answer);
+}
+
+}  // namespace
+}  // namespace sx::testing
