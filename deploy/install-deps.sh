@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the hub builds and runs with, if missing.
-# Needs root (or sudo) only when something is missing.
+# Needs root (or sudo) only when something is missing. With arguments,
+# installs those packages instead (for test set-ups that need more).
+#   deploy/install-deps.sh [PACKAGE...]
 set -euo pipefail
 
 # libpq-dev: the hub's PostgreSQL store. postgresql-15: the server its tests
@@ -13,6 +15,7 @@ packages=(cmake g++ make pkg-config openssl
   librocksdb-dev libabsl-dev libssl-dev libgtest-dev libbenchmark-dev
   libpq-dev postgresql-15
   libcpp-httplib-dev libjs-bootstrap5 libjs-chart.js node-popper2)
+(($#)) && packages=("$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

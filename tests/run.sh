@@ -13,6 +13,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build"
 
 "$root/deploy/install-deps.sh"
+# Chromium, node and puppeteer-core for the console's browser test.
+"$root/tests/console_browser/setup.sh"
 # Configuring again is cheap and repairs a build/ whose first configure failed
 # (say, before the packages were there); an existing cache keeps its build
 # type, so a developer's Debug build/ stays Debug.

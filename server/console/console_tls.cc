@@ -60,6 +60,13 @@ absl::Status ConfigureConsoleTls(SSL_CTX& context,
   STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.ca_file().c_str());
   if (names == nullptr) return Failed("tls.ca_file", tls.ca_file());
   SSL_CTX_set_client_CA_list(&context, names);  // takes ownership
+  // No session resumption: every connection verifies its certificate
+  // against the CA and CRLs afresh. (A resumed session would also need a
+  // session id context, without which OpenSSL fails the handshake, and
+  // browsers do resume: it failed one connection in a few.)
+  SSL_CTX_set_session_cache_mode(&context, SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(&context, SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(&context, 0);
   SSL_CTX_set_purpose(&context, X509_PURPOSE_SSL_CLIENT);
   SSL_CTX_set_verify(&context,
                      SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,

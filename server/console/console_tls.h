@@ -13,8 +13,8 @@ namespace sx::console {
 // Sets up `context` (a fresh server context): TLS 1.2 or later, the hub's
 // certificate chain and key, client certificates required (a handshake
 // without one, or with one the CA did not issue for client authentication,
-// or that a CRL revokes, fails), and the CA names sent to the client so
-// that a browser offers the right certificate.
+// or that a CRL revokes, fails), no session resumption, and the CA names
+// sent to the client so that a browser offers the right certificate.
 absl::Status ConfigureConsoleTls(SSL_CTX& context,
                                  const ::supervision::v1::TlsConfig& tls);
 

@@ -112,9 +112,10 @@ async function redrive(agencyId, count) {
       headers: {'Content-Type': 'application/json', 'X-CSRF-Token': sx.session.csrf_token},
       body: JSON.stringify({agency_id: agencyId}),
     });
-    result.textContent = `已重新投递 redriven: ${answer.redriven}`;
+    // The tables first, so that the result appears with them.
     await showInboxes();
     await showLetters(agencyId);
+    result.textContent = `已重新投递 redriven: ${answer.redriven}`;
   } catch (error) {
     result.textContent = `失败 Failed: ${error.message}`;
   }
