@@ -57,6 +57,37 @@ void Refuse(const absl::Status& status, httplib::Response& response) {
                        "application/json");
 }
 
+// A page's refusal: the reason, in a page of its own (no script, no
+// style), for a browser that asked for a page rather than for JSON.
+void RefusePage(const absl::Status& status, httplib::Response& response) {
+  response.status = HttpStatusOf(status);
+  std::string reason;
+  for (char c : status.message()) {
+    switch (c) {
+      case '<':
+        reason += "&lt;";
+        break;
+      case '>':
+        reason += "&gt;";
+        break;
+      case '&':
+        reason += "&amp;";
+        break;
+      case '"':
+        reason += "&quot;";
+        break;
+      default:
+        reason += c;
+    }
+  }
+  response.set_content(
+      absl::StrCat("<!doctype html><html lang=\"zh-CN\"><head><meta "
+                   "charset=\"utf-8\"><title>", response.status,
+                   " sxhub</title></head><body><h1>拒绝访问 Refused</h1><p>",
+                   reason, "</p></body></html>"),
+      "text/html; charset=utf-8");
+}
+
 }  // namespace
 
 // The listener and its routes. Every route goes through Serve, which
@@ -136,8 +167,12 @@ class ConsoleServer::Routes {
     return caller;
   }
 
-  httplib::Server::Handler Serve(ConsoleEndpoint endpoint, Handler handler) {
-    return [this, endpoint, handler = std::move(handler)](
+  // The route's handler behind authentication and authorization; a refusal
+  // is logged (who, or why nobody, and the path: never contents) and
+  // answered as a page when `page`, else as JSON.
+  httplib::Server::Handler Serve(ConsoleEndpoint endpoint, Handler handler,
+                                 bool page = false) {
+    return [this, endpoint, page, handler = std::move(handler)](
                const httplib::Request& request, httplib::Response& response) {
       response.set_header(
           "Content-Security-Policy",
@@ -148,7 +183,12 @@ class ConsoleServer::Routes {
       response.set_header("Cache-Control", "no-store");
       absl::StatusOr<core::Identity> caller = Admit(request, endpoint);
       if (!caller.ok()) {
-        Refuse(caller.status(), response);
+        if (options_.log) {
+          options_.log(absl::StrCat("console: refused ", request.method, " ",
+                                    request.path, ": ",
+                                    caller.status().message()));
+        }
+        (page ? RefusePage : Refuse)(caller.status(), response);
         return;
       }
       handler(*caller, request, response);
@@ -164,7 +204,8 @@ class ConsoleServer::Routes {
                                    FindConsoleAsset(file);
                                response.set_content(page->data, page->size,
                                                     page->content_type);
-                             }));
+                             },
+                             /*page=*/true));
   }
 
   // Answers with `answer()`'s message as JSON, or its error.

@@ -267,8 +267,19 @@ TEST_F(ConsoleE2eTest, EveryEndpointAnswersOnlyThoseTheGrpcRulesAllow) {
           endpoint.admin_only ? caller.administers : caller.signs_in;
       EXPECT_EQ(answer.status, allowed ? 200 : 403) << answer.body;
       if (!allowed) {
+        // A refusal and its reason; a page's refusal is a page of its own.
         EXPECT_EQ(answer.body.find("console.js"), std::string::npos);
-        EXPECT_NE(answer.body.find("\"error\""), std::string::npos);
+        const bool page = std::string(endpoint.path) == "/" ||
+                          std::string(endpoint.path) == "/inboxes";
+        EXPECT_NE(answer.body.find(page ? "<h1>拒绝访问 Refused</h1>"
+                                        : "{\"error\":"),
+                  std::string::npos)
+            << answer.body;
+        EXPECT_NE(hub_->ReadLog().find(absl::StrCat(
+                      "console: refused ", endpoint.method, " ",
+                      std::string(endpoint.path).substr(
+                          0, std::string(endpoint.path).find('?')))),
+                  std::string::npos);
       }
     }
   }

@@ -41,6 +41,8 @@ struct ConsoleOptions {
   core::AdminCore::ConfigSource config;
   // Not owned; outlives the console.
   core::AdminCore* admin = nullptr;
+  // Where refusals are logged (one line each, no contents); may be empty.
+  std::function<void(absl::string_view line)> log;
 };
 
 // Thread-safe. Requests are served on a pool of the console's own threads,
