@@ -21,7 +21,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "server/file_stamp.h"
+#include "sx/base/file_stamp.h"
 #include "sx/base/openssl_handles.h"
 
 namespace sx::server {
@@ -174,9 +174,9 @@ absl::StatusOr<std::string> CertificateRevocations::FilesFingerprint() const {
   absl::StatusOr<std::vector<std::string>> crls = CrlFiles();
   if (!crls.ok()) return crls.status();
   std::string fingerprint =
-      absl::StrCat(ca_file_, " ", FileStamp(ca_file_), "\n");
+      absl::StrCat(ca_file_, " ", base::FileStamp(ca_file_), "\n");
   for (const std::string& path : *crls) {
-    absl::StrAppend(&fingerprint, path, " ", FileStamp(path), "\n");
+    absl::StrAppend(&fingerprint, path, " ", base::FileStamp(path), "\n");
   }
   return fingerprint;
 }

@@ -1,19 +1,19 @@
 #include "server/reloading_checkpoint_signer.h"
 
 #include "absl/strings/str_cat.h"
-#include "server/file_stamp.h"
 #include "server/hub_log.h"
+#include "sx/base/file_stamp.h"
 
 namespace sx::server {
 
 ReloadingCheckpointSigner::ReloadingCheckpointSigner(
     std::string path, transparency::CheckpointSigner initial)
     : path_(std::move(path)), signer_(std::move(initial)) {
-  stamp_ = FileStamp(path_);
+  stamp_ = base::FileStamp(path_);
 }
 
 transparency::CheckpointSigner ReloadingCheckpointSigner::Current() {
-  const std::string stamp = FileStamp(path_);
+  const std::string stamp = base::FileStamp(path_);
   absl::MutexLock lock(&mu_);
   if (stamp == stamp_) return signer_;
   // Said once per state of the file, not on every checkpoint.

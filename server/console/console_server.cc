@@ -16,6 +16,7 @@
 #include "server/console/console_tls.h"
 #include "server/console/csrf_guard.h"
 #include "server/console/peer_certificate.h"
+#include "server/console/serving_credentials.h"
 #include "supervision/v1/admin.pb.h"
 
 namespace sx::console {
@@ -106,13 +107,14 @@ class ConsoleServer::Routes {
     // OpenSSL writes to the socket with write(): a browser that went away
     // mid-answer must cost an EPIPE, not the hub's process.
     std::signal(SIGPIPE, SIG_IGN);
-    absl::Status tls = absl::OkStatus();
-    server_ = std::make_unique<httplib::SSLServer>(
-        [this, &tls](SSL_CTX& context) {
-          tls = ConfigureConsoleTls(context, options_.tls);
-          return tls.ok();
-        });
-    if (!tls.ok()) return tls;
+    absl::StatusOr<std::unique_ptr<ServingCredentials>> credentials =
+        ServingCredentials::Load(options_.tls);
+    if (!credentials.ok()) return credentials.status();
+    credentials_ = *std::move(credentials);
+    server_ = std::make_unique<httplib::SSLServer>([this](SSL_CTX& context) {
+      ConfigureConsoleTls(context, *credentials_);
+      return true;
+    });
     if (!server_->is_valid()) {
       return absl::FailedPreconditionError("console: TLS setup failed");
     }
@@ -329,6 +331,8 @@ class ConsoleServer::Routes {
 
   const ConsoleOptions options_;
   const CsrfGuard csrf_;
+  // Outlives server_, whose TLS context calls into it.
+  std::unique_ptr<ServingCredentials> credentials_;
   std::unique_ptr<httplib::SSLServer> server_;
   std::thread thread_;
 };

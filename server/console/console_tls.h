@@ -5,17 +5,16 @@
 
 #include <openssl/ssl.h>
 
-#include "absl/status/status.h"
-#include "supervision/v1/config.pb.h"
+#include "server/console/serving_credentials.h"
 
 namespace sx::console {
 
-// Sets up `context` (a fresh server context): TLS 1.2 or later, the hub's
-// certificate chain and key, client certificates required (a handshake
-// without one, or with one the CA did not issue for client authentication,
-// or that a CRL revokes, fails), no session resumption, and the CA names
-// sent to the client so that a browser offers the right certificate.
-absl::Status ConfigureConsoleTls(SSL_CTX& context,
-                                 const ::supervision::v1::TlsConfig& tls);
+// Sets up `context` (a fresh server context): TLS 1.2 or later; each
+// handshake gets the current certificate, key and client CAs from
+// `credentials` (which must outlive the context); client certificates
+// required (a handshake without one, or with one the CA did not issue for
+// client authentication, or that a CRL revokes, fails); no session
+// resumption.
+void ConfigureConsoleTls(SSL_CTX& context, ServingCredentials& credentials);
 
 }  // namespace sx::console

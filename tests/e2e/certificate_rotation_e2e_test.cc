@@ -26,6 +26,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -49,6 +50,7 @@
 #include "sx/transparency/checkpoint_signature.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
+#include "tests/e2e/metrics_scrape.h"
 #include "tests/support/read_file.h"
 
 namespace sx::testing {
@@ -59,6 +61,7 @@ namespace v1 = ::supervision::v1;
 constexpr char kAudit[] = "audit-bureau";
 constexpr char kInspection[] = "inspection-office";
 constexpr char kAuditor[] = "auditor-audit";
+constexpr char kAdmin[] = "admin-ops";
 
 // How long a change of the PKI files may take to reach new handshakes.
 constexpr auto kPropagationBound = std::chrono::seconds(5);
@@ -100,6 +103,7 @@ class CertificateRotationE2eTest : public DevPkiSuite {
           config,
           {{pki_->dir() + "/pki/", pki_dir() + "/"},
            {"refresh_interval_seconds: 60", "refresh_interval_seconds: 1"}});
+      config += "\nconsole_address: \"127.0.0.1:0\"\n";
     });
     absl::Status started = hub_->Start();
     ASSERT_TRUE(started.ok()) << started;
@@ -140,6 +144,39 @@ class CertificateRotationE2eTest : public DevPkiSuite {
     auto stub =
         v1::ExchangeService::NewStub(hub_->ChannelWith(Cert(name), Key(name)));
     return List(*stub, server_pem);
+  }
+
+  // The certificate the web console serves to a new connection of `name`,
+  // as PEM ("" if the handshake failed).
+  std::string ConsoleServedPem(const std::string& name) const {
+    const int port =
+        LoggedPort(hub_->ReadLog(), "console on https://127.0.0.1:");
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(
+        SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+    if (SSL_CTX_use_certificate_file(context.get(), Cert(name).c_str(),
+                                     SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_use_PrivateKey_file(context.get(), Key(name).c_str(),
+                                    SSL_FILETYPE_PEM) != 1) {
+      return "";
+    }
+    std::unique_ptr<BIO, decltype(&BIO_free_all)> connection(
+        BIO_new_ssl_connect(context.get()), BIO_free_all);
+    BIO_set_conn_hostname(connection.get(),
+                          absl::StrCat("127.0.0.1:", port).c_str());
+    if (BIO_do_handshake(connection.get()) != 1) return "";
+    SSL* ssl = nullptr;
+    BIO_get_ssl(connection.get(), &ssl);
+    std::unique_ptr<X509, decltype(&X509_free)> served(
+        SSL_get1_peer_certificate(ssl), X509_free);
+    std::unique_ptr<BIO, decltype(&BIO_free)> pem(BIO_new(BIO_s_mem()),
+                                                  BIO_free);
+    if (served == nullptr ||
+        PEM_write_bio_X509(pem.get(), served.get()) != 1) {
+      return "";
+    }
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(pem.get(), &data);
+    return std::string(data, static_cast<size_t>(size));
   }
 
   // Revokes `name` in the CA database and overwrites <hash>.r0 with the new
@@ -306,6 +343,7 @@ TEST_F(CertificateRotationE2eTest, HubCertificateIsReplacedWithoutRestart) {
   auto held = v1::ExchangeService::NewStub(
       hub_->ChannelWith(Cert(kInspection), Key(kInspection)));
   ASSERT_TRUE(List(*held).ok());
+  ASSERT_EQ(SerialOf(ConsoleServedPem(kAdmin)), old_serial);
 
   // A new key and certificate (new serial, same CA, same names) made beside
   // the old ones, then renamed over them: key first, then certificate.
@@ -352,6 +390,9 @@ TEST_F(CertificateRotationE2eTest, HubCertificateIsReplacedWithoutRestart) {
   EXPECT_TRUE(StillRunning(pid_));
   // The connection made before keeps working.
   EXPECT_TRUE(List(*held).ok());
+  // The web console's next handshake serves the new certificate too (it
+  // reads the files again when they changed).
+  EXPECT_EQ(SerialOf(ConsoleServedPem(kAdmin)), new_serial);
 
   // Checkpoints are signed with the new key (audit_log.signing_key_file is
   // tls.key_file by default, re-read when it changes): an auditor checks

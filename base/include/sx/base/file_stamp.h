@@ -1,5 +1,5 @@
-// What tells a changed file from an unchanged one when the hub re-reads key
-// and CRL files: size, inode, modification and change time. Tools that keep
+// What tells a changed file from an unchanged one when the hub re-reads key,
+// certificate and CRL files: size, inode, modification and change time. Tools that keep
 // a file's modification time (cp -p, rsync -t) still give it a new inode or
 // change time, and files of one kind (keys, CRLs) often have the same size.
 #pragma once
@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace sx::server {
+namespace sx::base {
 
 // "" if the file cannot be examined (e.g. it is missing).
 inline std::string FileStamp(const std::string& path) {
@@ -21,4 +21,4 @@ inline std::string FileStamp(const std::string& path) {
                       info.st_ctim.tv_nsec);
 }
 
-}  // namespace sx::server
+}  // namespace sx::base
