@@ -100,8 +100,9 @@ test('the overview shows the hub\'s own figures and no lead content', async () =
   assert.equal(await text(page, '#open-count'), String(EXPECT.referrals));
   assert.equal(await text(page, '#overdue-count'), String(EXPECT.overdue_open));
   assert.equal(await text(page, '#storage'), 'SERVING');
+  // "已移送 submitted": the Chinese label, then the name sxctl prints.
   const states = await page.$$eval('#by-state tbody tr', rows => rows.map(
-      row => [row.cells[0].textContent, Number(row.cells[1].textContent)]));
+      row => [row.cells[0].textContent.split(' ').pop(), Number(row.cells[1].textContent)]));
   assert.deepEqual(Object.fromEntries(states), EXPECT.by_state);
   // Chart.js drew into its canvas (the script ran under the page's CSP).
   assert.ok(await page.$eval('#by-state-chart', canvas => canvas.width > 0 &&

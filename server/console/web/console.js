@@ -27,8 +27,17 @@ function unitName(id) {
   return name ? `${name} (${id})` : id;
 }
 
+// The states as the agencies name the steps (referral.proto), then as sxctl
+// prints them.
+const kStateLabels = {
+  submitted: '已移送', delivered: '已送达', accepted: '已签收', disposing: '处置中',
+  feedback_sent: '已反馈', closed: '已销号', returned: '已退回', rerouted: '已转办',
+  withdrawn: '已撤回', kept_pending: '暂存待查',
+};
+
 function stateName(state) {
-  return String(state).replace(/^REFERRAL_STATE_/, '').toLowerCase();
+  const name = String(state).replace(/^REFERRAL_STATE_/, '').toLowerCase();
+  return kStateLabels[name] ? `${kStateLabels[name]} ${name}` : name;
 }
 
 function refuse(error) {
@@ -75,7 +84,8 @@ async function showOverview() {
       type: 'bar',
       data: {
         labels: counts.by_state.map(entry => stateName(entry.state)),
-        datasets: [{label: '数量 Count', data: counts.by_state.map(entry => Number(entry.count))}],
+        datasets: [{label: '数量 Count', backgroundColor: '#0d6efd',
+                    data: counts.by_state.map(entry => Number(entry.count))}],
       },
       options: {animation: false, plugins: {legend: {display: false}}},
     });
