@@ -791,6 +791,21 @@ absl::Status CheckHoldsNoHubData(PgConnection& connection,
   return absl::OkStatus();
 }
 
+// Takes the database's write lock for this session (until it ends, with the
+// connection), or says which hub holds it: no hub may write while the
+// export reads or the import fills the database.
+absl::Status TakeWriteLockFor(PgConnection& connection,
+                              absl::string_view action) {
+  SX_ASSIGN_OR_RETURN(bool locked, TryWriteLock(connection));
+  if (locked) return absl::OkStatus();
+  const std::string holder = WriteLockHolder(connection);
+  return absl::FailedPreconditionError(absl::StrCat(
+      "a hub holds this database's write lock (",
+      holder.empty() ? "another session" : holder,
+      "): stop every hub that uses the database, then ", action,
+      ". Nothing was changed"));
+}
+
 // The import's steps between BEGIN and COMMIT.
 absl::StatusOr<DumpSummary> LoadInTransaction(PgConnection& connection,
                                               DumpFileReader& reader,
@@ -817,6 +832,11 @@ absl::StatusOr<DumpSummary> ExportPostgresStore(
       std::unique_ptr<PgConnection> connection,
       PgConnection::Connect(options.conninfo, options.connect_timeout,
                             absl::StrCat("sxhub export ", options.id_prefix)));
+  // A hub serving from the database would go on writing after the
+  // snapshot, and the dump would silently miss what it wrote; holding the
+  // write lock (until the connection closes, with the export) keeps every
+  // hub out.
+  SX_RETURN_IF_ERROR(TakeWriteLockFor(*connection, "export"));
   SX_RETURN_IF_ERROR(connection->Exec(
       "begin the export", "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
   const auto in_snapshot = [&]() -> absl::StatusOr<DumpSummary> {
@@ -845,15 +865,7 @@ absl::StatusOr<DumpSummary> ImportIntoPostgresStore(
                             absl::StrCat("sxhub import ", options.id_prefix)));
   // No hub may write meanwhile, nor open (and migrate) the database: both
   // locks are this session's until it ends, with the connection.
-  SX_ASSIGN_OR_RETURN(bool locked, TryWriteLock(*connection));
-  if (!locked) {
-    const std::string holder = WriteLockHolder(*connection);
-    return absl::FailedPreconditionError(absl::StrCat(
-        "a hub holds this database's write lock (",
-        holder.empty() ? "another session" : holder,
-        "): stop every hub that uses the database, then import. Nothing was "
-        "changed"));
-  }
+  SX_RETURN_IF_ERROR(TakeWriteLockFor(*connection, "import"));
   SX_RETURN_IF_ERROR(connection
                          ->Run("lock for opening",
                                "SELECT pg_advisory_lock($1::bigint)",
