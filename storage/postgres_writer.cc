@@ -50,6 +50,16 @@ PostgresWriter::~PostgresWriter() {
   }
   writer_.join();
   completer_.join();
+  // Closing the connection releases the write lock only once the server's
+  // backend has exited, a moment after PQfinish returns; released here, the
+  // lock is free when the store is gone, so a hub (or an export or import)
+  // started right after finds it free. If this fails, the connection is
+  // gone and the lock with it.
+  if (connection_ != nullptr && connection_->usable()) {
+    connection_
+        ->Run("release the write lock", "SELECT pg_advisory_unlock_all()")
+        .IgnoreError();
+  }
 }
 
 void PostgresWriter::Apply(TransactionBody body, DurableCallback done) {
