@@ -3,6 +3,7 @@
 // what the store derives from them (event indexes, the log's nodes, the
 // chain head, the distributions' sender index) built as AppendEvent and
 // PutDistribution build it.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -625,18 +626,105 @@ class RocksDbDumpTarget final : public DumpTarget {
   rocksdb::WriteBatch batch_;
 };
 
-// A directory that holds nothing: absent, or empty.
+// Written first into the staging directory of an import and removed just
+// before the rename: a leftover staging directory is an import's (and
+// removed by the next) only if it holds this file.
+constexpr char kStagingMarker[] = "SXHUB-IMPORT-STAGING";
+
+// What a failed stat or listing of `path` means, for the operator.
+absl::Status CannotInspect(const std::string& path, const std::error_code& error) {
+  return absl::UnavailableError(absl::StrCat(
+      "cannot inspect ", path, " (", error.message(),
+      "): check its permissions and those of its parents. Nothing was "
+      "changed"));
+}
+
+// A directory that holds nothing: absent, or empty. Only a path surely
+// absent counts as absent: a stat that fails otherwise is an error.
 absl::Status CheckEmptyTarget(const std::string& path) {
   std::error_code error;
-  if (!std::filesystem::exists(path, error)) return absl::OkStatus();
-  if (!std::filesystem::is_directory(path, error) ||
-      !std::filesystem::is_empty(path, error)) {
+  const std::filesystem::file_status status =
+      std::filesystem::status(path, error);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    return absl::OkStatus();
+  }
+  if (error) return CannotInspect(path, error);
+  bool empty = false;
+  if (std::filesystem::is_directory(status)) {
+    empty = std::filesystem::is_empty(path, error);
+    if (error) return CannotInspect(path, error);
+  }
+  if (!empty) {
     return absl::FailedPreconditionError(absl::StrCat(
         "data_dir ", path,
         " already holds data (an import only fills a new data directory): "
         "move it away, or set data_dir to a new path, and import again. "
         "Nothing was changed"));
   }
+  return absl::OkStatus();
+}
+
+// `data_dir` without a trailing separator ("/srv/hub/" is "/srv/hub"), so
+// that the staging directory beside it is its sibling, not inside it.
+absl::StatusOr<std::filesystem::path> DataDirPath(const std::string& path) {
+  std::filesystem::path normal = std::filesystem::path(path).lexically_normal();
+  if (normal.filename().empty() && normal.has_relative_path()) {
+    normal = normal.parent_path();
+  }
+  if (normal.filename().empty() || normal.filename() == "." ||
+      normal.filename() == "..") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "data_dir ", path,
+        " names no directory of its own: set data_dir to a new directory's "
+        "path"));
+  }
+  return normal;
+}
+
+// A fresh staging directory holding only the marker. A leftover one is
+// removed only if an import made it (it holds the marker); anything else
+// at that path is refused, untouched.
+absl::Status MakeStaging(const std::string& staging) {
+  std::error_code error;
+  const std::filesystem::file_status status =
+      std::filesystem::status(staging, error);
+  if (status.type() != std::filesystem::file_type::not_found) {
+    if (error) return CannotInspect(staging, error);
+    const std::string marker = absl::StrCat(staging, "/", kStagingMarker);
+    const bool ours =
+        std::filesystem::is_directory(status) &&
+        std::filesystem::is_regular_file(
+            std::filesystem::symlink_status(marker, error));
+    if (!ours) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          staging,
+          " exists and is not what an earlier import left (it has no ",
+          kStagingMarker,
+          " file): the import builds the data directory there. Move it away "
+          "and import again. Nothing was changed"));
+    }
+    std::filesystem::remove_all(staging, error);
+    if (error) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot remove ", staging,
+                       ", which an earlier import left: ", error.message()));
+    }
+  }
+  if (mkdir(staging.c_str(), 0700) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot create ", staging, ": ",
+                                               strerror(errno)));
+  }
+  const std::string marker = absl::StrCat(staging, "/", kStagingMarker);
+  const int fd = open(marker.c_str(),
+                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0600);
+  if (fd < 0) {
+    const int open_errno = errno;
+    std::filesystem::remove_all(staging, error);
+    return absl::UnavailableError(absl::StrCat("cannot create ", marker, ": ",
+                                               strerror(open_errno)));
+  }
+  close(fd);
   return absl::OkStatus();
 }
 
@@ -648,6 +736,18 @@ absl::StatusOr<DumpSummary> ExportRocksDbStore(
   if (!std::filesystem::is_directory(options.path, error)) {
     return absl::NotFoundError(absl::StrCat(
         "data_dir ", options.path, " does not exist: nothing to export"));
+  }
+  // Opening creates a database where there is none: a wrong data_dir
+  // (empty, or some other directory) would export as an empty hub.
+  const std::string current = absl::StrCat(options.path, "/CURRENT");
+  if (!std::filesystem::is_regular_file(current, error)) {
+    if (error && error != std::errc::no_such_file_or_directory) {
+      return CannotInspect(current, error);
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data_dir ", options.path,
+        " holds no hub data (no RocksDB database in it): check data_dir. "
+        "Nothing was exported"));
   }
   absl::StatusOr<OpenedDataDirectory> opened = OpenDataDirectory(options);
   if (!opened.ok()) {
@@ -669,16 +769,20 @@ absl::StatusOr<DumpSummary> ImportIntoRocksDbStore(
   if (options.path.empty()) {
     return absl::InvalidArgumentError("storage: no data directory given");
   }
+  SX_ASSIGN_OR_RETURN(const std::filesystem::path data_dir,
+                      DataDirPath(options.path));
+  const std::string path = data_dir.string();
   SX_ASSIGN_OR_RETURN(
       std::unique_ptr<DumpFileReader> reader,
       OpenDumpForImport(file, options.id_prefix, options.log_hash));
-  SX_RETURN_IF_ERROR(CheckEmptyTarget(options.path));
+  SX_RETURN_IF_ERROR(CheckEmptyTarget(path));
   // Built apart and renamed into place once verified: a failed import
   // leaves nothing at `path`, and a crashed one only this, removed by the
   // next attempt.
-  const std::string staging = absl::StrCat(options.path, ".importing");
-  std::error_code error;
-  std::filesystem::remove_all(staging, error);
+  const std::string staging =
+      (data_dir.parent_path() / (data_dir.filename().string() + ".importing"))
+          .string();
+  SX_RETURN_IF_ERROR(MakeStaging(staging));
   RocksDbStoreOptions staging_options = options;
   staging_options.path = staging;
   staging_options.confirming_restore = false;
@@ -692,26 +796,39 @@ absl::StatusOr<DumpSummary> ImportIntoRocksDbStore(
     RocksDbDumpSource loaded(*opened.database);
     return VerifyLoaded(loaded, *reader);
   }();
-  if (summary.ok() && std::filesystem::exists(options.path, error) &&
-      rmdir(options.path.c_str()) != 0) {
-    summary = absl::UnavailableError(absl::StrCat(
-        "cannot remove the empty ", options.path, ": ", strerror(errno)));
+  std::error_code error;
+  const std::string marker = absl::StrCat(staging, "/", kStagingMarker);
+  if (summary.ok() && unlink(marker.c_str()) != 0) {
+    summary = absl::UnavailableError(
+        absl::StrCat("cannot remove ", marker, ": ", strerror(errno)));
   }
-  if (summary.ok() && rename(staging.c_str(), options.path.c_str()) != 0) {
-    summary = absl::UnavailableError(absl::StrCat("cannot rename ", staging,
-                                                  " to ", options.path, ": ",
-                                                  strerror(errno)));
+  if (summary.ok() && std::filesystem::exists(path, error) &&
+      rmdir(path.c_str()) != 0) {
+    summary = absl::UnavailableError(absl::StrCat(
+        "cannot remove the empty ", path, ": ", strerror(errno)));
+  }
+  if (summary.ok() && rename(staging.c_str(), path.c_str()) != 0) {
+    summary = absl::UnavailableError(absl::StrCat(
+        "cannot rename ", staging, " to ", path, ": ", strerror(errno)));
   }
   if (!summary.ok()) {
     std::filesystem::remove_all(staging, error);
-    return absl::Status(
-        summary.status().code(),
-        absl::StrCat(summary.status().message(), ". Nothing was written to ",
-                     options.path));
+    return absl::Status(summary.status().code(),
+                        absl::StrCat(summary.status().message(),
+                                     ". Nothing was written to ", path));
   }
-  const std::string parent =
-      std::filesystem::path(options.path).parent_path().string();
-  SX_RETURN_IF_ERROR(SyncDirectory(parent.empty() ? "." : parent));
+  const std::string parent = data_dir.parent_path().string();
+  if (absl::Status synced = SyncDirectory(parent.empty() ? "." : parent);
+      !synced.ok()) {
+    return absl::Status(
+        synced.code(),
+        absl::StrCat(
+            "the import is verified and in place at ", path,
+            ", but syncing its parent directory failed (", synced.message(),
+            "): run `sync` before relying on it, since a crash before the "
+            "directory reaches the disk could undo the rename. Do not import "
+            "again"));
+  }
   return summary;
 }
 

@@ -466,6 +466,95 @@ TEST_F(StoreDumpTest, ExportRefusesARunningHubAndAnExistingFile) {
   EXPECT_FALSE(std::filesystem::exists(Path("taken.dump.partial")));
 }
 
+// A data_dir that holds no RocksDB database (a wrong path, empty or of
+// something else) is not exported as an empty hub, nor made into one.
+TEST_F(StoreDumpTest, ExportRefusesADirectoryWithoutHubData) {
+  std::filesystem::create_directory(Path("empty"));
+  std::filesystem::create_directory(Path("other"));
+  std::ofstream(Path("other/notes.txt")) << "not a hub";
+  for (const std::string& wrong : {Path("empty"), Path("other")}) {
+    absl::StatusOr<DumpSummary> exported =
+        ExportRocksDbStore(RocksDbOptions(wrong), Path("wrong.dump"));
+    EXPECT_EQ(exported.status().code(), absl::StatusCode::kFailedPrecondition)
+        << exported.status();
+    EXPECT_TRUE(
+        absl::StrContains(exported.status().message(), "holds no hub data"))
+        << exported.status();
+    EXPECT_FALSE(std::filesystem::exists(Path("wrong.dump")));
+    EXPECT_FALSE(std::filesystem::exists(wrong + "/CURRENT"));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(Path("empty")));
+}
+
+// data_dir with a trailing separator: the staging directory is its
+// sibling ("hub.importing"), not inside it, and the import lands at
+// data_dir.
+TEST_F(StoreDumpTest, ImportIntoADataDirWithATrailingSlash) {
+  const std::vector<std::string> source = MakeSource();
+  ASSERT_FALSE(source.empty());
+  const std::string dump = Path("hub.dump");
+  ASSERT_TRUE(ExportRocksDbStore(RocksDbOptions(Path("source")), dump).ok());
+  for (const std::string& name : {"absent", "empty"}) {
+    if (std::string(name) == "empty") {
+      std::filesystem::create_directory(Path(name));
+    }
+    absl::StatusOr<DumpSummary> imported =
+        ImportIntoRocksDbStore(RocksDbOptions(Path(name) + "/"), dump);
+    ASSERT_TRUE(imported.ok()) << name << ": " << imported.status();
+    EXPECT_FALSE(std::filesystem::exists(Path(name) + ".importing"));
+    EXPECT_FALSE(std::filesystem::exists(Path(name) + "/.importing"));
+    auto store = OpenRocksDbStore(RocksDbOptions(Path(name)));
+    ASSERT_TRUE(store.ok()) << store.status();
+    EXPECT_EQ(Observe(**store), source);
+  }
+}
+
+// What sits at the staging path is removed only if an earlier import left
+// it (it holds the import's marker); anything else is refused, untouched.
+TEST_F(StoreDumpTest, ImportRemovesOnlyAStagingDirectoryAnImportLeft) {
+  ASSERT_FALSE(MakeSource().empty());
+  const std::string dump = Path("hub.dump");
+  ASSERT_TRUE(ExportRocksDbStore(RocksDbOptions(Path("source")), dump).ok());
+
+  std::filesystem::create_directory(Path("target.importing"));
+  std::ofstream(Path("target.importing/precious")) << "someone's files";
+  absl::StatusOr<DumpSummary> refused =
+      ImportIntoRocksDbStore(RocksDbOptions(Path("target")), dump);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "Move it away"))
+      << refused.status();
+  EXPECT_TRUE(std::filesystem::exists(Path("target.importing/precious")));
+  EXPECT_FALSE(std::filesystem::exists(Path("target")));
+
+  // As a crashed import leaves it: the marker first, then some of the data.
+  std::filesystem::create_directory(Path("crashed.importing"));
+  std::ofstream(Path("crashed.importing/SXHUB-IMPORT-STAGING"));
+  std::ofstream(Path("crashed.importing/000004.log")) << "half a load";
+  absl::StatusOr<DumpSummary> again =
+      ImportIntoRocksDbStore(RocksDbOptions(Path("crashed")), dump);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(std::filesystem::exists(Path("crashed.importing")));
+  EXPECT_FALSE(std::filesystem::exists(Path("crashed/SXHUB-IMPORT-STAGING")));
+  EXPECT_FALSE(std::filesystem::exists(Path("crashed/000004.log")));
+}
+
+// A data_dir that cannot be looked at (here: a symlink loop on its path,
+// ELOOP) is an error, not an absent directory to fill.
+TEST_F(StoreDumpTest, ImportReportsADataDirItCannotInspect) {
+  ASSERT_FALSE(MakeSource().empty());
+  const std::string dump = Path("hub.dump");
+  ASSERT_TRUE(ExportRocksDbStore(RocksDbOptions(Path("source")), dump).ok());
+  std::filesystem::create_symlink(Path("loop"), Path("loop"));
+  absl::StatusOr<DumpSummary> imported =
+      ImportIntoRocksDbStore(RocksDbOptions(Path("loop/hub")), dump);
+  EXPECT_EQ(imported.status().code(), absl::StatusCode::kUnavailable)
+      << imported.status();
+  EXPECT_TRUE(absl::StrContains(imported.status().message(),
+                                "cannot inspect " + Path("loop/hub")))
+      << imported.status();
+}
+
 // A database a hub serves from: what the hub wrote after the export's
 // snapshot would be missing from the dump, so the export refuses, naming
 // the hub; once the hub is gone it exports.
