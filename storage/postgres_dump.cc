@@ -880,6 +880,19 @@ absl::StatusOr<DumpSummary> ImportIntoPostgresStore(
   if (summary.ok()) {
     const absl::Status committed =
         connection->Exec("commit the import", "COMMIT");
+    if (!committed.ok() && !connection->usable()) {
+      // The server may have committed before the connection ended: only
+      // the database can tell.
+      return absl::Status(
+          committed.code(),
+          absl::StrCat(
+              committed.message(),
+              ". The connection ended during COMMIT: whether the import was "
+              "kept is unknown. Run the import again: it refuses if the data "
+              "landed (\"already holds hub data\"), or check with "
+              "`SELECT count(*) FROM events` (the dump's checkpoint has ",
+              reader->header().event_count(), " events)"));
+    }
     if (!committed.ok()) summary = committed;
   } else {
     connection->Exec("roll back the import", "ROLLBACK").IgnoreError();

@@ -628,6 +628,45 @@ TEST_F(StoreDumpTest, ImportRefusesADamagedOrForeignDumpAndWritesNothing) {
       ImportIntoRocksDbStore(RocksDbOptions(Path("target")), dump).ok());
 }
 
+// A COMMIT that fails on a live connection was rolled back; one during
+// which the connection ended may have landed or not, and the import says
+// so and how to tell, rather than "rolled back".
+TEST_F(StoreDumpTest, ImportSaysWhenItsCommitsOutcomeIsUnknown) {
+  ASSERT_FALSE(MakeSource().empty());
+  const std::string dump = Path("hub.dump");
+  ASSERT_TRUE(ExportRocksDbStore(RocksDbOptions(Path("source")), dump).ok());
+  const std::string conninfo = testing::TestPostgres::Shared().NewDatabase();
+  { ASSERT_TRUE(OpenPostgresStore(PostgresOptions(conninfo)).ok()); }
+  // Deferred to COMMIT: first a refusal, then the session's own end.
+  const auto at_commit = [&conninfo](absl::string_view action) {
+    return testing::RunPsql(
+        conninfo,
+        absl::StrCat("DROP TRIGGER IF EXISTS at_commit ON events; "
+                     "CREATE OR REPLACE FUNCTION at_commit() RETURNS trigger "
+                     "LANGUAGE plpgsql AS $$ BEGIN ",
+                     action,
+                     "; RETURN NULL; END $$; CREATE CONSTRAINT TRIGGER "
+                     "at_commit AFTER INSERT ON events DEFERRABLE INITIALLY "
+                     "DEFERRED FOR EACH ROW EXECUTE FUNCTION at_commit()"));
+  };
+  const auto failed_import = [&conninfo, &dump]() -> std::string {
+    absl::StatusOr<DumpSummary> imported =
+        ImportIntoPostgresStore(PostgresOptions(conninfo), dump);
+    EXPECT_FALSE(imported.ok());
+    return std::string(imported.status().message());
+  };
+  ASSERT_TRUE(at_commit("RAISE EXCEPTION 'refused at commit'").ok());
+  const std::string refused = failed_import();
+  EXPECT_TRUE(absl::StrContains(refused, "rolled back")) << refused;
+  EXPECT_EQ(TableRows(conninfo), "0 0 0 0\n");
+
+  ASSERT_TRUE(at_commit("PERFORM pg_terminate_backend(pg_backend_pid())").ok());
+  const std::string cut = failed_import();
+  EXPECT_TRUE(absl::StrContains(cut, "is unknown")) << cut;
+  EXPECT_TRUE(absl::StrContains(cut, "SELECT count(*) FROM events")) << cut;
+  EXPECT_FALSE(absl::StrContains(cut, "rolled back")) << cut;
+}
+
 // An empty store (a hub that never took a call) moves too.
 TEST_F(StoreDumpTest, EmptyStoreMoves) {
   { ASSERT_TRUE(OpenRocksDbStore(RocksDbOptions(Path("empty"))).ok()); }
