@@ -535,6 +535,7 @@ absl::Status Hub::StartConsole(const v1::HubConfig& settings,
   options.tls = settings.tls();
   options.config = config_source;
   options.admin = admin_core_.get();
+  options.ledger = supervision_ledger_core_.get();
   options.log = [](absl::string_view line) { LogLine(line); };
   options.identify = [config_source, revocations = revocations_](
                          const std::vector<absl::string_view>& uris,

@@ -24,6 +24,8 @@ absl::Status AuthorizeConsole(const core::HubConfig& config,
     case ConsoleEndpoint::kDeadLetters:
     case ConsoleEndpoint::kRedrive:
       return core::CheckServiceAccess(caller, core::Service::kAdmin);
+    case ConsoleEndpoint::kLedger:
+      return core::CheckCanReadSupervisionLedger(config, caller);
   }
   return absl::PermissionDeniedError("unknown console endpoint");
 }

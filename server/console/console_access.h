@@ -18,6 +18,8 @@ enum class ConsoleEndpoint {
   kInboxes,
   kDeadLetters,
   kRedrive,
+  // SupervisionLedgerService's ledger (督办台账): supervising agencies only.
+  kLedger,
 };
 
 // OK, or PERMISSION_DENIED naming what is missing.

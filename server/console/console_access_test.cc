@@ -51,5 +51,23 @@ TEST(ConsoleAccessTest, AdminFiguresAndActionsAreForAdministratorsOnly) {
   }
 }
 
+TEST(ConsoleAccessTest, TheLedgerIsForSupervisingAgenciesOnly) {
+  const auto config = core::TestHubConfig();
+  EXPECT_TRUE(AuthorizeConsole(*config,
+                               {Identity::Kind::kAgency,
+                                core::kDisciplineCommission},
+                               ConsoleEndpoint::kLedger)
+                  .ok());
+  for (const Identity& refused :
+       {Identity{Identity::Kind::kAdmin, "ops"},
+        Identity{Identity::Kind::kAuditor, "audit"},
+        Identity{Identity::Kind::kAgency, core::kInspectionOffice}}) {
+    EXPECT_EQ(AuthorizeConsole(*config, refused, ConsoleEndpoint::kLedger)
+                  .code(),
+              absl::StatusCode::kPermissionDenied)
+        << refused.name;
+  }
+}
+
 }  // namespace
 }  // namespace sx::console

@@ -18,6 +18,7 @@
 #include "server/console/peer_certificate.h"
 #include "server/console/serving_credentials.h"
 #include "supervision/v1/admin.pb.h"
+#include "supervision/v1/supervision_ledger.pb.h"
 
 namespace sx::console {
 namespace {
@@ -213,13 +214,14 @@ class ConsoleServer::Routes {
   // Answers with `answer()`'s message as JSON, or its error.
   template <typename Message>
   void Json(const char* path, ConsoleEndpoint endpoint,
-            std::function<absl::StatusOr<Message>(const httplib::Request&)>
+            std::function<absl::StatusOr<Message>(const core::Identity&,
+                                                  const httplib::Request&)>
                 answer) {
     server_->Get(path, Serve(endpoint, [answer = std::move(answer)](
-                                           const core::Identity&,
+                                           const core::Identity& caller,
                                            const httplib::Request& request,
                                            httplib::Response& response) {
-                   absl::StatusOr<Message> message = answer(request);
+                   absl::StatusOr<Message> message = answer(caller, request);
                    if (!message.ok()) {
                      Refuse(message.status(), response);
                      return;
@@ -231,6 +233,7 @@ class ConsoleServer::Routes {
   void AddRoutes() {
     Page("/", "console.html");
     Page("/inboxes", "console.html");
+    Page("/ledger", "console.html");
     server_->Get(
         "/assets/([a-z0-9.]+)",
         Serve(ConsoleEndpoint::kPage,
@@ -280,16 +283,27 @@ class ConsoleServer::Routes {
               }));
     Json<v1::GetInboxStatsResponse>(
         "/api/inboxes", ConsoleEndpoint::kInboxes,
-        [this](const httplib::Request&) {
+        [this](const core::Identity&, const httplib::Request&) {
           return options_.admin->InboxStats();
         });
     Json<v1::ListDeadLettersResponse>(
         "/api/dead-letters", ConsoleEndpoint::kDeadLetters,
-        [this](const httplib::Request& request) {
+        [this](const core::Identity&, const httplib::Request& request) {
           v1::ListDeadLettersRequest list;
           list.set_agency_id(request.get_param_value("agency_id"));
           list.set_page_token(request.get_param_value("page_token"));
           return options_.admin->ListDeadLetters(list);
+        });
+    // The supervisors' ledger, as SupervisionLedgerService answers it (with
+    // subjects: a supervising agency reads them there too).
+    Json<v1::ListSupervisedReferralsResponse>(
+        "/api/ledger", ConsoleEndpoint::kLedger,
+        [this](const core::Identity& caller, const httplib::Request& request) {
+          v1::ListSupervisedReferralsRequest list;
+          list.set_recipient_agency_id(
+              request.get_param_value("recipient_agency_id"));
+          list.set_page_token(request.get_param_value("page_token"));
+          return options_.ledger->List(caller, list);
         });
     server_->Post("/api/redrive",
                   Serve(ConsoleEndpoint::kRedrive,

@@ -80,16 +80,18 @@ async function open(browser, path) {
 
 const text = (page, selector) => page.$eval(selector, element => element.textContent.trim());
 
-let home, admin, agency;
+let home, admin, agency, supervisor;
 before(async () => {
   mkdirSync(SHOTS, {recursive: true});
-  home = makeHome(['admin-ops', 'inspection-office']);
-  admin = await launch(home, 'admin-ops');
-  agency = await launch(home, 'inspection-office');
+  home = makeHome(['admin-ops', 'inspection-office', 'discipline-commission']);
+  [admin, agency, supervisor] = await Promise.all([
+    launch(home, 'admin-ops'), launch(home, 'inspection-office'),
+    launch(home, 'discipline-commission')]);
 });
 after(async () => {
   await admin?.close();
   await agency?.close();
+  await supervisor?.close();
   if (home) rmSync(home, {recursive: true, force: true});
 });
 
@@ -146,5 +148,18 @@ test('an ordinary agency gets a refusal and nothing else', async () => {
   assert.match(body, /supervising agencies/);
   assert.ok(!body.includes(EXPECT.secret));
   await page.screenshot({path: join(SHOTS, 'refused.png')});
+  await page.close();
+});
+
+test('a supervising agency sees its ledger (督办台账) and nothing of the admin\'s', async () => {
+  const {page, response} = await open(supervisor, '/');
+  assert.equal(response.status(), 200);
+  assert.equal(await text(page, '#who'), 'agency/discipline-commission');
+  assert.equal((await page.$$('#ledger tbody tr')).length, EXPECT.ledger_rows);
+  // The subject is the ledger's to show, as SupervisionLedgerService does.
+  assert.ok((await text(page, '#ledger tbody')).includes(EXPECT.secret));
+  const menu = await page.$$eval('.nav-item:not(.d-none) a', links => links.map(a => a.getAttribute('href')));
+  assert.deepEqual(menu, ['/ledger']);
+  await page.screenshot({path: join(SHOTS, 'ledger.png'), fullPage: true});
   await page.close();
 });

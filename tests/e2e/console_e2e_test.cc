@@ -26,6 +26,7 @@
 #include "supervision/v1/admin.grpc.pb.h"
 #include "supervision/v1/audit.grpc.pb.h"
 #include "supervision/v1/exchange.grpc.pb.h"
+#include "supervision/v1/supervision_ledger.grpc.pb.h"
 #include "tests/e2e/dev_pki_suite.h"
 #include "tests/e2e/hub_process.h"
 #include "tests/e2e/lead_submission.h"
@@ -50,24 +51,32 @@ struct Answer {
   std::string body;
 };
 
+// Who a route is for: whoever may sign in (administrators, auditors,
+// supervising agencies), administrators (AdminService's rule), supervising
+// agencies (SupervisionLedgerService's rule).
+enum class Audience { kSignedIn, kAdmin, kSupervisor };
+
 struct Endpoint {
   const char* method;
   const char* path;
-  bool admin_only;
+  Audience audience;
 };
 
 // Every route of the console. The redrive's body names an agency without
 // dead letters, so that an allowed call changes nothing here.
 const Endpoint kEndpoints[] = {
-    {"GET", "/", false},
-    {"GET", "/inboxes", false},
-    {"GET", "/assets/console.js", false},
-    {"GET", "/assets/chart.min.js", false},
-    {"GET", "/api/session", false},
-    {"GET", "/api/overview", true},
-    {"GET", "/api/inboxes", true},
-    {"GET", "/api/dead-letters?agency_id=discipline-commission", true},
-    {"POST", "/api/redrive", true},
+    {"GET", "/", Audience::kSignedIn},
+    {"GET", "/inboxes", Audience::kSignedIn},
+    {"GET", "/ledger", Audience::kSignedIn},
+    {"GET", "/assets/console.js", Audience::kSignedIn},
+    {"GET", "/assets/chart.min.js", Audience::kSignedIn},
+    {"GET", "/api/session", Audience::kSignedIn},
+    {"GET", "/api/overview", Audience::kAdmin},
+    {"GET", "/api/inboxes", Audience::kAdmin},
+    {"GET", "/api/dead-letters?agency_id=discipline-commission",
+     Audience::kAdmin},
+    {"POST", "/api/redrive", Audience::kAdmin},
+    {"GET", "/api/ledger", Audience::kSupervisor},
 };
 
 class ConsoleE2eTest : public DevPkiSuite {
@@ -144,7 +153,8 @@ class ConsoleE2eTest : public DevPkiSuite {
 
   // A lead with distinctive content from the inspection office to the
   // commission.
-  void SubmitLead() const {
+  // Returns its referral id.
+  std::string SubmitLead() const {
     auto inspection = v1::ExchangeService::NewStub(
         hub_->Channel("inspection-office"));
     const v1::SubmitReferralRequest submit = LeadSubmission(
@@ -153,6 +163,23 @@ class ConsoleE2eTest : public DevPkiSuite {
     const grpc::Status submitted =
         inspection->SubmitReferral(Context().get(), submit, &referral);
     EXPECT_TRUE(submitted.ok()) << submitted.error_message();
+    return referral.referral_id();
+  }
+
+  // Its sender presses referral `id` with 督办: it is on the supervisors'
+  // ledger.
+  void Press(const std::string& id) const {
+    auto inspection =
+        v1::ExchangeService::NewStub(hub_->Channel("inspection-office"));
+    v1::RemindReferralRequest remind;
+    remind.set_request_id("console-remind-1");
+    remind.set_referral_id(id);
+    remind.set_text("请限期反馈");
+    remind.set_level(v1::SUPERVISION_LEVEL_SUPERVISE);
+    v1::Referral referral;
+    const grpc::Status reminded =
+        inspection->RemindReferral(Context().get(), remind, &referral);
+    EXPECT_TRUE(reminded.ok()) << reminded.error_message();
   }
 
   // Streams the commission's inbox until one entry came, without
@@ -234,16 +261,17 @@ TEST_F(ConsoleE2eTest, EveryEndpointAnswersOnlyThoseTheGrpcRulesAllow) {
     const char* who;
     bool signs_in;       // pages and session
     bool administers;    // AdminService's figures and actions
+    bool supervises;     // the supervision ledger
     bool handshake_ok;
   };
   const Caller callers[] = {
-      {"admin-ops", true, true, true},
-      {"auditor-audit", true, false, true},
-      {"discipline-commission", true, false, true},  // supervisor: true
-      {"inspection-office", false, false, true},
-      {"negative/foreign", false, false, false},
-      {"negative/revoked", false, false, false},
-      {"", false, false, false},  // no certificate
+      {"admin-ops", true, true, false, true},
+      {"auditor-audit", true, false, false, true},
+      {"discipline-commission", true, false, true, true},  // supervisor
+      {"inspection-office", false, false, false, true},
+      {"negative/foreign", false, false, false, false},
+      {"negative/revoked", false, false, false, false},
+      {"", false, false, false, false},  // no certificate
   };
   for (const Caller& caller : callers) {
     for (const Endpoint& endpoint : kEndpoints) {
@@ -264,13 +292,16 @@ TEST_F(ConsoleE2eTest, EveryEndpointAnswersOnlyThoseTheGrpcRulesAllow) {
       }
       ASSERT_FALSE(answer.no_http_answer);
       const bool allowed =
-          endpoint.admin_only ? caller.administers : caller.signs_in;
+          endpoint.audience == Audience::kSignedIn ? caller.signs_in
+          : endpoint.audience == Audience::kAdmin  ? caller.administers
+                                                   : caller.supervises;
       EXPECT_EQ(answer.status, allowed ? 200 : 403) << answer.body;
       if (!allowed) {
         // A refusal and its reason; a page's refusal is a page of its own.
         EXPECT_EQ(answer.body.find("console.js"), std::string::npos);
         const bool page = std::string(endpoint.path) == "/" ||
-                          std::string(endpoint.path) == "/inboxes";
+                          std::string(endpoint.path) == "/inboxes" ||
+                          std::string(endpoint.path) == "/ledger";
         EXPECT_NE(answer.body.find(page ? "<h1>拒绝访问 Refused</h1>"
                                         : "{\"error\":"),
                   std::string::npos)
@@ -332,6 +363,26 @@ TEST_F(ConsoleE2eTest, FiguresEqualAdminServicesAndCarryNoContent) {
   }
 }
 
+TEST_F(ConsoleE2eTest, TheLedgerIsTheSupervisorsLedgerService) {
+  Press(SubmitLead());
+
+  auto ledger = v1::SupervisionLedgerService::NewStub(
+      hub_->Channel("discipline-commission"));
+  v1::ListSupervisedReferralsResponse expected;
+  ASSERT_TRUE(ledger->ListSupervisedReferrals(Context().get(), {}, &expected)
+                  .ok());
+  ASSERT_EQ(expected.referrals_size(), 1);
+  const Answer answer = Call("discipline-commission", "GET", "/api/ledger");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_TRUE(pb::util::MessageDifferencer::Equals(
+      Parsed<v1::ListSupervisedReferralsResponse>(answer.body), expected))
+      << answer.body;
+  // The supervisor reads the subject there, as over gRPC; the administrator
+  // gets no ledger at all.
+  EXPECT_NE(answer.body.find(kSubject), std::string::npos);
+  EXPECT_EQ(Call("admin-ops", "GET", "/api/ledger").status, 403);
+}
+
 TEST_F(ConsoleE2eTest, ARedriveNeedsItsCsrfProofsAndIsRecordedAsTheAdmins) {
   ASSERT_EQ(MakeOneDeadLetter().dead_letters_size(), 1);
   const std::string body = "{\"agency_id\":\"discipline-commission\"}";
@@ -388,7 +439,10 @@ std::string StateLabel(v1::ReferralState state) {
 // the build tree. Needs chromium, libnss3-tools, node and the npm packages
 // that tests/console_browser/setup.sh installs (tests/run.sh runs it).
 TEST_F(ConsoleE2eTest, ARealBrowserSignsInWithACertificateAndRedrives) {
-  ASSERT_EQ(MakeOneDeadLetter().dead_letters_size(), 1);
+  const v1::ListDeadLettersResponse letters = MakeOneDeadLetter();
+  ASSERT_EQ(letters.dead_letters_size(), 1);
+  // On the supervisors' ledger too.
+  Press(letters.dead_letters(0).event().referral_id());
   auto admin = Admin();
   v1::GetTransferCountsResponse counts;
   ASSERT_TRUE(admin->GetTransferCounts(Context().get(), {}, &counts).ok());
@@ -403,7 +457,8 @@ TEST_F(ConsoleE2eTest, ARealBrowserSignsInWithACertificateAndRedrives) {
       "{\"referrals\":", status.referrals(),
       ",\"overdue_open\":", counts.overdue_open(), ",\"by_state\":{",
       by_state, "},\"dead_letter_agency\":\"discipline-commission\"",
-      ",\"dead_letters\":1,\"secret\":\"", kSubject, "\"}");
+      ",\"dead_letters\":1,\"ledger_rows\":1,\"secret\":\"", kSubject,
+      "\"}");
 
   const std::string browser_dir =
       std::string(SX_SOURCE_DIR) + "/tests/console_browser";

@@ -152,18 +152,65 @@ async function showInboxes() {
   });
 }
 
+const kLevels = {
+  WARNING_LEVEL_BLUE: '蓝 blue', WARNING_LEVEL_YELLOW: '黄 yellow', WARNING_LEVEL_RED: '红 red',
+  SUPERVISION_LEVEL_URGE: '催办 urge', SUPERVISION_LEVEL_SUPERVISE: '督办 supervise',
+  SUPERVISION_LEVEL_LISTED: '挂牌督办 listed',
+};
+
+async function showLedger(pageToken) {
+  const query = pageToken ? `?page_token=${encodeURIComponent(pageToken)}` : '';
+  const ledger = await api(`/api/ledger${query}`);
+  const body = document.querySelector('#ledger tbody');
+  if (!pageToken) body.replaceChildren();
+  for (const entry of ledger.referrals) {
+    const row = body.insertRow();
+    const transfer = entry.transfer;
+    cell(row, unitName(transfer.recipient_agency_id));
+    cell(row, transfer.referral_id);
+    cell(row, stateName(transfer.state));
+    cell(row, entry.subject);
+    cell(row, entry.subject_organization);
+    cell(row, transfer.feedback_due_at || '—');
+    cell(row, kLevels[transfer.warning_level] || '—');
+    cell(row, kLevels[transfer.supervision_level] || '—');
+    cell(row, entry.last_reminded_at ? `${entry.last_reminded_at} ${unitName(entry.last_reminded_by)}` : '—');
+  }
+  const more = document.getElementById('ledger-more');
+  more.classList.toggle('d-none', !ledger.next_page_token);
+  more.onclick = () => showLedger(ledger.next_page_token).catch(refuse);
+}
+
+// Which section each path shows to each kind of certificate ('/' is its
+// home), and which links its menu has.
+const kSections = {
+  admin: {'/': 'overview', '/inboxes': 'inboxes-page'},
+  agency: {'/': 'ledger-page', '/ledger': 'ledger-page'},
+  auditor: {},
+};
+const kMenus = {admin: ['/', '/inboxes'], agency: ['/ledger'], auditor: []};
+
 async function main() {
   try {
     sx.session = await api('/api/session');
     for (const agency of sx.session.agencies) sx.names[agency.id] = agency.display_name;
     document.getElementById('who').textContent = `${sx.session.kind}/${sx.session.name}`;
-    const section = location.pathname === '/inboxes' ? 'inboxes-page' : 'overview';
+    const sections = kSections[sx.session.kind] || {};
     for (const link of document.querySelectorAll('.nav-link')) {
-      link.classList.toggle('active', link.getAttribute('href') === location.pathname);
+      const href = link.getAttribute('href');
+      link.parentElement.classList.toggle(
+          'd-none', !(kMenus[sx.session.kind] || []).includes(href));
+      link.classList.toggle('active', sections[href] === sections[location.pathname]);
     }
-    if (section === 'overview') await showOverview();
-    if (section === 'inboxes-page') await showInboxes();
-    document.getElementById(section).classList.remove('d-none');
+    const section = sections[location.pathname];
+    if (!section) {
+      refuse({status: 403, message: '此证书暂无可用页面 nothing here for this certificate yet'});
+    } else {
+      if (section === 'overview') await showOverview();
+      if (section === 'inboxes-page') await showInboxes();
+      if (section === 'ledger-page') await showLedger();
+      document.getElementById(section).classList.remove('d-none');
+    }
   } catch (error) {
     refuse(error);
   }

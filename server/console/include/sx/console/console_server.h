@@ -1,8 +1,9 @@
 // The web console (控制台): an HTTPS listener of sxhub for administrators,
 // auditors and supervising agencies, with the hub's certificate and the same
 // client-certificate authentication as the gRPC services. Its pages and
-// JSON endpoints answer from the same cores as AdminService, under the same
-// rules (console_access.h); it adds no power of its own.
+// JSON endpoints answer from the same cores as AdminService and
+// SupervisionLedgerService, under the same rules (console_access.h); it adds
+// no power of its own.
 //
 //   ConsoleOptions options{...};
 //   absl::StatusOr<std::unique_ptr<ConsoleServer>> console =
@@ -22,6 +23,7 @@
 #include "sx/core/admin_core.h"
 #include "sx/core/hub_config.h"
 #include "sx/core/identity.h"
+#include "sx/core/supervision_ledger_core.h"
 
 namespace sx::console {
 
@@ -39,8 +41,9 @@ struct ConsoleOptions {
   ::supervision::v1::TlsConfig tls;
   CertificateIdentifier identify;
   core::AdminCore::ConfigSource config;
-  // Not owned; outlives the console.
+  // Not owned; outlive the console.
   core::AdminCore* admin = nullptr;
+  core::SupervisionLedgerCore* ledger = nullptr;
   // Where refusals are logged (one line each, no contents); may be empty.
   std::function<void(absl::string_view line)> log;
 };
