@@ -109,13 +109,29 @@ absl::StatusOr<std::unique_ptr<DumpFileWriter>> DumpFileWriter::Create(
     return absl::AlreadyExistsError(absl::StrCat(
         path, " exists: a dump is never written over a file; name a new one"));
   }
-  // A crashed attempt's partial file is ours to replace.
+  // A crashed attempt's partial file is ours to replace: removed, not
+  // opened, so that whatever sits at that name (a symlink planted to
+  // another file, a file of a wider mode) is never written through, and
+  // the new file is made here, the hub user's alone.
   const std::string partial = absl::StrCat(path, ".partial");
+  if (unlink(partial.c_str()) != 0 && errno != ENOENT) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot remove ", partial, ": ", ErrnoText()));
+  }
   const int fd =
-      open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      open(partial.c_str(),
+           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot create ", partial, ": ", ErrnoText()));
+  }
+  // The umask could only narrow 0600; this states it whatever it is.
+  if (fchmod(fd, 0600) != 0) {
+    const std::string error = ErrnoText();
+    close(fd);
+    unlink(partial.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot set the mode of ", partial, ": ", error));
   }
   std::unique_ptr<DumpFileWriter> writer(new DumpFileWriter(path, partial, fd));
   SX_RETURN_IF_ERROR(writer->WriteAll(kMagic));
@@ -160,11 +176,24 @@ absl::Status DumpFileWriter::Finish() {
   }
   close(fd_);
   fd_ = -1;
-  if (rename(partial_.c_str(), path_.c_str()) != 0) {
+  // link, unlike rename, fails if `path_` exists: a file made there since
+  // Create looked is never replaced.
+  if (link(partial_.c_str(), path_.c_str()) != 0) {
+    if (errno == EEXIST) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          path_,
+          " was created while the dump was written: a dump is never written "
+          "over a file, and nothing was written over it; name a new one"));
+    }
     return absl::UnavailableError(absl::StrCat(
-        "cannot rename ", partial_, " to ", path_, ": ", ErrnoText()));
+        "cannot link ", partial_, " to ", path_, ": ", ErrnoText()));
   }
   finished_ = true;
+  if (unlink(partial_.c_str()) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("the dump is complete at ", path_, ", but ", partial_,
+                     " (the same file) cannot be removed: ", ErrnoText()));
+  }
   const std::string parent =
       std::filesystem::path(path_).parent_path().string();
   return SyncDirectory(parent.empty() ? "." : parent);

@@ -5,7 +5,7 @@
 //
 //   SX_ASSIGN_OR_RETURN(auto writer, DumpFileWriter::Create(path, header));
 //   SX_RETURN_IF_ERROR(writer->Add(record));  // ... every record
-//   SX_RETURN_IF_ERROR(writer->Finish());     // trailer, fsync, rename
+//   SX_RETURN_IF_ERROR(writer->Finish());     // trailer, fsync, publish
 //
 //   SX_ASSIGN_OR_RETURN(auto reader, DumpFileReader::Open(path));
 //   while (true) {
@@ -58,8 +58,10 @@ class DumpTally {
   std::map<int, Kind> kinds_;
 };
 
-// Writes `path` under a temporary name (mode 0600: a dump holds every lead)
-// and renames it into place once complete and synced. Not thread-safe.
+// Writes `path` under a temporary name, `path`.partial, made afresh (mode
+// 0600: a dump holds every lead; a symlink or file at that name is removed,
+// never written through), and links it into place once complete and
+// synced, never over a file. Not thread-safe.
 class DumpFileWriter {
  public:
   // ALREADY_EXISTS if `path` exists: a dump is never overwritten.
@@ -71,7 +73,9 @@ class DumpFileWriter {
   DumpFileWriter& operator=(const DumpFileWriter&) = delete;
 
   absl::Status Add(const ::supervision::v1::DumpRecord& record);
-  // Writes the trailer, syncs the file and moves it to `path`.
+  // Writes the trailer, syncs the file and moves it to `path` (and syncs
+  // the directory); ALREADY_EXISTS, with nothing written over, if a file
+  // was made at `path` meanwhile.
   absl::Status Finish();
 
   const DumpTally& tally() const { return tally_; }

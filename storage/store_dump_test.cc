@@ -466,6 +466,55 @@ TEST_F(StoreDumpTest, ExportRefusesARunningHubAndAnExistingFile) {
   EXPECT_FALSE(std::filesystem::exists(Path("taken.dump.partial")));
 }
 
+// Whatever sits at the dump's temporary name is removed, never written
+// through: a symlink planted there leaves its target as it was, and a
+// leftover partial file of a wider mode does not lend the dump its mode.
+TEST_F(StoreDumpTest, ExportNeverWritesThroughItsTemporaryName) {
+  ASSERT_FALSE(MakeSource().empty());
+  std::ofstream(Path("victim")) << "someone else's file";
+  std::filesystem::create_symlink(Path("victim"), Path("planted.dump.partial"));
+  absl::StatusOr<DumpSummary> exported = ExportRocksDbStore(
+      RocksDbOptions(Path("source")), Path("planted.dump"));
+  ASSERT_TRUE(exported.ok()) << exported.status();
+  std::ifstream victim(Path("victim"));
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(victim),
+                        std::istreambuf_iterator<char>()),
+            "someone else's file");
+  EXPECT_TRUE(std::filesystem::is_regular_file(
+      std::filesystem::symlink_status(Path("planted.dump"))));
+  EXPECT_FALSE(std::filesystem::exists(
+      std::filesystem::symlink_status(Path("planted.dump.partial"))));
+
+  std::ofstream(Path("wide.dump.partial")) << "a crashed attempt";
+  std::filesystem::permissions(Path("wide.dump.partial"),
+                               std::filesystem::perms(0644));
+  ASSERT_TRUE(
+      ExportRocksDbStore(RocksDbOptions(Path("source")), Path("wide.dump"))
+          .ok());
+  struct stat file;
+  ASSERT_EQ(stat(Path("wide.dump").c_str(), &file), 0);
+  EXPECT_EQ(file.st_mode & 0777, 0600);
+}
+
+// A file made at the dump's name after the writer looked is never
+// replaced: the finished dump is not published over it.
+TEST_F(StoreDumpTest, DumpIsNeverPublishedOverAFileMadeMeanwhile) {
+  v1::DumpHeader header;
+  header.set_format_version(kDumpFormatVersion);
+  const std::string dump = Path("late.dump");
+  auto writer = DumpFileWriter::Create(dump, header);
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  std::ofstream(dump) << "made meanwhile";
+  const absl::Status finished = (*writer)->Finish();
+  EXPECT_EQ(finished.code(), absl::StatusCode::kAlreadyExists) << finished;
+  writer->reset();
+  std::ifstream kept(dump);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept),
+                        std::istreambuf_iterator<char>()),
+            "made meanwhile");
+  EXPECT_FALSE(std::filesystem::exists(Path("late.dump.partial")));
+}
+
 // A data_dir that holds no RocksDB database (a wrong path, empty or of
 // something else) is not exported as an empty hub, nor made into one.
 TEST_F(StoreDumpTest, ExportRefusesADirectoryWithoutHubData) {
