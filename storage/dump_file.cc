@@ -207,7 +207,7 @@ DumpFileReader::~DumpFileReader() { close(fd_); }
 absl::Status DumpFileReader::Damaged(absl::string_view what) const {
   return absl::DataLossError(absl::StrCat(
       path_, " is not a complete sxhub dump (", what,
-      "): it was cut short or changed since it was written; export again"));
+      "): it was cut short or damaged since it was written; export again"));
 }
 
 absl::StatusOr<bool> DumpFileReader::ReadExactly(size_t size,

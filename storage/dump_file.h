@@ -32,8 +32,9 @@ namespace sx::storage {
 inline constexpr uint32_t kDumpFormatVersion = 1;
 
 // Records per kind, and a digest chained over each kind's records in order
-// (DumpKindTally). Kinds are the DumpRecord oneof field names. Not
-// thread-safe.
+// (DumpKindTally). The digest is unkeyed: it finds a damaged dump, not an
+// edited one (an editor recomputes it). Kinds are the DumpRecord oneof
+// field names. Not thread-safe.
 class DumpTally {
  public:
   // `bytes` are `record`'s serialized form.

@@ -627,7 +627,8 @@ TEST_F(StoreDumpTest, ExportRefusesADatabaseAHubServes) {
   EXPECT_EQ(exported->checkpoint.event_count, 4u);
 }
 
-// A dump cut short, or changed, or of another hub, loads nowhere.
+// A dump cut short, or damaged (a byte flipped), or of another hub, loads
+// nowhere.
 TEST_F(StoreDumpTest, ImportRefusesADamagedOrForeignDumpAndWritesNothing) {
   ASSERT_FALSE(MakeSource().empty());
   const std::string dump = Path("hub.dump");
@@ -637,19 +638,23 @@ TEST_F(StoreDumpTest, ImportRefusesADamagedOrForeignDumpAndWritesNothing) {
                           std::istreambuf_iterator<char>());
   const std::string cut = Path("cut.dump");
   std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() - 40);
-  std::string changed_bytes = bytes;
+  std::string flipped_bytes = bytes;
   // Inside a lead's subject ("王五 1"): the record still parses.
-  const size_t at = changed_bytes.find("\xe4\xba\x94 1");
+  const size_t at = flipped_bytes.find("\xe4\xba\x94 1");
   ASSERT_NE(at, std::string::npos);
-  changed_bytes[at + 4] = '2';
-  const std::string changed = Path("changed.dump");
-  std::ofstream(changed, std::ios::binary) << changed_bytes;
+  flipped_bytes[at + 4] = '2';
+  const std::string flipped = Path("flipped.dump");
+  std::ofstream(flipped, std::ios::binary) << flipped_bytes;
 
   const std::string conninfo = testing::TestPostgres::Shared().NewDatabase();
-  for (const std::string& damaged : {cut, changed}) {
+  for (const std::string& damaged : {cut, flipped}) {
     absl::StatusOr<DumpSummary> into_rocksdb =
         ImportIntoRocksDbStore(RocksDbOptions(Path("target")), damaged);
     EXPECT_EQ(into_rocksdb.status().code(), absl::StatusCode::kDataLoss)
+        << into_rocksdb.status();
+    // The digests are unkeyed: they tell damage, not an edit on purpose.
+    EXPECT_TRUE(absl::StrContains(into_rocksdb.status().message(),
+                                  "cut short or damaged"))
         << into_rocksdb.status();
     EXPECT_FALSE(std::filesystem::exists(Path("target")));
     EXPECT_FALSE(std::filesystem::exists(Path("target.importing")));
