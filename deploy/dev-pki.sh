@@ -231,6 +231,10 @@ main() {
     esac
   done
   [[ -n $outdir ]] || usage
+  # Absolute: the steps below change directory, and some write to $outdir
+  # by name afterwards.
+  mkdir -p "$outdir"
+  outdir=$(realpath "$outdir")
 
   if [[ -e $outdir/ca.crt && $force == no ]]; then
     # A PKI from before encryption at rest gets its key file now, and one
