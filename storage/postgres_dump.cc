@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -123,6 +124,18 @@ absl::StatusOr<std::optional<std::string>> ReadValue(PgConnection& connection,
 // FAILED_PRECONDITION unless the database has this release's schema and
 // no table this release does not know.
 absl::Status CheckSchemaIsThisRelease(PgConnection& connection) {
+  // A conninfo naming the wrong database: no hub ever opened it.
+  SX_ASSIGN_OR_RETURN(
+      std::optional<std::string> migrations,
+      connection.ReadOne("look for the hub's tables",
+                         "SELECT to_regclass('schema_migrations')::text",
+                         PgParams()));
+  if (!migrations.has_value()) {
+    // Never the conninfo itself: it may hold a password.
+    return absl::FailedPreconditionError(
+        "storage: no hub tables in this database: check "
+        "storage.postgres.conninfo");
+  }
   SX_ASSIGN_OR_RETURN(
       PgResult version,
       connection.Run("read schema version",

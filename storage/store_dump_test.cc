@@ -604,6 +604,23 @@ TEST_F(StoreDumpTest, ImportReportsADataDirItCannotInspect) {
       << imported.status();
 }
 
+// A conninfo naming a database no hub opened: said so, in the config's
+// terms, not as PostgreSQL's missing relation, and without the conninfo.
+TEST_F(StoreDumpTest, ExportOfADatabaseWithoutHubTablesNamesTheSetting) {
+  const std::string conninfo = testing::TestPostgres::Shared().NewDatabase();
+  absl::StatusOr<DumpSummary> exported =
+      ExportPostgresStore(PostgresOptions(conninfo), Path("none.dump"));
+  EXPECT_EQ(exported.status().code(), absl::StatusCode::kFailedPrecondition)
+      << exported.status();
+  EXPECT_TRUE(absl::StrContains(exported.status().message(),
+                                "no hub tables in this database: check "
+                                "storage.postgres.conninfo"))
+      << exported.status();
+  EXPECT_FALSE(absl::StrContains(exported.status().message(), conninfo))
+      << exported.status();
+  EXPECT_FALSE(std::filesystem::exists(Path("none.dump")));
+}
+
 // A database a hub serves from: what the hub wrote after the export's
 // snapshot would be missing from the dump, so the export refuses, naming
 // the hub; once the hub is gone it exports.
