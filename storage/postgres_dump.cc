@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -21,8 +22,10 @@
 #include "storage/event_time.h"
 #include "storage/keys.h"
 #include "storage/postgres_connection.h"
+#include "storage/postgres_pending_writes.h"
 #include "storage/postgres_records.h"
 #include "storage/postgres_schema.h"
+#include "storage/postgres_tables.h"
 #include "storage/postgres_write_lock.h"
 #include "supervision/v1/records.pb.h"
 #include "sx/base/status_macros.h"
@@ -432,62 +435,48 @@ class PostgresDumpSource final : public DumpSource {
   PgConnection& connection_;
 };
 
-// Many rows of one table per INSERT: "INSERT INTO t (a, b) VALUES ($1,
-// $2::bigint), ($3, $4::bigint)", each column's value put into its
-// expression at "$". Not thread-safe.
-class RowInserter {
+// Rows of one table, sent as the store's writer sends them (UpsertSql: one
+// array per column, postgres_tables.h) once enough rows or bytes wait, so
+// that a table's columns are described in one place. Not thread-safe.
+class TableLoader {
  public:
-  RowInserter(PgConnection& connection, std::string table,
-              std::vector<std::string> columns,
-              std::vector<std::string> expressions)
-      : connection_(connection),
-        table_(std::move(table)),
-        columns_(std::move(columns)),
-        expressions_(std::move(expressions)),
-        rows_per_insert_(std::min<int>(
-            kRowsPerPage, 60000 / static_cast<int>(columns_.size()))) {}
+  TableLoader(PgConnection& connection, PgTable table)
+      : connection_(connection), table_(table) {}
 
-  // One row; `add` puts its values into the parameters, in column order.
-  absl::Status Add(size_t bytes, const std::function<void(PgParams&)>& add) {
-    add(params_);
-    ++rows_;
-    bytes_ += bytes;
-    if (rows_ >= rows_per_insert_ || bytes_ >= kBytesPerInsert) return Flush();
+  absl::Status Add(PgRow row) {
+    for (const PgField& field : row) {
+      if (const auto* bytes = std::get_if<std::string>(&field)) {
+        bytes_ += bytes->size();
+      }
+    }
+    rows_.push_back(std::move(row));
+    if (rows_.size() >= static_cast<size_t>(kRowsPerPage) ||
+        bytes_ >= kBytesPerInsert) {
+      return Flush();
+    }
     return absl::OkStatus();
   }
 
   absl::Status Flush() {
-    if (rows_ == 0) return absl::OkStatus();
-    std::string sql = absl::StrCat("INSERT INTO ", table_, " (",
-                                   absl::StrJoin(columns_, ", "), ") VALUES ");
-    int parameter = 1;
-    for (int row = 0; row < rows_; ++row) {
-      absl::StrAppend(&sql, row == 0 ? "(" : ", (");
-      for (size_t column = 0; column < expressions_.size(); ++column) {
-        const std::string& expression = expressions_[column];
-        const size_t at = expression.find('$');
-        absl::StrAppend(&sql, column == 0 ? "" : ", ",
-                        expression.substr(0, at + 1), parameter++,
-                        expression.substr(at + 1));
-      }
-      absl::StrAppend(&sql, ")");
-    }
+    if (rows_.empty()) return absl::OkStatus();
+    std::vector<const PgRow*> rows;
+    rows.reserve(rows_.size());
+    for (const PgRow& row : rows_) rows.push_back(&row);
+    const PgTableSpec& spec = SpecOf(table_);
     SX_RETURN_IF_ERROR(
-        connection_.Run(absl::StrCat("load ", table_), sql, params_).status());
-    params_ = PgParams();
-    rows_ = 0;
+        connection_
+            .Run(absl::StrCat("load ", spec.name), UpsertSql(table_),
+                 ArraysOf(table_, spec.columns.size(), rows))
+            .status());
+    rows_.clear();
     bytes_ = 0;
     return absl::OkStatus();
   }
 
  private:
   PgConnection& connection_;
-  const std::string table_;
-  const std::vector<std::string> columns_;
-  const std::vector<std::string> expressions_;
-  const int rows_per_insert_;
-  PgParams params_;
-  int rows_ = 0;
+  const PgTable table_;
+  std::vector<PgRow> rows_;
   size_t bytes_ = 0;
 };
 
@@ -495,47 +484,11 @@ class RowInserter {
 class PostgresDumpTarget final : public DumpTarget {
  public:
   explicit PostgresDumpTarget(PgConnection& connection)
-      : connection_(connection),
-        certificates_(connection, "signing_certificates", {"sha256", "der"},
-                      {"$", "$"}),
-        referrals_(connection, "referrals",
-                   {"referral_id", "sender_agency_id", "recipient_agency_id",
-                    "state", "record"},
-                   {"$", "$", "$", "$::integer", "$"}),
-        leads_(connection, "leads", {"referral_id", "record"}, {"$", "$"}),
-        parties_(connection, "referral_parties",
-                 {"agency_id", "side", "referral_id"}, {"$", "$", "$"}),
-        requests_(connection, "requests", {"caller", "request_id", "record"},
-                  {"$", "$", "$"}),
-        events_(connection, "events",
-                {"sequence", "referral_id", "type", "occurred_at", "time_nanos",
-                 "bytes"},
-                {"$::bigint", "$", "$::integer",
-                 "to_timestamp($::bigint / 1e9)", "$::bigint", "$"}),
-        event_agencies_(connection, "event_agencies",
-                        {"agency_id", "sequence", "type"},
-                        {"$", "$::bigint", "$::integer"}),
-        merkle_nodes_(connection, "merkle_nodes", {"level", "position", "hash"},
-                      {"$::smallint", "$::bigint", "$"}),
-        inbox_sequences_(connection, "inbox_sequences",
-                         {"agency_id", "last_sequence"}, {"$", "$::bigint"}),
-        inbox_entries_(connection, "inbox_entries",
-                       {"agency_id", "sequence", "event_sequence", "entry"},
-                       {"$", "$::bigint", "$::bigint", "$"}),
-        dead_letters_(connection, "dead_letters",
-                      {"agency_id", "sequence", "dead_lettered_at", "record"},
-                      {"$", "$::bigint", "to_timestamp($::bigint)", "$"}),
-        deadlines_(connection, "deadlines",
-                   {"sort_key", "kind", "due", "referral_id", "item_number"},
-                   {"$", "$", "to_timestamp($::bigint)", "$", "$::bigint"}),
-        distributions_(connection, "distributions",
-                       {"distribution_id", "sender_agency_id", "record"},
-                       {"$", "$", "$"}),
-        items_(connection, "rectification_items",
-               {"referral_id", "number", "record"}, {"$", "$::bigint", "$"}),
-        counters_(connection, "counters", {"key", "value"}, {"$", "$::bigint"}),
-        watch_list_(connection, "watch_list", {"key", "value"}, {"$", "$"}),
-        referral_index_(connection, "referral_index", {"key"}, {"$"}) {}
+      : connection_(connection) {
+    for (int table = 0; table < kPgTableCount; ++table) {
+      loaders_.emplace_back(connection, static_cast<PgTable>(table));
+    }
+  }
 
   absl::Status Write(const v1::DumpRecord& record) override {
     switch (record.kind_case()) {
@@ -544,77 +497,65 @@ class PostgresDumpTarget final : public DumpTarget {
       case v1::DumpRecord::kSigningCertificate: {
         const v1::DumpedSigningCertificate& certificate =
             record.signing_certificate();
-        return certificates_.Add(certificate.der().size(), [&](PgParams& p) {
-          p.Text(absl::BytesToHexString(certificate.sha256()))
-              .Bytes(certificate.der());
-        });
+        return Load(PgTable::kSigningCertificates,
+                    {absl::BytesToHexString(certificate.sha256()),
+                     certificate.der()});
       }
       case v1::DumpRecord::kReferral: {
         SX_ASSIGN_OR_RETURN(
             v1::Referral referral,
             ParseRecord<v1::Referral>(record.referral().record(), "referral"));
-        return referrals_.Add(record.referral().record().size(),
-                              [&](PgParams& p) {
-                                p.Text(record.referral().referral_id())
-                                    .Text(referral.sender_agency_id())
-                                    .Text(referral.recipient_agency_id())
-                                    .Int(referral.state())
-                                    .Bytes(record.referral().record());
-                              });
+        return Load(PgTable::kReferrals,
+                    {record.referral().referral_id(),
+                     referral.sender_agency_id(),
+                     referral.recipient_agency_id(),
+                     int64_t{referral.state()}, record.referral().record()});
       }
       case v1::DumpRecord::kLead:
-        return leads_.Add(record.lead().record().size(), [&](PgParams& p) {
-          p.Text(record.lead().referral_id()).Bytes(record.lead().record());
-        });
+        return Load(PgTable::kLeads,
+                    {record.lead().referral_id(), record.lead().record()});
       case v1::DumpRecord::kParty: {
         const v1::DumpedParty& party = record.party();
         if (party.side() == v1::DumpedParty::SIDE_UNSPECIFIED) {
           return absl::DataLossError("dump: a party without a side");
         }
-        return parties_.Add(0, [&](PgParams& p) {
-          p.Text(party.agency_id())
-              .Text(party.side() == v1::DumpedParty::SIDE_SENDER ? "S" : "R")
-              .Text(party.referral_id());
-        });
+        return Load(
+            PgTable::kReferralParties,
+            {party.agency_id(),
+             std::string(party.side() == v1::DumpedParty::SIDE_SENDER ? "S"
+                                                                      : "R"),
+             party.referral_id()});
       }
       case v1::DumpRecord::kRequest:
-        return requests_.Add(record.request().record().size(),
-                             [&](PgParams& p) {
-                               p.Text(record.request().caller())
-                                   .Text(record.request().request_id())
-                                   .Bytes(record.request().record());
-                             });
+        return Load(PgTable::kRequests,
+                    {record.request().caller(), record.request().request_id(),
+                     record.request().record()});
       case v1::DumpRecord::kEvent:
         return WriteEvent(record.event());
       case v1::DumpRecord::kInboxSequence:
-        return inbox_sequences_.Add(0, [&](PgParams& p) {
-          p.Text(record.inbox_sequence().agency_id())
-              .Int(static_cast<int64_t>(
-                  record.inbox_sequence().last_sequence()));
-        });
+        return Load(PgTable::kInboxSequences,
+                    {record.inbox_sequence().agency_id(),
+                     static_cast<int64_t>(
+                         record.inbox_sequence().last_sequence())});
       case v1::DumpRecord::kInboxEntry: {
         const v1::DumpedInboxEntry& dumped = record.inbox_entry();
         SX_ASSIGN_OR_RETURN(
             v1::InboxEntry entry,
             ParseRecord<v1::InboxEntry>(dumped.entry(), "inbox entry"));
-        return inbox_entries_.Add(dumped.entry().size(), [&](PgParams& p) {
-          p.Text(dumped.agency_id())
-              .Int(static_cast<int64_t>(dumped.sequence()))
-              .Int(static_cast<int64_t>(entry.event().sequence()))
-              .Bytes(dumped.entry());
-        });
+        return Load(PgTable::kInboxEntries,
+                    {dumped.agency_id(), static_cast<int64_t>(dumped.sequence()),
+                     static_cast<int64_t>(entry.event().sequence()),
+                     dumped.entry()});
       }
       case v1::DumpRecord::kDeadLetter: {
         const v1::DumpedDeadLetter& dumped = record.dead_letter();
         SX_ASSIGN_OR_RETURN(
             v1::StoredDeadLetter letter,
             ParseRecord<v1::StoredDeadLetter>(dumped.record(), "dead letter"));
-        return dead_letters_.Add(dumped.record().size(), [&](PgParams& p) {
-          p.Text(dumped.agency_id())
-              .Int(static_cast<int64_t>(dumped.sequence()))
-              .Int(letter.dead_lettered_at().seconds())
-              .Bytes(dumped.record());
-        });
+        return Load(PgTable::kDeadLetters,
+                    {dumped.agency_id(), static_cast<int64_t>(dumped.sequence()),
+                     int64_t{letter.dead_lettered_at().seconds()},
+                     dumped.record()});
       }
       case v1::DumpRecord::kDeadline:
         return WriteDeadline(record.deadline());
@@ -623,31 +564,27 @@ class PostgresDumpTarget final : public DumpTarget {
         SX_ASSIGN_OR_RETURN(v1::StoredDistribution distribution,
                             ParseRecord<v1::StoredDistribution>(
                                 dumped.record(), "distribution"));
-        return distributions_.Add(dumped.record().size(), [&](PgParams& p) {
-          p.Text(dumped.distribution_id())
-              .Text(distribution.sender_agency_id())
-              .Bytes(dumped.record());
-        });
+        return Load(PgTable::kDistributions,
+                    {dumped.distribution_id(), distribution.sender_agency_id(),
+                     dumped.record()});
       }
       case v1::DumpRecord::kRectificationItem: {
         const v1::DumpedRectificationItem& item = record.rectification_item();
-        return items_.Add(item.record().size(), [&](PgParams& p) {
-          p.Text(item.referral_id()).Int(item.number()).Bytes(item.record());
-        });
+        return Load(PgTable::kRectificationItems,
+                    {item.referral_id(), int64_t{item.number()},
+                     item.record()});
       }
       case v1::DumpRecord::kCounter:
-        return counters_.Add(0, [&](PgParams& p) {
-          p.Bytes(record.counter().key()).Int(record.counter().value());
-        });
+        // Summed into the empty table, as the writer adds to counters.
+        counters_.AddToCounters(
+            {{record.counter().key(), record.counter().value()}});
+        if (++counter_rows_ >= kRowsPerPage) return FlushCounters();
+        return absl::OkStatus();
       case v1::DumpRecord::kWatchEntry:
-        return watch_list_.Add(record.watch_entry().value().size(),
-                               [&](PgParams& p) {
-                                 p.Bytes(record.watch_entry().key())
-                                     .Bytes(record.watch_entry().value());
-                               });
+        return Load(PgTable::kWatchList, {record.watch_entry().key(),
+                                          record.watch_entry().value()});
       case v1::DumpRecord::kReferralIndex:
-        return referral_index_.Add(
-            0, [&](PgParams& p) { p.Bytes(record.referral_index().key()); });
+        return Load(PgTable::kReferralIndex, {record.referral_index().key()});
       default:
         return absl::InternalError("dump: a record of no kind to load");
     }
@@ -655,48 +592,51 @@ class PostgresDumpTarget final : public DumpTarget {
 
   absl::Status WriteLogNode(uint64_t level, uint64_t index,
                             absl::string_view hash) override {
-    return merkle_nodes_.Add(0, [&](PgParams& p) {
-      p.Int(static_cast<int64_t>(level))
-          .Int(static_cast<int64_t>(index))
-          .Bytes(hash);
-    });
+    return Load(PgTable::kMerkleNodes,
+                {static_cast<int64_t>(level), static_cast<int64_t>(index),
+                 std::string(hash)});
   }
 
   absl::Status Finish(const EventLogHead& head) override {
-    for (RowInserter* inserter :
-         {&certificates_, &referrals_, &leads_, &parties_, &requests_, &events_,
-          &event_agencies_, &merkle_nodes_, &inbox_sequences_, &inbox_entries_,
-          &dead_letters_, &deadlines_, &distributions_, &items_, &counters_,
-          &watch_list_, &referral_index_}) {
-      SX_RETURN_IF_ERROR(inserter->Flush());
+    if (head.sequence != 0) {
+      SX_RETURN_IF_ERROR(Load(PgTable::kEventChainHead,
+                              {int64_t{1}, static_cast<int64_t>(head.sequence),
+                               head.sha256, absl::ToUnixNanos(head.time)}));
     }
-    if (head.sequence == 0) return absl::OkStatus();
-    return connection_
-        .Run("write event chain head",
-             "INSERT INTO event_chain_head (only_row, sequence, sha256, "
-             "time_nanos) VALUES (true, $1::bigint, $2, $3::bigint)",
-             PgParams()
-                 .Int(static_cast<int64_t>(head.sequence))
-                 .Bytes(head.sha256)
-                 .Int(absl::ToUnixNanos(head.time)))
-        .status();
+    for (TableLoader& loader : loaders_) SX_RETURN_IF_ERROR(loader.Flush());
+    return FlushCounters();
   }
 
  private:
+  absl::Status Load(PgTable table, PgRow row) {
+    return loaders_[static_cast<int>(table)].Add(std::move(row));
+  }
+
+  absl::Status FlushCounters() {
+    for (const PgStatement& statement : counters_.Statements()) {
+      SX_RETURN_IF_ERROR(
+          connection_.Run(statement.what, statement.sql, statement.params)
+              .status());
+    }
+    counters_ = PgPendingWrites();
+    counter_rows_ = 0;
+    return absl::OkStatus();
+  }
+
   // Exactly the dump's settings: one it lacks is removed (a hub that opened
   // the empty database may have recorded one).
   absl::Status WriteSettings(const v1::DumpedSettings& settings) {
+    PgPendingWrites writes;
     for (const auto& [key, value] : SettingsToLoad(settings)) {
+      if (value.has_value()) {
+        writes.Put(PgTable::kHubSettings, {key, *value});
+      } else {
+        writes.Delete(PgTable::kHubSettings, {key});
+      }
+    }
+    for (const PgStatement& statement : writes.Statements()) {
       SX_RETURN_IF_ERROR(
-          (value.has_value()
-               ? connection_.Run(
-                     "load hub setting",
-                     "INSERT INTO hub_settings (key, value) VALUES ($1, $2) "
-                     "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                     PgParams().Text(key).Bytes(*value))
-               : connection_.Run("load hub setting",
-                                 "DELETE FROM hub_settings WHERE key = $1",
-                                 PgParams().Text(key)))
+          connection_.Run(statement.what, statement.sql, statement.params)
               .status());
     }
     return absl::OkStatus();
@@ -709,18 +649,13 @@ class PostgresDumpTarget final : public DumpTarget {
     const auto sequence = static_cast<int64_t>(dumped.sequence());
     const int64_t nanos =
         std::max<int64_t>(0, absl::ToUnixNanos(EventTime(event)));
-    SX_RETURN_IF_ERROR(events_.Add(dumped.bytes().size(), [&](PgParams& p) {
-      p.Int(sequence)
-          .Text(event.referral_id())
-          .Int(event.type())
-          .Int(nanos)
-          .Int(nanos)
-          .Bytes(dumped.bytes());
-    }));
+    SX_RETURN_IF_ERROR(Load(PgTable::kEvents,
+                            {sequence, event.referral_id(),
+                             int64_t{event.type()}, nanos, nanos,
+                             dumped.bytes()}));
     for (const std::string& agency : dumped.agency_ids()) {
-      SX_RETURN_IF_ERROR(event_agencies_.Add(0, [&](PgParams& p) {
-        p.Text(agency).Int(sequence).Int(event.type());
-      }));
+      SX_RETURN_IF_ERROR(Load(PgTable::kEventAgencies,
+                              {agency, sequence, int64_t{event.type()}}));
     }
     return absl::OkStatus();
   }
@@ -728,34 +663,19 @@ class PostgresDumpTarget final : public DumpTarget {
   // As PostgresTransaction::WriteDeadline writes it.
   absl::Status WriteDeadline(const v1::DumpedDeadline& dumped) {
     SX_ASSIGN_OR_RETURN(Deadline deadline, DeadlineOf(dumped));
-    return deadlines_.Add(0, [&](PgParams& p) {
-      p.Bytes(keys::DeadlineKey(deadline.kind, deadline.due,
-                                deadline.referral_id, deadline.item_number))
-          .Text(DeadlineKindName(deadline.kind))
-          .Int(std::max<int64_t>(0, dumped.due()))
-          .Text(deadline.referral_id)
-          .Int(deadline.item_number);
-    });
+    return Load(PgTable::kDeadlines,
+                {keys::DeadlineKey(deadline.kind, deadline.due,
+                                   deadline.referral_id, deadline.item_number),
+                 std::string(DeadlineKindName(deadline.kind)),
+                 std::max<int64_t>(0, dumped.due()), deadline.referral_id,
+                 int64_t{deadline.item_number}});
   }
 
   PgConnection& connection_;
-  RowInserter certificates_;
-  RowInserter referrals_;
-  RowInserter leads_;
-  RowInserter parties_;
-  RowInserter requests_;
-  RowInserter events_;
-  RowInserter event_agencies_;
-  RowInserter merkle_nodes_;
-  RowInserter inbox_sequences_;
-  RowInserter inbox_entries_;
-  RowInserter dead_letters_;
-  RowInserter deadlines_;
-  RowInserter distributions_;
-  RowInserter items_;
-  RowInserter counters_;
-  RowInserter watch_list_;
-  RowInserter referral_index_;
+  // By PgTable.
+  std::vector<TableLoader> loaders_;
+  PgPendingWrites counters_;
+  int counter_rows_ = 0;
 };
 
 // OK if the database holds no hub data: no schema yet, or empty tables with

@@ -19,23 +19,6 @@ std::string MapKey(const PgTableSpec& spec, const PgRow& row) {
   return key;
 }
 
-std::vector<const PgField*> ColumnOf(const std::vector<const PgRow*>& rows,
-                                     size_t column) {
-  std::vector<const PgField*> values;
-  values.reserve(rows.size());
-  for (const PgRow* row : rows) values.push_back(&(*row)[column]);
-  return values;
-}
-
-PgParams ArraysOf(const PgTableSpec& spec, size_t columns,
-                  const std::vector<const PgRow*>& rows) {
-  PgParams params;
-  for (size_t column = 0; column < columns; ++column) {
-    params.Array(spec.columns[column].type, ColumnOf(rows, column));
-  }
-  return params;
-}
-
 }  // namespace
 
 const PgPendingWrites::Entry* PgPendingWrites::Find(PgTable table,
@@ -113,11 +96,11 @@ std::vector<PgStatement> PgPendingWrites::Statements() const {
     if (!deleted.empty()) {
       statements.push_back({absl::StrCat("delete from ", spec.name),
                             DeleteSql(kind),
-                            ArraysOf(spec, spec.key_columns, deleted)});
+                            ArraysOf(kind, spec.key_columns, deleted)});
     }
     if (!written.empty()) {
       statements.push_back({absl::StrCat("write ", spec.name), UpsertSql(kind),
-                            ArraysOf(spec, spec.columns.size(), written)});
+                            ArraysOf(kind, spec.columns.size(), written)});
     }
   }
   std::vector<PgField> keys;

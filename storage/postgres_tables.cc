@@ -253,4 +253,17 @@ const std::string& SelectSql(PgTable table) {
   return StatementsOf(table).select;
 }
 
+PgParams ArraysOf(PgTable table, size_t columns,
+                  const std::vector<const PgRow*>& rows) {
+  const PgTableSpec& spec = SpecOf(table);
+  PgParams params;
+  std::vector<const PgField*> values;
+  for (size_t column = 0; column < columns; ++column) {
+    values.clear();
+    for (const PgRow* row : rows) values.push_back(&(*row)[column]);
+    params.Array(spec.columns[column].type, values);
+  }
+  return params;
+}
+
 }  // namespace sx::storage

@@ -70,4 +70,9 @@ const std::string& DeleteSql(PgTable table);
 // The columns after the key of the row whose key is $1, $2, ...
 const std::string& SelectSql(PgTable table);
 
+// The array parameters of UpsertSql (`columns` = every column) or
+// DeleteSql (`columns` = the key's) for `rows`: one array per column.
+PgParams ArraysOf(PgTable table, size_t columns,
+                  const std::vector<const PgRow*>& rows);
+
 }  // namespace sx::storage
