@@ -15,10 +15,11 @@
 namespace sx::storage {
 
 // Writes everything in the database to `file` (as ExportRocksDbStore does),
-// from one REPEATABLE READ snapshot: consistent even while a hub writes,
-// though a move between backends stops the hubs first so that nothing is
-// written after the snapshot. The database's schema must be this
-// release's. Changes nothing in the database.
+// from one REPEATABLE READ snapshot, holding the database's write lock
+// until it ends: FAILED_PRECONDITION, naming the holder, if a hub holds it
+// (what the hub wrote after the snapshot would be missing). The database
+// must hold this release's schema (FAILED_PRECONDITION if it has no hub
+// tables: a wrong conninfo). Changes nothing in the database.
 absl::StatusOr<DumpSummary> ExportPostgresStore(
     const PostgresStoreOptions& options, const std::string& file);
 
@@ -27,8 +28,10 @@ absl::StatusOr<DumpSummary> ExportPostgresStore(
 // hub may hold its write lock. Creates the schema if missing, then writes
 // everything in one transaction, committed only once the rebuilt log has
 // the dump's checkpoint, the chain verifies and the tables read back hold
-// exactly the dump's records; on any failure it is rolled back. The dump's
-// hub id and log hash must be options.id_prefix and options.log_hash.
+// exactly the dump's records; on any failure it is rolled back, except if
+// the connection ends during COMMIT: then the error says the outcome is
+// unknown. The dump's hub id and log hash must be options.id_prefix and
+// options.log_hash.
 absl::StatusOr<DumpSummary> ImportIntoPostgresStore(
     const PostgresStoreOptions& options, const std::string& file);
 

@@ -50,17 +50,20 @@ struct DumpSummary {
 };
 
 // Writes everything stored in the data directory `options.path` to `file`
-// (which must not exist; written under a temporary name, mode 0600, and
-// renamed into place once complete and synced). Opens the directory as the
-// hub does, so the hub must be stopped (RocksDB allows one process), and
-// reads one snapshot of it. Fails with DATA_LOSS if the event chain or the
-// transparency log does not verify.
+// (which must not exist, and is never written over: written under a fresh
+// temporary name, mode 0600, and linked into place once complete and
+// synced). FAILED_PRECONDITION if the directory holds no RocksDB database
+// (a wrong data_dir). Opens the directory as the hub does, so the hub must
+// be stopped (RocksDB allows one process), and reads one snapshot of it.
+// Fails with DATA_LOSS if the event chain or the transparency log does not
+// verify.
 absl::StatusOr<DumpSummary> ExportRocksDbStore(
     const RocksDbStoreOptions& options, const std::string& file);
 
 // Loads `file` into a new data directory at `options.path`, which must not
 // exist or be empty (FAILED_PRECONDITION otherwise, nothing changed). The
-// directory is built beside it ("<path>.importing") and renamed into place
+// directory is built beside it ("<path>.importing", marked as the import's:
+// a leftover one is removed only if it bears the mark) and renamed into place
 // only once the rebuilt log has the dump's checkpoint, the chain verifies
 // and the directory read back holds exactly the dump's records; on any
 // failure nothing is left at `options.path`. The dump's hub id and log
