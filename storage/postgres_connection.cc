@@ -1,6 +1,9 @@
 #include "storage/postgres_connection.h"
 
 #include <libpq-fe.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstring>
@@ -175,6 +178,16 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
 bool PgConnection::usable() const { return PQstatus(conn_) == CONNECTION_OK; }
+
+void PgConnection::LimitUnacknowledgedTime(absl::Duration limit) {
+  const int socket = PQsocket(conn_);
+  if (socket < 0) return;
+  const auto milliseconds =
+      static_cast<unsigned int>(absl::ToInt64Milliseconds(limit));
+  // Fails on a local socket, which no network cut can leave hanging.
+  setsockopt(socket, IPPROTO_TCP, TCP_USER_TIMEOUT, &milliseconds,
+             sizeof(milliseconds));
+}
 
 std::string PgConnection::host() const {
   const char* host = PQhost(conn_);

@@ -110,6 +110,11 @@ class PgConnection {
 
   // False once the connection is lost: it must be replaced.
   bool usable() const;
+  // Bounds how long what is sent may stay unacknowledged before the
+  // connection is dropped (TCP_USER_TIMEOUT; nothing on a local socket):
+  // a statement sent into a cut network then fails after `limit` rather
+  // than after the kernel's retransmissions, about 15 minutes.
+  void LimitUnacknowledgedTime(absl::Duration limit);
   // Server name of the host connected to, for logs.
   std::string host() const;
 

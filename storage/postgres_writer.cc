@@ -54,8 +54,10 @@ PostgresWriter::~PostgresWriter() {
   // backend has exited, a moment after PQfinish returns; released here, the
   // lock is free when the store is gone, so a hub (or an export or import)
   // started right after finds it free. If this fails, the connection is
-  // gone and the lock with it.
+  // gone and the lock with it; a cut network holds the stop up for at most
+  // connect_timeout.
   if (connection_ != nullptr && connection_->usable()) {
+    connection_->LimitUnacknowledgedTime(options_.connect_timeout);
     connection_
         ->Run("release the write lock", "SELECT pg_advisory_unlock_all()")
         .IgnoreError();
