@@ -120,6 +120,22 @@ PgParams& PgParams::Array(PgType element,
   return *this;
 }
 
+std::vector<const char*> PgParams::Pointers() const {
+  std::vector<const char*> pointers;
+  pointers.reserve(values_.size());
+  for (const std::string& value : values_) pointers.push_back(value.c_str());
+  return pointers;
+}
+
+std::vector<int> PgParams::Lengths() const {
+  std::vector<int> lengths;
+  lengths.reserve(values_.size());
+  for (const std::string& value : values_) {
+    lengths.push_back(static_cast<int>(value.size()));
+  }
+  return lengths;
+}
+
 PgResult::PgResult(pg_result* result) : result_(result) {}
 PgResult::~PgResult() {
   if (result_ != nullptr) PQclear(result_);
@@ -232,12 +248,8 @@ absl::StatusOr<PgResult> PgConnection::Run(absl::string_view what,
     }
     prepared_.emplace(sql, name);
   }
-  std::vector<const char*> values(count);
-  std::vector<int> lengths(count);
-  for (int i = 0; i < count; ++i) {
-    values[i] = params.values_[i].c_str();
-    lengths[i] = static_cast<int>(params.values_[i].size());
-  }
+  const std::vector<const char*> values = params.Pointers();
+  const std::vector<int> lengths = params.Lengths();
   PgResult result(PQexecPrepared(conn_, name.c_str(), count, values.data(),
                                  lengths.data(), params.formats_.data(),
                                  /*resultFormat=*/1));
@@ -296,12 +308,8 @@ absl::Status PgConnection::RunTransaction(
                               params.types_.data()) == 1;
       sent.push_back({statement.what, statement.sql, name});
     }
-    std::vector<const char*> values(count);
-    std::vector<int> lengths(count);
-    for (int i = 0; i < count; ++i) {
-      values[i] = params.values_[i].c_str();
-      lengths[i] = static_cast<int>(params.values_[i].size());
-    }
+    const std::vector<const char*> values = params.Pointers();
+    const std::vector<int> lengths = params.Lengths();
     sending = sending &&
               PQsendQueryPrepared(conn_, name.c_str(), count, values.data(),
                                   lengths.data(), params.formats_.data(),

@@ -44,6 +44,10 @@ class PgParams {
 
  private:
   friend class PgConnection;
+  // The values as libpq takes them; valid while this PgParams is.
+  std::vector<const char*> Pointers() const;
+  std::vector<int> Lengths() const;
+
   std::vector<std::string> values_;
   std::vector<unsigned int> types_;  // Oid; 0 lets the server infer it
   std::vector<int> formats_;         // 0 text, 1 binary

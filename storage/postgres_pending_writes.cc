@@ -85,8 +85,8 @@ bool PgPendingWrites::empty() const {
 std::vector<PgStatement> PgPendingWrites::Statements() const {
   std::vector<PgStatement> statements;
   for (int table = 0; table < kPgTableCount; ++table) {
-    const PgTableSpec& spec = SpecOf(static_cast<PgTable>(table));
     const auto kind = static_cast<PgTable>(table);
+    const PgTableSpec& spec = SpecOf(kind);
     std::vector<const PgRow*> deleted;
     std::vector<const PgRow*> written;
     for (const auto& [key, entry] : tables_[table]) {
